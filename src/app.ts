@@ -1,0 +1,63 @@
+// Starts Fenxiao in-process: database, migrations, services, HTTP. Tests and `npm start` both use it.
+import type { FastifyInstance } from 'fastify';
+import pino, { type Logger } from 'pino';
+import type { AppConfig } from './config.js';
+import type { Clock } from './context.js';
+import { inTransaction, openDatabase, type DatabaseHandle } from './db/database.js';
+import { migrate } from './db/migrate.js';
+import { buildHttpApp, type HttpOptions } from './http/app.js';
+import { startJobs } from './jobs/scheduler.js';
+import type { PayoutProvider } from './modules/payouts/providers.js';
+import type { RuleConfigInput } from './modules/rules/schema.js';
+import { createServices, type Services } from './services.js';
+
+export interface StartOptions {
+  config: AppConfig;
+  clock?: Clock;
+  logger?: Logger;
+  database?: DatabaseHandle;
+  payoutProvider?: PayoutProvider;
+  initialRules?: RuleConfigInput;
+  plugins?: HttpOptions['plugins'];
+  fetchFn?: typeof fetch;
+}
+
+export interface RunningApp {
+  http: FastifyInstance;
+  services: Services;
+  database: DatabaseHandle;
+  close(): Promise<void>;
+}
+
+export function createLogger(level: string): Logger {
+  return pino({
+    level,
+    // personal data and secrets are cut from logs wherever they appear in a logged object
+    serializers: {
+      // query strings can carry an SSE access token: log the path only
+      req: (req: { method?: string; url?: string; ip?: string }) => ({ method: req.method, url: req.url?.split('?')[0], remoteAddress: req.ip }),
+    },
+    redact: { paths: ['phone', '*.phone', 'password', '*.password', 'req.headers.authorization', 'destination', '*.destination', 'smsCode'], censor: '[redacted]' },
+  });
+}
+
+export async function startApp(options: StartOptions): Promise<RunningApp> {
+  const logger = options.logger ?? createLogger(options.config.logLevel);
+  const database =
+    options.database ?? (await openDatabase({ databaseUrl: options.config.databaseUrl, dataDir: options.config.databaseUrl ? undefined : `${options.config.dataDir}/pglite` }));
+  await migrate(database);
+  const services = createServices({ db: database.db, config: options.config, log: logger, clock: options.clock, payoutProvider: options.payoutProvider, fetchFn: options.fetchFn });
+  await inTransaction(database.db, (tx) => services.rules.ensureInitial(tx, options.initialRules));
+  const http = await buildHttpApp(services, { logger, plugins: options.plugins });
+  const stopJobs = startJobs(services, options.config.jobIntervalMs);
+  return {
+    http,
+    services,
+    database,
+    async close() {
+      stopJobs();
+      await http.close();
+      if (!options.database) await database.close();
+    },
+  };
+}

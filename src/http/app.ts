@@ -1,0 +1,74 @@
+// The Fastify app: security headers, rate limits, zod validation that also writes the OpenAPI
+// document, JSON errors, and the routes of every module.
+import helmet from '@fastify/helmet';
+import rateLimit from '@fastify/rate-limit';
+import swagger from '@fastify/swagger';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import type { Logger } from 'pino';
+import type { Services } from '../services.js';
+import { createAuth, TokenService } from './auth.js';
+import { errorHandler } from './errors.js';
+import { adminRoutes } from './routes/admin.js';
+import { authRoutes } from './routes/auth.js';
+import { paymentRoutes } from './routes/payments.js';
+import { shopRoutes } from './routes/shop.js';
+
+export interface HttpOptions {
+  logger: Logger;
+  /** extra route registrations (web apps, streams) added by later modules */
+  plugins?: Array<(app: FastifyInstance, services: Services, tokens: TokenService) => void | Promise<void>>;
+}
+
+export async function buildHttpApp(services: Services, options: HttpOptions): Promise<FastifyInstance> {
+  const app = Fastify({
+    loggerInstance: options.logger as unknown as FastifyBaseLogger,
+    bodyLimit: 1_048_576,
+    trustProxy: true,
+  });
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  app.setErrorHandler(errorHandler);
+  app.decorateRequest('member', null);
+
+  // keep the raw body: payment signatures are over the exact bytes received
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
+    const text = typeof body === 'string' ? body : body.toString('utf8');
+    request.rawBody = text;
+    if (text.length === 0) return done(null, undefined);
+    try {
+      done(null, JSON.parse(text));
+    } catch {
+      done(Object.assign(new Error('the body is not valid JSON'), { statusCode: 400, code: 'BODY_INVALID' }), undefined);
+    }
+  });
+
+  await app.register(helmet, {
+    // the web apps load their own bundles and images from this origin and data: URLs (posters, QR)
+    contentSecurityPolicy: { directives: { 'img-src': ["'self'", 'data:', 'blob:'], 'script-src': ["'self'"] } },
+  });
+  await app.register(rateLimit, { global: false });
+  await app.register(swagger, {
+    openapi: {
+      info: { title: 'Fenxiao API', description: '分销 — social-distribution commerce: members, referral tree, orders, commission, ledger, withdrawals', version: '0.1.0' },
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } } },
+      security: [{ bearer: [] }],
+    },
+    transform: jsonSchemaTransform,
+  });
+
+  const tokens = new TokenService(services.config.jwtSecret);
+  const auth = createAuth(tokens, services.members, services.db);
+
+  app.get('/health', { schema: { hide: true } }, async () => ({ ok: true }));
+  app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+
+  authRoutes(app, services, auth, tokens);
+  shopRoutes(app, services, auth);
+  paymentRoutes(app, services, auth);
+  adminRoutes(app, services, auth);
+  for (const plugin of options.plugins ?? []) await plugin(app, services, tokens);
+
+  await app.ready();
+  return app;
+}

@@ -1,0 +1,24 @@
+// Every error leaves as JSON {code, message} with the right status; internals never leak.
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import { AppError } from '../errors.js';
+
+export function errorHandler(error: FastifyError | AppError | Error, request: FastifyRequest, reply: FastifyReply) {
+  if (error instanceof AppError) {
+    return reply.status(error.status).send({ code: error.code, message: error.message, ...(error.details ? { details: error.details } : {}) });
+  }
+  const fe = error as FastifyError & { validation?: unknown; code?: string; constraint?: string };
+  if (fe.validation) {
+    return reply.status(400).send({ code: 'VALIDATION_FAILED', message: fe.message, details: fe.validation });
+  }
+  if (fe.statusCode === 429) {
+    return reply.status(429).send({ code: 'RATE_LIMITED', message: 'too many requests, slow down' });
+  }
+  if (fe.code === '23505') {
+    return reply.status(409).send({ code: 'CONFLICT', message: 'this would duplicate an existing record' });
+  }
+  if (fe.statusCode && fe.statusCode >= 400 && fe.statusCode < 500) {
+    return reply.status(fe.statusCode).send({ code: fe.code ?? 'BAD_REQUEST', message: fe.message });
+  }
+  request.log.error({ err: error }, 'unhandled error');
+  return reply.status(500).send({ code: 'INTERNAL', message: 'something went wrong on our side' });
+}

@@ -1,0 +1,293 @@
+// The HQ console's API. Every route checks roles; money, binding, tier and role changes are audited
+// by the services they call.
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { reconcile } from '../../jobs/reconcile.js';
+import { shanghaiDayStart } from '../../money.js';
+import { maskPhone } from '../../privacy.js';
+import type { Services } from '../../services.js';
+import { ALL_HQ_ROLES, member, ROLES_SEEING_PERSONAL_DATA, type Auth } from '../auth.js';
+import { checkoutItems, fen, idempotencyKey, idParams, page, positiveFen, reason } from '../schemas.js';
+import { ruleConfigSchema } from '../../modules/rules/schema.js';
+import { notFound } from '../../errors.js';
+import { inTransaction } from '../../db/database.js';
+
+export function adminRoutes(app: FastifyInstance, s: Services, auth: Auth) {
+  const r = app.withTypeProvider<ZodTypeProvider>();
+  const anyHq = auth.requireRoles(...ALL_HQ_ROLES);
+  const operators = auth.requireRoles('owner', 'operator');
+  const finance = auth.requireRoles('owner', 'finance');
+  const support = auth.requireRoles('owner', 'support');
+  const fulfilment = auth.requireRoles('owner', 'operator', 'support');
+  const owner = auth.requireRoles('owner');
+  const auditors = auth.requireRoles('owner', 'auditor');
+  const tags = ['admin'];
+
+  const showPhone = (req: FastifyRequest) => (phone: string) => (ROLES_SEEING_PERSONAL_DATA.includes(member(req).hqRole!) ? phone : maskPhone(phone));
+
+  // --- members and distributors ---
+  r.get('/api/admin/members', {
+    preHandler: anyHq,
+    schema: {
+      tags,
+      summary: 'Search members and distributors',
+      querystring: page.extend({
+        q: z.string().max(50).optional(),
+        tierId: z.coerce.number().int().optional(),
+        groupId: z.coerce.number().int().optional(),
+        distributorStatus: z.enum(['none', 'applied', 'active', 'rejected', 'disabled']).optional(),
+        hqOnly: z.coerce.boolean().optional(),
+      }),
+    },
+  }, async (req) => {
+    const result = await s.members.search(s.db, req.query);
+    const phoneOf = showPhone(req);
+    return { total: result.total, items: result.items.map((m) => ({ ...m, phone: phoneOf(m.phone) })) };
+  });
+
+  r.get('/api/admin/members/:id', { preHandler: anyHq, schema: { tags, summary: 'A member: upline chain, team, balances, binding history', params: idParams } }, async (req) => {
+    const id = req.params.id;
+    const profile = await s.members.require(s.db, id);
+    const phoneOf = showPhone(req);
+    const [uplines, team, balances, history, referrer] = await Promise.all([
+      s.referral.uplines(s.db, id, 50),
+      s.referral.teamSummary(s.db, id),
+      s.commission.summary(s.db, id),
+      s.referral.bindingHistory(s.db, id),
+      s.referral.referrerOf(s.db, id),
+    ]);
+    return { ...profile, phone: phoneOf(profile.phone), referrer: referrer ?? null, uplines: uplines.map((u) => ({ ...u, phone: phoneOf(u.phone) })), team, balances, bindingHistory: history };
+  });
+
+  r.get('/api/admin/members/:id/team', {
+    preHandler: anyHq,
+    schema: { tags, summary: "A member's team", params: idParams, querystring: page.extend({ depth: z.coerce.number().int().min(1).max(1000).optional() }) },
+  }, async (req) => {
+    const team = await s.referral.team(s.db, req.params.id, req.query);
+    const phoneOf = showPhone(req);
+    return { total: team.total, items: team.items.map((m) => ({ ...m, phone: phoneOf(m.phone) })) };
+  });
+
+  r.post('/api/admin/members/:id/rebind', {
+    preHandler: operators,
+    schema: { tags, summary: 'Move a member (with their team) under another referrer, or detach; audited', params: idParams, body: z.object({ referrerId: z.number().int().positive().nullable(), reason }) },
+  }, async (req) => s.referral.rebindByHq(member(req).id, req.params.id, req.body.referrerId, req.body.reason, (await s.rules.current(s.db)).config.binding));
+
+  r.post('/api/admin/members/:id/tier', {
+    preHandler: operators,
+    schema: { tags, summary: "Set a distributor's tier; audited", params: idParams, body: z.object({ tierId: z.number().int().positive(), reason }) },
+  }, async (req, reply) => {
+    await s.members.setTier(member(req).id, req.params.id, req.body.tierId, req.body.reason);
+    return reply.status(204).send();
+  });
+
+  r.post('/api/admin/members/:id/group', {
+    preHandler: operators,
+    schema: { tags, summary: "Set a distributor's group; audited", params: idParams, body: z.object({ groupId: z.number().int().positive().nullable(), reason }) },
+  }, async (req, reply) => {
+    await s.members.setGroup(member(req).id, req.params.id, req.body.groupId, req.body.reason);
+    return reply.status(204).send();
+  });
+
+  r.post('/api/admin/members/:id/distributor-status', {
+    preHandler: operators,
+    schema: { tags, summary: 'Make, disable or restore a distributor; audited', params: idParams, body: z.object({ status: z.enum(['active', 'disabled', 'none']), reason }) },
+  }, async (req, reply) => {
+    await s.members.setDistributorStatus(member(req).id, req.params.id, req.body.status, req.body.reason);
+    return reply.status(204).send();
+  });
+
+  r.post('/api/admin/members/:id/role', {
+    preHandler: owner,
+    schema: { tags, summary: 'Grant or remove an HQ role; audited', params: idParams, body: z.object({ role: z.enum(['owner', 'operator', 'finance', 'support', 'auditor']).nullable(), reason }) },
+  }, async (req, reply) => {
+    await s.members.setHqRole(member(req).id, req.params.id, req.body.role, req.body.reason);
+    return reply.status(204).send();
+  });
+
+  r.get('/api/admin/distributor-applications', {
+    preHandler: anyHq,
+    schema: { tags, summary: 'Distributor applications', querystring: page.extend({ status: z.enum(['pending', 'approved', 'rejected']).default('pending') }) },
+  }, async (req) => {
+    const phoneOf = showPhone(req);
+    const items = await s.members.listApplications(s.db, req.query.status, req.query.limit);
+    return { items: items.map((a) => ({ ...a, phone: phoneOf(a.phone) })) };
+  });
+
+  r.post('/api/admin/distributor-applications/:id/review', {
+    preHandler: operators,
+    schema: { tags, summary: 'Approve or reject an application; audited', params: idParams, body: z.object({ approve: z.boolean(), reason: reason.optional() }) },
+  }, async (req, reply) => {
+    await s.members.reviewApplication(member(req).id, req.params.id, req.body.approve, req.body.reason ?? null);
+    return reply.status(204).send();
+  });
+
+  r.get('/api/admin/tiers', { preHandler: anyHq, schema: { tags, summary: 'Distributor tiers' } }, async () => ({ items: await s.members.tiers(s.db) }));
+  r.put('/api/admin/tiers/:id', {
+    preHandler: operators,
+    schema: { tags, summary: 'Create or rename a tier', params: idParams, body: z.object({ name: z.string().trim().min(1).max(30), rank: z.number().int().min(1).max(100) }) },
+  }, async (req, reply) => {
+    await s.members.upsertTier(member(req).id, { id: req.params.id, ...req.body });
+    return reply.status(204).send();
+  });
+  r.get('/api/admin/groups', { preHandler: anyHq, schema: { tags, summary: 'Distributor groups' } }, async () => ({ items: await s.members.groups(s.db) }));
+  r.post('/api/admin/groups', { preHandler: operators, schema: { tags, summary: 'Create a group', body: z.object({ name: z.string().trim().min(1).max(30) }) } }, async (req, reply) =>
+    reply.status(201).send(await s.members.createGroup(member(req).id, req.body.name)),
+  );
+
+  r.get('/api/admin/referral/is-above', {
+    preHandler: anyHq,
+    schema: { tags, summary: 'Is X above Y in the referral tree?', querystring: z.object({ ancestorId: z.coerce.number().int().positive(), descendantId: z.coerce.number().int().positive() }) },
+  }, async (req) => ({ above: await s.referral.isAbove(s.db, req.query.ancestorId, req.query.descendantId) }));
+
+  // --- catalog ---
+  const skuInput = z.object({ name: z.string().trim().min(1).max(50), priceFen: positiveFen, stock: z.number().int().min(0).max(10_000_000) });
+  r.get('/api/admin/products', { preHandler: anyHq, schema: { tags, summary: 'All products', querystring: page.extend({ q: z.string().max(50).optional() }) } }, async (req) => ({
+    items: await s.catalog.list(s.db, req.query),
+  }));
+  r.post('/api/admin/products', {
+    preHandler: operators,
+    schema: {
+      tags,
+      summary: 'Create a product with SKUs',
+      body: z.object({
+        title: z.string().trim().min(1).max(100),
+        description: z.string().max(5000).optional(),
+        imageUrl: z.string().max(500).nullable().optional(),
+        category: z.string().max(50).optional(),
+        status: z.enum(['on_sale', 'off_sale']).optional(),
+        skus: z.array(skuInput).min(1).max(50),
+      }),
+    },
+  }, async (req, reply) => reply.status(201).send(await s.catalog.create(req.body)));
+  r.patch('/api/admin/products/:id', {
+    preHandler: operators,
+    schema: {
+      tags,
+      summary: 'Edit a product',
+      params: idParams,
+      body: z.object({ title: z.string().trim().min(1).max(100).optional(), description: z.string().max(5000).optional(), imageUrl: z.string().max(500).nullable().optional(), category: z.string().max(50).optional(), status: z.enum(['on_sale', 'off_sale']).optional() }),
+    },
+  }, async (req) => s.catalog.update(req.params.id, req.body));
+  r.patch('/api/admin/skus/:id', { preHandler: operators, schema: { tags, summary: 'Edit a SKU: price, stock, name', params: idParams, body: skuInput.partial() } }, async (req) =>
+    s.catalog.updateSku(req.params.id, req.body),
+  );
+
+  // --- orders and refunds ---
+  r.get('/api/admin/orders', {
+    preHandler: anyHq,
+    schema: { tags, summary: 'Orders', querystring: page.extend({ status: z.enum(['pending_payment', 'paid', 'shipped', 'completed', 'closed', 'refunded']).optional(), q: z.string().max(40).optional() }) },
+  }, async (req) => {
+    const phoneOf = showPhone(req);
+    const items = await s.orders.list(s.db, req.query);
+    return { items: items.map((o) => ({ ...o, buyerPhone: phoneOf(o.buyerPhone) })) };
+  });
+  r.get('/api/admin/orders/:id', { preHandler: anyHq, schema: { tags, summary: 'An order with its payments and earnings', params: idParams } }, async (req) => {
+    const order = await s.orders.get(s.db, req.params.id);
+    const [payments, earnings] = await Promise.all([s.payments.paymentsOfOrder(s.db, order.id), s.commission.earnings(s.db, { orderId: order.id, limit: 100, offset: 0 })]);
+    return { ...order, payments, earnings };
+  });
+  r.post('/api/admin/orders/:id/ship', { preHandler: fulfilment, schema: { tags, summary: 'Mark shipped', params: idParams } }, async (req) => s.orders.ship(req.params.id));
+  r.post('/api/admin/orders/:id/complete', { preHandler: fulfilment, schema: { tags, summary: 'Mark received: the return window starts', params: idParams } }, async (req) =>
+    s.orders.complete(req.params.id),
+  );
+  r.post('/api/admin/orders/:id/refunds', {
+    preHandler: support,
+    schema: {
+      tags,
+      summary: 'Refund lines (in part or whole) and shipping; commission reverses in proportion',
+      params: idParams,
+      body: z.object({ lines: z.array(z.object({ lineId: z.number().int().positive(), amountFen: positiveFen })).max(50), shippingFen: fen.optional(), reason, idempotencyKey }),
+    },
+  }, async (req, reply) => {
+    const { refund, duplicate } = await s.orders.createRefund(member(req).id, req.params.id, req.body);
+    await s.payments.requestRefund(refund.id);
+    const after = await s.orders.refundByNo(s.db, refund.refund_no);
+    return reply.status(duplicate ? 200 : 201).send({ id: after!.id, refundNo: after!.refund_no, status: after!.status, amountFen: after!.amount_fen, duplicate });
+  });
+  r.get('/api/admin/refunds', {
+    preHandler: anyHq,
+    schema: { tags, summary: 'Refunds', querystring: page.extend({ status: z.enum(['processing', 'succeeded', 'failed']).optional() }) },
+  }, async (req) => ({ items: await s.orders.listRefunds(s.db, req.query) }));
+
+  // --- rules and commission ---
+  r.get('/api/admin/rules', { preHandler: anyHq, schema: { tags, summary: 'The rules in force and earlier versions' } }, async () => {
+    const versions = await s.rules.list(s.db, 20);
+    return { current: versions[0], versions: versions.map((v) => ({ id: v.id, note: v.note, createdBy: v.createdBy, createdAt: v.createdAt })) };
+  });
+  r.put('/api/admin/rules', {
+    preHandler: operators,
+    schema: { tags, summary: 'Save the rules as a new version (more than 3 levels needs a compliance override)', body: z.object({ config: z.record(z.string(), z.unknown()), note: z.string().max(200).optional() }) },
+  }, async (req, reply) => {
+    const version = await inTransaction(s.db, (tx) => s.rules.save(tx, req.body.config as z.input<typeof ruleConfigSchema>, member(req).id, req.body.note ?? null));
+    return reply.status(201).send(version);
+  });
+  r.post('/api/admin/commission/dry-run', {
+    preHandler: anyHq,
+    schema: { tags, summary: 'What would this order pay, to whom (no money moves)', body: z.object({ buyerId: z.number().int().positive(), items: checkoutItems, ruleVersionId: z.number().int().positive().optional() }) },
+  }, async (req) => {
+    await s.members.require(s.db, req.body.buyerId);
+    const version = req.body.ruleVersionId ? await s.rules.byId(s.db, req.body.ruleVersionId) : await s.rules.current(s.db);
+    const quote = await s.orders.quote(s.db, req.body.items, version.config);
+    const lines = quote.lines.map((l, i) => ({ lineId: i + 1, productId: l.productId, skuId: l.skuId, quantity: l.quantity, paidFen: l.paidFen }));
+    const earnings = await s.commission.plan(s.db, req.body.buyerId, lines, version);
+    const names = new Map((await Promise.all([...new Set(earnings.map((e) => e.earnerId))].map((id) => s.members.get(s.db, id)))).map((m) => [m!.id, m!.nickname]));
+    return {
+      ruleVersionId: version.id,
+      quote,
+      earnings: earnings.map((e) => ({ ...e, lineIndex: e.lineId - 1, lineId: undefined, earnerNickname: names.get(e.earnerId) })),
+      totalCommissionFen: earnings.reduce((sum, e) => sum + e.amountFen, 0),
+    };
+  });
+  r.post('/api/admin/adjustments', {
+    preHandler: finance,
+    schema: { tags, summary: "Manually adjust a member's commission (positive or negative); audited", body: z.object({ memberId: z.number().int().positive(), amountFen: z.number().int().min(-1e10).max(1e10), reason, idempotencyKey }) },
+  }, async (req, reply) => {
+    await s.members.require(s.db, req.body.memberId);
+    const result = await s.commission.adjust(member(req).id, req.body);
+    return reply.status(result.duplicate ? 200 : 201).send(result);
+  });
+  r.get('/api/admin/commission/earnings', {
+    preHandler: anyHq,
+    schema: { tags, summary: 'Earnings', querystring: page.extend({ memberId: z.coerce.number().int().optional(), orderId: z.coerce.number().int().optional(), state: z.enum(['pending', 'frozen', 'available', 'reversed']).optional() }) },
+  }, async (req) => ({ items: await s.commission.earnings(s.db, { ...req.query, earnerId: req.query.memberId }) }));
+  r.get('/api/admin/commission/ranking', {
+    preHandler: anyHq,
+    schema: { tags, summary: 'Top earners', querystring: z.object({ period: z.enum(['today', 'month', 'all']).default('month'), limit: z.coerce.number().int().min(1).max(100).default(20) }) },
+  }, async (req) => {
+    const now = s.clock.now();
+    const since = req.query.period === 'all' ? null : req.query.period === 'today' ? shanghaiDayStart(now) : new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1) - 8 * 3_600_000);
+    const phoneOf = showPhone(req);
+    return { items: (await s.commission.ranking(s.db, since, req.query.limit)).map((r) => ({ ...r, phone: phoneOf(r.phone) })) };
+  });
+
+  // --- payouts ---
+  r.get('/api/admin/payouts', {
+    preHandler: auth.requireRoles('owner', 'finance', 'auditor'),
+    schema: { tags, summary: 'Withdrawals', querystring: page.extend({ status: z.enum(['reviewing', 'processing', 'paid', 'rejected', 'failed']).optional(), memberId: z.coerce.number().int().optional() }) },
+  }, async (req) => ({ items: await s.payouts.list(s.db, req.query) }));
+  r.post('/api/admin/payouts/:id/approve', { preHandler: finance, schema: { tags, summary: 'Approve a withdrawal and send it', params: idParams } }, async (req) =>
+    s.payouts.approve(member(req).id, req.params.id),
+  );
+  r.post('/api/admin/payouts/:id/reject', { preHandler: finance, schema: { tags, summary: 'Reject a withdrawal; funds go back', params: idParams, body: z.object({ reason }) } }, async (req) =>
+    s.payouts.reject(member(req).id, req.params.id, req.body.reason),
+  );
+  r.post('/api/admin/payouts/:id/retry', { preHandler: finance, schema: { tags, summary: 'Send a failed withdrawal again, same payout number', params: idParams } }, async (req) =>
+    s.payouts.retry(member(req).id, req.params.id),
+  );
+
+  // --- audit and operations ---
+  r.get('/api/admin/audit-log', {
+    preHandler: auditors,
+    schema: { tags, summary: 'The audit log', querystring: z.object({ limit: z.coerce.number().int().min(1).max(200).default(50), beforeId: z.coerce.number().int().optional(), action: z.string().max(50).optional(), targetType: z.string().max(50).optional(), targetId: z.string().max(50).optional(), actorId: z.coerce.number().int().optional() }) },
+  }, async (req) => ({ items: await s.audit.list(s.db, req.query) }));
+  r.get('/api/admin/reconciliation', { preHandler: auth.requireRoles('owner', 'finance', 'auditor'), schema: { tags, summary: 'Check every ledger invariant now' } }, async () =>
+    reconcile(s.db, s.clock.now()),
+  );
+  r.post('/api/admin/jobs/unfreeze', { preHandler: finance, schema: { tags, summary: 'Run the unfreeze sweep now' } }, async () => s.commission.unfreezeDue());
+  r.get('/api/admin/members/:id/balances', { preHandler: anyHq, schema: { tags, summary: "A member's ledger balances", params: idParams } }, async (req) => {
+    if (!(await s.members.get(s.db, req.params.id))) throw notFound('MEMBER_NOT_FOUND', `member ${req.params.id} does not exist`);
+    return s.ledger.memberBalances(s.db, req.params.id);
+  });
+}

@@ -1,0 +1,147 @@
+// The buyer's and distributor's side: catalog, orders, payments, team, commission, withdrawals.
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { notFound } from '../../errors.js';
+import { maskPhone } from '../../privacy.js';
+import type { Services } from '../../services.js';
+import { member, type Auth } from '../auth.js';
+import { checkoutItems, idempotencyKey, idParams, page, positiveFen } from '../schemas.js';
+
+export function shopRoutes(app: FastifyInstance, s: Services, auth: Auth) {
+  const r = app.withTypeProvider<ZodTypeProvider>();
+
+  // --- catalog ---
+  r.get('/api/products', {
+    schema: { tags: ['catalog'], summary: 'Products on sale', querystring: page.extend({ category: z.string().max(50).optional(), q: z.string().max(50).optional() }) },
+  }, async (req) => ({ items: await s.catalog.list(s.db, { ...req.query, status: 'on_sale' }) }));
+
+  r.get('/api/products/:id', { schema: { tags: ['catalog'], summary: 'One product with its SKUs', params: idParams } }, async (req) => {
+    const product = await s.catalog.get(s.db, req.params.id);
+    if (product.status !== 'on_sale') throw notFound('PRODUCT_NOT_FOUND', `product ${req.params.id} does not exist`);
+    return product;
+  });
+
+  // --- referral: share links, mini-shops, team ---
+  r.get('/api/shops/:inviteCode', {
+    schema: { tags: ['referral'], summary: "A distributor's mini-shop, opened from a share link", params: z.object({ inviteCode: z.string().min(4).max(16) }) },
+  }, async (req) => {
+    const owner = await s.referral.memberByInviteCode(s.db, req.params.inviteCode);
+    if (!owner) throw notFound('INVITE_CODE_NOT_FOUND', 'this invite code does not exist');
+    return { nickname: owner.nickname, avatarUrl: owner.avatarUrl, isDistributor: owner.isDistributor, inviteCode: req.params.inviteCode.toUpperCase() };
+  });
+
+  r.post('/api/referral/visits', {
+    preHandler: auth.optionalAuth,
+    schema: {
+      tags: ['referral'],
+      summary: 'Record a share-link or poster visit; binds a signed-in visitor when the binding policy says so',
+      body: z.object({ inviteCode: z.string().min(4).max(16), visitorKey: z.string().min(8).max(64) }),
+    },
+  }, async (req) => {
+    const rules = (await s.rules.current(s.db)).config;
+    const result = await s.referral.recordVisit({ ...req.body, memberId: req.member?.id }, rules);
+    return { referrer: { nickname: result.referrer.nickname, avatarUrl: result.referrer.avatarUrl }, bound: result.outcome.bound, reason: result.outcome.bound ? null : result.outcome.reason };
+  });
+
+  r.get('/api/me/team', {
+    preHandler: auth.authenticate,
+    schema: { tags: ['referral'], summary: 'My team: direct referrals (depth=1), a given level, or everyone', querystring: page.extend({ depth: z.coerce.number().int().min(1).max(1000).optional() }) },
+  }, async (req) => {
+    const team = await s.referral.team(s.db, member(req).id, req.query);
+    return { total: team.total, items: team.items.map((m) => ({ ...m, phone: maskPhone(m.phone) })) };
+  });
+
+  r.get('/api/me/team/summary', { preHandler: auth.authenticate, schema: { tags: ['referral'], summary: 'Team size, direct referrals and team sales' } }, async (req) =>
+    s.referral.teamSummary(s.db, member(req).id),
+  );
+
+  r.post('/api/me/distributor-application', {
+    preHandler: auth.authenticate,
+    schema: { tags: ['referral'], summary: 'Apply to become a distributor (when HQ reviews applications)', body: z.object({ note: z.string().max(500).optional() }) },
+  }, async (req, reply) => reply.status(201).send(await s.members.applyForDistributor(member(req).id, req.body.note ?? null)));
+
+  // --- orders ---
+  r.post('/api/orders/quote', {
+    preHandler: auth.authenticate,
+    schema: { tags: ['orders'], summary: 'Price a cart: discounts and shipping, without taking stock', body: z.object({ items: checkoutItems }) },
+  }, async (req) => s.orders.quote(s.db, req.body.items, (await s.rules.current(s.db)).config));
+
+  r.post('/api/orders', {
+    preHandler: auth.authenticate,
+    schema: {
+      tags: ['orders'],
+      summary: 'Check out: takes stock and creates an order awaiting payment; the same checkoutKey returns the same order',
+      body: z.object({
+        items: checkoutItems,
+        source: z.enum(['share_link', 'poster', 'store', 'direct']).optional(),
+        sharerInviteCode: z.string().min(4).max(16).optional(),
+        checkoutKey: idempotencyKey,
+      }),
+    },
+  }, async (req, reply) => reply.status(201).send(await s.orders.checkout(member(req).id, req.body)));
+
+  r.get('/api/orders', {
+    preHandler: auth.authenticate,
+    schema: { tags: ['orders'], summary: 'My orders', querystring: page.extend({ status: z.enum(['pending_payment', 'paid', 'shipped', 'completed', 'closed', 'refunded']).optional() }) },
+  }, async (req) => ({ items: await s.orders.list(s.db, { ...req.query, buyerId: member(req).id }) }));
+
+  r.get('/api/orders/:id', { preHandler: auth.authenticate, schema: { tags: ['orders'], summary: 'One of my orders', params: idParams } }, async (req) =>
+    s.orders.get(s.db, req.params.id, member(req).id),
+  );
+
+  r.post('/api/orders/:id/cancel', { preHandler: auth.authenticate, schema: { tags: ['orders'], summary: 'Cancel an unpaid order', params: idParams } }, async (req) =>
+    s.orders.cancel(member(req).id, req.params.id),
+  );
+
+  r.post('/api/orders/:id/confirm-receipt', {
+    preHandler: auth.authenticate,
+    schema: { tags: ['orders'], summary: 'Confirm receipt: completes the order and starts the return window', params: idParams },
+  }, async (req) => s.orders.complete(req.params.id, member(req).id));
+
+  r.post('/api/orders/:id/pay', {
+    preHandler: auth.authenticate,
+    schema: { tags: ['payments'], summary: 'Start paying an order with a provider', params: idParams, body: z.object({ provider: z.enum(['dev', 'wechatpay']) }) },
+  }, async (req) => s.payments.startPayment(member(req).id, req.params.id, req.body.provider));
+
+  // --- commission and withdrawals ---
+  r.get('/api/me/commission/summary', {
+    preHandler: auth.authenticate,
+    schema: { tags: ['commission'], summary: 'Pending, frozen, available, withdrawing, debt, total and today' },
+  }, async (req) => {
+    const id = member(req).id;
+    return { ...(await s.commission.summary(s.db, id)), withdrawnFen: await s.payouts.withdrawnFen(s.db, id) };
+  });
+
+  r.get('/api/me/commission/earnings', {
+    preHandler: auth.authenticate,
+    schema: { tags: ['commission'], summary: 'My earnings, newest first', querystring: page.extend({ state: z.enum(['pending', 'frozen', 'available', 'reversed']).optional() }) },
+  }, async (req) => ({ items: await s.commission.earnings(s.db, { ...req.query, earnerId: member(req).id }) }));
+
+  r.get('/api/me/promotion-orders', {
+    preHandler: auth.authenticate,
+    schema: { tags: ['commission'], summary: 'Orders that paid me commission', querystring: page },
+  }, async (req) => ({ items: await s.commission.promotionOrders(s.db, member(req).id, req.query.limit, req.query.offset) }));
+
+  r.post('/api/me/payouts', {
+    preHandler: auth.requireDistributor,
+    schema: {
+      tags: ['payouts'],
+      summary: 'Withdraw available commission to WeChat balance, Alipay or a bank card',
+      body: z.object({
+        amountFen: positiveFen,
+        channel: z.enum(['wechat', 'alipay', 'bank']),
+        destination: z.partialRecord(z.enum(['realName', 'account', 'bankName', 'accountNo', 'openid']), z.string().trim().min(1).max(64)),
+        idempotencyKey,
+      }),
+    },
+  }, async (req, reply) => reply.status(201).send(await s.payouts.request(member(req).id, req.body as Parameters<typeof s.payouts.request>[1])));
+
+  r.get('/api/me/payouts', { preHandler: auth.authenticate, schema: { tags: ['payouts'], summary: 'My withdrawals', querystring: page } }, async (req) => ({
+    items: await s.payouts.list(s.db, { ...req.query, memberId: member(req).id }),
+  }));
+
+  r.get('/api/me/payouts/:id', { preHandler: auth.authenticate, schema: { tags: ['payouts'], summary: 'One of my withdrawals', params: idParams } }, async (req) =>
+    s.payouts.get(s.db, req.params.id, member(req).id),
+  );
+}

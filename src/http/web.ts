@@ -1,0 +1,33 @@
+// Serves the built web apps (admin console at /admin, H5 shop at /) from the same server.
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import fastifyStatic from '@fastify/static';
+import type { FastifyInstance } from 'fastify';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'web');
+
+export function webPlugins() {
+  return [
+    async (app: FastifyInstance) => {
+      const apps = [
+        { prefix: '/admin/', dir: join(root, 'admin', 'dist') },
+        { prefix: '/', dir: join(root, 'shop', 'dist') },
+      ].filter((a) => existsSync(join(a.dir, 'index.html')));
+      let decorated = false;
+      for (const web of apps) {
+        await app.register(fastifyStatic, { root: web.dir, prefix: web.prefix, decorateReply: !decorated, wildcard: false, index: ['index.html'] });
+        decorated = true;
+      }
+      // client-side routes fall back to each app's index.html
+      app.setNotFoundHandler((request, reply) => {
+        if (request.url.startsWith('/api/') || request.method !== 'GET') {
+          return reply.status(404).send({ code: 'NOT_FOUND', message: `no route ${request.method} ${request.url.split('?')[0]}` });
+        }
+        const web = apps.find((a) => request.url.startsWith(a.prefix) || request.url === a.prefix.slice(0, -1));
+        if (!web) return reply.status(404).send({ code: 'NOT_FOUND', message: 'the web apps are not built: run npm run build:web' });
+        return reply.sendFile('index.html', web.dir);
+      });
+    },
+  ];
+}

@@ -1,0 +1,25 @@
+// Periodic sweeps. Each is idempotent and safe to run on several instances at once
+// (rows are claimed with SKIP LOCKED or guarded by status), so no leader election is needed.
+import type { Services } from '../services.js';
+
+export function startJobs(services: Services, intervalMs: number): () => void {
+  if (intervalMs <= 0) return () => undefined;
+  let running = false;
+  const tick = async () => {
+    if (running) return;
+    running = true;
+    try {
+      const unfrozen = await services.commission.unfreezeDue();
+      if (unfrozen.earnings > 0) services.log.info(unfrozen, 'unfroze earnings');
+      const resent = await services.payouts.resendStuck();
+      if (resent > 0) services.log.info({ resent }, 'resent stuck payouts');
+    } catch (error) {
+      services.log.error({ err: error }, 'job sweep failed');
+    } finally {
+      running = false;
+    }
+  };
+  const timer = setInterval(() => void tick(), intervalMs);
+  timer.unref();
+  return () => clearInterval(timer);
+}

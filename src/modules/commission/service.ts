@@ -1,0 +1,362 @@
+// The earnings lifecycle: pending (paid) → frozen (completed, return window) → available,
+// reversed in proportion by refunds at any stage, with a debt when it was already withdrawn.
+// Every step is ledger transfers under idempotency keys, in the caller's transaction.
+import { sql } from 'kysely';
+import type { Clock, EventBus } from '../../context.js';
+import { inTransaction, type Db, type Executor, type Tx } from '../../db/database.js';
+import type { EarningState } from '../../db/schema.js';
+import { conflict, unprocessable } from '../../errors.js';
+import { shanghaiDayStart } from '../../money.js';
+import type { AuditService } from '../audit/service.js';
+import type { LedgerService, MemberAccounts } from '../ledger/service.js';
+import type { ReferralService } from '../referral/service.js';
+import type { RuleVersion } from '../rules/schema.js';
+import type { RulesService } from '../rules/service.js';
+import { planCommission, reversalTarget, type CommissionLine, type PlannedEarning } from './plan.js';
+
+const DAY_MS = 86_400_000;
+type AfterCommit = (cb: () => void) => void;
+
+export interface RefundedLine {
+  lineId: number;
+  paidFen: number;
+  /** cumulative refunded on the line, this refund included */
+  refundedFen: number;
+}
+
+export class CommissionService {
+  constructor(
+    private readonly db: Db,
+    private readonly clock: Clock,
+    private readonly bus: EventBus,
+    private readonly ledger: LedgerService,
+    private readonly referral: ReferralService,
+    private readonly rules: RulesService,
+    private readonly audit: AuditService,
+  ) {}
+
+  /** What an order would pay, to whom, under a rule version: the same arithmetic as a real payment. */
+  async plan(ex: Executor, buyerId: number, lines: CommissionLine[], version: RuleVersion): Promise<PlannedEarning[]> {
+    const rules = version.config.commission;
+    const chain = await this.referral.commissionChain(ex, buyerId, rules.levels, rules.selfPurchase);
+    return planCommission(lines, chain, rules);
+  }
+
+  /** Called once, when the order is marked paid, in that transaction. */
+  async earnForPaidOrder(tx: Tx, order: { id: number; buyerId: number }, lines: CommissionLine[], version: RuleVersion, afterCommit: AfterCommit) {
+    const planned = await this.plan(tx, order.buyerId, lines, version);
+    if (planned.length === 0) return [];
+    const expense = await this.ledger.platformAccount(tx, 'commission_expense');
+    const now = this.clock.now();
+    const earned: Array<{ id: number; earner_id: number; level: number; amount_fen: number }> = [];
+    for (const p of planned) {
+      const row = await tx
+        .insertInto('commission_earnings')
+        .values({
+          order_id: order.id,
+          order_line_id: p.lineId,
+          earner_id: p.earnerId,
+          buyer_id: order.buyerId,
+          level: p.level,
+          base_fen: p.baseFen,
+          rate_bp: p.rateBp,
+          amount_fen: p.amountFen,
+          state: 'pending',
+          rule_version_id: version.id,
+          created_at: now,
+        })
+        .onConflict((oc) => oc.columns(['order_line_id', 'level']).doNothing())
+        .returning(['id', 'earner_id', 'level', 'amount_fen'])
+        .executeTakeFirst();
+      if (!row) continue;
+      const accounts = await this.ledger.memberAccounts(tx, row.earner_id);
+      await this.ledger.transfer(tx, {
+        fromAccountId: expense,
+        toAccountId: accounts.commission_pending,
+        amountFen: row.amount_fen,
+        code: 'commission.earn',
+        idempotencyKey: `commission:earn:${row.id}`,
+        refType: 'commission_earning',
+        refId: row.id,
+      });
+      earned.push(row);
+    }
+    afterCommit(() => {
+      for (const e of earned) {
+        this.bus.publish('commission.earned', { earningId: e.id, earnerId: e.earner_id, orderId: order.id, level: e.level, amountFen: e.amount_fen, at: now });
+      }
+    });
+    return earned;
+  }
+
+  /** Order completed (received): pending earnings freeze until the return window closes. */
+  async freezeForCompletedOrder(tx: Tx, orderId: number, completedAt: Date): Promise<void> {
+    const earnings = await tx
+      .selectFrom('commission_earnings')
+      .selectAll()
+      .where('order_id', '=', orderId)
+      .where('state', '=', 'pending')
+      .orderBy('id')
+      .forUpdate()
+      .execute();
+    for (const e of earnings) {
+      const version = await this.rules.byId(tx, e.rule_version_id);
+      const remaining = e.amount_fen - e.reversed_fen;
+      const accounts = await this.ledger.lockMemberAccounts(tx, e.earner_id);
+      await this.ledger.transfer(tx, {
+        fromAccountId: accounts.commission_pending,
+        toAccountId: accounts.commission_frozen,
+        amountFen: remaining,
+        code: 'commission.freeze',
+        idempotencyKey: `commission:freeze:${e.id}`,
+        refType: 'commission_earning',
+        refId: e.id,
+      });
+      await tx
+        .updateTable('commission_earnings')
+        .set({ state: 'frozen', frozen_until: new Date(completedAt.getTime() + version.config.commission.freezeDays * DAY_MS) })
+        .where('id', '=', e.id)
+        .execute();
+    }
+  }
+
+  /**
+   * A refund of a line reverses each of its earnings cumulatively: the earning stands reversed by
+   * floor(amount × refunded ÷ paid), and exactly the whole when the line is fully refunded.
+   */
+  async reverseForRefundedLine(tx: Tx, line: RefundedLine, refundId: number, afterCommit: AfterCommit): Promise<number> {
+    const earnings = await tx
+      .selectFrom('commission_earnings')
+      .selectAll()
+      .where('order_line_id', '=', line.lineId)
+      .orderBy('id')
+      .forUpdate()
+      .execute();
+    const expense = await this.ledger.platformAccount(tx, 'commission_expense');
+    let reversedNow = 0;
+    for (const e of earnings) {
+      const target = reversalTarget(e.amount_fen, line.paidFen, line.refundedFen);
+      const deltaFen = target - e.reversed_fen;
+      if (deltaFen <= 0) continue;
+      const accounts = await this.ledger.lockMemberAccounts(tx, e.earner_id);
+      await this.debitForReversal(tx, e.state, accounts, deltaFen, expense, `commission:reverse:${e.id}:${refundId}`, e.id);
+      const state: EarningState = target === e.amount_fen ? 'reversed' : e.state;
+      await tx.updateTable('commission_earnings').set({ reversed_fen: target, state }).where('id', '=', e.id).execute();
+      reversedNow += deltaFen;
+      const at = this.clock.now();
+      afterCommit(() => this.bus.publish('commission.reversed', { earningId: e.id, earnerId: e.earner_id, orderId: e.order_id, amountFen: deltaFen, at }));
+    }
+    return reversedNow;
+  }
+
+  /**
+   * Takes a reversal from wherever the earning's money sits. Once available it may have been
+   * withdrawn: what available cannot cover becomes debt, repaid by later earnings.
+   */
+  private async debitForReversal(tx: Tx, state: EarningState, accounts: MemberAccounts, amountFen: number, expense: number, key: string, earningId: number) {
+    const base = { toAccountId: expense, code: 'commission.reverse', refType: 'commission_earning', refId: earningId };
+    if (state === 'pending' || state === 'frozen') {
+      const from = state === 'pending' ? accounts.commission_pending : accounts.commission_frozen;
+      await this.ledger.transfer(tx, { ...base, fromAccountId: from, amountFen, idempotencyKey: key });
+      return;
+    }
+    await this.takeFromAvailableThenDebt(tx, accounts, amountFen, expense, key, base);
+  }
+
+  private async takeFromAvailableThenDebt(
+    tx: Tx,
+    accounts: MemberAccounts,
+    amountFen: number,
+    expense: number,
+    key: string,
+    base: { code: string; refType: string; refId: number; memo?: string },
+  ) {
+    const available = await this.ledger.balance(tx, accounts.commission_available);
+    const fromAvailable = Math.min(Math.max(available, 0), amountFen);
+    if (fromAvailable > 0) {
+      await this.ledger.transfer(tx, { ...base, fromAccountId: accounts.commission_available, toAccountId: expense, amountFen: fromAvailable, idempotencyKey: key });
+    }
+    if (amountFen - fromAvailable > 0) {
+      await this.ledger.transfer(tx, { ...base, fromAccountId: accounts.commission_debt, toAccountId: expense, amountFen: amountFen - fromAvailable, idempotencyKey: `${key}:debt` });
+    }
+  }
+
+  /**
+   * Moves frozen earnings whose return window closed to available, repaying any debt first.
+   * Works in batches, each its own transaction; rows taken by another sweep are skipped.
+   */
+  async unfreezeDue(options: { batchSize?: number; maxBatches?: number } = {}): Promise<{ earnings: number; amountFen: number; debtRepaidFen: number }> {
+    const batchSize = options.batchSize ?? 500;
+    const totals = { earnings: 0, amountFen: 0, debtRepaidFen: 0 };
+    for (let batch = 0; batch < (options.maxBatches ?? Number.MAX_SAFE_INTEGER); batch++) {
+      const done = await inTransaction(this.db, (tx) => this.unfreezeBatch(tx, batchSize));
+      totals.earnings += done.earnings;
+      totals.amountFen += done.amountFen;
+      totals.debtRepaidFen += done.debtRepaidFen;
+      if (done.earnings < batchSize) break;
+    }
+    return totals;
+  }
+
+  private async unfreezeBatch(tx: Tx, batchSize: number) {
+    const due = await tx
+      .selectFrom('commission_earnings')
+      .select(['id', 'earner_id', 'amount_fen', 'reversed_fen'])
+      .where('state', '=', 'frozen')
+      .where('frozen_until', '<=', this.clock.now())
+      .orderBy('earner_id')
+      .orderBy('id')
+      .limit(batchSize)
+      .forUpdate()
+      .skipLocked()
+      .execute();
+    const result = { earnings: due.length, amountFen: 0, debtRepaidFen: 0 };
+    let index = 0;
+    while (index < due.length) {
+      const earnerId = due[index].earner_id;
+      const accounts = await this.ledger.lockMemberAccounts(tx, earnerId);
+      let debtFen = -(await this.ledger.balance(tx, accounts.commission_debt));
+      for (; index < due.length && due[index].earner_id === earnerId; index++) {
+        const e = due[index];
+        const remaining = e.amount_fen - e.reversed_fen;
+        const toDebt = Math.min(Math.max(debtFen, 0), remaining);
+        const base = { fromAccountId: accounts.commission_frozen, code: 'commission.unfreeze', refType: 'commission_earning', refId: e.id };
+        if (toDebt > 0) {
+          await this.ledger.transfer(tx, { ...base, toAccountId: accounts.commission_debt, amountFen: toDebt, idempotencyKey: `commission:unfreeze:${e.id}:debt` });
+          debtFen -= toDebt;
+        }
+        if (remaining - toDebt > 0) {
+          await this.ledger.transfer(tx, { ...base, toAccountId: accounts.commission_available, amountFen: remaining - toDebt, idempotencyKey: `commission:unfreeze:${e.id}` });
+        }
+        result.amountFen += remaining;
+        result.debtRepaidFen += toDebt;
+      }
+    }
+    if (due.length > 0) {
+      await tx.updateTable('commission_earnings').set({ state: 'available' }).where('id', 'in', due.map((d) => d.id)).execute();
+    }
+    return result;
+  }
+
+  /** HQ's manual adjustment, with a reason, audited, once per idempotency key. */
+  async adjust(actorId: number, input: { memberId: number; amountFen: number; reason: string; idempotencyKey: string }) {
+    if (!Number.isSafeInteger(input.amountFen) || input.amountFen === 0) throw unprocessable('AMOUNT_INVALID', 'the adjustment must be a non-zero whole number of fen');
+    return inTransaction(this.db, async (tx) => {
+      const key = `commission:adjust:${input.idempotencyKey}`;
+      const existing = await tx.selectFrom('ledger_transfers').select(['ref_id']).where('idempotency_key', 'in', [key, `${key}:debt`]).executeTakeFirst();
+      if (existing) {
+        if (existing.ref_id !== input.memberId) throw conflict('IDEMPOTENCY_KEY_REUSED', 'this idempotency key was used for another adjustment');
+        return { duplicate: true, balances: await this.ledger.memberBalances(tx, input.memberId) };
+      }
+      const accounts = await this.ledger.lockMemberAccounts(tx, input.memberId);
+      const before = await this.ledger.memberBalances(tx, input.memberId);
+      const expense = await this.ledger.platformAccount(tx, 'commission_expense');
+      const base = { code: 'commission.adjust', refType: 'member', refId: input.memberId, memo: input.reason };
+      if (input.amountFen > 0) {
+        // a credit first repays any debt, like any other money the member receives
+        const toDebt = Math.min(before.debtFen, input.amountFen);
+        if (toDebt > 0) await this.ledger.transfer(tx, { ...base, fromAccountId: expense, toAccountId: accounts.commission_debt, amountFen: toDebt, idempotencyKey: `${key}:debt` });
+        if (input.amountFen - toDebt > 0) {
+          await this.ledger.transfer(tx, { ...base, fromAccountId: expense, toAccountId: accounts.commission_available, amountFen: input.amountFen - toDebt, idempotencyKey: key });
+        }
+      } else {
+        await this.takeFromAvailableThenDebt(tx, accounts, -input.amountFen, expense, key, base);
+      }
+      const after = await this.ledger.memberBalances(tx, input.memberId);
+      await this.audit.record(tx, { actorId, action: 'commission.adjust', targetType: 'member', targetId: input.memberId, before, after: { ...after, amountFen: input.amountFen }, reason: input.reason });
+      return { duplicate: false, balances: after };
+    });
+  }
+
+  // --- reading -------------------------------------------------------------------
+
+  async summary(ex: Executor, memberId: number) {
+    const balances = await this.ledger.memberBalances(ex, memberId);
+    const since = shanghaiDayStart(this.clock.now());
+    const row = await sql<{ total_fen: number; today_fen: number; count: number }>`
+      select coalesce(sum(amount_fen - reversed_fen), 0) as total_fen,
+             coalesce(sum(amount_fen - reversed_fen) filter (where created_at >= ${since}), 0) as today_fen,
+             count(*) as count
+      from commission_earnings where earner_id = ${memberId}`.execute(ex);
+    return {
+      ...balances,
+      totalEarnedFen: row.rows[0].total_fen,
+      todayFen: row.rows[0].today_fen,
+      earningCount: row.rows[0].count,
+    };
+  }
+
+  async earnings(ex: Executor, filter: { earnerId?: number; orderId?: number; state?: EarningState; limit: number; offset: number }) {
+    let q = ex
+      .selectFrom('commission_earnings as e')
+      .innerJoin('orders as o', 'o.id', 'e.order_id')
+      .innerJoin('members as b', 'b.id', 'e.buyer_id')
+      .innerJoin('members as r', 'r.id', 'e.earner_id')
+      .select([
+        'e.id',
+        'e.order_id as orderId',
+        'o.order_no as orderNo',
+        'e.order_line_id as orderLineId',
+        'e.earner_id as earnerId',
+        'r.nickname as earnerNickname',
+        'e.buyer_id as buyerId',
+        'b.nickname as buyerNickname',
+        'e.level',
+        'e.base_fen as baseFen',
+        'e.rate_bp as rateBp',
+        'e.amount_fen as amountFen',
+        'e.reversed_fen as reversedFen',
+        'e.state',
+        'e.rule_version_id as ruleVersionId',
+        'e.frozen_until as frozenUntil',
+        'e.created_at as createdAt',
+        'o.status as orderStatus',
+      ]);
+    if (filter.earnerId !== undefined) q = q.where('e.earner_id', '=', filter.earnerId);
+    if (filter.orderId !== undefined) q = q.where('e.order_id', '=', filter.orderId);
+    if (filter.state) q = q.where('e.state', '=', filter.state);
+    return q.orderBy('e.id', 'desc').limit(filter.limit).offset(filter.offset).execute();
+  }
+
+  /** Orders that paid the member commission, one row per order with its earnings summed. */
+  async promotionOrders(ex: Executor, earnerId: number, limit: number, offset: number) {
+    return ex
+      .selectFrom('commission_earnings as e')
+      .innerJoin('orders as o', 'o.id', 'e.order_id')
+      .innerJoin('members as b', 'b.id', 'o.buyer_id')
+      .select([
+        'o.id as orderId',
+        'o.order_no as orderNo',
+        'o.status as orderStatus',
+        'o.paid_fen as paidFen',
+        'o.refunded_fen as refundedFen',
+        'o.paid_at as paidAt',
+        'b.nickname as buyerNickname',
+        sql<number>`min(e.level)`.as('level'),
+        sql<number>`sum(e.amount_fen)`.as('amountFen'),
+        sql<number>`sum(e.reversed_fen)`.as('reversedFen'),
+        sql<string>`string_agg(distinct e.state, ',')`.as('states'),
+      ])
+      .where('e.earner_id', '=', earnerId)
+      .groupBy(['o.id', 'b.nickname'])
+      .orderBy('o.id', 'desc')
+      .limit(limit)
+      .offset(offset)
+      .execute();
+  }
+
+  async ranking(ex: Executor, since: Date | null, limit: number) {
+    let q = ex
+      .selectFrom('commission_earnings as e')
+      .innerJoin('members as m', 'm.id', 'e.earner_id')
+      .select(['m.id as memberId', 'm.nickname', 'm.phone', sql<number>`sum(e.amount_fen - e.reversed_fen)`.as('earnedFen'), sql<number>`count(distinct e.order_id)`.as('orderCount')]);
+    if (since) q = q.where('e.created_at', '>=', since);
+    return q.groupBy(['m.id', 'm.nickname', 'm.phone']).orderBy('earnedFen', 'desc').limit(limit).execute();
+  }
+
+  async totalsByState(ex: Executor) {
+    const rows = await sql<{ state: string; amount_fen: number }>`
+      select state, coalesce(sum(amount_fen - reversed_fen), 0) as amount_fen from commission_earnings group by state`.execute(ex);
+    return Object.fromEntries(rows.rows.map((r) => [r.state, r.amount_fen])) as Partial<Record<EarningState, number>>;
+  }
+}

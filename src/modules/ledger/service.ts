@@ -1,0 +1,151 @@
+// The ledger: balanced, append-only transfers between accounts. Balances are sums of
+// transfers; credits never lock, so a hot earner does not serialise checkouts. Debits from
+// spendable accounts lock the account row first and a database trigger refuses overdrafts.
+import { sql } from 'kysely';
+import type { Executor, Tx } from '../../db/database.js';
+import { conflict } from '../../errors.js';
+
+export const MEMBER_PURPOSES = [
+  'commission_pending',
+  'commission_frozen',
+  'commission_available',
+  'payout_withdrawing',
+  'commission_debt',
+] as const;
+export type MemberPurpose = (typeof MEMBER_PURPOSES)[number];
+export type PlatformPurpose = 'commission_expense' | 'payout_clearing' | 'payout_fee_income';
+export type MemberAccounts = Record<MemberPurpose, number>;
+
+export interface TransferInput {
+  fromAccountId: number;
+  toAccountId: number;
+  amountFen: number;
+  code: string;
+  idempotencyKey: string;
+  refType?: string;
+  refId?: number;
+  memo?: string;
+}
+
+export interface MemberBalances {
+  pendingFen: number;
+  frozenFen: number;
+  availableFen: number;
+  withdrawingFen: number;
+  /** what the member owes after a refund reversed commission already withdrawn (≥ 0) */
+  debtFen: number;
+}
+
+export class LedgerService {
+  private readonly platformIds = new Map<PlatformPurpose, number>();
+
+  /** Platform accounts come from the migration, so their ids are safe to remember. */
+  async platformAccount(ex: Executor, purpose: PlatformPurpose): Promise<number> {
+    const cached = this.platformIds.get(purpose);
+    if (cached !== undefined) return cached;
+    const row = await ex
+      .selectFrom('ledger_accounts')
+      .select('id')
+      .where('owner_type', '=', 'platform')
+      .where('owner_id', '=', 0)
+      .where('purpose', '=', purpose)
+      .executeTakeFirstOrThrow();
+    this.platformIds.set(purpose, row.id);
+    return row.id;
+  }
+
+  async openMemberAccounts(tx: Tx, memberId: number): Promise<void> {
+    await tx
+      .insertInto('ledger_accounts')
+      .values(
+        MEMBER_PURPOSES.map((purpose) => ({
+          owner_type: 'member' as const,
+          owner_id: memberId,
+          purpose,
+          allow_negative: purpose === 'commission_debt',
+        })),
+      )
+      .onConflict((oc) => oc.columns(['owner_type', 'owner_id', 'purpose']).doNothing())
+      .execute();
+  }
+
+  async memberAccounts(ex: Executor, memberId: number, lock = false): Promise<MemberAccounts> {
+    let query = ex
+      .selectFrom('ledger_accounts')
+      .select(['id', 'purpose'])
+      .where('owner_type', '=', 'member')
+      .where('owner_id', '=', memberId)
+      .orderBy('id');
+    if (lock) query = query.forUpdate();
+    const rows = await query.execute();
+    const accounts = Object.fromEntries(rows.map((r) => [r.purpose, r.id])) as Partial<MemberAccounts>;
+    for (const purpose of MEMBER_PURPOSES) {
+      if (accounts[purpose] === undefined) throw new Error(`member ${memberId} has no ${purpose} account`);
+    }
+    return accounts as MemberAccounts;
+  }
+
+  /** Locks a member's accounts for debits; callers that debit must hold this until commit. */
+  lockMemberAccounts(tx: Tx, memberId: number): Promise<MemberAccounts> {
+    return this.memberAccounts(tx, memberId, true);
+  }
+
+  /** Appends one transfer; returns false (and changes nothing) when its idempotency key was used. */
+  async transfer(tx: Tx, input: TransferInput): Promise<boolean> {
+    if (!Number.isSafeInteger(input.amountFen) || input.amountFen <= 0) {
+      throw new RangeError(`transfer amount must be a positive integer of fen, got ${input.amountFen}`);
+    }
+    try {
+      const inserted = await tx
+        .insertInto('ledger_transfers')
+        .values({
+          from_account_id: input.fromAccountId,
+          to_account_id: input.toAccountId,
+          amount_fen: input.amountFen,
+          code: input.code,
+          idempotency_key: input.idempotencyKey,
+          ref_type: input.refType ?? null,
+          ref_id: input.refId ?? null,
+          memo: input.memo ?? null,
+        })
+        .onConflict((oc) => oc.column('idempotency_key').doNothing())
+        .returning('id')
+        .executeTakeFirst();
+      return inserted !== undefined;
+    } catch (error) {
+      if ((error as { code?: string }).code === 'P0002') {
+        throw conflict('INSUFFICIENT_BALANCE', 'the account balance is not enough for this transfer');
+      }
+      throw error;
+    }
+  }
+
+  async balances(ex: Executor, accountIds: number[]): Promise<Map<number, number>> {
+    const result = new Map<number, number>(accountIds.map((id) => [id, 0]));
+    if (accountIds.length === 0) return result;
+    const rows = await sql<{ account_id: number; balance: number }>`
+      select account_id, sum(delta) as balance from (
+        select to_account_id as account_id, amount_fen as delta from ledger_transfers where to_account_id = any(${accountIds})
+        union all
+        select from_account_id, -amount_fen from ledger_transfers where from_account_id = any(${accountIds})
+      ) moves group by account_id`.execute(ex);
+    for (const row of rows.rows) result.set(row.account_id, row.balance);
+    return result;
+  }
+
+  async balance(ex: Executor, accountId: number): Promise<number> {
+    return (await this.balances(ex, [accountId])).get(accountId) ?? 0;
+  }
+
+  async memberBalances(ex: Executor, memberId: number): Promise<MemberBalances> {
+    const accounts = await this.memberAccounts(ex, memberId);
+    const b = await this.balances(ex, Object.values(accounts));
+    return {
+      pendingFen: b.get(accounts.commission_pending) ?? 0,
+      frozenFen: b.get(accounts.commission_frozen) ?? 0,
+      availableFen: b.get(accounts.commission_available) ?? 0,
+      withdrawingFen: b.get(accounts.payout_withdrawing) ?? 0,
+      debtFen: -(b.get(accounts.commission_debt) ?? 0),
+    };
+  }
+}

@@ -1,0 +1,431 @@
+// Orders: checkout with stock, discounts and shipping; payment, completion and refunds drive
+// commission in the same transaction as the order change.
+import { sql } from 'kysely';
+import type { Clock, EventBus } from '../../context.js';
+import { inTransaction, type Db, type Executor, type Tx } from '../../db/database.js';
+import type { OrderSource, OrderStatus } from '../../db/schema.js';
+import { badRequest, conflict, notFound, unprocessable } from '../../errors.js';
+import { allocateProportionally } from '../../money.js';
+import type { AuditService } from '../audit/service.js';
+import type { CatalogService } from '../catalog/service.js';
+import type { CommissionService } from '../commission/service.js';
+import type { MembersService } from '../members/service.js';
+import type { ReferralService } from '../referral/service.js';
+import type { RuleConfig } from '../rules/schema.js';
+import type { RulesService } from '../rules/service.js';
+import { businessNumber } from './numbers.js';
+
+type AfterCommit = (cb: () => void) => void;
+
+export interface CheckoutItem {
+  skuId: number;
+  quantity: number;
+}
+
+export interface CheckoutInput {
+  items: CheckoutItem[];
+  source?: OrderSource;
+  /** the sharer's invite code when the buyer came through a share link or poster */
+  sharerInviteCode?: string;
+  /** the client's key for this checkout: retrying it returns the same order */
+  checkoutKey: string;
+}
+
+export interface PricedLine {
+  skuId: number;
+  productId: number;
+  title: string;
+  quantity: number;
+  unitPriceFen: number;
+  discountFen: number;
+  paidFen: number;
+}
+
+export interface Quote {
+  lines: PricedLine[];
+  goodsFen: number;
+  discountFen: number;
+  shippingFen: number;
+  payableFen: number;
+}
+
+export interface RefundInput {
+  lines: Array<{ lineId: number; amountFen: number }>;
+  shippingFen?: number;
+  reason: string;
+  idempotencyKey: string;
+}
+
+/** Prices lines: the best full-reduction tier the goods reach is split across lines by their value. */
+export function priceLines(skus: Array<Omit<PricedLine, 'discountFen' | 'paidFen'>>, rules: RuleConfig['order']): Quote {
+  const gross = skus.map((s) => s.unitPriceFen * s.quantity);
+  const goodsFen = gross.reduce((a, b) => a + b, 0);
+  const tier = rules.fullReduction
+    .filter((t) => goodsFen >= t.thresholdFen)
+    .sort((a, b) => b.offFen - a.offFen)[0];
+  const discountFen = Math.min(tier?.offFen ?? 0, goodsFen);
+  const shares = allocateProportionally(discountFen, gross);
+  const lines = skus.map((s, i) => ({ ...s, discountFen: shares[i], paidFen: gross[i] - shares[i] }));
+  const freeShipping = rules.freeShippingMinFen > 0 && goodsFen >= rules.freeShippingMinFen;
+  const shippingFen = freeShipping ? 0 : rules.shippingFen;
+  return { lines, goodsFen, discountFen, shippingFen, payableFen: goodsFen - discountFen + shippingFen };
+}
+
+const ORDER_COLUMNS = [
+  'id',
+  'order_no as orderNo',
+  'buyer_id as buyerId',
+  'status',
+  'goods_fen as goodsFen',
+  'discount_fen as discountFen',
+  'shipping_fen as shippingFen',
+  'payable_fen as payableFen',
+  'paid_fen as paidFen',
+  'refunded_fen as refundedFen',
+  'source',
+  'sharer_id as sharerId',
+  'rule_version_id as ruleVersionId',
+  'paid_at as paidAt',
+  'shipped_at as shippedAt',
+  'completed_at as completedAt',
+  'closed_at as closedAt',
+  'created_at as createdAt',
+] as const;
+
+export class OrdersService {
+  constructor(
+    private readonly db: Db,
+    private readonly clock: Clock,
+    private readonly bus: EventBus,
+    private readonly catalog: CatalogService,
+    private readonly rules: RulesService,
+    private readonly commission: CommissionService,
+    private readonly referral: ReferralService,
+    private readonly members: MembersService,
+    private readonly audit: AuditService,
+  ) {}
+
+  /** Prices items at today's prices without taking stock: the dry run and the cart use it. */
+  async quote(ex: Executor, items: CheckoutItem[], rules: RuleConfig): Promise<Quote> {
+    validateItems(items);
+    const rows = await ex
+      .selectFrom('product_skus as s')
+      .innerJoin('products as p', 'p.id', 's.product_id')
+      .select(['s.id', 's.product_id', 's.name', 's.price_fen', 'p.title'])
+      .where('s.id', 'in', items.map((i) => i.skuId))
+      .execute();
+    const byId = new Map(rows.map((r) => [r.id, r]));
+    return priceLines(
+      items.map((item) => {
+        const row = byId.get(item.skuId);
+        if (!row) throw unprocessable('SKU_NOT_FOUND', `sku ${item.skuId} does not exist`);
+        return { skuId: row.id, productId: row.product_id, title: `${row.title} ${row.name}`.trim(), quantity: item.quantity, unitPriceFen: row.price_fen };
+      }),
+      rules.order,
+    );
+  }
+
+  async checkout(buyerId: number, input: CheckoutInput) {
+    validateItems(input.items);
+    const checkoutKey = `${buyerId}:${input.checkoutKey}`;
+    const existing = await this.db.selectFrom('orders').select('id').where('checkout_key', '=', checkoutKey).executeTakeFirst();
+    if (existing) return this.get(this.db, existing.id);
+    const orderId = await inTransaction(this.db, async (tx) => {
+      const rules = (await this.rules.current(tx)).config;
+      const sharer = input.sharerInviteCode ? await this.referral.memberByInviteCode(tx, input.sharerInviteCode) : undefined;
+      if (input.sharerInviteCode && !sharer) throw unprocessable('INVITE_CODE_NOT_FOUND', 'the sharer’s invite code does not exist');
+      const reserved = await this.catalog.reserve(tx, input.items);
+      const quote = priceLines(reserved, rules.order);
+      const now = this.clock.now();
+      const order = await tx
+        .insertInto('orders')
+        .values({
+          order_no: businessNumber('', now),
+          buyer_id: buyerId,
+          goods_fen: quote.goodsFen,
+          discount_fen: quote.discountFen,
+          shipping_fen: quote.shippingFen,
+          payable_fen: quote.payableFen,
+          source: input.source ?? (sharer ? 'share_link' : 'direct'),
+          sharer_id: sharer && sharer.id !== buyerId ? sharer.id : null,
+          checkout_key: checkoutKey,
+          created_at: now,
+        })
+        .returning('id')
+        .executeTakeFirstOrThrow();
+      await tx
+        .insertInto('order_lines')
+        .values(
+          quote.lines.map((l) => ({
+            order_id: order.id,
+            product_id: l.productId,
+            sku_id: l.skuId,
+            title: l.title,
+            quantity: l.quantity,
+            unit_price_fen: l.unitPriceFen,
+            discount_fen: l.discountFen,
+            paid_fen: l.paidFen,
+          })),
+        )
+        .execute();
+      return order.id;
+    });
+    return this.get(this.db, orderId);
+  }
+
+  async get(ex: Executor, orderId: number, buyerId?: number) {
+    let q = ex.selectFrom('orders').select(ORDER_COLUMNS).where('id', '=', orderId);
+    // a buyer asking for someone else's order learns nothing, not even that it exists
+    if (buyerId !== undefined) q = q.where('buyer_id', '=', buyerId);
+    const order = await q.executeTakeFirst();
+    if (!order) throw notFound('ORDER_NOT_FOUND', `order ${orderId} does not exist`);
+    const [lines, refunds] = await Promise.all([
+      ex
+        .selectFrom('order_lines')
+        .select(['id', 'product_id as productId', 'sku_id as skuId', 'title', 'quantity', 'unit_price_fen as unitPriceFen', 'discount_fen as discountFen', 'paid_fen as paidFen', 'refunded_fen as refundedFen'])
+        .where('order_id', '=', orderId)
+        .orderBy('id')
+        .execute(),
+      ex
+        .selectFrom('refunds')
+        .select(['id', 'refund_no as refundNo', 'status', 'amount_fen as amountFen', 'shipping_fen as shippingFen', 'reason', 'created_at as createdAt', 'completed_at as completedAt'])
+        .where('order_id', '=', orderId)
+        .orderBy('id')
+        .execute(),
+    ]);
+    return { ...order, lines, refunds };
+  }
+
+  async list(ex: Executor, filter: { buyerId?: number; status?: OrderStatus; q?: string; limit: number; offset: number }) {
+    let q = ex.selectFrom('orders as o').innerJoin('members as b', 'b.id', 'o.buyer_id').select([
+      'o.id',
+      'o.order_no as orderNo',
+      'o.buyer_id as buyerId',
+      'b.nickname as buyerNickname',
+      'b.phone as buyerPhone',
+      'o.status',
+      'o.payable_fen as payableFen',
+      'o.paid_fen as paidFen',
+      'o.refunded_fen as refundedFen',
+      'o.source',
+      'o.created_at as createdAt',
+      'o.paid_at as paidAt',
+      sql<string>`(select string_agg(l.title || ' ×' || l.quantity, '，' order by l.id) from order_lines l where l.order_id = o.id)`.as('summary'),
+    ]);
+    if (filter.buyerId !== undefined) q = q.where('o.buyer_id', '=', filter.buyerId);
+    if (filter.status) q = q.where('o.status', '=', filter.status);
+    if (filter.q) q = q.where('o.order_no', 'like', `${filter.q.replace(/[\\%_]/g, '')}%`);
+    return q.orderBy('o.id', 'desc').limit(filter.limit).offset(filter.offset).execute();
+  }
+
+  async hasPaidOrders(ex: Executor, memberId: number): Promise<boolean> {
+    const row = await ex.selectFrom('orders').select('id').where('buyer_id', '=', memberId).where('paid_at', 'is not', null).limit(1).executeTakeFirst();
+    return row !== undefined;
+  }
+
+  async cancel(buyerId: number, orderId: number) {
+    await inTransaction(this.db, async (tx) => {
+      const order = await tx.selectFrom('orders').select(['status']).where('id', '=', orderId).where('buyer_id', '=', buyerId).forUpdate().executeTakeFirst();
+      if (!order) throw notFound('ORDER_NOT_FOUND', `order ${orderId} does not exist`);
+      if (order.status !== 'pending_payment') throw conflict('ORDER_NOT_CANCELLABLE', `an order that is ${order.status} cannot be cancelled`);
+      const lines = await tx.selectFrom('order_lines').select(['sku_id as skuId', 'quantity']).where('order_id', '=', orderId).execute();
+      await this.catalog.release(tx, lines);
+      await tx.updateTable('orders').set({ status: 'closed', closed_at: this.clock.now() }).where('id', '=', orderId).execute();
+    });
+    return this.get(this.db, orderId);
+  }
+
+  /**
+   * The payment provider confirmed payment. Marks the order paid once, under the rule version in
+   * force now, and pays commission in the same transaction. A repeat returns 'duplicate'.
+   */
+  async markPaid(tx: Tx, orderId: number, amountFen: number, afterCommit: AfterCommit): Promise<'paid' | 'duplicate'> {
+    const order = await tx.selectFrom('orders').selectAll().where('id', '=', orderId).forUpdate().executeTakeFirst();
+    if (!order) throw notFound('ORDER_NOT_FOUND', `order ${orderId} does not exist`);
+    if (order.status === 'closed') throw conflict('ORDER_CLOSED', `order ${order.order_no} was closed before the payment arrived`);
+    if (order.status !== 'pending_payment') return 'duplicate';
+    if (amountFen !== order.payable_fen) {
+      throw badRequest('PAYMENT_AMOUNT_MISMATCH', `paid ${amountFen} fen but the order is ${order.payable_fen} fen`);
+    }
+    const version = await this.rules.current(tx);
+    const now = this.clock.now();
+    await tx
+      .updateTable('orders')
+      .set({ status: 'paid', paid_fen: amountFen, paid_at: now, rule_version_id: version.id })
+      .where('id', '=', orderId)
+      .execute();
+    const lines = await tx.selectFrom('order_lines').selectAll().where('order_id', '=', orderId).orderBy('id').execute();
+    const goodsPaidFen = lines.reduce((s, l) => s + l.paid_fen, 0);
+    await this.referral.recordSale(tx, order.buyer_id, { paidFen: goodsPaidFen, orders: 1 });
+    await this.referral.onOrderPaid(tx, order.buyer_id, order.sharer_id, version.config);
+    await this.commission.earnForPaidOrder(
+      tx,
+      { id: orderId, buyerId: order.buyer_id },
+      lines.map((l) => ({ lineId: l.id, productId: l.product_id, skuId: l.sku_id, quantity: l.quantity, paidFen: l.paid_fen })),
+      version,
+      afterCommit,
+    );
+    const spent = await tx
+      .selectFrom('orders')
+      .select(sql<number>`coalesce(sum(paid_fen - refunded_fen), 0)`.as('fen'))
+      .where('buyer_id', '=', order.buyer_id)
+      .where('paid_at', 'is not', null)
+      .executeTakeFirstOrThrow();
+    await this.members.promoteAfterPurchase(tx, order.buyer_id, spent.fen, version.config.distributor);
+    afterCommit(() => this.bus.publish('order.paid', { orderId, buyerId: order.buyer_id, paidFen: amountFen, at: now }));
+    return 'paid';
+  }
+
+  async ship(orderId: number) {
+    await inTransaction(this.db, async (tx) => {
+      const order = await tx.selectFrom('orders').select('status').where('id', '=', orderId).forUpdate().executeTakeFirst();
+      if (!order) throw notFound('ORDER_NOT_FOUND', `order ${orderId} does not exist`);
+      if (order.status !== 'paid') throw conflict('ORDER_NOT_SHIPPABLE', `an order that is ${order.status} cannot be shipped`);
+      await tx.updateTable('orders').set({ status: 'shipped', shipped_at: this.clock.now() }).where('id', '=', orderId).execute();
+    });
+    return this.get(this.db, orderId);
+  }
+
+  /** Received: the return window (freeze period) starts now. By the buyer, or by HQ. */
+  async complete(orderId: number, buyerId?: number) {
+    await inTransaction(this.db, async (tx) => {
+      let q = tx.selectFrom('orders').select('status').where('id', '=', orderId);
+      if (buyerId !== undefined) q = q.where('buyer_id', '=', buyerId);
+      const order = await q.forUpdate().executeTakeFirst();
+      if (!order) throw notFound('ORDER_NOT_FOUND', `order ${orderId} does not exist`);
+      if (order.status !== 'paid' && order.status !== 'shipped') throw conflict('ORDER_NOT_COMPLETABLE', `an order that is ${order.status} cannot be completed`);
+      const now = this.clock.now();
+      await tx.updateTable('orders').set({ status: 'completed', completed_at: now }).where('id', '=', orderId).execute();
+      await this.commission.freezeForCompletedOrder(tx, orderId, now);
+    });
+    return this.get(this.db, orderId);
+  }
+
+  /**
+   * HQ support opens a refund of some lines (and shipping). Amounts may not exceed what is left
+   * after other refunds, including ones still processing. The provider is asked separately.
+   */
+  async createRefund(actorId: number | null, orderId: number, input: RefundInput) {
+    const idempotencyKey = `${orderId}:${input.idempotencyKey}`;
+    return inTransaction(this.db, async (tx) => {
+      const existing = await tx.selectFrom('refunds').selectAll().where('idempotency_key', '=', idempotencyKey).executeTakeFirst();
+      if (existing) return { refund: existing, duplicate: true };
+      const order = await tx.selectFrom('orders').selectAll().where('id', '=', orderId).forUpdate().executeTakeFirst();
+      if (!order) throw notFound('ORDER_NOT_FOUND', `order ${orderId} does not exist`);
+      if (!['paid', 'shipped', 'completed'].includes(order.status)) throw conflict('ORDER_NOT_REFUNDABLE', `an order that is ${order.status} cannot be refunded`);
+      if (input.lines.length === 0 && !input.shippingFen) throw badRequest('REFUND_EMPTY', 'a refund needs at least one line or shipping');
+      const lines = await tx.selectFrom('order_lines').selectAll().where('order_id', '=', orderId).execute();
+      const open = await tx
+        .selectFrom('refund_lines as rl')
+        .innerJoin('refunds as r', 'r.id', 'rl.refund_id')
+        .select(['rl.order_line_id', sql<number>`sum(rl.amount_fen)`.as('fen')])
+        .where('r.order_id', '=', orderId)
+        .where('r.status', '=', 'processing')
+        .groupBy('rl.order_line_id')
+        .execute();
+      const openByLine = new Map(open.map((o) => [o.order_line_id, o.fen]));
+      const seen = new Set<number>();
+      for (const item of input.lines) {
+        const line = lines.find((l) => l.id === item.lineId);
+        if (!line) throw unprocessable('ORDER_LINE_NOT_FOUND', `line ${item.lineId} is not in order ${order.order_no}`);
+        if (seen.has(item.lineId)) throw badRequest('REFUND_LINE_REPEATED', `line ${item.lineId} appears twice`);
+        seen.add(item.lineId);
+        if (!Number.isSafeInteger(item.amountFen) || item.amountFen <= 0) throw badRequest('AMOUNT_INVALID', 'refund amounts are positive whole fen');
+        const left = line.paid_fen - line.refunded_fen - (openByLine.get(line.id) ?? 0);
+        if (item.amountFen > left) throw unprocessable('REFUND_EXCEEDS_PAID', `line ${item.lineId} has only ${left} fen left to refund`);
+      }
+      const shippingFen = input.shippingFen ?? 0;
+      const shippingRefunded = await tx
+        .selectFrom('refunds')
+        .select(sql<number>`coalesce(sum(shipping_fen), 0)`.as('fen'))
+        .where('order_id', '=', orderId)
+        .where('status', 'in', ['processing', 'succeeded'])
+        .executeTakeFirstOrThrow();
+      if (shippingFen < 0 || shippingFen > order.shipping_fen - shippingRefunded.fen) {
+        throw unprocessable('REFUND_EXCEEDS_PAID', `only ${order.shipping_fen - shippingRefunded.fen} fen of shipping is left to refund`);
+      }
+      const amountFen = input.lines.reduce((s, l) => s + l.amountFen, 0) + shippingFen;
+      const refund = await tx
+        .insertInto('refunds')
+        .values({
+          refund_no: businessNumber('R', this.clock.now()),
+          order_id: orderId,
+          amount_fen: amountFen,
+          shipping_fen: shippingFen,
+          reason: input.reason,
+          created_by: actorId,
+          idempotency_key: idempotencyKey,
+          created_at: this.clock.now(),
+        })
+        .returningAll()
+        .executeTakeFirstOrThrow();
+      if (input.lines.length) {
+        await tx.insertInto('refund_lines').values(input.lines.map((l) => ({ refund_id: refund.id, order_line_id: l.lineId, amount_fen: l.amountFen }))).execute();
+      }
+      await this.audit.record(tx, {
+        actorId,
+        action: 'order.refund',
+        targetType: 'order',
+        targetId: orderId,
+        before: { refundedFen: order.refunded_fen, status: order.status },
+        after: { refundNo: refund.refund_no, amountFen, lines: input.lines, shippingFen },
+        reason: input.reason,
+      });
+      return { refund, duplicate: false };
+    });
+  }
+
+  async refundByNo(ex: Executor, refundNo: string) {
+    return ex.selectFrom('refunds').selectAll().where('refund_no', '=', refundNo).executeTakeFirst();
+  }
+
+  /** The provider confirmed the refund: lines and order record it and commission reverses, once. */
+  async applyRefundSucceeded(tx: Tx, refundId: number, afterCommit: AfterCommit): Promise<'applied' | 'duplicate'> {
+    const refund = await tx.selectFrom('refunds').selectAll().where('id', '=', refundId).forUpdate().executeTakeFirst();
+    if (!refund) throw notFound('REFUND_NOT_FOUND', `refund ${refundId} does not exist`);
+    if (refund.status !== 'processing') return 'duplicate';
+    const order = await tx.selectFrom('orders').selectAll().where('id', '=', refund.order_id).forUpdate().executeTakeFirstOrThrow();
+    const refundLines = await tx.selectFrom('refund_lines').selectAll().where('refund_id', '=', refundId).orderBy('order_line_id').execute();
+    let goodsRefundedFen = 0;
+    for (const rl of refundLines) {
+      const line = await tx
+        .updateTable('order_lines')
+        .set((eb) => ({ refunded_fen: eb('refunded_fen', '+', rl.amount_fen) }))
+        .where('id', '=', rl.order_line_id)
+        .returning(['id', 'paid_fen', 'refunded_fen'])
+        .executeTakeFirstOrThrow();
+      goodsRefundedFen += rl.amount_fen;
+      await this.commission.reverseForRefundedLine(tx, { lineId: line.id, paidFen: line.paid_fen, refundedFen: line.refunded_fen }, refundId, afterCommit);
+    }
+    const refundedFen = order.refunded_fen + refund.amount_fen;
+    await tx
+      .updateTable('orders')
+      .set({ refunded_fen: refundedFen, status: refundedFen >= order.paid_fen ? 'refunded' : order.status })
+      .where('id', '=', order.id)
+      .execute();
+    await tx.updateTable('refunds').set({ status: 'succeeded', completed_at: this.clock.now() }).where('id', '=', refundId).execute();
+    if (goodsRefundedFen > 0) await this.referral.recordSale(tx, order.buyer_id, { refundedFen: goodsRefundedFen });
+    return 'applied';
+  }
+
+  async applyRefundFailed(tx: Tx, refundId: number): Promise<'applied' | 'duplicate'> {
+    const updated = await tx.updateTable('refunds').set({ status: 'failed', completed_at: this.clock.now() }).where('id', '=', refundId).where('status', '=', 'processing').executeTakeFirst();
+    return Number(updated.numUpdatedRows) > 0 ? 'applied' : 'duplicate';
+  }
+
+  async listRefunds(ex: Executor, filter: { status?: 'processing' | 'succeeded' | 'failed'; limit: number; offset: number }) {
+    let q = ex
+      .selectFrom('refunds as r')
+      .innerJoin('orders as o', 'o.id', 'r.order_id')
+      .select(['r.id', 'r.refund_no as refundNo', 'r.order_id as orderId', 'o.order_no as orderNo', 'r.status', 'r.amount_fen as amountFen', 'r.reason', 'r.created_at as createdAt', 'r.completed_at as completedAt']);
+    if (filter.status) q = q.where('r.status', '=', filter.status);
+    return q.orderBy('r.id', 'desc').limit(filter.limit).offset(filter.offset).execute();
+  }
+}
+
+function validateItems(items: CheckoutItem[]): void {
+  if (items.length === 0) throw badRequest('CART_EMPTY', 'an order needs at least one item');
+  for (const item of items) {
+    if (!Number.isSafeInteger(item.quantity) || item.quantity <= 0 || item.quantity > 999) throw badRequest('QUANTITY_INVALID', 'quantity must be 1–999');
+  }
+}

@@ -1,0 +1,293 @@
+// Withdrawals: reserve (available → withdrawing) at request; then paid (out to the clearing
+// account, fee to income), rejected or failed (back to available). A failed payout may be
+// retried under the same payout number. Requests for one member serialise on their account lock.
+import type { Logger } from 'pino';
+import type { Clock, EventBus } from '../../context.js';
+import { inTransaction, type Db, type Executor, type Tx } from '../../db/database.js';
+import type { PayoutChannel, PayoutStatus } from '../../db/schema.js';
+import { conflict, notFound, unprocessable } from '../../errors.js';
+import { applyRateBp, shanghaiDayStart } from '../../money.js';
+import { maskAccountNo, maskName } from '../../privacy.js';
+import type { AuditService } from '../audit/service.js';
+import type { LedgerService } from '../ledger/service.js';
+import { businessNumber } from '../orders/numbers.js';
+import type { RulesService } from '../rules/service.js';
+import type { PayoutProvider, PayoutResult } from './providers.js';
+
+export interface PayoutRequest {
+  amountFen: number;
+  channel: PayoutChannel;
+  /** wechat: { openid? , realName }; alipay: { account, realName }; bank: { bankName, accountNo, realName } */
+  destination: Record<string, string>;
+  idempotencyKey: string;
+}
+
+type PayoutRow = {
+  id: number;
+  payout_no: string;
+  member_id: number;
+  amount_fen: number;
+  fee_fen: number;
+  channel: PayoutChannel;
+  destination: unknown;
+  status: PayoutStatus;
+  attempts: number;
+  auto_approved: boolean;
+  reject_reason: string | null;
+  failure_reason: string | null;
+  reviewed_at: Date | null;
+  paid_at: Date | null;
+  created_at: Date;
+};
+
+export function maskDestination(destination: Record<string, string>): Record<string, string> {
+  const masked: Record<string, string> = {};
+  for (const [key, value] of Object.entries(destination)) {
+    masked[key] = key === 'realName' ? maskName(value) : key === 'bankName' ? value : maskAccountNo(value);
+  }
+  return masked;
+}
+
+export function presentPayout(row: PayoutRow) {
+  return {
+    id: row.id,
+    payoutNo: row.payout_no,
+    memberId: row.member_id,
+    amountFen: row.amount_fen,
+    feeFen: row.fee_fen,
+    netFen: row.amount_fen - row.fee_fen,
+    channel: row.channel,
+    destination: maskDestination(row.destination as Record<string, string>),
+    status: row.status,
+    attempts: row.attempts,
+    autoApproved: row.auto_approved,
+    rejectReason: row.reject_reason,
+    failureReason: row.failure_reason,
+    reviewedAt: row.reviewed_at,
+    paidAt: row.paid_at,
+    createdAt: row.created_at,
+  };
+}
+
+const REQUIRED_DESTINATION: Record<PayoutChannel, string[]> = {
+  wechat: ['realName'],
+  alipay: ['account', 'realName'],
+  bank: ['bankName', 'accountNo', 'realName'],
+};
+
+export class PayoutsService {
+  constructor(
+    private readonly db: Db,
+    private readonly clock: Clock,
+    private readonly bus: EventBus,
+    private readonly ledger: LedgerService,
+    private readonly rules: RulesService,
+    private readonly audit: AuditService,
+    private readonly provider: PayoutProvider,
+    private readonly log: Logger,
+  ) {}
+
+  async request(memberId: number, input: PayoutRequest) {
+    const idempotencyKey = `${memberId}:${input.idempotencyKey}`;
+    const payout = await inTransaction(this.db, async (tx) => {
+      const existing = await tx.selectFrom('payouts').selectAll().where('idempotency_key', '=', idempotencyKey).executeTakeFirst();
+      if (existing) return existing;
+      const rules = (await this.rules.current(tx)).config.payout;
+      if (!Number.isSafeInteger(input.amountFen) || input.amountFen < rules.minAmountFen) {
+        throw unprocessable('PAYOUT_BELOW_MINIMUM', `the least you can withdraw is ${rules.minAmountFen} fen`);
+      }
+      if (!rules.channels.includes(input.channel)) throw unprocessable('PAYOUT_CHANNEL_DISABLED', `withdrawing to ${input.channel} is not offered`);
+      const missing = REQUIRED_DESTINATION[input.channel].filter((k) => !input.destination[k]?.trim());
+      if (missing.length) throw unprocessable('PAYOUT_DESTINATION_INVALID', `${input.channel} needs ${missing.join(', ')}`);
+      const member = await tx.selectFrom('members').select('distributor_status').where('id', '=', memberId).executeTakeFirstOrThrow();
+      if (member.distributor_status !== 'active') throw conflict('NOT_A_DISTRIBUTOR', 'only active distributors can withdraw');
+      // the account lock serialises this member's withdrawals: the count and the balance below hold until commit
+      const accounts = await this.ledger.lockMemberAccounts(tx, memberId);
+      const today = await tx
+        .selectFrom('payouts')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .where('member_id', '=', memberId)
+        .where('created_at', '>=', shanghaiDayStart(this.clock.now()))
+        .executeTakeFirstOrThrow();
+      if (today.n >= rules.dailyCountLimit) throw conflict('PAYOUT_DAILY_LIMIT', `at most ${rules.dailyCountLimit} withdrawals a day`);
+      const available = await this.ledger.balance(tx, accounts.commission_available);
+      if (available < input.amountFen) throw conflict('INSUFFICIENT_BALANCE', `only ${available} fen is available`);
+      const feeFen = applyRateBp(input.amountFen, rules.feeBp);
+      const autoApproved = input.amountFen <= rules.autoApproveMaxFen;
+      const now = this.clock.now();
+      const row = await tx
+        .insertInto('payouts')
+        .values({
+          payout_no: businessNumber('W', now),
+          member_id: memberId,
+          amount_fen: input.amountFen,
+          fee_fen: feeFen,
+          channel: input.channel,
+          destination: JSON.stringify(input.destination),
+          status: autoApproved ? 'processing' : 'reviewing',
+          auto_approved: autoApproved,
+          idempotency_key: idempotencyKey,
+          created_at: now,
+          updated_at: now,
+        })
+        .returningAll()
+        .executeTakeFirstOrThrow();
+      await this.reserve(tx, row, accounts.commission_available, accounts.payout_withdrawing);
+      return row;
+    });
+    if (payout.status === 'processing') return this.send(payout.id);
+    return presentPayout(payout);
+  }
+
+  private async reserve(tx: Tx, payout: PayoutRow, availableId: number, withdrawingId: number) {
+    await this.ledger.transfer(tx, {
+      fromAccountId: availableId,
+      toAccountId: withdrawingId,
+      amountFen: payout.amount_fen,
+      code: 'payout.reserve',
+      idempotencyKey: `payout:${payout.payout_no}:reserve:${payout.attempts}`,
+      refType: 'payout',
+      refId: payout.id,
+    });
+  }
+
+  async approve(actorId: number, payoutId: number) {
+    await inTransaction(this.db, async (tx) => {
+      const payout = await this.lockPayout(tx, payoutId);
+      if (payout.status !== 'reviewing') throw conflict('PAYOUT_NOT_REVIEWABLE', `a payout that is ${payout.status} cannot be approved`);
+      await tx.updateTable('payouts').set({ status: 'processing', reviewed_by: actorId, reviewed_at: this.clock.now(), updated_at: this.clock.now() }).where('id', '=', payoutId).execute();
+      await this.audit.record(tx, { actorId, action: 'payout.approve', targetType: 'payout', targetId: payoutId, before: { status: payout.status }, after: { status: 'processing' } });
+    });
+    return this.send(payoutId);
+  }
+
+  async reject(actorId: number, payoutId: number, reason: string) {
+    await inTransaction(this.db, async (tx, afterCommit) => {
+      const payout = await this.lockPayout(tx, payoutId);
+      if (payout.status !== 'reviewing') throw conflict('PAYOUT_NOT_REVIEWABLE', `a payout that is ${payout.status} cannot be rejected`);
+      await this.release(tx, payout, 'rejected');
+      await tx.updateTable('payouts').set({ status: 'rejected', reject_reason: reason, reviewed_by: actorId, reviewed_at: this.clock.now(), updated_at: this.clock.now() }).where('id', '=', payoutId).execute();
+      await this.audit.record(tx, { actorId, action: 'payout.reject', targetType: 'payout', targetId: payoutId, before: { status: payout.status }, after: { status: 'rejected' }, reason });
+      afterCommit(() => this.bus.publish('payout.changed', { payoutId, memberId: payout.member_id, status: 'rejected', at: this.clock.now() }));
+    });
+    return this.get(this.db, payoutId);
+  }
+
+  /** A failed payout goes out again under the same payout number, once the funds are reserved again. */
+  async retry(actorId: number, payoutId: number) {
+    await inTransaction(this.db, async (tx) => {
+      const payout = await this.lockPayout(tx, payoutId);
+      if (payout.status !== 'failed') throw conflict('PAYOUT_NOT_RETRYABLE', `a payout that is ${payout.status} cannot be retried`);
+      const accounts = await this.ledger.lockMemberAccounts(tx, payout.member_id);
+      const next = { ...payout, attempts: payout.attempts + 1 };
+      await this.reserve(tx, next, accounts.commission_available, accounts.payout_withdrawing);
+      await tx.updateTable('payouts').set({ status: 'processing', attempts: next.attempts, failure_reason: null, updated_at: this.clock.now() }).where('id', '=', payoutId).execute();
+      await this.audit.record(tx, { actorId, action: 'payout.retry', targetType: 'payout', targetId: payoutId, before: { status: 'failed', attempts: payout.attempts }, after: { status: 'processing', attempts: next.attempts } });
+    });
+    return this.send(payoutId);
+  }
+
+  /** Hands a processing payout to the provider and applies the answer. Safe to repeat. */
+  async send(payoutId: number) {
+    const payout = await this.db.selectFrom('payouts').selectAll().where('id', '=', payoutId).executeTakeFirstOrThrow();
+    if (payout.status !== 'processing') return presentPayout(payout);
+    let result: PayoutResult;
+    try {
+      result = await this.provider.send({
+        payoutNo: payout.payout_no,
+        attempt: payout.attempts,
+        channel: payout.channel,
+        netFen: payout.amount_fen - payout.fee_fen,
+        destination: payout.destination as Record<string, string>,
+      });
+    } catch (error) {
+      // unknown outcome: stays processing for the retry sweep; never released on a guess
+      this.log.error({ err: error, payoutNo: payout.payout_no }, 'payout provider call failed');
+      return presentPayout(payout);
+    }
+    return this.applyResult(payout.payout_no, payout.attempts, result);
+  }
+
+  /** The provider's answer for one attempt, applied once (a replay is a no-op). */
+  async applyResult(payoutNo: string, attempt: number, result: PayoutResult) {
+    const payoutId = await inTransaction(this.db, async (tx, afterCommit) => {
+      const row = await tx.selectFrom('payouts').selectAll().where('payout_no', '=', payoutNo).forUpdate().executeTakeFirst();
+      if (!row) throw notFound('PAYOUT_NOT_FOUND', `no payout ${payoutNo}`);
+      if (row.status !== 'processing' || row.attempts !== attempt || result.status === 'pending') return row.id;
+      const now = this.clock.now();
+      if (result.status === 'paid') {
+        const accounts = await this.ledger.memberAccounts(tx, row.member_id);
+        const base = { fromAccountId: accounts.payout_withdrawing, refType: 'payout', refId: row.id };
+        await this.ledger.transfer(tx, { ...base, toAccountId: await this.ledger.platformAccount(tx, 'payout_clearing'), amountFen: row.amount_fen - row.fee_fen, code: 'payout.paid', idempotencyKey: `payout:${payoutNo}:paid`, memo: result.providerRef });
+        if (row.fee_fen > 0) {
+          await this.ledger.transfer(tx, { ...base, toAccountId: await this.ledger.platformAccount(tx, 'payout_fee_income'), amountFen: row.fee_fen, code: 'payout.fee', idempotencyKey: `payout:${payoutNo}:fee` });
+        }
+        await tx.updateTable('payouts').set({ status: 'paid', paid_at: now, updated_at: now }).where('id', '=', row.id).execute();
+      } else {
+        await this.release(tx, row, `failed:${attempt}`);
+        await tx.updateTable('payouts').set({ status: 'failed', failure_reason: result.reason, updated_at: now }).where('id', '=', row.id).execute();
+      }
+      afterCommit(() => this.bus.publish('payout.changed', { payoutId: row.id, memberId: row.member_id, status: result.status, at: now }));
+      return row.id;
+    });
+    return this.get(this.db, payoutId);
+  }
+
+  private async release(tx: Tx, payout: PayoutRow, why: string) {
+    const accounts = await this.ledger.lockMemberAccounts(tx, payout.member_id);
+    await this.ledger.transfer(tx, {
+      fromAccountId: accounts.payout_withdrawing,
+      toAccountId: accounts.commission_available,
+      amountFen: payout.amount_fen,
+      code: 'payout.release',
+      idempotencyKey: `payout:${payout.payout_no}:release:${why}`,
+      refType: 'payout',
+      refId: payout.id,
+    });
+  }
+
+  private async lockPayout(tx: Tx, payoutId: number): Promise<PayoutRow> {
+    const payout = await tx.selectFrom('payouts').selectAll().where('id', '=', payoutId).forUpdate().executeTakeFirst();
+    if (!payout) throw notFound('PAYOUT_NOT_FOUND', `payout ${payoutId} does not exist`);
+    return payout;
+  }
+
+  async get(ex: Executor, payoutId: number, memberId?: number) {
+    let q = ex.selectFrom('payouts').selectAll().where('id', '=', payoutId);
+    if (memberId !== undefined) q = q.where('member_id', '=', memberId);
+    const row = await q.executeTakeFirst();
+    if (!row) throw notFound('PAYOUT_NOT_FOUND', `payout ${payoutId} does not exist`);
+    return presentPayout(row);
+  }
+
+  async list(ex: Executor, filter: { memberId?: number; status?: PayoutStatus; limit: number; offset: number }) {
+    let q = ex.selectFrom('payouts').selectAll();
+    if (filter.memberId !== undefined) q = q.where('member_id', '=', filter.memberId);
+    if (filter.status) q = q.where('status', '=', filter.status);
+    const rows = await q.orderBy('id', 'desc').limit(filter.limit).offset(filter.offset).execute();
+    return rows.map(presentPayout);
+  }
+
+  async withdrawnFen(ex: Executor, memberId: number): Promise<number> {
+    const row = await ex
+      .selectFrom('payouts')
+      .select((eb) => eb.fn.coalesce(eb.fn.sum<number>('amount_fen'), eb.lit(0)).as('fen'))
+      .where('member_id', '=', memberId)
+      .where('status', '=', 'paid')
+      .executeTakeFirstOrThrow();
+    return Number(row.fen);
+  }
+
+  /** Payouts left processing (a provider call that died) are sent again; providers dedupe on the payout number. */
+  async resendStuck(olderThanMs = 60_000): Promise<number> {
+    const stuck = await this.db
+      .selectFrom('payouts')
+      .select('id')
+      .where('status', '=', 'processing')
+      .where('updated_at', '<', new Date(this.clock.now().getTime() - olderThanMs))
+      .limit(100)
+      .execute();
+    for (const p of stuck) await this.send(p.id);
+    return stuck.length;
+  }
+}

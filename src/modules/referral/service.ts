@@ -1,0 +1,328 @@
+// The referral tree: bindings (member → referrer) kept with full history, and a closure table
+// (every ancestor/descendant pair with its distance) so uplines, "is X above Y" and team
+// queries are index lookups at any depth.
+import { sql } from 'kysely';
+import type { Clock } from '../../context.js';
+import { inTransaction, LOCK_KEYS, type Db, type Executor, type Tx } from '../../db/database.js';
+import { conflict, notFound, unprocessable } from '../../errors.js';
+import type { AuditService } from '../audit/service.js';
+import type { ChainMember } from '../commission/plan.js';
+import type { RuleConfig } from '../rules/schema.js';
+
+type BindingRules = RuleConfig['binding'];
+const DAY_MS = 86_400_000;
+
+export type BindOutcome =
+  | { bound: true; referrerId: number }
+  | { bound: false; reason: 'no_referrer' | 'self' | 'cycle' | 'already_bound' | 'not_new_user' | 'same_referrer' | 'policy' };
+
+export interface TeamQuery {
+  /** 1 = direct referrals; undefined = every level */
+  depth?: number;
+  limit: number;
+  offset: number;
+}
+
+export class ReferralService {
+  constructor(
+    private readonly db: Db,
+    private readonly clock: Clock,
+    private readonly audit: AuditService,
+    /** whether the member ever paid an order: "new users only" binding depends on it */
+    private readonly hasPaidOrders: (ex: Executor, memberId: number) => Promise<boolean>,
+  ) {}
+
+  async memberByInviteCode(ex: Executor, inviteCode: string): Promise<{ id: number; nickname: string; avatarUrl: string | null; isDistributor: boolean } | undefined> {
+    const row = await ex
+      .selectFrom('members')
+      .select(['id', 'nickname', 'avatar_url', 'distributor_status'])
+      .where('invite_code', '=', inviteCode.trim().toUpperCase())
+      .executeTakeFirst();
+    return row ? { id: row.id, nickname: row.nickname, avatarUrl: row.avatar_url, isDistributor: row.distributor_status === 'active' } : undefined;
+  }
+
+  async referrerOf(ex: Executor, memberId: number): Promise<{ referrerId: number; source: string; boundAt: Date; expiresAt: Date | null } | undefined> {
+    const row = await ex.selectFrom('referral_bindings').selectAll().where('member_id', '=', memberId).executeTakeFirst();
+    return row ? { referrerId: row.referrer_id, source: row.source, boundAt: row.bound_at, expiresAt: row.expires_at } : undefined;
+  }
+
+  /** A new member joins the tree; the binding policy decides whether and to whom they bind now. */
+  async onRegistered(tx: Tx, memberId: number, via: { inviteCode?: string; visitorKey?: string }, rules: RuleConfig): Promise<BindOutcome> {
+    await sql`select pg_advisory_xact_lock_shared(${LOCK_KEYS.referralTree})`.execute(tx);
+    await tx.insertInto('referral_closure').values({ ancestor_id: memberId, descendant_id: memberId, distance: 0 }).execute();
+    const now = this.clock.now();
+    if (via.visitorKey) {
+      await tx.updateTable('referral_visits').set({ member_id: memberId }).where('visitor_key', '=', via.visitorKey).where('member_id', 'is', null).execute();
+    }
+    const invited = via.inviteCode ? await this.memberByInviteCode(tx, via.inviteCode) : undefined;
+    const binding = rules.binding;
+    if (binding.trigger === 'first_order') {
+      // remember the invite; the binding forms when the first order is paid
+      if (invited) await tx.insertInto('referral_visits').values({ visitor_key: `member:${memberId}`, member_id: memberId, referrer_id: invited.id, created_at: now }).execute();
+      return { bound: false, reason: 'policy' };
+    }
+    let referrerId = invited?.id;
+    if (binding.trigger === 'first_visit') referrerId = (await this.claimingReferrer(tx, memberId, binding)) ?? referrerId;
+    if (referrerId === undefined) return { bound: false, reason: 'no_referrer' };
+    return this.attachNewMember(tx, memberId, referrerId, `registration`, binding);
+  }
+
+  /** The visit whose claim holds: the first one inside the protection window, or the latest under last-touch. */
+  private async claimingReferrer(ex: Executor, memberId: number, binding: BindingRules): Promise<number | undefined> {
+    const since = new Date(this.clock.now().getTime() - binding.protectionDays * DAY_MS);
+    const row = await ex
+      .selectFrom('referral_visits')
+      .select('referrer_id')
+      .where('member_id', '=', memberId)
+      .where('referrer_id', '<>', memberId)
+      .where('created_at', '>=', since)
+      .orderBy('id', binding.permanence === 'last_touch' ? 'desc' : 'asc')
+      .limit(1)
+      .executeTakeFirst();
+    return row?.referrer_id;
+  }
+
+  private expiryFor(binding: BindingRules, from: Date): Date | null {
+    return binding.permanence === 'days' ? new Date(from.getTime() + binding.validDays * DAY_MS) : null;
+  }
+
+  /** A member with no descendants yet can hang under anyone without a cycle check beyond self. */
+  private async attachNewMember(tx: Tx, memberId: number, referrerId: number, source: string, binding: BindingRules): Promise<BindOutcome> {
+    if (referrerId === memberId) return { bound: false, reason: 'self' };
+    const now = this.clock.now();
+    await tx.insertInto('referral_bindings').values({ member_id: memberId, referrer_id: referrerId, source, bound_at: now, expires_at: this.expiryFor(binding, now) }).execute();
+    await sql`
+      insert into referral_closure (ancestor_id, descendant_id, distance)
+      select ancestor_id, ${memberId}, distance + 1 from referral_closure where descendant_id = ${referrerId}`.execute(tx);
+    await tx.insertInto('referral_binding_history').values({ member_id: memberId, old_referrer_id: null, new_referrer_id: referrerId, source, reason: null, actor_id: null, created_at: now }).execute();
+    return { bound: true, referrerId };
+  }
+
+  /**
+   * A share link or poster was opened. The visit is kept; for a signed-in member the policy may
+   * bind now (first visit), rebind (last touch, or an expired N-day binding), or wait for the first order.
+   */
+  async recordVisit(input: { inviteCode: string; visitorKey: string; memberId?: number }, rules: RuleConfig) {
+    return inTransaction(this.db, async (tx) => {
+      const referrer = await this.memberByInviteCode(tx, input.inviteCode);
+      if (!referrer) throw notFound('INVITE_CODE_NOT_FOUND', 'this invite code does not exist');
+      await tx
+        .insertInto('referral_visits')
+        .values({ visitor_key: input.visitorKey, member_id: input.memberId ?? null, referrer_id: referrer.id, created_at: this.clock.now() })
+        .execute();
+      let outcome: BindOutcome = { bound: false, reason: 'policy' };
+      if (input.memberId !== undefined && input.memberId !== referrer.id) {
+        outcome = await this.bindByVisit(tx, input.memberId, rules.binding);
+      }
+      return { referrer, outcome };
+    });
+  }
+
+  private async bindByVisit(tx: Tx, memberId: number, binding: BindingRules): Promise<BindOutcome> {
+    const current = await this.referrerOf(tx, memberId);
+    const now = this.clock.now();
+    if (!current) {
+      if (binding.trigger !== 'first_visit') return { bound: false, reason: 'policy' };
+      if (binding.newUsersOnly && (await this.hasPaidOrders(tx, memberId))) return { bound: false, reason: 'not_new_user' };
+    } else {
+      const expired = current.expiresAt !== null && current.expiresAt <= now;
+      if (binding.permanence === 'permanent' || (binding.permanence === 'days' && !expired)) return { bound: false, reason: 'already_bound' };
+    }
+    const referrerId = await this.claimingReferrer(tx, memberId, binding);
+    if (referrerId === undefined) return { bound: false, reason: 'no_referrer' };
+    if (current?.referrerId === referrerId) return { bound: false, reason: 'same_referrer' };
+    return this.move(tx, memberId, referrerId, current ? 'last_touch' : 'first_visit', binding, null, null);
+  }
+
+  /** Under the first-order policy, the buyer binds to their claiming visit (or the sharer) when first paying. */
+  async onOrderPaid(tx: Tx, buyerId: number, sharerId: number | null, rules: RuleConfig): Promise<BindOutcome> {
+    if (rules.binding.trigger !== 'first_order') return { bound: false, reason: 'policy' };
+    if (await this.referrerOf(tx, buyerId)) return { bound: false, reason: 'already_bound' };
+    const referrerId = (await this.claimingReferrer(tx, buyerId, rules.binding)) ?? sharerId ?? undefined;
+    if (referrerId === undefined || referrerId === buyerId) return { bound: false, reason: 'no_referrer' };
+    return this.move(tx, buyerId, referrerId, 'first_order', rules.binding, null, null);
+  }
+
+  /** HQ moves a member (with their whole team) under another referrer, or detaches them; audited. */
+  async rebindByHq(actorId: number, memberId: number, newReferrerId: number | null, reason: string, binding: BindingRules) {
+    return inTransaction(this.db, async (tx) => {
+      const member = await tx.selectFrom('members').select('id').where('id', '=', memberId).executeTakeFirst();
+      if (!member) throw notFound('MEMBER_NOT_FOUND', `member ${memberId} does not exist`);
+      if (newReferrerId !== null) {
+        const referrer = await tx.selectFrom('members').select('id').where('id', '=', newReferrerId).executeTakeFirst();
+        if (!referrer) throw unprocessable('REFERRER_NOT_FOUND', `member ${newReferrerId} does not exist`);
+      }
+      const before = await this.referrerOf(tx, memberId);
+      if ((before?.referrerId ?? null) === newReferrerId) throw conflict('BINDING_UNCHANGED', 'the member already has this referrer');
+      const outcome = await this.move(tx, memberId, newReferrerId, 'hq', binding, actorId, reason);
+      if (!outcome.bound && newReferrerId !== null) {
+        throw unprocessable(outcome.reason === 'cycle' ? 'BINDING_CYCLE' : 'BINDING_SELF', outcome.reason === 'cycle' ? 'the new referrer is inside this member’s team' : 'a member cannot refer themself');
+      }
+      await this.audit.record(tx, {
+        actorId,
+        action: 'referral.rebind',
+        targetType: 'member',
+        targetId: memberId,
+        before: { referrerId: before?.referrerId ?? null },
+        after: { referrerId: newReferrerId },
+        reason,
+      });
+      return { memberId, referrerId: newReferrerId };
+    });
+  }
+
+  /**
+   * Re-hangs a member and their subtree. Takes the tree lock exclusively so two moves can
+   * never interleave into a cycle; new leaves take it shared.
+   */
+  private async move(tx: Tx, memberId: number, referrerId: number | null, source: string, binding: BindingRules, actorId: number | null, reason: string | null): Promise<BindOutcome> {
+    if (referrerId === memberId) return { bound: false, reason: 'self' };
+    await sql`select pg_advisory_xact_lock(${LOCK_KEYS.referralTree})`.execute(tx);
+    if (referrerId !== null && (await this.isAbove(tx, memberId, referrerId))) return { bound: false, reason: 'cycle' };
+    const before = await this.referrerOf(tx, memberId);
+    const now = this.clock.now();
+    // detach the subtree from every ancestor of the member
+    await sql`
+      delete from referral_closure
+      where descendant_id in (select descendant_id from referral_closure where ancestor_id = ${memberId})
+        and ancestor_id in (select ancestor_id from referral_closure where descendant_id = ${memberId} and distance > 0)`.execute(tx);
+    if (referrerId === null) {
+      await tx.deleteFrom('referral_bindings').where('member_id', '=', memberId).execute();
+    } else {
+      await sql`
+        insert into referral_closure (ancestor_id, descendant_id, distance)
+        select up.ancestor_id, down.descendant_id, up.distance + down.distance + 1
+        from referral_closure up cross join referral_closure down
+        where up.descendant_id = ${referrerId} and down.ancestor_id = ${memberId}`.execute(tx);
+      await tx
+        .insertInto('referral_bindings')
+        .values({ member_id: memberId, referrer_id: referrerId, source, bound_at: now, expires_at: this.expiryFor(binding, now) })
+        .onConflict((oc) => oc.column('member_id').doUpdateSet({ referrer_id: referrerId, source, bound_at: now, expires_at: this.expiryFor(binding, now) }))
+        .execute();
+    }
+    await tx
+      .insertInto('referral_binding_history')
+      .values({ member_id: memberId, old_referrer_id: before?.referrerId ?? null, new_referrer_id: referrerId, source, reason, actor_id: actorId, created_at: now })
+      .execute();
+    return referrerId === null ? { bound: false, reason: 'no_referrer' } : { bound: true, referrerId };
+  }
+
+  async isAbove(ex: Executor, ancestorId: number, descendantId: number): Promise<boolean> {
+    const row = await ex
+      .selectFrom('referral_closure')
+      .select('distance')
+      .where('ancestor_id', '=', ancestorId)
+      .where('descendant_id', '=', descendantId)
+      .where('distance', '>', 0)
+      .executeTakeFirst();
+    return row !== undefined;
+  }
+
+  /** Ancestors nearest first (distance 1 = referrer). */
+  async uplines(ex: Executor, memberId: number, limit = 100) {
+    return ex
+      .selectFrom('referral_closure as c')
+      .innerJoin('members as m', 'm.id', 'c.ancestor_id')
+      .select(['m.id', 'm.nickname', 'm.phone', 'm.distributor_status as distributorStatus', 'm.tier_id as tierId', 'c.distance'])
+      .where('c.descendant_id', '=', memberId)
+      .where('c.distance', '>', 0)
+      .orderBy('c.distance')
+      .limit(limit)
+      .execute();
+  }
+
+  /**
+   * Who earns on a purchase: the nearest active distributors up the tree (skipping plain members),
+   * level 1 first; under self-purchase a distributor buyer is their own level 1.
+   */
+  async commissionChain(ex: Executor, buyerId: number, levels: number, selfPurchase: boolean): Promise<ChainMember[]> {
+    const rows = await ex
+      .selectFrom('referral_closure as c')
+      .innerJoin('members as m', 'm.id', 'c.ancestor_id')
+      .select(['m.id', 'm.tier_id'])
+      .where('c.descendant_id', '=', buyerId)
+      .where('c.distance', '>=', selfPurchase ? 0 : 1)
+      .where('m.distributor_status', '=', 'active')
+      .orderBy('c.distance')
+      .limit(levels)
+      .execute();
+    return rows.map((r, i) => ({ memberId: r.id, tierId: r.tier_id, level: i + 1 }));
+  }
+
+  async team(ex: Executor, memberId: number, query: TeamQuery) {
+    let q = ex
+      .selectFrom('referral_closure as c')
+      .innerJoin('members as m', 'm.id', 'c.descendant_id')
+      .leftJoin('referral_member_sales as s', 's.member_id', 'c.descendant_id')
+      .select([
+        'm.id',
+        'm.nickname',
+        'm.phone',
+        'm.avatar_url as avatarUrl',
+        'm.distributor_status as distributorStatus',
+        'm.created_at as joinedAt',
+        'c.distance as level',
+        sql<number>`coalesce(s.paid_fen - s.refunded_fen, 0)`.as('salesFen'),
+        sql<number>`coalesce(s.order_count, 0)`.as('orderCount'),
+      ])
+      .where('c.ancestor_id', '=', memberId);
+    q = query.depth !== undefined ? q.where('c.distance', '=', query.depth) : q.where('c.distance', '>', 0);
+    const countQuery = ex
+      .selectFrom('referral_closure')
+      .select(sql<number>`count(*)`.as('n'))
+      .where('ancestor_id', '=', memberId)
+      .where('distance', query.depth !== undefined ? '=' : '>', query.depth ?? 0);
+    const [items, total] = await Promise.all([
+      q.orderBy('c.distance').orderBy('m.id', 'desc').limit(query.limit).offset(query.offset).execute(),
+      countQuery.executeTakeFirstOrThrow(),
+    ]);
+    return { items, total: total.n };
+  }
+
+  async teamSummary(ex: Executor, memberId: number) {
+    const row = await sql<{ team_size: number; direct_count: number; team_sales_fen: number; max_depth: number }>`
+      select count(*) as team_size,
+             count(*) filter (where c.distance = 1) as direct_count,
+             coalesce(sum(s.paid_fen - s.refunded_fen), 0) as team_sales_fen,
+             coalesce(max(c.distance), 0) as max_depth
+      from referral_closure c
+      left join referral_member_sales s on s.member_id = c.descendant_id
+      where c.ancestor_id = ${memberId} and c.distance > 0`.execute(ex);
+    const r = row.rows[0];
+    return { teamSize: r.team_size, directCount: r.direct_count, teamSalesFen: r.team_sales_fen, maxDepth: r.max_depth };
+  }
+
+  async bindingHistory(ex: Executor, memberId: number) {
+    return ex
+      .selectFrom('referral_binding_history')
+      .select(['id', 'old_referrer_id as oldReferrerId', 'new_referrer_id as newReferrerId', 'source', 'reason', 'actor_id as actorId', 'created_at as createdAt'])
+      .where('member_id', '=', memberId)
+      .orderBy('id')
+      .execute();
+  }
+
+  /** Keeps each member's own sales for team-sales figures; called in the order's transaction. */
+  async recordSale(tx: Tx, buyerId: number, delta: { paidFen?: number; refundedFen?: number; orders?: number }): Promise<void> {
+    const paid = delta.paidFen ?? 0;
+    const refunded = delta.refundedFen ?? 0;
+    const orders = delta.orders ?? 0;
+    const updated = await tx
+      .updateTable('referral_member_sales')
+      .set((eb) => ({ paid_fen: eb('paid_fen', '+', paid), refunded_fen: eb('refunded_fen', '+', refunded), order_count: eb('order_count', '+', orders) }))
+      .where('member_id', '=', buyerId)
+      .executeTakeFirst();
+    if (Number(updated.numUpdatedRows) > 0) return;
+    // first sale of this member; a refund always follows its sale, so it never lands here first
+    await tx
+      .insertInto('referral_member_sales')
+      .values({ member_id: buyerId, paid_fen: paid, refunded_fen: refunded, order_count: orders })
+      .onConflict((oc) =>
+        oc.column('member_id').doUpdateSet((eb) => ({
+          paid_fen: eb('referral_member_sales.paid_fen', '+', paid),
+          refunded_fen: eb('referral_member_sales.refunded_fen', '+', refunded),
+          order_count: eb('referral_member_sales.order_count', '+', orders),
+        })),
+      )
+      .execute();
+  }
+}

@@ -1,0 +1,76 @@
+// The distribution programme's settings. Every save is a new version; an order pays by the
+// version in force when it was paid. Defaults are the safe ones (3 levels, permanent binding).
+import { z } from 'zod';
+
+export const MAX_LEVELS_WITHOUT_OVERRIDE = 3;
+
+const bp = z.number().int().min(0).max(10_000);
+const fen = z.number().int().min(0).max(1e13);
+
+export const commissionOverrideSchema = z.discriminatedUnion('mode', [
+  z.object({ mode: z.literal('rate'), ratesBp: z.array(bp).min(1).max(9) }),
+  z.object({ mode: z.literal('fixed'), amountsFen: z.array(fen).min(1).max(9).describe('fen per unit, by level') }),
+]);
+export type CommissionOverride = z.infer<typeof commissionOverrideSchema>;
+
+export const ruleConfigSchema = z.object({
+  commission: z
+    .object({
+      levels: z.number().int().min(1).max(9).default(3),
+      /** more than three levels is pyramid selling in Chinese law unless HQ explicitly overrides, logged */
+      complianceOverride: z.object({ reason: z.string().min(10).max(500) }).optional(),
+      selfPurchase: z.boolean().default(false),
+      /** total commission on an order never exceeds this share of what it paid for goods */
+      capBp: bp.default(3_000),
+      /** rates by distributor tier id, index 0 = level 1 */
+      tierRatesBp: z.record(z.string().regex(/^\d+$/), z.array(bp).min(1).max(9)).default({ '1': [1_000, 500, 300] }),
+      productOverrides: z.record(z.string().regex(/^\d+$/), commissionOverrideSchema).default({}),
+      skuOverrides: z.record(z.string().regex(/^\d+$/), commissionOverrideSchema).default({}),
+      freezeDays: z.number().int().min(0).max(365).default(7),
+    })
+    .prefault({}),
+  binding: z
+    .object({
+      trigger: z.enum(['first_visit', 'registration', 'first_order']).default('registration'),
+      /** a first visit's claim holds this many days against other links */
+      protectionDays: z.number().int().min(0).max(3650).default(7),
+      permanence: z.enum(['permanent', 'days', 'last_touch']).default('permanent'),
+      validDays: z.number().int().min(1).max(3650).default(365),
+      newUsersOnly: z.boolean().default(true),
+    })
+    .prefault({}),
+  distributor: z
+    .object({
+      mode: z.enum(['automatic', 'first_purchase', 'spend_threshold', 'application']).default('automatic'),
+      spendThresholdFen: fen.default(0),
+    })
+    .prefault({}),
+  payout: z
+    .object({
+      minAmountFen: fen.default(100),
+      feeBp: bp.default(0),
+      dailyCountLimit: z.number().int().min(1).max(100).default(3),
+      autoApproveMaxFen: fen.default(0),
+      channels: z.array(z.enum(['wechat', 'alipay', 'bank'])).min(1).default(['wechat', 'alipay', 'bank']),
+    })
+    .prefault({}),
+  order: z
+    .object({
+      shippingFen: fen.default(0),
+      freeShippingMinFen: fen.default(0),
+      /** 满减: the best tier that the goods total reaches applies */
+      fullReduction: z.array(z.object({ thresholdFen: fen, offFen: fen })).max(10).default([]),
+    })
+    .prefault({}),
+});
+
+export type RuleConfig = z.infer<typeof ruleConfigSchema>;
+export type RuleConfigInput = z.input<typeof ruleConfigSchema>;
+
+export interface RuleVersion {
+  id: number;
+  config: RuleConfig;
+  note: string | null;
+  createdBy: number | null;
+  createdAt: Date;
+}

@@ -1,0 +1,62 @@
+// The composition root: every module service, wired with its dependencies explicitly.
+import { createHash } from 'node:crypto';
+import type { Logger } from 'pino';
+import type { AppConfig } from './config.js';
+import { EventBus, systemClock, type Clock } from './context.js';
+import type { Db } from './db/database.js';
+import { AuditService } from './modules/audit/service.js';
+import { CatalogService } from './modules/catalog/service.js';
+import { CommissionService } from './modules/commission/service.js';
+import { LedgerService } from './modules/ledger/service.js';
+import { MembersService } from './modules/members/service.js';
+import { DevSmsProvider, type SmsProvider } from './modules/members/sms.js';
+import { OrdersService } from './modules/orders/service.js';
+import { DevPaymentProvider, WechatpayProvider, type PaymentProvider } from './modules/payments/providers.js';
+import { PaymentsService } from './modules/payments/service.js';
+import { DevPayoutProvider, type PayoutProvider } from './modules/payouts/providers.js';
+import { PayoutsService } from './modules/payouts/service.js';
+import { ReferralService } from './modules/referral/service.js';
+import { RulesService } from './modules/rules/service.js';
+
+export interface ServiceOptions {
+  db: Db;
+  config: AppConfig;
+  log: Logger;
+  clock?: Clock;
+  sms?: SmsProvider;
+  payoutProvider?: PayoutProvider;
+  fetchFn?: typeof fetch;
+}
+
+export function createServices(options: ServiceOptions) {
+  const { db, config, log } = options;
+  const clock = options.clock ?? systemClock;
+  const bus = new EventBus();
+  const audit = new AuditService();
+  const ledger = new LedgerService();
+  const rules = new RulesService(audit);
+  const catalog = new CatalogService(db);
+  // orders is created below; referral asks it lazily whether a member ever paid
+  let orders: OrdersService | undefined;
+  const referral = new ReferralService(db, clock, audit, (ex, memberId) => orders!.hasPaidOrders(ex, memberId));
+  const sms = options.sms ?? new DevSmsProvider(log);
+  const members = new MembersService(db, clock, sms, ledger, referral, rules, audit);
+  const commission = new CommissionService(db, clock, bus, ledger, referral, rules, audit);
+  orders = new OrdersService(db, clock, bus, catalog, rules, commission, referral, members, audit);
+
+  const providers = new Map<string, PaymentProvider>();
+  let payments: PaymentsService | undefined;
+  if (config.devPaymentProvider) {
+    // the dev provider's signing key is derived from the server secret, never stored
+    const devSecret = createHash('sha256').update(`dev-payments:${config.jwtSecret}`).digest('hex');
+    providers.set('dev', new DevPaymentProvider(devSecret, async (body, signature) => void (await payments!.handleDevNotification(body, signature))));
+  }
+  if (config.wechatpay) providers.set('wechatpay', new WechatpayProvider(config.wechatpay, options.fetchFn));
+  payments = new PaymentsService(db, clock, orders, providers, log, config.wechatpay);
+  const payoutProvider = options.payoutProvider ?? new DevPayoutProvider();
+  const payouts = new PayoutsService(db, clock, bus, ledger, rules, audit, payoutProvider, log);
+
+  return { db, clock, bus, config, log, audit, ledger, rules, catalog, referral, members, commission, orders, payments, payouts, payoutProvider, sms };
+}
+
+export type Services = ReturnType<typeof createServices>;

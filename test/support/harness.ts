@@ -1,0 +1,98 @@
+// Runs each suite on the embedded PGlite and, when TEST_DATABASE_URL is set, on a real PostgreSQL
+// (a fresh database per suite, dropped afterwards).
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import { describe } from 'vitest';
+import { createLogger, startApp, type RunningApp, type StartOptions } from '../../src/app.js';
+import type { AppConfig } from '../../src/config.js';
+import { ManualClock } from '../../src/context.js';
+import { openDatabase, type DatabaseHandle } from '../../src/db/database.js';
+import type { RuleConfigInput } from '../../src/modules/rules/schema.js';
+import { DevPayoutProvider } from '../../src/modules/payouts/providers.js';
+
+export type DatabaseKind = 'pglite' | 'postgres';
+
+export function databaseKinds(): DatabaseKind[] {
+  return process.env.TEST_DATABASE_URL ? ['pglite', 'postgres'] : ['pglite'];
+}
+
+/** describe() once per database kind. */
+export function describeEachDatabase(name: string, fn: (kind: DatabaseKind) => void) {
+  for (const kind of databaseKinds()) describe(`${name} [${kind}]`, () => fn(kind));
+}
+
+/** Only on the real server: concurrency needs more than PGlite's one session. */
+export const describeOnPostgres = process.env.TEST_DATABASE_URL ? describe : describe.skip;
+
+export async function openTestDatabase(kind: DatabaseKind, poolSize?: number): Promise<DatabaseHandle> {
+  if (kind === 'pglite') return openDatabase({ dataDir: 'memory://' });
+  const adminUrl = process.env.TEST_DATABASE_URL!;
+  const name = `fenxiao_test_${randomBytes(6).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: adminUrl });
+  await admin.connect();
+  await admin.query(`create database ${name}`);
+  await admin.end();
+  const url = new URL(adminUrl);
+  url.pathname = `/${name}`;
+  const handle = await openDatabase({ databaseUrl: url.toString(), poolSize });
+  return {
+    ...handle,
+    async close() {
+      await handle.close();
+      const cleanup = new pg.Client({ connectionString: adminUrl });
+      await cleanup.connect();
+      await cleanup.query(`drop database if exists ${name} with (force)`);
+      await cleanup.end();
+    },
+  };
+}
+
+export function testConfig(overrides: Partial<AppConfig> = {}): AppConfig {
+  return {
+    port: 0,
+    host: '127.0.0.1',
+    dataDir: 'memory://',
+    jwtSecret: randomBytes(32).toString('hex'),
+    smsProvider: 'dev',
+    devPaymentProvider: true,
+    logLevel: 'silent',
+    jobIntervalMs: 0,
+    ...overrides,
+  };
+}
+
+export interface TestApp extends RunningApp {
+  clock: ManualClock;
+  payoutProvider: DevPayoutProvider;
+  kind: DatabaseKind;
+}
+
+export async function startTestApp(
+  kind: DatabaseKind,
+  options: { rules?: RuleConfigInput; config?: Partial<AppConfig>; poolSize?: number } & Partial<Pick<StartOptions, 'plugins' | 'fetchFn'>> = {},
+): Promise<TestApp> {
+  const database = await openTestDatabase(kind, options.poolSize);
+  const clock = new ManualClock(new Date('2026-11-20T04:00:00Z'));
+  const payoutProvider = new DevPayoutProvider();
+  const config = testConfig(options.config);
+  const app = await startApp({
+    config,
+    clock,
+    logger: createLogger(process.env.TEST_LOG_LEVEL ?? 'silent'),
+    database,
+    payoutProvider,
+    initialRules: options.rules ?? {},
+    plugins: options.plugins,
+    fetchFn: options.fetchFn,
+  });
+  return {
+    ...app,
+    clock,
+    payoutProvider,
+    kind,
+    async close() {
+      await app.close();
+      await database.close();
+    },
+  };
+}
