@@ -7,6 +7,7 @@ import { inTransaction, type Db, type Executor, type Tx } from '../../db/databas
 import type { EarningState } from '../../db/schema.js';
 import { conflict, unprocessable } from '../../errors.js';
 import { shanghaiDayStart } from '../../money.js';
+import { crashPoint } from '../../faults.js';
 import type { AuditService } from '../audit/service.js';
 import type { LedgerService, MemberAccounts } from '../ledger/service.js';
 import type { ReferralService } from '../referral/service.js';
@@ -189,7 +190,12 @@ export class CommissionService {
     const batchSize = options.batchSize ?? 500;
     const totals = { earnings: 0, amountFen: 0, debtRepaidFen: 0 };
     for (let batch = 0; batch < (options.maxBatches ?? Number.MAX_SAFE_INTEGER); batch++) {
-      const done = await inTransaction(this.db, (tx) => this.unfreezeBatch(tx, batchSize));
+      const done = await inTransaction(this.db, async (tx) => {
+        const batchDone = await this.unfreezeBatch(tx, batchSize);
+        if (batchDone.earnings > 0) crashPoint('unfreeze.before-commit');
+        return batchDone;
+      });
+      if (done.earnings > 0) crashPoint('unfreeze.after-commit');
       totals.earnings += done.earnings;
       totals.amountFen += done.amountFen;
       totals.debtRepaidFen += done.debtRepaidFen;

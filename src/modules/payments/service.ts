@@ -7,6 +7,7 @@ import { inTransaction, type Db, type Executor } from '../../db/database.js';
 import { AppError, badRequest, conflict, notFound, unauthorized } from '../../errors.js';
 import type { OrdersService } from '../orders/service.js';
 import { businessNumber } from '../orders/numbers.js';
+import { crashPoint } from '../../faults.js';
 import type { DevPaymentProvider, PaymentProvider } from './providers.js';
 import {
   decryptWechatpayResource,
@@ -64,7 +65,7 @@ export class PaymentsService {
 
   /** Applies a verified notification exactly once. */
   async applyNotification(n: PaymentNotification): Promise<NotificationOutcome> {
-    return inTransaction(this.db, async (tx, afterCommit) => {
+    const outcome = await inTransaction(this.db, async (tx, afterCommit) => {
       const recorded = await tx
         .insertInto('payment_events')
         .values({ provider: n.provider, event_key: n.eventKey, kind: n.kind, outcome: 'applied', created_at: this.clock.now() })
@@ -94,8 +95,11 @@ export class PaymentsService {
         outcome = n.succeeded ? await this.orders.applyRefundSucceeded(tx, refund.id, afterCommit) : await this.orders.applyRefundFailed(tx, refund.id);
       }
       if (outcome === 'duplicate') await tx.updateTable('payment_events').set({ outcome: 'duplicate' }).where('id', '=', recorded.id).execute();
+      crashPoint(n.kind === 'payment' ? 'payment.before-commit' : 'refund.before-commit');
       return outcome;
     });
+    crashPoint(n.kind === 'payment' ? 'payment.after-commit' : 'refund.after-commit');
+    return outcome;
   }
 
   /** After HQ opened a refund: ask the provider that took the money. */

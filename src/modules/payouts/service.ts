@@ -11,6 +11,7 @@ import { maskAccountNo, maskName } from '../../privacy.js';
 import type { AuditService } from '../audit/service.js';
 import type { LedgerService } from '../ledger/service.js';
 import { businessNumber } from '../orders/numbers.js';
+import { crashPoint } from '../../faults.js';
 import type { RulesService } from '../rules/service.js';
 import type { PayoutProvider, PayoutResult } from './providers.js';
 
@@ -133,6 +134,7 @@ export class PayoutsService {
         .returningAll()
         .executeTakeFirstOrThrow();
       await this.reserve(tx, row, accounts.commission_available, accounts.payout_withdrawing);
+      crashPoint('payout.after-reserve');
       return row;
     });
     if (payout.status === 'processing') return this.send(payout.id);
@@ -192,6 +194,7 @@ export class PayoutsService {
     const payout = await this.db.selectFrom('payouts').selectAll().where('id', '=', payoutId).executeTakeFirstOrThrow();
     if (payout.status !== 'processing') return presentPayout(payout);
     let result: PayoutResult;
+    crashPoint('payout.before-provider');
     try {
       result = await this.provider.send({
         payoutNo: payout.payout_no,
@@ -205,6 +208,7 @@ export class PayoutsService {
       this.log.error({ err: error, payoutNo: payout.payout_no }, 'payout provider call failed');
       return presentPayout(payout);
     }
+    crashPoint('payout.after-provider');
     return this.applyResult(payout.payout_no, payout.attempts, result);
   }
 
