@@ -4,17 +4,20 @@ import type { Logger } from 'pino';
 import type { AppConfig } from './config.js';
 import { EventBus, systemClock, type Clock } from './context.js';
 import type { Db } from './db/database.js';
+import { AnalyticsService } from './modules/analytics/service.js';
 import { AuditService } from './modules/audit/service.js';
 import { CatalogService } from './modules/catalog/service.js';
 import { CommissionService } from './modules/commission/service.js';
 import { LedgerService } from './modules/ledger/service.js';
 import { MembersService } from './modules/members/service.js';
 import { DevSmsProvider, type SmsProvider } from './modules/members/sms.js';
+import { NotificationsService } from './modules/notifications/service.js';
 import { OrdersService } from './modules/orders/service.js';
 import { DevPaymentProvider, WechatpayProvider, type PaymentProvider } from './modules/payments/providers.js';
 import { PaymentsService } from './modules/payments/service.js';
 import { DevPayoutProvider, type PayoutProvider } from './modules/payouts/providers.js';
 import { PayoutsService } from './modules/payouts/service.js';
+import { PosterService } from './modules/posters/service.js';
 import { ReferralService } from './modules/referral/service.js';
 import { RulesService } from './modules/rules/service.js';
 
@@ -56,7 +59,12 @@ export function createServices(options: ServiceOptions) {
   const payoutProvider = options.payoutProvider ?? new DevPayoutProvider();
   const payouts = new PayoutsService(db, clock, bus, ledger, rules, audit, payoutProvider, log);
 
-  return { db, clock, bus, config, log, audit, ledger, rules, catalog, referral, members, commission, orders, payments, payouts, payoutProvider, sms };
+  const notifications = new NotificationsService(db, clock, log);
+  notifications.attach(bus);
+  const posters = new PosterService(log);
+  const analytics = new AnalyticsService(clock);
+
+  return { db, clock, bus, config, log, audit, ledger, rules, catalog, referral, members, commission, orders, payments, payouts, payoutProvider, sms, notifications, posters, analytics };
 }
 
 export type Services = ReturnType<typeof createServices>;

@@ -270,6 +270,34 @@ export interface AuditLogTable {
   created_at: CreatedAt;
 }
 
+export interface NotificationsTable {
+  id: Generated<number>;
+  member_id: number;
+  kind: string;
+  title: string;
+  body: string;
+  amount_fen: number | null;
+  ref_type: string | null;
+  ref_id: number | null;
+  read_at: Date | null;
+  created_at: CreatedAt;
+}
+
+export interface RefundRequestsTable {
+  id: Generated<number>;
+  order_id: number;
+  buyer_id: number;
+  lines: Json<Array<{ lineId: number; amountFen: number }>>;
+  shipping_fen: Generated<number>;
+  reason: string;
+  status: Generated<'pending' | 'approved' | 'rejected'>;
+  refund_id: number | null;
+  review_reason: string | null;
+  reviewed_by: number | null;
+  reviewed_at: Date | null;
+  created_at: CreatedAt;
+}
+
 export interface Database {
   distributor_tiers: DistributorTiersTable;
   distributor_groups: DistributorGroupsTable;
@@ -295,6 +323,8 @@ export interface Database {
   payouts: PayoutsTable;
   audit_log: AuditLogTable;
   referral_member_sales: ReferralMemberSalesTable;
+  notifications: NotificationsTable;
+  refund_requests: RefundRequestsTable;
 }
 
 export interface ReferralMemberSalesTable {

@@ -11,6 +11,7 @@ import { createAuth, TokenService } from './auth.js';
 import { errorHandler } from './errors.js';
 import { adminRoutes } from './routes/admin.js';
 import { authRoutes } from './routes/auth.js';
+import { engagementRoutes } from './routes/engagement.js';
 import { paymentRoutes } from './routes/payments.js';
 import { shopRoutes } from './routes/shop.js';
 
@@ -67,6 +68,7 @@ export async function buildHttpApp(services: Services, options: HttpOptions): Pr
   shopRoutes(app, services, auth);
   paymentRoutes(app, services, auth);
   adminRoutes(app, services, auth);
+  engagementRoutes(app, services, auth);
   for (const plugin of options.plugins ?? []) await plugin(app, services, tokens);
 
   await app.ready();

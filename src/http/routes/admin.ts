@@ -12,6 +12,7 @@ import { checkoutItems, fen, idempotencyKey, idParams, page, positiveFen, reason
 import { ruleConfigSchema } from '../../modules/rules/schema.js';
 import { notFound } from '../../errors.js';
 import { inTransaction } from '../../db/database.js';
+import { toCsv, toXlsx, type ExportColumn } from '../exports.js';
 
 export function adminRoutes(app: FastifyInstance, s: Services, auth: Auth) {
   const r = app.withTypeProvider<ZodTypeProvider>();
@@ -276,6 +277,61 @@ export function adminRoutes(app: FastifyInstance, s: Services, auth: Auth) {
   r.post('/api/admin/payouts/:id/retry', { preHandler: finance, schema: { tags, summary: 'Send a failed withdrawal again, same payout number', params: idParams } }, async (req) =>
     s.payouts.retry(member(req).id, req.params.id),
   );
+
+  r.get('/api/admin/refund-requests', {
+    preHandler: anyHq,
+    schema: { tags, summary: 'Refund requests from buyers', querystring: page.extend({ status: z.enum(['pending', 'approved', 'rejected']).optional() }) },
+  }, async (req) => ({ items: await s.orders.listRefundRequests(s.db, req.query) }));
+  r.post('/api/admin/refund-requests/:id/review', {
+    preHandler: support,
+    schema: { tags, summary: 'Approve (opens the refund) or reject a refund request', params: idParams, body: z.object({ approve: z.boolean(), reason: reason.optional() }) },
+  }, async (req) => {
+    const result = await s.orders.reviewRefundRequest(member(req).id, req.params.id, req.body.approve, req.body.reason ?? null);
+    if (result.refundId !== null) await s.payments.requestRefund(result.refundId);
+    return result;
+  });
+
+  // --- dashboard and exports ---
+  r.get('/api/admin/dashboard', { preHandler: anyHq, schema: { tags, summary: "Today's and this month's GMV, orders, members; commission by state; 30-day trend" } }, async () =>
+    s.analytics.dashboard(s.db),
+  );
+  r.get('/api/admin/members/export', {
+    preHandler: anyHq,
+    schema: {
+      tags,
+      summary: 'Export members (CSV or XLSX) with the same filters as the list; phones masked unless the role may see them',
+      querystring: z.object({
+        format: z.enum(['csv', 'xlsx']).default('csv'),
+        q: z.string().max(50).optional(),
+        tierId: z.coerce.number().int().optional(),
+        groupId: z.coerce.number().int().optional(),
+        distributorStatus: z.enum(['none', 'applied', 'active', 'rejected', 'disabled']).optional(),
+      }),
+    },
+  }, async (req, reply) => {
+    const phoneOf = showPhone(req);
+    const { items } = await s.members.search(s.db, { ...req.query, limit: 50_000, offset: 0 });
+    type Row = (typeof items)[number];
+    const statusNames: Record<string, string> = { none: '普通会员', applied: '申请中', active: '分销商', rejected: '已驳回', disabled: '已停用' };
+    const columns: ExportColumn<Row>[] = [
+      { header: 'ID', value: (m) => m.id, width: 8 },
+      { header: '昵称', value: (m) => m.nickname },
+      { header: '手机号', value: (m) => phoneOf(m.phone), width: 14 },
+      { header: '邀请码', value: (m) => m.inviteCode, width: 12 },
+      { header: '分销身份', value: (m) => statusNames[m.distributorStatus] ?? m.distributorStatus },
+      { header: '等级', value: (m) => m.tierId, width: 8 },
+      { header: '分组', value: (m) => m.groupId },
+      { header: '注册时间', value: (m) => m.createdAt.toISOString(), width: 24 },
+    ];
+    const stamp = s.clock.now().toISOString().slice(0, 10);
+    if (req.query.format === 'xlsx') {
+      return reply
+        .header('content-type', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
+        .header('content-disposition', `attachment; filename="members-${stamp}.xlsx"`)
+        .send(await toXlsx('会员', columns, items));
+    }
+    return reply.header('content-type', 'text/csv; charset=utf-8').header('content-disposition', `attachment; filename="members-${stamp}.csv"`).send(toCsv(columns, items));
+  });
 
   // --- audit and operations ---
   r.get('/api/admin/audit-log', {

@@ -310,40 +310,8 @@ export class OrdersService {
     return inTransaction(this.db, async (tx) => {
       const existing = await tx.selectFrom('refunds').selectAll().where('idempotency_key', '=', idempotencyKey).executeTakeFirst();
       if (existing) return { refund: existing, duplicate: true };
-      const order = await tx.selectFrom('orders').selectAll().where('id', '=', orderId).forUpdate().executeTakeFirst();
-      if (!order) throw notFound('ORDER_NOT_FOUND', `order ${orderId} does not exist`);
-      if (!['paid', 'shipped', 'completed'].includes(order.status)) throw conflict('ORDER_NOT_REFUNDABLE', `an order that is ${order.status} cannot be refunded`);
-      if (input.lines.length === 0 && !input.shippingFen) throw badRequest('REFUND_EMPTY', 'a refund needs at least one line or shipping');
-      const lines = await tx.selectFrom('order_lines').selectAll().where('order_id', '=', orderId).execute();
-      const open = await tx
-        .selectFrom('refund_lines as rl')
-        .innerJoin('refunds as r', 'r.id', 'rl.refund_id')
-        .select(['rl.order_line_id', sql<number>`sum(rl.amount_fen)`.as('fen')])
-        .where('r.order_id', '=', orderId)
-        .where('r.status', '=', 'processing')
-        .groupBy('rl.order_line_id')
-        .execute();
-      const openByLine = new Map(open.map((o) => [o.order_line_id, o.fen]));
-      const seen = new Set<number>();
-      for (const item of input.lines) {
-        const line = lines.find((l) => l.id === item.lineId);
-        if (!line) throw unprocessable('ORDER_LINE_NOT_FOUND', `line ${item.lineId} is not in order ${order.order_no}`);
-        if (seen.has(item.lineId)) throw badRequest('REFUND_LINE_REPEATED', `line ${item.lineId} appears twice`);
-        seen.add(item.lineId);
-        if (!Number.isSafeInteger(item.amountFen) || item.amountFen <= 0) throw badRequest('AMOUNT_INVALID', 'refund amounts are positive whole fen');
-        const left = line.paid_fen - line.refunded_fen - (openByLine.get(line.id) ?? 0);
-        if (item.amountFen > left) throw unprocessable('REFUND_EXCEEDS_PAID', `line ${item.lineId} has only ${left} fen left to refund`);
-      }
-      const shippingFen = input.shippingFen ?? 0;
-      const shippingRefunded = await tx
-        .selectFrom('refunds')
-        .select(sql<number>`coalesce(sum(shipping_fen), 0)`.as('fen'))
-        .where('order_id', '=', orderId)
-        .where('status', 'in', ['processing', 'succeeded'])
-        .executeTakeFirstOrThrow();
-      if (shippingFen < 0 || shippingFen > order.shipping_fen - shippingRefunded.fen) {
-        throw unprocessable('REFUND_EXCEEDS_PAID', `only ${order.shipping_fen - shippingRefunded.fen} fen of shipping is left to refund`);
-      }
+      const order = await this.lockRefundableOrder(tx, orderId);
+      const shippingFen = await this.checkRefundAmounts(tx, order, input.lines, input.shippingFen ?? 0);
       const amountFen = input.lines.reduce((s, l) => s + l.amountFen, 0) + shippingFen;
       const refund = await tx
         .insertInto('refunds')
@@ -373,6 +341,105 @@ export class OrdersService {
       });
       return { refund, duplicate: false };
     });
+  }
+
+  private async lockRefundableOrder(tx: Tx, orderId: number, buyerId?: number) {
+    let q = tx.selectFrom('orders').selectAll().where('id', '=', orderId);
+    if (buyerId !== undefined) q = q.where('buyer_id', '=', buyerId);
+    const order = await q.forUpdate().executeTakeFirst();
+    if (!order) throw notFound('ORDER_NOT_FOUND', `order ${orderId} does not exist`);
+    if (!['paid', 'shipped', 'completed'].includes(order.status)) throw conflict('ORDER_NOT_REFUNDABLE', `an order that is ${order.status} cannot be refunded`);
+    return order;
+  }
+
+  /** What may still be refunded: per line, paid minus refunded minus refunds still processing; returns the shipping part. */
+  private async checkRefundAmounts(tx: Tx, order: { id: number; order_no: string; shipping_fen: number }, refundLines: RefundInput['lines'], shippingFen: number): Promise<number> {
+    const orderId = order.id;
+    if (refundLines.length === 0 && !shippingFen) throw badRequest('REFUND_EMPTY', 'a refund needs at least one line or shipping');
+    const lines = await tx.selectFrom('order_lines').selectAll().where('order_id', '=', orderId).execute();
+    const open = await tx
+      .selectFrom('refund_lines as rl')
+      .innerJoin('refunds as r', 'r.id', 'rl.refund_id')
+      .select(['rl.order_line_id', sql<number>`sum(rl.amount_fen)`.as('fen')])
+      .where('r.order_id', '=', orderId)
+      .where('r.status', '=', 'processing')
+      .groupBy('rl.order_line_id')
+      .execute();
+    const openByLine = new Map(open.map((o) => [o.order_line_id, o.fen]));
+    const seen = new Set<number>();
+    for (const item of refundLines) {
+      const line = lines.find((l) => l.id === item.lineId);
+      if (!line) throw unprocessable('ORDER_LINE_NOT_FOUND', `line ${item.lineId} is not in order ${order.order_no}`);
+      if (seen.has(item.lineId)) throw badRequest('REFUND_LINE_REPEATED', `line ${item.lineId} appears twice`);
+      seen.add(item.lineId);
+      if (!Number.isSafeInteger(item.amountFen) || item.amountFen <= 0) throw badRequest('AMOUNT_INVALID', 'refund amounts are positive whole fen');
+      const left = line.paid_fen - line.refunded_fen - (openByLine.get(line.id) ?? 0);
+      if (item.amountFen > left) throw unprocessable('REFUND_EXCEEDS_PAID', `line ${item.lineId} has only ${left} fen left to refund`);
+    }
+    const shippingRefunded = await tx
+      .selectFrom('refunds')
+      .select(sql<number>`coalesce(sum(shipping_fen), 0)`.as('fen'))
+      .where('order_id', '=', orderId)
+      .where('status', 'in', ['processing', 'succeeded'])
+      .executeTakeFirstOrThrow();
+    if (!Number.isSafeInteger(shippingFen) || shippingFen < 0 || shippingFen > order.shipping_fen - shippingRefunded.fen) {
+      throw unprocessable('REFUND_EXCEEDS_PAID', `only ${order.shipping_fen - shippingRefunded.fen} fen of shipping is left to refund`);
+    }
+    return shippingFen;
+  }
+
+  /** A buyer asks for a refund; support reviews it. One open request per order. */
+  async requestRefundByBuyer(buyerId: number, orderId: number, input: { lines: RefundInput['lines']; shippingFen?: number; reason: string }) {
+    return inTransaction(this.db, async (tx) => {
+      const order = await this.lockRefundableOrder(tx, orderId, buyerId);
+      const shippingFen = await this.checkRefundAmounts(tx, order, input.lines, input.shippingFen ?? 0);
+      const open = await tx.selectFrom('refund_requests').select('id').where('order_id', '=', orderId).where('status', '=', 'pending').executeTakeFirst();
+      if (open) throw conflict('REFUND_REQUEST_OPEN', 'this order already has a refund request under review');
+      return tx
+        .insertInto('refund_requests')
+        .values({ order_id: orderId, buyer_id: buyerId, lines: JSON.stringify(input.lines), shipping_fen: shippingFen, reason: input.reason, created_at: this.clock.now() })
+        .returning(['id', 'order_id as orderId', 'status', 'reason', 'created_at as createdAt'])
+        .executeTakeFirstOrThrow();
+    });
+  }
+
+  async listRefundRequests(ex: Executor, filter: { status?: 'pending' | 'approved' | 'rejected'; buyerId?: number; limit: number; offset: number }) {
+    let q = ex
+      .selectFrom('refund_requests as q')
+      .innerJoin('orders as o', 'o.id', 'q.order_id')
+      .select(['q.id', 'q.order_id as orderId', 'o.order_no as orderNo', 'q.buyer_id as buyerId', 'q.lines', 'q.shipping_fen as shippingFen', 'q.reason', 'q.status', 'q.refund_id as refundId', 'q.review_reason as reviewReason', 'q.created_at as createdAt', 'q.reviewed_at as reviewedAt']);
+    if (filter.status) q = q.where('q.status', '=', filter.status);
+    if (filter.buyerId !== undefined) q = q.where('q.buyer_id', '=', filter.buyerId);
+    return q.orderBy('q.id', 'desc').limit(filter.limit).offset(filter.offset).execute();
+  }
+
+  /** Approving opens the refund (idempotently, keyed by the request); rejecting closes the request. */
+  async reviewRefundRequest(actorId: number, requestId: number, approve: boolean, reviewReason: string | null) {
+    const request = await this.db.selectFrom('refund_requests').selectAll().where('id', '=', requestId).executeTakeFirst();
+    if (!request) throw notFound('REFUND_REQUEST_NOT_FOUND', `refund request ${requestId} does not exist`);
+    if (request.status !== 'pending') throw conflict('REFUND_REQUEST_REVIEWED', `the request is already ${request.status}`);
+    let refundId: number | null = null;
+    if (approve) {
+      const { refund } = await this.createRefund(actorId, request.order_id, {
+        lines: request.lines as Array<{ lineId: number; amountFen: number }>,
+        shippingFen: request.shipping_fen,
+        reason: request.reason,
+        idempotencyKey: `refund-request-${requestId}`,
+      });
+      refundId = refund.id;
+    }
+    await inTransaction(this.db, async (tx) => {
+      await tx
+        .updateTable('refund_requests')
+        .set({ status: approve ? 'approved' : 'rejected', refund_id: refundId, review_reason: reviewReason, reviewed_by: actorId, reviewed_at: this.clock.now() })
+        .where('id', '=', requestId)
+        .where('status', '=', 'pending')
+        .execute();
+      if (!approve) {
+        await this.audit.record(tx, { actorId, action: 'order.refund_request.reject', targetType: 'order', targetId: request.order_id, before: { status: 'pending' }, after: { status: 'rejected' }, reason: reviewReason });
+      }
+    });
+    return { requestId, status: approve ? 'approved' : 'rejected', refundId };
   }
 
   async refundByNo(ex: Executor, refundNo: string) {

@@ -1,0 +1,92 @@
+// What keeps people sharing: the share link, the poster, and live income alerts (SSE) with an inbox.
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { notFound } from '../../errors.js';
+import type { Services } from '../../services.js';
+import { member, type Auth } from '../auth.js';
+import { page } from '../schemas.js';
+
+const HEARTBEAT_MS = 25_000;
+
+/** The public origin the share link should use: PUBLIC_URL if set, else the request's host. */
+function publicOrigin(request: FastifyRequest): string {
+  if (process.env.PUBLIC_URL) return process.env.PUBLIC_URL.replace(/\/$/, '');
+  return `${request.protocol}://${request.host}`;
+}
+
+export function engagementRoutes(app: FastifyInstance, s: Services, auth: Auth) {
+  const r = app.withTypeProvider<ZodTypeProvider>();
+
+  r.get('/api/me/share-link', {
+    preHandler: auth.authenticate,
+    schema: { tags: ['referral'], summary: 'My share link and invite code', querystring: z.object({ productId: z.coerce.number().int().positive().optional() }) },
+  }, async (req) => {
+    const me = member(req);
+    const path = `/s/${me.inviteCode}${req.query.productId ? `?p=${req.query.productId}` : ''}`;
+    return { inviteCode: me.inviteCode, path, url: `${publicOrigin(req)}${path}` };
+  });
+
+  r.get('/api/me/poster.png', {
+    preHandler: auth.authenticate,
+    schema: { tags: ['referral'], summary: 'My share poster (PNG) with a QR code of my share link, optionally for a product', querystring: z.object({ productId: z.coerce.number().int().positive().optional() }) },
+  }, async (req, reply) => {
+    const me = member(req);
+    let product;
+    if (req.query.productId) {
+      const p = await s.catalog.get(s.db, req.query.productId);
+      if (p.status !== 'on_sale') throw notFound('PRODUCT_NOT_FOUND', `product ${req.query.productId} does not exist`);
+      product = { title: p.title, priceFen: p.minPriceFen, imageUrl: p.imageUrl };
+    }
+    const path = `/s/${me.inviteCode}${req.query.productId ? `?p=${req.query.productId}` : ''}`;
+    const png = await s.posters.render({ sharerName: me.nickname, shareUrl: `${publicOrigin(req)}${path}`, product });
+    return reply.header('content-type', 'image/png').header('cache-control', 'private, max-age=300').send(png);
+  });
+
+  r.get('/api/me/notifications', {
+    preHandler: auth.authenticate,
+    schema: { tags: ['notifications'], summary: 'My notification inbox', querystring: page },
+  }, async (req) => s.notifications.list(s.db, member(req).id, req.query.limit, req.query.offset));
+
+  r.post('/api/me/notifications/read', {
+    preHandler: auth.authenticate,
+    schema: { tags: ['notifications'], summary: 'Mark notifications read (all when ids is omitted)', body: z.object({ ids: z.array(z.number().int().positive()).max(200).optional() }).optional() },
+  }, async (req, reply) => {
+    await s.notifications.markRead(member(req).id, req.body?.ids);
+    return reply.status(204).send();
+  });
+
+  r.get('/api/me/notifications/stream', {
+    preHandler: auth.authenticate,
+    schema: { tags: ['notifications'], summary: 'Server-sent events: each new notification as `event: notification` (token may be passed as ?access_token=)', querystring: z.object({ access_token: z.string().optional() }) },
+  }, async (req, reply) => {
+    const me = member(req);
+    reply.hijack();
+    const res = reply.raw;
+    res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache, no-transform', connection: 'keep-alive', 'x-accel-buffering': 'no' });
+    res.write(`retry: 3000\n: connected\n\n`);
+    const unsubscribe = s.notifications.subscribe(me.id, (n) => {
+      res.write(`id: ${n.id}\nevent: notification\ndata: ${JSON.stringify(n)}\n\n`);
+    });
+    const heartbeat = setInterval(() => res.write(': ping\n\n'), HEARTBEAT_MS);
+    req.raw.on('close', () => {
+      clearInterval(heartbeat);
+      unsubscribe();
+    });
+  });
+
+  r.post('/api/orders/:id/refund-requests', {
+    preHandler: auth.authenticate,
+    schema: {
+      tags: ['orders'],
+      summary: 'Ask for a refund of some lines of my order; HQ support reviews it',
+      params: z.object({ id: z.coerce.number().int().positive() }),
+      body: z.object({ lines: z.array(z.object({ lineId: z.number().int().positive(), amountFen: z.number().int().min(1).max(1e12) })).max(50), shippingFen: z.number().int().min(0).max(1e12).optional(), reason: z.string().trim().min(2).max(500) }),
+    },
+  }, async (req, reply) => reply.status(201).send(await s.orders.requestRefundByBuyer(member(req).id, req.params.id, req.body)));
+
+  r.get('/api/me/refund-requests', {
+    preHandler: auth.authenticate,
+    schema: { tags: ['orders'], summary: 'My refund requests', querystring: page },
+  }, async (req) => ({ items: await s.orders.listRefundRequests(s.db, { ...req.query, buyerId: member(req).id }) }));
+}
