@@ -99,6 +99,13 @@ const CHECKS: Array<{ name: string; description: string; query: ReturnType<typeo
         where l.refunded_fen <> coalesce(x.fen, 0)`,
   },
   {
+    name: 'payments_without_order',
+    description: 'every successful payment belongs to a paid order (otherwise the money is due back to the buyer)',
+    query: sql`select p.id as payment_id, p.out_trade_no, p.amount_fen, o.order_no, o.status from payments p join orders o on o.id = p.order_id
+      where p.status = 'succeeded' and (o.paid_at is null or p.provider_txn_id is distinct from (
+        select p2.provider_txn_id from payments p2 where p2.order_id = o.id and p2.status = 'succeeded' order by p2.paid_at, p2.id limit 1))`,
+  },
+  {
     name: 'paid_orders_have_one_payment',
     description: 'every paid order has exactly one successful payment of its amount',
     query: sql`select o.id as order_id, o.order_no, o.paid_fen, count(p.id) as payments, coalesce(sum(p.amount_fen), 0) as payments_fen

@@ -1,9 +1,12 @@
 import { createCanvas, loadImage } from '@napi-rs/canvas';
 import ExcelJS from 'exceljs';
-import jsQR from 'jsqr';
+import { createRequire } from 'node:module';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { buyAndPay, call, createProduct, hqMember, register, registerChain, type RegisteredMember } from '../support/api.js';
 import { describeEachDatabase, startTestApp, type TestApp } from '../support/harness.js';
+
+// jsqr is CommonJS with a default export
+const jsQR = createRequire(import.meta.url)('jsqr') as (data: Uint8ClampedArray, width: number, height: number) => { data: string } | null;
 
 describeEachDatabase('share links, posters, live income alerts, dashboard, exports, refund requests', (kind) => {
   let app: TestApp;

@@ -239,11 +239,11 @@ export class OrdersService {
    * The payment provider confirmed payment. Marks the order paid once, under the rule version in
    * force now, and pays commission in the same transaction. A repeat returns 'duplicate'.
    */
-  async markPaid(tx: Tx, orderId: number, amountFen: number, afterCommit: AfterCommit): Promise<'paid' | 'duplicate'> {
+  async markPaid(tx: Tx, orderId: number, amountFen: number, afterCommit: AfterCommit): Promise<'paid' | 'already_paid' | 'order_closed'> {
     const order = await tx.selectFrom('orders').selectAll().where('id', '=', orderId).forUpdate().executeTakeFirst();
     if (!order) throw notFound('ORDER_NOT_FOUND', `order ${orderId} does not exist`);
-    if (order.status === 'closed') throw conflict('ORDER_CLOSED', `order ${order.order_no} was closed before the payment arrived`);
-    if (order.status !== 'pending_payment') return 'duplicate';
+    if (order.status === 'closed') return 'order_closed';
+    if (order.status !== 'pending_payment') return 'already_paid';
     if (amountFen !== order.payable_fen) {
       throw badRequest('PAYMENT_AMOUNT_MISMATCH', `paid ${amountFen} fen but the order is ${order.payable_fen} fen`);
     }

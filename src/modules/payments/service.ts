@@ -53,6 +53,20 @@ export class PaymentsService {
     const order = await this.orders.get(this.db, orderId, buyerId);
     if (order.status !== 'pending_payment') throw conflict('ORDER_NOT_PAYABLE', `an order that is ${order.status} cannot be paid`);
     if (order.payableFen <= 0) throw conflict('ORDER_NOT_PAYABLE', 'this order has nothing to pay');
+    // an open attempt with the same provider is reused: two live attempts could both be paid
+    const open = await this.db
+      .selectFrom('payments')
+      .select(['out_trade_no', 'amount_fen'])
+      .where('order_id', '=', orderId)
+      .where('provider', '=', provider.name)
+      .where('status', '=', 'created')
+      .where('amount_fen', '=', order.payableFen)
+      .orderBy('id', 'desc')
+      .executeTakeFirst();
+    if (open) {
+      const params = await provider.createPayment({ outTradeNo: open.out_trade_no, amountFen: open.amount_fen, description: order.lines.map((l) => l.title).join('，') });
+      return { provider: provider.name, outTradeNo: open.out_trade_no, amountFen: open.amount_fen, params };
+    }
     const outTradeNo = businessNumber('P', this.clock.now());
     await this.db.insertInto('payments').values({ order_id: orderId, provider: provider.name, out_trade_no: outTradeNo, amount_fen: order.payableFen, created_at: this.clock.now() }).execute();
     const params = await provider.createPayment({ outTradeNo, amountFen: order.payableFen, description: order.lines.map((l) => l.title).join('，') });
@@ -84,7 +98,15 @@ export class PaymentsService {
           outcome = 'duplicate';
         } else {
           await tx.updateTable('payments').set({ status: 'succeeded', provider_txn_id: n.providerTxnId, paid_at: this.clock.now() }).where('id', '=', payment.id).execute();
-          outcome = (await this.orders.markPaid(tx, payment.order_id, n.amountFen, afterCommit)) === 'paid' ? 'applied' : 'duplicate';
+          const marked = await this.orders.markPaid(tx, payment.order_id, n.amountFen, afterCommit);
+          outcome = marked === 'paid' ? 'applied' : 'duplicate';
+          if (marked !== 'paid') {
+            // the money arrived but the order was closed or paid by another attempt: keep the payment
+            // (reconciliation lists it) so support refunds it; never drop money silently
+            await tx.updateTable('payment_events').set({ outcome: `refund_due:${marked}` }).where('id', '=', recorded.id).execute();
+            this.log.error({ outTradeNo: n.outTradeNo, orderId: payment.order_id, reason: marked }, 'payment for an order that cannot take it: refund due');
+            return 'duplicate';
+          }
         }
       } else {
         const refund = await this.orders.refundByNo(tx, n.refundNo);
