@@ -129,4 +129,5 @@ export async function lockForTransaction(tx: Tx, lockKey: number): Promise<void>
 export const LOCK_KEYS = {
   migrations: 7_100_001,
   referralTree: 7_100_002,
+  ledgerFold: 7_100_003,
 } as const;

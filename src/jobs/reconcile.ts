@@ -24,12 +24,20 @@ const CHECKS: Array<{ name: string; description: string; query: ReturnType<typeo
       select sum(amount_fen) as b from ledger_transfers union all select -sum(amount_fen) from ledger_transfers) s) t where total <> 0`,
   },
   {
+    name: 'checkpoints_match_transfers',
+    description: 'each balance checkpoint equals the sum of its account’s transfers before its horizon',
+    query: sql`select cp.account_id, cp.horizon, cp.balance_fen,
+        coalesce((select sum(amount_fen) from ledger_transfers where to_account_id = cp.account_id and created_at < cp.horizon), 0)
+      - coalesce((select sum(amount_fen) from ledger_transfers where from_account_id = cp.account_id and created_at < cp.horizon), 0) as transfers_fen
+      from ledger_checkpoints cp
+      where cp.balance_fen <> coalesce((select sum(amount_fen) from ledger_transfers where to_account_id = cp.account_id and created_at < cp.horizon), 0)
+                            - coalesce((select sum(amount_fen) from ledger_transfers where from_account_id = cp.account_id and created_at < cp.horizon), 0)`,
+  },
+  {
     name: 'no_overdraft',
     description: 'no spendable account is below zero, and no debt account above zero',
-    query: sql`select a.id as account_id, a.owner_id, a.purpose, bal.balance from ledger_accounts a
-      join lateral (select coalesce((select sum(amount_fen) from ledger_transfers where to_account_id = a.id), 0)
-                         - coalesce((select sum(amount_fen) from ledger_transfers where from_account_id = a.id), 0) as balance) bal on true
-      where (not a.allow_negative and bal.balance < 0) or (a.purpose = 'commission_debt' and bal.balance > 0)`,
+    query: sql`select a.id as account_id, a.owner_id, a.purpose, ledger_balance(a.id) as balance from ledger_accounts a
+      where (not a.allow_negative and ledger_balance(a.id) < 0) or (a.purpose = 'commission_debt' and ledger_balance(a.id) > 0)`,
   },
   {
     name: 'earning_matches_ledger',
@@ -50,8 +58,7 @@ const CHECKS: Array<{ name: string; description: string; query: ReturnType<typeo
         where state in ('pending', 'frozen') group by earner_id, state),
       bal as (
         select a.owner_id as member_id, a.purpose,
-               coalesce((select sum(amount_fen) from ledger_transfers where to_account_id = a.id), 0)
-             - coalesce((select sum(amount_fen) from ledger_transfers where from_account_id = a.id), 0) as fen
+               ledger_balance(a.id) as fen
         from ledger_accounts a where a.owner_type = 'member' and a.purpose in ('commission_pending', 'commission_frozen'))
       select bal.member_id, bal.purpose, bal.fen as ledger_fen, coalesce(held.fen, 0) as earnings_fen
       from bal left join held on held.earner_id = bal.member_id
@@ -72,8 +79,7 @@ const CHECKS: Array<{ name: string; description: string; query: ReturnType<typeo
         select member_id, sum(amount_fen) as fen from payouts where status in ('reviewing', 'processing') group by member_id),
       bal as (
         select a.owner_id as member_id,
-               coalesce((select sum(amount_fen) from ledger_transfers where to_account_id = a.id), 0)
-             - coalesce((select sum(amount_fen) from ledger_transfers where from_account_id = a.id), 0) as fen
+               ledger_balance(a.id) as fen
         from ledger_accounts a where a.owner_type = 'member' and a.purpose = 'payout_withdrawing')
       select bal.member_id, bal.fen as ledger_fen, coalesce(inflight.fen, 0) as payouts_fen
       from bal left join inflight using (member_id) where bal.fen <> coalesce(inflight.fen, 0)`,

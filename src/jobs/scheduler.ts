@@ -11,6 +11,7 @@ export function startJobs(services: Services, intervalMs: number): () => void {
     try {
       const unfrozen = await services.commission.unfreezeDue();
       if (unfrozen.earnings > 0) services.log.info(unfrozen, 'unfroze earnings');
+      await services.ledger.foldCheckpoints(services.db);
       const resent = await services.payouts.resendStuck();
       if (resent > 0) services.log.info({ resent }, 'resent stuck payouts');
     } catch (error) {

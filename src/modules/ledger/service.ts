@@ -2,7 +2,7 @@
 // transfers; credits never lock, so a hot earner does not serialise checkouts. Debits from
 // spendable accounts lock the account row first and a database trigger refuses overdrafts.
 import { sql } from 'kysely';
-import type { Executor, Tx } from '../../db/database.js';
+import { inTransaction, LOCK_KEYS, type Executor, type Tx } from '../../db/database.js';
 import { conflict } from '../../errors.js';
 
 export const MEMBER_PURPOSES = [
@@ -124,17 +124,46 @@ export class LedgerService {
     const result = new Map<number, number>(accountIds.map((id) => [id, 0]));
     if (accountIds.length === 0) return result;
     const rows = await sql<{ account_id: number; balance: number }>`
-      select account_id, sum(delta) as balance from (
-        select to_account_id as account_id, amount_fen as delta from ledger_transfers where to_account_id = any(${accountIds})
-        union all
-        select from_account_id, -amount_fen from ledger_transfers where from_account_id = any(${accountIds})
-      ) moves group by account_id`.execute(ex);
+      select id as account_id, ledger_balance(id) as balance from unnest(${accountIds}::bigint[]) as a(id)`.execute(ex);
     for (const row of rows.rows) result.set(row.account_id, row.balance);
     return result;
   }
 
   async balance(ex: Executor, accountId: number): Promise<number> {
     return (await this.balances(ex, [accountId])).get(accountId) ?? 0;
+  }
+
+  /**
+   * Folds transfers into checkpoints up to a horizon older than every running transaction (and at
+   * least minAgeMs old), so later balance reads sum only what came after. Safe to run anywhere, any time.
+   */
+  async foldCheckpoints(db: Executor, minAgeMs = 60_000): Promise<{ accounts: number; horizon: Date }> {
+    return inTransaction(db, async (tx) => {
+      await sql`select pg_advisory_xact_lock(${LOCK_KEYS.ledgerFold})`.execute(tx);
+      const h = await sql<{ horizon: Date; since: Date }>`
+        select least(now() - make_interval(secs => ${minAgeMs / 1000}),
+                     coalesce((select min(xact_start) from pg_stat_activity where xact_start is not null and pid <> pg_backend_pid()), now())) as horizon,
+               (select last_horizon from ledger_fold_state where id = 1) as since`.execute(tx);
+      const { horizon, since } = h.rows[0];
+      if (since.getTime() >= horizon.getTime()) return { accounts: 0, horizon: since };
+      const folded = await sql`
+        with touched as (
+          select to_account_id as id from ledger_transfers where created_at >= ${since} and created_at < ${horizon}
+          union
+          select from_account_id from ledger_transfers where created_at >= ${since} and created_at < ${horizon})
+        insert into ledger_checkpoints (account_id, horizon, balance_fen, updated_at)
+        select t.id, ${horizon},
+               coalesce(cp.balance_fen, 0)
+               + coalesce((select sum(amount_fen) from ledger_transfers x where x.to_account_id = t.id
+                             and x.created_at >= coalesce(cp.horizon, '-infinity') and x.created_at < ${horizon}), 0)
+               - coalesce((select sum(amount_fen) from ledger_transfers x where x.from_account_id = t.id
+                             and x.created_at >= coalesce(cp.horizon, '-infinity') and x.created_at < ${horizon}), 0),
+               now()
+        from touched t left join ledger_checkpoints cp on cp.account_id = t.id
+        on conflict (account_id) do update set horizon = excluded.horizon, balance_fen = excluded.balance_fen, updated_at = excluded.updated_at`.execute(tx);
+      await sql`update ledger_fold_state set last_horizon = ${horizon} where id = 1`.execute(tx);
+      return { accounts: Number(folded.numAffectedRows ?? 0), horizon };
+    });
   }
 
   async memberBalances(ex: Executor, memberId: number): Promise<MemberBalances> {

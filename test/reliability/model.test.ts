@@ -1,0 +1,34 @@
+// Model-based: random sequences of money events through the HTTP API, checked after every step
+// against a reference model and the ledger's reconciliation. PGlite always; PostgreSQL too when
+// TEST_DATABASE_URL is set. REL_MODEL_RUNS / REL_MODEL_STEPS / REL_MODEL_SEED tune it.
+import fc from 'fast-check';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { describeEachDatabase, startTestApp, type TestApp } from '../support/harness.js';
+import { emptyStats, MODEL_RULES, opArbitrary, runSequence, setupModelEnv, type ModelEnv } from '../support/ledger-model.js';
+
+const RUNS = Number(process.env.REL_MODEL_RUNS ?? 8);
+const MAX_STEPS = Number(process.env.REL_MODEL_STEPS ?? 30);
+
+describeEachDatabase('model: the ledger equals a reference model after every step', (kind) => {
+  let app: TestApp;
+  let env: ModelEnv;
+
+  beforeAll(async () => {
+    app = await startTestApp(kind, { rules: MODEL_RULES });
+    env = await setupModelEnv(app);
+  });
+  afterAll(async () => app?.close());
+
+  it('random orders, callbacks, refunds, completions, unfreezes, withdrawals and adjustments', async () => {
+    const stats = emptyStats();
+    await fc.assert(
+      fc.asyncProperty(fc.array(opArbitrary, { minLength: 5, maxLength: MAX_STEPS }), async (ops) => {
+        await runSequence(env, ops, stats);
+      }),
+      { numRuns: RUNS, seed: process.env.REL_MODEL_SEED ? Number(process.env.REL_MODEL_SEED) : undefined, endOnFailure: true },
+    );
+    // the sequences did reach the interesting states
+    expect(stats.paidOrders).toBeGreaterThan(0);
+    expect(stats.fenDifference).toBe(0);
+  });
+});
