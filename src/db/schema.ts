@@ -298,6 +298,13 @@ export interface RefundRequestsTable {
   created_at: CreatedAt;
 }
 
+export interface LedgerCheckpointsTable {
+  account_id: number;
+  horizon: Date;
+  balance_fen: number;
+  updated_at: Generated<Date>;
+}
+
 export interface Database {
   distributor_tiers: DistributorTiersTable;
   distributor_groups: DistributorGroupsTable;
@@ -325,6 +332,7 @@ export interface Database {
   referral_member_sales: ReferralMemberSalesTable;
   notifications: NotificationsTable;
   refund_requests: RefundRequestsTable;
+  ledger_checkpoints: LedgerCheckpointsTable;
 }
 
 export interface ReferralMemberSalesTable {
