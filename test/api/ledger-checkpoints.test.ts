@@ -45,6 +45,16 @@ describeEachDatabase('ledger balance checkpoints', (kind) => {
     expect(report.body.ok).toBe(true);
     expect(report.body.checks.map((c: { name: string }) => c.name)).toContain('checkpoints_match_transfers');
 
+    // the database itself refuses an overdraft, with or without a checkpoint in the sum
+    const accounts = await app.services.ledger.memberAccounts(app.services.db, earner.id);
+    const { inTransaction } = await import('../../src/db/database.js');
+    await expect(
+      inTransaction(app.services.db, (tx) =>
+        app.services.ledger.transfer(tx, { fromAccountId: accounts.commission_pending, toAccountId: accounts.commission_frozen, amountFen: 401, code: 'test.overdraft', idempotencyKey: 'test-overdraft-1' }),
+      ),
+    ).rejects.toMatchObject({ code: 'INSUFFICIENT_BALANCE' });
+    expect((await app.services.ledger.memberBalances(app.services.db, earner.id)).pendingFen).toBe(400);
+
     // a tampered checkpoint is caught by reconciliation
     await sql`update ledger_checkpoints set balance_fen = balance_fen + 1 where account_id = (select min(account_id) from ledger_checkpoints)`.execute(app.services.db);
     const broken = await call(app, 'GET', '/api/admin/reconciliation', { token: finance.token });

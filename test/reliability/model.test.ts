@@ -27,6 +27,7 @@ describeEachDatabase('model: the ledger equals a reference model after every ste
       }),
       { numRuns: RUNS, seed: process.env.REL_MODEL_SEED ? Number(process.env.REL_MODEL_SEED) : undefined, endOnFailure: true },
     );
+    if (process.env.REL_VERBOSE) console.log(kind, stats);
     // the sequences did reach the interesting states
     expect(stats.paidOrders).toBeGreaterThan(0);
     expect(stats.fenDifference).toBe(0);

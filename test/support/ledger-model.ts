@@ -694,7 +694,7 @@ export class LedgerWorld {
         if (c.name === 'paid_orders_have_one_payment') return !c.differences.every((d) => this.env.doublePaid.has(Number(d.order_id)));
         return true;
       });
-      if (bad.length) throw new ModelMismatch(`reconciliation is not ok: ${JSON.stringify(bad).slice(0, 2_000)}`);
+      if (bad.length) throw new ModelMismatch(`reconciliation is not ok: ${JSON.stringify(bad).slice(0, 2_000)} (model: strays ${[...this.env.strays].join(',')}; paid twice ${[...this.env.doublePaid].join(',')})`);
     }
     let fen = 0;
     const diffs: string[] = [];

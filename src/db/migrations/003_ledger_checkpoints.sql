@@ -30,13 +30,24 @@ create function ledger_balance(account bigint) returns bigint language sql stabl
                    where from_account_id = account and created_at >= coalesce((select horizon from cp), '-infinity')), 0)
 $$;
 
-create or replace function ledger_transfers_check_balance() returns trigger language plpgsql as $$
+-- the overdraft check runs once per statement and debited account, so a bulk insert of many
+-- transfers (the unfreeze sweep) checks each account once, on the statement's final state
+drop trigger ledger_transfers_balance_check on ledger_transfers;
+drop function ledger_transfers_check_balance();
+create function ledger_transfers_check_balances() returns trigger language plpgsql as $$
 declare
-  negative_ok boolean;
+  overdrawn bigint;
 begin
-  select allow_negative into negative_ok from ledger_accounts where id = new.from_account_id;
-  if not negative_ok and ledger_balance(new.from_account_id) < 0 then
-    raise exception 'ledger account % would go negative', new.from_account_id using errcode = 'P0002';
+  select a.id into overdrawn
+  from (select distinct from_account_id from inserted) d
+  join ledger_accounts a on a.id = d.from_account_id
+  where not a.allow_negative and ledger_balance(a.id) < 0
+  limit 1;
+  if overdrawn is not null then
+    raise exception 'ledger account % would go negative', overdrawn using errcode = 'P0002';
   end if;
   return null;
 end $$;
+create trigger ledger_transfers_balance_check after insert on ledger_transfers
+  referencing new table as inserted
+  for each statement execute function ledger_transfers_check_balances();

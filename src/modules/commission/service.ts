@@ -9,7 +9,7 @@ import { conflict, unprocessable } from '../../errors.js';
 import { shanghaiDayStart } from '../../money.js';
 import { crashPoint } from '../../faults.js';
 import type { AuditService } from '../audit/service.js';
-import type { LedgerService, MemberAccounts } from '../ledger/service.js';
+import type { LedgerService, MemberAccounts, TransferInput } from '../ledger/service.js';
 import type { ReferralService } from '../referral/service.js';
 import type { RuleVersion } from '../rules/schema.js';
 import type { RulesService } from '../rules/service.js';
@@ -204,6 +204,11 @@ export class CommissionService {
     return totals;
   }
 
+  /**
+   * One batch, set-based: claim due earnings, lock their earners' accounts in id order (no
+   * deadlocks between sweeps), compute each earning's debt repayment, then write all transfers in
+   * one statement (the overdraft trigger checks each account once) and flip the states.
+   */
   private async unfreezeBatch(tx: Tx, batchSize: number) {
     const due = await tx
       .selectFrom('commission_earnings')
@@ -217,30 +222,30 @@ export class CommissionService {
       .skipLocked()
       .execute();
     const result = { earnings: due.length, amountFen: 0, debtRepaidFen: 0 };
-    let index = 0;
-    while (index < due.length) {
-      const earnerId = due[index].earner_id;
-      const accounts = await this.ledger.lockMemberAccounts(tx, earnerId);
-      let debtFen = -(await this.ledger.balance(tx, accounts.commission_debt));
-      for (; index < due.length && due[index].earner_id === earnerId; index++) {
-        const e = due[index];
-        const remaining = e.amount_fen - e.reversed_fen;
-        const toDebt = Math.min(Math.max(debtFen, 0), remaining);
-        const base = { fromAccountId: accounts.commission_frozen, code: 'commission.unfreeze', refType: 'commission_earning', refId: e.id };
-        if (toDebt > 0) {
-          await this.ledger.transfer(tx, { ...base, toAccountId: accounts.commission_debt, amountFen: toDebt, idempotencyKey: `commission:unfreeze:${e.id}:debt` });
-          debtFen -= toDebt;
-        }
-        if (remaining - toDebt > 0) {
-          await this.ledger.transfer(tx, { ...base, toAccountId: accounts.commission_available, amountFen: remaining - toDebt, idempotencyKey: `commission:unfreeze:${e.id}` });
-        }
-        result.amountFen += remaining;
-        result.debtRepaidFen += toDebt;
+    if (due.length === 0) return result;
+    const earnerIds = [...new Set(due.map((d) => d.earner_id))];
+    const accounts = await this.ledger.lockAccountsOfMembers(tx, earnerIds);
+    const debts = await this.ledger.balances(tx, earnerIds.map((id) => accounts.get(id)!.commission_debt));
+    const transfers: TransferInput[] = [];
+    let owedFen = 0;
+    let currentEarner = -1;
+    for (const e of due) {
+      const acc = accounts.get(e.earner_id)!;
+      if (e.earner_id !== currentEarner) {
+        currentEarner = e.earner_id;
+        owedFen = Math.max(-(debts.get(acc.commission_debt) ?? 0), 0);
       }
+      const remaining = e.amount_fen - e.reversed_fen;
+      const toDebt = Math.min(owedFen, remaining);
+      owedFen -= toDebt;
+      const base = { fromAccountId: acc.commission_frozen, code: 'commission.unfreeze', refType: 'commission_earning', refId: e.id };
+      if (toDebt > 0) transfers.push({ ...base, toAccountId: acc.commission_debt, amountFen: toDebt, idempotencyKey: `commission:unfreeze:${e.id}:debt` });
+      if (remaining - toDebt > 0) transfers.push({ ...base, toAccountId: acc.commission_available, amountFen: remaining - toDebt, idempotencyKey: `commission:unfreeze:${e.id}` });
+      result.amountFen += remaining;
+      result.debtRepaidFen += toDebt;
     }
-    if (due.length > 0) {
-      await tx.updateTable('commission_earnings').set({ state: 'available' }).where('id', 'in', due.map((d) => d.id)).execute();
-    }
+    await this.ledger.transferMany(tx, transfers);
+    await tx.updateTable('commission_earnings').set({ state: 'available' }).where('id', 'in', due.map((d) => d.id)).execute();
     return result;
   }
 
