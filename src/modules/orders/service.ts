@@ -265,13 +265,16 @@ export class OrdersService {
       version,
       afterCommit,
     );
-    const spent = await tx
-      .selectFrom('orders')
-      .select(sql<number>`coalesce(sum(paid_fen - refunded_fen), 0)`.as('fen'))
-      .where('buyer_id', '=', order.buyer_id)
-      .where('paid_at', 'is not', null)
-      .executeTakeFirstOrThrow();
-    await this.members.promoteAfterPurchase(tx, order.buyer_id, spent.fen, version.config.distributor);
+    const promotion = version.config.distributor;
+    if (promotion.mode === 'first_purchase' || promotion.mode === 'spend_threshold') {
+      const spent = await tx
+        .selectFrom('orders')
+        .select(sql<number>`coalesce(sum(paid_fen - refunded_fen), 0)`.as('fen'))
+        .where('buyer_id', '=', order.buyer_id)
+        .where('paid_at', 'is not', null)
+        .executeTakeFirstOrThrow();
+      await this.members.promoteAfterPurchase(tx, order.buyer_id, spent.fen, promotion);
+    }
     afterCommit(() => this.bus.publish('order.paid', { orderId, buyerId: order.buyer_id, paidFen: amountFen, at: now }));
     return 'paid';
   }

@@ -26,10 +26,11 @@ export class RulesService {
     return config;
   }
 
+  /** The version in force: one index lookup for its id, then the parsed version (remembered once committed). */
   async current(ex: Executor): Promise<RuleVersion> {
-    const row = await ex.selectFrom('rule_versions').selectAll().orderBy('id', 'desc').limit(1).executeTakeFirst();
+    const row = await ex.selectFrom('rule_versions').select('id').orderBy('id', 'desc').limit(1).executeTakeFirst();
     if (!row) throw new Error('no rule version: ensureInitial() was not run');
-    return toVersion(row);
+    return this.byId(ex, row.id);
   }
 
   async byId(ex: Executor, id: number): Promise<RuleVersion> {
