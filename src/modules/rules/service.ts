@@ -39,8 +39,8 @@ export class RulesService {
     const row = await ex.selectFrom('rule_versions').selectAll().where('id', '=', id).executeTakeFirst();
     if (!row) throw notFound('RULE_VERSION_NOT_FOUND', `rule version ${id} does not exist`);
     const version = toVersion(row);
-    // only committed versions are visible here, so the cache never holds a rolled-back one
-    if (!ex.isTransaction) this.byIdCache.set(id, version);
+    // safe even inside a transaction: a rolled-back version's id is never handed out again
+    this.byIdCache.set(id, version);
     return version;
   }
 
