@@ -33,6 +33,8 @@ export function shopRoutes(app: FastifyInstance, s: Services, auth: Auth) {
 
   r.post('/api/referral/visits', {
     preHandler: auth.optionalAuth,
+    // visits are anonymous: cap them per address so nobody floods the visit log
+    config: { rateLimit: { max: 60, timeWindow: '1 minute' } },
     schema: {
       tags: ['referral'],
       summary: 'Record a share-link or poster visit; binds a signed-in visitor when the binding policy says so',
