@@ -48,6 +48,9 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
       },
     } as unknown as typeof pg.types;
     const pool = new pg.Pool({ connectionString: options.databaseUrl, max: options.poolSize ?? 20, types });
+    // an idle connection dropped by the server (restart, failover) must not crash the process;
+    // the pool replaces it on the next checkout
+    pool.on('error', (error) => console.error(`postgres pool: idle connection lost: ${error.message}`));
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
     return {
       db,

@@ -4,6 +4,16 @@ import type { ColumnType, Generated } from 'kysely';
 type CreatedAt = ColumnType<Date, Date | string | undefined, never>;
 type Json<T> = ColumnType<T, string, string>;
 
+export interface ShippingAddress {
+  name: string;
+  phone: string;
+  province: string;
+  city: string;
+  district: string;
+  detail: string;
+  regionCode: string;
+}
+
 export type HqRole = 'owner' | 'operator' | 'finance' | 'support' | 'auditor';
 export type DistributorStatus = 'none' | 'applied' | 'active' | 'rejected' | 'disabled';
 export type OrderStatus = 'pending_payment' | 'paid' | 'shipped' | 'completed' | 'closed' | 'refunded';
@@ -136,6 +146,8 @@ export interface OrdersTable {
   source: Generated<OrderSource>;
   sharer_id: number | null;
   checkout_key: string | null;
+  shipping_address: Json<ShippingAddress> | null;
+  region_code: string | null;
   rule_version_id: number | null;
   paid_at: Date | null;
   shipped_at: Date | null;

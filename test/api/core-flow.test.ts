@@ -69,3 +69,26 @@ describeEachDatabase('the newcomer flow: chain of five, pay, refund half, withdr
     expect(report.body.ok).toBe(true);
   });
 });
+
+describeEachDatabase('checkout with a shipping address', (kind) => {
+  let app: TestApp;
+  afterAll(async () => app?.close());
+
+  it('keeps the address on the order, whole for the buyer and fulfilment, masked for finance', async () => {
+    app = await startTestApp(kind);
+    const owner = await hqMember(app, 'owner');
+    const finance = await hqMember(app, 'finance');
+    const [buyer] = await registerChain(app, 1);
+    const sku = (await createProduct(app, owner, [{ priceFen: 500 }])).skus[0].id;
+    const address = { name: '王小明', phone: '13912345678', province: '广东省', city: '深圳市', district: '南山区', detail: '科技园 1 号', regionCode: '440305' };
+    const order = await call(app, 'POST', '/api/orders', { token: buyer.token, body: { items: [{ skuId: sku, quantity: 1 }], checkoutKey: 'address-order-1', shippingAddress: address } });
+    expect(order.status).toBe(201);
+    expect(order.body.shippingAddress).toEqual(address);
+    expect((await call(app, 'GET', `/api/admin/orders/${order.body.id}`, { token: owner.token })).body.shippingAddress).toEqual(address);
+    const masked = (await call(app, 'GET', `/api/admin/orders/${order.body.id}`, { token: finance.token })).body.shippingAddress;
+    expect(masked).toMatchObject({ name: '王*明', phone: '139****5678', regionCode: '440305' });
+    const bad = await call(app, 'POST', '/api/orders', { token: buyer.token, body: { items: [{ skuId: sku, quantity: 1 }], checkoutKey: 'address-order-2', shippingAddress: { ...address, regionCode: '44' } } });
+    expect(bad.status).toBe(400);
+    expect(bad.body.code).toBe('VALIDATION_FAILED');
+  });
+});

@@ -185,7 +185,8 @@ export function adminRoutes(app: FastifyInstance, s: Services, auth: Auth) {
     return { items: items.map((o) => ({ ...o, buyerPhone: phoneOf(o.buyerPhone) })) };
   });
   r.get('/api/admin/orders/:id', { preHandler: anyHq, schema: { tags, summary: 'An order with its payments and earnings', params: idParams } }, async (req) => {
-    const order = await s.orders.get(s.db, req.params.id);
+    // fulfilment needs the whole address; other roles see the consignee masked
+    const order = await s.orders.get(s.db, req.params.id, undefined, ['owner', 'operator', 'support'].includes(member(req).hqRole!));
     const [payments, earnings] = await Promise.all([s.payments.paymentsOfOrder(s.db, order.id), s.commission.earnings(s.db, { orderId: order.id, limit: 100, offset: 0 })]);
     return { ...order, payments, earnings };
   });

@@ -79,6 +79,17 @@ export function shopRoutes(app: FastifyInstance, s: Services, auth: Auth) {
         source: z.enum(['share_link', 'poster', 'store', 'direct']).optional(),
         sharerInviteCode: z.string().min(4).max(16).optional(),
         checkoutKey: idempotencyKey,
+        shippingAddress: z
+          .object({
+            name: z.string().trim().min(1).max(30),
+            phone: z.string().regex(/^1[3-9]\d{9}$/),
+            province: z.string().trim().min(1).max(20),
+            city: z.string().trim().min(1).max(30),
+            district: z.string().trim().min(1).max(30),
+            detail: z.string().trim().min(1).max(120),
+            regionCode: z.string().regex(/^\d{6}$/, 'a 6-digit district code (GB/T 2260)'),
+          })
+          .optional(),
       }),
     },
   }, async (req, reply) => reply.status(201).send(await s.orders.checkout(member(req).id, req.body)));

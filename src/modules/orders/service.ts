@@ -3,7 +3,8 @@
 import { sql } from 'kysely';
 import type { Clock, EventBus } from '../../context.js';
 import { inTransaction, type Db, type Executor, type Tx } from '../../db/database.js';
-import type { OrderSource, OrderStatus } from '../../db/schema.js';
+import type { OrderSource, OrderStatus, ShippingAddress } from '../../db/schema.js';
+import { maskName, maskPhone } from '../../privacy.js';
 import { badRequest, conflict, notFound, unprocessable } from '../../errors.js';
 import { allocateProportionally } from '../../money.js';
 import type { AuditService } from '../audit/service.js';
@@ -29,6 +30,7 @@ export interface CheckoutInput {
   sharerInviteCode?: string;
   /** the client's key for this checkout: retrying it returns the same order */
   checkoutKey: string;
+  shippingAddress?: ShippingAddress;
 }
 
 export interface PricedLine {
@@ -129,7 +131,7 @@ export class OrdersService {
     validateItems(input.items);
     const checkoutKey = `${buyerId}:${input.checkoutKey}`;
     const existing = await this.db.selectFrom('orders').select('id').where('checkout_key', '=', checkoutKey).executeTakeFirst();
-    if (existing) return this.get(this.db, existing.id);
+    if (existing) return this.get(this.db, existing.id, buyerId);
     const orderId = await inTransaction(this.db, async (tx) => {
       const rules = (await this.rules.current(tx)).config;
       const sharer = input.sharerInviteCode ? await this.referral.memberByInviteCode(tx, input.sharerInviteCode) : undefined;
@@ -149,6 +151,8 @@ export class OrdersService {
           source: input.source ?? (sharer ? 'share_link' : 'direct'),
           sharer_id: sharer && sharer.id !== buyerId ? sharer.id : null,
           checkout_key: checkoutKey,
+          shipping_address: input.shippingAddress ? JSON.stringify(input.shippingAddress) : null,
+          region_code: input.shippingAddress?.regionCode ?? null,
           created_at: now,
         })
         .returning('id')
@@ -170,11 +174,12 @@ export class OrdersService {
         .execute();
       return order.id;
     });
-    return this.get(this.db, orderId);
+    return this.get(this.db, orderId, buyerId);
   }
 
-  async get(ex: Executor, orderId: number, buyerId?: number) {
-    let q = ex.selectFrom('orders').select(ORDER_COLUMNS).where('id', '=', orderId);
+  /** An order with its lines and refunds; the consignee is masked unless `showConsignee`. */
+  async get(ex: Executor, orderId: number, buyerId?: number, showConsignee = buyerId !== undefined) {
+    let q = ex.selectFrom('orders').select([...ORDER_COLUMNS, 'shipping_address as shippingAddress']).where('id', '=', orderId);
     // a buyer asking for someone else's order learns nothing, not even that it exists
     if (buyerId !== undefined) q = q.where('buyer_id', '=', buyerId);
     const order = await q.executeTakeFirst();
@@ -193,7 +198,9 @@ export class OrdersService {
         .orderBy('id')
         .execute(),
     ]);
-    return { ...order, lines, refunds };
+    const address = order.shippingAddress as ShippingAddress | null;
+    const shippingAddress = address && !showConsignee ? { ...address, name: maskName(address.name), phone: maskPhone(address.phone) } : address;
+    return { ...order, shippingAddress, lines, refunds };
   }
 
   async list(ex: Executor, filter: { buyerId?: number; status?: OrderStatus; q?: string; limit: number; offset: number }) {
@@ -232,7 +239,7 @@ export class OrdersService {
       await this.catalog.release(tx, lines);
       await tx.updateTable('orders').set({ status: 'closed', closed_at: this.clock.now() }).where('id', '=', orderId).execute();
     });
-    return this.get(this.db, orderId);
+    return this.get(this.db, orderId, buyerId);
   }
 
   /**
@@ -286,7 +293,7 @@ export class OrdersService {
       if (order.status !== 'paid') throw conflict('ORDER_NOT_SHIPPABLE', `an order that is ${order.status} cannot be shipped`);
       await tx.updateTable('orders').set({ status: 'shipped', shipped_at: this.clock.now() }).where('id', '=', orderId).execute();
     });
-    return this.get(this.db, orderId);
+    return this.get(this.db, orderId, undefined, true);
   }
 
   /** Received: the return window (freeze period) starts now. By the buyer, or by HQ. */
@@ -301,7 +308,7 @@ export class OrdersService {
       await tx.updateTable('orders').set({ status: 'completed', completed_at: now }).where('id', '=', orderId).execute();
       await this.commission.freezeForCompletedOrder(tx, orderId, now);
     });
-    return this.get(this.db, orderId);
+    return this.get(this.db, orderId, buyerId);
   }
 
   /**
