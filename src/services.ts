@@ -18,6 +18,7 @@ import { PaymentsService } from './modules/payments/service.js';
 import { DevPayoutProvider, type PayoutProvider } from './modules/payouts/providers.js';
 import { PayoutsService } from './modules/payouts/service.js';
 import { PosterService } from './modules/posters/service.js';
+import { StoresService } from './modules/stores/service.js';
 import { ReferralService } from './modules/referral/service.js';
 import { RulesService } from './modules/rules/service.js';
 
@@ -63,8 +64,9 @@ export function createServices(options: ServiceOptions) {
   notifications.attach(bus);
   const posters = new PosterService(log);
   const analytics = new AnalyticsService(clock);
+  const stores = new StoresService(db, audit);
 
-  return { db, clock, bus, config, log, audit, ledger, rules, catalog, referral, members, commission, orders, payments, payouts, payoutProvider, sms, notifications, posters, analytics };
+  return { db, clock, bus, config, log, audit, ledger, rules, catalog, referral, members, commission, orders, payments, payouts, payoutProvider, sms, notifications, posters, analytics, stores };
 }
 
 export type Services = ReturnType<typeof createServices>;

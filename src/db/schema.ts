@@ -148,6 +148,8 @@ export interface OrdersTable {
   checkout_key: string | null;
   shipping_address: Json<ShippingAddress> | null;
   region_code: string | null;
+  delivery_method: Generated<'express' | 'pickup'>;
+  store_id: number | null;
   rule_version_id: number | null;
   paid_at: Date | null;
   shipped_at: Date | null;
@@ -317,6 +319,35 @@ export interface LedgerCheckpointsTable {
   updated_at: Generated<Date>;
 }
 
+export interface StoresTable {
+  id: Generated<number>;
+  name: string;
+  region_code: string;
+  address: string;
+  latitude: number;
+  longitude: number;
+  opening_hours: Generated<string>;
+  phone: string | null;
+  status: Generated<'open' | 'closed'>;
+  created_at: CreatedAt;
+}
+
+export interface StoreStaffTable {
+  store_id: number;
+  member_id: number;
+  role: Generated<'manager' | 'clerk'>;
+  created_at: CreatedAt;
+}
+
+export interface PickupCodesTable {
+  order_id: number;
+  store_id: number;
+  code: string;
+  redeemed_at: Date | null;
+  redeemed_by: number | null;
+  created_at: CreatedAt;
+}
+
 export interface Database {
   distributor_tiers: DistributorTiersTable;
   distributor_groups: DistributorGroupsTable;
@@ -345,6 +376,9 @@ export interface Database {
   notifications: NotificationsTable;
   refund_requests: RefundRequestsTable;
   ledger_checkpoints: LedgerCheckpointsTable;
+  stores: StoresTable;
+  store_staff: StoreStaffTable;
+  pickup_codes: PickupCodesTable;
 }
 
 export interface ReferralMemberSalesTable {

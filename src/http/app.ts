@@ -14,6 +14,7 @@ import { authRoutes } from './routes/auth.js';
 import { engagementRoutes } from './routes/engagement.js';
 import { paymentRoutes } from './routes/payments.js';
 import { shopRoutes } from './routes/shop.js';
+import { storeRoutes } from './routes/stores.js';
 
 export interface HttpOptions {
   logger: Logger;
@@ -69,6 +70,7 @@ export async function buildHttpApp(services: Services, options: HttpOptions): Pr
   paymentRoutes(app, services, auth);
   adminRoutes(app, services, auth);
   engagementRoutes(app, services, auth);
+  storeRoutes(app, services, auth);
   for (const plugin of options.plugins ?? []) await plugin(app, services, tokens);
 
   await app.ready();

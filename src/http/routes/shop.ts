@@ -90,6 +90,7 @@ export function shopRoutes(app: FastifyInstance, s: Services, auth: Auth) {
             regionCode: z.string().regex(/^\d{6}$/, 'a 6-digit district code (GB/T 2260)'),
           })
           .optional(),
+        pickupStoreId: z.number().int().positive().optional(),
       }),
     },
   }, async (req, reply) => reply.status(201).send(await s.orders.checkout(member(req).id, req.body)));

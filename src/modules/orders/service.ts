@@ -15,6 +15,7 @@ import type { ReferralService } from '../referral/service.js';
 import type { RuleConfig } from '../rules/schema.js';
 import type { RulesService } from '../rules/service.js';
 import { businessNumber } from './numbers.js';
+import { randomInt } from 'node:crypto';
 
 type AfterCommit = (cb: () => void) => void;
 
@@ -31,6 +32,8 @@ export interface CheckoutInput {
   /** the client's key for this checkout: retrying it returns the same order */
   checkoutKey: string;
   shippingAddress?: ShippingAddress;
+  /** pickup at a store (no shipping fee) instead of express delivery */
+  pickupStoreId?: number;
 }
 
 export interface PricedLine {
@@ -136,8 +139,12 @@ export class OrdersService {
       const rules = (await this.rules.current(tx)).config;
       const sharer = input.sharerInviteCode ? await this.referral.memberByInviteCode(tx, input.sharerInviteCode) : undefined;
       if (input.sharerInviteCode && !sharer) throw unprocessable('INVITE_CODE_NOT_FOUND', 'the sharer’s invite code does not exist');
+      if (input.pickupStoreId !== undefined) {
+        const store = await tx.selectFrom('stores').select(['status']).where('id', '=', input.pickupStoreId).executeTakeFirst();
+        if (!store || store.status !== 'open') throw unprocessable('STORE_NOT_AVAILABLE', 'this store does not take pickup orders');
+      }
       const reserved = await this.catalog.reserve(tx, input.items);
-      const quote = priceLines(reserved, rules.order);
+      const quote = priceLines(reserved, input.pickupStoreId !== undefined ? { ...rules.order, shippingFen: 0 } : rules.order);
       const now = this.clock.now();
       const order = await tx
         .insertInto('orders')
@@ -153,6 +160,8 @@ export class OrdersService {
           checkout_key: checkoutKey,
           shipping_address: input.shippingAddress ? JSON.stringify(input.shippingAddress) : null,
           region_code: input.shippingAddress?.regionCode ?? null,
+          delivery_method: input.pickupStoreId !== undefined ? 'pickup' : 'express',
+          store_id: input.pickupStoreId ?? null,
           created_at: now,
         })
         .returning('id')
@@ -179,7 +188,7 @@ export class OrdersService {
 
   /** An order with its lines and refunds; the consignee is masked unless `showConsignee`. */
   async get(ex: Executor, orderId: number, buyerId?: number, showConsignee = buyerId !== undefined) {
-    let q = ex.selectFrom('orders').select([...ORDER_COLUMNS, 'shipping_address as shippingAddress']).where('id', '=', orderId);
+    let q = ex.selectFrom('orders').select([...ORDER_COLUMNS, 'shipping_address as shippingAddress', 'delivery_method as deliveryMethod', 'store_id as storeId']).where('id', '=', orderId);
     // a buyer asking for someone else's order learns nothing, not even that it exists
     if (buyerId !== undefined) q = q.where('buyer_id', '=', buyerId);
     const order = await q.executeTakeFirst();
@@ -198,9 +207,14 @@ export class OrdersService {
         .orderBy('id')
         .execute(),
     ]);
+    // the pickup code is the buyer's to show at the store, nobody else's
+    const pickup =
+      order.deliveryMethod === 'pickup' && buyerId !== undefined
+        ? await ex.selectFrom('pickup_codes').select(['code', 'redeemed_at as redeemedAt']).where('order_id', '=', orderId).executeTakeFirst()
+        : undefined;
     const address = order.shippingAddress as ShippingAddress | null;
     const shippingAddress = address && !showConsignee ? { ...address, name: maskName(address.name), phone: maskPhone(address.phone) } : address;
-    return { ...order, shippingAddress, lines, refunds };
+    return { ...order, shippingAddress, pickup: pickup ?? null, lines, refunds };
   }
 
   async list(ex: Executor, filter: { buyerId?: number; status?: OrderStatus; q?: string; limit: number; offset: number }) {
@@ -282,8 +296,42 @@ export class OrdersService {
         .executeTakeFirstOrThrow();
       await this.members.promoteAfterPurchase(tx, order.buyer_id, spent.fen, promotion);
     }
+    if (order.delivery_method === 'pickup') await this.issuePickupCode(tx, orderId, order.store_id!);
     afterCommit(() => this.bus.publish('order.paid', { orderId, buyerId: order.buyer_id, paidFen: amountFen, at: now }));
     return 'paid';
+  }
+
+  private async issuePickupCode(tx: Tx, orderId: number, storeId: number): Promise<void> {
+    for (let attempt = 0; ; attempt++) {
+      const code = String(randomInt(0, 100_000)).padStart(5, '0') + String(randomInt(0, 100_000)).padStart(5, '0');
+      const row = await tx
+        .insertInto('pickup_codes')
+        .values({ order_id: orderId, store_id: storeId, code, created_at: this.clock.now() })
+        .onConflict((oc) => oc.doNothing())
+        .returning('order_id')
+        .executeTakeFirst();
+      if (row) return;
+      // a code collision (1 in 10^10 per live code) is retried; an existing code for this order is kept
+      const existing = await tx.selectFrom('pickup_codes').select('order_id').where('order_id', '=', orderId).executeTakeFirst();
+      if (existing || attempt > 5) return;
+    }
+  }
+
+  /**
+   * Store staff verify a pickup code (核销): once only — the code row is locked, so a second
+   * attempt, even a simultaneous one, is refused. Redemption completes the order, starting the freeze.
+   */
+  async redeemPickup(staffId: number, code: string, isStaff: (ex: Executor, storeId: number, memberId: number) => Promise<boolean>) {
+    const orderId = await inTransaction(this.db, async (tx) => {
+      const row = await tx.selectFrom('pickup_codes').selectAll().where('code', '=', code).forUpdate().executeTakeFirst();
+      // an unknown code and another store's code look the same to staff
+      if (!row || !(await isStaff(tx, row.store_id, staffId))) throw notFound('PICKUP_CODE_NOT_FOUND', 'no such pickup code at your store');
+      if (row.redeemed_at) throw conflict('PICKUP_ALREADY_REDEEMED', `this code was already redeemed at ${row.redeemed_at.toISOString()}`);
+      await tx.updateTable('pickup_codes').set({ redeemed_at: this.clock.now(), redeemed_by: staffId }).where('order_id', '=', row.order_id).execute();
+      await this.completeIn(tx, row.order_id);
+      return row.order_id;
+    });
+    return this.get(this.db, orderId, undefined, false);
   }
 
   async ship(orderId: number) {
@@ -298,17 +346,19 @@ export class OrdersService {
 
   /** Received: the return window (freeze period) starts now. By the buyer, or by HQ. */
   async complete(orderId: number, buyerId?: number) {
-    await inTransaction(this.db, async (tx) => {
-      let q = tx.selectFrom('orders').select('status').where('id', '=', orderId);
-      if (buyerId !== undefined) q = q.where('buyer_id', '=', buyerId);
-      const order = await q.forUpdate().executeTakeFirst();
-      if (!order) throw notFound('ORDER_NOT_FOUND', `order ${orderId} does not exist`);
-      if (order.status !== 'paid' && order.status !== 'shipped') throw conflict('ORDER_NOT_COMPLETABLE', `an order that is ${order.status} cannot be completed`);
-      const now = this.clock.now();
-      await tx.updateTable('orders').set({ status: 'completed', completed_at: now }).where('id', '=', orderId).execute();
-      await this.commission.freezeForCompletedOrder(tx, orderId, now);
-    });
+    await inTransaction(this.db, (tx) => this.completeIn(tx, orderId, buyerId));
     return this.get(this.db, orderId, buyerId);
+  }
+
+  private async completeIn(tx: Tx, orderId: number, buyerId?: number) {
+    let q = tx.selectFrom('orders').select('status').where('id', '=', orderId);
+    if (buyerId !== undefined) q = q.where('buyer_id', '=', buyerId);
+    const order = await q.forUpdate().executeTakeFirst();
+    if (!order) throw notFound('ORDER_NOT_FOUND', `order ${orderId} does not exist`);
+    if (order.status !== 'paid' && order.status !== 'shipped') throw conflict('ORDER_NOT_COMPLETABLE', `an order that is ${order.status} cannot be completed`);
+    const now = this.clock.now();
+    await tx.updateTable('orders').set({ status: 'completed', completed_at: now }).where('id', '=', orderId).execute();
+    await this.commission.freezeForCompletedOrder(tx, orderId, now);
   }
 
   /**
