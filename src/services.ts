@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import type { AppConfig } from './config.js';
 import { EventBus, systemClock, type Clock } from './context.js';
 import type { Db } from './db/database.js';
+import { AgentsService } from './modules/agents/service.js';
 import { AnalyticsService } from './modules/analytics/service.js';
 import { AuditService } from './modules/audit/service.js';
 import { CatalogService } from './modules/catalog/service.js';
@@ -46,7 +47,8 @@ export function createServices(options: ServiceOptions) {
   const sms = options.sms ?? new DevSmsProvider(log);
   const members = new MembersService(db, clock, sms, ledger, referral, rules, audit);
   const commission = new CommissionService(db, clock, bus, ledger, referral, rules, audit);
-  orders = new OrdersService(db, clock, bus, catalog, rules, commission, referral, members, audit);
+  const agents = new AgentsService(db, clock, commission, audit);
+  orders = new OrdersService(db, clock, bus, catalog, rules, commission, referral, members, audit, agents);
 
   const providers = new Map<string, PaymentProvider>();
   let payments: PaymentsService | undefined;
@@ -66,7 +68,7 @@ export function createServices(options: ServiceOptions) {
   const analytics = new AnalyticsService(clock);
   const stores = new StoresService(db, audit);
 
-  return { db, clock, bus, config, log, audit, ledger, rules, catalog, referral, members, commission, orders, payments, payouts, payoutProvider, sms, notifications, posters, analytics, stores };
+  return { db, clock, bus, config, log, audit, ledger, rules, catalog, referral, members, commission, orders, payments, payouts, payoutProvider, sms, notifications, posters, analytics, stores, agents };
 }
 
 export type Services = ReturnType<typeof createServices>;

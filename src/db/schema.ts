@@ -18,6 +18,7 @@ export type HqRole = 'owner' | 'operator' | 'finance' | 'support' | 'auditor';
 export type DistributorStatus = 'none' | 'applied' | 'active' | 'rejected' | 'disabled';
 export type OrderStatus = 'pending_payment' | 'paid' | 'shipped' | 'completed' | 'closed' | 'refunded';
 export type OrderSource = 'share_link' | 'poster' | 'store' | 'direct';
+export type EarningKind = 'distribution' | 'agent_regional';
 export type EarningState = 'pending' | 'frozen' | 'available' | 'reversed';
 export type PayoutStatus = 'reviewing' | 'processing' | 'paid' | 'rejected' | 'failed';
 export type PayoutChannel = 'wechat' | 'alipay' | 'bank';
@@ -240,6 +241,7 @@ export interface CommissionEarningsTable {
   order_line_id: number;
   earner_id: number;
   buyer_id: number;
+  kind: Generated<EarningKind>;
   level: number;
   base_fen: number;
   rate_bp: number | null;
@@ -348,6 +350,20 @@ export interface PickupCodesTable {
   created_at: CreatedAt;
 }
 
+export interface AgentsTable {
+  id: Generated<number>;
+  member_id: number;
+  kind: 'regional' | 'non_regional';
+  region_level: 'province' | 'city' | 'district' | null;
+  region_code: string | null;
+  parent_agent_id: number | null;
+  rate_bp: number;
+  term_start: Date;
+  term_end: Date;
+  status: Generated<'active' | 'suspended'>;
+  created_at: CreatedAt;
+}
+
 export interface Database {
   distributor_tiers: DistributorTiersTable;
   distributor_groups: DistributorGroupsTable;
@@ -379,6 +395,7 @@ export interface Database {
   stores: StoresTable;
   store_staff: StoreStaffTable;
   pickup_codes: PickupCodesTable;
+  agents: AgentsTable;
 }
 
 export interface ReferralMemberSalesTable {

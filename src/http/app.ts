@@ -10,6 +10,7 @@ import type { Services } from '../services.js';
 import { createAuth, TokenService } from './auth.js';
 import { errorHandler } from './errors.js';
 import { adminRoutes } from './routes/admin.js';
+import { agentRoutes } from './routes/agents.js';
 import { authRoutes } from './routes/auth.js';
 import { engagementRoutes } from './routes/engagement.js';
 import { paymentRoutes } from './routes/payments.js';
@@ -71,6 +72,7 @@ export async function buildHttpApp(services: Services, options: HttpOptions): Pr
   adminRoutes(app, services, auth);
   engagementRoutes(app, services, auth);
   storeRoutes(app, services, auth);
+  agentRoutes(app, services, auth);
   for (const plugin of options.plugins ?? []) await plugin(app, services, tokens);
 
   await app.ready();

@@ -45,7 +45,7 @@ const CHECKS: Array<{ name: string; description: string; query: ReturnType<typeo
     query: sql`select e.id as earning_id, e.amount_fen, e.reversed_fen, coalesce(t.earned, 0) as ledger_earned, coalesce(t.reversed, 0) as ledger_reversed
       from commission_earnings e
       left join (select ref_id,
-                        sum(amount_fen) filter (where code = 'commission.earn') as earned,
+                        sum(amount_fen) filter (where code in ('commission.earn', 'agent_regional.earn')) as earned,
                         sum(amount_fen) filter (where code = 'commission.reverse') as reversed
                  from ledger_transfers where ref_type = 'commission_earning' group by ref_id) t on t.ref_id = e.id
       where coalesce(t.earned, 0) <> e.amount_fen or coalesce(t.reversed, 0) <> e.reversed_fen or e.reversed_fen > e.amount_fen`,

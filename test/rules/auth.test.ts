@@ -71,6 +71,15 @@ describeEachDatabase('rule 1: registration and login', (kind) => {
     expect((await call(app, 'POST', '/api/auth/login', { body: { phone: m.phone, password: 'other-pass-999' } })).status).toBe(401);
   });
 
+  it('an SMS code expires after 5 minutes', async () => {
+    const phone = nextPhone();
+    const code = (await sms(phone)).body.devCode as string;
+    app.clock.advanceMs(5 * 60_000 + 1_000);
+    const late = await registerWith(phone, code);
+    expect(late.status).toBe(400);
+    expect(late.body.code).toBe('SMS_CODE_INVALID');
+  });
+
   it('five wrong guesses burn the code; four do not', async () => {
     const burnt = nextPhone();
     const code = (await sms(burnt)).body.devCode as string;

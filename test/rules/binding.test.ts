@@ -278,6 +278,28 @@ describeEachDatabase('rule 2: binding policy', (kind) => {
     expect((await adminMember(child.id)).uplines.map((u: any) => u.id)).toEqual([m.id, a.id]);
   });
 
+  it('a move carries the whole subtree: uplines, is-above and team sizes follow at every depth', async () => {
+    await rules({ binding: { trigger: 'registration', permanence: 'permanent' } });
+    const x = await registerChain(app, 4); // x0 → x1 → x2 → x3
+    const y0 = await register(app);
+    expect((await rebind(x[1].id, y0.id)).status).toBe(200);
+    expect((await adminMember(x[3].id)).uplines.map((u: any) => [u.id, u.distance])).toEqual([
+      [x[2].id, 1],
+      [x[1].id, 2],
+      [y0.id, 3],
+    ]);
+    const above = async (p: RegisteredMember, q: RegisteredMember) =>
+      (await call(app, 'GET', `/api/admin/referral/is-above?ancestorId=${p.id}&descendantId=${q.id}`, { token: owner.token })).body.above;
+    expect(await above(x[0], x[3])).toBe(false);
+    expect(await above(x[0], x[1])).toBe(false);
+    expect(await above(y0, x[3])).toBe(true);
+    expect((await adminMember(x[0].id)).team).toMatchObject({ teamSize: 0, directCount: 0 });
+    expect((await adminMember(y0.id)).team).toMatchObject({ teamSize: 3, directCount: 1 });
+    // and now x0 may hang under x3 (no longer its descendant's descendant)
+    expect((await rebind(x[0].id, x[3].id)).status).toBe(200);
+    expect((await adminMember(x[0].id)).uplines.map((u: any) => u.id)).toEqual([x[3].id, x[2].id, x[1].id, y0.id]);
+  });
+
   it('HQ rebind never rewrites earned commission: the paid order stays with the old chain, the next pays the new', async () => {
     await rules({ binding: { trigger: 'registration' } });
     const [oldTop, oldParent] = await registerChain(app, 2);

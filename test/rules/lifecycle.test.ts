@@ -5,7 +5,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { RuleConfigInput } from '../../src/modules/rules/schema.js';
 import { buyAndPay, createProduct, hqMember, registerChain, type RegisteredMember } from '../support/api.js';
 import { describeEachDatabase, startTestApp, type TestApp } from '../support/harness.js';
-import { adminOrder, confirmReceipt, countRows, expectReconciled, key, refund, setRules, summary, unfreeze, withdraw } from '../support/rules-kit.js';
+import { adminOrder, auditLog, confirmReceipt, countRows, expectReconciled, key, refund, setRules, summary, unfreeze, withdraw } from '../support/rules-kit.js';
 
 const DAY = 86_400_000;
 const BASE: RuleConfigInput = {
@@ -83,7 +83,7 @@ describeEachDatabase('rule 6: earnings lifecycle', (kind) => {
     const lineId = order.lines[0].id;
     const c = { 1: 333, 2: 777, 3: 1 } as Record<number, number>;
     expect((await adminOrder(app, owner.token, order.id)).earnings.map((e) => e.amountFen).sort((a, b) => a - b)).toEqual([1, 333, 777]);
-    const steps = [
+    const steps: Array<{ amount: number; reversed: Record<number, number> }> = [
       { amount: 3_333, reversed: { 1: 110, 2: 258, 3: 0 } },
       { amount: 3_333, reversed: { 1: 221, 2: 517, 3: 0 } },
       { amount: 3_334, reversed: { 1: 333, 2: 777, 3: 1 } },
@@ -204,6 +204,10 @@ describeEachDatabase('rule 6: earnings lifecycle', (kind) => {
     expect(after.refunds).toHaveLength(1);
     expect(after.earnings).toEqual(before.earnings);
     expect((await summary(app, p1)).pendingFen).toBe(700);
+    // the refund is an audited HQ action, recorded once
+    const audit = await auditLog(app, owner.token, { action: 'order.refund', targetId: String(order.id) });
+    expect(audit).toHaveLength(1);
+    expect(audit[0]).toMatchObject({ actorId: support.id, reason: '测试退款', after: { amountFen: 3_000 } });
   });
 
   it('reconciliation is clean after the scenarios', async () => {

@@ -4,7 +4,7 @@
 import { sql } from 'kysely';
 import type { Clock, EventBus } from '../../context.js';
 import { inTransaction, type Db, type Executor, type Tx } from '../../db/database.js';
-import type { EarningState } from '../../db/schema.js';
+import type { EarningKind, EarningState } from '../../db/schema.js';
 import { conflict, unprocessable } from '../../errors.js';
 import { shanghaiDayStart } from '../../money.js';
 import { crashPoint } from '../../faults.js';
@@ -46,6 +46,14 @@ export class CommissionService {
   /** Called once, when the order is marked paid, in that transaction. */
   async earnForPaidOrder(tx: Tx, order: { id: number; buyerId: number }, lines: CommissionLine[], version: RuleVersion, afterCommit: AfterCommit) {
     const planned = await this.plan(tx, order.buyerId, lines, version);
+    return this.recordEarnings(tx, order, planned, 'distribution', version, afterCommit);
+  }
+
+  /**
+   * Writes planned earnings (distribution commission or agent awards) and credits each to the
+   * earner's pending account. Unique per line, kind and level, so a replay adds nothing.
+   */
+  async recordEarnings(tx: Tx, order: { id: number; buyerId: number }, planned: PlannedEarning[], kind: EarningKind, version: RuleVersion, afterCommit: AfterCommit) {
     if (planned.length === 0) return [];
     const expense = await this.ledger.platformAccount(tx, 'commission_expense');
     const now = this.clock.now();
@@ -58,6 +66,7 @@ export class CommissionService {
           order_line_id: p.lineId,
           earner_id: p.earnerId,
           buyer_id: order.buyerId,
+          kind,
           level: p.level,
           base_fen: p.baseFen,
           rate_bp: p.rateBp,
@@ -66,7 +75,7 @@ export class CommissionService {
           rule_version_id: version.id,
           created_at: now,
         })
-        .onConflict((oc) => oc.columns(['order_line_id', 'level']).doNothing())
+        .onConflict((oc) => oc.columns(['order_line_id', 'kind', 'level']).doNothing())
         .returning(['id', 'earner_id', 'level', 'amount_fen'])
         .executeTakeFirst();
       if (!row) continue;
@@ -75,7 +84,7 @@ export class CommissionService {
         fromAccountId: expense,
         toAccountId: accounts.commission_pending,
         amountFen: row.amount_fen,
-        code: 'commission.earn',
+        code: kind === 'distribution' ? 'commission.earn' : `${kind}.earn`,
         idempotencyKey: `commission:earn:${row.id}`,
         refType: 'commission_earning',
         refId: row.id,
@@ -312,6 +321,7 @@ export class CommissionService {
         'r.nickname as earnerNickname',
         'e.buyer_id as buyerId',
         'b.nickname as buyerNickname',
+        'e.kind',
         'e.level',
         'e.base_fen as baseFen',
         'e.rate_bp as rateBp',

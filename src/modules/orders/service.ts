@@ -7,6 +7,7 @@ import type { OrderSource, OrderStatus, ShippingAddress } from '../../db/schema.
 import { maskName, maskPhone } from '../../privacy.js';
 import { badRequest, conflict, notFound, unprocessable } from '../../errors.js';
 import { allocateProportionally } from '../../money.js';
+import type { AgentsService } from '../agents/service.js';
 import type { AuditService } from '../audit/service.js';
 import type { CatalogService } from '../catalog/service.js';
 import type { CommissionService } from '../commission/service.js';
@@ -108,6 +109,7 @@ export class OrdersService {
     private readonly referral: ReferralService,
     private readonly members: MembersService,
     private readonly audit: AuditService,
+    private readonly agents: AgentsService,
   ) {}
 
   /** Prices items at today's prices without taking stock: the dry run and the cart use it. */
@@ -279,13 +281,13 @@ export class OrdersService {
     const goodsPaidFen = lines.reduce((s, l) => s + l.paid_fen, 0);
     await this.referral.recordSale(tx, order.buyer_id, { paidFen: goodsPaidFen, orders: 1 });
     await this.referral.onOrderPaid(tx, order.buyer_id, order.sharer_id, version.config);
-    await this.commission.earnForPaidOrder(
-      tx,
-      { id: orderId, buyerId: order.buyer_id },
-      lines.map((l) => ({ lineId: l.id, productId: l.product_id, skuId: l.sku_id, quantity: l.quantity, paidFen: l.paid_fen })),
-      version,
-      afterCommit,
-    );
+    const commissionLines = lines.map((l) => ({ lineId: l.id, productId: l.product_id, skuId: l.sku_id, quantity: l.quantity, paidFen: l.paid_fen }));
+    await this.commission.earnForPaidOrder(tx, { id: orderId, buyerId: order.buyer_id }, commissionLines, version, afterCommit);
+    // an order belongs to the region it ships to, or to its pickup store's region
+    const regionCode = order.store_id
+      ? (await tx.selectFrom('stores').select('region_code').where('id', '=', order.store_id).executeTakeFirstOrThrow()).region_code
+      : order.region_code;
+    await this.agents.earnForPaidOrder(tx, { id: orderId, buyerId: order.buyer_id, regionCode }, commissionLines, version, afterCommit);
     const promotion = version.config.distributor;
     if (promotion.mode === 'first_purchase' || promotion.mode === 'spend_threshold') {
       const spent = await tx
