@@ -62,9 +62,9 @@ export function createAuth(tokens: TokenService, members: MembersService, db: Db
     if (!request.member) throw unauthorized('AUTH_REQUIRED', 'sign in first');
   }
 
-  /** preHandler: signs in when a token is present, otherwise anonymous. */
+  /** preHandler: signs in when a valid token is present; an expired or bad one counts as anonymous. */
   async function optionalAuth(request: FastifyRequest, _reply: FastifyReply) {
-    request.member = await resolve(request);
+    request.member = await resolve(request).catch(() => null);
   }
 
   /** preHandler factory: an HQ member with one of these roles. */

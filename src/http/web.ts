@@ -16,7 +16,8 @@ export function webPlugins() {
       ].filter((a) => existsSync(join(a.dir, 'index.html')));
       let decorated = false;
       for (const web of apps) {
-        await app.register(fastifyStatic, { root: web.dir, prefix: web.prefix, decorateReply: !decorated, wildcard: false, index: ['index.html'] });
+        // wildcard: files are looked up per request, so a rebuild is served without a restart
+        await app.register(fastifyStatic, { root: web.dir, prefix: web.prefix, decorateReply: !decorated, wildcard: true, index: ['index.html'] });
         decorated = true;
       }
       // client-side routes fall back to each app's index.html

@@ -22,6 +22,15 @@ export function shopRoutes(app: FastifyInstance, s: Services, auth: Auth) {
     return product;
   });
 
+  r.get('/api/categories', { schema: { tags: ['catalog'], summary: 'Categories of products on sale, with counts' } }, async () => ({
+    items: await s.catalog.categories(s.db),
+  }));
+
+  r.get('/api/shop/config', { schema: { tags: ['catalog'], summary: 'What buyers and distributors may know of the rules: promotions, shipping, withdrawal terms' } }, async () => {
+    const { order, payout, distributor } = (await s.rules.current(s.db)).config;
+    return { order, payout: { minAmountFen: payout.minAmountFen, feeBp: payout.feeBp, dailyCountLimit: payout.dailyCountLimit, channels: payout.channels }, distributorMode: distributor.mode };
+  });
+
   // --- referral: share links, mini-shops, team ---
   r.get('/api/shops/:inviteCode', {
     schema: { tags: ['referral'], summary: "A distributor's mini-shop, opened from a share link", params: z.object({ inviteCode: z.string().min(4).max(16) }) },

@@ -51,6 +51,18 @@ export class CatalogService {
     }));
   }
 
+  async categories(ex: Executor) {
+    const rows = await ex
+      .selectFrom('products')
+      .select(['category', (eb) => eb.fn.countAll<number>().as('count')])
+      .where('status', '=', 'on_sale')
+      .where('category', '<>', '')
+      .groupBy('category')
+      .orderBy('category')
+      .execute();
+    return rows.map((r) => ({ name: r.category, count: Number(r.count) }));
+  }
+
   async get(ex: Executor, id: number) {
     const [product] = await this.list(ex, { ids: [id], limit: 1, offset: 0 });
     if (!product) throw notFound('PRODUCT_NOT_FOUND', `product ${id} does not exist`);

@@ -1,0 +1,134 @@
+import { Toast } from 'antd-mobile';
+import { useMemo, useRef, useState } from 'react';
+import { useNavigate, useSearchParams } from 'react-router-dom';
+import { ApiError, api, errorMessage, payWithDevProvider, randomKey } from '../api';
+import { useAuth } from '../auth';
+import { cart, decodeItems } from '../cart';
+import { Empty, ErrorView, Loading, Price, ProductImage, SubPage, toastError, useLoad } from '../components';
+import { useI18n } from '../i18n';
+import { formatFen } from '../money';
+import { storeInviteCode, storedInviteCode } from '../referral';
+
+export function CheckoutPage() {
+  const { t } = useI18n();
+  const navigate = useNavigate();
+  const { me } = useAuth();
+  const [params] = useSearchParams();
+  const itemsParam = params.get('items');
+  const fromCart = params.get('from') === 'cart';
+  const items = useMemo(() => decodeItems(itemsParam), [itemsParam]);
+  // one key per visit of this page: a retried submit returns the same order
+  const checkoutKey = useRef(randomKey('co'));
+  const [stage, setStage] = useState<'idle' | 'ordering' | 'paying'>('idle');
+
+  const quote = useLoad(() => (items.length ? api.quote(items) : Promise.resolve(null)), [itemsParam]);
+  const inviteCode = storedInviteCode();
+  // the code the buyer came by; not their own (the server also ignores a buyer sharing to themself)
+  const sharerCode = inviteCode && inviteCode !== me?.inviteCode ? inviteCode : null;
+  const sharer = useLoad(() => (sharerCode ? api.shop(sharerCode).catch(() => null) : Promise.resolve(null)), [sharerCode]);
+
+  if (!items.length) {
+    return (
+      <SubPage title={t('checkout.title')}>
+        <Empty text={t('checkout.noItems')} />
+      </SubPage>
+    );
+  }
+
+  const submit = async () => {
+    if (stage !== 'idle') return;
+    setStage('ordering');
+    let orderId: number;
+    try {
+      const order = await api.checkout({
+        items,
+        checkoutKey: checkoutKey.current,
+        ...(sharerCode ? { sharerInviteCode: sharerCode, source: 'share_link' as const } : {}),
+      });
+      orderId = order.id;
+    } catch (error) {
+      if (error instanceof ApiError && error.code === 'INVITE_CODE_NOT_FOUND') storeInviteCode(null);
+      setStage('idle');
+      toastError(error);
+      return;
+    }
+    if (fromCart) cart.remove(items.map((i) => i.skuId));
+    setStage('paying');
+    try {
+      await payWithDevProvider(orderId);
+      navigate(`/pay/result/${orderId}`, { replace: true });
+    } catch (error) {
+      Toast.show({ icon: 'fail', content: <span data-testid="error-toast">{t('checkout.payFailed', { msg: errorMessage(error) })}</span>, duration: 3000 });
+      navigate(`/orders/${orderId}`, { replace: true });
+    }
+  };
+
+  const q = quote.data;
+  return (
+    <SubPage title={t('checkout.title')} className="checkout-page" testId="checkout-page">
+      {quote.loading && !q ? (
+        <Loading />
+      ) : quote.error || !q ? (
+        <ErrorView error={quote.error ?? t('checkout.noItems')} onRetry={quote.reload} />
+      ) : (
+        <>
+          {sharer.data && (
+            <div className="card sharer-card" data-testid="checkout-sharer">
+              {t('checkout.sharer', { name: sharer.data.nickname })}
+            </div>
+          )}
+          <div className="card">
+            {q.lines.map((line) => (
+              <div className="checkout-line" key={line.skuId} data-testid="checkout-line">
+                <ProductImage src={null} title={line.title} seed={line.productId} className="checkout-line-image" />
+                <div className="checkout-line-body">
+                  <div className="checkout-line-title">{line.title}</div>
+                  <div className="checkout-line-foot">
+                    <Price fen={line.unitPriceFen} size="sm" />
+                    <span className="muted">×{line.quantity}</span>
+                  </div>
+                </div>
+              </div>
+            ))}
+          </div>
+          <div className="card amounts">
+            <div className="amount-row">
+              <span>{t('checkout.goods')}</span>
+              <span data-testid="quote-goods">{formatFen(q.goodsFen)}</span>
+            </div>
+            <div className="amount-row">
+              <span>{t('checkout.discount')}</span>
+              <span className={q.discountFen > 0 ? 'accent' : ''} data-testid="quote-discount" data-fen={q.discountFen}>
+                -{formatFen(q.discountFen)}
+              </span>
+            </div>
+            <div className="amount-row">
+              <span>{t('checkout.shipping')}</span>
+              <span data-testid="quote-shipping" data-fen={q.shippingFen}>
+                {q.shippingFen === 0 ? t('checkout.freeShipping') : formatFen(q.shippingFen)}
+              </span>
+            </div>
+            <div className="amount-row total">
+              <span>{t('checkout.payable')}</span>
+              <Price fen={q.payableFen} testId="quote-payable" />
+            </div>
+          </div>
+          <div className="card">
+            <div className="amount-row">
+              <span>{t('checkout.payMethod')}</span>
+              <span className="pay-method">{t('checkout.devPay')}</span>
+            </div>
+          </div>
+          <div className="action-bar checkout-bar">
+            <div className="checkout-total">
+              {t('checkout.payable')}: <Price fen={q.payableFen} testId="checkout-payable" />
+            </div>
+            <button type="button" className="btn-buy" data-testid="checkout-submit" disabled={stage !== 'idle'} onClick={() => void submit()}>
+              {stage === 'ordering' ? t('checkout.submitting') : stage === 'paying' ? t('checkout.paying') : t('checkout.submit')}
+            </button>
+          </div>
+        </>
+      )}
+    </SubPage>
+  );
+}

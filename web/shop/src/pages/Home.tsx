@@ -1,0 +1,124 @@
+import { SearchBar } from 'antd-mobile';
+import { useEffect, useMemo, useState } from 'react';
+import { Link, useNavigate } from 'react-router-dom';
+import { api } from '../api';
+import { Avatar, Empty, ErrorView, Loading, Price, ProductImage, useLoad } from '../components';
+import { useI18n } from '../i18n';
+import { storedInviteCode } from '../referral';
+import type { Product, ShopInfo } from '../types';
+
+export function ProductCard({ product }: { product: Product }) {
+  const { t } = useI18n();
+  const multiple = new Set(product.skus.map((s) => s.priceFen)).size > 1;
+  const soldOut = product.skus.every((s) => s.stock <= 0);
+  return (
+    <Link to={`/product/${product.id}`} className="product-card" data-testid="product-card" data-product-id={product.id}>
+      <div className="product-card-image">
+        <ProductImage src={product.imageUrl} title={product.title} seed={product.id} />
+        {soldOut && <span className="sold-out">{t('product.soldOut')}</span>}
+      </div>
+      <div className="product-card-body">
+        <div className="product-card-title">{product.title}</div>
+        {product.category && <span className="product-card-tag">{product.category}</span>}
+        <div className="product-card-foot">
+          <Price fen={product.minPriceFen} testId="product-price" />
+          {multiple && <span className="muted small"> {t('home.from')}</span>}
+        </div>
+      </div>
+    </Link>
+  );
+}
+
+/** The mini-shop header shown when the visitor came through a distributor's share link. */
+export function MiniShopHeader() {
+  const { t } = useI18n();
+  const [shop, setShop] = useState<ShopInfo | null>(null);
+  const code = storedInviteCode();
+  useEffect(() => {
+    if (!code) return;
+    let live = true;
+    api.shop(code).then(
+      (s) => live && setShop(s),
+      () => live && setShop(null),
+    );
+    return () => {
+      live = false;
+    };
+  }, [code]);
+  if (!shop) return null;
+  return (
+    <div className="mini-shop" data-testid="mini-shop" data-invite-code={shop.inviteCode}>
+      <Avatar src={shop.avatarUrl} name={shop.nickname} size={44} />
+      <div className="mini-shop-text">
+        <div className="mini-shop-name" data-testid="mini-shop-name">
+          {t('home.shopOf', { name: shop.nickname })}
+        </div>
+        <div className="mini-shop-sub">{t('home.shopWelcome')}</div>
+      </div>
+    </div>
+  );
+}
+
+const CHIP_COLOURS = [
+  'linear-gradient(135deg, #ff9a76, #ff4d2d)',
+  'linear-gradient(135deg, #ffc371, #ff7e5f)',
+  'linear-gradient(135deg, #fddb92, #f0a030)',
+  'linear-gradient(135deg, #f6a6c1, #e0567a)',
+  'linear-gradient(135deg, #96e6a1, #3fb27f)',
+  'linear-gradient(135deg, #a1c4fd, #5b8def)',
+];
+
+export function HomePage() {
+  const { t } = useI18n();
+  const navigate = useNavigate();
+  const [q, setQ] = useState('');
+  const products = useLoad(() => api.products(q ? { q } : {}), [q]);
+  const all = useLoad(() => api.products(), []);
+  const source = all.data ?? (q ? undefined : products.data);
+  const categories = useMemo(() => Array.from(new Set((source?.items ?? []).map((p) => p.category).filter(Boolean))), [source]);
+
+  return (
+    <div className="page home-page" data-testid="home-page">
+      <div className="home-header">
+        <div className="home-brand">{t('app.name')}</div>
+        <SearchBar className="home-search" placeholder={t('home.searchPlaceholder')} onSearch={(v) => setQ(v.trim())} onClear={() => setQ('')} data-testid="search" />
+        <MiniShopHeader />
+        <div className="home-banner">
+          <div className="home-banner-title">{t('home.banner.title')}</div>
+          <div className="home-banner-sub">{t('home.banner.sub')}</div>
+        </div>
+      </div>
+
+      {categories.length > 0 && (
+        <div className="category-strip" data-testid="category-strip">
+          {categories.map((c, i) => (
+            <button key={c} className="category-chip" data-testid="category-chip" onClick={() => navigate(`/category?c=${encodeURIComponent(c)}`)}>
+              <span className="category-chip-icon" style={{ background: CHIP_COLOURS[i % CHIP_COLOURS.length] }}>
+                {Array.from(c)[0]}
+              </span>
+              <span>{c}</span>
+            </button>
+          ))}
+        </div>
+      )}
+
+      <div className="section-title">
+        <span className="section-bar" />
+        {t('home.hot')}
+      </div>
+      {products.loading && !products.data ? (
+        <Loading />
+      ) : products.error ? (
+        <ErrorView error={products.error} onRetry={products.reload} />
+      ) : products.data && products.data.items.length ? (
+        <div className="product-grid" data-testid="product-grid">
+          {products.data.items.map((p) => (
+            <ProductCard key={p.id} product={p} />
+          ))}
+        </div>
+      ) : (
+        <Empty text={t('home.noProducts')} />
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,270 @@
+import { Button, Checkbox, Popup, Toast } from 'antd-mobile';
+import { useEffect, useState } from 'react';
+import { useParams } from 'react-router-dom';
+import { api, errorMessage } from '../api';
+import { ErrorView, Loading, Price, ProductImage, SubPage, TextBox, TextField, formatDateTime, useLoad } from '../components';
+import { useI18n, type MessageKey } from '../i18n';
+import { fenDigits, formatFen, parseYuanToFen } from '../money';
+import type { Order, RefundRequest } from '../types';
+import { statusLabelKey, useOrderActions } from './Orders';
+
+const REFUNDABLE = ['paid', 'shipped', 'completed'];
+
+function RefundPopup({ order, visible, onClose, onDone }: { order: Order; visible: boolean; onClose: () => void; onDone: () => void }) {
+  const { t } = useI18n();
+  const refundable = order.lines.filter((l) => l.paidFen - l.refundedFen > 0);
+  const [picked, setPicked] = useState<Record<number, boolean>>({});
+  const [amounts, setAmounts] = useState<Record<number, string>>({});
+  const [reason, setReason] = useState('');
+  const [error, setError] = useState<string | null>(null);
+  const [submitting, setSubmitting] = useState(false);
+
+  useEffect(() => {
+    if (!visible) return;
+    setPicked(Object.fromEntries(refundable.map((l) => [l.id, refundable.length === 1])));
+    setAmounts(Object.fromEntries(refundable.map((l) => [l.id, fenDigits(l.paidFen - l.refundedFen)])));
+    setError(null);
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [visible, order.id]);
+
+  const submit = async () => {
+    setError(null);
+    const lines: Array<{ lineId: number; amountFen: number }> = [];
+    for (const l of refundable) {
+      if (!picked[l.id]) continue;
+      const fen = parseYuanToFen(amounts[l.id] ?? '');
+      if (fen === null || fen <= 0 || fen > l.paidFen - l.refundedFen) {
+        setError(t('refund.badAmount'));
+        return;
+      }
+      lines.push({ lineId: l.id, amountFen: fen });
+    }
+    if (!lines.length) {
+      setError(t('refund.pickLine'));
+      return;
+    }
+    if (reason.trim().length < 2) {
+      setError(t('refund.reasonShort'));
+      return;
+    }
+    setSubmitting(true);
+    try {
+      await api.requestRefund(order.id, { reason: reason.trim(), lines });
+      Toast.show({ icon: 'success', content: <span data-testid="refund-submitted">{t('refund.submitted')}</span> });
+      onDone();
+      onClose();
+    } catch (e) {
+      setError(errorMessage(e));
+    } finally {
+      setSubmitting(false);
+    }
+  };
+
+  const quick: MessageKey[] = ['refund.quick.quality', 'refund.quick.wrong', 'refund.quick.damaged', 'refund.quick.notWanted'];
+  return (
+    <Popup visible={visible} onMaskClick={onClose} onClose={onClose} bodyClassName="sheet" showCloseButton>
+      <div className="sheet-inner" data-testid="refund-popup">
+        <div className="sheet-title">{t('refund.title')}</div>
+        <div className="card-title">{t('refund.lines')}</div>
+        {refundable.map((l) => (
+          <div className="refund-line" key={l.id} data-testid="refund-line" data-line-id={l.id}>
+            <Checkbox checked={!!picked[l.id]} onChange={(v) => setPicked((p) => ({ ...p, [l.id]: v }))} data-testid="refund-line-check">
+              <span className="refund-line-title">{l.title}</span>
+            </Checkbox>
+            <div className="refund-line-amount">
+              <span className="muted small">{t('refund.max', { amount: formatFen(l.paidFen - l.refundedFen) })}</span>
+              <span className="yuan-input">
+                ¥
+                <TextField value={amounts[l.id] ?? ''} onChange={(v) => {
+                    setError(null);
+                    setAmounts((a) => ({ ...a, [l.id]: v }));
+                  }} inputMode="decimal" ariaLabel={t('refund.amount')} testId="refund-amount" />
+              </span>
+            </div>
+          </div>
+        ))}
+        <div className="card-title">{t('refund.reason')}</div>
+        <div className="chips">
+          {quick.map((k) => (
+            <button type="button" key={k} className={`chip ${reason === t(k) ? 'active' : ''}`} onClick={() => setReason(t(k))}>
+              {t(k)}
+            </button>
+          ))}
+        </div>
+        <TextBox value={reason} onChange={(v) => { setError(null); setReason(v); }} placeholder={t('refund.reasonPlaceholder')} maxLength={500} rows={3} testId="refund-reason" />
+        {error && (
+          <div className="form-error" data-testid="refund-error">
+            {error}
+          </div>
+        )}
+        <Button block color="primary" shape="rounded" loading={submitting} onClick={() => void submit()} data-testid="refund-submit">
+          {t('refund.submit')}
+        </Button>
+      </div>
+    </Popup>
+  );
+}
+
+export function OrderDetailPage() {
+  const { t } = useI18n();
+  const { id } = useParams();
+  const orderId = Number(id);
+  const order = useLoad(() => api.order(orderId), [orderId]);
+  const requests = useLoad<RefundRequest[]>(
+    () =>
+      api.refundRequests().then(
+        (r) => r.items.filter((q) => q.orderId === orderId),
+        () => [],
+      ),
+    [orderId],
+  );
+  const actions = useOrderActions(() => {
+    order.reload();
+    requests.reload();
+  });
+  const [refundOpen, setRefundOpen] = useState(false);
+
+  const o = order.data;
+  if (order.loading && !o) {
+    return (
+      <SubPage title={t('orders.detail')}>
+        <Loading />
+      </SubPage>
+    );
+  }
+  if (order.error || !o) {
+    return (
+      <SubPage title={t('orders.detail')}>
+        <ErrorView error={order.error} onRetry={order.reload} />
+      </SubPage>
+    );
+  }
+  const openRequest = (requests.data ?? []).some((q) => q.status === 'pending');
+  const canRefund = REFUNDABLE.includes(o.status) && o.lines.some((l) => l.paidFen - l.refundedFen > 0);
+  const busy = actions.busy === o.id;
+
+  return (
+    <SubPage title={t('orders.detail')} back="/orders" testId="order-detail-page">
+      <div className={`status-banner status-${o.status}`} data-testid="order-detail-status" data-status={o.status}>
+        <div className="status-banner-title">{t(statusLabelKey(o.status))}</div>
+        <div className="status-banner-sub">{t(`statusHint.${o.status}` as MessageKey)}</div>
+      </div>
+
+      <div className="card">
+        <div className="card-title">{t('orders.lines')}</div>
+        {o.lines.map((l) => (
+          <div className="checkout-line" key={l.id} data-testid="order-line" data-line-id={l.id}>
+            <ProductImage src={null} title={l.title} seed={l.productId} className="checkout-line-image" />
+            <div className="checkout-line-body">
+              <div className="checkout-line-title">{l.title}</div>
+              <div className="checkout-line-foot">
+                <Price fen={l.unitPriceFen} size="sm" />
+                <span className="muted">×{l.quantity}</span>
+              </div>
+              {l.refundedFen > 0 && (
+                <div className="small accent">
+                  {t('orders.refunded')} {formatFen(l.refundedFen)}
+                </div>
+              )}
+            </div>
+          </div>
+        ))}
+      </div>
+
+      <div className="card amounts">
+        <div className="card-title">{t('orders.amounts')}</div>
+        <div className="amount-row">
+          <span>{t('checkout.goods')}</span>
+          <span>{formatFen(o.goodsFen)}</span>
+        </div>
+        <div className="amount-row">
+          <span>{t('checkout.discount')}</span>
+          <span>-{formatFen(o.discountFen)}</span>
+        </div>
+        <div className="amount-row">
+          <span>{t('checkout.shipping')}</span>
+          <span>{o.shippingFen === 0 ? t('checkout.freeShipping') : formatFen(o.shippingFen)}</span>
+        </div>
+        <div className="amount-row total">
+          <span>{o.paidAt ? t('orders.paid') : t('orders.payable')}</span>
+          <Price fen={o.paidAt ? o.paidFen : o.payableFen} testId="order-detail-amount" />
+        </div>
+        {o.refundedFen > 0 && (
+          <div className="amount-row">
+            <span>{t('orders.refunded')}</span>
+            <span className="accent" data-testid="order-refunded">
+              {formatFen(o.refundedFen)}
+            </span>
+          </div>
+        )}
+      </div>
+
+      <div className="card">
+        <div className="amount-row">
+          <span className="muted">{t('orders.orderNo')}</span>
+          <span data-testid="order-no">{o.orderNo}</span>
+        </div>
+        <div className="amount-row">
+          <span className="muted">{t('orders.createdAt')}</span>
+          <span>{formatDateTime(o.createdAt)}</span>
+        </div>
+        {o.paidAt && (
+          <div className="amount-row">
+            <span className="muted">{t('orders.paidAt')}</span>
+            <span>{formatDateTime(o.paidAt)}</span>
+          </div>
+        )}
+      </div>
+
+      {(requests.data?.length ?? 0) > 0 && (
+        <div className="card" data-testid="refund-requests">
+          <div className="card-title">{t('orders.refundRequests')}</div>
+          {requests.data!.map((q) => (
+            <div className="amount-row" key={q.id} data-testid="refund-request" data-status={q.status}>
+              <span>{q.reason}</span>
+              <span className={`tag tag-${q.status}`}>{t(`refundReq.${q.status}` as MessageKey)}</span>
+            </div>
+          ))}
+        </div>
+      )}
+
+      {o.refunds.length > 0 && (
+        <div className="card" data-testid="refunds">
+          <div className="card-title">{t('orders.refunds')}</div>
+          {o.refunds.map((r) => (
+            <div className="amount-row" key={r.id} data-testid="refund-row">
+              <span>
+                {formatFen(r.amountFen + r.shippingFen)} <span className="muted small">{r.reason}</span>
+              </span>
+              <span className="tag">{t(`refundStatus.${r.status}` as MessageKey)}</span>
+            </div>
+          ))}
+        </div>
+      )}
+
+      <div className="action-bar detail-actions">
+        {o.status === 'pending_payment' && (
+          <>
+            <Button shape="rounded" disabled={busy} onClick={() => void actions.cancel(o.id)} data-testid="order-cancel">
+              {t('orders.cancel')}
+            </Button>
+            <Button shape="rounded" color="primary" loading={busy} onClick={() => void actions.pay(o.id)} data-testid="order-pay">
+              {t('orders.pay')}
+            </Button>
+          </>
+        )}
+        {canRefund && (
+          <Button shape="rounded" disabled={openRequest} onClick={() => setRefundOpen(true)} data-testid="refund-open">
+            {openRequest ? t('refundReq.pending') : t('orders.refund')}
+          </Button>
+        )}
+        {(o.status === 'paid' || o.status === 'shipped') && (
+          <Button shape="rounded" color="primary" loading={busy} onClick={() => void actions.confirmReceipt(o.id)} data-testid="order-confirm-receipt">
+            {t('orders.confirmReceipt')}
+          </Button>
+        )}
+      </div>
+      {canRefund && <RefundPopup order={o} visible={refundOpen} onClose={() => setRefundOpen(false)} onDone={() => { order.reload(); requests.reload(); }} />}
+    </SubPage>
+  );
+}
