@@ -27,7 +27,8 @@ export async function buildHttpApp(services: Services, options: HttpOptions): Pr
   const app = Fastify({
     loggerInstance: options.logger as unknown as FastifyBaseLogger,
     bodyLimit: 1_048_576,
-    trustProxy: true,
+    // forwarded headers are believed only when a proxy in front says so (TRUST_PROXY=1)
+    trustProxy: process.env.TRUST_PROXY === '1',
   });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);

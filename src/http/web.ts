@@ -22,7 +22,9 @@ export function webPlugins() {
       }
       // client-side routes fall back to each app's index.html
       app.setNotFoundHandler((request, reply) => {
-        if (request.url.startsWith('/api/') || request.method !== 'GET') {
+        const path = request.url.split('?')[0];
+        // a missing asset (a name with an extension) is a 404, never the page: a stale page must fail loudly
+        if (request.url.startsWith('/api/') || request.method !== 'GET' || /\.[a-z0-9]+$/i.test(path)) {
           return reply.status(404).send({ code: 'NOT_FOUND', message: `no route ${request.method} ${request.url.split('?')[0]}` });
         }
         const web = apps.find((a) => request.url.startsWith(a.prefix) || request.url === a.prefix.slice(0, -1));

@@ -7,14 +7,15 @@ import { password, phone } from '../schemas.js';
 
 export function authRoutes(app: FastifyInstance, s: Services, auth: Auth, tokens: TokenService) {
   const r = app.withTypeProvider<ZodTypeProvider>();
-  // per phone and address, so one attacker cannot lock out everyone and one phone cannot be hammered
+  // keyed on the phone alone: a client can change its address (or a forwarded header) at will,
+  // so an address in the key would let one phone be hammered without limit
   const perPhone = (max: number) => ({
     rateLimit: {
       max,
       timeWindow: '1 minute',
       // after body parsing, so the key can include the phone
       hook: 'preHandler' as const,
-      keyGenerator: (req: { ip: string; body?: unknown }) => `${req.ip}:${(req.body as { phone?: string } | undefined)?.phone ?? ''}`,
+      keyGenerator: (req: { ip: string; body?: unknown }) => `phone:${(req.body as { phone?: string } | undefined)?.phone ?? req.ip}`,
     },
   });
 

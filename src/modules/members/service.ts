@@ -111,17 +111,18 @@ export class MembersService {
   async requestSmsCode(phone: string, purpose: SmsPurpose): Promise<{ expiresInSeconds: number; devCode?: string }> {
     if (!PHONE_PATTERN.test(phone)) throw badRequest('PHONE_INVALID', 'phone must be a mainland mobile number');
     const now = this.clock.now();
-    const recent = await this.db
-      .selectFrom('sms_codes')
-      .select(['created_at'])
-      .where('phone', '=', phone)
-      .where('created_at', '>=', shanghaiDayStart(now))
-      .orderBy('created_at', 'desc')
-      .execute();
-    if (recent.length > 0 && now.getTime() - recent[0].created_at.getTime() < SMS_RESEND_MS) {
+    // the resend gap looks at the latest code whatever its day; the daily cap counts today's
+    const latest = await this.db.selectFrom('sms_codes').select('created_at').where('phone', '=', phone).orderBy('created_at', 'desc').limit(1).executeTakeFirst();
+    if (latest && now.getTime() - latest.created_at.getTime() < SMS_RESEND_MS) {
       throw tooMany('SMS_TOO_FREQUENT', 'wait a minute before asking for another code');
     }
-    if (recent.length >= SMS_DAILY_LIMIT) throw tooMany('SMS_DAILY_LIMIT', 'too many codes for this phone today');
+    const today = await this.db
+      .selectFrom('sms_codes')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('phone', '=', phone)
+      .where('created_at', '>=', shanghaiDayStart(now))
+      .executeTakeFirstOrThrow();
+    if (Number(today.n) >= SMS_DAILY_LIMIT) throw tooMany('SMS_DAILY_LIMIT', 'too many codes for this phone today');
     const code = String(randomInt(0, 1_000_000)).padStart(6, '0');
     await this.db
       .insertInto('sms_codes')

@@ -1,0 +1,141 @@
+// 提现审核: withdrawals by status; approve, reject with a reason, retry a failed one (same payout number).
+import { Alert, Button, Card, Popconfirm, Segmented, Space, Table, Tag, Typography } from 'antd';
+import { useState } from 'react';
+import { api } from '../api';
+import { useAuth } from '../auth';
+import { FormModal, ReasonField } from '../components/FormModal';
+import { MemberDrawer } from '../components/MemberDrawer';
+import { enumLabel, StatusTag } from '../components/StatusTag';
+import { formatDateTime } from '../format';
+import { describeError, useApi, useMemberNames, useRun, useIsMobile } from '../hooks';
+import { useT } from '../i18n';
+import { formatFen } from '../money';
+import { PAYOUT_STATUSES, type Items, type Payout, type PayoutStatus } from '../types';
+
+export default function PayoutsPage() {
+  const t = useT();
+  const mobile = useIsMobile();
+  const { can } = useAuth();
+  const writable = can('payouts.write');
+  const [status, setStatus] = useState<PayoutStatus | 'all'>('reviewing');
+  const [page, setPage] = useState(1);
+  const pageSize = 20;
+  const list = useApi<Items<Payout>>('/api/admin/payouts', { status: status === 'all' ? undefined : status, limit: pageSize, offset: (page - 1) * pageSize });
+  const [rejecting, setRejecting] = useState<Payout | null>(null);
+  const [memberId, setMemberId] = useState<number | null>(null);
+  const { run } = useRun();
+  const items = list.data?.items ?? [];
+  const names = useMemberNames(items.filter((p) => !p.memberNickname).map((p) => p.memberId));
+  const total = (page - 1) * pageSize + items.length + (items.length === pageSize ? 1 : 0);
+
+  const act = async (p: Payout, kind: 'approve' | 'retry') => {
+    const r = await run(() => api.post<Payout>(`/api/admin/payouts/${p.id}/${kind}`), { success: kind === 'approve' ? t('payouts.approvedMsg') : t('payouts.retriedMsg') });
+    if (r !== undefined) list.reload();
+  };
+
+  const reject = async (v: { reason: string }) => {
+    if (!rejecting) return false;
+    const r = await run(() => api.post(`/api/admin/payouts/${rejecting.id}/reject`, { reason: v.reason.trim() }), { success: t('payouts.rejectedMsg') });
+    if (r === undefined) return false;
+    list.reload();
+    return true;
+  };
+
+  return (
+    <Card>
+      <Segmented
+        style={{ marginBottom: 16, maxWidth: '100%', overflowX: 'auto' }}
+        value={status}
+        onChange={(v) => {
+          setStatus(v as typeof status);
+          setPage(1);
+        }}
+        options={[...PAYOUT_STATUSES.map((s) => ({ value: s, label: enumLabel(t, 'payout', s) })), { value: 'all', label: t('common.all') }]}
+        data-testid="payouts-status"
+      />
+      {list.error && <Alert type="error" showIcon title={describeError(list.error, t)} style={{ marginBottom: 16 }} />}
+      <Table<Payout>
+        rowKey="id"
+        loading={list.loading}
+        dataSource={items}
+        scroll={{ x: 1640 }}
+        data-testid="payouts-table"
+        onRow={(r) => ({ 'data-testid': `payout-row-${r.id}` }) as React.HTMLAttributes<HTMLElement>}
+        pagination={{ current: page, pageSize, total, showSizeChanger: false, onChange: setPage }}
+        columns={[
+          { title: t('payouts.no'), dataIndex: 'payoutNo', width: 210, fixed: mobile ? undefined : 'left' },
+          { title: t('payouts.member'), dataIndex: 'memberId', width: 160, render: (id: number, r) => <a onClick={() => setMemberId(id)}>{(r.memberNickname ?? names[id]) ? `${r.memberNickname ?? names[id]} ` : ''}#{id}</a> },
+          { title: t('common.amount'), dataIndex: 'amountFen', width: 110, align: 'right', render: (v: number) => <Typography.Text strong>{formatFen(v)}</Typography.Text> },
+          {
+            title: t('common.status'),
+            dataIndex: 'status',
+            width: 120,
+            render: (s: string, r) => (
+              <Space orientation="vertical" size={0}>
+                <StatusTag group="payout" value={s} />
+                {r.autoApproved && <Typography.Text type="secondary" style={{ fontSize: 12 }}>{t('payouts.auto')}</Typography.Text>}
+              </Space>
+            ),
+          },
+          { title: t('payouts.fee'), dataIndex: 'feeFen', width: 90, align: 'right', render: (v: number) => formatFen(v) },
+          { title: t('payouts.net'), dataIndex: 'netFen', width: 110, align: 'right', render: (v: number) => formatFen(v) },
+          {
+            title: t('payouts.destination'),
+            key: 'dest',
+            width: 220,
+            render: (_v, r) => (
+              <div>
+                <Tag>{enumLabel(t, 'channel', r.channel)}</Tag>
+                <span style={{ fontSize: 12 }}>{Object.values(r.destination ?? {}).join(' · ')}</span>
+              </div>
+            ),
+          },
+          { title: t('payouts.attempts'), dataIndex: 'attempts', width: 70, align: 'right' },
+          { title: t('payouts.note'), key: 'note', width: 200, render: (_v, r) => r.rejectReason ?? r.failureReason ?? '—' },
+          { title: t('payouts.createdAt'), dataIndex: 'createdAt', width: 170, render: formatDateTime },
+          {
+            title: t('common.actions'),
+            key: 'a',
+            width: 170,
+            fixed: mobile ? undefined : 'right',
+            render: (_v, r) => {
+              if (!writable) return null;
+              if (r.status === 'reviewing')
+                return (
+                  <Space>
+                    <Popconfirm title={t('payouts.approveConfirm', { amount: formatFen(r.amountFen) })} onConfirm={() => act(r, 'approve')} okButtonProps={{ 'data-testid': `payout-approve-confirm-${r.id}` }}>
+                      <Button size="small" type="primary" data-testid={`payout-approve-${r.id}`}>
+                        {t('common.approve')}
+                      </Button>
+                    </Popconfirm>
+                    <Button size="small" danger onClick={() => setRejecting(r)} data-testid={`payout-reject-${r.id}`}>
+                      {t('common.reject')}
+                    </Button>
+                  </Space>
+                );
+              if (r.status === 'failed')
+                return (
+                  <Popconfirm title={t('payouts.retryConfirm')} onConfirm={() => act(r, 'retry')}>
+                    <Button size="small" data-testid={`payout-retry-${r.id}`}>{t('payouts.retry')}</Button>
+                  </Popconfirm>
+                );
+              return null;
+            },
+          },
+        ]}
+      />
+      <FormModal<{ reason: string }>
+        open={rejecting !== null}
+        title={rejecting ? t('payouts.rejectTitle', { no: rejecting.payoutNo, amount: formatFen(rejecting.amountFen) }) : ''}
+        onClose={() => setRejecting(null)}
+        onSubmit={reject}
+        danger
+        testId="payout-reject-form"
+      >
+        <Typography.Paragraph type="secondary">{t('payouts.rejectHint')}</Typography.Paragraph>
+        <ReasonField />
+      </FormModal>
+      <MemberDrawer memberId={memberId} onClose={() => setMemberId(null)} />
+    </Card>
+  );
+}

@@ -1,0 +1,221 @@
+// 商品: list, create (with SKUs), edit a product, edit a SKU's price / stock / name.
+import { MinusCircleOutlined, PlusOutlined } from '@ant-design/icons';
+import { Alert, Button, Card, Form, Input, InputNumber, Select, Space, Table, Typography } from 'antd';
+import type { Rule } from 'antd/es/form';
+import { useState } from 'react';
+import { api } from '../api';
+import { useAuth } from '../auth';
+import { FormModal } from '../components/FormModal';
+import { StatusTag } from '../components/StatusTag';
+import { describeError, useApi, useRun, useIsMobile } from '../hooks';
+import { useT, type Translate } from '../i18n';
+import { fenToYuanText, formatFen, parseYuanToFen } from '../money';
+import type { Items, Product, Sku } from '../types';
+
+interface SkuForm {
+  name: string;
+  price: string;
+  stock: number;
+}
+interface ProductForm {
+  title: string;
+  description?: string;
+  imageUrl?: string;
+  category?: string;
+  status: 'on_sale' | 'off_sale';
+  skus: SkuForm[];
+}
+
+const priceRule = (t: Translate): Rule => ({
+  validator: (_r, v: string | undefined) => {
+    const fen = parseYuanToFen(String(v ?? ''));
+    return fen !== null && fen >= 1 ? Promise.resolve() : Promise.reject(new Error(t('products.badPrice')));
+  },
+});
+
+export default function ProductsPage() {
+  const t = useT();
+  const mobile = useIsMobile();
+  const { can } = useAuth();
+  const writable = can('products.write');
+  const [q, setQ] = useState('');
+  const list = useApi<Items<Product>>('/api/admin/products', { q: q || undefined, limit: 100 });
+  const [editing, setEditing] = useState<Product | 'new' | null>(null);
+  const [editingSku, setEditingSku] = useState<Sku | null>(null);
+  const { run } = useRun();
+
+  const saveProduct = async (v: ProductForm) => {
+    const base = { title: v.title.trim(), description: v.description ?? '', imageUrl: v.imageUrl?.trim() || null, category: v.category?.trim() ?? '', status: v.status };
+    const ok = await run(
+      () =>
+        editing === 'new'
+          ? api.post('/api/admin/products', { ...base, skus: v.skus.map((s) => ({ name: s.name.trim(), priceFen: parseYuanToFen(s.price)!, stock: s.stock })) })
+          : api.patch(`/api/admin/products/${(editing as Product).id}`, base),
+      { success: t('common.saved') },
+    );
+    if (ok === undefined) return false;
+    list.reload();
+    return true;
+  };
+
+  const saveSku = async (v: SkuForm) => {
+    if (!editingSku) return false;
+    const ok = await run(() => api.patch(`/api/admin/skus/${editingSku.id}`, { name: v.name.trim(), priceFen: parseYuanToFen(v.price)!, stock: v.stock }), { success: t('common.saved') });
+    if (ok === undefined) return false;
+    list.reload();
+    return true;
+  };
+
+  const toggle = (p: Product) =>
+    run(() => api.patch(`/api/admin/products/${p.id}`, { status: p.status === 'on_sale' ? 'off_sale' : 'on_sale' }), { success: t('common.saved') }).then((r) => r !== undefined && list.reload());
+
+  return (
+    <Card>
+      <Space wrap style={{ marginBottom: 16, width: '100%', justifyContent: 'space-between' }}>
+        <Input.Search allowClear placeholder={t('products.search')} onSearch={(v) => setQ(v.trim())} style={{ width: 260 }} data-testid="products-search" />
+        {writable && (
+          <Button type="primary" icon={<PlusOutlined />} onClick={() => setEditing('new')} data-testid="product-create">
+            {t('products.create')}
+          </Button>
+        )}
+      </Space>
+      {list.error && <Alert type="error" showIcon title={describeError(list.error, t)} style={{ marginBottom: 16 }} />}
+      <Table<Product>
+        rowKey="id"
+        loading={list.loading}
+        dataSource={list.data?.items ?? []}
+        scroll={{ x: 900 }}
+        pagination={{ pageSize: 20, hideOnSinglePage: true }}
+        data-testid="products-table"
+        expandable={{
+          expandedRowRender: (p) => (
+            <Table<Sku>
+              size="small"
+              rowKey="id"
+              pagination={false}
+              dataSource={p.skus}
+              data-testid={`product-skus-${p.id}`}
+              columns={[
+                { title: 'SKU ID', dataIndex: 'id', width: 80 },
+                { title: t('products.skuName'), dataIndex: 'name' },
+                { title: t('products.price'), dataIndex: 'priceFen', align: 'right', render: (v: number) => formatFen(v) },
+                { title: t('products.stock'), dataIndex: 'stock', align: 'right' },
+                ...(writable
+                  ? [{ title: t('common.actions'), key: 'a', width: 90, render: (_v: unknown, s: Sku) => <Button type="link" size="small" onClick={() => setEditingSku(s)} data-testid={`sku-edit-${s.id}`}>{t('common.edit')}</Button> }]
+                  : []),
+              ]}
+            />
+          ),
+        }}
+        columns={[
+          { title: 'ID', dataIndex: 'id', width: 70 },
+          { title: t('products.title'), dataIndex: 'title', render: (v: string, p) => (<div><div>{v}</div>{p.description && <Typography.Text type="secondary" ellipsis style={{ maxWidth: 320, fontSize: 12 }}>{p.description}</Typography.Text>}</div>) },
+          { title: t('products.category'), dataIndex: 'category', width: 100, render: (v: string) => v || '—' },
+          { title: t('products.minPrice'), dataIndex: 'minPriceFen', width: 120, align: 'right', render: (v: number) => formatFen(v) },
+          { title: t('products.skuCount'), key: 'skus', width: 80, align: 'right', render: (_v, p) => p.skus.length },
+          { title: t('products.stock'), key: 'stock', width: 90, align: 'right', render: (_v, p) => p.skus.reduce((n, s) => n + s.stock, 0) },
+          { title: t('common.status'), dataIndex: 'status', width: 100, render: (s: string) => <StatusTag group="product" value={s} /> },
+          ...(writable
+            ? [
+                {
+                  title: t('common.actions'),
+                  key: 'a',
+                  width: 160,
+                  fixed: mobile ? undefined : ('right' as const),
+                  render: (_v: unknown, p: Product) => (
+                    <Space size={0}>
+                      <Button type="link" size="small" onClick={() => setEditing(p)} data-testid={`product-edit-${p.id}`}>{t('common.edit')}</Button>
+                      <Button type="link" size="small" onClick={() => toggle(p)} data-testid={`product-toggle-${p.id}`}>
+                        {p.status === 'on_sale' ? t('products.takeOff') : t('products.putOn')}
+                      </Button>
+                    </Space>
+                  ),
+                },
+              ]
+            : []),
+        ]}
+      />
+
+      <FormModal<ProductForm>
+        open={editing !== null}
+        title={editing === 'new' ? t('products.create') : t('products.edit')}
+        onClose={() => setEditing(null)}
+        onSubmit={saveProduct}
+        width={720}
+        testId="product-form"
+        initialValues={
+          editing === 'new'
+            ? { status: 'on_sale', skus: [{ name: '', price: '', stock: 0 }] }
+            : editing
+              ? { title: editing.title, description: editing.description, imageUrl: editing.imageUrl ?? undefined, category: editing.category, status: editing.status }
+              : undefined
+        }
+      >
+        <Form.Item name="title" label={t('products.title')} rules={[{ required: true, whitespace: true }, { max: 100 }]}>
+          <Input maxLength={100} data-testid="product-title" />
+        </Form.Item>
+        <Space wrap style={{ width: '100%' }}>
+          <Form.Item name="category" label={t('products.category')} rules={[{ max: 50 }]}>
+            <Input maxLength={50} style={{ width: 200 }} />
+          </Form.Item>
+          <Form.Item name="status" label={t('common.status')}>
+            <Select style={{ width: 140 }} options={[{ value: 'on_sale', label: t('enum.product.on_sale') }, { value: 'off_sale', label: t('enum.product.off_sale') }]} />
+          </Form.Item>
+        </Space>
+        <Form.Item name="imageUrl" label={t('products.imageUrl')} rules={[{ max: 500 }]}>
+          <Input maxLength={500} placeholder="https://" />
+        </Form.Item>
+        <Form.Item name="description" label={t('products.description')} rules={[{ max: 5000 }]}>
+          <Input.TextArea rows={3} maxLength={5000} />
+        </Form.Item>
+        {editing === 'new' ? (
+          <Form.List name="skus">
+            {(fields, { add, remove }) => (
+              <>
+                <Typography.Text strong>{t('products.skus')}</Typography.Text>
+                {fields.map((f, i) => (
+                  <Space key={f.key} wrap align="start" style={{ display: 'flex', marginTop: 8 }}>
+                    <Form.Item name={[f.name, 'name']} rules={[{ required: true, whitespace: true, message: t('products.skuNameRequired') }, { max: 50 }]} style={{ margin: 0 }}>
+                      <Input placeholder={t('products.skuName')} style={{ width: 200 }} data-testid={`product-sku-name-${i}`} />
+                    </Form.Item>
+                    <Form.Item name={[f.name, 'price']} rules={[priceRule(t)]} style={{ margin: 0 }}>
+                      <Input prefix="¥" inputMode="decimal" placeholder={t('products.price')} style={{ width: 140 }} data-testid={`product-sku-price-${i}`} />
+                    </Form.Item>
+                    <Form.Item name={[f.name, 'stock']} rules={[{ required: true }]} style={{ margin: 0 }}>
+                      <InputNumber min={0} max={10_000_000} precision={0} placeholder={t('products.stock')} style={{ width: 120 }} data-testid={`product-sku-stock-${i}`} />
+                    </Form.Item>
+                    <Button type="text" danger icon={<MinusCircleOutlined />} disabled={fields.length === 1} onClick={() => remove(f.name)} aria-label={t('common.remove')} />
+                  </Space>
+                ))}
+                <Button type="dashed" icon={<PlusOutlined />} style={{ marginTop: 8 }} onClick={() => add({ name: '', price: '', stock: 0 })} disabled={fields.length >= 50}>
+                  {t('products.addSku')}
+                </Button>
+              </>
+            )}
+          </Form.List>
+        ) : (
+          <Alert type="info" showIcon title={t('products.skuEditHint')} />
+        )}
+      </FormModal>
+
+      <FormModal<SkuForm>
+        open={editingSku !== null}
+        title={t('products.editSku')}
+        onClose={() => setEditingSku(null)}
+        onSubmit={saveSku}
+        testId="sku-form"
+        initialValues={editingSku ? { name: editingSku.name, price: fenToYuanText(editingSku.priceFen), stock: editingSku.stock } : undefined}
+      >
+        <Form.Item name="name" label={t('products.skuName')} rules={[{ required: true, whitespace: true }, { max: 50 }]}>
+          <Input maxLength={50} />
+        </Form.Item>
+        <Form.Item name="price" label={t('products.price')} rules={[priceRule(t)]}>
+          <Input prefix="¥" inputMode="decimal" data-testid="sku-price" />
+        </Form.Item>
+        <Form.Item name="stock" label={t('products.stock')} rules={[{ required: true }]}>
+          <InputNumber min={0} max={10_000_000} precision={0} style={{ width: '100%' }} />
+        </Form.Item>
+      </FormModal>
+    </Card>
+  );
+}
