@@ -218,6 +218,9 @@ export function adminRoutes(app: FastifyInstance, s: Services, auth: Auth) {
     const versions = await s.rules.list(s.db, 20);
     return { current: versions[0], versions: versions.map((v) => ({ id: v.id, note: v.note, createdBy: v.createdBy, createdAt: v.createdAt })) };
   });
+  r.get('/api/admin/rules/:id', { preHandler: anyHq, schema: { tags, summary: 'One rule version with its full settings', params: idParams } }, async (req) =>
+    s.rules.byId(s.db, req.params.id),
+  );
   r.put('/api/admin/rules', {
     preHandler: operators,
     schema: { tags, summary: 'Save the rules as a new version (more than 3 levels needs a compliance override)', body: z.object({ config: z.record(z.string(), z.unknown()), note: z.string().max(200).optional() }) },

@@ -138,7 +138,15 @@ export class ReferralService {
   async onOrderPaid(tx: Tx, buyerId: number, sharerId: number | null, rules: RuleConfig): Promise<BindOutcome> {
     if (rules.binding.trigger !== 'first_order') return { bound: false, reason: 'policy' };
     if (await this.referrerOf(tx, buyerId)) return { bound: false, reason: 'already_bound' };
-    const referrerId = (await this.claimingReferrer(tx, buyerId, rules.binding)) ?? sharerId ?? undefined;
+    // a visit inside the protection window first; else the invite given at registration, however old; else the sharer
+    const registrationInvite = await tx
+      .selectFrom('referral_visits')
+      .select('referrer_id')
+      .where('visitor_key', '=', `member:${buyerId}`)
+      .orderBy('id', 'desc')
+      .limit(1)
+      .executeTakeFirst();
+    const referrerId = (await this.claimingReferrer(tx, buyerId, rules.binding)) ?? registrationInvite?.referrer_id ?? sharerId ?? undefined;
     if (referrerId === undefined || referrerId === buyerId) return { bound: false, reason: 'no_referrer' };
     return this.move(tx, buyerId, referrerId, 'first_order', rules.binding, null, null);
   }
