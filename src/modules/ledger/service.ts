@@ -176,7 +176,7 @@ export class LedgerService {
       await sql`select pg_advisory_xact_lock(${LOCK_KEYS.ledgerFold})`.execute(tx);
       const h = await sql<{ horizon: Date; since: Date }>`
         select least(now() - make_interval(secs => ${minAgeMs / 1000}),
-                     coalesce((select min(xact_start) from pg_stat_activity where xact_start is not null and pid <> pg_backend_pid()), now())) as horizon,
+                     coalesce((select min(xact_start) from pg_stat_activity where xact_start is not null and pid <> pg_backend_pid() and datname = current_database()), now())) as horizon,
                (select last_horizon from ledger_fold_state where id = 1) as since`.execute(tx);
       const { horizon, since } = h.rows[0];
       if (since.getTime() >= horizon.getTime()) return { accounts: 0, horizon: since };
