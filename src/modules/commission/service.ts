@@ -109,10 +109,13 @@ export class CommissionService {
       .orderBy('id')
       .forUpdate()
       .execute();
+    if (earnings.length === 0) return;
+    // every earner's accounts at once, in account-id order: the same order the unfreeze sweep uses
+    const accountsOf = await this.ledger.lockAccountsOfMembers(tx, [...new Set(earnings.map((e) => e.earner_id))]);
     for (const e of earnings) {
       const version = await this.rules.byId(tx, e.rule_version_id);
       const remaining = e.amount_fen - e.reversed_fen;
-      const accounts = await this.ledger.lockMemberAccounts(tx, e.earner_id);
+      const accounts = accountsOf.get(e.earner_id)!;
       await this.ledger.transfer(tx, {
         fromAccountId: accounts.commission_pending,
         toAccountId: accounts.commission_frozen,
@@ -144,11 +147,14 @@ export class CommissionService {
       .execute();
     const expense = await this.ledger.platformAccount(tx, 'commission_expense');
     let reversedNow = 0;
-    for (const e of earnings) {
+    const due = earnings.filter((e) => reversalTarget(e.amount_fen, line.paidFen, line.refundedFen) > e.reversed_fen);
+    if (due.length === 0) return 0;
+    // all earners' accounts at once, in account-id order, like the unfreeze sweep: no deadlock between them
+    const accountsOf = await this.ledger.lockAccountsOfMembers(tx, [...new Set(due.map((e) => e.earner_id))]);
+    for (const e of due) {
       const target = reversalTarget(e.amount_fen, line.paidFen, line.refundedFen);
       const deltaFen = target - e.reversed_fen;
-      if (deltaFen <= 0) continue;
-      const accounts = await this.ledger.lockMemberAccounts(tx, e.earner_id);
+      const accounts = accountsOf.get(e.earner_id)!;
       await this.debitForReversal(tx, e.state, accounts, deltaFen, expense, `commission:reverse:${e.id}:${refundId}`, e.id);
       const state: EarningState = target === e.amount_fen ? 'reversed' : e.state;
       await tx.updateTable('commission_earnings').set({ reversed_fen: target, state }).where('id', '=', e.id).execute();

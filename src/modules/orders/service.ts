@@ -16,6 +16,7 @@ import type { ReferralService } from '../referral/service.js';
 import type { RuleConfig } from '../rules/schema.js';
 import type { RulesService } from '../rules/service.js';
 import { businessNumber } from './numbers.js';
+import { createOnce } from '../../db/idempotency.js';
 import { randomInt } from 'node:crypto';
 
 type AfterCommit = (cb: () => void) => void;
@@ -137,7 +138,8 @@ export class OrdersService {
     const checkoutKey = `${buyerId}:${input.checkoutKey}`;
     const existing = await this.db.selectFrom('orders').select('id').where('checkout_key', '=', checkoutKey).executeTakeFirst();
     if (existing) return this.get(this.db, existing.id, buyerId);
-    const orderId = await inTransaction(this.db, async (tx) => {
+    const findExisting = async () => (await this.db.selectFrom('orders').select('id').where('checkout_key', '=', checkoutKey).executeTakeFirst())?.id;
+    const orderId = await createOnce('orders_checkout_key_key', () => inTransaction(this.db, async (tx) => {
       const rules = (await this.rules.current(tx)).config;
       const sharer = input.sharerInviteCode ? await this.referral.memberByInviteCode(tx, input.sharerInviteCode) : undefined;
       if (input.sharerInviteCode && !sharer) throw unprocessable('INVITE_CODE_NOT_FOUND', 'the sharer’s invite code does not exist');
@@ -184,7 +186,7 @@ export class OrdersService {
         )
         .execute();
       return order.id;
-    });
+    }), findExisting);
     return this.get(this.db, orderId, buyerId);
   }
 
@@ -369,7 +371,11 @@ export class OrdersService {
    */
   async createRefund(actorId: number | null, orderId: number, input: RefundInput) {
     const idempotencyKey = `${orderId}:${input.idempotencyKey}`;
-    return inTransaction(this.db, async (tx) => {
+    const findExisting = async () => {
+      const refund = await this.db.selectFrom('refunds').selectAll().where('idempotency_key', '=', idempotencyKey).executeTakeFirst();
+      return refund ? { refund, duplicate: true } : undefined;
+    };
+    return createOnce('refunds_idempotency_key_key', () => inTransaction(this.db, async (tx) => {
       const existing = await tx.selectFrom('refunds').selectAll().where('idempotency_key', '=', idempotencyKey).executeTakeFirst();
       if (existing) return { refund: existing, duplicate: true };
       const order = await this.lockRefundableOrder(tx, orderId);
@@ -402,7 +408,7 @@ export class OrdersService {
         reason: input.reason,
       });
       return { refund, duplicate: false };
-    });
+    }), findExisting);
   }
 
   private async lockRefundableOrder(tx: Tx, orderId: number, buyerId?: number) {
@@ -512,7 +518,9 @@ export class OrdersService {
   async applyRefundSucceeded(tx: Tx, refundId: number, afterCommit: AfterCommit): Promise<'applied' | 'duplicate'> {
     const refund = await tx.selectFrom('refunds').selectAll().where('id', '=', refundId).forUpdate().executeTakeFirst();
     if (!refund) throw notFound('REFUND_NOT_FOUND', `refund ${refundId} does not exist`);
-    if (refund.status !== 'processing') return 'duplicate';
+    // a provider may report failure first and success later (WeChat: ABNORMAL, then settled):
+    // the success still applies; if another refund took those amounts meanwhile, the line checks refuse it
+    if (refund.status === 'succeeded') return 'duplicate';
     const order = await tx.selectFrom('orders').selectAll().where('id', '=', refund.order_id).forUpdate().executeTakeFirstOrThrow();
     const refundLines = await tx.selectFrom('refund_lines').selectAll().where('refund_id', '=', refundId).orderBy('order_line_id').execute();
     let goodsRefundedFen = 0;

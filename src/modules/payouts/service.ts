@@ -12,6 +12,7 @@ import type { AuditService } from '../audit/service.js';
 import type { LedgerService } from '../ledger/service.js';
 import { businessNumber } from '../orders/numbers.js';
 import { crashPoint } from '../../faults.js';
+import { createOnce } from '../../db/idempotency.js';
 import type { RulesService } from '../rules/service.js';
 import type { PayoutProvider, PayoutResult } from './providers.js';
 
@@ -90,7 +91,8 @@ export class PayoutsService {
 
   async request(memberId: number, input: PayoutRequest) {
     const idempotencyKey = `${memberId}:${input.idempotencyKey}`;
-    const payout = await inTransaction(this.db, async (tx) => {
+    const findExisting = () => this.db.selectFrom('payouts').selectAll().where('idempotency_key', '=', idempotencyKey).executeTakeFirst();
+    const payout = await createOnce('payouts_idempotency_key_key', () => inTransaction(this.db, async (tx) => {
       const existing = await tx.selectFrom('payouts').selectAll().where('idempotency_key', '=', idempotencyKey).executeTakeFirst();
       if (existing) return existing;
       const rules = (await this.rules.current(tx)).config.payout;
@@ -136,7 +138,7 @@ export class PayoutsService {
       await this.reserve(tx, row, accounts.commission_available, accounts.payout_withdrawing);
       crashPoint('payout.after-reserve');
       return row;
-    });
+    }), findExisting);
     if (payout.status === 'processing') return this.send(payout.id);
     return presentPayout(payout);
   }
