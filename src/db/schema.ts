@@ -176,7 +176,7 @@ export interface RefundsTable {
   id: Generated<number>;
   refund_no: string;
   order_id: number;
-  status: Generated<'processing' | 'succeeded' | 'failed'>;
+  status: Generated<'processing' | 'succeeded' | 'failed' | 'overpaid'>;
   amount_fen: number;
   shipping_fen: Generated<number>;
   reason: string;

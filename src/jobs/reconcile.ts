@@ -112,6 +112,11 @@ const CHECKS: Array<{ name: string; description: string; query: ReturnType<typeo
         select p2.provider_txn_id from payments p2 where p2.order_id = o.id and p2.status = 'succeeded' order by p2.paid_at, p2.id limit 1))`,
   },
   {
+    name: 'refunds_paid_twice',
+    description: 'no refund was paid out beyond what the order paid (a late provider success after it was refunded again)',
+    query: sql`select r.id as refund_id, r.refund_no, r.order_id, r.amount_fen from refunds r where r.status = 'overpaid'`,
+  },
+  {
     name: 'paid_orders_have_one_payment',
     description: 'every paid order has exactly one successful payment of its amount',
     query: sql`select o.id as order_id, o.order_no, o.paid_fen, count(p.id) as payments, coalesce(sum(p.amount_fen), 0) as payments_fen

@@ -6,8 +6,8 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { describeEachDatabase, startTestApp, type TestApp } from '../support/harness.js';
 import { emptyStats, MODEL_RULES, opArbitrary, runSequence, setupModelEnv, type ModelEnv } from '../support/ledger-model.js';
 
-const RUNS = Number(process.env.REL_MODEL_RUNS ?? 8);
-const MAX_STEPS = Number(process.env.REL_MODEL_STEPS ?? 30);
+const RUNS = Number(process.env.REL_MODEL_RUNS ?? 12);
+const MAX_STEPS = Number(process.env.REL_MODEL_STEPS ?? 40);
 
 describeEachDatabase('model: the ledger equals a reference model after every step', (kind) => {
   let app: TestApp;

@@ -520,9 +520,22 @@ export class OrdersService {
     if (!refund) throw notFound('REFUND_NOT_FOUND', `refund ${refundId} does not exist`);
     // a provider may report failure first and success later (WeChat: ABNORMAL, then settled):
     // the success still applies; if another refund took those amounts meanwhile, the line checks refuse it
-    if (refund.status === 'succeeded') return 'duplicate';
+    if (refund.status === 'succeeded' || refund.status === 'overpaid') return 'duplicate';
     const order = await tx.selectFrom('orders').selectAll().where('id', '=', refund.order_id).forUpdate().executeTakeFirstOrThrow();
     const refundLines = await tx.selectFrom('refund_lines').selectAll().where('refund_id', '=', refundId).orderBy('order_line_id').execute();
+    if (refund.status === 'failed') {
+      // its amounts may have been refunded again since the failure report: then the buyer got them twice
+      const lines = await tx.selectFrom('order_lines').select(['id', 'paid_fen', 'refunded_fen']).where('order_id', '=', order.id).execute();
+      const exceeds = refundLines.some((rl) => {
+        const line = lines.find((l) => l.id === rl.order_line_id)!;
+        return line.refunded_fen + rl.amount_fen > line.paid_fen;
+      });
+      if (exceeds || order.refunded_fen + refund.amount_fen > order.paid_fen) {
+        await tx.updateTable('refunds').set({ status: 'overpaid', completed_at: this.clock.now() }).where('id', '=', refundId).execute();
+        await this.audit.record(tx, { actorId: null, action: 'order.refund_overpaid', targetType: 'order', targetId: order.id, before: { refundNo: refund.refund_no, status: 'failed' }, after: { status: 'overpaid', amountFen: refund.amount_fen }, reason: 'provider refunded after a failure report and a second refund' });
+        return 'applied';
+      }
+    }
     let goodsRefundedFen = 0;
     for (const rl of refundLines) {
       const line = await tx
