@@ -16,6 +16,20 @@ export interface ReconciliationReport {
   checks: ReconciliationCheck[];
 }
 
+/**
+ * Every account's balance from the raw transfers in one pass (two hash aggregates), instead of a
+ * function call per account: over millions of accounts this is the difference between seconds and
+ * minutes. Checkpoints are proved separately against the same transfers.
+ */
+const ACCOUNT_BALANCES = sql`account_balances as (
+  select a.id, a.owner_id, a.purpose, a.allow_negative, coalesce(m.fen, 0) as fen
+  from ledger_accounts a left join (
+    select id, sum(d) as fen from (
+      select to_account_id as id, amount_fen as d from ledger_transfers
+      union all
+      select from_account_id, -amount_fen from ledger_transfers) moves
+    group by id) m on m.id = a.id)`;
+
 const CHECKS: Array<{ name: string; description: string; query: ReturnType<typeof sql> }> = [
   {
     name: 'ledger_sums_to_zero',
@@ -36,8 +50,9 @@ const CHECKS: Array<{ name: string; description: string; query: ReturnType<typeo
   {
     name: 'no_overdraft',
     description: 'no spendable account is below zero, and no debt account above zero',
-    query: sql`select a.id as account_id, a.owner_id, a.purpose, ledger_balance(a.id) as balance from ledger_accounts a
-      where (not a.allow_negative and ledger_balance(a.id) < 0) or (a.purpose = 'commission_debt' and ledger_balance(a.id) > 0)`,
+    query: sql`with ${ACCOUNT_BALANCES}
+      select id as account_id, owner_id, purpose, fen as balance from account_balances
+      where (not allow_negative and fen < 0) or (purpose = 'commission_debt' and fen > 0)`,
   },
   {
     name: 'earning_matches_ledger',
@@ -56,10 +71,11 @@ const CHECKS: Array<{ name: string; description: string; query: ReturnType<typeo
     query: sql`with held as (
         select earner_id, state, sum(amount_fen - reversed_fen) as fen from commission_earnings
         where state in ('pending', 'frozen') group by earner_id, state),
+      ${ACCOUNT_BALANCES},
       bal as (
-        select a.owner_id as member_id, a.purpose,
-               ledger_balance(a.id) as fen
-        from ledger_accounts a where a.owner_type = 'member' and a.purpose in ('commission_pending', 'commission_frozen'))
+        select b.owner_id as member_id, b.purpose, b.fen
+        from account_balances b join ledger_accounts a on a.id = b.id
+        where a.owner_type = 'member' and b.purpose in ('commission_pending', 'commission_frozen'))
       select bal.member_id, bal.purpose, bal.fen as ledger_fen, coalesce(held.fen, 0) as earnings_fen
       from bal left join held on held.earner_id = bal.member_id
         and held.state = case bal.purpose when 'commission_pending' then 'pending' else 'frozen' end
@@ -77,10 +93,11 @@ const CHECKS: Array<{ name: string; description: string; query: ReturnType<typeo
     description: "a member's withdrawing balance equals their payouts under review or in flight",
     query: sql`with inflight as (
         select member_id, sum(amount_fen) as fen from payouts where status in ('reviewing', 'processing') group by member_id),
+      ${ACCOUNT_BALANCES},
       bal as (
-        select a.owner_id as member_id,
-               ledger_balance(a.id) as fen
-        from ledger_accounts a where a.owner_type = 'member' and a.purpose = 'payout_withdrawing')
+        select b.owner_id as member_id, b.fen
+        from account_balances b join ledger_accounts a on a.id = b.id
+        where a.owner_type = 'member' and b.purpose = 'payout_withdrawing')
       select bal.member_id, bal.fen as ledger_fen, coalesce(inflight.fen, 0) as payouts_fen
       from bal left join inflight using (member_id) where bal.fen <> coalesce(inflight.fen, 0)`,
   },

@@ -60,5 +60,18 @@ describeEachDatabase('ledger balance checkpoints', (kind) => {
     const broken = await call(app, 'GET', '/api/admin/reconciliation', { token: finance.token });
     expect(broken.body.ok).toBe(false);
     expect(broken.body.checks.find((c: { name: string }) => c.name === 'checkpoints_match_transfers').differences).toHaveLength(1);
+
+    // a stray transfer that moves pending money without its earning is caught by the set-based balance checks
+    await inTransaction(app.services.db, (tx) =>
+      app.services.ledger.transfer(tx, { fromAccountId: accounts.commission_pending, toAccountId: accounts.commission_frozen, amountFen: 7, code: 'test.stray', idempotencyKey: 'test-stray-1' }),
+    );
+    const stray = await call(app, 'GET', '/api/admin/reconciliation', { token: finance.token });
+    const diffs = stray.body.checks.find((c: { name: string }) => c.name === 'pending_and_frozen_match_earnings').differences;
+    expect(diffs).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ member_id: earner.id, purpose: 'commission_pending', ledger_fen: 393, earnings_fen: 400 }),
+        expect.objectContaining({ member_id: earner.id, purpose: 'commission_frozen', ledger_fen: 7, earnings_fen: 0 }),
+      ]),
+    );
   });
 });
