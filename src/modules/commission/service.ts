@@ -57,11 +57,12 @@ export class CommissionService {
     if (planned.length === 0) return [];
     const expense = await this.ledger.platformAccount(tx, 'commission_expense');
     const now = this.clock.now();
-    const earned: Array<{ id: number; earner_id: number; level: number; amount_fen: number }> = [];
-    for (const p of planned) {
-      const row = await tx
-        .insertInto('commission_earnings')
-        .values({
+    // one insert for all earnings, one lookup for all earners' accounts, one insert for all credits:
+    // the payment path's round trips stay flat however many earners an order has
+    const earned = await tx
+      .insertInto('commission_earnings')
+      .values(
+        planned.map((p) => ({
           order_id: order.id,
           order_line_id: p.lineId,
           earner_id: p.earnerId,
@@ -71,26 +72,29 @@ export class CommissionService {
           base_fen: p.baseFen,
           rate_bp: p.rateBp,
           amount_fen: p.amountFen,
-          state: 'pending',
+          state: 'pending' as const,
           rule_version_id: version.id,
           created_at: now,
-        })
-        .onConflict((oc) => oc.columns(['order_line_id', 'kind', 'level']).doNothing())
-        .returning(['id', 'earner_id', 'level', 'amount_fen'])
-        .executeTakeFirst();
-      if (!row) continue;
-      const accounts = await this.ledger.memberAccounts(tx, row.earner_id);
-      await this.ledger.transfer(tx, {
+        })),
+      )
+      .onConflict((oc) => oc.columns(['order_line_id', 'kind', 'level']).doNothing())
+      .returning(['id', 'earner_id', 'level', 'amount_fen'])
+      .execute();
+    if (earned.length === 0) return [];
+    earned.sort((a, b) => a.id - b.id);
+    const accountsOf = await this.ledger.accountsOfMembers(tx, [...new Set(earned.map((e) => e.earner_id))]);
+    await this.ledger.transferMany(
+      tx,
+      earned.map((row) => ({
         fromAccountId: expense,
-        toAccountId: accounts.commission_pending,
+        toAccountId: accountsOf.get(row.earner_id)!.commission_pending,
         amountFen: row.amount_fen,
         code: kind === 'distribution' ? 'commission.earn' : `${kind}.earn`,
         idempotencyKey: `commission:earn:${row.id}`,
         refType: 'commission_earning',
         refId: row.id,
-      });
-      earned.push(row);
-    }
+      })),
+    );
     afterCommit(() => {
       for (const e of earned) {
         this.bus.publish('commission.earned', { earningId: e.id, earnerId: e.earner_id, orderId: order.id, level: e.level, amountFen: e.amount_fen, at: now });

@@ -91,15 +91,20 @@ export class LedgerService {
   }
 
   /** Locks the accounts of several members at once, in account-id order so concurrent sweeps cannot deadlock. */
-  async lockAccountsOfMembers(tx: Tx, memberIds: number[]): Promise<Map<number, MemberAccounts>> {
-    const rows = await tx
+  lockAccountsOfMembers(tx: Tx, memberIds: number[]): Promise<Map<number, MemberAccounts>> {
+    return this.accountsOfMembers(tx, memberIds, true);
+  }
+
+  /** The accounts of several members in one query; credits need no lock, debits pass lock = true. */
+  async accountsOfMembers(ex: Executor, memberIds: number[], lock = false): Promise<Map<number, MemberAccounts>> {
+    let query = ex
       .selectFrom('ledger_accounts')
       .select(['id', 'owner_id', 'purpose'])
       .where('owner_type', '=', 'member')
       .where('owner_id', 'in', memberIds)
-      .orderBy('id')
-      .forUpdate()
-      .execute();
+      .orderBy('id');
+    if (lock) query = query.forUpdate();
+    const rows = await query.execute();
     const byMember = new Map<number, Partial<MemberAccounts>>();
     for (const row of rows) {
       const accounts = byMember.get(row.owner_id) ?? {};
