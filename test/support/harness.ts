@@ -47,19 +47,9 @@ export async function openTestDatabase(kind: DatabaseKind, poolSize?: number): P
   };
 }
 
-export function testConfig(overrides: Partial<AppConfig> = {}): AppConfig {
-  return {
-    port: 0,
-    host: '127.0.0.1',
-    dataDir: 'memory://',
-    jwtSecret: randomBytes(32).toString('hex'),
-    smsProvider: 'dev',
-    devPaymentProvider: true,
-    logLevel: 'silent',
-    jobIntervalMs: 0,
-    ...overrides,
-  };
-}
+import { testConfig } from './test-config.js';
+
+export { testConfig };
 
 export interface TestApp extends RunningApp {
   clock: ManualClock;

@@ -1,5 +1,6 @@
 // Shared by the reliability suite (test/reliability), `npm run soak` and the benchmark: no vitest
 // imports here, so plain tsx scripts can use it too.
+import { testConfig } from './test-config.js';
 import { createHash, createHmac, randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { createLogger, startApp } from '../../src/app.js';
@@ -76,17 +77,7 @@ export async function startScriptApp(kind: 'pglite' | 'postgres', options: { adm
   }
   const clock = new ManualClock(new Date('2026-11-20T04:00:00Z'));
   const payoutProvider = new DevPayoutProvider();
-  const config: AppConfig = {
-    port: 0,
-    host: '127.0.0.1',
-    dataDir: 'memory://',
-    jwtSecret: randomBytes(32).toString('hex'),
-    smsProvider: 'dev',
-    devPaymentProvider: true,
-    logLevel: 'silent',
-    jobIntervalMs: 0,
-    ...options.config,
-  };
+  const config = testConfig(options.config);
   const app = await startApp({ config, clock, logger: createLogger(process.env.TEST_LOG_LEVEL ?? 'silent'), database, payoutProvider, initialRules: options.rules ?? {} });
   return {
     ...app,

@@ -1,0 +1,17 @@
+// The config every test app starts with; free of vitest so scripts (soak) can use it too.
+import { randomBytes } from 'node:crypto';
+import type { AppConfig } from '../../src/config.js';
+
+export function testConfig(overrides: Partial<AppConfig> = {}): AppConfig {
+  return {
+    port: 0,
+    host: '127.0.0.1',
+    dataDir: 'memory://',
+    jwtSecret: randomBytes(32).toString('hex'),
+    smsProvider: 'dev',
+    devPaymentProvider: true,
+    logLevel: 'silent',
+    jobIntervalMs: 0,
+    ...overrides,
+  };
+}
