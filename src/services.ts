@@ -22,6 +22,13 @@ import { PosterService } from './modules/posters/service.js';
 import { StoresService } from './modules/stores/service.js';
 import { ReferralService } from './modules/referral/service.js';
 import { RulesService } from './modules/rules/service.js';
+import { Extensions } from './extensions.js';
+import { createPromotions } from './modules/promotions/index.js';
+import { createLoyalty } from './modules/loyalty/index.js';
+import { createGrowth } from './modules/growth/index.js';
+import { createInsights } from './modules/insights/index.js';
+import { createSuppliers } from './modules/suppliers/index.js';
+import { createDealers } from './modules/dealers/index.js';
 
 export interface ServiceOptions {
   db: Db;
@@ -67,8 +74,44 @@ export function createServices(options: ServiceOptions) {
   const posters = new PosterService(log);
   const analytics = new AnalyticsService(clock);
   const stores = new StoresService(db, audit);
+  const extensions = new Extensions();
 
-  return { db, clock, bus, config, log, audit, ledger, rules, catalog, referral, members, commission, orders, payments, payouts, payoutProvider, sms, notifications, posters, analytics, stores, agents };
+  const core = { db, clock, bus, config, log, audit, ledger, rules, catalog, referral, members, commission, orders, payments, payouts, payoutProvider, sms, notifications, posters, analytics, stores, agents, extensions };
+  // features register order participants, jobs and party resolvers on the core; pricing participants run in this order
+  const promotions = createPromotions(core);
+  const loyalty = createLoyalty(core);
+  const growth = createGrowth(core);
+  const insights = createInsights(core);
+  const suppliers = createSuppliers(core);
+  const dealers = createDealers(core);
+  return { ...core, ...promotions, ...loyalty, ...growth, ...insights, ...suppliers, ...dealers };
+}
+
+/** What a feature module is given: every core service (features do not see each other except through the core). */
+export interface CoreServices {
+  db: Db;
+  clock: Clock;
+  bus: EventBus;
+  config: AppConfig;
+  log: Logger;
+  audit: AuditService;
+  ledger: LedgerService;
+  rules: RulesService;
+  catalog: CatalogService;
+  referral: ReferralService;
+  members: MembersService;
+  commission: CommissionService;
+  orders: OrdersService;
+  payments: PaymentsService;
+  payouts: PayoutsService;
+  payoutProvider: PayoutProvider;
+  sms: SmsProvider;
+  notifications: NotificationsService;
+  posters: PosterService;
+  analytics: AnalyticsService;
+  stores: StoresService;
+  agents: AgentsService;
+  extensions: Extensions;
 }
 
 export type Services = ReturnType<typeof createServices>;

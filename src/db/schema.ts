@@ -1,5 +1,11 @@
 // Row types of the tables in migrations/*.sql, for Kysely. int8 columns arrive as numbers (see database.ts).
 import type { ColumnType, Generated } from 'kysely';
+import type { PromotionsTables } from '../modules/promotions/tables.js';
+import type { LoyaltyTables } from '../modules/loyalty/tables.js';
+import type { GrowthTables } from '../modules/growth/tables.js';
+import type { InsightsTables } from '../modules/insights/tables.js';
+import type { SuppliersTables } from '../modules/suppliers/tables.js';
+import type { DealersTables } from '../modules/dealers/tables.js';
 
 type CreatedAt = ColumnType<Date, Date | string | undefined, never>;
 type Json<T> = ColumnType<T, string, string>;
@@ -364,7 +370,8 @@ export interface AgentsTable {
   created_at: CreatedAt;
 }
 
-export interface Database {
+/** Every table; feature modules declare theirs in their own tables.ts. */
+export interface Database extends PromotionsTables, LoyaltyTables, GrowthTables, InsightsTables, SuppliersTables, DealersTables {
   distributor_tiers: DistributorTiersTable;
   distributor_groups: DistributorGroupsTable;
   members: MembersTable;

@@ -3,6 +3,12 @@
 import { inTransaction } from '../db/database.js';
 import { MembersService } from '../modules/members/service.js';
 import type { Services } from '../services.js';
+import { seedPromotions } from '../modules/promotions/demo.js';
+import { seedLoyalty } from '../modules/loyalty/demo.js';
+import { seedGrowth } from '../modules/growth/demo.js';
+import { seedInsights } from '../modules/insights/demo.js';
+import { seedSuppliers } from '../modules/suppliers/demo.js';
+import { seedDealers } from '../modules/dealers/demo.js';
 
 export const DEMO_PASSWORD = 'demo1234';
 
@@ -54,5 +60,12 @@ export async function seedDemo(services: Services): Promise<boolean> {
       'demo rules: three tiers, ¥300 minus ¥30, free shipping from ¥99',
     ),
   );
+  // each feature adds its own demo data on top of the core's
+  await seedPromotions(services);
+  await seedLoyalty(services);
+  await seedGrowth(services);
+  await seedInsights(services);
+  await seedSuppliers(services);
+  await seedDealers(services);
   return true;
 }

@@ -16,6 +16,12 @@ import { engagementRoutes } from './routes/engagement.js';
 import { paymentRoutes } from './routes/payments.js';
 import { shopRoutes } from './routes/shop.js';
 import { storeRoutes } from './routes/stores.js';
+import { promotionsRoutes } from './routes/promotions.js';
+import { loyaltyRoutes } from './routes/loyalty.js';
+import { growthRoutes } from './routes/growth.js';
+import { insightsRoutes } from './routes/insights.js';
+import { suppliersRoutes } from './routes/suppliers.js';
+import { dealersRoutes } from './routes/dealers.js';
 
 export interface HttpOptions {
   logger: Logger;
@@ -74,6 +80,12 @@ export async function buildHttpApp(services: Services, options: HttpOptions): Pr
   engagementRoutes(app, services, auth);
   storeRoutes(app, services, auth);
   agentRoutes(app, services, auth);
+  promotionsRoutes(app, services, auth);
+  loyaltyRoutes(app, services, auth);
+  growthRoutes(app, services, auth);
+  insightsRoutes(app, services, auth);
+  suppliersRoutes(app, services, auth);
+  dealersRoutes(app, services, auth);
   for (const plugin of options.plugins ?? []) await plugin(app, services, tokens);
 
   await app.ready();

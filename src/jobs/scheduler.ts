@@ -14,6 +14,14 @@ export function startJobs(services: Services, intervalMs: number): () => void {
       await services.ledger.foldCheckpoints(services.db);
       const resent = await services.payouts.resendStuck();
       if (resent > 0) services.log.info({ resent }, 'resent stuck payouts');
+      for (const job of services.extensions.jobs) {
+        // one feature's failing job does not stop the others
+        try {
+          await job.run();
+        } catch (error) {
+          services.log.error({ err: error, job: job.name }, 'feature job failed');
+        }
+      }
     } catch (error) {
       services.log.error({ err: error }, 'job sweep failed');
     } finally {

@@ -63,7 +63,8 @@ export function authRoutes(app: FastifyInstance, s: Services, auth: Auth, tokens
     const me = member(req);
     const binding = await s.referral.referrerOf(s.db, me.id);
     const referrer = binding ? await s.members.get(s.db, binding.referrerId) : undefined;
-    return { ...me, referrer: referrer ? { id: referrer.id, nickname: referrer.nickname, avatarUrl: referrer.avatarUrl, boundAt: binding!.boundAt } : null };
+    const parties = await s.extensions.partiesOf(s.db, me.id);
+    return { ...me, parties, referrer: referrer ? { id: referrer.id, nickname: referrer.nickname, avatarUrl: referrer.avatarUrl, boundAt: binding!.boundAt } : null };
   });
 
   r.patch('/api/me', {

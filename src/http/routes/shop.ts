@@ -75,8 +75,18 @@ export function shopRoutes(app: FastifyInstance, s: Services, auth: Auth) {
   // --- orders ---
   r.post('/api/orders/quote', {
     preHandler: auth.authenticate,
-    schema: { tags: ['orders'], summary: 'Price a cart: discounts and shipping, without taking stock', body: z.object({ items: checkoutItems }) },
-  }, async (req) => s.orders.quote(s.db, req.body.items, (await s.rules.current(s.db)).config));
+    schema: {
+      tags: ['orders'],
+      summary: 'Price a cart for me: discounts, member price, coupon and shipping, without taking stock',
+      body: z.object({
+        items: checkoutItems,
+        sharerInviteCode: z.string().min(4).max(16).optional(),
+        pickupStoreId: z.number().int().positive().optional(),
+        couponId: z.number().int().positive().optional(),
+        dealerShopId: z.number().int().positive().optional(),
+      }),
+    },
+  }, async (req) => s.orders.quoteFor(member(req).id, req.body));
 
   r.post('/api/orders', {
     preHandler: auth.authenticate,
@@ -100,6 +110,8 @@ export function shopRoutes(app: FastifyInstance, s: Services, auth: Auth) {
           })
           .optional(),
         pickupStoreId: z.number().int().positive().optional(),
+        couponId: z.number().int().positive().optional(),
+        dealerShopId: z.number().int().positive().optional(),
       }),
     },
   }, async (req, reply) => reply.status(201).send(await s.orders.checkout(member(req).id, req.body)));

@@ -18,8 +18,7 @@ import type { RulesService } from '../rules/service.js';
 import { businessNumber } from './numbers.js';
 import { createOnce } from '../../db/idempotency.js';
 import { randomInt } from 'node:crypto';
-
-type AfterCommit = (cb: () => void) => void;
+import type { AfterCommit, CheckoutContext, OrderParticipant, RefundedOrderLine } from './participants.js';
 
 export interface CheckoutItem {
   skuId: number;
@@ -36,6 +35,10 @@ export interface CheckoutInput {
   shippingAddress?: ShippingAddress;
   /** pickup at a store (no shipping fee) instead of express delivery */
   pickupStoreId?: number;
+  /** a coupon the buyer holds (the promotions module prices it) */
+  couponId?: number;
+  /** bought in an order-dealer's shop, from its virtual stock (the dealers module checks it) */
+  dealerShopId?: number;
 }
 
 export interface PricedLine {
@@ -113,6 +116,13 @@ export class OrdersService {
     private readonly agents: AgentsService,
   ) {}
 
+  private readonly participants: OrderParticipant[] = [];
+
+  /** Another module takes part in every order from now on (see participants.ts); pricing runs in this order. */
+  addParticipant(participant: OrderParticipant): void {
+    this.participants.push(participant);
+  }
+
   /** Prices items at today's prices without taking stock: the dry run and the cart use it. */
   async quote(ex: Executor, items: CheckoutItem[], rules: RuleConfig): Promise<Quote> {
     validateItems(items);
@@ -133,6 +143,19 @@ export class OrdersService {
     );
   }
 
+  /** What checkout would charge this buyer now, with every participant's pricing; takes nothing. */
+  async quoteFor(buyerId: number, input: Omit<CheckoutInput, 'checkoutKey' | 'source' | 'shippingAddress'>): Promise<Quote> {
+    return inTransaction(this.db, async (tx) => {
+      const rules = (await this.rules.current(tx)).config;
+      const sharer = input.sharerInviteCode ? await this.referral.memberByInviteCode(tx, input.sharerInviteCode) : undefined;
+      let quote = await this.quote(tx, input.items, input.pickupStoreId !== undefined ? { ...rules, order: { ...rules.order, shippingFen: 0 } } : rules);
+      const context: CheckoutContext = { buyerId, input: { ...input, checkoutKey: 'quote' }, sharerId: sharer && sharer.id !== buyerId ? sharer.id : null, now: this.clock.now() };
+      // pricing hooks only read, so the same transaction serves a quote
+      for (const participant of this.participants) if (participant.priceCheckout) quote = await participant.priceCheckout(tx, context, quote);
+      return quote;
+    });
+  }
+
   async checkout(buyerId: number, input: CheckoutInput) {
     validateItems(input.items);
     const checkoutKey = `${buyerId}:${input.checkoutKey}`;
@@ -148,8 +171,11 @@ export class OrdersService {
         if (!store || store.status !== 'open') throw unprocessable('STORE_NOT_AVAILABLE', 'this store does not take pickup orders');
       }
       const reserved = await this.catalog.reserve(tx, input.items);
-      const quote = priceLines(reserved, input.pickupStoreId !== undefined ? { ...rules.order, shippingFen: 0 } : rules.order);
+      let quote = priceLines(reserved, input.pickupStoreId !== undefined ? { ...rules.order, shippingFen: 0 } : rules.order);
       const now = this.clock.now();
+      const context: CheckoutContext = { buyerId, input, sharerId: sharer && sharer.id !== buyerId ? sharer.id : null, now };
+      for (const participant of this.participants) if (participant.priceCheckout) quote = await participant.priceCheckout(tx, context, quote);
+      checkQuote(quote);
       const order = await tx
         .insertInto('orders')
         .values({
@@ -185,6 +211,7 @@ export class OrdersService {
           })),
         )
         .execute();
+      for (const participant of this.participants) await participant.afterCheckout?.(tx, { ...context, orderId: order.id }, quote);
       return order.id;
     }), findExisting);
     return this.get(this.db, orderId, buyerId);
@@ -255,7 +282,9 @@ export class OrdersService {
       if (order.status !== 'pending_payment') throw conflict('ORDER_NOT_CANCELLABLE', `an order that is ${order.status} cannot be cancelled`);
       const lines = await tx.selectFrom('order_lines').select(['sku_id as skuId', 'quantity']).where('order_id', '=', orderId).execute();
       await this.catalog.release(tx, lines);
-      await tx.updateTable('orders').set({ status: 'closed', closed_at: this.clock.now() }).where('id', '=', orderId).execute();
+      const now = this.clock.now();
+      await tx.updateTable('orders').set({ status: 'closed', closed_at: now }).where('id', '=', orderId).execute();
+      for (const participant of this.participants) await participant.onClosed?.(tx, { orderId, buyerId, at: now });
     });
     return this.get(this.db, orderId, buyerId);
   }
@@ -301,6 +330,20 @@ export class OrdersService {
       await this.members.promoteAfterPurchase(tx, order.buyer_id, spent.fen, promotion);
     }
     if (order.delivery_method === 'pickup') await this.issuePickupCode(tx, orderId, order.store_id!);
+    if (this.participants.length) {
+      const paid = {
+        orderId,
+        buyerId: order.buyer_id,
+        sharerId: order.sharer_id,
+        source: order.source,
+        paidFen: amountFen,
+        goodsPaidFen,
+        lines: lines.map((l) => ({ lineId: l.id, productId: l.product_id, skuId: l.sku_id, quantity: l.quantity, unitPriceFen: l.unit_price_fen, paidFen: l.paid_fen })),
+        ruleVersion: version,
+        paidAt: now,
+      };
+      for (const participant of this.participants) await participant.onPaid?.(tx, paid, afterCommit);
+    }
     afterCommit(() => this.bus.publish('order.paid', { orderId, buyerId: order.buyer_id, paidFen: amountFen, at: now }));
     return 'paid';
   }
@@ -355,7 +398,7 @@ export class OrdersService {
   }
 
   private async completeIn(tx: Tx, orderId: number, buyerId?: number) {
-    let q = tx.selectFrom('orders').select('status').where('id', '=', orderId);
+    let q = tx.selectFrom('orders').select(['status', 'buyer_id']).where('id', '=', orderId);
     if (buyerId !== undefined) q = q.where('buyer_id', '=', buyerId);
     const order = await q.forUpdate().executeTakeFirst();
     if (!order) throw notFound('ORDER_NOT_FOUND', `order ${orderId} does not exist`);
@@ -363,6 +406,7 @@ export class OrdersService {
     const now = this.clock.now();
     await tx.updateTable('orders').set({ status: 'completed', completed_at: now }).where('id', '=', orderId).execute();
     await this.commission.freezeForCompletedOrder(tx, orderId, now);
+    for (const participant of this.participants) await participant.onCompleted?.(tx, { orderId, buyerId: order.buyer_id, at: now });
   }
 
   /**
@@ -537,14 +581,16 @@ export class OrdersService {
       }
     }
     let goodsRefundedFen = 0;
+    const refundedLines: RefundedOrderLine[] = [];
     for (const rl of refundLines) {
       const line = await tx
         .updateTable('order_lines')
         .set((eb) => ({ refunded_fen: eb('refunded_fen', '+', rl.amount_fen) }))
         .where('id', '=', rl.order_line_id)
-        .returning(['id', 'paid_fen', 'refunded_fen'])
+        .returning(['id', 'paid_fen', 'refunded_fen', 'product_id', 'sku_id', 'quantity'])
         .executeTakeFirstOrThrow();
       goodsRefundedFen += rl.amount_fen;
+      refundedLines.push({ lineId: line.id, productId: line.product_id, skuId: line.sku_id, quantity: line.quantity, paidFen: line.paid_fen, refundedFen: line.refunded_fen, amountFen: rl.amount_fen });
       await this.commission.reverseForRefundedLine(tx, { lineId: line.id, paidFen: line.paid_fen, refundedFen: line.refunded_fen }, refundId, afterCommit);
     }
     const refundedFen = order.refunded_fen + refund.amount_fen;
@@ -555,6 +601,8 @@ export class OrdersService {
       .execute();
     await tx.updateTable('refunds').set({ status: 'succeeded', completed_at: this.clock.now() }).where('id', '=', refundId).execute();
     if (goodsRefundedFen > 0) await this.referral.recordSale(tx, order.buyer_id, { refundedFen: goodsRefundedFen });
+    const refunded = { orderId: order.id, buyerId: order.buyer_id, refundId, lines: refundedLines, fullyRefunded: refundedFen >= order.paid_fen, at: this.clock.now() };
+    for (const participant of this.participants) await participant.onRefunded?.(tx, refunded, afterCommit);
     return 'applied';
   }
 
@@ -571,6 +619,16 @@ export class OrdersService {
     if (filter.status) q = q.where('r.status', '=', filter.status);
     return q.orderBy('r.id', 'desc').limit(filter.limit).offset(filter.offset).execute();
   }
+}
+
+/** A participant's pricing must keep the quote whole: lines sum to the totals, nothing negative. */
+function checkQuote(quote: Quote): void {
+  const lineDiscounts = quote.lines.reduce((s, l) => s + l.discountFen, 0);
+  const consistent =
+    quote.lines.every((l) => l.discountFen >= 0 && l.paidFen >= 0 && l.paidFen === l.unitPriceFen * l.quantity - l.discountFen) &&
+    lineDiscounts === quote.discountFen &&
+    quote.payableFen === quote.goodsFen - quote.discountFen + quote.shippingFen;
+  if (!consistent) throw new Error('an order participant returned an inconsistent quote');
 }
 
 function validateItems(items: CheckoutItem[]): void {

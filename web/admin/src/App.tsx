@@ -9,6 +9,8 @@ import { AuthProvider, useAuth } from './auth';
 import { AppLayout } from './components/AppLayout';
 import { I18nProvider, useLocale, useT } from './i18n';
 import { LoginPage } from './pages/Login';
+import { FEATURE_SCREENS } from './features';
+import { canSeeScreen, type FeatureScreen } from './features/types';
 
 const DashboardPage = lazy(() => import('./pages/Dashboard'));
 const MembersPage = lazy(() => import('./pages/Members'));
@@ -47,6 +49,25 @@ function Guard({ screen, children }: { screen: Screen; children: ReactNode }) {
   return <Suspense fallback={<Loading />}>{children}</Suspense>;
 }
 
+/** A feature screen: HQ roles or parties it names. */
+function FeatureGuard({ screen }: { screen: FeatureScreen }) {
+  const { me } = useAuth();
+  const t = useT();
+  if (!canSeeScreen(me, screen)) return <Result status="403" title="403" subTitle={t('error.screenForbidden')} data-testid="screen-forbidden" />;
+  const Element = screen.element;
+  return <Suspense fallback={<Loading />}><Element /></Suspense>;
+}
+
+/** The dashboard for HQ; a party (supplier, dealer…) starts on its first own screen. */
+function Home() {
+  const { me } = useAuth();
+  if (me && !me.hqRole) {
+    const first = FEATURE_SCREENS.find((s) => canSeeScreen(me, s));
+    if (first) return <Navigate to={first.path} replace />;
+  }
+  return <Guard screen="dashboard"><DashboardPage /></Guard>;
+}
+
 function NotFound() {
   const t = useT();
   return <Result status="404" title="404" subTitle={t('error.notFoundPage')} />;
@@ -63,7 +84,7 @@ const router = createBrowserRouter(
         </RequireAuth>
       ),
       children: [
-        { index: true, element: <Guard screen="dashboard"><DashboardPage /></Guard> },
+        { index: true, element: <Home /> },
         { path: 'members', element: <Guard screen="members"><MembersPage /></Guard> },
         { path: 'applications', element: <Guard screen="applications"><ApplicationsPage /></Guard> },
         { path: 'tiers', element: <Guard screen="tiers"><TiersPage /></Guard> },
@@ -77,6 +98,7 @@ const router = createBrowserRouter(
         { path: 'adjustments', element: <Guard screen="adjustments"><AdjustmentsPage /></Guard> },
         { path: 'reconciliation', element: <Guard screen="reconciliation"><ReconciliationPage /></Guard> },
         { path: 'audit', element: <Guard screen="audit"><AuditPage /></Guard> },
+        ...FEATURE_SCREENS.map((screen) => ({ path: screen.path.replace(/^\//, ''), element: <FeatureGuard screen={screen} /> })),
         { path: '*', element: <NotFound /> },
       ],
     },

@@ -4,6 +4,13 @@ import { createContext, useCallback, useContext, useEffect, useMemo, useState, t
 import { api, ApiError, getToken, onUnauthorized, setToken } from './api';
 import { can, canSee, type Action, type Screen } from './access';
 import type { Me } from './types';
+import { canSeeScreen } from './features/types';
+import { FEATURE_SCREENS } from './features';
+
+/** HQ staff, or a party (supplier, dealer…) with console pages of its own. */
+export function mayUseConsole(me: Me): boolean {
+  return !!me.hqRole || FEATURE_SCREENS.some((s) => canSeeScreen(me, s));
+}
 
 interface AuthState {
   me: Me | null;
@@ -37,7 +44,7 @@ export function AuthProvider({ children }: { children: ReactNode }) {
       .get<Me>('/api/me')
       .then((m) => {
         if (cancelled) return;
-        if (m.hqRole) setMe(m);
+        if (mayUseConsole(m)) setMe(m);
         else logout();
       })
       .catch((e) => {
@@ -53,7 +60,7 @@ export function AuthProvider({ children }: { children: ReactNode }) {
     const res = await api.post<{ token: string }>('/api/auth/login', { phone, password });
     setToken(res.token);
     const profile = await api.get<Me>('/api/me');
-    if (!profile.hqRole) {
+    if (!mayUseConsole(profile)) {
       setToken(null);
       throw new NotHqError('not an HQ member');
     }

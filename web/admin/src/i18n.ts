@@ -1,6 +1,7 @@
 // Every user-facing string of the console, in Chinese (default) and English. `en` must have every key
 // `zh` has (the type checks it). Use t('key', {var}) for {var} placeholders.
 import { createContext, createElement, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
+import { FEATURE_EN, FEATURE_ZH } from './features/dictionaries';
 
 const zh = {
   'app.title': '分销总部后台',
@@ -1015,7 +1016,8 @@ const en: Record<Key, string> = {
 };
 
 export type Locale = 'zh' | 'en';
-const dictionaries: Record<Locale, Record<string, string>> = { zh, en };
+// feature screens bring their own strings (features/*/i18n.ts)
+const dictionaries: Record<Locale, Record<string, string>> = { zh: { ...FEATURE_ZH, ...zh }, en: { ...FEATURE_EN, ...en } };
 
 type Vars = Record<string, string | number>;
 
@@ -1034,7 +1036,7 @@ export function makeTranslate(locale: Locale): Translate {
   const dict = dictionaries[locale];
   const fn = ((key: Key, vars?: Vars) => interpolate(dict[key] ?? zh[key] ?? key, vars)) as Translate;
   fn.maybe = (key, vars) => {
-    const text = dict[key] ?? (zh as Record<string, string>)[key];
+    const text = dict[key] ?? dictionaries.zh[key];
     return text === undefined ? undefined : interpolate(text, vars);
   };
   fn.locale = locale;
@@ -1083,3 +1085,9 @@ export const useLocale = () => {
   const { locale, setLocale } = useContext(I18nContext);
   return { locale, setLocale };
 };
+
+/** For feature screens, whose keys live in their own dictionaries: unknown keys show as themselves. */
+export function useFeatureT(): (key: string, vars?: Vars) => string {
+  const t = useT();
+  return useCallback((key: string, vars?: Vars) => t.maybe(key, vars) ?? key, [t]);
+}

@@ -15,6 +15,8 @@ export interface Me {
   distributorStatus: DistributorStatus;
   tierId: number | null;
   groupId: number | null;
+  /** the parties this member acts for (supplier, dealer, agent, store staff): their console pages */
+  parties?: Array<{ kind: string; id: number; name: string }>;
 }
 
 export interface Member {

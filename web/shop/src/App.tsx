@@ -26,6 +26,7 @@ import { PromotionOrdersPage } from './pages/PromotionOrders';
 import { SharePage } from './pages/Share';
 import { TeamPage } from './pages/Team';
 import { WithdrawPage } from './pages/Withdraw';
+import { FEATURE_ROUTES } from './features';
 
 function TabBarNav() {
   const { t } = useI18n();
@@ -145,6 +146,10 @@ function AppRoutes() {
       <Route path="/centre/payouts" element={<Navigate to="/centre/withdraw#history" replace />} />
       <Route path="/centre/invite" element={<Authed><InvitePage /></Authed>} />
       <Route path="/inbox" element={<Authed><InboxPage /></Authed>} />
+      {FEATURE_ROUTES.map((route) => {
+        const page = route.auth ? <Authed>{route.element}</Authed> : route.element;
+        return <Route key={route.path} path={route.path} element={route.tabBar ? <TabLayout>{page}</TabLayout> : page} />;
+      })}
       <Route path="*" element={<Navigate to="/" replace />} />
     </Routes>
   );

@@ -1,5 +1,6 @@
 // Every string the shop shows, in Chinese (first) and English. `t('key', {name: 'x'})` fills {name}.
 import { createContext, createElement, useCallback, useContext, useMemo, useState, type ReactNode } from 'react';
+import { FEATURE_EN, FEATURE_ZH } from './features/dictionaries';
 
 const zh = {
   'app.name': '分销商城',
@@ -628,7 +629,8 @@ const en: Record<MessageKey, string> = {
 };
 
 export type Locale = 'zh' | 'en';
-const dictionaries: Record<Locale, Record<MessageKey, string>> = { zh, en };
+// feature pages bring their own strings (features/*/i18n.ts)
+const dictionaries: Record<Locale, Record<string, string>> = { zh: { ...FEATURE_ZH, ...zh }, en: { ...FEATURE_EN, ...en } };
 const LOCALE_KEY = 'fx_locale';
 
 function initialLocale(): Locale {
@@ -644,7 +646,7 @@ function initialLocale(): Locale {
 export type Translate = (key: MessageKey, params?: Record<string, string | number>) => string;
 
 export function translate(locale: Locale, key: MessageKey, params?: Record<string, string | number>): string {
-  const text = dictionaries[locale][key] ?? zh[key] ?? key;
+  const text = dictionaries[locale][key] ?? dictionaries.zh[key] ?? key;
   if (!params) return text;
   return text.replace(/\{(\w+)\}/g, (m, name: string) => (name in params ? String(params[name]) : m));
 }
@@ -674,4 +676,10 @@ export function I18nProvider({ children }: { children: ReactNode }) {
 
 export function useI18n(): I18nValue {
   return useContext(I18nContext);
+}
+
+/** For feature pages, whose keys live in their own dictionaries: unknown keys show as themselves. */
+export function useFeatureT(): (key: string, params?: Record<string, string | number>) => string {
+  const { locale } = useI18n();
+  return useCallback((key: string, params?: Record<string, string | number>) => translate(locale, key as MessageKey, params), [locale]);
 }

@@ -12,12 +12,14 @@ import {
   MenuOutlined,
 } from '@ant-design/icons';
 import { Avatar, Button, Drawer, Dropdown, Layout, Menu, Segmented, Space, Tag, Typography, theme, type MenuProps } from 'antd';
-import { useMemo, useState } from 'react';
+import { useCallback, useMemo, useState } from 'react';
 import { Outlet, useLocation, useNavigate } from 'react-router-dom';
 import type { Screen } from '../access';
 import { useAuth } from '../auth';
 import { useIsMobile } from '../hooks';
 import { useLocale, useT, type Key } from '../i18n';
+import { FEATURE_GROUPS, FEATURE_SCREENS } from '../features';
+import { canSeeScreen } from '../features/types';
 import { enumLabel } from './StatusTag';
 
 interface NavLeaf {
@@ -77,8 +79,41 @@ export const NAV: NavGroup[] = [
   { key: 'g-audit', label: 'nav.audit', icon: <AuditOutlined />, children: [{ key: 'audit', path: '/audit', label: 'nav.audit' }] },
 ];
 
-export function findNav(pathname: string): NavLeaf | undefined {
-  const leaves = NAV.flatMap((g) => g.children);
+/** A menu leaf as shown: core screens and feature screens alike. */
+interface MenuLeaf {
+  key: string;
+  path: string;
+  label: string;
+  visible: (me: Parameters<typeof canSeeScreen>[0], canSee: (s: Screen) => boolean) => boolean;
+}
+interface MenuGroup {
+  key: string;
+  label: string;
+  icon: React.ReactNode;
+  children: MenuLeaf[];
+}
+
+/** The core menu with each feature's screens added to their groups (features/index.ts). */
+function buildMenu(): MenuGroup[] {
+  const groups: MenuGroup[] = NAV.map((g) => ({
+    key: g.key,
+    label: g.label,
+    icon: g.icon,
+    children: g.children.map((l) => ({ key: l.key, path: l.path, label: l.label, visible: (_me, canSee) => canSee(l.key) })),
+  }));
+  const auditIndex = groups.findIndex((g) => g.key === 'g-audit');
+  for (const fg of FEATURE_GROUPS) groups.splice(auditIndex < 0 ? groups.length : groups.findIndex((g) => g.key === 'g-audit'), 0, { ...fg, children: [] });
+  for (const screen of FEATURE_SCREENS) {
+    const group = groups.find((g) => g.key === screen.group) ?? groups[groups.length - 1];
+    group.children.push({ key: screen.key, path: screen.path, label: screen.label, visible: (me) => canSeeScreen(me, screen) });
+  }
+  return groups.filter((g) => g.children.length > 0);
+}
+
+const MENU = buildMenu();
+
+export function findNav(pathname: string): MenuLeaf | undefined {
+  const leaves = MENU.flatMap((g) => g.children);
   return leaves.find((l) => (l.path === '/' ? pathname === '/' : pathname === l.path || pathname.startsWith(`${l.path}/`)));
 }
 
@@ -104,24 +139,25 @@ export function AppLayout() {
   const { token } = theme.useToken();
 
   const current = findNav(location.pathname);
+  const label = useCallback((key: string) => t.maybe(key) ?? key, [t]);
 
   const items: MenuProps['items'] = useMemo(
     () =>
-      NAV.map((g) => {
-        const leaves = g.children.filter((l) => canSee(l.key));
+      MENU.map((g) => {
+        const leaves = g.children.filter((l) => l.visible(me, canSee));
         if (leaves.length === 0) return null;
-        if (g.children.length === 1) return { key: leaves[0].path, icon: g.icon, label: t(leaves[0].label), 'data-testid': `nav-${leaves[0].key}` };
+        if (g.children.length === 1) return { key: leaves[0].path, icon: g.icon, label: label(leaves[0].label), 'data-testid': `nav-${leaves[0].key}` };
         return {
           key: g.key,
           icon: g.icon,
-          label: t(g.label),
-          children: leaves.map((l) => ({ key: l.path, label: t(l.label), 'data-testid': `nav-${l.key}` })),
+          label: label(g.label),
+          children: leaves.map((l) => ({ key: l.path, label: label(l.label), 'data-testid': `nav-${l.key}` })),
         };
       }).filter(Boolean) as MenuProps['items'],
-    [canSee, t],
+    [canSee, me, label],
   );
 
-  const openGroup = NAV.find((g) => g.children.length > 1 && g.children.some((l) => l.key === current?.key))?.key;
+  const openGroup = MENU.find((g) => g.children.length > 1 && g.children.some((l) => l.key === current?.key))?.key;
   const [openKeys, setOpenKeys] = useState<string[]>(openGroup ? [openGroup] : []);
 
   const menu = (
@@ -174,7 +210,7 @@ export function AppLayout() {
         >
           {mobile && <Button type="text" icon={<MenuOutlined />} onClick={() => setDrawer(true)} aria-label={t('nav.menu')} data-testid="nav-toggle" />}
           <Typography.Title level={5} style={{ margin: 0, flex: 1, minWidth: 0, whiteSpace: 'nowrap', overflow: 'hidden', textOverflow: 'ellipsis' }} data-testid="page-title">
-            {current ? t(current.label) : ''}
+            {current ? label(current.label) : ''}
           </Typography.Title>
           <Segmented
             size="small"

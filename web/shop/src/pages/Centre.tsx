@@ -9,6 +9,7 @@ import { BellIcon, ImageIcon, OrderIcon, ShareIcon, TeamIcon, WalletIcon } from 
 import { formatFen } from '../money';
 import { useNotificationListener, useNotifications } from '../notifications';
 import type { CommissionSummary } from '../types';
+import { FeatureEntries } from '../features/entries';
 
 function Stat({ label, fen, testId }: { label: string; fen: number; testId: string }) {
   return (
@@ -185,6 +186,7 @@ export function CentrePage() {
               ))}
             </div>
           </div>
+          <FeatureEntries where="centre" />
           <div className="rules-hint muted small">{t('centre.rules')}</div>
         </>
       )}

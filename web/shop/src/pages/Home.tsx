@@ -6,6 +6,7 @@ import { Avatar, Empty, ErrorView, Loading, Price, ProductImage, useLoad } from 
 import { useI18n } from '../i18n';
 import { storedInviteCode } from '../referral';
 import type { Product, ShopInfo } from '../types';
+import { FeatureEntries } from '../features/entries';
 
 export function ProductCard({ product }: { product: Product }) {
   const { t } = useI18n();
@@ -101,6 +102,8 @@ export function HomePage() {
           ))}
         </div>
       )}
+
+      <FeatureEntries where="home" />
 
       <div className="section-title">
         <span className="section-bar" />

@@ -6,6 +6,7 @@ import { Avatar } from '../components';
 import { useI18n, type Locale } from '../i18n';
 import { BellIcon, BoxIcon, CheckCircleIcon, CoinIcon, GlobeIcon, LogoutIcon, OrderIcon, RefundIcon, TruckIcon, WalletIcon } from '../icons';
 import { useNotifications } from '../notifications';
+import { FeatureEntries } from '../features/entries';
 
 export function maskPhone(phone: string): string {
   return /^\d{11}$/.test(phone) ? `${phone.slice(0, 3)}****${phone.slice(7)}` : phone;
@@ -101,6 +102,8 @@ export function MePage() {
         </div>
         <span className="centre-entry-arrow">›</span>
       </Link>
+
+      <FeatureEntries where="me" />
 
       <List className="card me-list" mode="card">
         <List.Item prefix={<OrderIcon />} onClick={() => navigate('/orders')} data-testid="me-orders-item">

@@ -1,0 +1,6 @@
+// The dealers feature: its services, wired from the core (see src/services.ts).
+import type { CoreServices } from '../../services.js';
+
+export function createDealers(_core: CoreServices) {
+  return {};
+}

@@ -1,0 +1,6 @@
+// The growth feature: its services, wired from the core (see src/services.ts).
+import type { CoreServices } from '../../services.js';
+
+export function createGrowth(_core: CoreServices) {
+  return {};
+}

@@ -1,0 +1,6 @@
+// The insights feature: its services, wired from the core (see src/services.ts).
+import type { CoreServices } from '../../services.js';
+
+export function createInsights(_core: CoreServices) {
+  return {};
+}

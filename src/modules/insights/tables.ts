@@ -1,0 +1,3 @@
+// Row types of the insights tables (migration owned by this module), for Kysely.
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type
+export interface InsightsTables {}

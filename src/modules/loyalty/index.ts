@@ -1,0 +1,6 @@
+// The loyalty feature: its services, wired from the core (see src/services.ts).
+import type { CoreServices } from '../../services.js';
+
+export function createLoyalty(_core: CoreServices) {
+  return {};
+}

@@ -1,0 +1,84 @@
+// Order participants: other modules (coupons, member prices, points, leaderboards, suppliers,
+// dealers) take part in an order's life without the orders module knowing them. Every hook runs
+// inside the order's own transaction, so what they write commits or rolls back with the order.
+import type { Tx } from '../../db/database.js';
+import type { OrderSource } from '../../db/schema.js';
+import type { RuleVersion } from '../rules/schema.js';
+import type { CheckoutInput, Quote } from './service.js';
+
+export type AfterCommit = (cb: () => void) => void;
+
+export interface CheckoutContext {
+  buyerId: number;
+  input: CheckoutInput;
+  /** the sharer, when the buyer came through a share link, poster or coupon link */
+  sharerId: number | null;
+  now: Date;
+}
+
+export interface PaidOrderLine {
+  lineId: number;
+  productId: number;
+  skuId: number;
+  quantity: number;
+  unitPriceFen: number;
+  /** what the line paid after every discount (the commission base) */
+  paidFen: number;
+}
+
+export interface PaidOrder {
+  orderId: number;
+  buyerId: number;
+  sharerId: number | null;
+  source: OrderSource;
+  /** the whole payment, shipping included */
+  paidFen: number;
+  /** goods only, after discounts */
+  goodsPaidFen: number;
+  lines: PaidOrderLine[];
+  ruleVersion: RuleVersion;
+  paidAt: Date;
+}
+
+export interface RefundedOrderLine {
+  lineId: number;
+  productId: number;
+  skuId: number;
+  quantity: number;
+  paidFen: number;
+  /** refunded on this line so far, this refund included */
+  refundedFen: number;
+  /** refunded on this line by this refund */
+  amountFen: number;
+}
+
+export interface RefundedOrder {
+  orderId: number;
+  buyerId: number;
+  refundId: number;
+  lines: RefundedOrderLine[];
+  /** the whole order is refunded now */
+  fullyRefunded: boolean;
+  at: Date;
+}
+
+export interface OrderParticipant {
+  /** for logs and errors */
+  name: string;
+  /**
+   * Checkout pricing, in registration order (member price before coupons). Returns the quote with
+   * line discounts added; `discountFen` and `payableFen` must stay consistent with the lines.
+   * It only reads (quotes run it too) and throws a 4xx AppError for an unusable coupon or shop.
+   */
+  priceCheckout?(tx: Tx, ctx: CheckoutContext, quote: Quote): Promise<Quote>;
+  /** The order row exists (e.g. mark a coupon used, take dealer stock). */
+  afterCheckout?(tx: Tx, ctx: CheckoutContext & { orderId: number }, quote: Quote): Promise<void>;
+  /** An unpaid order was cancelled or closed: give back what afterCheckout took. */
+  onClosed?(tx: Tx, order: { orderId: number; buyerId: number; at: Date }): Promise<void>;
+  /** Paid, once per order (after commission). */
+  onPaid?(tx: Tx, order: PaidOrder, afterCommit: AfterCommit): Promise<void>;
+  /** Received or redeemed: the return window starts. */
+  onCompleted?(tx: Tx, order: { orderId: number; buyerId: number; at: Date }): Promise<void>;
+  /** A refund succeeded (once per refund). */
+  onRefunded?(tx: Tx, refund: RefundedOrder, afterCommit: AfterCommit): Promise<void>;
+}

@@ -1,0 +1,6 @@
+// The promotions feature: its services, wired from the core (see src/services.ts).
+import type { CoreServices } from '../../services.js';
+
+export function createPromotions(_core: CoreServices) {
+  return {};
+}

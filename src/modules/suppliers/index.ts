@@ -1,0 +1,6 @@
+// The suppliers feature: its services, wired from the core (see src/services.ts).
+import type { CoreServices } from '../../services.js';
+
+export function createSuppliers(_core: CoreServices) {
+  return {};
+}

@@ -1,0 +1,25 @@
+// Feature tiles (points, coupons, contests…) on the "me" page, the centre or home, from features/index.ts.
+import { Grid } from 'antd-mobile';
+import { useNavigate } from 'react-router-dom';
+import { useFeatureT } from '../i18n';
+import { FEATURE_ENTRIES } from '.';
+import type { ShopEntry } from './types';
+
+export function FeatureEntries({ where }: { where: ShopEntry['where'] }) {
+  const t = useFeatureT();
+  const navigate = useNavigate();
+  const entries = FEATURE_ENTRIES.filter((e) => e.where === where);
+  if (entries.length === 0) return null;
+  return (
+    <div className="card feature-entries" data-testid={`feature-entries-${where}`}>
+      <Grid columns={4} gap={8}>
+        {entries.map((e) => (
+          <Grid.Item key={e.key} onClick={() => navigate(e.path)} data-testid={`entry-${e.key}`} style={{ textAlign: 'center', padding: '10px 0', cursor: 'pointer' }}>
+            <div style={{ fontSize: 22, lineHeight: '28px' }}>{e.icon ?? '•'}</div>
+            <div style={{ fontSize: 12, marginTop: 4 }}>{t(e.label)}</div>
+          </Grid.Item>
+        ))}
+      </Grid>
+    </div>
+  );
+}
