@@ -60,7 +60,7 @@ const CHECKS: Array<{ name: string; description: string; query: ReturnType<typeo
     query: sql`select e.id as earning_id, e.amount_fen, e.reversed_fen, coalesce(t.earned, 0) as ledger_earned, coalesce(t.reversed, 0) as ledger_reversed
       from commission_earnings e
       left join (select ref_id,
-                        sum(amount_fen) filter (where code in ('commission.earn', 'agent_regional.earn')) as earned,
+                        sum(amount_fen) filter (where code like '%.earn') as earned,
                         sum(amount_fen) filter (where code = 'commission.reverse') as reversed
                  from ledger_transfers where ref_type = 'commission_earning' group by ref_id) t on t.ref_id = e.id
       where coalesce(t.earned, 0) <> e.amount_fen or coalesce(t.reversed, 0) <> e.reversed_fen or e.reversed_fen > e.amount_fen`,
@@ -83,9 +83,9 @@ const CHECKS: Array<{ name: string; description: string; query: ReturnType<typeo
   },
   {
     name: 'commission_within_order',
-    description: 'commission on an order never exceeds what its lines paid',
+    description: 'commission on an order never exceeds what its lines paid (supplier settlements and dealer sales are payables, not commission)',
     query: sql`select o.id as order_id, o.order_no, sum(e.amount_fen) as commission_fen, (select sum(paid_fen) from order_lines l where l.order_id = o.id) as lines_paid_fen
-      from commission_earnings e join orders o on o.id = e.order_id group by o.id
+      from commission_earnings e join orders o on o.id = e.order_id where e.kind not in ('supplier_settlement', 'dealer_sale') group by o.id
       having sum(e.amount_fen) > (select sum(paid_fen) from order_lines l where l.order_id = o.id)`,
   },
   {

@@ -73,7 +73,7 @@ export async function createProduct(app: TestApp, owner: RegisteredMember, skus:
 
 let checkoutCounter = 0;
 /** Checks out and pays through the dev provider, as a buyer would. Returns the paid order. */
-export async function buyAndPay(app: TestApp, buyer: RegisteredMember, items: Array<{ skuId: number; quantity: number }>, extra: { sharerInviteCode?: string } = {}) {
+export async function buyAndPay(app: TestApp, buyer: RegisteredMember, items: Array<{ skuId: number; quantity: number }>, extra: { sharerInviteCode?: string; couponId?: number; dealerShopId?: number; pickupStoreId?: number } = {}) {
   checkoutCounter += 1;
   const order = await call(app, 'POST', '/api/orders', { token: buyer.token, body: { items, checkoutKey: `checkout-${process.pid}-${checkoutCounter}`, ...extra } });
   if (order.status !== 201) throw new Error(`checkout failed: ${JSON.stringify(order.body)}`);

@@ -268,6 +268,30 @@ export class CommissionService {
     return result;
   }
 
+  /**
+   * Money that is the member's at once (a contest prize, a content reward, an agent's referral
+   * award): credited to available, repaying any debt first. Once per idempotency key; returns false
+   * for a repeat. The caller's transaction holds whatever else belongs with it.
+   */
+  async award(tx: Tx, input: { memberId: number; amountFen: number; code: string; memo: string; idempotencyKey: string; refType: string; refId: number }): Promise<boolean> {
+    if (!Number.isSafeInteger(input.amountFen) || input.amountFen <= 0) throw unprocessable('AMOUNT_INVALID', 'an award is a positive whole number of fen');
+    const key = `award:${input.idempotencyKey}`;
+    const existing = await tx.selectFrom('ledger_transfers').select('id').where('idempotency_key', 'in', [key, `${key}:debt`]).executeTakeFirst();
+    if (existing) return false;
+    const accounts = await this.ledger.lockMemberAccounts(tx, input.memberId);
+    const balances = await this.ledger.memberBalances(tx, input.memberId);
+    const expense = await this.ledger.platformAccount(tx, 'commission_expense');
+    await this.creditRepayingDebt(tx, accounts, balances.debtFen, input.amountFen, expense, key, { code: input.code, refType: input.refType, refId: input.refId, memo: input.memo });
+    return true;
+  }
+
+  /** A credit first repays any debt, like any other money the member receives. */
+  private async creditRepayingDebt(tx: Tx, accounts: MemberAccounts, debtFen: number, amountFen: number, expense: number, key: string, base: { code: string; refType: string; refId: number; memo: string }) {
+    const toDebt = Math.min(debtFen, amountFen);
+    if (toDebt > 0) await this.ledger.transfer(tx, { ...base, fromAccountId: expense, toAccountId: accounts.commission_debt, amountFen: toDebt, idempotencyKey: `${key}:debt` });
+    if (amountFen - toDebt > 0) await this.ledger.transfer(tx, { ...base, fromAccountId: expense, toAccountId: accounts.commission_available, amountFen: amountFen - toDebt, idempotencyKey: key });
+  }
+
   /** HQ's manual adjustment, with a reason, audited, once per idempotency key. */
   async adjust(actorId: number, input: { memberId: number; amountFen: number; reason: string; idempotencyKey: string }) {
     if (!Number.isSafeInteger(input.amountFen) || input.amountFen === 0) throw unprocessable('AMOUNT_INVALID', 'the adjustment must be a non-zero whole number of fen');
@@ -282,16 +306,8 @@ export class CommissionService {
       const before = await this.ledger.memberBalances(tx, input.memberId);
       const expense = await this.ledger.platformAccount(tx, 'commission_expense');
       const base = { code: 'commission.adjust', refType: 'member', refId: input.memberId, memo: input.reason };
-      if (input.amountFen > 0) {
-        // a credit first repays any debt, like any other money the member receives
-        const toDebt = Math.min(before.debtFen, input.amountFen);
-        if (toDebt > 0) await this.ledger.transfer(tx, { ...base, fromAccountId: expense, toAccountId: accounts.commission_debt, amountFen: toDebt, idempotencyKey: `${key}:debt` });
-        if (input.amountFen - toDebt > 0) {
-          await this.ledger.transfer(tx, { ...base, fromAccountId: expense, toAccountId: accounts.commission_available, amountFen: input.amountFen - toDebt, idempotencyKey: key });
-        }
-      } else {
-        await this.takeFromAvailableThenDebt(tx, accounts, -input.amountFen, expense, key, base);
-      }
+      if (input.amountFen > 0) await this.creditRepayingDebt(tx, accounts, before.debtFen, input.amountFen, expense, key, base);
+      else await this.takeFromAvailableThenDebt(tx, accounts, -input.amountFen, expense, key, base);
       const after = await this.ledger.memberBalances(tx, input.memberId);
       await this.audit.record(tx, { actorId, action: 'commission.adjust', targetType: 'member', targetId: input.memberId, before, after: { ...after, amountFen: input.amountFen }, reason: input.reason });
       return { duplicate: false, balances: after };

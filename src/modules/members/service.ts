@@ -361,14 +361,19 @@ export class MembersService {
   }
 
   async setTier(actorId: number, memberId: number, tierId: number, reason: string): Promise<void> {
-    await inTransaction(this.db, async (tx) => {
-      const tier = await tx.selectFrom('distributor_tiers').select('id').where('id', '=', tierId).executeTakeFirst();
-      if (!tier) throw unprocessable('TIER_NOT_FOUND', `tier ${tierId} does not exist`);
-      const before = await tx.selectFrom('members').select('tier_id').where('id', '=', memberId).forUpdate().executeTakeFirst();
-      if (!before) throw notFound('MEMBER_NOT_FOUND', `member ${memberId} does not exist`);
-      await tx.updateTable('members').set({ tier_id: tierId }).where('id', '=', memberId).execute();
-      await this.audit.record(tx, { actorId, action: 'distributor.tier', targetType: 'member', targetId: memberId, before: { tierId: before.tier_id }, after: { tierId }, reason });
-    });
+    await inTransaction(this.db, (tx) => this.setTierIn(tx, actorId, memberId, tierId, reason));
+  }
+
+  /** Sets a tier inside the caller's transaction (actor null = an automatic upgrade); audited; returns the previous tier. */
+  async setTierIn(tx: Tx, actorId: number | null, memberId: number, tierId: number, reason: string): Promise<number> {
+    const tier = await tx.selectFrom('distributor_tiers').select('id').where('id', '=', tierId).executeTakeFirst();
+    if (!tier) throw unprocessable('TIER_NOT_FOUND', `tier ${tierId} does not exist`);
+    const before = await tx.selectFrom('members').select('tier_id').where('id', '=', memberId).forUpdate().executeTakeFirst();
+    if (!before) throw notFound('MEMBER_NOT_FOUND', `member ${memberId} does not exist`);
+    if (before.tier_id === tierId) return before.tier_id;
+    await tx.updateTable('members').set({ tier_id: tierId }).where('id', '=', memberId).execute();
+    await this.audit.record(tx, { actorId, action: 'distributor.tier', targetType: 'member', targetId: memberId, before: { tierId: before.tier_id }, after: { tierId }, reason });
+    return before.tier_id;
   }
 
   async setGroup(actorId: number, memberId: number, groupId: number | null, reason: string): Promise<void> {
