@@ -26,6 +26,7 @@ import { Extensions } from './extensions.js';
 import { createPromotions } from './modules/promotions/index.js';
 import { createLoyalty } from './modules/loyalty/index.js';
 import { createGrowth } from './modules/growth/index.js';
+import { createContests } from './modules/contests/index.js';
 import { createInsights } from './modules/insights/index.js';
 import { createSuppliers } from './modules/suppliers/index.js';
 import { createDealers } from './modules/dealers/index.js';
@@ -81,10 +82,11 @@ export function createServices(options: ServiceOptions) {
   const promotions = createPromotions(core);
   const loyalty = createLoyalty(core);
   const growth = createGrowth(core);
+  const contests = createContests(core);
   const insights = createInsights(core);
   const suppliers = createSuppliers(core);
   const dealers = createDealers(core);
-  return { ...core, ...promotions, ...loyalty, ...growth, ...insights, ...suppliers, ...dealers };
+  return { ...core, ...promotions, ...loyalty, ...growth, ...contests, ...insights, ...suppliers, ...dealers };
 }
 
 /** What a feature module is given: every core service (features do not see each other except through the core). */

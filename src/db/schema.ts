@@ -3,6 +3,7 @@ import type { ColumnType, Generated } from 'kysely';
 import type { PromotionsTables } from '../modules/promotions/tables.js';
 import type { LoyaltyTables } from '../modules/loyalty/tables.js';
 import type { GrowthTables } from '../modules/growth/tables.js';
+import type { ContestsTables } from '../modules/contests/tables.js';
 import type { InsightsTables } from '../modules/insights/tables.js';
 import type { SuppliersTables } from '../modules/suppliers/tables.js';
 import type { DealersTables } from '../modules/dealers/tables.js';
@@ -371,7 +372,7 @@ export interface AgentsTable {
 }
 
 /** Every table; feature modules declare theirs in their own tables.ts. */
-export interface Database extends PromotionsTables, LoyaltyTables, GrowthTables, InsightsTables, SuppliersTables, DealersTables {
+export interface Database extends PromotionsTables, LoyaltyTables, GrowthTables, ContestsTables, InsightsTables, SuppliersTables, DealersTables {
   distributor_tiers: DistributorTiersTable;
   distributor_groups: DistributorGroupsTable;
   members: MembersTable;

@@ -6,6 +6,7 @@ import type { Services } from '../services.js';
 import { seedPromotions } from '../modules/promotions/demo.js';
 import { seedLoyalty } from '../modules/loyalty/demo.js';
 import { seedGrowth } from '../modules/growth/demo.js';
+import { seedContests } from '../modules/contests/demo.js';
 import { seedInsights } from '../modules/insights/demo.js';
 import { seedSuppliers } from '../modules/suppliers/demo.js';
 import { seedDealers } from '../modules/dealers/demo.js';
@@ -64,6 +65,7 @@ export async function seedDemo(services: Services): Promise<boolean> {
   await seedPromotions(services);
   await seedLoyalty(services);
   await seedGrowth(services);
+  await seedContests(services);
   await seedInsights(services);
   await seedSuppliers(services);
   await seedDealers(services);

@@ -19,6 +19,7 @@ import { storeRoutes } from './routes/stores.js';
 import { promotionsRoutes } from './routes/promotions.js';
 import { loyaltyRoutes } from './routes/loyalty.js';
 import { growthRoutes } from './routes/growth.js';
+import { contestsRoutes } from './routes/contests.js';
 import { insightsRoutes } from './routes/insights.js';
 import { suppliersRoutes } from './routes/suppliers.js';
 import { dealersRoutes } from './routes/dealers.js';
@@ -83,6 +84,7 @@ export async function buildHttpApp(services: Services, options: HttpOptions): Pr
   promotionsRoutes(app, services, auth);
   loyaltyRoutes(app, services, auth);
   growthRoutes(app, services, auth);
+  contestsRoutes(app, services, auth);
   insightsRoutes(app, services, auth);
   suppliersRoutes(app, services, auth);
   dealersRoutes(app, services, auth);

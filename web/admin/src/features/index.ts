@@ -3,12 +3,13 @@ import type { AdminFeature, FeatureDictionary, FeatureGroup, FeatureScreen } fro
 import { feature as promotions } from './promotions';
 import { feature as loyalty } from './loyalty';
 import { feature as growth } from './growth';
+import { feature as contests } from './contests';
 import { feature as insights } from './insights';
 import { feature as suppliers } from './suppliers';
 import { feature as dealers } from './dealers';
 import { feature as channels } from './channels';
 
-export const FEATURES: AdminFeature[] = [promotions, loyalty, growth, insights, suppliers, dealers, channels];
+export const FEATURES: AdminFeature[] = [promotions, loyalty, growth, contests, insights, suppliers, dealers, channels];
 export const FEATURE_SCREENS: FeatureScreen[] = FEATURES.flatMap((f) => f.screens);
 export const FEATURE_GROUPS: FeatureGroup[] = FEATURES.flatMap((f) => f.groups ?? []);
 export type { FeatureDictionary };

@@ -3,9 +3,10 @@ import type { FeatureDictionary } from './types';
 import { dictionary as promotions } from './promotions/i18n';
 import { dictionary as loyalty } from './loyalty/i18n';
 import { dictionary as growth } from './growth/i18n';
+import { dictionary as contests } from './contests/i18n';
 import { dictionary as dealers } from './dealers/i18n';
 import { dictionary as channels } from './channels/i18n';
 
-const all: FeatureDictionary[] = [promotions, loyalty, growth, dealers, channels];
+const all: FeatureDictionary[] = [promotions, loyalty, growth, contests, dealers, channels];
 export const FEATURE_ZH: Record<string, string> = Object.assign({}, ...all.map((d) => d.zh));
 export const FEATURE_EN: Record<string, string> = Object.assign({}, ...all.map((d) => d.en));

@@ -3,9 +3,10 @@ import type { ShopEntry, ShopFeature, ShopRoute } from './types';
 import { feature as promotions } from './promotions';
 import { feature as loyalty } from './loyalty';
 import { feature as growth } from './growth';
+import { feature as contests } from './contests';
 import { feature as dealers } from './dealers';
 import { feature as channels } from './channels';
 
-export const FEATURES: ShopFeature[] = [promotions, loyalty, growth, dealers, channels];
+export const FEATURES: ShopFeature[] = [promotions, loyalty, growth, contests, dealers, channels];
 export const FEATURE_ROUTES: ShopRoute[] = FEATURES.flatMap((f) => f.routes);
 export const FEATURE_ENTRIES: ShopEntry[] = FEATURES.flatMap((f) => f.entries);
