@@ -14,7 +14,7 @@ import { createLogger, startApp, type RunningApp } from '../src/app.js';
 import { inTransaction } from '../src/db/database.js';
 import { reconcile } from '../src/jobs/reconcile.js';
 import { envInt, explain, fmtMs, log, now, percentile, sample, scratchDatabase, type Row } from './lib.js';
-import { descendantCounts, loadSkus, loadTree, powerLawTree, sendTree } from './world.js';
+import { descendantCounts, loadSkus, loadTree, powerLawTree, rebuildTeamTotals, sendTree } from './world.js';
 
 const MEMBERS = envInt('BENCH_MEMBERS', 1_000_000);
 const EARNINGS = envInt('BENCH_EARNINGS', 1_000_000);
@@ -89,6 +89,9 @@ export async function benchBig(rows: Row[], what: BigOptions, notes: string[]): 
       await loadEarnings(client);
       log(`  earnings loaded in ${((now() - t) / 1000).toFixed(1)} s`);
     }
+    t = now();
+    await rebuildTeamTotals(client);
+    log(`  team roll-up built in ${((now() - t) / 1000).toFixed(1)} s`);
     // BENCH_EXTRA_SQL: a what-if (an index, say) run on the bench database after loading, to test a
     // recommendation without touching src/; printed with the figures
     if (process.env.BENCH_EXTRA_SQL) {

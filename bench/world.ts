@@ -151,3 +151,14 @@ export function descendantCounts(parents: Int32Array): Int32Array {
   }
   return counts;
 }
+
+/** The team roll-up for a tree and sales loaded by bulk SQL (the services keep it as they go). */
+export async function rebuildTeamTotals(client: pg.Client): Promise<void> {
+  await client.query('truncate referral_team_totals, referral_team_deltas');
+  await client.query(`
+    insert into referral_team_totals (member_id, team_size, direct_count, team_sales_fen, max_depth)
+    select c.ancestor_id, count(*), count(*) filter (where c.distance = 1), coalesce(sum(s.paid_fen - s.refunded_fen), 0), max(c.distance)
+    from referral_closure c left join referral_member_sales s on s.member_id = c.descendant_id
+    where c.distance > 0
+    group by c.ancestor_id`);
+}

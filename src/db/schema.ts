@@ -397,6 +397,8 @@ export interface Database extends PromotionsTables, LoyaltyTables, GrowthTables,
   payouts: PayoutsTable;
   audit_log: AuditLogTable;
   referral_member_sales: ReferralMemberSalesTable;
+  referral_team_totals: ReferralTeamTotalsTable;
+  referral_team_deltas: ReferralTeamDeltasTable;
   notifications: NotificationsTable;
   refund_requests: RefundRequestsTable;
   ledger_checkpoints: LedgerCheckpointsTable;
@@ -404,6 +406,25 @@ export interface Database extends PromotionsTables, LoyaltyTables, GrowthTables,
   store_staff: StoreStaffTable;
   pickup_codes: PickupCodesTable;
   agents: AgentsTable;
+}
+
+export interface ReferralTeamTotalsTable {
+  member_id: number;
+  team_size: number;
+  direct_count: number;
+  team_sales_fen: number;
+  max_depth: number;
+  depth_stale: Generated<boolean>;
+}
+
+export interface ReferralTeamDeltasTable {
+  id: Generated<number>;
+  member_id: number;
+  size_delta: Generated<number>;
+  direct_delta: Generated<number>;
+  sales_delta: Generated<number>;
+  depth_at_least: Generated<number>;
+  recheck_depth: Generated<boolean>;
 }
 
 export interface ReferralMemberSalesTable {

@@ -12,6 +12,7 @@ export function startJobs(services: Services, intervalMs: number): () => void {
       const unfrozen = await services.commission.unfreezeDue();
       if (unfrozen.earnings > 0) services.log.info(unfrozen, 'unfroze earnings');
       await services.ledger.foldCheckpoints(services.db);
+      await services.referral.foldTeamTotals();
       const resent = await services.payouts.resendStuck();
       if (resent > 0) services.log.info({ resent }, 'resent stuck payouts');
       for (const job of services.extensions.jobs) {

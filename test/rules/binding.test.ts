@@ -318,7 +318,8 @@ describeEachDatabase('rule 2: binding policy', (kind) => {
     expect(Object.fromEntries(await earningsByEarner(app, owner.token, second.id))).toEqual({ [newParent.id]: 1000, [newTop.id]: 500 });
 
     // a refund of the first order reverses the old chain's earnings, not the new chain's
-    expect((await refund(app, support, first.id, [{ lineId: first.lines[0].id, amountFen: 5000 }])).status).toBe(201);
+    const refunded = await refund(app, support, first.id, [{ lineId: first.lines[0].id, amountFen: 5000 }]);
+    expect(refunded.status, JSON.stringify(refunded.body)).toBe(201);
     expect((await summary(app, oldParent)).pendingFen).toBe(500);
     expect((await summary(app, oldTop)).pendingFen).toBe(250);
     expect((await summary(app, newParent)).pendingFen).toBe(1000);

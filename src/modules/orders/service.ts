@@ -310,8 +310,9 @@ export class OrdersService {
       .execute();
     const lines = await tx.selectFrom('order_lines').selectAll().where('order_id', '=', orderId).orderBy('id').execute();
     const goodsPaidFen = lines.reduce((s, l) => s + l.paid_fen, 0);
-    await this.referral.recordSale(tx, order.buyer_id, { paidFen: goodsPaidFen, orders: 1 });
+    // binding first: a first-order binding takes the tree lock exclusively, and the sale then counts for the new team
     await this.referral.onOrderPaid(tx, order.buyer_id, order.sharer_id, version.config);
+    await this.referral.recordSale(tx, order.buyer_id, { paidFen: goodsPaidFen, orders: 1 });
     const commissionLines = lines.map((l) => ({ lineId: l.id, productId: l.product_id, skuId: l.sku_id, quantity: l.quantity, paidFen: l.paid_fen }));
     await this.commission.earnForPaidOrder(tx, { id: orderId, buyerId: order.buyer_id }, commissionLines, version, afterCommit);
     // an order belongs to the region it ships to, or to its pickup store's region

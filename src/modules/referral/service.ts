@@ -94,6 +94,10 @@ export class ReferralService {
     await sql`
       insert into referral_closure (ancestor_id, descendant_id, distance)
       select ancestor_id, ${memberId}, distance + 1 from referral_closure where descendant_id = ${referrerId}`.execute(tx);
+    // every ancestor's team grows by one, one level deeper than the referrer sits below them
+    await sql`
+      insert into referral_team_deltas (member_id, size_delta, direct_delta, depth_at_least)
+      select ancestor_id, 1, (distance = 0)::int, distance + 1 from referral_closure where descendant_id = ${referrerId}`.execute(tx);
     await tx.insertInto('referral_binding_history').values({ member_id: memberId, old_referrer_id: null, new_referrer_id: referrerId, source, reason: null, actor_id: null, created_at: now }).execute();
     return { bound: true, referrerId };
   }
@@ -189,6 +193,17 @@ export class ReferralService {
     if (referrerId !== null && (await this.isAbove(tx, memberId, referrerId))) return { bound: false, reason: 'cycle' };
     const before = await this.referrerOf(tx, memberId);
     const now = this.clock.now();
+    // the moving subtree's figures leave the old ancestors' teams and join the new ones'
+    const subtree = (
+      await sql<{ size: number; sales_fen: number; depth: number }>`
+        select count(*) as size, coalesce(sum(s.paid_fen - s.refunded_fen), 0) as sales_fen, coalesce(max(c.distance), 0) as depth
+        from referral_closure c left join referral_member_sales s on s.member_id = c.descendant_id
+        where c.ancestor_id = ${memberId}`.execute(tx)
+    ).rows[0];
+    await sql`
+      insert into referral_team_deltas (member_id, size_delta, direct_delta, sales_delta, recheck_depth)
+      select ancestor_id, -${subtree.size}::int, -((distance = 1)::int), -${subtree.sales_fen}::bigint, true
+      from referral_closure where descendant_id = ${memberId} and distance > 0`.execute(tx);
     // detach the subtree from every ancestor of the member
     await sql`
       delete from referral_closure
@@ -202,6 +217,10 @@ export class ReferralService {
         select up.ancestor_id, down.descendant_id, up.distance + down.distance + 1
         from referral_closure up cross join referral_closure down
         where up.descendant_id = ${referrerId} and down.ancestor_id = ${memberId}`.execute(tx);
+      await sql`
+        insert into referral_team_deltas (member_id, size_delta, direct_delta, sales_delta, depth_at_least)
+        select ancestor_id, ${subtree.size}::int, (distance = 0)::int, ${subtree.sales_fen}::bigint, distance + 1 + ${subtree.depth}::int
+        from referral_closure where descendant_id = ${referrerId}`.execute(tx);
       await tx
         .insertInto('referral_bindings')
         .values({ member_id: memberId, referrer_id: referrerId, source, bound_at: now, expires_at: this.expiryFor(binding, now) })
@@ -287,17 +306,59 @@ export class ReferralService {
     return { items, total: total.n };
   }
 
+  /** Size, direct referrals, sales (net of refunds) and depth of a member's team: the roll-up plus unfolded deltas. */
   async teamSummary(ex: Executor, memberId: number) {
     const row = await sql<{ team_size: number; direct_count: number; team_sales_fen: number; max_depth: number }>`
-      select count(*) as team_size,
-             count(*) filter (where c.distance = 1) as direct_count,
-             coalesce(sum(s.paid_fen - s.refunded_fen), 0) as team_sales_fen,
-             coalesce(max(c.distance), 0) as max_depth
-      from referral_closure c
-      left join referral_member_sales s on s.member_id = c.descendant_id
-      where c.ancestor_id = ${memberId} and c.distance > 0`.execute(ex);
+      select coalesce(t.team_size, 0) + coalesce(d.size, 0) as team_size,
+             coalesce(t.direct_count, 0) + coalesce(d.direct, 0) as direct_count,
+             coalesce(t.team_sales_fen, 0) + coalesce(d.sales, 0) as team_sales_fen,
+             case when coalesce(t.depth_stale, false) or coalesce(d.recheck, false)
+               -- a subtree just moved out: the depth is not known from the roll-up until the fold rechecks it
+               then (select coalesce(max(distance), 0) from referral_closure where ancestor_id = ${memberId})
+               else greatest(coalesce(t.max_depth, 0), coalesce(d.depth, 0)) end as max_depth
+      from (select 1) one
+      left join referral_team_totals t on t.member_id = ${memberId}
+      cross join lateral (
+        select sum(size_delta)::bigint as size, sum(direct_delta)::bigint as direct, sum(sales_delta)::bigint as sales,
+               max(depth_at_least) as depth, bool_or(recheck_depth) as recheck
+        from referral_team_deltas where member_id = ${memberId}) d`.execute(ex);
     const r = row.rows[0];
     return { teamSize: r.team_size, directCount: r.direct_count, teamSalesFen: r.team_sales_fen, maxDepth: r.max_depth };
+  }
+
+  /**
+   * Folds team deltas into the totals: claimed with SKIP LOCKED and deleted in the same statement,
+   * so each delta counts once however many instances fold at the same time. Then recomputes the
+   * depth of teams a subtree moved out of.
+   */
+  async foldTeamTotals(options: { batchSize?: number } = {}): Promise<{ deltas: number; depthsRechecked: number }> {
+    const batchSize = options.batchSize ?? 20_000;
+    return inTransaction(this.db, async (tx) => {
+      const folded = await sql<{ n: number }>`
+        with claimed as (
+          delete from referral_team_deltas where id in (
+            select id from referral_team_deltas order by id limit ${batchSize} for update skip locked)
+          returning member_id, size_delta, direct_delta, sales_delta, depth_at_least, recheck_depth),
+        summed as (
+          select member_id, sum(size_delta) as size, sum(direct_delta) as direct, sum(sales_delta) as sales,
+                 max(depth_at_least) as depth, bool_or(recheck_depth) as recheck, count(*) as n
+          from claimed group by member_id),
+        upserted as (
+          insert into referral_team_totals as t (member_id, team_size, direct_count, team_sales_fen, max_depth, depth_stale)
+          select member_id, size, direct, sales, depth, recheck from summed
+          on conflict (member_id) do update set
+            team_size = t.team_size + excluded.team_size,
+            direct_count = t.direct_count + excluded.direct_count,
+            team_sales_fen = t.team_sales_fen + excluded.team_sales_fen,
+            max_depth = greatest(t.max_depth, excluded.max_depth),
+            depth_stale = t.depth_stale or excluded.depth_stale
+          returning 1)
+        select coalesce(sum(n), 0)::int as n from summed`.execute(tx);
+      const rechecked = await sql`
+        update referral_team_totals t set max_depth = coalesce((select max(distance) from referral_closure c where c.ancestor_id = t.member_id), 0), depth_stale = false
+        where t.member_id in (select member_id from referral_team_totals where depth_stale limit 100 for update skip locked)`.execute(tx);
+      return { deltas: folded.rows[0].n, depthsRechecked: Number(rechecked.numAffectedRows ?? 0) };
+    });
   }
 
   async bindingHistory(ex: Executor, memberId: number) {
@@ -309,11 +370,19 @@ export class ReferralService {
       .execute();
   }
 
-  /** Keeps each member's own sales for team-sales figures; called in the order's transaction. */
+  /** Keeps each member's own sales, and their ancestors' team sales; called in the order's transaction. */
   async recordSale(tx: Tx, buyerId: number, delta: { paidFen?: number; refundedFen?: number; orders?: number }): Promise<void> {
     const paid = delta.paidFen ?? 0;
     const refunded = delta.refundedFen ?? 0;
     const orders = delta.orders ?? 0;
+    if (paid !== refunded) {
+      // the shared tree lock keeps a move from re-hanging this buyer between reading their ancestors
+      // and the move counting the subtree's sales (moves take it exclusively)
+      await sql`select pg_advisory_xact_lock_shared(${LOCK_KEYS.referralTree})`.execute(tx);
+      await sql`
+        insert into referral_team_deltas (member_id, sales_delta)
+        select ancestor_id, ${paid - refunded}::bigint from referral_closure where descendant_id = ${buyerId} and distance > 0`.execute(tx);
+    }
     const updated = await tx
       .updateTable('referral_member_sales')
       .set((eb) => ({ paid_fen: eb('paid_fen', '+', paid), refunded_fen: eb('refunded_fen', '+', refunded), order_count: eb('order_count', '+', orders) }))
