@@ -294,16 +294,17 @@ export class ReferralService {
       ])
       .where('c.ancestor_id', '=', memberId);
     q = query.depth !== undefined ? q.where('c.distance', '=', query.depth) : q.where('c.distance', '>', 0);
-    const countQuery = ex
-      .selectFrom('referral_closure')
-      .select(sql<number>`count(*)`.as('n'))
-      .where('ancestor_id', '=', memberId)
-      .where('distance', query.depth !== undefined ? '=' : '>', query.depth ?? 0);
-    const [items, total] = await Promise.all([
-      q.orderBy('c.distance').orderBy('m.id', 'desc').limit(query.limit).offset(query.offset).execute(),
-      countQuery.executeTakeFirstOrThrow(),
-    ]);
-    return { items, total: total.n };
+    // the whole team and the direct referrals are counted by the roll-up; a deeper level is counted here
+    const countTotal = async () => {
+      if (query.depth === undefined || query.depth === 1) {
+        const summary = await this.teamSummary(ex, memberId);
+        return query.depth === 1 ? summary.directCount : summary.teamSize;
+      }
+      const row = await ex.selectFrom('referral_closure').select(sql<number>`count(*)`.as('n')).where('ancestor_id', '=', memberId).where('distance', '=', query.depth).executeTakeFirstOrThrow();
+      return row.n;
+    };
+    const [items, total] = await Promise.all([q.orderBy('c.distance').orderBy('m.id', 'desc').limit(query.limit).offset(query.offset).execute(), countTotal()]);
+    return { items, total };
   }
 
   /** Size, direct referrals, sales (net of refunds) and depth of a member's team: the roll-up plus unfolded deltas. */
