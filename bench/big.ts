@@ -218,7 +218,7 @@ export async function benchBig(rows: Row[], what: BigOptions, notes: string[]): 
       for (;;) {
         const r = await s.commission.unfreezeDue({ maxBatches: 20, ...(batchSize ? { batchSize } : {}) });
         moved += r.earnings;
-        if (r.earnings < 20 * (batchSize ?? 500)) break;
+        if (r.earnings < 20 * (batchSize ?? 2_000)) break;
         if (now() - t > MAX_SWEEP_SECONDS * 1000) {
           stoppedEarly = true;
           break;
@@ -229,7 +229,7 @@ export async function benchBig(rows: Row[], what: BigOptions, notes: string[]): 
       notes.push(
         `EXPLAIN of the unfreeze sweep's claim after the sweep (what each late batch walks; FOR UPDATE left out):\n${await explain(
           client,
-          `select id, earner_id, amount_fen, reversed_fen from commission_earnings where state = 'frozen' and frozen_until <= now() order by earner_id, id limit 500`,
+          `select id, earner_id, amount_fen, reversed_fen from commission_earnings where state = 'frozen' and frozen_until <= now() order by frozen_until, id limit 2000`,
           [],
           12,
         )}`,
