@@ -1,13 +1,15 @@
 import { Toast } from 'antd-mobile';
-import { useMemo, useRef, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import { useNavigate, useSearchParams } from 'react-router-dom';
-import { ApiError, api, errorMessage, payWithDevProvider, randomKey } from '../api';
+import { ApiError, api, errorMessage, payWithDevProvider, randomKey, request } from '../api';
 import { useAuth } from '../auth';
 import { cart, decodeItems } from '../cart';
 import { Empty, ErrorView, Loading, Price, ProductImage, SubPage, toastError, useLoad } from '../components';
 import { useI18n } from '../i18n';
 import { formatFen } from '../money';
 import { storeInviteCode, storedInviteCode } from '../referral';
+import { CouponRow, useCheckoutCoupons } from '../features/promotions/CheckoutCoupon';
+import type { Order, Quote } from '../types';
 
 export function CheckoutPage() {
   const { t } = useI18n();
@@ -21,7 +23,24 @@ export function CheckoutPage() {
   const checkoutKey = useRef(randomKey('co'));
   const [stage, setStage] = useState<'idle' | 'ordering' | 'paying'>('idle');
 
-  const quote = useLoad(() => (items.length ? api.quote(items) : Promise.resolve(null)), [itemsParam]);
+  // bought in an order-dealer's shop: its pages link here with ?dealerShop=<id>
+  const dealerShopParam = Number(params.get('dealerShop'));
+  const dealerShopId = Number.isSafeInteger(dealerShopParam) && dealerShopParam > 0 ? dealerShopParam : undefined;
+  const coupons = useCheckoutCoupons(items, itemsParam ?? '', dealerShopId);
+  const couponId = coupons.couponId ?? undefined;
+  const quote = useLoad(
+    () =>
+      items.length && coupons.ready
+        ? request<Quote>('/api/orders/quote', { method: 'POST', body: { items, ...(couponId ? { couponId } : {}), ...(dealerShopId ? { dealerShopId } : {}) } })
+        : Promise.resolve(null),
+    [itemsParam, couponId, dealerShopId, coupons.ready],
+  );
+  // a coupon the quote refuses (used elsewhere meanwhile) is dropped rather than blocking checkout
+  const quoteErrorCode = quote.error instanceof ApiError ? quote.error.code : null;
+  useEffect(() => {
+    if (couponId && quoteErrorCode?.startsWith('COUPON_')) coupons.choose(null);
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [quoteErrorCode, couponId]);
   const inviteCode = storedInviteCode();
   // the code the buyer came by; not their own (the server also ignores a buyer sharing to themself)
   const sharerCode = inviteCode && inviteCode !== me?.inviteCode ? inviteCode : null;
@@ -40,14 +59,21 @@ export function CheckoutPage() {
     setStage('ordering');
     let orderId: number;
     try {
-      const order = await api.checkout({
-        items,
-        checkoutKey: checkoutKey.current,
-        ...(sharerCode ? { sharerInviteCode: sharerCode, source: 'share_link' as const } : {}),
+      const order = await request<Order>('/api/orders', {
+        method: 'POST',
+        body: {
+          items,
+          checkoutKey: checkoutKey.current,
+          ...(sharerCode ? { sharerInviteCode: sharerCode, source: 'share_link' as const } : {}),
+          ...(couponId ? { couponId } : {}),
+          ...(dealerShopId ? { dealerShopId } : {}),
+        },
       });
       orderId = order.id;
     } catch (error) {
       if (error instanceof ApiError && error.code === 'INVITE_CODE_NOT_FOUND') storeInviteCode(null);
+      // the coupon was used or expired meanwhile: choose again from fresh coupons
+      if (error instanceof ApiError && error.code.startsWith('COUPON_')) coupons.reload();
       setStage('idle');
       toastError(error);
       return;
@@ -66,7 +92,7 @@ export function CheckoutPage() {
   const q = quote.data;
   return (
     <SubPage title={t('checkout.title')} className="checkout-page" testId="checkout-page">
-      {quote.loading && !q ? (
+      {(quote.loading || !coupons.ready) && !q ? (
         <Loading />
       ) : quote.error || !q ? (
         <ErrorView error={quote.error ?? t('checkout.noItems')} onRetry={quote.reload} />
@@ -102,6 +128,7 @@ export function CheckoutPage() {
                 -{formatFen(q.discountFen)}
               </span>
             </div>
+            <CouponRow coupons={coupons.coupons} couponId={coupons.couponId} couponDiscountFen={Math.max(0, q.discountFen - coupons.baseDiscountFen)} onChoose={coupons.choose} />
             <div className="amount-row">
               <span>{t('checkout.shipping')}</span>
               <span data-testid="quote-shipping" data-fen={q.shippingFen}>
