@@ -1,6 +1,13 @@
-// The contests feature: its services, wired from the core (see src/services.ts).
+// The contests feature: squads (战队) and PK contests, wired from the core (see src/services.ts).
 import type { CoreServices } from '../../services.js';
+import { ContestsService } from './service.js';
+import { SquadsService } from './squads.js';
 
-export function createContests(_core: CoreServices) {
-  return {};
+export function createContests(core: CoreServices) {
+  const squads = new SquadsService(core.db, core.clock, core.audit);
+  const contests = new ContestsService(core.db, core.clock, core.audit, core.commission, core.notifications);
+  core.extensions.addJob({ name: 'contests.finalize', run: () => contests.finalizeDue() });
+  core.extensions.addJob({ name: 'contests.daily-report', run: () => contests.sendDailyReports() });
+  // a captain signs in to no console screen; the shop's squad page is enough
+  return { squads, contests };
 }

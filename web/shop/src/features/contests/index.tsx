@@ -1,4 +1,12 @@
-// The contests pages of the shop (see features/types.ts).
+// The contests pages of the shop: my squad with the live PK standings, and the invite join page.
 import type { ShopFeature } from '../types';
+import { JoinSquadPage } from './JoinSquadPage';
+import { MySquadPage } from './MySquadPage';
 
-export const feature: ShopFeature = { routes: [], entries: [] };
+export const feature: ShopFeature = {
+  routes: [
+    { path: '/squad', element: <MySquadPage />, auth: true },
+    { path: '/squad/join/:code', element: <JoinSquadPage />, auth: true },
+  ],
+  entries: [{ where: 'centre', key: 'squad', label: 'contests.entry', path: '/squad', icon: '🏆' }],
+};

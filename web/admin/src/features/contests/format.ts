@@ -1,0 +1,8 @@
+// A contest value in its metric's unit: fen for sales, a count for invites and points.
+import { formatFen } from '../../money';
+import type { ContestMetric } from './types';
+
+export function formatMetricValue(metric: ContestMetric, value: number, t: (k: string, v?: Record<string, string | number>) => string): string {
+  if (metric === 'sales') return formatFen(value);
+  return t(metric === 'invites' ? 'contests.unit.invites' : 'contests.unit.points', { n: value });
+}
