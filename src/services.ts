@@ -68,19 +68,21 @@ export function createServices(options: ServiceOptions) {
   if (config.wechatpay) providers.set('wechatpay', new WechatpayProvider(config.wechatpay, options.fetchFn));
   payments = new PaymentsService(db, clock, orders, providers, log, config.wechatpay);
   const payoutProvider = options.payoutProvider ?? new DevPayoutProvider();
-  const payouts = new PayoutsService(db, clock, bus, ledger, rules, audit, payoutProvider, log);
+  const extensions = new Extensions();
+  const payouts = new PayoutsService(db, clock, bus, ledger, rules, audit, payoutProvider, log, async (ex, memberId) => (await extensions.partiesOf(ex, memberId)).length > 0);
 
   const notifications = new NotificationsService(db, clock, log);
   notifications.attach(bus);
   const posters = new PosterService(log);
   const analytics = new AnalyticsService(clock);
   const stores = new StoresService(db, audit);
-  const extensions = new Extensions();
 
   const core = { db, clock, bus, config, log, audit, ledger, rules, catalog, referral, members, commission, orders, payments, payouts, payoutProvider, sms, notifications, posters, analytics, stores, agents, extensions };
   // features register order participants, jobs and party resolvers on the core; pricing participants run in this order
   const promotions = createPromotions(core);
   const loyalty = createLoyalty(core);
+  // the points mall hands out coupons through promotions (the mall's redemption is the idempotent step)
+  loyalty.loyalty.setCouponGranter(async (tx, memberId, templateId) => void (await promotions.coupons.grant(tx, memberId, templateId)));
   const growth = createGrowth(core);
   const contests = createContests(core);
   const insights = createInsights(core);

@@ -159,7 +159,8 @@ export function shopRoutes(app: FastifyInstance, s: Services, auth: Auth) {
   }, async (req) => ({ items: await s.commission.promotionOrders(s.db, member(req).id, req.query.limit, req.query.offset) }));
 
   r.post('/api/me/payouts', {
-    preHandler: auth.requireDistributor,
+    // distributors and channel partners (suppliers, dealers…): the service decides who may withdraw
+    preHandler: auth.authenticate,
     schema: {
       tags: ['payouts'],
       summary: 'Withdraw available commission to WeChat balance, Alipay or a bank card',

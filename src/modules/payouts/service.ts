@@ -87,6 +87,8 @@ export class PayoutsService {
     private readonly audit: AuditService,
     private readonly provider: PayoutProvider,
     private readonly log: Logger,
+    /** whether a member acts for a party (supplier, dealer, agent, store): they are paid into the same balance */
+    private readonly actsForParty: (ex: Executor, memberId: number) => Promise<boolean> = async () => false,
   ) {}
 
   async request(memberId: number, input: PayoutRequest) {
@@ -103,7 +105,9 @@ export class PayoutsService {
       const missing = REQUIRED_DESTINATION[input.channel].filter((k) => !input.destination[k]?.trim());
       if (missing.length) throw unprocessable('PAYOUT_DESTINATION_INVALID', `${input.channel} needs ${missing.join(', ')}`);
       const member = await tx.selectFrom('members').select('distributor_status').where('id', '=', memberId).executeTakeFirstOrThrow();
-      if (member.distributor_status !== 'active') throw conflict('NOT_A_DISTRIBUTOR', 'only active distributors can withdraw');
+      // a disabled distributor is stopped; a party that is not a distributor still withdraws its settlements
+      const allowed = member.distributor_status === 'active' || (member.distributor_status !== 'disabled' && (await this.actsForParty(tx, memberId)));
+      if (!allowed) throw conflict('NOT_A_DISTRIBUTOR', 'only active distributors and channel partners can withdraw');
       // the account lock serialises this member's withdrawals: the count and the balance below hold until commit
       const accounts = await this.ledger.lockMemberAccounts(tx, memberId);
       const today = await tx
