@@ -3,8 +3,8 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { Services } from '../../services.js';
-import { member, type Auth } from '../auth.js';
-import { idParams } from '../schemas.js';
+import { ALL_HQ_ROLES, ROLES_SEEING_PERSONAL_DATA, member, type Auth } from '../auth.js';
+import { idParams, page, reason } from '../schemas.js';
 
 export function storeRoutes(app: FastifyInstance, s: Services, auth: Auth) {
   const r = app.withTypeProvider<ZodTypeProvider>();
@@ -62,4 +62,60 @@ export function storeRoutes(app: FastifyInstance, s: Services, auth: Auth) {
     await s.stores.addStaff(member(req).id, req.params.id, req.body.memberId, req.body.role);
     return reply.status(204).send();
   });
+
+  const anyHq = auth.requireRoles(...ALL_HQ_ROLES);
+
+  // region protection: a customer binds to one store (QR scan or first pickup); others cannot claim them
+  r.post('/api/stores/:id/bind', {
+    preHandler: auth.authenticate,
+    schema: { tags: ['stores'], summary: "Scanned a store's QR code: bind me to it unless I am bound to a store already", params: idParams },
+  }, async (req) => s.stores.bindByScan(member(req).id, req.params.id));
+
+  r.get('/api/me/store', { preHandler: auth.authenticate, schema: { tags: ['stores'], summary: 'The store I am bound to, if any' } }, async (req) => ({
+    store: (await s.stores.bindingOf(s.db, member(req).id)) ?? null,
+  }));
+
+  // the store party's pages: only stores the caller works at (another id is a 404)
+  r.get('/api/store/:id/summary', { preHandler: auth.authenticate, schema: { tags: ['stores'], summary: "My store's figures", params: idParams } }, async (req) => {
+    await s.stores.requireStaff(s.db, req.params.id, member(req).id);
+    return s.stores.performance(s.db, req.params.id);
+  });
+
+  r.get('/api/store/:id/orders', {
+    preHandler: auth.authenticate,
+    schema: { tags: ['stores'], summary: "My store's orders: credited to it or picked up there", params: idParams, querystring: page },
+  }, async (req) => {
+    await s.stores.requireStaff(s.db, req.params.id, member(req).id);
+    return { items: await s.stores.ordersOf(s.db, req.params.id, req.query) };
+  });
+
+  r.get('/api/store/:id/customers', {
+    preHandler: auth.authenticate,
+    schema: { tags: ['stores'], summary: "My store's bound customers (phones masked)", params: idParams, querystring: page },
+  }, async (req) => {
+    await s.stores.requireStaff(s.db, req.params.id, member(req).id);
+    return { items: await s.stores.customersOf(s.db, req.params.id, req.query) };
+  });
+
+  r.get('/api/admin/stores/:id/summary', { preHandler: anyHq, schema: { tags: ['admin'], summary: "A store's figures", params: idParams } }, async (req) => s.stores.performance(s.db, req.params.id));
+
+  r.get('/api/admin/stores/:id/orders', { preHandler: anyHq, schema: { tags: ['admin'], summary: "A store's orders", params: idParams, querystring: page } }, async (req) => {
+    await s.stores.get(s.db, req.params.id);
+    return { items: await s.stores.ordersOf(s.db, req.params.id, req.query) };
+  });
+
+  r.get('/api/admin/stores/:id/customers', { preHandler: anyHq, schema: { tags: ['admin'], summary: "A store's bound customers", params: idParams, querystring: page } }, async (req) => {
+    await s.stores.get(s.db, req.params.id);
+    return { items: await s.stores.customersOf(s.db, req.params.id, req.query, ROLES_SEEING_PERSONAL_DATA.includes(member(req).hqRole!)) };
+  });
+
+  r.get('/api/admin/store-customers/:id', { preHandler: anyHq, schema: { tags: ['admin'], summary: "A member's store binding and its history", params: idParams } }, async (req) => ({
+    store: (await s.stores.bindingOf(s.db, req.params.id)) ?? null,
+    history: await s.stores.bindingHistory(s.db, req.params.id),
+  }));
+
+  r.post('/api/admin/store-customers/:id/rebind', {
+    preHandler: operators,
+    schema: { tags: ['admin'], summary: 'Move a customer to another store, with a reason (audited)', params: idParams, body: z.object({ storeId: z.number().int().positive(), reason }) },
+  }, async (req) => s.stores.rebind(member(req).id, req.params.id, req.body.storeId, req.body.reason));
 }

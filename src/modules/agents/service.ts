@@ -1,14 +1,21 @@
 // Agents (代理商): regional agents own a division and earn tier differentials on orders there,
 // within their term; a child's rate never exceeds its parent's. Awards go through commission
 // earnings, so they freeze, unfreeze and reverse on refunds exactly like commission.
+// Non-regional agents have a level (sales award rate, referral award); every agent has a term and
+// may have yearly targets by quarter.
+import { sql } from 'kysely';
 import type { Clock } from '../../context.js';
 import { inTransaction, type Db, type Executor, type Tx } from '../../db/database.js';
 import { conflict, notFound, unprocessable } from '../../errors.js';
+import type { Extensions } from '../../extensions.js';
+import { applyRateBp } from '../../money.js';
 import type { AuditService } from '../audit/service.js';
-import type { CommissionLine } from '../commission/plan.js';
+import type { CommissionLine, PlannedEarning } from '../commission/plan.js';
 import type { CommissionService } from '../commission/service.js';
 import type { RuleVersion } from '../rules/schema.js';
 import { contains, coveringRegions, levelOfRegion, planRegionalAwards, type RegionLevel } from './differential.js';
+import { withAgentTables, withAgentTablesTx } from './tables.js';
+import { progressPermille, quarterBounds, splitYearly } from './targets.js';
 
 type AfterCommit = (cb: () => void) => void;
 
@@ -20,6 +27,32 @@ export interface AgentInput {
   termStart: Date;
   termEnd: Date;
 }
+
+export interface NonRegionalAgentInput {
+  memberId: number;
+  levelId: number;
+  termStart: Date;
+  termEnd: Date;
+}
+
+export interface AgentLevelInput {
+  name: string;
+  salesAwardBp: number;
+  referralAwardFen: number;
+}
+
+/** HQ enters the four quarters, or a yearly amount split evenly. */
+export type TargetInput = { quartersFen: [number, number, number, number] } | { yearFen: number };
+
+export type AgentState = 'active' | 'upcoming' | 'expired' | 'suspended';
+
+export function agentState(agent: { status: 'active' | 'suspended'; termStart: Date; termEnd: Date }, at: Date): AgentState {
+  if (agent.status === 'suspended') return 'suspended';
+  if (at < agent.termStart) return 'upcoming';
+  return at < agent.termEnd ? 'active' : 'expired';
+}
+
+const LEVEL_COLUMNS = ['id', 'name', 'sales_award_bp as salesAwardBp', 'referral_award_fen as referralAwardFen'] as const;
 
 const AGENT_COLUMNS = ['id', 'member_id as memberId', 'kind', 'region_level as regionLevel', 'region_code as regionCode', 'parent_agent_id as parentAgentId', 'rate_bp as rateBp', 'term_start as termStart', 'term_end as termEnd', 'status'] as const;
 
@@ -34,9 +67,7 @@ export class AgentsService {
   async createRegional(actorId: number, input: AgentInput) {
     return inTransaction(this.db, async (tx) => {
       const level: RegionLevel = levelOfRegion(input.regionCode);
-      const member = await tx.selectFrom('members').select('id').where('id', '=', input.memberId).executeTakeFirst();
-      if (!member) throw unprocessable('MEMBER_NOT_FOUND', `member ${input.memberId} does not exist`);
-      if (input.termEnd <= input.termStart) throw unprocessable('AGENT_TERM_INVALID', 'the term must end after it starts');
+      await this.checkAppointable(tx, input.memberId, input);
       if (input.parentAgentId != null) {
         const parent = await tx.selectFrom('agents').selectAll().where('id', '=', input.parentAgentId).forUpdate().executeTakeFirst();
         if (!parent || parent.kind !== 'regional') throw unprocessable('AGENT_PARENT_INVALID', 'the parent must be a regional agent');
@@ -72,9 +103,311 @@ export class AgentsService {
     });
   }
 
-  async list(ex: Executor) {
-    return ex.selectFrom('agents as a').innerJoin('members as m', 'm.id', 'a.member_id').select([...AGENT_COLUMNS.map((c) => `a.${c}` as const), 'm.nickname']).orderBy('a.id').execute();
+  async list(ex: Executor, agentId?: number) {
+    let q = withAgentTables(ex)
+      .selectFrom('agents as a')
+      .innerJoin('members as m', 'm.id', 'a.member_id')
+      .leftJoin('agent_levels as l', 'l.id', 'a.level_id')
+      .select([...AGENT_COLUMNS.map((c) => `a.${c}` as const), 'a.level_id as levelId', 'l.name as levelName', 'l.sales_award_bp as salesAwardBp', 'm.nickname'])
+      .orderBy('a.id');
+    if (agentId !== undefined) q = q.where('a.id', '=', agentId);
+    const rows = await q.execute();
+    const now = this.clock.now();
+    return rows.map((row) => ({ ...row, state: agentState(row, now) }));
   }
+
+  /** One agent as HQ or the agent itself sees it, with its state now (active, upcoming, expired, suspended). */
+  async get(ex: Executor, agentId: number) {
+    const [agent] = await this.list(ex, agentId);
+    if (!agent) throw notFound('AGENT_NOT_FOUND', `agent ${agentId} does not exist`);
+    return agent;
+  }
+
+  /** The caller's own agency; 404 for a member who is not an agent. */
+  async agentOfMember(ex: Executor, memberId: number) {
+    const row = await ex.selectFrom('agents').select('id').where('member_id', '=', memberId).executeTakeFirst();
+    if (!row) throw notFound('AGENT_NOT_FOUND', 'you are not an agent');
+    return this.get(ex, row.id);
+  }
+
+  private async checkAppointable(tx: Tx, memberId: number, term: { termStart: Date; termEnd: Date }) {
+    const member = await tx.selectFrom('members').select('id').where('id', '=', memberId).executeTakeFirst();
+    if (!member) throw unprocessable('MEMBER_NOT_FOUND', `member ${memberId} does not exist`);
+    if (term.termEnd <= term.termStart) throw unprocessable('AGENT_TERM_INVALID', 'the term must end after it starts');
+    const existing = await tx.selectFrom('agents').select('id').where('member_id', '=', memberId).executeTakeFirst();
+    if (existing) throw conflict('AGENT_EXISTS', `member ${memberId} is already agent ${existing.id}`);
+  }
+
+  // ---- levels (non-regional agents) ----
+
+  async listLevels(ex: Executor) {
+    return withAgentTables(ex).selectFrom('agent_levels').select(LEVEL_COLUMNS).orderBy('sales_award_bp').orderBy('id').execute();
+  }
+
+  async saveLevel(actorId: number, input: AgentLevelInput, levelId?: number) {
+    return inTransaction(this.db, async (plain) => {
+      const tx = withAgentTablesTx(plain);
+      const clash = await tx.selectFrom('agent_levels').select('id').where('name', '=', input.name).executeTakeFirst();
+      if (clash && clash.id !== levelId) throw conflict('AGENT_LEVEL_NAME_TAKEN', `a level named ${input.name} exists`);
+      const values = { name: input.name, sales_award_bp: input.salesAwardBp, referral_award_fen: input.referralAwardFen };
+      if (levelId === undefined) {
+        const level = await tx.insertInto('agent_levels').values(values).returning(LEVEL_COLUMNS).executeTakeFirstOrThrow();
+        await this.audit.record(plain, { actorId, action: 'agent_level.create', targetType: 'agent_level', targetId: level.id, after: level });
+        return level;
+      }
+      const before = await tx.selectFrom('agent_levels').select(LEVEL_COLUMNS).where('id', '=', levelId).forUpdate().executeTakeFirst();
+      if (!before) throw notFound('AGENT_LEVEL_NOT_FOUND', `agent level ${levelId} does not exist`);
+      const level = await tx.updateTable('agent_levels').set(values).where('id', '=', levelId).returning(LEVEL_COLUMNS).executeTakeFirstOrThrow();
+      await this.audit.record(plain, { actorId, action: 'agent_level.update', targetType: 'agent_level', targetId: levelId, before, after: level });
+      return level;
+    });
+  }
+
+  private async levelOrThrow(tx: Tx, levelId: number) {
+    const level = await withAgentTablesTx(tx).selectFrom('agent_levels').select(LEVEL_COLUMNS).where('id', '=', levelId).executeTakeFirst();
+    if (!level) throw unprocessable('AGENT_LEVEL_NOT_FOUND', `agent level ${levelId} does not exist`);
+    return level;
+  }
+
+  /**
+   * HQ appoints a member as a non-regional agent at a level. The nearest agent up the member's
+   * referral chain that is active and in term now earns the level's referral award, once.
+   */
+  async appointNonRegional(actorId: number, input: NonRegionalAgentInput) {
+    return inTransaction(this.db, async (tx) => {
+      await this.checkAppointable(tx, input.memberId, input);
+      const level = await this.levelOrThrow(tx, input.levelId);
+      // rate_bp is the regional rate; a non-regional agent's rate is its level's, read at payment
+      const agent = await withAgentTablesTx(tx)
+        .insertInto('agents')
+        .values({ member_id: input.memberId, kind: 'non_regional', level_id: level.id, rate_bp: 0, term_start: input.termStart, term_end: input.termEnd })
+        .returning([...AGENT_COLUMNS, 'level_id as levelId'])
+        .executeTakeFirstOrThrow();
+      await this.audit.record(tx, { actorId, action: 'agent.create', targetType: 'agent', targetId: agent.id, after: agent });
+      const referralAward = await this.awardReferral(tx, { agentId: agent.id, memberId: input.memberId, amountFen: level.referralAwardFen, levelName: level.name });
+      return { ...(await this.get(tx, agent.id)), referralAward };
+    });
+  }
+
+  private async awardReferral(tx: Tx, appointed: { agentId: number; memberId: number; amountFen: number; levelName: string }) {
+    if (appointed.amountFen <= 0) return null;
+    const now = this.clock.now();
+    const referrer = await tx
+      .selectFrom('referral_closure as c')
+      .innerJoin('agents as a', 'a.member_id', 'c.ancestor_id')
+      .select(['a.member_id as memberId', 'c.distance'])
+      .where('c.descendant_id', '=', appointed.memberId)
+      .where('c.distance', '>=', 1)
+      .where('a.status', '=', 'active')
+      .where('a.term_start', '<=', now)
+      .where('a.term_end', '>', now)
+      .orderBy('c.distance')
+      .limit(1)
+      .executeTakeFirst();
+    if (!referrer) return null;
+    const paid = await this.commission.award(tx, {
+      memberId: referrer.memberId,
+      amountFen: appointed.amountFen,
+      code: 'agent_referral.award',
+      memo: `推荐代理奖（${appointed.levelName}）`,
+      idempotencyKey: `agent-referral:${appointed.agentId}`,
+      refType: 'agent',
+      refId: appointed.agentId,
+    });
+    if (!paid) return null;
+    await withAgentTablesTx(tx)
+      .insertInto('agent_referral_awards')
+      .values({ appointed_agent_id: appointed.agentId, earner_id: referrer.memberId, amount_fen: appointed.amountFen, created_at: now })
+      .onConflict((oc) => oc.column('appointed_agent_id').doNothing())
+      .execute();
+    return { earnerId: referrer.memberId, amountFen: appointed.amountFen };
+  }
+
+  async setTerm(actorId: number, agentId: number, term: { termStart: Date; termEnd: Date }) {
+    if (term.termEnd <= term.termStart) throw unprocessable('AGENT_TERM_INVALID', 'the term must end after it starts');
+    return inTransaction(this.db, async (tx) => {
+      const agent = await tx.selectFrom('agents').select(['term_start', 'term_end']).where('id', '=', agentId).forUpdate().executeTakeFirst();
+      if (!agent) throw notFound('AGENT_NOT_FOUND', `agent ${agentId} does not exist`);
+      await tx.updateTable('agents').set({ term_start: term.termStart, term_end: term.termEnd }).where('id', '=', agentId).execute();
+      await this.audit.record(tx, { actorId, action: 'agent.term', targetType: 'agent', targetId: agentId, before: { termStart: agent.term_start, termEnd: agent.term_end }, after: term });
+      return this.get(tx, agentId);
+    });
+  }
+
+  async setLevel(actorId: number, agentId: number, levelId: number) {
+    return inTransaction(this.db, async (tx) => {
+      const agent = await withAgentTablesTx(tx).selectFrom('agents').select(['kind', 'level_id']).where('id', '=', agentId).forUpdate().executeTakeFirst();
+      if (!agent) throw notFound('AGENT_NOT_FOUND', `agent ${agentId} does not exist`);
+      if (agent.kind !== 'non_regional') throw unprocessable('AGENT_NOT_NON_REGIONAL', 'only non-regional agents have levels');
+      await this.levelOrThrow(tx, levelId);
+      await withAgentTablesTx(tx).updateTable('agents').set({ level_id: levelId }).where('id', '=', agentId).execute();
+      await this.audit.record(tx, { actorId, action: 'agent.level', targetType: 'agent', targetId: agentId, before: { levelId: agent.level_id }, after: { levelId } });
+      return this.get(tx, agentId);
+    });
+  }
+
+  // ---- targets ----
+
+  async setTarget(actorId: number, agentId: number, year: number, input: TargetInput) {
+    const quarters = 'yearFen' in input ? splitYearly(input.yearFen) : input.quartersFen;
+    return inTransaction(this.db, async (plain) => {
+      const tx = withAgentTablesTx(plain);
+      await this.get(plain, agentId);
+      const before = await tx.selectFrom('agent_targets').selectAll().where('agent_id', '=', agentId).where('year', '=', year).forUpdate().executeTakeFirst();
+      const values = { q1_fen: quarters[0], q2_fen: quarters[1], q3_fen: quarters[2], q4_fen: quarters[3], updated_at: this.clock.now() };
+      await tx
+        .insertInto('agent_targets')
+        .values({ agent_id: agentId, year, ...values })
+        .onConflict((oc) => oc.columns(['agent_id', 'year']).doUpdateSet(values))
+        .execute();
+      await this.audit.record(plain, {
+        actorId,
+        action: 'agent.target',
+        targetType: 'agent',
+        targetId: agentId,
+        before: before ? { year, quartersFen: [before.q1_fen, before.q2_fen, before.q3_fen, before.q4_fen] } : null,
+        after: { year, quartersFen: quarters },
+      });
+      return this.targetProgress(plain, agentId, year);
+    });
+  }
+
+  /** The years with a target, newest first. */
+  async targetYears(ex: Executor, agentId: number): Promise<number[]> {
+    const rows = await withAgentTables(ex).selectFrom('agent_targets').select('year').where('agent_id', '=', agentId).orderBy('year', 'desc').execute();
+    return rows.map((r) => r.year);
+  }
+
+  /**
+   * A year's target and what the agent achieved per Asia/Shanghai quarter: goods paid net of
+   * refunds, by the quarter the order was paid in. Regional agents: orders in their region;
+   * non-regional agents: orders that paid them a sales award.
+   */
+  async targetProgress(ex: Executor, agentId: number, year: number) {
+    const agent = await this.get(ex, agentId);
+    const target = await withAgentTables(ex).selectFrom('agent_targets').selectAll().where('agent_id', '=', agentId).where('year', '=', year).executeTakeFirst();
+    const targets = target ? [target.q1_fen, target.q2_fen, target.q3_fen, target.q4_fen] : [0, 0, 0, 0];
+    const bounds = quarterBounds(year);
+    const achieved = await this.attributedSalesByQuarter(ex, agent, bounds);
+    const quarters = targets.map((targetFen, index) => ({
+      quarter: index + 1,
+      from: bounds[index],
+      to: bounds[index + 1],
+      targetFen,
+      achievedFen: achieved[index],
+      progressPermille: progressPermille(achieved[index], targetFen),
+    }));
+    const targetFen = targets.reduce((a, b) => a + b, 0);
+    const achievedFen = achieved.reduce((a, b) => a + b, 0);
+    return { agentId, year, hasTarget: target !== undefined, targetFen, achievedFen, progressPermille: progressPermille(achievedFen, targetFen), quarters };
+  }
+
+  private async attributedSalesByQuarter(ex: Executor, agent: { memberId: number; kind: 'regional' | 'non_regional'; regionCode: string | null }, bounds: Date[]): Promise<number[]> {
+    const sums = [0, 1, 2, 3].map((q) =>
+      sql<number>`coalesce(sum(l.paid_fen - l.refunded_fen) filter (where o.paid_at >= ${bounds[q]} and o.paid_at < ${bounds[q + 1]}), 0)`.as(`q${q + 1}`),
+    );
+    const row = await this.attributedLines(ex, agent)
+      .where('o.paid_at', '>=', bounds[0])
+      .where('o.paid_at', '<', bounds[4])
+      .select(sums)
+      .executeTakeFirstOrThrow();
+    const r = row as unknown as Record<'q1' | 'q2' | 'q3' | 'q4', number>;
+    return [r.q1, r.q2, r.q3, r.q4].map(Number);
+  }
+
+  /** Order lines attributed to an agent (see targetProgress). */
+  private attributedLines(ex: Executor, agent: { memberId: number; kind: 'regional' | 'non_regional'; regionCode: string | null }) {
+    const base = ex.selectFrom('order_lines as l').innerJoin('orders as o', 'o.id', 'l.order_id').where('o.paid_at', 'is not', null);
+    if (agent.kind === 'non_regional') {
+      return base.where((eb) =>
+        eb.exists(eb.selectFrom('commission_earnings as e').select('e.id').whereRef('e.order_line_id', '=', 'l.id').where('e.kind', '=', 'agent_sales').where('e.earner_id', '=', agent.memberId)),
+      );
+    }
+    return base.leftJoin('stores as s', 's.id', 'o.store_id').where(sql<string>`coalesce(s.region_code, o.region_code)`, 'like', `${regionPrefix(agent.regionCode!)}%`);
+  }
+
+  /** Orders attributed to the agent, newest first, with the agent's own awards on each. */
+  async attributedOrders(ex: Executor, agentId: number, page: { limit: number; offset: number }) {
+    const agent = await this.get(ex, agentId);
+    const orders = await this.attributedLines(ex, agent)
+      .select(['o.id', 'o.order_no as orderNo', 'o.status', 'o.paid_at as paidAt'])
+      .select((eb) => [eb.fn.sum<number>('l.paid_fen').as('goodsPaidFen'), eb.fn.sum<number>('l.refunded_fen').as('refundedFen')])
+      .groupBy(['o.id', 'o.order_no', 'o.status', 'o.paid_at'])
+      .orderBy('o.paid_at', 'desc')
+      .orderBy('o.id', 'desc')
+      .limit(page.limit)
+      .offset(page.offset)
+      .execute();
+    if (orders.length === 0) return [];
+    const awards = await ex
+      .selectFrom('commission_earnings')
+      .select(['order_id', (eb) => eb.fn.sum<number>(sql`amount_fen - reversed_fen`).as('awardFen')])
+      .where('earner_id', '=', agent.memberId)
+      .where('kind', 'in', ['agent_regional', 'agent_sales'])
+      .where('order_id', 'in', orders.map((o) => o.id))
+      .groupBy('order_id')
+      .execute();
+    const awardOf = new Map(awards.map((a) => [a.order_id, Number(a.awardFen)]));
+    return orders.map((o) => ({ ...o, goodsPaidFen: Number(o.goodsPaidFen), refundedFen: Number(o.refundedFen), awardFen: awardOf.get(o.id) ?? 0 }));
+  }
+
+  /** The agent's own awards: differentials and sales awards (with their lifecycle), and referral awards. */
+  async earningsOf(ex: Executor, memberId: number, page: { limit: number; offset: number }) {
+    const items = await ex
+      .selectFrom('commission_earnings as e')
+      .innerJoin('orders as o', 'o.id', 'e.order_id')
+      .select(['e.id', 'e.kind', 'e.order_id as orderId', 'o.order_no as orderNo', 'e.base_fen as baseFen', 'e.rate_bp as rateBp', 'e.amount_fen as amountFen', 'e.reversed_fen as reversedFen', 'e.state', 'e.frozen_until as frozenUntil', 'e.created_at as createdAt'])
+      .where('e.earner_id', '=', memberId)
+      .where('e.kind', 'in', ['agent_regional', 'agent_sales'])
+      .orderBy('e.id', 'desc')
+      .limit(page.limit)
+      .offset(page.offset)
+      .execute();
+    const totals = await ex
+      .selectFrom('commission_earnings')
+      .select(['state', (eb) => eb.fn.sum<number>(sql`amount_fen - reversed_fen`).as('fen')])
+      .where('earner_id', '=', memberId)
+      .where('kind', 'in', ['agent_regional', 'agent_sales'])
+      .groupBy('state')
+      .execute();
+    const referralAwards = await withAgentTables(ex)
+      .selectFrom('agent_referral_awards as r')
+      .innerJoin('agents as a', 'a.id', 'r.appointed_agent_id')
+      .innerJoin('members as m', 'm.id', 'a.member_id')
+      .select(['r.appointed_agent_id as appointedAgentId', 'm.nickname', 'r.amount_fen as amountFen', 'r.created_at as createdAt'])
+      .where('r.earner_id', '=', memberId)
+      .orderBy('r.created_at', 'desc')
+      .limit(50)
+      .execute();
+    const byState = (state: string) => Number(totals.find((t) => t.state === state)?.fen ?? 0);
+    return {
+      summary: {
+        pendingFen: byState('pending'),
+        frozenFen: byState('frozen'),
+        availableFen: byState('available'),
+        referralAwardFen: referralAwards.reduce((s, r) => s + r.amountFen, 0),
+      },
+      items,
+      referralAwards,
+    };
+  }
+
+  /** Agents act in the console as the party 'agent' (their own region or level, earnings, targets). */
+  attach(extensions: Extensions): void {
+    if (this.attached) return;
+    this.attached = true;
+    extensions.addPartyResolver(async (ex, memberId) => {
+      const agent = await withAgentTables(ex)
+        .selectFrom('agents as a')
+        .leftJoin('agent_levels as l', 'l.id', 'a.level_id')
+        .select(['a.id', 'a.kind', 'a.region_code', 'l.name as levelName'])
+        .where('a.member_id', '=', memberId)
+        .executeTakeFirst();
+      if (!agent) return [];
+      return [{ kind: 'agent', id: agent.id, name: agent.kind === 'regional' ? `区域代理 ${agent.region_code}` : `代理 · ${agent.levelName ?? ''}` }];
+    });
+  }
+  private attached = false;
 
   /** Active regional agents in term whose region covers the code, lowest region first. */
   async regionalChain(ex: Executor, regionCode: string, at: Date) {
@@ -91,11 +424,46 @@ export class AgentsService {
     return rows.sort((a, b) => order.indexOf(a.region_code!) - order.indexOf(b.region_code!)).map((r) => ({ memberId: r.member_id, rateBp: r.rate_bp }));
   }
 
-  /** On payment: agents of the order's region earn their differentials on what each line paid. */
+  /**
+   * On payment: agents of the order's region earn their differentials on what each line paid, and
+   * the buyer's nearest non-regional agent (the buyer included) earns its level's sales award.
+   */
   async earnForPaidOrder(tx: Tx, order: { id: number; buyerId: number; regionCode: string | null }, lines: CommissionLine[], version: RuleVersion, afterCommit: AfterCommit) {
-    if (!order.regionCode) return [];
-    const chain = await this.regionalChain(tx, order.regionCode, this.clock.now());
-    if (chain.length === 0) return [];
-    return this.commission.recordEarnings(tx, order, planRegionalAwards(lines, chain), 'agent_regional', version, afterCommit);
+    const now = this.clock.now();
+    const regional = order.regionCode ? await this.regionalChain(tx, order.regionCode, now) : [];
+    const regionalEarnings = regional.length ? await this.commission.recordEarnings(tx, order, planRegionalAwards(lines, regional), 'agent_regional', version, afterCommit) : [];
+    const seller = await this.salesAgentOf(tx, order.buyerId, now);
+    const salesEarnings = seller ? await this.commission.recordEarnings(tx, order, planSalesAwards(lines, seller), 'agent_sales', version, afterCommit) : [];
+    return [...regionalEarnings, ...salesEarnings];
   }
+
+  /** The nearest non-regional agent up the buyer's referral chain, buyer first, active and in term at `at`. */
+  async salesAgentOf(ex: Executor, buyerId: number, at: Date) {
+    return withAgentTables(ex)
+      .selectFrom('referral_closure as c')
+      .innerJoin('agents as a', 'a.member_id', 'c.ancestor_id')
+      .innerJoin('agent_levels as l', 'l.id', 'a.level_id')
+      .select(['a.member_id as memberId', 'l.sales_award_bp as rateBp'])
+      .where('c.descendant_id', '=', buyerId)
+      .where('a.kind', '=', 'non_regional')
+      .where('a.status', '=', 'active')
+      .where('a.term_start', '<=', at)
+      .where('a.term_end', '>', at)
+      .orderBy('c.distance')
+      .limit(1)
+      .executeTakeFirst();
+  }
+}
+
+/** The sales award: the agent's level rate on each line's paid amount (level 1: one agent per order). */
+export function planSalesAwards(lines: CommissionLine[], agent: { memberId: number; rateBp: number }): PlannedEarning[] {
+  return lines
+    .map((line) => ({ lineId: line.lineId, earnerId: agent.memberId, level: 1, baseFen: line.paidFen, rateBp: agent.rateBp, amountFen: applyRateBp(line.paidFen, agent.rateBp) }))
+    .filter((earning) => earning.amountFen > 0);
+}
+
+/** Division codes under a region share its prefix: 2 digits for a province, 4 for a city, 6 for a district. */
+export function regionPrefix(code: string): string {
+  const level = levelOfRegion(code);
+  return level === 'province' ? code.slice(0, 2) : level === 'city' ? code.slice(0, 4) : code;
 }
