@@ -1,6 +1,31 @@
-// The growth feature: its services, wired from the core (see src/services.ts).
+// The growth feature: distributor tier auto-upgrade and leaderboards (排行榜), wired from the core.
 import type { CoreServices } from '../../services.js';
+import { LeaderboardService } from './leaderboards.js';
+import { TierUpgradeService } from './tiers.js';
 
-export function createGrowth(_core: CoreServices) {
-  return {};
+export function createGrowth(core: CoreServices) {
+  const leaderboards = new LeaderboardService(core.db, core.clock, core.referral);
+  const tierUpgrades = new TierUpgradeService(core.db, core.clock, core.members, core.audit, leaderboards);
+
+  core.orders.addParticipant({
+    name: 'growth',
+    // after commission: the deltas carry this order's earnings, and an upgrade applies from the next order
+    async onPaid(tx, order) {
+      await leaderboards.recordPaid(tx, order);
+      await tierUpgrades.afterPaid(tx, order);
+    },
+    async onRefunded(tx, refund) {
+      await leaderboards.recordRefund(tx, refund);
+    },
+  });
+  core.extensions.addJob({
+    name: 'growth.leaderboards',
+    async run() {
+      await leaderboards.scanInvites();
+      return leaderboards.fold();
+    },
+  });
+  core.extensions.addJob({ name: 'growth.tier-checks', run: () => tierUpgrades.processQueue() });
+
+  return { leaderboards, tierUpgrades };
 }
