@@ -78,6 +78,9 @@ export function createServices(options: ServiceOptions) {
   const stores = new StoresService(db, audit);
 
   const core = { db, clock, bus, config, log, audit, ledger, rules, catalog, referral, members, commission, orders, payments, payouts, payoutProvider, sms, notifications, posters, analytics, stores, agents, extensions };
+  // channels: credit paid orders to the customer's store (region protection); 'agent' and 'store' parties
+  agents.attach(extensions);
+  stores.attach({ orders, extensions, clock });
   // features register order participants, jobs and party resolvers on the core; pricing participants run in this order
   const promotions = createPromotions(core);
   const loyalty = createLoyalty(core);

@@ -4,6 +4,8 @@ import type { PromotionsTables } from '../modules/promotions/tables.js';
 import type { LoyaltyTables } from '../modules/loyalty/tables.js';
 import type { GrowthTables } from '../modules/growth/tables.js';
 import type { ContestsTables } from '../modules/contests/tables.js';
+import type { AgentsTables } from '../modules/agents/tables.js';
+import type { StoresTables } from '../modules/stores/tables.js';
 import type { InsightsTables } from '../modules/insights/tables.js';
 import type { SuppliersTables } from '../modules/suppliers/tables.js';
 import type { DealersTables } from '../modules/dealers/tables.js';
@@ -368,11 +370,13 @@ export interface AgentsTable {
   term_start: Date;
   term_end: Date;
   status: Generated<'active' | 'suspended'>;
+  /** a non-regional agent's level (016_channels.sql) */
+  level_id: number | null;
   created_at: CreatedAt;
 }
 
 /** Every table; feature modules declare theirs in their own tables.ts. */
-export interface Database extends PromotionsTables, LoyaltyTables, GrowthTables, ContestsTables, InsightsTables, SuppliersTables, DealersTables {
+export interface Database extends PromotionsTables, LoyaltyTables, GrowthTables, ContestsTables, InsightsTables, SuppliersTables, DealersTables, Omit<AgentsTables, 'agents'>, StoresTables {
   distributor_tiers: DistributorTiersTable;
   distributor_groups: DistributorGroupsTable;
   members: MembersTable;

@@ -3,6 +3,7 @@
 import { inTransaction } from '../db/database.js';
 import { MembersService } from '../modules/members/service.js';
 import type { Services } from '../services.js';
+import { seedChannels } from '../modules/agents/demo.js';
 import { seedPromotions } from '../modules/promotions/demo.js';
 import { seedLoyalty } from '../modules/loyalty/demo.js';
 import { seedGrowth } from '../modules/growth/demo.js';
@@ -69,5 +70,6 @@ export async function seedDemo(services: Services): Promise<boolean> {
   await seedInsights(services);
   await seedSuppliers(services);
   await seedDealers(services);
+  await seedChannels(services);
   return true;
 }
