@@ -1,6 +1,7 @@
-// The insights feature: its services, wired from the core (see src/services.ts).
+// The insights feature: value analytics and channel performance for HQ, wired from the core (see src/services.ts).
 import type { CoreServices } from '../../services.js';
+import { InsightsService } from './service.js';
 
-export function createInsights(_core: CoreServices) {
-  return {};
+export function createInsights(core: CoreServices) {
+  return { insights: new InsightsService(core.clock) };
 }

@@ -1,3 +1,3 @@
-// Row types of the insights tables (migration owned by this module), for Kysely.
+// Row types of the insights tables: none (013_insights.sql only adds indexes); kept for the Database merge.
 // eslint-disable-next-line @typescript-eslint/no-empty-object-type
 export interface InsightsTables {}
