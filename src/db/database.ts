@@ -129,8 +129,12 @@ export async function lockForTransaction(tx: Tx, lockKey: number): Promise<void>
   await sql`select pg_advisory_xact_lock(${lockKey})`.execute(tx);
 }
 
+/** Every advisory lock key in one place, so no two features ever pick the same number. */
 export const LOCK_KEYS = {
   migrations: 7_100_001,
   referralTree: 7_100_002,
   ledgerFold: 7_100_003,
+  leaderboardFold: 7_100_004,
+  leaderboardInviteScan: 7_100_005,
+  dealerTree: 7_100_006,
 } as const;

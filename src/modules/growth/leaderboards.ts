@@ -5,7 +5,7 @@
 // buckets, so it costs the same at rank 10 and at rank 900 000.
 import { sql } from 'kysely';
 import type { Clock } from '../../context.js';
-import { inTransaction, type Db, type Executor, type Tx } from '../../db/database.js';
+import { inTransaction, LOCK_KEYS, type Db, type Executor, type Tx } from '../../db/database.js';
 import type { ReferralService } from '../referral/service.js';
 import type { PaidOrder, RefundedOrder } from '../orders/participants.js';
 import { shanghaiDate, type Period } from './periods.js';
@@ -16,7 +16,7 @@ export const LEADERBOARD_METRICS: LeaderboardMetric[] = ['commission', 'sales', 
 export const COMMISSION_KINDS = ['distribution', 'coupon_guide'] as const;
 
 /** advisory lock keys of this module's jobs (one folder and one scanner at a time across instances) */
-export const GROWTH_LOCKS = { fold: 7_311_001, inviteScan: 7_311_002 } as const;
+export const GROWTH_LOCKS = { fold: LOCK_KEYS.leaderboardFold, inviteScan: LOCK_KEYS.leaderboardInviteScan } as const;
 /** history rows behind the cursor scanned again, for bindings whose transaction committed late */
 const INVITE_SCAN_TAIL = 2_000;
 
