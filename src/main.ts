@@ -7,7 +7,8 @@ import { webPlugins } from './http/web.js';
 const config = loadConfig();
 const logger = createLogger(config.logLevel);
 const app = await startApp({ config, logger, plugins: webPlugins() });
-if (process.env.DEMO_DATA !== 'off' && (await seedDemo(app.services))) {
+// DEMO_DATA=off: none; DEMO_DATA=core: HQ, the chain, products and rules only; otherwise everything
+if (process.env.DEMO_DATA !== 'off' && (await seedDemo(app.services, { features: process.env.DEMO_DATA !== 'core' }))) {
   logger.info({ hqLogin: DEMO_HQ[0].nickname, chainTop: DEMO_CHAIN[0].slice(0, 3) + '…' }, 'demo data created (see README for the demo logins)');
 }
 await app.http.listen({ port: config.port, host: config.host });

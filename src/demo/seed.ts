@@ -33,7 +33,8 @@ const PRODUCTS = [
   { title: '新疆阿克苏冰糖心苹果 5kg', category: '生鲜', imageUrl: null, skus: [{ name: '中果', priceFen: 5_990, stock: 1_000 }, { name: '大果', priceFen: 7_990, stock: 1_000 }] },
 ];
 
-export async function seedDemo(services: Services): Promise<boolean> {
+/** The demo; `features: false` leaves out every feature's demo (coupons, contests, channels…), for a quick minimal install. */
+export async function seedDemo(services: Services, options: { features?: boolean } = {}): Promise<boolean> {
   const existing = await services.db.selectFrom('members').select('id').limit(1).executeTakeFirst();
   if (existing) return false;
   const passwordHash = await MembersService.hashPassword(DEMO_PASSWORD);
@@ -62,6 +63,7 @@ export async function seedDemo(services: Services): Promise<boolean> {
       'demo rules: three tiers, ¥300 minus ¥30, free shipping from ¥99',
     ),
   );
+  if (options.features === false) return true;
   // each feature adds its own demo data on top of the core's
   await seedPromotions(services);
   await seedLoyalty(services);

@@ -69,7 +69,8 @@ export class ServerProcess {
       DATABASE_URL: options.databaseUrl,
       PORT: String(port),
       HOST: '127.0.0.1',
-      DEMO_DATA: 'on',
+      // the core demo only: quick to start, and no demo payment runs into an armed crash point
+      DEMO_DATA: 'core',
       JOB_INTERVAL_MS: '0',
       JWT_SECRET: options.jwtSecret,
       DATA_DIR: options.dataDir,
