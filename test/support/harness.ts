@@ -57,12 +57,21 @@ export interface TestApp extends RunningApp {
   kind: DatabaseKind;
 }
 
+/** A test clock that also moves with wall time (for code that waits a moment, like the demo seed). */
+class TickingClock extends ManualClock {
+  private readonly origin = Date.now();
+  override now(): Date {
+    return new Date(super.now().getTime() + (Date.now() - this.origin));
+  }
+}
+
 export async function startTestApp(
   kind: DatabaseKind,
-  options: { rules?: RuleConfigInput; config?: Partial<AppConfig>; poolSize?: number } & Partial<Pick<StartOptions, 'plugins' | 'fetchFn'>> = {},
+  options: { rules?: RuleConfigInput; config?: Partial<AppConfig>; poolSize?: number; tickingClock?: boolean } & Partial<Pick<StartOptions, 'plugins' | 'fetchFn'>> = {},
 ): Promise<TestApp> {
   const database = await openTestDatabase(kind, options.poolSize);
-  const clock = new ManualClock(new Date('2026-11-20T04:00:00Z'));
+  const start = new Date('2026-11-20T04:00:00Z');
+  const clock = options.tickingClock ? new TickingClock(start) : new ManualClock(start);
   const payoutProvider = new DevPayoutProvider();
   const config = testConfig(options.config);
   const app = await startApp({
