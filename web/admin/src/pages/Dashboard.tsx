@@ -1,10 +1,12 @@
 // 数据看板: today and this month, commission by state, 30-day trends, and the commission ranking.
 import { Alert, Card, Col, Row, Segmented, Skeleton, Statistic, Table, Typography } from 'antd';
 import { useMemo, useState } from 'react';
+import { Link } from 'react-router-dom';
 import { EChart, type ChartOption } from '../components/EChart';
 import { formatInt } from '../format';
 import { useApi, useIsMobile, describeError } from '../hooks';
-import { useT, type Key } from '../i18n';
+import { useAuth } from '../auth';
+import { useFeatureT, useT, type Key } from '../i18n';
 import { formatFen } from '../money';
 import type { Dashboard, Items, PeriodFigures, RankingRow } from '../types';
 
@@ -41,6 +43,43 @@ function PeriodCard({ title, figures, prefix }: { title: string; figures: Period
   );
 }
 
+interface ChannelMode {
+  kind: string;
+  orders: number;
+  netFen: number;
+  payables: { pendingFen: number; frozenFen: number; availableUnwithdrawnFen: number };
+}
+
+/** Performance and payables per channel mode (distribution, agents, coupons, suppliers, dealers). */
+function ChannelModesCard() {
+  const t = useT();
+  const ft = useFeatureT();
+  const modes = useApi<{ modes: ChannelMode[] }>('/api/admin/insights/channels');
+  const rows = (modes.data?.modes ?? []).filter((m) => m.orders > 0 || m.netFen !== 0);
+  return (
+    <Card title={t('dashboard.channelModes')} size="small" extra={<Link to="/insights/channels">{t('dashboard.channelModesMore')}</Link>}>
+      {modes.error && <Alert type="error" showIcon title={describeError(modes.error, t)} style={{ marginBottom: 12 }} />}
+      <Table<ChannelMode>
+        size="small"
+        rowKey="kind"
+        loading={modes.loading}
+        dataSource={rows}
+        pagination={false}
+        scroll={{ x: 560 }}
+        data-testid="dashboard-channel-modes"
+        columns={[
+          { title: t('dashboard.channelMode'), dataIndex: 'kind', render: (k: string) => ft(`insights.kind.${k}`) },
+          { title: t('dashboard.orders'), dataIndex: 'orders', align: 'right', render: (v: number) => formatInt(v) },
+          { title: t('dashboard.channelEarned'), dataIndex: 'netFen', align: 'right', render: (v: number) => formatFen(v) },
+          { title: t('dashboard.pending'), key: 'pending', align: 'right', render: (_v, m) => formatFen(m.payables.pendingFen) },
+          { title: t('dashboard.frozen'), key: 'frozen', align: 'right', render: (_v, m) => formatFen(m.payables.frozenFen) },
+          { title: t('dashboard.payable'), key: 'payable', align: 'right', render: (_v, m) => formatFen(m.payables.availableUnwithdrawnFen) },
+        ]}
+      />
+    </Card>
+  );
+}
+
 /** "2026-11-23" → "11-23" for the axis */
 const shortDate = (d: string) => d.slice(5);
 const yuan = (fen: number) => Math.round(fen) / 100; // chart scale only; labels use formatFen
@@ -52,6 +91,9 @@ export default function DashboardPage() {
   const [period, setPeriod] = useState<'today' | 'month' | 'all'>('month');
   const ranking = useApi<Items<RankingRow>>('/api/admin/commission/ranking', { period, limit: 10 });
   const d = dash.data;
+  // per-mode figures come from the analytics, which support does not see
+  const { me } = useAuth();
+  const seesChannels = !!me?.hqRole && me.hqRole !== 'support';
 
   const gmvOption = useMemo<ChartOption>(() => {
     const trend = d?.trend ?? [];
@@ -156,6 +198,11 @@ export default function DashboardPage() {
             {dash.loading && !d ? <Skeleton active /> : <EChart option={barOption} height={mobile ? 240 : 300} testId="dashboard-commission-chart" />}
           </Card>
         </Col>
+        {seesChannels && (
+          <Col span={24}>
+            <ChannelModesCard />
+          </Col>
+        )}
         <Col span={24}>
           <Card
             title={t('dashboard.ranking')}
