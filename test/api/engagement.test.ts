@@ -88,8 +88,16 @@ describeEachDatabase('share links, posters, live income alerts, dashboard, expor
     expect(member.status).toBe(403);
   });
 
-  it('exports members as CSV and XLSX with phones masked for an operator', async () => {
+  it('exports members as CSV and XLSX with phones masked for an operator, tiers and groups by name', async () => {
     const operator = await hqMember(app, 'operator');
+    const group = await call(app, 'POST', '/api/admin/groups', { token: owner.token, body: { name: '华东团队' } });
+    expect(group.status).toBe(201);
+    expect((await call(app, 'POST', `/api/admin/members/${chain[0].id}/group`, { token: owner.token, body: { groupId: group.body.id, reason: '分组' } })).status).toBeLessThan(300);
+    const grouped = await app.http.inject({ method: 'GET', url: `/api/admin/members/export?format=csv&groupId=${group.body.id}`, headers: { authorization: `Bearer ${operator.token}` } });
+    const groupedLines = grouped.rawPayload.toString('utf8').trim().split('\n');
+    expect(groupedLines).toHaveLength(2);
+    expect(groupedLines[1]).toContain('华东团队');
+    expect(groupedLines[1]).toContain(chain[0].inviteCode);
     const csv = await app.http.inject({ method: 'GET', url: '/api/admin/members/export?format=csv&distributorStatus=active', headers: { authorization: `Bearer ${operator.token}` } });
     expect(csv.statusCode).toBe(200);
     const text = csv.rawPayload.toString('utf8');

@@ -314,8 +314,11 @@ export function adminRoutes(app: FastifyInstance, s: Services, auth: Auth) {
     },
   }, async (req, reply) => {
     const phoneOf = showPhone(req);
-    const { items } = await s.members.search(s.db, { ...req.query, limit: 50_000, offset: 0 });
+    const [{ items }, tiers, groups] = await Promise.all([s.members.search(s.db, { ...req.query, limit: 50_000, offset: 0 }), s.members.tiers(s.db), s.members.groups(s.db)]);
     type Row = (typeof items)[number];
+    // names, not ids: the sheet is read by people
+    const tierName = new Map(tiers.map((t) => [t.id, t.name]));
+    const groupName = new Map(groups.map((g) => [g.id, g.name]));
     const statusNames: Record<string, string> = { none: '普通会员', applied: '申请中', active: '分销商', rejected: '已驳回', disabled: '已停用' };
     const columns: ExportColumn<Row>[] = [
       { header: 'ID', value: (m) => m.id, width: 8 },
@@ -323,8 +326,8 @@ export function adminRoutes(app: FastifyInstance, s: Services, auth: Auth) {
       { header: '手机号', value: (m) => phoneOf(m.phone), width: 14 },
       { header: '邀请码', value: (m) => m.inviteCode, width: 12 },
       { header: '分销身份', value: (m) => statusNames[m.distributorStatus] ?? m.distributorStatus },
-      { header: '等级', value: (m) => m.tierId, width: 8 },
-      { header: '分组', value: (m) => m.groupId },
+      { header: '等级', value: (m) => (m.tierId === null ? '' : (tierName.get(m.tierId) ?? m.tierId)), width: 10 },
+      { header: '分组', value: (m) => (m.groupId === null ? '' : (groupName.get(m.groupId) ?? m.groupId)), width: 12 },
       { header: '注册时间', value: (m) => m.createdAt.toISOString(), width: 24 },
     ];
     const stamp = s.clock.now().toISOString().slice(0, 10);
