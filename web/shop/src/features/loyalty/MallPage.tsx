@@ -78,10 +78,11 @@ export default function MallPage() {
           {items.loading && <Loading />}
           {items.error ? <ErrorView error={items.error} onRetry={items.reload} /> : null}
           {items.data && !items.data.length && <Empty text={t('loyalty.mall.empty')} />}
-          <div style={{ display: 'grid', gridTemplateColumns: '1fr 1fr', gap: 8 }}>
+          {/* minmax(0, …): a square image must not widen its column past half the screen */}
+          <div style={{ display: 'grid', gridTemplateColumns: 'repeat(2, minmax(0, 1fr))', gap: 8 }}>
             {items.data?.map((item) => (
-              <div key={item.id} className="card" style={{ padding: 8 }} data-testid={`mall-item-${item.id}`}>
-                <ProductImage src={item.imageUrl} title={item.title} seed={item.id} style={{ width: '100%', aspectRatio: '1', borderRadius: 8 }} />
+              <div key={item.id} className="card" style={{ padding: 8, minWidth: 0 }} data-testid={`mall-item-${item.id}`}>
+                <ProductImage src={item.imageUrl} title={item.title} seed={item.id} style={{ width: '100%', height: 'auto', aspectRatio: '1', borderRadius: 8 }} />
                 <div style={{ fontWeight: 600, marginTop: 6 }}>
                   {item.kind === 'coupon' && <Tag color="primary" style={{ marginRight: 4 }}>{t('loyalty.mall.coupon')}</Tag>}
                   {item.title}

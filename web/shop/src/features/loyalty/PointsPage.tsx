@@ -6,7 +6,8 @@ import { Empty, ErrorView, formatDateTime, LoadMore, Loading, SubPage, toastErro
 import { useFeatureT } from '../../i18n';
 import { loyaltyApi } from './loyaltyApi';
 
-export function SignInCard({ compact }: { compact?: boolean }) {
+/** onSignedIn: the page around the card refreshes what the sign-in changed (balance, history). */
+export function SignInCard({ compact, onSignedIn }: { compact?: boolean; onSignedIn?: () => void }) {
   const t = useFeatureT();
   const summary = useLoad(() => loyaltyApi.points(), []);
   const [busy, setBusy] = useState(false);
@@ -19,6 +20,7 @@ export function SignInCard({ compact }: { compact?: boolean }) {
       const r = await loyaltyApi.signIn();
       Toast.show({ icon: 'success', content: r.duplicate ? t('loyalty.signIn.already') : t('loyalty.signIn.done', { points: r.points, streak: r.streak }) });
       summary.reload();
+      onSignedIn?.();
     } catch (e) {
       toastError(e);
     } finally {
@@ -66,7 +68,12 @@ export default function PointsPage() {
         </div>
       )}
       {summary.error ? <ErrorView error={summary.error} onRetry={summary.reload} /> : null}
-      <SignInCard />
+      <SignInCard
+        onSignedIn={() => {
+          summary.reload();
+          history.reload();
+        }}
+      />
       <List header={t('loyalty.points.history')} data-testid="loyalty-history">
         {history.items.map((x) => (
           <List.Item
