@@ -149,7 +149,7 @@ function StandingsDrawer({ contestId, onClose }: { contestId: number | null; onC
   const metric = d?.contest.metric ?? 'sales';
   const option = useMemo<ChartOption>(
     () => ({
-      grid: { left: 90, right: 24, top: 16, bottom: 24 },
+      grid: { left: 90, right: 80, top: 16, bottom: 24 }, // room for the value label right of the longest bar
       tooltip: { trigger: 'axis', valueFormatter: (v: number) => formatMetricValue(metric, metric === 'sales' ? Math.round(v * 100) : v, t) },
       xAxis: { type: 'value' },
       yAxis: { type: 'category', inverse: true, data: (d?.squads ?? []).map((s) => `#${s.rank} ${s.name}`) },
