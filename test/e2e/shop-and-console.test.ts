@@ -96,7 +96,8 @@ beforeAll(async () => {
     database,
     plugins: webPlugins(),
   });
-  expect(await seedDemo(app.services)).toBe(true);
+  // the core demo only: the amounts checked below assume no other orders (the feature tour uses the whole demo)
+  expect(await seedDemo(app.services, { features: false })).toBe(true);
   await app.http.listen({ port: 0, host: '127.0.0.1' });
   base = `http://127.0.0.1:${(app.http.server.address() as AddressInfo).port}`;
   browser = await chromium.launch({
@@ -224,6 +225,23 @@ describe('share link → purchase → live earning → withdrawal → HQ approva
     await page.getByTestId('quote-payable').waitFor();
     await expect.poll(() => page.getByTestId('checkout-sharer').textContent()).toContain(s.sharer.nickname);
     await expectNoHorizontalOverflow(page, 'checkout');
+
+    // no address yet: the order is not placed; the buyer fills one in (Shenzhen, Nanshan: GB/T 2260 440305)
+    await page.getByTestId('checkout-submit').click();
+    await page.getByTestId('delivery-required').waitFor();
+    await page.getByTestId('delivery-address').click();
+    await page.getByTestId('address-form').waitFor();
+    await page.getByTestId('address-name').fill('李四');
+    await page.getByTestId('address-phone').fill('13912345678');
+    await expect.poll(() => page.getByTestId('address-province').locator('option').count()).toBeGreaterThan(30);
+    await page.getByTestId('address-province').selectOption('440000');
+    await page.getByTestId('address-city').selectOption('440300');
+    await page.getByTestId('address-district').selectOption('440305');
+    await page.getByTestId('address-detail').fill('科技园南区 1 栋 101');
+    await expectNoHorizontalOverflow(page, 'address form');
+    await shot(page, 'shop-checkout-address');
+    await page.getByTestId('address-save').click();
+    await expect.poll(() => page.getByTestId('delivery-address').textContent()).toContain('南山区');
     await shot(page, 'shop-checkout');
 
     await page.getByTestId('checkout-submit').click();
@@ -243,6 +261,7 @@ describe('share link → purchase → live earning → withdrawal → HQ approva
     s.buyer = { token: token!, id: me.id };
     const order = await api('GET', `/api/orders/${s.orderId}`, { token: token! });
     expect(order.status).toBe('paid');
+    expect(order.shippingAddress).toMatchObject({ name: '李四', province: '广东省', city: '深圳市', district: '南山区', regionCode: '440305' });
     expect(order.paidFen).toBe(shownPaid);
     expect(order.paidFen).toBeGreaterThan(0);
     expect(await page.getByTestId('pay-order-no').textContent()).toBe(order.orderNo);

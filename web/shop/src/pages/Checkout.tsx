@@ -9,6 +9,7 @@ import { useI18n } from '../i18n';
 import { formatFen } from '../money';
 import { storeInviteCode, storedInviteCode } from '../referral';
 import { CouponRow, useCheckoutCoupons } from '../features/promotions/CheckoutCoupon';
+import { DeliveryCard, useDelivery } from '../delivery';
 import type { Order, Quote } from '../types';
 
 export function CheckoutPage() {
@@ -28,12 +29,17 @@ export function CheckoutPage() {
   const dealerShopId = Number.isSafeInteger(dealerShopParam) && dealerShopParam > 0 ? dealerShopParam : undefined;
   const coupons = useCheckoutCoupons(items, itemsParam ?? '', dealerShopId);
   const couponId = coupons.couponId ?? undefined;
+  const delivery = useDelivery();
+  const pickupStoreId = delivery.pickupStoreId;
   const quote = useLoad(
     () =>
       items.length && coupons.ready
-        ? request<Quote>('/api/orders/quote', { method: 'POST', body: { items, ...(couponId ? { couponId } : {}), ...(dealerShopId ? { dealerShopId } : {}) } })
+        ? request<Quote>('/api/orders/quote', {
+            method: 'POST',
+            body: { items, ...(couponId ? { couponId } : {}), ...(dealerShopId ? { dealerShopId } : {}), ...(pickupStoreId ? { pickupStoreId } : {}) },
+          })
         : Promise.resolve(null),
-    [itemsParam, couponId, dealerShopId, coupons.ready],
+    [itemsParam, couponId, dealerShopId, coupons.ready, pickupStoreId],
   );
   // a coupon the quote refuses (used elsewhere meanwhile) is dropped rather than blocking checkout
   const quoteErrorCode = quote.error instanceof ApiError ? quote.error.code : null;
@@ -56,6 +62,10 @@ export function CheckoutPage() {
 
   const submit = async () => {
     if (stage !== 'idle') return;
+    if (!delivery.ready) {
+      Toast.show({ content: <span data-testid="delivery-required">{t('delivery.chooseFirst')}</span> });
+      return;
+    }
     setStage('ordering');
     let orderId: number;
     try {
@@ -67,6 +77,7 @@ export function CheckoutPage() {
           ...(sharerCode ? { sharerInviteCode: sharerCode, source: 'share_link' as const } : {}),
           ...(couponId ? { couponId } : {}),
           ...(dealerShopId ? { dealerShopId } : {}),
+          ...delivery.body,
         },
       });
       orderId = order.id;
@@ -103,6 +114,7 @@ export function CheckoutPage() {
               {t('checkout.sharer', { name: sharer.data.nickname })}
             </div>
           )}
+          <DeliveryCard delivery={delivery} />
           <div className="card">
             {q.lines.map((line) => (
               <div className="checkout-line" key={line.skuId} data-testid="checkout-line">
