@@ -16,6 +16,9 @@ import type { RulesService } from '../rules/service.js';
 import { planCommission, reversalTarget, type CommissionLine, type PlannedEarning } from './plan.js';
 
 const DAY_MS = 86_400_000;
+/** how often a long unfreeze sweep folds ledger checkpoints (see unfreezeDue) */
+const FOLD_EVERY_BATCHES = 10;
+
 type AfterCommit = (cb: () => void) => void;
 
 export interface RefundedLine {
@@ -209,6 +212,9 @@ export class CommissionService {
     const batchSize = options.batchSize ?? 2_000;
     const totals = { earnings: 0, amountFen: 0, debtRepaidFen: 0 };
     for (let batch = 0; batch < (options.maxBatches ?? Number.MAX_SAFE_INTEGER); batch++) {
+      // each batch's overdraft check sums a hot earner's frozen account since its checkpoint: keep
+      // checkpoints close behind a long sweep, or those sums grow with every batch
+      if (batch % FOLD_EVERY_BATCHES === 0) await this.ledger.foldCheckpoints(this.db, 0);
       const done = await inTransaction(this.db, async (tx) => {
         const batchDone = await this.unfreezeBatch(tx, batchSize);
         if (batchDone.earnings > 0) crashPoint('unfreeze.before-commit');
