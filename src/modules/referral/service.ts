@@ -91,13 +91,13 @@ export class ReferralService {
     if (referrerId === memberId) return { bound: false, reason: 'self' };
     const now = this.clock.now();
     await tx.insertInto('referral_bindings').values({ member_id: memberId, referrer_id: referrerId, source, bound_at: now, expires_at: this.expiryFor(binding, now) }).execute();
+    // the new member's ancestors are the referrer's and the referrer: one read feeds the closure rows
+    // and the team deltas (each ancestor's team grows by one, one level deeper than the referrer)
     await sql`
-      insert into referral_closure (ancestor_id, descendant_id, distance)
-      select ancestor_id, ${memberId}, distance + 1 from referral_closure where descendant_id = ${referrerId}`.execute(tx);
-    // every ancestor's team grows by one, one level deeper than the referrer sits below them
-    await sql`
+      with up as (select ancestor_id, distance from referral_closure where descendant_id = ${referrerId}),
+      closure as (insert into referral_closure (ancestor_id, descendant_id, distance) select ancestor_id, ${memberId}, distance + 1 from up)
       insert into referral_team_deltas (member_id, size_delta, direct_delta, depth_at_least)
-      select ancestor_id, 1, (distance = 0)::int, distance + 1 from referral_closure where descendant_id = ${referrerId}`.execute(tx);
+      select ancestor_id, 1, (distance = 0)::int, distance + 1 from up`.execute(tx);
     await tx.insertInto('referral_binding_history').values({ member_id: memberId, old_referrer_id: null, new_referrer_id: referrerId, source, reason: null, actor_id: null, created_at: now }).execute();
     return { bound: true, referrerId };
   }
