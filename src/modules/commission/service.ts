@@ -254,7 +254,9 @@ export class CommissionService {
     due.sort((a, b) => a.earner_id - b.earner_id || a.id - b.id);
     const earnerIds = [...new Set(due.map((d) => d.earner_id))];
     const accounts = await this.ledger.lockAccountsOfMembers(tx, earnerIds);
-    const debts = await this.ledger.balances(tx, earnerIds.map((id) => accounts.get(id)!.commission_debt));
+    // most earners never had a debt: sum balances only for debt accounts the ledger ever touched
+    const debtAccounts = await this.ledger.accountsWithTransfers(tx, earnerIds.map((id) => accounts.get(id)!.commission_debt));
+    const debts = await this.ledger.balances(tx, debtAccounts);
     const transfers: TransferInput[] = [];
     let owedFen = 0;
     let currentEarner = -1;
