@@ -429,6 +429,8 @@ export interface ReferralTeamDeltasTable {
   sales_delta: Generated<number>;
   depth_at_least: Generated<number>;
   recheck_depth: Generated<boolean>;
+  /** applies to every ancestor of member_id (through the closure), not to member_id itself */
+  spread: Generated<boolean>;
 }
 
 export interface ReferralMemberSalesTable {

@@ -91,13 +91,11 @@ export class ReferralService {
     if (referrerId === memberId) return { bound: false, reason: 'self' };
     const now = this.clock.now();
     await tx.insertInto('referral_bindings').values({ member_id: memberId, referrer_id: referrerId, source, bound_at: now, expires_at: this.expiryFor(binding, now) }).execute();
-    // the new member's ancestors are the referrer's and the referrer: one read feeds the closure rows
-    // and the team deltas (each ancestor's team grows by one, one level deeper than the referrer)
     await sql`
-      with up as (select ancestor_id, distance from referral_closure where descendant_id = ${referrerId}),
-      closure as (insert into referral_closure (ancestor_id, descendant_id, distance) select ancestor_id, ${memberId}, distance + 1 from up)
-      insert into referral_team_deltas (member_id, size_delta, direct_delta, depth_at_least)
-      select ancestor_id, 1, (distance = 0)::int, distance + 1 from up`.execute(tx);
+      insert into referral_closure (ancestor_id, descendant_id, distance)
+      select ancestor_id, ${memberId}, distance + 1 from referral_closure where descendant_id = ${referrerId}`.execute(tx);
+    // one row: every ancestor's team grows by one (the fold spreads it through the closure)
+    await tx.insertInto('referral_team_deltas').values({ member_id: memberId, size_delta: 1, direct_delta: 1, depth_at_least: 1, spread: true }).execute();
     await tx.insertInto('referral_binding_history').values({ member_id: memberId, old_referrer_id: null, new_referrer_id: referrerId, source, reason: null, actor_id: null, created_at: now }).execute();
     return { bound: true, referrerId };
   }
@@ -193,6 +191,17 @@ export class ReferralService {
     if (referrerId !== null && (await this.isAbove(tx, memberId, referrerId))) return { bound: false, reason: 'cycle' };
     const before = await this.referrerOf(tx, memberId);
     const now = this.clock.now();
+    // pending spread deltas inside the moving subtree belong to its current ancestors: pin them there
+    // before the closure changes (the fold takes the tree lock shared, so none is being folded now)
+    await sql`
+      with pinned as (
+        delete from referral_team_deltas d using referral_closure s
+        where d.spread and s.ancestor_id = ${memberId} and s.descendant_id = d.member_id
+        returning d.member_id, d.size_delta, d.direct_delta, d.sales_delta, d.depth_at_least)
+      insert into referral_team_deltas (member_id, size_delta, direct_delta, sales_delta, depth_at_least)
+      select c.ancestor_id, p.size_delta, case when c.distance = 1 then p.direct_delta else 0 end, p.sales_delta,
+             case when p.depth_at_least > 0 then c.distance else 0 end
+      from pinned p join referral_closure c on c.descendant_id = p.member_id and c.distance > 0`.execute(tx);
     // the moving subtree's figures leave the old ancestors' teams and join the new ones'
     const subtree = (
       await sql<{ size: number; sales_fen: number; depth: number }>`
@@ -320,9 +329,17 @@ export class ReferralService {
       from (select 1) one
       left join referral_team_totals t on t.member_id = ${memberId}
       cross join lateral (
-        select sum(size_delta)::bigint as size, sum(direct_delta)::bigint as direct, sum(sales_delta)::bigint as sales,
-               max(depth_at_least) as depth, bool_or(recheck_depth) as recheck
-        from referral_team_deltas where member_id = ${memberId}) d`.execute(ex);
+        select sum(size)::bigint as size, sum(direct)::bigint as direct, sum(sales)::bigint as sales,
+               max(depth) as depth, bool_or(recheck) as recheck
+        from (
+          select size_delta as size, direct_delta as direct, sales_delta as sales, depth_at_least as depth, recheck_depth as recheck
+          from referral_team_deltas where member_id = ${memberId} and not spread
+          union all
+          -- a pending registration or sale below this member (spread rows are few: the fold keeps up)
+          select d.size_delta, case when c.distance = 1 then d.direct_delta else 0 end, d.sales_delta,
+                 case when d.depth_at_least > 0 then c.distance else 0 end, false
+          from referral_team_deltas d join referral_closure c on c.ancestor_id = ${memberId} and c.descendant_id = d.member_id and c.distance > 0
+          where d.spread) pending) d`.execute(ex);
     const r = row.rows[0];
     return { teamSize: r.team_size, directCount: r.direct_count, teamSalesFen: r.team_sales_fen, maxDepth: r.max_depth };
   }
@@ -335,15 +352,26 @@ export class ReferralService {
   async foldTeamTotals(options: { batchSize?: number } = {}): Promise<{ deltas: number; depthsRechecked: number }> {
     const batchSize = options.batchSize ?? 20_000;
     return inTransaction(this.db, async (tx) => {
+      // shared with registrations and sales, exclusive against moves: a spread delta is spread over
+      // the ancestors it had when it was written
+      await sql`select pg_advisory_xact_lock_shared(${LOCK_KEYS.referralTree})`.execute(tx);
       const folded = await sql<{ n: number }>`
         with claimed as (
           delete from referral_team_deltas where id in (
             select id from referral_team_deltas order by id limit ${batchSize} for update skip locked)
-          returning member_id, size_delta, direct_delta, sales_delta, depth_at_least, recheck_depth),
+          returning member_id, size_delta, direct_delta, sales_delta, depth_at_least, recheck_depth, spread),
+        contributions as (
+          select member_id, size_delta as size, direct_delta as direct, sales_delta as sales, depth_at_least as depth, recheck_depth as recheck
+          from claimed where not spread
+          union all
+          select c.ancestor_id, d.size_delta, case when c.distance = 1 then d.direct_delta else 0 end, d.sales_delta,
+                 case when d.depth_at_least > 0 then c.distance else 0 end, false
+          from claimed d join referral_closure c on c.descendant_id = d.member_id and c.distance > 0
+          where d.spread),
         summed as (
-          select member_id, sum(size_delta) as size, sum(direct_delta) as direct, sum(sales_delta) as sales,
-                 max(depth_at_least) as depth, bool_or(recheck_depth) as recheck, count(*) as n
-          from claimed group by member_id),
+          select member_id, sum(size) as size, sum(direct) as direct, sum(sales) as sales,
+                 max(depth) as depth, bool_or(recheck) as recheck
+          from contributions group by member_id),
         upserted as (
           insert into referral_team_totals as t (member_id, team_size, direct_count, team_sales_fen, max_depth, depth_stale)
           select member_id, size, direct, sales, depth, recheck from summed
@@ -354,7 +382,7 @@ export class ReferralService {
             max_depth = greatest(t.max_depth, excluded.max_depth),
             depth_stale = t.depth_stale or excluded.depth_stale
           returning 1)
-        select coalesce(sum(n), 0)::int as n from summed`.execute(tx);
+        select (select count(*) from claimed)::int as n`.execute(tx);
       const rechecked = await sql`
         update referral_team_totals t set max_depth = coalesce((select max(distance) from referral_closure c where c.ancestor_id = t.member_id), 0), depth_stale = false
         where t.member_id in (select member_id from referral_team_totals where depth_stale limit 100 for update skip locked)`.execute(tx);
@@ -380,9 +408,7 @@ export class ReferralService {
       // the shared tree lock keeps a move from re-hanging this buyer between reading their ancestors
       // and the move counting the subtree's sales (moves take it exclusively)
       await sql`select pg_advisory_xact_lock_shared(${LOCK_KEYS.referralTree})`.execute(tx);
-      await sql`
-        insert into referral_team_deltas (member_id, sales_delta)
-        select ancestor_id, ${paid - refunded}::bigint from referral_closure where descendant_id = ${buyerId} and distance > 0`.execute(tx);
+      await tx.insertInto('referral_team_deltas').values({ member_id: buyerId, sales_delta: paid - refunded, spread: true }).execute();
     }
     const updated = await tx
       .updateTable('referral_member_sales')
