@@ -22,6 +22,8 @@ export async function seedInsights(services: Services): Promise<void> {
     await services.referral.recordVisit({ inviteCode: sharer.invite_code, visitorKey }, rules);
     if (i % 5 === 0) await services.referral.recordVisit({ inviteCode: sharer.invite_code, visitorKey }, rules);
     if (i >= 10) continue;
+    // registration strictly after the view, as in life (the funnel counts registrations after a view)
+    await new Promise((resolve) => setTimeout(resolve, 2));
     const member = await inTransaction(db, (tx) =>
       services.members.createMember(tx, { phone: `139444000${String(10 + i).padStart(2, '0')}`, passwordHash, nickname: `访客${i + 1}`, inviteCode: sharer.invite_code, visitorKey }),
     );
