@@ -9,21 +9,9 @@
 // the built web apps, Debian's Chromium through playwright-core.
 //
 //   npx vitest run --config test/e2e/vitest.config.ts test/e2e/features-tour.test.ts
-import { execFileSync } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Page } from 'playwright-core';
+import type { BrowserContextOptions, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createLogger, startApp, type RunningApp } from '../../src/app.js';
-import type { DatabaseHandle } from '../../src/db/database.js';
-import { DEMO_PASSWORD, seedDemo } from '../../src/demo/seed.js';
-import { webPlugins } from '../../src/http/web.js';
-import { openTestDatabase, testConfig } from '../support/harness.js';
-
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const SHOTS = join(ROOT, 'docs', 'screenshots');
+import { api, DESKTOP, expectNoHorizontalOverflow, login, MOBILE, newContext, pageErrors, shot, startWorld, stopWorld } from './world.js';
 
 const OWNER = '13800000000';
 /** 黄, the chain's 3rd level: captain-less member of 烈焰战队, holds an unused 新人立减10元, has not signed in yet */
@@ -33,45 +21,9 @@ const UPPER_DEALER = '13700000011';
 const SILVER_AGENT = '13700000022';
 const STORE_MANAGER = '13700000027';
 
-const MOBILE: BrowserContextOptions = { viewport: { width: 375, height: 812 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true, locale: 'zh-CN' };
-const DESKTOP: BrowserContextOptions = { viewport: { width: 1440, height: 900 }, deviceScaleFactor: 1, locale: 'zh-CN' };
 
-let database: DatabaseHandle;
-let app: RunningApp;
 let base: string;
-let browser: Browser;
-const contexts: BrowserContext[] = [];
-const pageErrors: string[] = [];
 
-// --- the API, as the shop and the console call it ---------------------------------------------
-
-async function api<T = any>(method: string, path: string, options: { token?: string; body?: unknown; expect?: number } = {}): Promise<T> {
-  const res = await fetch(base + path, {
-    method,
-    headers: { ...(options.token ? { authorization: `Bearer ${options.token}` } : {}), ...(options.body !== undefined ? { 'content-type': 'application/json' } : {}) },
-    body: options.body === undefined ? undefined : JSON.stringify(options.body),
-  });
-  const text = await res.text();
-  const body = text ? JSON.parse(text) : undefined;
-  const wanted = options.expect ?? (method === 'GET' ? 200 : undefined);
-  if (wanted !== undefined ? res.status !== wanted : res.status >= 400) throw new Error(`${method} ${path} → ${res.status}: ${text}`);
-  return body as T;
-}
-
-async function login(phone: string) {
-  return api<{ token: string; member: { id: number; inviteCode: string; nickname: string } }>('POST', '/api/auth/login', { body: { phone, password: DEMO_PASSWORD } });
-}
-
-// --- the browser ----------------------------------------------------------------------------------
-
-async function newContext(options: BrowserContextOptions): Promise<BrowserContext> {
-  const context = await browser.newContext(options);
-  context.setDefaultTimeout(15_000);
-  context.setDefaultNavigationTimeout(15_000);
-  context.on('page', (page) => page.on('pageerror', (e) => pageErrors.push(`${page.url()}: ${e.message}`)));
-  contexts.push(context);
-  return context;
-}
 
 /** A context signed in the way each app keeps its session (about:blank has no storage: skip it). */
 async function signedInContext(options: BrowserContextOptions, storageKey: 'fenxiao.admin.token' | 'fx_token', token: string): Promise<Page> {
@@ -83,22 +35,6 @@ async function signedInContext(options: BrowserContextOptions, storageKey: 'fenx
     { key: storageKey, value: token },
   );
   return context.newPage();
-}
-
-async function shot(page: Page, name: string) {
-  // animations off so the picture is stable; passing toasts hidden, they are not the screen
-  await page.screenshot({ path: join(SHOTS, `${name}.png`), animations: 'disabled', style: '.adm-toast-mask { display: none !important; }' });
-}
-
-/** A 375 px page must not scroll sideways. */
-async function expectNoHorizontalOverflow(page: Page, label: string) {
-  const width = await page.evaluate(() => document.documentElement.scrollWidth);
-  // name the outermost elements that stick out, so a failure says where to look
-  const culprits = width > 376 ? await page.evaluate(() => {
-    const wide = [...document.querySelectorAll<HTMLElement>('body *')].filter((el) => el.getBoundingClientRect().right > 376);
-    return wide.filter((el) => !wide.includes(el.parentElement!)).slice(0, 3).map((el) => `<${el.tagName.toLowerCase()} class="${el.className}" testid=${el.dataset.testid ?? ''}> ${Math.round(el.getBoundingClientRect().right)}px`);
-  }) : [];
-  expect(width, `${label} is ${width}px wide at 375px: ${culprits.join('; ')}`).toBeLessThanOrEqual(375 + 1);
 }
 
 /** The top-level rows of a console table, once some have loaded. */
@@ -125,32 +61,10 @@ async function menuKeys(page: Page): Promise<string[]> {
 const YUAN = /¥\s?[\d,]+\.\d{2}/;
 
 beforeAll(async () => {
-  mkdirSync(SHOTS, { recursive: true });
-  // builds web/shop and web/admin only when their sources are newer than the build
-  execFileSync('npx', ['tsx', 'scripts/build-web.ts'], { cwd: ROOT, stdio: 'inherit' });
-  database = await openTestDatabase('pglite');
-  app = await startApp({
-    config: testConfig({ jobIntervalMs: 0, devPaymentProvider: true }),
-    logger: createLogger(process.env.TEST_LOG_LEVEL ?? 'silent'),
-    database,
-    plugins: webPlugins(),
-  });
-  expect(await seedDemo(app.services)).toBe(true);
-  await app.http.listen({ port: 0, host: '127.0.0.1' });
-  base = `http://127.0.0.1:${(app.http.server.address() as AddressInfo).port}`;
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
-  });
+  ({ base } = await startWorld({ features: true }));
 });
 
-afterAll(async () => {
-  for (const c of contexts) await c.close().catch(() => undefined);
-  await browser?.close();
-  await app?.close();
-  await database?.close();
-});
+afterAll(stopWorld);
 
 describe('the console as HQ owner, 1440 px', () => {
   let owner: string;

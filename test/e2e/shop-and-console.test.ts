@@ -8,111 +8,30 @@
 // Debian's Chromium through playwright-core. Screenshots of the main screens go to docs/screenshots/.
 //
 //   npx vitest run --config test/e2e/vitest.config.ts
-import { execFileSync } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
+import { DEMO_PASSWORD } from '../../src/demo/seed.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createLogger, startApp, type RunningApp } from '../../src/app.js';
-import type { DatabaseHandle } from '../../src/db/database.js';
-import { DEMO_PASSWORD, seedDemo } from '../../src/demo/seed.js';
-import { webPlugins } from '../../src/http/web.js';
-import { openTestDatabase, testConfig } from '../support/harness.js';
-
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const SHOTS = join(ROOT, 'docs', 'screenshots');
+import { api, DESKTOP, expectNoHorizontalOverflow, login, MOBILE, newContext, pageErrors, shot, startWorld, stopWorld } from './world.js';
 
 const OWNER = '13800000000';
 const FINANCE = '13800000002';
 /** the 4th level of the demo chain: the distributor who shares the link */
 const SHARER = '13900000004';
 
-const MOBILE: BrowserContextOptions = { viewport: { width: 375, height: 812 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true, locale: 'zh-CN' };
-const DESKTOP: BrowserContextOptions = { viewport: { width: 1440, height: 900 }, deviceScaleFactor: 1, locale: 'zh-CN' };
 
 /** The consoles' money text: 123456 → "¥1,234.56". */
 function yuanText(fen: number): string {
   return `¥${String(Math.floor(fen / 100)).replace(/\B(?=(\d{3})+(?!\d))/g, ',')}.${String(fen % 100).padStart(2, '0')}`;
 }
 
-let database: DatabaseHandle;
-let app: RunningApp;
 let base: string;
-let browser: Browser;
-const contexts: BrowserContext[] = [];
-const pageErrors: string[] = [];
-
-// --- the API, as the shop and the console call it ---------------------------------------------
-
-async function api<T = any>(method: string, path: string, options: { token?: string; body?: unknown; expect?: number } = {}): Promise<T> {
-  const res = await fetch(base + path, {
-    method,
-    headers: { ...(options.token ? { authorization: `Bearer ${options.token}` } : {}), ...(options.body !== undefined ? { 'content-type': 'application/json' } : {}) },
-    body: options.body === undefined ? undefined : JSON.stringify(options.body),
-  });
-  const text = await res.text();
-  const body = text ? JSON.parse(text) : undefined;
-  const wanted = options.expect ?? (method === 'GET' ? 200 : undefined);
-  if (wanted !== undefined ? res.status !== wanted : res.status >= 400) throw new Error(`${method} ${path} → ${res.status}: ${text}`);
-  return body as T;
-}
-
-async function login(phone: string) {
-  return api<{ token: string; member: { id: number; inviteCode: string; nickname: string } }>('POST', '/api/auth/login', { body: { phone, password: DEMO_PASSWORD } });
-}
-
-// --- the browser ----------------------------------------------------------------------------------
-
-async function newContext(options: BrowserContextOptions): Promise<BrowserContext> {
-  const context = await browser.newContext(options);
-  context.setDefaultTimeout(15_000);
-  context.setDefaultNavigationTimeout(15_000);
-  context.on('page', (page) => page.on('pageerror', (e) => pageErrors.push(`${page.url()}: ${e.message}`)));
-  contexts.push(context);
-  return context;
-}
-
-async function shot(page: Page, name: string, options: { keepToasts?: boolean } = {}) {
-  // animations off so the picture is stable; passing toasts ("登录成功", "注册成功") hidden, they are not the screen
-  await page.screenshot({ path: join(SHOTS, `${name}.png`), animations: 'disabled', style: options.keepToasts ? undefined : '.adm-toast-mask { display: none !important; }' });
-}
-
-/** A 375 px page must not scroll sideways. */
-async function expectNoHorizontalOverflow(page: Page, label: string) {
-  const width = await page.evaluate(() => document.documentElement.scrollWidth);
-  expect(width, `${label} is ${width}px wide at 375px`).toBeLessThanOrEqual(375 + 1);
-}
 
 beforeAll(async () => {
-  mkdirSync(SHOTS, { recursive: true });
-  // builds web/shop and web/admin only when their sources are newer than the build
-  execFileSync('npx', ['tsx', 'scripts/build-web.ts'], { cwd: ROOT, stdio: 'inherit' });
-  database = await openTestDatabase('pglite');
-  app = await startApp({
-    config: testConfig({ jobIntervalMs: 0, devPaymentProvider: true }),
-    logger: createLogger(process.env.TEST_LOG_LEVEL ?? 'silent'),
-    database,
-    plugins: webPlugins(),
-  });
   // the core demo only: the amounts checked below assume no other orders (the feature tour uses the whole demo)
-  expect(await seedDemo(app.services, { features: false })).toBe(true);
-  await app.http.listen({ port: 0, host: '127.0.0.1' });
-  base = `http://127.0.0.1:${(app.http.server.address() as AddressInfo).port}`;
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
-  });
+  ({ base } = await startWorld({ features: false }));
 });
 
-afterAll(async () => {
-  for (const c of contexts) await c.close().catch(() => undefined);
-  await browser?.close();
-  await app?.close();
-  await database?.close();
-});
+afterAll(stopWorld);
 
 describe('share link → purchase → live earning → withdrawal → HQ approval → dashboard', () => {
   // state handed from step to step (the steps run in order, in one file)

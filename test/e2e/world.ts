@@ -1,0 +1,114 @@
+// What both browser suites share: the real server in-process (PGlite in memory, demo data) with the
+// built web apps, Debian's Chromium through playwright-core, the API as the apps call it, and the
+// screenshot and 375 px overflow checks.
+import { execFileSync } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Page } from 'playwright-core';
+import { expect } from 'vitest';
+import { createLogger, startApp, type RunningApp } from '../../src/app.js';
+import type { DatabaseHandle } from '../../src/db/database.js';
+import { DEMO_PASSWORD, seedDemo } from '../../src/demo/seed.js';
+import { webPlugins } from '../../src/http/web.js';
+import { openTestDatabase, testConfig } from '../support/harness.js';
+
+export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+const SHOTS = join(ROOT, 'docs', 'screenshots');
+
+export const MOBILE: BrowserContextOptions = { viewport: { width: 375, height: 812 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true, locale: 'zh-CN' };
+export const DESKTOP: BrowserContextOptions = { viewport: { width: 1440, height: 900 }, deviceScaleFactor: 1, locale: 'zh-CN' };
+
+export interface World {
+  app: RunningApp;
+  base: string;
+  browser: Browser;
+}
+
+let database: DatabaseHandle | undefined;
+let world: World | undefined;
+const contexts: BrowserContext[] = [];
+/** every uncaught error of every page opened through newContext */
+export const pageErrors: string[] = [];
+
+/** Builds the web apps if their sources changed, starts the server with the demo, launches Chromium. */
+export async function startWorld(options: { features: boolean }): Promise<World> {
+  mkdirSync(SHOTS, { recursive: true });
+  // builds web/shop and web/admin only when their sources are newer than the build
+  execFileSync('npx', ['tsx', 'scripts/build-web.ts'], { cwd: ROOT, stdio: 'inherit' });
+  database = await openTestDatabase('pglite');
+  const app = await startApp({
+    config: testConfig({ jobIntervalMs: 0, devPaymentProvider: true }),
+    logger: createLogger(process.env.TEST_LOG_LEVEL ?? 'silent'),
+    database,
+    plugins: webPlugins(),
+  });
+  expect(await seedDemo(app.services, { features: options.features })).toBe(true);
+  await app.http.listen({ port: 0, host: '127.0.0.1' });
+  const browser = await chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
+  });
+  world = { app, base: `http://127.0.0.1:${(app.http.server.address() as AddressInfo).port}`, browser };
+  return world;
+}
+
+export async function stopWorld(): Promise<void> {
+  for (const c of contexts.splice(0)) await c.close().catch(() => undefined);
+  await world?.browser.close();
+  await world?.app.close();
+  await database?.close();
+  world = undefined;
+}
+
+function current(): World {
+  if (!world) throw new Error('startWorld() first');
+  return world;
+}
+
+// --- the API, as the shop and the console call it ---------------------------------------------
+
+export async function api<T = any>(method: string, path: string, options: { token?: string; body?: unknown; expect?: number } = {}): Promise<T> {
+  const res = await fetch(current().base + path, {
+    method,
+    headers: { ...(options.token ? { authorization: `Bearer ${options.token}` } : {}), ...(options.body !== undefined ? { 'content-type': 'application/json' } : {}) },
+    body: options.body === undefined ? undefined : JSON.stringify(options.body),
+  });
+  const text = await res.text();
+  const body = text ? JSON.parse(text) : undefined;
+  const wanted = options.expect ?? (method === 'GET' ? 200 : undefined);
+  if (wanted !== undefined ? res.status !== wanted : res.status >= 400) throw new Error(`${method} ${path} → ${res.status}: ${text}`);
+  return body as T;
+}
+
+export async function login(phone: string) {
+  return api<{ token: string; member: { id: number; inviteCode: string; nickname: string } }>('POST', '/api/auth/login', { body: { phone, password: DEMO_PASSWORD } });
+}
+
+// --- the browser ----------------------------------------------------------------------------------
+
+export async function newContext(options: BrowserContextOptions): Promise<BrowserContext> {
+  const context = await current().browser.newContext(options);
+  context.setDefaultTimeout(15_000);
+  context.setDefaultNavigationTimeout(15_000);
+  context.on('page', (page) => page.on('pageerror', (e) => pageErrors.push(`${page.url()}: ${e.message}`)));
+  contexts.push(context);
+  return context;
+}
+
+export async function shot(page: Page, name: string, options: { keepToasts?: boolean } = {}) {
+  // animations off so the picture is stable; passing toasts ("登录成功", "注册成功") hidden, they are not the screen
+  await page.screenshot({ path: join(SHOTS, `${name}.png`), animations: 'disabled', style: options.keepToasts ? undefined : '.adm-toast-mask { display: none !important; }' });
+}
+
+/** A 375 px page must not scroll sideways; a failure names the outermost elements that stick out. */
+export async function expectNoHorizontalOverflow(page: Page, label: string) {
+  const width = await page.evaluate(() => document.documentElement.scrollWidth);
+  const culprits = width > 376 ? await page.evaluate(() => {
+    const wide = [...document.querySelectorAll<HTMLElement>('body *')].filter((el) => el.getBoundingClientRect().right > 376);
+    return wide.filter((el) => !wide.includes(el.parentElement!)).slice(0, 3).map((el) => `<${el.tagName.toLowerCase()} class="${el.className}" testid=${el.dataset.testid ?? ''}> ${Math.round(el.getBoundingClientRect().right)}px`);
+  }) : [];
+  expect(width, `${label} is ${width}px wide at 375px: ${culprits.join('; ')}`).toBeLessThanOrEqual(375 + 1);
+}
