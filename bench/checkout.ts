@@ -202,7 +202,7 @@ COMMIT;
 
 async function pgbench(dbUrl: string, scriptFile: string, vars: Record<string, number>): Promise<number> {
   const u = new URL(dbUrl);
-  const args = ['-n', '-c', String(CLIENTS), '-j', '2', '-T', String(SECONDS), '-f', scriptFile, '-h', u.hostname, '-p', u.port || '5432', '-U', decodeURIComponent(u.username || 'postgres')];
+  const args = ['-n', '-c', String(CLIENTS), '-j', '2', '-T', String(SECONDS), '-f', scriptFile, '-h', decodeURIComponent(u.hostname), '-p', u.port || '5432', '-U', decodeURIComponent(u.username || 'postgres')];
   for (const [k, v] of Object.entries(vars)) args.push('-D', `${k}=${v}`);
   args.push(u.pathname.slice(1));
   const res = await runCommand('pgbench', args, { env: u.password ? { PGPASSWORD: decodeURIComponent(u.password) } : {} });

@@ -54,7 +54,8 @@ export function createServices(options: ServiceOptions) {
   const referral = new ReferralService(db, clock, audit, (ex, memberId) => orders!.hasPaidOrders(ex, memberId));
   const sms = options.sms ?? new DevSmsProvider(log);
   const members = new MembersService(db, clock, sms, ledger, referral, rules, audit);
-  const commission = new CommissionService(db, clock, bus, ledger, referral, rules, audit);
+  // PGlite is one session: parallel sweeps would only queue behind each other there
+  const commission = new CommissionService(db, clock, bus, ledger, referral, rules, audit, config.databaseUrl ? 2 : 1);
   const agents = new AgentsService(db, clock, commission, audit);
   orders = new OrdersService(db, clock, bus, catalog, rules, commission, referral, members, audit, agents);
 

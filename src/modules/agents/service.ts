@@ -434,7 +434,7 @@ export class AgentsService {
     const regionalEarnings = regional.length ? await this.commission.recordEarnings(tx, order, planRegionalAwards(lines, regional), 'agent_regional', version, afterCommit) : [];
     const seller = await this.salesAgentOf(tx, order.buyerId, now);
     const salesEarnings = seller ? await this.commission.recordEarnings(tx, order, planSalesAwards(lines, seller), 'agent_sales', version, afterCommit) : [];
-    return [...regionalEarnings, ...salesEarnings];
+    return [...regionalEarnings.map((e) => ({ ...e, kind: 'agent_regional' as const })), ...salesEarnings.map((e) => ({ ...e, kind: 'agent_sales' as const }))];
   }
 
   /** The nearest non-regional agent up the buyer's referral chain, buyer first, active and in term at `at`. */

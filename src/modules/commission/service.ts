@@ -17,7 +17,7 @@ import { planCommission, reversalTarget, type CommissionLine, type PlannedEarnin
 
 const DAY_MS = 86_400_000;
 /** how often a long unfreeze sweep folds ledger checkpoints (see unfreezeDue) */
-const FOLD_EVERY_BATCHES = 10;
+const FOLD_EVERY_BATCHES = 25;
 
 type AfterCommit = (cb: () => void) => void;
 
@@ -37,6 +37,8 @@ export class CommissionService {
     private readonly referral: ReferralService,
     private readonly rules: RulesService,
     private readonly audit: AuditService,
+    /** parallel unfreeze sweeps: 1 on PGlite (one session), more on a server */
+    private readonly unfreezeLanes = 1,
   ) {}
 
   /** What an order would pay, to whom, under a rule version: the same arithmetic as a real payment. */
@@ -46,10 +48,12 @@ export class CommissionService {
     return planCommission(lines, chain, rules);
   }
 
-  /** Called once, when the order is marked paid, in that transaction. */
+  /** Called once, when the order is marked paid, in that transaction. Returns the chain it paid up and what it recorded. */
   async earnForPaidOrder(tx: Tx, order: { id: number; buyerId: number }, lines: CommissionLine[], version: RuleVersion, afterCommit: AfterCommit) {
-    const planned = await this.plan(tx, order.buyerId, lines, version);
-    return this.recordEarnings(tx, order, planned, 'distribution', version, afterCommit);
+    const rules = version.config.commission;
+    const chain = await this.referral.commissionChain(tx, order.buyerId, rules.levels, rules.selfPurchase);
+    const earned = await this.recordEarnings(tx, order, planCommission(lines, chain, rules), 'distribution', version, afterCommit);
+    return { chain, earned };
   }
 
   /**
@@ -62,41 +66,51 @@ export class CommissionService {
     const now = this.clock.now();
     // one insert for all earnings, one lookup for all earners' accounts, one insert for all credits:
     // the payment path's round trips stay flat however many earners an order has
+    // the earnings and each earner's pending account in one statement, then all credits in one: the
+    // payment path's round trips stay flat however many earners an order has
     const earned = await tx
-      .insertInto('commission_earnings')
-      .values(
-        planned.map((p) => ({
-          order_id: order.id,
-          order_line_id: p.lineId,
-          earner_id: p.earnerId,
-          buyer_id: order.buyerId,
-          kind,
-          level: p.level,
-          base_fen: p.baseFen,
-          rate_bp: p.rateBp,
-          amount_fen: p.amountFen,
-          state: 'pending' as const,
-          rule_version_id: version.id,
-          created_at: now,
-        })),
+      .with('earned', (db) =>
+        db
+          .insertInto('commission_earnings')
+          .values(
+            planned.map((p) => ({
+              order_id: order.id,
+              order_line_id: p.lineId,
+              earner_id: p.earnerId,
+              buyer_id: order.buyerId,
+              kind,
+              level: p.level,
+              base_fen: p.baseFen,
+              rate_bp: p.rateBp,
+              amount_fen: p.amountFen,
+              state: 'pending' as const,
+              rule_version_id: version.id,
+              created_at: now,
+            })),
+          )
+          .onConflict((oc) => oc.columns(['order_line_id', 'kind', 'level']).doNothing())
+          .returning(['id', 'earner_id', 'level', 'amount_fen', 'order_line_id']),
       )
-      .onConflict((oc) => oc.columns(['order_line_id', 'kind', 'level']).doNothing())
-      .returning(['id', 'earner_id', 'level', 'amount_fen'])
+      .selectFrom('earned as e')
+      .leftJoin('ledger_accounts as a', (j) => j.on('a.owner_type', '=', 'member').onRef('a.owner_id', '=', 'e.earner_id').on('a.purpose', '=', 'commission_pending'))
+      .select(['e.id', 'e.earner_id', 'e.level', 'e.amount_fen', 'e.order_line_id', 'a.id as pending_account'])
       .execute();
     if (earned.length === 0) return [];
     earned.sort((a, b) => a.id - b.id);
-    const accountsOf = await this.ledger.accountsOfMembers(tx, [...new Set(earned.map((e) => e.earner_id))]);
     await this.ledger.transferMany(
       tx,
-      earned.map((row) => ({
-        fromAccountId: expense,
-        toAccountId: accountsOf.get(row.earner_id)!.commission_pending,
-        amountFen: row.amount_fen,
-        code: kind === 'distribution' ? 'commission.earn' : `${kind}.earn`,
-        idempotencyKey: `commission:earn:${row.id}`,
-        refType: 'commission_earning',
-        refId: row.id,
-      })),
+      earned.map((row) => {
+        if (row.pending_account === null) throw new Error(`member ${row.earner_id} lacks ledger accounts`);
+        return {
+          fromAccountId: expense,
+          toAccountId: row.pending_account,
+          amountFen: row.amount_fen,
+          code: kind === 'distribution' ? 'commission.earn' : `${kind}.earn`,
+          idempotencyKey: `commission:earn:${row.id}`,
+          refType: 'commission_earning',
+          refId: row.id,
+        };
+      }),
     );
     afterCommit(() => {
       for (const e of earned) {
@@ -206,17 +220,20 @@ export class CommissionService {
 
   /**
    * Moves frozen earnings whose return window closed to available, repaying any debt first.
-   * Works in batches, each its own transaction; rows taken by another sweep are skipped.
+   * Works in batches, each its own transaction; rows taken by another sweep are skipped. A backlog
+   * (a first batch that comes back full) is swept by `lanes` sweeps side by side on a server, each
+   * over its own earners (earner id modulo lanes), so they never wait for each other's locks.
    */
-  async unfreezeDue(options: { batchSize?: number; maxBatches?: number } = {}): Promise<{ earnings: number; amountFen: number; debtRepaidFen: number }> {
+  async unfreezeDue(options: { batchSize?: number; maxBatches?: number; lanes?: number } = {}): Promise<{ earnings: number; amountFen: number; debtRepaidFen: number }> {
     const batchSize = options.batchSize ?? 2_000;
+    const maxBatches = options.maxBatches ?? Number.MAX_SAFE_INTEGER;
+    const lanes = Math.max(1, options.lanes ?? this.unfreezeLanes);
     const totals = { earnings: 0, amountFen: 0, debtRepaidFen: 0 };
-    for (let batch = 0; batch < (options.maxBatches ?? Number.MAX_SAFE_INTEGER); batch++) {
-      // each batch's overdraft check sums a hot earner's frozen account since its checkpoint: keep
-      // checkpoints close behind a long sweep, or those sums grow with every batch
-      if (batch % FOLD_EVERY_BATCHES === 0) await this.ledger.foldCheckpoints(this.db, 0);
+    let batches = 0;
+    const runBatch = async (lane: number, laneCount: number): Promise<number> => {
+      batches++;
       const done = await inTransaction(this.db, async (tx) => {
-        const batchDone = await this.unfreezeBatch(tx, batchSize);
+        const batchDone = await this.unfreezeBatch(tx, batchSize, lane, laneCount);
         if (batchDone.earnings > 0) crashPoint('unfreeze.before-commit');
         return batchDone;
       });
@@ -224,59 +241,71 @@ export class CommissionService {
       totals.earnings += done.earnings;
       totals.amountFen += done.amountFen;
       totals.debtRepaidFen += done.debtRepaidFen;
-      if (done.earnings < batchSize) break;
-    }
+      return done.earnings;
+    };
+    const sweepLane = async (lane: number, laneCount: number) => {
+      for (let batch = 1; batches < maxBatches; batch++) {
+        // each batch's overdraft check sums a hot earner's frozen account since its checkpoint: keep
+        // checkpoints close behind a long sweep, or those sums grow with every batch
+        if (lane === 0 && batch % FOLD_EVERY_BATCHES === 0) await this.ledger.foldCheckpoints(this.db, 0);
+        if ((await runBatch(lane, laneCount)) < batchSize) return;
+      }
+    };
+    // the usual job tick has less than a batch due: one batch, one lane
+    await this.ledger.foldCheckpoints(this.db, 0);
+    if ((await runBatch(0, 1)) < batchSize) return totals;
+    await Promise.all(Array.from({ length: lanes }, (_, lane) => sweepLane(lane, lanes)));
     return totals;
   }
 
   /**
-   * One batch, set-based: claim due earnings, lock their earners' accounts in id order (no
-   * deadlocks between sweeps), compute each earning's debt repayment, then write all transfers in
-   * one statement (the overdraft trigger checks each account once) and flip the states.
+   * One batch, set-based: claim due earnings of this lane together with their earners' debt
+   * accounts (SKIP LOCKED on both: the sweep never waits, so it cannot deadlock with refunds, which
+   * lock accounts; an earning whose debt account is busy waits for the next batch), read the debts
+   * in a new statement (so after the locks), then write all transfers in one statement (the
+   * overdraft trigger checks each account once) and flip the states in another.
    */
-  private async unfreezeBatch(tx: Tx, batchSize: number) {
-    const due = await tx
-      .selectFrom('commission_earnings')
-      .select(['id', 'earner_id', 'amount_fen', 'reversed_fen'])
-      .where('state', '=', 'frozen')
-      .where('frozen_until', '<=', this.clock.now())
-      // the partial index's own order: each batch reads only its rows (ordering by earner made every
-      // batch sort all that were still due, quadratic over a big sweep)
-      .orderBy('frozen_until')
-      .orderBy('id')
-      .limit(batchSize)
-      .forUpdate()
-      .skipLocked()
-      .execute();
+  private async unfreezeBatch(tx: Tx, batchSize: number, lane: number, lanes: number) {
+    // the partial index's own order: each batch reads only its rows (ordering by earner made every
+    // batch sort all that were still due, quadratic over a big sweep)
+    const due = (
+      await sql<{ id: number; earner_id: number; remaining_fen: number; frozen_account: number; available_account: number; debt_account: number }>`
+        select e.id, e.earner_id, e.amount_fen - e.reversed_fen as remaining_fen,
+               f.id as frozen_account, a.id as available_account, d.id as debt_account
+        from commission_earnings e
+        join ledger_accounts f on f.owner_type = 'member' and f.owner_id = e.earner_id and f.purpose = 'commission_frozen'
+        join ledger_accounts a on a.owner_type = 'member' and a.owner_id = e.earner_id and a.purpose = 'commission_available'
+        join ledger_accounts d on d.owner_type = 'member' and d.owner_id = e.earner_id and d.purpose = 'commission_debt'
+        where e.state = 'frozen' and e.frozen_until <= ${this.clock.now()} and e.earner_id % ${lanes} = ${lane}
+        order by e.frozen_until, e.id
+        limit ${batchSize}
+        for update of e, d skip locked`.execute(tx)
+    ).rows;
     const result = { earnings: due.length, amountFen: 0, debtRepaidFen: 0 };
     if (due.length === 0) return result;
     // an earner's earnings side by side, oldest first: debt is repaid from them in that order
     due.sort((a, b) => a.earner_id - b.earner_id || a.id - b.id);
-    const earnerIds = [...new Set(due.map((d) => d.earner_id))];
-    const accounts = await this.ledger.lockAccountsOfMembers(tx, earnerIds);
     // most earners never had a debt: sum balances only for debt accounts the ledger ever touched
-    const debtAccounts = await this.ledger.accountsWithTransfers(tx, earnerIds.map((id) => accounts.get(id)!.commission_debt));
-    const debts = await this.ledger.balances(tx, debtAccounts);
+    const debts = await this.ledger.balancesOfUsedAccounts(tx, [...new Set(due.map((e) => e.debt_account))]);
     const transfers: TransferInput[] = [];
     let owedFen = 0;
     let currentEarner = -1;
     for (const e of due) {
-      const acc = accounts.get(e.earner_id)!;
       if (e.earner_id !== currentEarner) {
         currentEarner = e.earner_id;
-        owedFen = Math.max(-(debts.get(acc.commission_debt) ?? 0), 0);
+        owedFen = Math.max(-(debts.get(e.debt_account) ?? 0), 0);
       }
-      const remaining = e.amount_fen - e.reversed_fen;
+      const remaining = e.remaining_fen;
       const toDebt = Math.min(owedFen, remaining);
       owedFen -= toDebt;
-      const base = { fromAccountId: acc.commission_frozen, code: 'commission.unfreeze', refType: 'commission_earning', refId: e.id };
-      if (toDebt > 0) transfers.push({ ...base, toAccountId: acc.commission_debt, amountFen: toDebt, idempotencyKey: `commission:unfreeze:${e.id}:debt` });
-      if (remaining - toDebt > 0) transfers.push({ ...base, toAccountId: acc.commission_available, amountFen: remaining - toDebt, idempotencyKey: `commission:unfreeze:${e.id}` });
+      const base = { fromAccountId: e.frozen_account, code: 'commission.unfreeze', refType: 'commission_earning', refId: e.id };
+      if (toDebt > 0) transfers.push({ ...base, toAccountId: e.debt_account, amountFen: toDebt, idempotencyKey: `commission:unfreeze:${e.id}:debt` });
+      if (remaining - toDebt > 0) transfers.push({ ...base, toAccountId: e.available_account, amountFen: remaining - toDebt, idempotencyKey: `commission:unfreeze:${e.id}` });
       result.amountFen += remaining;
       result.debtRepaidFen += toDebt;
     }
     await this.ledger.transferMany(tx, transfers);
-    await tx.updateTable('commission_earnings').set({ state: 'available' }).where('id', 'in', due.map((d) => d.id)).execute();
+    await sql`update commission_earnings set state = 'available' where id = any(${due.map((d) => d.id)}::bigint[])`.execute(tx);
     return result;
   }
 

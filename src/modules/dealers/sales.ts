@@ -10,6 +10,7 @@
 // refund reverses it in proportion — the same lifecycle as commission. A refund does not put the
 // unit back in the dealer's stock: returned goods go back to HQ's warehouse, as for any order.
 // Other channel costs on the line (regional agent awards, coupon guide commission) are HQ's.
+import { sql } from 'kysely';
 import type { Tx } from '../../db/database.js';
 import { conflict, unprocessable } from '../../errors.js';
 import type { CommissionService } from '../commission/service.js';
@@ -17,12 +18,16 @@ import type { PlannedEarning } from '../commission/plan.js';
 import type { OrderParticipant } from '../orders/participants.js';
 import { mergeItems, moveStock } from './stock.js';
 
-async function sellingDealer(tx: Tx, dealerShopId: number, buyerId: number) {
-  const dealer = await tx.selectFrom('dealers').select(['id', 'member_id', 'status']).where('id', '=', dealerShopId).executeTakeFirst();
+function checkSellingDealer<T extends { member_id: number; status: string }>(dealer: T | undefined, dealerShopId: number, buyerId: number): T {
   if (!dealer || dealer.status !== 'active') throw unprocessable('DEALER_SHOP_NOT_AVAILABLE', `dealer shop ${dealerShopId} does not sell now`);
   // a dealer buying its own stock at retail would only pay itself back: it restocks instead
   if (dealer.member_id === buyerId) throw unprocessable('DEALER_OWN_SHOP', 'a dealer cannot buy from its own shop');
   return dealer;
+}
+
+async function sellingDealer(tx: Tx, dealerShopId: number, buyerId: number) {
+  const dealer = await tx.selectFrom('dealers').select(['id', 'member_id', 'status']).where('id', '=', dealerShopId).executeTakeFirst();
+  return checkSellingDealer(dealer, dealerShopId, buyerId);
 }
 
 export function dealerSalesParticipant(commission: CommissionService): OrderParticipant {
@@ -31,14 +36,16 @@ export function dealerSalesParticipant(commission: CommissionService): OrderPart
 
     async priceCheckout(tx, ctx, quote) {
       if (ctx.input.dealerShopId === undefined) return quote;
-      const dealer = await sellingDealer(tx, ctx.input.dealerShopId, ctx.buyerId);
       const items = mergeItems(ctx.input.items);
-      const held = await tx
-        .selectFrom('dealer_stock')
-        .select(['sku_id', 'quantity'])
-        .where('dealer_id', '=', dealer.id)
-        .where('sku_id', 'in', items.map((i) => i.skuId))
+      // the shop and its stock of these SKUs in one statement (a row per SKU held; one with no stock row if none)
+      const rows = await tx
+        .selectFrom('dealers as d')
+        .leftJoin('dealer_stock as s', (join) => join.onRef('s.dealer_id', '=', 'd.id').on('s.sku_id', 'in', items.map((i) => i.skuId)))
+        .select(['d.id', 'd.member_id', 'd.status', 's.sku_id', 's.quantity'])
+        .where('d.id', '=', ctx.input.dealerShopId)
         .execute();
+      checkSellingDealer(rows[0], ctx.input.dealerShopId, ctx.buyerId);
+      const held = rows.filter((r) => r.sku_id !== null);
       for (const item of items) {
         const onHand = held.find((h) => h.sku_id === item.skuId)?.quantity ?? 0;
         if (onHand < item.quantity) throw conflict('DEALER_STOCK_SHORT', `this shop holds only ${onHand} of sku ${item.skuId}`, { skuId: item.skuId, onHand });
@@ -49,12 +56,31 @@ export function dealerSalesParticipant(commission: CommissionService): OrderPart
 
     async afterCheckout(tx, ctx) {
       if (ctx.input.dealerShopId === undefined) return;
-      const dealer = await sellingDealer(tx, ctx.input.dealerShopId, ctx.buyerId);
       const items = mergeItems(ctx.input.items);
-      await tx.insertInto('dealer_orders').values({ order_id: ctx.orderId, dealer_id: dealer.id, created_at: ctx.now }).execute();
-      await tx.insertInto('dealer_order_lines').values(items.map((i) => ({ order_id: ctx.orderId, sku_id: i.skuId, quantity: i.quantity }))).execute();
+      // the shop is checked again (it may have stopped selling since pricing) by the statement recording the sale
+      const recorded = await sql<{ dealer_id: number }>`
+        with sale as (
+          insert into dealer_orders (order_id, dealer_id, created_at)
+          select ${ctx.orderId}, d.id, ${ctx.now} from dealers d
+          where d.id = ${ctx.input.dealerShopId} and d.status = 'active' and d.member_id <> ${ctx.buyerId}
+          returning dealer_id
+        ),
+        lines as (
+          insert into dealer_order_lines (order_id, sku_id, quantity)
+          select ${ctx.orderId}, item.sku_id, item.quantity
+          from sale, (values ${sql.join(items.map((i) => sql`(${i.skuId}::bigint, ${i.quantity}::integer)`))}) as item (sku_id, quantity)
+        )
+        select dealer_id from sale`.execute(tx);
+      let dealerId = recorded.rows[0]?.dealer_id;
+      if (dealerId === undefined) {
+        // not recorded: the check says why (or, if the shop sells again by now, the sale is recorded as before)
+        const dealer = await sellingDealer(tx, ctx.input.dealerShopId, ctx.buyerId);
+        await tx.insertInto('dealer_orders').values({ order_id: ctx.orderId, dealer_id: dealer.id, created_at: ctx.now }).execute();
+        await tx.insertInto('dealer_order_lines').values(items.map((i) => ({ order_id: ctx.orderId, sku_id: i.skuId, quantity: i.quantity }))).execute();
+        dealerId = dealer.id;
+      }
       // the check in priceCheckout may be stale by now: this conditional take is the real one
-      await moveStock(tx, dealer.id, 'sale', ctx.orderId, items.map((i) => ({ skuId: i.skuId, delta: -i.quantity })), ctx.now);
+      await moveStock(tx, dealerId, 'sale', ctx.orderId, items.map((i) => ({ skuId: i.skuId, delta: -i.quantity })), ctx.now);
     },
 
     async onClosed(tx, order) {
@@ -66,23 +92,18 @@ export function dealerSalesParticipant(commission: CommissionService): OrderPart
     },
 
     async onPaid(tx, order, afterCommit) {
-      const sale = await tx
-        .selectFrom('dealer_orders as so')
-        .innerJoin('dealers as d', 'd.id', 'so.dealer_id')
-        .select(['so.status', 'd.member_id'])
-        .where('so.order_id', '=', order.orderId)
-        .executeTakeFirst();
-      if (!sale || sale.status !== 'reserved') return;
-      await tx.updateTable('dealer_orders').set({ status: 'paid' }).where('order_id', '=', order.orderId).execute();
-      const commissionRows = await tx
-        .selectFrom('commission_earnings')
-        .select(['order_line_id', 'amount_fen'])
-        .where('order_id', '=', order.orderId)
-        .where('kind', '=', 'distribution')
-        .execute();
+      // one statement for every paid order: a reserved dealer sale becomes paid (nothing matches other orders)
+      const paid = await sql<{ member_id: number }>`
+        update dealer_orders so set status = 'paid' from dealers d
+        where so.order_id = ${order.orderId} and so.status = 'reserved' and d.id = so.dealer_id
+        returning d.member_id`.execute(tx);
+      const sale = paid.rows[0];
+      if (!sale) return;
+      // the order's distribution commission: the core records all of it in this payment, before participants run
+      const commissionRows = order.coreEarnings.filter((e) => e.kind === 'distribution');
       const planned: PlannedEarning[] = order.lines
         .map((line) => {
-          const commissionFen = commissionRows.filter((c) => c.order_line_id === line.lineId).reduce((s, c) => s + c.amount_fen, 0);
+          const commissionFen = commissionRows.filter((c) => c.lineId === line.lineId).reduce((s, c) => s + c.amountFen, 0);
           return { lineId: line.lineId, earnerId: sale.member_id, level: 1, baseFen: line.paidFen, rateBp: null, amountFen: Math.max(line.paidFen - commissionFen, 0) };
         })
         .filter((e) => e.amountFen > 0);

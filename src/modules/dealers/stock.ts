@@ -26,6 +26,9 @@ export function mergeItems(items: Array<{ skuId: number; quantity: number }>): A
 export async function moveStock(tx: Tx, dealerId: number, reason: StockMoveReason, refId: number, moves: StockMove[], at: Date): Promise<void> {
   for (const move of [...moves].sort((a, b) => a.skuId - b.skuId)) {
     if (move.delta === 0) continue;
+    // two statements on purpose: the move's foreign-key lock on the SKU row is taken when its statement
+    // ends, so before the stock row's lock; merged into one statement it comes after it, and a restock
+    // deadlocks with a checkout that holds the SKU row and waits for the stock row
     const recorded = await tx
       .insertInto('dealer_stock_moves')
       .values({ dealer_id: dealerId, sku_id: move.skuId, delta: move.delta, reason, ref_id: refId, created_at: at })

@@ -62,18 +62,32 @@ export class LeaderboardService {
    */
   async recordPaid(tx: Tx, order: PaidOrder): Promise<void> {
     const day = shanghaiDate(order.paidAt);
-    const [levelOne] = await this.referral.commissionChain(tx, order.buyerId, 1, order.ruleVersion.config.commission.selfPurchase);
-    await tx.insertInto('growth_order_credits').values({ order_id: order.orderId, sales_member_id: levelOne?.memberId ?? null, paid_on: day }).onConflict((oc) => oc.doNothing()).execute();
-    const earned = await tx
-      .selectFrom('commission_earnings')
-      .select(['earner_id', sql<number>`sum(amount_fen)`.as('fen')])
-      .where('order_id', '=', order.orderId)
-      .where('kind', 'in', [...COMMISSION_KINDS])
-      .groupBy('earner_id')
-      .execute();
-    const deltas: Array<{ metric: LeaderboardMetric; member_id: number; occurred_on: string; value: number }> = earned.map((e) => ({ metric: 'commission', member_id: e.earner_id, occurred_on: day, value: e.fen }));
-    if (levelOne && order.goodsPaidFen > 0) deltas.push({ metric: 'sales', member_id: levelOne.memberId, occurred_on: day, value: order.goodsPaidFen });
-    if (deltas.length) await tx.insertInto('growth_leaderboard_deltas').values(deltas).execute();
+    // the core's commission chain is the one recordPaid used to look up (same query, same transaction), except
+    // that under self-purchase the buyer may have been promoted to active distributor after commission ran
+    // (promotion on purchase): then the buyer is their own level 1, as a fresh chain lookup would find
+    const chainLevelOneId = order.commissionChain[0]?.memberId ?? null;
+    const buyerMayBeLevelOne = order.ruleVersion.config.commission.selfPurchase && chainLevelOneId !== order.buyerId;
+    const levelOne = buyerMayBeLevelOne
+      ? sql`coalesce((select m.id from referral_closure c join members m on m.id = c.ancestor_id
+                      where c.descendant_id = ${order.buyerId} and c.distance = 0 and m.distributor_status = 'active'), ${chainLevelOneId}::bigint)`
+      : sql`${chainLevelOneId}::bigint`;
+    // coupon guide earnings are recorded by the coupons participant (it runs before this one), so they are
+    // read back with the core's; one statement writes the credit and the deltas
+    const sales = order.goodsPaidFen > 0
+      ? sql`union all select 'sales', member_id, ${day}::date, ${order.goodsPaidFen}::bigint from level_one where member_id is not null`
+      : sql``;
+    await sql`
+      with level_one as (select ${levelOne} as member_id),
+      credit as (
+        insert into growth_order_credits (order_id, sales_member_id, paid_on)
+        select ${order.orderId}, member_id, ${day}::date from level_one
+        on conflict do nothing
+      )
+      insert into growth_leaderboard_deltas (metric, member_id, occurred_on, value)
+      select 'commission', earner_id, ${day}::date, sum(amount_fen)::bigint from commission_earnings
+      where order_id = ${order.orderId} and kind in (${sql.join([...COMMISSION_KINDS])})
+      group by earner_id
+      ${sales}`.execute(tx);
   }
 
   /**
@@ -81,27 +95,31 @@ export class LeaderboardService {
    * on the day of the order's payment (a period's board is what its orders earned, net of refunds).
    */
   async recordRefund(tx: Tx, refund: RefundedOrder): Promise<void> {
-    const credit = await tx
-      .selectFrom('growth_order_credits')
-      .select(['sales_member_id', sql<string>`paid_on::text`.as('paid_on')])
-      .where('order_id', '=', refund.orderId)
-      .executeTakeFirst();
-    // an order paid before this module existed: its payment day from the order itself
-    const day =
-      credit?.paid_on ??
-      shanghaiDate((await tx.selectFrom('orders').select('paid_at').where('id', '=', refund.orderId).executeTakeFirstOrThrow()).paid_at ?? refund.at);
-    // exactly what this refund reversed, from the ledger's reversal transfers of the order's earnings
-    const reversed = await sql<{ earner_id: number; fen: number }>`
-      select e.earner_id, sum(t.amount_fen) as fen
-      from commission_earnings e
-      join ledger_transfers t on t.idempotency_key in ('commission:reverse:' || e.id || ':' || ${refund.refundId}::bigint,
-                                                       'commission:reverse:' || e.id || ':' || ${refund.refundId}::bigint || ':debt')
-      where e.order_id = ${refund.orderId} and e.kind in ('distribution', 'coupon_guide')
-      group by e.earner_id`.execute(tx);
-    const deltas: Array<{ metric: LeaderboardMetric; member_id: number; occurred_on: string; value: number }> = reversed.rows.map((r) => ({ metric: 'commission', member_id: r.earner_id, occurred_on: day, value: -r.fen }));
     const goodsFen = refund.lines.reduce((s, l) => s + l.amountFen, 0);
-    if (credit?.sales_member_id && goodsFen > 0) deltas.push({ metric: 'sales', member_id: credit.sales_member_id, occurred_on: day, value: -goodsFen });
-    if (deltas.length) await tx.insertInto('growth_leaderboard_deltas').values(deltas).execute();
+    const sales = goodsFen > 0
+      ? sql`union all select 'sales', credit.sales_member_id, day.paid_on, ${-goodsFen}::bigint from credit, day where credit.sales_member_id is not null`
+      : sql``;
+    // one statement. The day: the order's credit; for an order paid before this module existed, its
+    // payment's Shanghai day (as shanghaiDate computes it); the refund's as a last resort.
+    // What this refund reversed: the ledger's reversal transfers of the order's earnings.
+    await sql`
+      with credit as (select sales_member_id, paid_on from growth_order_credits where order_id = ${refund.orderId}),
+      day as (
+        select coalesce((select paid_on from credit),
+                        (select ((paid_at at time zone 'UTC') + interval '8 hours')::date from orders where id = ${refund.orderId}),
+                        ${shanghaiDate(refund.at)}::date) as paid_on
+      ),
+      reversed as (
+        select e.earner_id, sum(t.amount_fen)::bigint as fen
+        from commission_earnings e
+        join ledger_transfers t on t.idempotency_key in ('commission:reverse:' || e.id || ':' || ${refund.refundId}::bigint,
+                                                         'commission:reverse:' || e.id || ':' || ${refund.refundId}::bigint || ':debt')
+        where e.order_id = ${refund.orderId} and e.kind in (${sql.join([...COMMISSION_KINDS])})
+        group by e.earner_id
+      )
+      insert into growth_leaderboard_deltas (metric, member_id, occurred_on, value)
+      select 'commission', reversed.earner_id, day.paid_on, -reversed.fen from reversed, day
+      ${sales}`.execute(tx);
   }
 
   // --- jobs -----------------------------------------------------------------------------------
@@ -339,10 +357,14 @@ export class LeaderboardService {
 
   /** A member's value on one folded board, pending deltas included (the tier rules' "commission earned"). */
   async valueOf(ex: Executor, metric: LeaderboardMetric, periodKey: 'all', memberId: number): Promise<number> {
-    const r = await sql<{ value: number }>`
-      select (coalesce((select value from growth_leaderboard_totals where metric = ${metric} and period_key = ${periodKey} and member_id = ${memberId}), 0)
-            + coalesce((select sum(value) from growth_leaderboard_deltas where metric = ${metric} and member_id = ${memberId}), 0))::bigint as value`.execute(ex);
+    const r = await sql<{ value: number }>`select ${this.valueExpression(metric, periodKey, memberId)} as value`.execute(ex);
     return r.rows[0].value;
+  }
+
+  /** valueOf as an SQL expression, for callers that read it along with other figures in one statement. */
+  valueExpression(metric: LeaderboardMetric, periodKey: 'all', memberId: number) {
+    return sql<number>`(coalesce((select value from growth_leaderboard_totals where metric = ${metric} and period_key = ${periodKey} and member_id = ${memberId}), 0)
+            + coalesce((select sum(value) from growth_leaderboard_deltas where metric = ${metric} and member_id = ${memberId}), 0))::bigint`;
   }
 
   /** Today in Shanghai, for default periods. */

@@ -16,6 +16,12 @@ import type { GrowthTierRulesTable } from './tables.js';
 
 /** uplines this close to the buyer are checked inside the payment; farther ones by the job */
 const INLINE_UPLINE_DEPTH = 3;
+/**
+ * How long a payment trusts "no enabled upgrade rule" without reading the rules again. This
+ * service forgets it as soon as it saves or deletes a rule; a save on another instance shows
+ * within this time (and queues every distributor for the job anyway).
+ */
+const NO_ENABLED_RULE_TRUST_MS = 1_000;
 
 export interface TierConditions {
   ownSpendFen: number | null;
@@ -93,7 +99,21 @@ export function ruleMet(rule: TierConditions & { match: 'all' | 'any' }, standin
   return rule.match === 'all' ? progress.every((p) => p.met) : progress.some((p) => p.met);
 }
 
+/** A member checked inside the payment: the buyer, then the nearest uplines, nearest first. */
+interface InlineMember {
+  id: number;
+  distributor_status: string;
+  rank: number;
+}
+
+type TierRuleJson = Omit<TierRule, 'updatedAt'> & { updatedAt: string };
+
 export class TierUpgradeService {
+  /** performance.now() until which a payment skips the rules (none was enabled when last read) */
+  private noEnabledRuleUntilMs = 0;
+  /** bumped by every rule write, so a read that raced a write does not set noEnabledRuleUntilMs */
+  private rulesGeneration = 0;
+
   constructor(
     private readonly db: Db,
     private readonly clock: Clock,
@@ -113,10 +133,24 @@ export class TierUpgradeService {
     return rows.map(toRule);
   }
 
+  /** After a rule write (committed or not): payments read the rules again. */
+  private forgetRules(): void {
+    this.rulesGeneration += 1;
+    this.noEnabledRuleUntilMs = 0;
+  }
+
   /** Saves a tier's upgrade rule (audited) and queues every active distributor for a check under it. */
   async saveRule(actorId: number, tierId: number, input: TierRuleInput): Promise<TierRule> {
     const conditions = [input.ownSpendFen, input.teamSalesFen, input.directReferrals, input.commissionEarnedFen, input.productId];
     if (conditions.every((c) => c === null)) throw unprocessable('TIER_RULE_EMPTY', 'an upgrade rule needs at least one condition');
+    try {
+      return await this.saveRuleIn(actorId, tierId, input);
+    } finally {
+      this.forgetRules();
+    }
+  }
+
+  private async saveRuleIn(actorId: number, tierId: number, input: TierRuleInput): Promise<TierRule> {
     return inTransaction(this.db, async (tx) => {
       const tier = await tx.selectFrom('distributor_tiers').select(['id', 'rank']).where('id', '=', tierId).executeTakeFirst();
       if (!tier) throw notFound('TIER_NOT_FOUND', `tier ${tierId} does not exist`);
@@ -150,11 +184,15 @@ export class TierUpgradeService {
   }
 
   async deleteRule(actorId: number, tierId: number): Promise<void> {
-    await inTransaction(this.db, async (tx) => {
-      const before = await tx.deleteFrom('growth_tier_rules').where('tier_id', '=', tierId).returningAll().executeTakeFirst();
-      if (!before) throw notFound('TIER_RULE_NOT_FOUND', `tier ${tierId} has no upgrade rule`);
-      await this.audit.record(tx, { actorId, action: 'tier.upgrade_rule.delete', targetType: 'tier', targetId: tierId, before, after: null });
-    });
+    try {
+      await inTransaction(this.db, async (tx) => {
+        const before = await tx.deleteFrom('growth_tier_rules').where('tier_id', '=', tierId).returningAll().executeTakeFirst();
+        if (!before) throw notFound('TIER_RULE_NOT_FOUND', `tier ${tierId} has no upgrade rule`);
+        await this.audit.record(tx, { actorId, action: 'tier.upgrade_rule.delete', targetType: 'tier', targetId: tierId, before, after: null });
+      });
+    } finally {
+      this.forgetRules();
+    }
   }
 
   /** Queues every active distributor for the job (after a rule change); one set-based insert. */
@@ -167,31 +205,27 @@ export class TierUpgradeService {
     return (await this.rules(ex)).filter((r) => r.enabled && r.tierRank > rank).reverse();
   }
 
+  /** Every figure in one statement (a payment checks up to four members). */
   async standing(ex: Executor, memberId: number, productIds: number[]): Promise<MemberStanding> {
-    const row = await sql<{ own_fen: number; team_fen: number; direct: number }>`
+    const bought = productIds.length
+      ? sql<number[]>`(select coalesce(json_agg(distinct l.product_id), '[]'::json) from order_lines l join orders o on o.id = l.order_id
+                       where o.buyer_id = ${memberId} and o.paid_at is not null and l.product_id in (${sql.join(productIds)})
+                         and l.refunded_fen < l.paid_fen)`
+      : sql<number[]>`'[]'::json`;
+    const row = await sql<{ own_fen: number; team_fen: number; direct: number; commission_fen: number; bought: number[] }>`
       select coalesce((select paid_fen - refunded_fen from referral_member_sales where member_id = ${memberId}), 0) as own_fen,
              coalesce((select sum(s.paid_fen - s.refunded_fen) from referral_closure c
                        join referral_member_sales s on s.member_id = c.descendant_id
                        where c.ancestor_id = ${memberId} and c.distance > 0), 0) as team_fen,
-             (select count(*) from referral_bindings where referrer_id = ${memberId}) as direct`.execute(ex);
-    const bought = productIds.length
-      ? await ex
-          .selectFrom('order_lines as l')
-          .innerJoin('orders as o', 'o.id', 'l.order_id')
-          .select('l.product_id')
-          .distinct()
-          .where('o.buyer_id', '=', memberId)
-          .where('o.paid_at', 'is not', null)
-          .where('l.product_id', 'in', productIds)
-          .whereRef('l.refunded_fen', '<', 'l.paid_fen')
-          .execute()
-      : [];
+             (select count(*) from referral_bindings where referrer_id = ${memberId}) as direct,
+             ${this.leaderboards.valueExpression('commission', 'all', memberId)} as commission_fen,
+             ${bought} as bought`.execute(ex);
     return {
       ownSpendFen: row.rows[0].own_fen,
       teamSalesFen: row.rows[0].team_fen,
       directReferrals: row.rows[0].direct,
-      commissionEarnedFen: await this.leaderboards.valueOf(ex, 'commission', 'all', memberId),
-      boughtProductIds: bought.map((b) => b.product_id),
+      commissionEarnedFen: row.rows[0].commission_fen,
+      boughtProductIds: row.rows[0].bought,
     };
   }
 
@@ -207,7 +241,12 @@ export class TierUpgradeService {
       .where('m.id', '=', memberId)
       .executeTakeFirst();
     if (!member || member.distributor_status !== 'active') return null;
-    const candidates = await this.rulesAbove(tx, member.rank);
+    return this.upgrade(tx, memberId, member.rank, await this.rules(tx), cause);
+  }
+
+  /** evaluate, for an active distributor of a known tier rank, under the given rules (ordered by rank). */
+  private async upgrade(tx: Tx, memberId: number, rank: number, rules: TierRule[], cause: string): Promise<number | null> {
+    const candidates = rules.filter((r) => r.enabled && r.tierRank > rank).reverse();
     if (candidates.length === 0) return null;
     const standing = await this.standing(tx, memberId, candidates.map((c) => c.productId).filter((id): id is number => id !== null));
     const reached = candidates.find((rule) => ruleMet(rule, standing));
@@ -217,27 +256,46 @@ export class TierUpgradeService {
     return reached.tierId;
   }
 
-  /** In the payment transaction: the buyer and their nearest uplines now; farther uplines by the job. */
+  /**
+   * In the payment transaction: the buyer and their nearest uplines now; farther uplines by the job.
+   * One statement reads the enabled rules and the members' tiers and queues the farther uplines;
+   * then one statement per active member a rule could lift.
+   */
   async afterPaid(tx: Tx, order: PaidOrder): Promise<void> {
-    const rules = (await this.rules(tx)).filter((r) => r.enabled);
-    if (rules.length === 0) return;
+    if (performance.now() < this.noEnabledRuleUntilMs) return;
+    const generation = this.rulesGeneration;
     const cause = `order ${order.orderId} paid`;
-    await this.evaluate(tx, order.buyerId, cause);
-    const uplines = await tx
-      .selectFrom('referral_closure')
-      .select('ancestor_id')
-      .where('descendant_id', '=', order.buyerId)
-      .where('distance', '>', 0)
-      .where('distance', '<=', INLINE_UPLINE_DEPTH)
-      .orderBy('distance')
-      .execute();
-    for (const upline of uplines) await this.evaluate(tx, upline.ancestor_id, cause);
-    // only team sales reach past the nearest uplines; queue the rest when a rule looks at them
-    if (rules.some((r) => r.teamSalesFen !== null)) {
-      await sql`
+    // tiers change only by their own member's upgrade, so reading every member's tier first is what
+    // reading each before its check gave; only team sales reach past the nearest uplines, so the rest
+    // are queued when an enabled rule looks at them
+    const result = await sql<{ rules: TierRuleJson[]; members: InlineMember[] }>`
+      with queued as (
         insert into growth_tier_checks (member_id, reason)
         select ancestor_id, ${`team sales: ${cause}`} from referral_closure
-        where descendant_id = ${order.buyerId} and distance > ${INLINE_UPLINE_DEPTH}`.execute(tx);
+        where descendant_id = ${order.buyerId} and distance > ${INLINE_UPLINE_DEPTH}
+          and exists (select 1 from growth_tier_rules where enabled and team_sales_fen is not null)
+      )
+      select
+        (select coalesce(json_agg(json_build_object(
+                  'tierId', r.tier_id, 'tierName', t.name, 'tierRank', t.rank, 'match', r.match, 'enabled', r.enabled,
+                  'ownSpendFen', r.own_spend_fen, 'teamSalesFen', r.team_sales_fen, 'directReferrals', r.direct_referrals,
+                  'commissionEarnedFen', r.commission_earned_fen, 'productId', r.product_id, 'updatedAt', r.updated_at)
+                order by t.rank), '[]'::json)
+         from growth_tier_rules r join distributor_tiers t on t.id = r.tier_id where r.enabled) as rules,
+        (select coalesce(json_agg(json_build_object('id', m.id, 'distributor_status', m.distributor_status, 'rank', t.rank) order by x.distance), '[]'::json)
+         from (select ${order.buyerId}::bigint as id, 0 as distance
+               union all
+               select ancestor_id, distance from referral_closure
+               where descendant_id = ${order.buyerId} and distance > 0 and distance <= ${INLINE_UPLINE_DEPTH}) x
+         join members m on m.id = x.id
+         join distributor_tiers t on t.id = m.tier_id) as members`.execute(tx);
+    const rules = result.rows[0].rules.map((r): TierRule => ({ ...r, updatedAt: new Date(r.updatedAt) }));
+    if (rules.length === 0) {
+      if (generation === this.rulesGeneration) this.noEnabledRuleUntilMs = performance.now() + NO_ENABLED_RULE_TRUST_MS;
+      return;
+    }
+    for (const member of result.rows[0].members) {
+      if (member.distributor_status === 'active') await this.upgrade(tx, member.id, member.rank, rules, cause);
     }
   }
 

@@ -57,8 +57,20 @@ export class BadgesService {
 
   /** After points were earned: the lifetime badge. */
   async checkLifetime(tx: Tx, memberId: number): Promise<void> {
-    const account = await tx.selectFrom('points_accounts').select('lifetime_earned').where('member_id', '=', memberId).executeTakeFirst();
-    if (account && account.lifetime_earned >= LIFETIME_POINTS_BADGE) await this.award(tx, memberId, 'points_1000');
+    // one statement: the award reads the balance row it depends on
+    await tx
+      .insertInto('loyalty_member_badges')
+      .columns(['member_id', 'badge_code', 'awarded_at'])
+      .expression((eb) =>
+        eb
+          .selectFrom('points_accounts')
+          // typed casts: parameters in an INSERT … SELECT list have no column type to infer from on every driver
+          .select([eb.cast<number>(eb.val(memberId), 'bigint').as('member_id'), eb.cast<string>(eb.val('points_1000'), 'text').as('badge_code'), eb.cast<Date>(eb.val(this.clock.now()), 'timestamptz').as('awarded_at')])
+          .where('member_id', '=', memberId)
+          .where('lifetime_earned', '>=', LIFETIME_POINTS_BADGE),
+      )
+      .onConflict((oc) => oc.columns(['member_id', 'badge_code']).doNothing())
+      .execute();
   }
 
   async ofMember(ex: Executor, memberId: number) {

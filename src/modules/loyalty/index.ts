@@ -40,8 +40,8 @@ export function createLoyalty(core: CoreServices) {
   core.orders.addParticipant({
     name: 'loyalty',
     async onPaid(tx, order) {
+      // also awards the first_order badge, in the same statement as the points
       await loyalty.points.earnForPaidOrder(tx, order);
-      await loyalty.badges.award(tx, order.buyerId, 'first_order');
     },
     async onRefunded(tx, refund) {
       await loyalty.points.takeBackForRefund(tx, refund);

@@ -17,6 +17,15 @@ export interface NotificationView {
 
 type Listener = (n: NotificationView) => void;
 
+export interface NotificationInput {
+  kind: string;
+  title: string;
+  body: string;
+  amountFen: number | null;
+  refType: string;
+  refId: number;
+}
+
 const LEVEL_NAMES = ['', '一级', '二级', '三级'];
 
 export class NotificationsService {
@@ -60,18 +69,35 @@ export class NotificationsService {
     return () => offs.forEach((off) => off());
   }
 
-  async notify(memberId: number, n: { kind: string; title: string; body: string; amountFen: number | null; refType: string; refId: number }): Promise<void> {
+  /** Notifications raised in the same turn of the event loop (an order's three earnings) are written together. */
+  private pending: Array<{ memberId: number; n: NotificationInput; at: Date; done: () => void }> = [];
+
+  notify(memberId: number, n: NotificationInput): Promise<void> {
+    return new Promise((resolve) => {
+      if (this.pending.length === 0) setImmediate(() => void this.flush());
+      this.pending.push({ memberId, n, at: this.clock.now(), done: resolve });
+    });
+  }
+
+  /** One insert for the batch, then each row is pushed to its member's open streams. */
+  private async flush(): Promise<void> {
+    const batch = this.pending;
+    this.pending = [];
     try {
-      const row = await this.db
+      const rows = await this.db
         .insertInto('notifications')
-        .values({ member_id: memberId, kind: n.kind, title: n.title, body: n.body, amount_fen: n.amountFen, ref_type: n.refType, ref_id: n.refId, created_at: this.clock.now() })
-        .returning(['id', 'kind', 'title', 'body', 'amount_fen', 'read_at', 'created_at'])
-        .executeTakeFirstOrThrow();
-      const view = toView(row);
-      for (const listener of this.listeners.get(memberId) ?? []) listener(view);
+        .values(batch.map(({ memberId, n, at }) => ({ member_id: memberId, kind: n.kind, title: n.title, body: n.body, amount_fen: n.amountFen, ref_type: n.refType, ref_id: n.refId, created_at: at })))
+        .returning(['id', 'member_id', 'kind', 'title', 'body', 'amount_fen', 'read_at', 'created_at'])
+        .execute();
+      for (const row of rows) {
+        const view = toView(row);
+        for (const listener of this.listeners.get(row.member_id) ?? []) listener(view);
+      }
     } catch (error) {
-      // a lost alert must never disturb the money path; the earning itself is committed
-      this.log.error({ err: error, memberId }, 'notification failed');
+      // a lost alert must never disturb the money path; the earnings themselves are committed
+      this.log.error({ err: error, members: batch.map((b) => b.memberId) }, 'notifications failed');
+    } finally {
+      for (const b of batch) b.done();
     }
   }
 

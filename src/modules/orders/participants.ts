@@ -26,11 +26,27 @@ export interface PaidOrderLine {
   paidFen: number;
 }
 
+/** An earning the core recorded for the paid order before the participants ran. */
+export interface PaidOrderEarning {
+  earningId: number;
+  lineId: number;
+  earnerId: number;
+  kind: 'distribution' | 'agent_regional' | 'agent_sales';
+  level: number;
+  amountFen: number;
+}
+
 export interface PaidOrder {
   orderId: number;
   buyerId: number;
   sharerId: number | null;
   source: OrderSource;
+  /** the pickup store, for a pickup order */
+  storeId: number | null;
+  /** the active distributors commission went up to, level 1 first (as many as the rule's levels; empty when none) */
+  commissionChain: ReadonlyArray<{ memberId: number; level: number }>;
+  /** distribution commission and agent awards the core recorded for this order, in this transaction (participants' own earnings are not in it) */
+  coreEarnings: ReadonlyArray<PaidOrderEarning>;
   /** the whole payment, shipping included */
   paidFen: number;
   /** goods only, after discounts */

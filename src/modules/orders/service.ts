@@ -1,11 +1,12 @@
 // Orders: checkout with stock, discounts and shipping; payment, completion and refunds drive
 // commission in the same transaction as the order change.
 import { sql } from 'kysely';
+import { jsonArrayFrom } from 'kysely/helpers/postgres';
 import type { Clock, EventBus } from '../../context.js';
 import { inTransaction, type Db, type Executor, type Tx } from '../../db/database.js';
 import type { OrderSource, OrderStatus, ShippingAddress } from '../../db/schema.js';
 import { maskName, maskPhone } from '../../privacy.js';
-import { badRequest, conflict, notFound, unprocessable } from '../../errors.js';
+import { AppError, badRequest, conflict, notFound, unprocessable } from '../../errors.js';
 import { allocateProportionally } from '../../money.js';
 import type { AgentsService } from '../agents/service.js';
 import type { AuditService } from '../audit/service.js';
@@ -102,6 +103,12 @@ const ORDER_COLUMNS = [
   'created_at as createdAt',
 ] as const;
 
+const ORDER_LINE_COLUMNS = ['id', 'product_id as productId', 'sku_id as skuId', 'title', 'quantity', 'unit_price_fen as unitPriceFen', 'discount_fen as discountFen', 'paid_fen as paidFen', 'refunded_fen as refundedFen'] as const;
+const REFUND_COLUMNS = ['id', 'refund_no as refundNo', 'status', 'amount_fen as amountFen', 'shipping_fen as shippingFen', 'reason', 'created_at as createdAt', 'completed_at as completedAt'] as const;
+
+/** An order as its buyer or HQ reads it (get()). */
+export type OrderView = Awaited<ReturnType<OrdersService['get']>>;
+
 export class OrdersService {
   constructor(
     private readonly db: Db,
@@ -159,10 +166,20 @@ export class OrdersService {
   async checkout(buyerId: number, input: CheckoutInput) {
     validateItems(input.items);
     const checkoutKey = `${buyerId}:${input.checkoutKey}`;
-    const existing = await this.db.selectFrom('orders').select('id').where('checkout_key', '=', checkoutKey).executeTakeFirst();
-    if (existing) return this.get(this.db, existing.id, buyerId);
-    const findExisting = async () => (await this.db.selectFrom('orders').select('id').where('checkout_key', '=', checkoutKey).executeTakeFirst())?.id;
-    const orderId = await createOnce('orders_checkout_key_key', () => inTransaction(this.db, async (tx) => {
+    // a replay is found by the unique checkout key when its insert collides (and everything it did
+    // rolls back); looking it up first would cost every first checkout a round trip
+    const findExisting = async () => {
+      const existing = await this.db.selectFrom('orders').select('id').where('checkout_key', '=', checkoutKey).executeTakeFirst();
+      return existing ? this.get(this.db, existing.id, buyerId) : undefined;
+    };
+    const replayed = async (error: unknown) => {
+      // a replay of a checkout whose stock or coupon the first one took fails on those checks before
+      // its insert could collide: it still answers with the order the key made
+      const existing = error instanceof AppError ? await findExisting() : undefined;
+      if (existing === undefined) throw error;
+      return existing;
+    };
+    return createOnce('orders_checkout_key_key', () => inTransaction(this.db, async (tx) => {
       const rules = (await this.rules.current(tx)).config;
       const sharer = input.sharerInviteCode ? await this.referral.memberByInviteCode(tx, input.sharerInviteCode) : undefined;
       if (input.sharerInviteCode && !sharer) throw unprocessable('INVITE_CODE_NOT_FOUND', 'the sharer’s invite code does not exist');
@@ -194,9 +211,9 @@ export class OrdersService {
           store_id: input.pickupStoreId ?? null,
           created_at: now,
         })
-        .returning('id')
+        .returning([...ORDER_COLUMNS, 'shipping_address as shippingAddress', 'delivery_method as deliveryMethod', 'store_id as storeId'])
         .executeTakeFirstOrThrow();
-      await tx
+      const lines = await tx
         .insertInto('order_lines')
         .values(
           quote.lines.map((l) => ({
@@ -210,11 +227,15 @@ export class OrdersService {
             paid_fen: l.paidFen,
           })),
         )
+        .returning(ORDER_LINE_COLUMNS)
         .execute();
       for (const participant of this.participants) await participant.afterCheckout?.(tx, { ...context, orderId: order.id }, quote);
-      return order.id;
-    }), findExisting);
-    return this.get(this.db, orderId, buyerId);
+      // what get() would read back, from what this transaction just wrote: a new order has no refunds
+      // and no pickup code yet, and the buyer sees their own consignee
+      lines.sort((a, b) => a.id - b.id);
+      const view: OrderView = { ...order, shippingAddress: order.shippingAddress as ShippingAddress | null, pickup: null, lines, refunds: [] };
+      return view;
+    }), findExisting).catch(replayed);
   }
 
   /** An order with its lines and refunds; the consignee is masked unless `showConsignee`. */
@@ -225,18 +246,8 @@ export class OrdersService {
     const order = await q.executeTakeFirst();
     if (!order) throw notFound('ORDER_NOT_FOUND', `order ${orderId} does not exist`);
     const [lines, refunds] = await Promise.all([
-      ex
-        .selectFrom('order_lines')
-        .select(['id', 'product_id as productId', 'sku_id as skuId', 'title', 'quantity', 'unit_price_fen as unitPriceFen', 'discount_fen as discountFen', 'paid_fen as paidFen', 'refunded_fen as refundedFen'])
-        .where('order_id', '=', orderId)
-        .orderBy('id')
-        .execute(),
-      ex
-        .selectFrom('refunds')
-        .select(['id', 'refund_no as refundNo', 'status', 'amount_fen as amountFen', 'shipping_fen as shippingFen', 'reason', 'created_at as createdAt', 'completed_at as completedAt'])
-        .where('order_id', '=', orderId)
-        .orderBy('id')
-        .execute(),
+      ex.selectFrom('order_lines').select(ORDER_LINE_COLUMNS).where('order_id', '=', orderId).orderBy('id').execute(),
+      ex.selectFrom('refunds').select(REFUND_COLUMNS).where('order_id', '=', orderId).orderBy('id').execute(),
     ]);
     // the pickup code is the buyer's to show at the store, nobody else's
     const pickup =
@@ -246,6 +257,22 @@ export class OrdersService {
     const address = order.shippingAddress as ShippingAddress | null;
     const shippingAddress = address && !showConsignee ? { ...address, name: maskName(address.name), phone: maskPhone(address.phone) } : address;
     return { ...order, shippingAddress, pickup: pickup ?? null, lines, refunds };
+  }
+
+  /** What paying needs of a buyer's order, in one read: its status, amount and a description of its lines. */
+  async payable(ex: Executor, orderId: number, buyerId: number): Promise<{ status: OrderStatus; payableFen: number; description: string }> {
+    const order = await ex
+      .selectFrom('orders as o')
+      .select([
+        'o.status',
+        'o.payable_fen as payableFen',
+        sql<string>`coalesce((select string_agg(l.title, '，' order by l.id) from order_lines l where l.order_id = o.id), '')`.as('description'),
+      ])
+      .where('o.id', '=', orderId)
+      .where('o.buyer_id', '=', buyerId)
+      .executeTakeFirst();
+    if (!order) throw notFound('ORDER_NOT_FOUND', `order ${orderId} does not exist`);
+    return order;
   }
 
   async list(ex: Executor, filter: { buyerId?: number; status?: OrderStatus; q?: string; limit: number; offset: number }) {
@@ -294,32 +321,43 @@ export class OrdersService {
    * force now, and pays commission in the same transaction. A repeat returns 'duplicate'.
    */
   async markPaid(tx: Tx, orderId: number, amountFen: number, afterCommit: AfterCommit): Promise<'paid' | 'already_paid' | 'order_closed'> {
-    const order = await tx.selectFrom('orders').selectAll().where('id', '=', orderId).forUpdate().executeTakeFirst();
-    if (!order) throw notFound('ORDER_NOT_FOUND', `order ${orderId} does not exist`);
-    if (order.status === 'closed') return 'order_closed';
-    if (order.status !== 'pending_payment') return 'already_paid';
-    if (amountFen !== order.payable_fen) {
-      throw badRequest('PAYMENT_AMOUNT_MISMATCH', `paid ${amountFen} fen but the order is ${order.payable_fen} fen`);
-    }
-    const version = await this.rules.current(tx);
     const now = this.clock.now();
-    await tx
+    // one statement on the usual path (the payment waits on each round trip): mark it paid under the
+    // rule version in force now (the newest, as rules.current reads it) and return it with its lines.
+    // Only when nothing matched does a second read tell why.
+    const order = await tx
       .updateTable('orders')
-      .set({ status: 'paid', paid_fen: amountFen, paid_at: now, rule_version_id: version.id })
+      .set({ status: 'paid', paid_fen: amountFen, paid_at: now, rule_version_id: sql<number>`(select max(id) from rule_versions)` })
       .where('id', '=', orderId)
-      .execute();
-    const lines = await tx.selectFrom('order_lines').selectAll().where('order_id', '=', orderId).orderBy('id').execute();
+      .where('status', '=', 'pending_payment')
+      .where('payable_fen', '=', amountFen)
+      .returningAll()
+      .returning((eb) =>
+        jsonArrayFrom(
+          eb.selectFrom('order_lines as l').select(['l.id', 'l.product_id', 'l.sku_id', 'l.quantity', 'l.unit_price_fen', 'l.paid_fen']).whereRef('l.order_id', '=', 'orders.id').orderBy('l.id'),
+        ).as('lines'),
+      )
+      .executeTakeFirst();
+    if (!order) {
+      const current = await tx.selectFrom('orders').select(['status', 'payable_fen']).where('id', '=', orderId).executeTakeFirst();
+      if (!current) throw notFound('ORDER_NOT_FOUND', `order ${orderId} does not exist`);
+      if (current.status === 'closed') return 'order_closed';
+      if (current.status !== 'pending_payment') return 'already_paid';
+      throw badRequest('PAYMENT_AMOUNT_MISMATCH', `paid ${amountFen} fen but the order is ${current.payable_fen} fen`);
+    }
+    const version = await this.rules.byId(tx, order.rule_version_id!);
+    const lines = order.lines;
     const goodsPaidFen = lines.reduce((s, l) => s + l.paid_fen, 0);
     // binding first: a first-order binding takes the tree lock exclusively, and the sale then counts for the new team
     await this.referral.onOrderPaid(tx, order.buyer_id, order.sharer_id, version.config);
     await this.referral.recordSale(tx, order.buyer_id, { paidFen: goodsPaidFen, orders: 1 });
     const commissionLines = lines.map((l) => ({ lineId: l.id, productId: l.product_id, skuId: l.sku_id, quantity: l.quantity, paidFen: l.paid_fen }));
-    await this.commission.earnForPaidOrder(tx, { id: orderId, buyerId: order.buyer_id }, commissionLines, version, afterCommit);
+    const distribution = await this.commission.earnForPaidOrder(tx, { id: orderId, buyerId: order.buyer_id }, commissionLines, version, afterCommit);
     // an order belongs to the region it ships to, or to its pickup store's region
     const regionCode = order.store_id
       ? (await tx.selectFrom('stores').select('region_code').where('id', '=', order.store_id).executeTakeFirstOrThrow()).region_code
       : order.region_code;
-    await this.agents.earnForPaidOrder(tx, { id: orderId, buyerId: order.buyer_id, regionCode }, commissionLines, version, afterCommit);
+    const agentAwards = await this.agents.earnForPaidOrder(tx, { id: orderId, buyerId: order.buyer_id, regionCode }, commissionLines, version, afterCommit);
     const promotion = version.config.distributor;
     if (promotion.mode === 'first_purchase' || promotion.mode === 'spend_threshold') {
       const spent = await tx
@@ -337,6 +375,12 @@ export class OrdersService {
         buyerId: order.buyer_id,
         sharerId: order.sharer_id,
         source: order.source,
+        storeId: order.store_id,
+        commissionChain: distribution.chain.map((c) => ({ memberId: c.memberId, level: c.level })),
+        coreEarnings: [
+          ...distribution.earned.map((e) => ({ ...coreEarning(e), kind: 'distribution' as const })),
+          ...agentAwards.map((e) => ({ ...coreEarning(e), kind: e.kind })),
+        ],
         paidFen: amountFen,
         goodsPaidFen,
         lines: lines.map((l) => ({ lineId: l.id, productId: l.product_id, skuId: l.sku_id, quantity: l.quantity, unitPriceFen: l.unit_price_fen, paidFen: l.paid_fen })),
@@ -620,6 +664,10 @@ export class OrdersService {
     if (filter.status) q = q.where('r.status', '=', filter.status);
     return q.orderBy('r.id', 'desc').limit(filter.limit).offset(filter.offset).execute();
   }
+}
+
+function coreEarning(e: { id: number; order_line_id: number; earner_id: number; level: number; amount_fen: number }) {
+  return { earningId: e.id, lineId: e.order_line_id, earnerId: e.earner_id, level: e.level, amountFen: e.amount_fen };
 }
 
 /** A participant's pricing must keep the quote whole: lines sum to the totals, nothing negative. */

@@ -50,7 +50,7 @@ export class PaymentsService {
   /** The buyer starts paying; each attempt gets its own out_trade_no for the same order amount. */
   async startPayment(buyerId: number, orderId: number, providerName: string) {
     const provider = this.provider(providerName);
-    const order = await this.orders.get(this.db, orderId, buyerId);
+    const order = await this.orders.payable(this.db, orderId, buyerId);
     if (order.status !== 'pending_payment') throw conflict('ORDER_NOT_PAYABLE', `an order that is ${order.status} cannot be paid`);
     if (order.payableFen <= 0) throw conflict('ORDER_NOT_PAYABLE', 'this order has nothing to pay');
     // an open attempt with the same provider is reused: two live attempts could both be paid
@@ -64,12 +64,12 @@ export class PaymentsService {
       .orderBy('id', 'desc')
       .executeTakeFirst();
     if (open) {
-      const params = await provider.createPayment({ outTradeNo: open.out_trade_no, amountFen: open.amount_fen, description: order.lines.map((l) => l.title).join('，') });
+      const params = await provider.createPayment({ outTradeNo: open.out_trade_no, amountFen: open.amount_fen, description: order.description });
       return { provider: provider.name, outTradeNo: open.out_trade_no, amountFen: open.amount_fen, params };
     }
     const outTradeNo = businessNumber('P', this.clock.now());
     await this.db.insertInto('payments').values({ order_id: orderId, provider: provider.name, out_trade_no: outTradeNo, amount_fen: order.payableFen, created_at: this.clock.now() }).execute();
-    const params = await provider.createPayment({ outTradeNo, amountFen: order.payableFen, description: order.lines.map((l) => l.title).join('，') });
+    const params = await provider.createPayment({ outTradeNo, amountFen: order.payableFen, description: order.description });
     return { provider: provider.name, outTradeNo, amountFen: order.payableFen, params };
   }
 
@@ -87,17 +87,26 @@ export class PaymentsService {
         .returning('id')
         .executeTakeFirst();
       if (!recorded) return 'duplicate';
-      const payment = await tx.selectFrom('payments').selectAll().where('out_trade_no', '=', n.outTradeNo).where('provider', '=', n.provider).forUpdate().executeTakeFirst();
-      if (!payment) throw notFound('PAYMENT_NOT_FOUND', `no payment ${n.outTradeNo}`);
       let outcome: NotificationOutcome;
       if (n.kind === 'payment') {
-        if (n.amountFen !== payment.amount_fen) {
-          throw badRequest('PAYMENT_AMOUNT_MISMATCH', `notification says ${n.amountFen} fen, payment ${payment.out_trade_no} is ${payment.amount_fen} fen`);
-        }
-        if (payment.status === 'succeeded') {
+        // the usual path is one statement: the update takes the row lock and checks what the read did
+        const payment = await tx
+          .updateTable('payments')
+          .set({ status: 'succeeded', provider_txn_id: n.providerTxnId, paid_at: this.clock.now() })
+          .where('out_trade_no', '=', n.outTradeNo)
+          .where('provider', '=', n.provider)
+          .where('amount_fen', '=', n.amountFen)
+          .where('status', '<>', 'succeeded')
+          .returning(['id', 'order_id'])
+          .executeTakeFirst();
+        if (!payment) {
+          const existing = await tx.selectFrom('payments').select(['out_trade_no', 'amount_fen']).where('out_trade_no', '=', n.outTradeNo).where('provider', '=', n.provider).executeTakeFirst();
+          if (!existing) throw notFound('PAYMENT_NOT_FOUND', `no payment ${n.outTradeNo}`);
+          if (n.amountFen !== existing.amount_fen) {
+            throw badRequest('PAYMENT_AMOUNT_MISMATCH', `notification says ${n.amountFen} fen, payment ${existing.out_trade_no} is ${existing.amount_fen} fen`);
+          }
           outcome = 'duplicate';
         } else {
-          await tx.updateTable('payments').set({ status: 'succeeded', provider_txn_id: n.providerTxnId, paid_at: this.clock.now() }).where('id', '=', payment.id).execute();
           const marked = await this.orders.markPaid(tx, payment.order_id, n.amountFen, afterCommit);
           outcome = marked === 'paid' ? 'applied' : 'duplicate';
           if (marked !== 'paid') {
@@ -109,6 +118,8 @@ export class PaymentsService {
           }
         }
       } else {
+        const payment = await tx.selectFrom('payments').select(['order_id']).where('out_trade_no', '=', n.outTradeNo).where('provider', '=', n.provider).forUpdate().executeTakeFirst();
+        if (!payment) throw notFound('PAYMENT_NOT_FOUND', `no payment ${n.outTradeNo}`);
         const refund = await this.orders.refundByNo(tx, n.refundNo);
         if (!refund || refund.order_id !== payment.order_id) throw notFound('REFUND_NOT_FOUND', `no refund ${n.refundNo} on ${n.outTradeNo}`);
         if (n.succeeded && n.amountFen !== refund.amount_fen) {

@@ -327,6 +327,10 @@ export class CouponsService {
    * freezes on completion and reverses in proportion on refunds like distribution commission.
    */
   async onPaid(tx: Tx, order: PaidOrder, afterCommit: AfterCommit): Promise<void> {
+    // a coupon is used only by the checkout that priced it, which refuses one taking nothing off, and it
+    // takes its discount off the lines (pricing never gives a discount back): so when every line paid
+    // its full price, the order used no coupon and there is nothing to look up
+    if (order.lines.every((l) => l.paidFen === l.unitPriceFen * l.quantity)) return;
     const coupon = await tx
       .selectFrom('member_coupons as c')
       .innerJoin('coupon_templates as t', 't.id', 'c.template_id')

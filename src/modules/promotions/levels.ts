@@ -120,23 +120,27 @@ export class MemberLevelsService {
 
   /** The member price of the buyer's level, on every line (after the core's 满减, before coupons). */
   async priceCheckout(tx: Tx, ctx: CheckoutContext, quote: Quote): Promise<Quote> {
-    const { level } = await this.standing(tx, ctx.buyerId);
+    const level = await this.levelOf(tx, ctx.buyerId);
     if (!level || level.memberPriceBp >= 10_000) return quote;
     return addLineDiscounts(quote, memberPriceDiscounts(quote, level.memberPriceBp));
+  }
+
+  /** The member's level (as standing() finds it: the highest threshold reached, or none), in one statement for checkout. */
+  private async levelOf(ex: Executor, memberId: number) {
+    return ex
+      .selectFrom('member_levels')
+      .select(['member_price_bp as memberPriceBp'])
+      .where('growth_threshold', '<=', (eb) => eb.fn.coalesce(eb.selectFrom('member_growth').select('growth_points').where('member_id', '=', memberId), eb.lit(0)))
+      .orderBy('growth_threshold', 'desc')
+      .limit(1)
+      .executeTakeFirst();
   }
 
   /** Paid: one growth point per whole yuan of goods paid, once per order. */
   async onPaid(tx: Tx, order: PaidOrder): Promise<void> {
     const points = growthForPaidFen(order.goodsPaidFen);
     if (points <= 0) return;
-    const event = await tx
-      .insertInto('growth_events')
-      .values({ member_id: order.buyerId, order_id: order.orderId, points, created_at: order.paidAt })
-      .onConflict((oc) => oc.column('order_id').where('refund_id', 'is', null).doNothing())
-      .returning('id')
-      .executeTakeFirst();
-    if (!event) return;
-    await this.addGrowth(tx, order.buyerId, points, order.paidAt);
+    await this.recordGrowthEvent(tx, { memberId: order.buyerId, orderId: order.orderId, refundId: null, points, at: order.paidAt });
   }
 
   /**
@@ -144,39 +148,42 @@ export class MemberLevelsService {
    * floor(earned × refunded ÷ paid), all of them once the goods are fully refunded; never below zero.
    */
   async onRefunded(tx: Tx, refund: RefundedOrder): Promise<void> {
-    const earned = await tx.selectFrom('growth_events').select('points').where('order_id', '=', refund.orderId).where('refund_id', 'is', null).executeTakeFirst();
-    if (!earned) return;
-    const taken = await tx
-      .selectFrom('growth_events')
-      .select(sql<number>`coalesce(-sum(points), 0)`.as('points'))
-      .where('order_id', '=', refund.orderId)
-      .where('refund_id', 'is not', null)
-      .executeTakeFirstOrThrow();
-    const goods = await tx
-      .selectFrom('order_lines')
-      .select([sql<number>`coalesce(sum(paid_fen), 0)`.as('paidFen'), sql<number>`coalesce(sum(refunded_fen), 0)`.as('refundedFen')])
-      .where('order_id', '=', refund.orderId)
-      .executeTakeFirstOrThrow();
-    if (goods.paidFen <= 0) return;
-    const target = goods.refundedFen >= goods.paidFen ? earned.points : mulDivFloor(earned.points, goods.refundedFen, goods.paidFen);
-    const points = target - taken.points;
+    // the order's earned and taken-back points and its goods, read in one statement
+    const { rows } = await sql<{ earnedPoints: number | null; takenPoints: number; paidFen: number; refundedFen: number }>`
+      select
+        (select points from growth_events where order_id = ${refund.orderId}::bigint and refund_id is null) as "earnedPoints",
+        (select coalesce(-sum(points), 0) from growth_events where order_id = ${refund.orderId}::bigint and refund_id is not null) as "takenPoints",
+        (select coalesce(sum(paid_fen), 0) from order_lines where order_id = ${refund.orderId}::bigint) as "paidFen",
+        (select coalesce(sum(refunded_fen), 0) from order_lines where order_id = ${refund.orderId}::bigint) as "refundedFen"
+    `.execute(tx);
+    const { earnedPoints, takenPoints, paidFen, refundedFen } = rows[0];
+    if (earnedPoints === null) return;
+    if (paidFen <= 0) return;
+    const target = refundedFen >= paidFen ? earnedPoints : mulDivFloor(earnedPoints, refundedFen, paidFen);
+    const points = target - takenPoints;
     if (points <= 0) return;
-    const event = await tx
-      .insertInto('growth_events')
-      .values({ member_id: refund.buyerId, order_id: refund.orderId, refund_id: refund.refundId, points: -points, created_at: refund.at })
-      .onConflict((oc) => oc.column('refund_id').where('refund_id', 'is not', null).doNothing())
-      .returning('id')
-      .executeTakeFirst();
-    if (!event) return;
-    await this.addGrowth(tx, refund.buyerId, -points, refund.at);
+    await this.recordGrowthEvent(tx, { memberId: refund.buyerId, orderId: refund.orderId, refundId: refund.refundId, points: -points, at: refund.at });
   }
 
-  private async addGrowth(tx: Tx, memberId: number, points: number, at: Date) {
-    await tx
-      .insertInto('member_growth')
-      .values({ member_id: memberId, growth_points: Math.max(points, 0), updated_at: at })
-      .onConflict((oc) => oc.column('member_id').doUpdateSet({ growth_points: sql<number>`greatest(member_growth.growth_points + ${points}, 0)`, updated_at: at }))
-      .execute();
+  /**
+   * Appends a growth event, once per payment (refundId null) or per refund, and moves the member's
+   * growth by it (never below zero), in one statement: the member_growth upsert only runs on the
+   * event row the insert returned, so a replay that the unique index skips changes nothing.
+   */
+  private async recordGrowthEvent(tx: Tx, event: { memberId: number; orderId: number; refundId: number | null; points: number; at: Date }) {
+    // the partial unique index that guards this kind of event
+    const onceFor = event.refundId === null ? sql`(order_id) where refund_id is null` : sql`(refund_id) where refund_id is not null`;
+    await sql`
+      with event as (
+        insert into growth_events (member_id, order_id, refund_id, points, created_at)
+        values (${event.memberId}::bigint, ${event.orderId}::bigint, ${event.refundId}::bigint, ${event.points}::bigint, ${event.at}::timestamptz)
+        on conflict ${onceFor} do nothing
+        returning id
+      )
+      insert into member_growth (member_id, growth_points, updated_at)
+      select ${event.memberId}::bigint, ${Math.max(event.points, 0)}::bigint, ${event.at}::timestamptz from event
+      on conflict (member_id) do update set growth_points = greatest(member_growth.growth_points + ${event.points}::bigint, 0), updated_at = ${event.at}::timestamptz
+    `.execute(tx);
   }
 
   participant(): OrderParticipant {

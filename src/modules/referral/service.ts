@@ -49,22 +49,23 @@ export class ReferralService {
   /** A new member joins the tree; the binding policy decides whether and to whom they bind now. */
   async onRegistered(tx: Tx, memberId: number, via: { inviteCode?: string; visitorKey?: string }, rules: RuleConfig): Promise<BindOutcome> {
     await sql`select pg_advisory_xact_lock_shared(${LOCK_KEYS.referralTree})`.execute(tx);
-    await tx.insertInto('referral_closure').values({ ancestor_id: memberId, descendant_id: memberId, distance: 0 }).execute();
     const now = this.clock.now();
     if (via.visitorKey) {
       await tx.updateTable('referral_visits').set({ member_id: memberId }).where('visitor_key', '=', via.visitorKey).where('member_id', 'is', null).execute();
     }
     const invited = via.inviteCode ? await this.memberByInviteCode(tx, via.inviteCode) : undefined;
     const binding = rules.binding;
+    let referrerId = invited?.id;
+    if (binding.trigger === 'first_visit') referrerId = (await this.claimingReferrer(tx, memberId, binding)) ?? referrerId;
+    const bindsNow = binding.trigger !== 'first_order' && referrerId !== undefined && referrerId !== memberId;
+    if (bindsNow) return this.attachNewMember(tx, memberId, referrerId!, 'registration', binding);
+    await tx.insertInto('referral_closure').values({ ancestor_id: memberId, descendant_id: memberId, distance: 0 }).execute();
     if (binding.trigger === 'first_order') {
       // remember the invite; the binding forms when the first order is paid
       if (invited) await tx.insertInto('referral_visits').values({ visitor_key: `member:${memberId}`, member_id: memberId, referrer_id: invited.id, created_at: now }).execute();
       return { bound: false, reason: 'policy' };
     }
-    let referrerId = invited?.id;
-    if (binding.trigger === 'first_visit') referrerId = (await this.claimingReferrer(tx, memberId, binding)) ?? referrerId;
-    if (referrerId === undefined) return { bound: false, reason: 'no_referrer' };
-    return this.attachNewMember(tx, memberId, referrerId, `registration`, binding);
+    return { bound: false, reason: referrerId === memberId ? 'self' : 'no_referrer' };
   }
 
   /** The visit whose claim holds: the first one inside the protection window, or the latest under last-touch. */
@@ -86,17 +87,28 @@ export class ReferralService {
     return binding.permanence === 'days' ? new Date(from.getTime() + binding.validDays * DAY_MS) : null;
   }
 
-  /** A member with no descendants yet can hang under anyone without a cycle check beyond self. */
+  /**
+   * A new member (no descendants, no closure rows yet) hangs under the referrer: binding, its own
+   * and its ancestors' closure rows, the team delta and the history row in one statement, since
+   * registration waits on each round trip.
+   */
   private async attachNewMember(tx: Tx, memberId: number, referrerId: number, source: string, binding: BindingRules): Promise<BindOutcome> {
-    if (referrerId === memberId) return { bound: false, reason: 'self' };
     const now = this.clock.now();
-    await tx.insertInto('referral_bindings').values({ member_id: memberId, referrer_id: referrerId, source, bound_at: now, expires_at: this.expiryFor(binding, now) }).execute();
     await sql`
-      insert into referral_closure (ancestor_id, descendant_id, distance)
-      select ancestor_id, ${memberId}, distance + 1 from referral_closure where descendant_id = ${referrerId}`.execute(tx);
-    // one row: every ancestor's team grows by one (the fold spreads it through the closure)
-    await tx.insertInto('referral_team_deltas').values({ member_id: memberId, size_delta: 1, direct_delta: 1, depth_at_least: 1, spread: true }).execute();
-    await tx.insertInto('referral_binding_history').values({ member_id: memberId, old_referrer_id: null, new_referrer_id: referrerId, source, reason: null, actor_id: null, created_at: now }).execute();
+      with bound as (
+        insert into referral_bindings (member_id, referrer_id, source, bound_at, expires_at)
+        values (${memberId}, ${referrerId}, ${source}, ${now}, ${this.expiryFor(binding, now)})),
+      closure as (
+        insert into referral_closure (ancestor_id, descendant_id, distance)
+        select ${memberId}::bigint, ${memberId}::bigint, 0
+        union all
+        select ancestor_id, ${memberId}, distance + 1 from referral_closure where descendant_id = ${referrerId}),
+      -- one row: every ancestor's team grows by one (the fold spreads it through the closure)
+      team as (
+        insert into referral_team_deltas (member_id, size_delta, direct_delta, depth_at_least, spread)
+        values (${memberId}, 1, 1, 1, true))
+      insert into referral_binding_history (member_id, old_referrer_id, new_referrer_id, source, reason, actor_id, created_at)
+      values (${memberId}, null, ${referrerId}, ${source}, null, null, ${now})`.execute(tx);
     return { bound: true, referrerId };
   }
 
@@ -404,29 +416,27 @@ export class ReferralService {
     const paid = delta.paidFen ?? 0;
     const refunded = delta.refundedFen ?? 0;
     const orders = delta.orders ?? 0;
-    if (paid !== refunded) {
-      // the shared tree lock keeps a move from re-hanging this buyer between reading their ancestors
-      // and the move counting the subtree's sales (moves take it exclusively)
-      await sql`select pg_advisory_xact_lock_shared(${LOCK_KEYS.referralTree})`.execute(tx);
-      await tx.insertInto('referral_team_deltas').values({ member_id: buyerId, sales_delta: paid - refunded, spread: true }).execute();
-    }
-    const updated = await tx
-      .updateTable('referral_member_sales')
-      .set((eb) => ({ paid_fen: eb('paid_fen', '+', paid), refunded_fen: eb('refunded_fen', '+', refunded), order_count: eb('order_count', '+', orders) }))
-      .where('member_id', '=', buyerId)
-      .executeTakeFirst();
-    if (Number(updated.numUpdatedRows) > 0) return;
-    // first sale of this member; a refund always follows its sale, so it never lands here first
-    await tx
-      .insertInto('referral_member_sales')
-      .values({ member_id: buyerId, paid_fen: paid, refunded_fen: refunded, order_count: orders })
-      .onConflict((oc) =>
-        oc.column('member_id').doUpdateSet((eb) => ({
-          paid_fen: eb('referral_member_sales.paid_fen', '+', paid),
-          refunded_fen: eb('referral_member_sales.refunded_fen', '+', refunded),
-          order_count: eb('referral_member_sales.order_count', '+', orders),
-        })),
-      )
-      .execute();
+    // one statement, since the payment waits on each round trip. The shared tree lock (taken before
+    // the delta row is written, as the delta reads from it) keeps a move from re-hanging this buyer
+    // until this transaction ends; moves take it exclusively and pin the subtree's pending deltas
+    await sql`
+      with tree as (select pg_advisory_xact_lock_shared(${LOCK_KEYS.referralTree}) as locked),
+      team as (
+        insert into referral_team_deltas (member_id, sales_delta, spread)
+        select ${buyerId}::bigint, ${paid - refunded}::bigint, true from tree where ${paid - refunded}::bigint <> 0),
+      updated as (
+        update referral_member_sales
+        set paid_fen = paid_fen + ${paid}, refunded_fen = refunded_fen + ${refunded}, order_count = order_count + ${orders}
+        where member_id = ${buyerId}
+        returning member_id)
+      -- the first sale of this member inserts (a refund always follows its sale, so it never lands
+      -- here first: the row's checks would refuse a refund of nothing); a race of two first sales
+      -- meets in the conflict clause
+      insert into referral_member_sales (member_id, paid_fen, refunded_fen, order_count)
+      select ${buyerId}::bigint, ${paid}::bigint, ${refunded}::bigint, ${orders}::int where not exists (select 1 from updated)
+      on conflict (member_id) do update set
+        paid_fen = referral_member_sales.paid_fen + excluded.paid_fen,
+        refunded_fen = referral_member_sales.refunded_fen + excluded.refunded_fen,
+        order_count = referral_member_sales.order_count + excluded.order_count`.execute(tx);
   }
 }

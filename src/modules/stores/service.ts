@@ -108,34 +108,66 @@ export class StoresService {
   /**
    * A paid order: a first pickup binds the buyer to that store; the order is credited to the
    * buyer's bound store (not the pickup store, when they differ). Unbound express orders credit nobody.
+   * One statement either way (the pickup store comes with the order; it is the order row's store_id).
    */
   async creditPaidOrder(plain: Tx, order: PaidOrder): Promise<void> {
-    const tx = withStoreTablesTx(plain);
-    const row = await tx.selectFrom('orders').select(['store_id']).where('id', '=', order.orderId).executeTakeFirstOrThrow();
-    if (row.store_id !== null) await this.bindIn(plain, order.buyerId, row.store_id, 'pickup', order.paidAt);
-    const bound = await tx.selectFrom('store_customers').select('store_id').where('member_id', '=', order.buyerId).executeTakeFirst();
-    if (!bound) return;
-    await tx
+    if (order.storeId === null) {
+      await sql`
+        insert into store_order_credits (order_id, store_id, pickup_store_id, buyer_id, paid_at)
+        select ${order.orderId}, store_id, null, ${order.buyerId}, ${order.paidAt} from store_customers where member_id = ${order.buyerId}
+        on conflict (order_id) do nothing`.execute(plain);
+      return;
+    }
+    const bound = await sql<{ bound_store_id: number | null }>`
+      ${this.bindingStatement(order.buyerId, order.storeId, 'pickup', order.paidAt)},
+      credit as (
+        insert into store_order_credits (order_id, store_id, pickup_store_id, buyer_id, paid_at)
+        select ${order.orderId}, store_id, ${order.storeId}, ${order.buyerId}, ${order.paidAt} from bound where store_id is not null
+        on conflict (order_id) do nothing
+      )
+      select (select store_id from bound) as bound_store_id`.execute(plain);
+    if (bound.rows[0].bound_store_id !== null) return;
+    // bound by a transaction that committed while the statement ran (its snapshot is older): read it now
+    const existing = await withStoreTablesTx(plain).selectFrom('store_customers').select('store_id').where('member_id', '=', order.buyerId).executeTakeFirstOrThrow();
+    await withStoreTablesTx(plain)
       .insertInto('store_order_credits')
-      .values({ order_id: order.orderId, store_id: bound.store_id, pickup_store_id: row.store_id, buyer_id: order.buyerId, paid_at: order.paidAt })
+      .values({ order_id: order.orderId, store_id: existing.store_id, pickup_store_id: order.storeId, buyer_id: order.buyerId, paid_at: order.paidAt })
       .onConflict((oc) => oc.column('order_id').doNothing())
       .execute();
   }
 
+  /**
+   * The start of one statement binding a customer who is not bound yet (with its history row): CTEs
+   * `inserted` (the new binding's store, if it was made) and `bound` (the store the customer is bound
+   * to; null only when a concurrent binding committed after the statement's snapshot).
+   */
+  private bindingStatement(memberId: number, storeId: number, source: StoreBindingSource, at: Date) {
+    return sql`
+      with inserted as (
+        insert into store_customers (member_id, store_id, source, bound_at) values (${memberId}, ${storeId}, ${source}, ${at})
+        on conflict (member_id) do nothing
+        returning store_id
+      ),
+      history as (
+        insert into store_customer_history (member_id, old_store_id, new_store_id, source, reason, actor_id, created_at)
+        select ${memberId}, null, store_id, ${source}, null, null, ${at} from inserted
+      ),
+      bound as (
+        select coalesce((select store_id from inserted), (select store_id from store_customers where member_id = ${memberId})) as store_id
+      )`;
+  }
+
   /** Binds a customer who is not bound yet; a bound customer stays where they are. Returns the store they are bound to. */
   private async bindIn(plain: Tx, memberId: number, storeId: number, source: StoreBindingSource, at: Date): Promise<{ storeId: number; newlyBound: boolean }> {
-    const tx = withStoreTablesTx(plain);
-    const inserted = await tx
-      .insertInto('store_customers')
-      .values({ member_id: memberId, store_id: storeId, source, bound_at: at })
-      .onConflict((oc) => oc.column('member_id').doNothing())
-      .returning('store_id')
-      .executeTakeFirst();
-    if (inserted) {
-      await tx.insertInto('store_customer_history').values({ member_id: memberId, old_store_id: null, new_store_id: storeId, source, reason: null, actor_id: null, created_at: at }).execute();
-      return { storeId, newlyBound: true };
-    }
-    const existing = await tx.selectFrom('store_customers').select('store_id').where('member_id', '=', memberId).executeTakeFirstOrThrow();
+    const row = (
+      await sql<{ inserted_store_id: number | null; bound_store_id: number | null }>`
+        ${this.bindingStatement(memberId, storeId, source, at)}
+        select (select store_id from inserted) as inserted_store_id, (select store_id from bound) as bound_store_id`.execute(plain)
+    ).rows[0];
+    if (row.inserted_store_id !== null) return { storeId: row.inserted_store_id, newlyBound: true };
+    if (row.bound_store_id !== null) return { storeId: row.bound_store_id, newlyBound: false };
+    // bound by a transaction that committed while the statement ran (its snapshot is older): read it now
+    const existing = await withStoreTablesTx(plain).selectFrom('store_customers').select('store_id').where('member_id', '=', memberId).executeTakeFirstOrThrow();
     return { storeId: existing.store_id, newlyBound: false };
   }
 

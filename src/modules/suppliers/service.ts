@@ -418,11 +418,13 @@ export class SuppliersService {
     const planned: PlannedEarning[] = settled
       .filter((x) => x.settlement.amountFen > 0)
       .map((x) => ({ lineId: x.line.lineId, earnerId: x.supplier.member_id, level: 1, baseFen: x.settlement.supplyFen, rateBp: null, amountFen: x.settlement.amountFen }));
-    await this.core.commission.recordEarnings(tx, { id: order.orderId, buyerId: order.buyerId }, planned, 'supplier_settlement', order.ruleVersion, afterCommit);
-    // recordEarnings returns only what it inserted; the ids are looked up by line so a replay still links them
-    const earnings = planned.length
-      ? await tx.selectFrom('commission_earnings').select(['id', 'order_line_id']).where('order_id', '=', order.orderId).where('kind', '=', 'supplier_settlement').execute()
-      : [];
+    const inserted = await this.core.commission.recordEarnings(tx, { id: order.orderId, buyerId: order.buyerId }, planned, 'supplier_settlement', order.ruleVersion, afterCommit);
+    // recordEarnings returns only what it inserted (one earning per planned line, unique per line, kind and
+    // level); when some already existed (a replay) the ids are looked up by line so they are still linked
+    const earnings =
+      inserted.length === planned.length
+        ? inserted
+        : await tx.selectFrom('commission_earnings').select(['id', 'order_line_id']).where('order_id', '=', order.orderId).where('kind', '=', 'supplier_settlement').execute();
     const earningOfLine = new Map(earnings.map((e) => [e.order_line_id, e.id]));
     await tx
       .insertInto('supplier_settlement_lines')
