@@ -74,7 +74,7 @@ export class NotificationsService {
 
   notify(memberId: number, n: NotificationInput): Promise<void> {
     return new Promise((resolve) => {
-      if (this.pending.length === 0) setImmediate(() => void this.flush());
+      if (this.pending.length === 0) queueMicrotask(() => void this.flush());
       this.pending.push({ memberId, n, at: this.clock.now(), done: resolve });
     });
   }
