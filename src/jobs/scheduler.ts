@@ -9,6 +9,8 @@ export function startJobs(services: Services, intervalMs: number): () => void {
     if (running) return;
     running = true;
     try {
+      const unpaid = await services.orders.closeUnpaid();
+      if (unpaid.closed > 0) services.log.info(unpaid, 'closed unpaid orders');
       const unfrozen = await services.commission.unfreezeDue();
       if (unfrozen.earnings > 0) services.log.info(unfrozen, 'unfroze earnings');
       await services.ledger.foldCheckpoints(services.db);

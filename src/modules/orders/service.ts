@@ -307,13 +307,49 @@ export class OrdersService {
       const order = await tx.selectFrom('orders').select(['status']).where('id', '=', orderId).where('buyer_id', '=', buyerId).forUpdate().executeTakeFirst();
       if (!order) throw notFound('ORDER_NOT_FOUND', `order ${orderId} does not exist`);
       if (order.status !== 'pending_payment') throw conflict('ORDER_NOT_CANCELLABLE', `an order that is ${order.status} cannot be cancelled`);
-      const lines = await tx.selectFrom('order_lines').select(['sku_id as skuId', 'quantity']).where('order_id', '=', orderId).execute();
-      await this.catalog.release(tx, lines);
-      const now = this.clock.now();
-      await tx.updateTable('orders').set({ status: 'closed', closed_at: now }).where('id', '=', orderId).execute();
-      for (const participant of this.participants) await participant.onClosed?.(tx, { orderId, buyerId, at: now });
+      await this.closeUnpaidIn(tx, orderId, buyerId);
     });
     return this.get(this.db, orderId, buyerId);
+  }
+
+  /**
+   * The job: closes orders left unpaid longer than the rules' window (未付款自动关闭), giving back
+   * their stock and whatever participants took (a coupon, dealer stock). Claimed with SKIP LOCKED, so
+   * several instances share the work; a payment that still arrives finds the order closed and is
+   * kept as a refund due, as for any closed order.
+   */
+  async closeUnpaid(batchSize = 200): Promise<{ closed: number }> {
+    const { unpaidCloseMinutes } = (await this.rules.current(this.db)).config.order;
+    if (unpaidCloseMinutes === 0) return { closed: 0 };
+    const cutoff = new Date(this.clock.now().getTime() - unpaidCloseMinutes * 60_000);
+    let closed = 0;
+    for (;;) {
+      const batch = await inTransaction(this.db, async (tx) => {
+        const due = await tx
+          .selectFrom('orders')
+          .select(['id', 'buyer_id'])
+          .where('status', '=', 'pending_payment')
+          .where('created_at', '<', cutoff)
+          .orderBy('created_at')
+          .limit(batchSize)
+          .forUpdate()
+          .skipLocked()
+          .execute();
+        for (const order of due) await this.closeUnpaidIn(tx, order.id, order.buyer_id);
+        return due.length;
+      });
+      closed += batch;
+      if (batch < batchSize) return { closed };
+    }
+  }
+
+  /** Closes a locked unpaid order: its stock back, its participants told. */
+  private async closeUnpaidIn(tx: Tx, orderId: number, buyerId: number): Promise<void> {
+    const lines = await tx.selectFrom('order_lines').select(['sku_id as skuId', 'quantity']).where('order_id', '=', orderId).execute();
+    await this.catalog.release(tx, lines);
+    const now = this.clock.now();
+    await tx.updateTable('orders').set({ status: 'closed', closed_at: now }).where('id', '=', orderId).execute();
+    for (const participant of this.participants) await participant.onClosed?.(tx, { orderId, buyerId, at: now });
   }
 
   /**

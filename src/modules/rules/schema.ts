@@ -60,6 +60,8 @@ export const ruleConfigSchema = z.object({
       freeShippingMinFen: fen.default(0),
       /** 满减: the best tier that the goods total reaches applies */
       fullReduction: z.array(z.object({ thresholdFen: fen, offFen: fen })).max(10).default([]),
+      /** an order left unpaid this long is closed and its stock given back; 0 keeps it open */
+      unpaidCloseMinutes: z.number().int().min(0).max(10_080).default(30),
     })
     .prefault({}),
 });

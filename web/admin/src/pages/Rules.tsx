@@ -315,6 +315,11 @@ export default function RulesPage() {
             <YuanInput />
           </Form.Item>
         </Col>
+        <Col xs={24} md={12}>
+          <Form.Item name={['order', 'unpaidCloseMinutes']} label={t('rules.unpaidClose')} rules={[{ required: true }]} extra={t('rules.unpaidCloseHint')}>
+            <InputNumber min={0} max={10080} precision={0} addonAfter={t('rules.minutes')} style={{ width: '100%' }} />
+          </Form.Item>
+        </Col>
       </Row>
       <Typography.Title level={5}>{t('rules.fullReduction')}</Typography.Title>
       <Form.List name={['order', 'fullReduction']}>

@@ -31,6 +31,7 @@ export interface RulesForm {
   order: {
     shippingYuan: string;
     freeShippingMinYuan: string;
+    unpaidCloseMinutes: number;
     fullReduction: Array<{ thresholdYuan: string; offYuan: string }>;
   };
   note?: string;
@@ -73,6 +74,7 @@ export function configToForm(config: RuleConfig, tierIds: number[]): RulesForm {
     order: {
       shippingYuan: fenToYuanText(config.order.shippingFen),
       freeShippingMinYuan: fenToYuanText(config.order.freeShippingMinFen),
+      unpaidCloseMinutes: config.order.unpaidCloseMinutes ?? 30,
       fullReduction: config.order.fullReduction.map((r) => ({ thresholdYuan: fenToYuanText(r.thresholdFen), offYuan: fenToYuanText(r.offFen) })),
     },
   };
@@ -153,6 +155,7 @@ export function formToConfig(form: RulesForm, original: RuleConfig): RuleConfig 
       ...original.order,
       shippingFen: fenOf(form.order.shippingYuan, 'shipping'),
       freeShippingMinFen: fenOf(form.order.freeShippingMinYuan, 'free shipping minimum'),
+      unpaidCloseMinutes: form.order.unpaidCloseMinutes,
       fullReduction: (form.order.fullReduction ?? []).map((r, i) => ({ thresholdFen: fenOf(r.thresholdYuan, `full reduction ${i + 1}`), offFen: fenOf(r.offYuan, `full reduction ${i + 1}`) })),
     },
   };
