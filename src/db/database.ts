@@ -65,21 +65,36 @@ function statementName(text: string): string {
   return name;
 }
 
+/** What one connection has prepared; `generation` renames them all after a schema change. */
+interface PreparedOnConnection {
+  names: Set<string>;
+  generation: number;
+}
+
 function preparingPool(pool: pg.Pool): PostgresPool {
-  const prepared = new WeakMap<pg.PoolClient, Set<string>>();
+  const prepared = new WeakMap<pg.PoolClient, PreparedOnConnection>();
   return {
     async connect() {
       const client = await pool.connect();
-      let names = prepared.get(client);
-      if (!names) prepared.set(client, (names = new Set()));
-      const known = names;
+      let state = prepared.get(client);
+      if (!state) prepared.set(client, (state = { names: new Set(), generation: 0 }));
+      const own = state;
       return {
         query: ((text: unknown, values?: readonly unknown[]) => {
           if (typeof text === 'string' && values && values.length > 0 && values.length <= 64) {
-            const name = statementName(text);
-            if (known.has(name) || known.size < PREPARED_PER_CONNECTION) {
-              known.add(name);
-              return client.query({ name, text, values: [...values] });
+            const name = `${statementName(text)}_${own.generation}`;
+            if (own.names.has(name) || own.names.size < PREPARED_PER_CONNECTION) {
+              own.names.add(name);
+              return client.query({ name, text, values: [...values] }).catch((error: { code?: string }) => {
+                // a migration changed a table this connection's statements read (another instance
+                // deployed it): the server refuses the old statements, so prepare them afresh under
+                // new names; this one statement fails, as any statement racing a schema change may
+                if (error.code === '0A000') {
+                  own.generation += 1;
+                  own.names.clear();
+                }
+                throw error;
+              });
             }
           }
           return (client.query as (t: unknown, v?: unknown[]) => unknown)(text, values && [...values]);
