@@ -279,7 +279,7 @@ export class CommissionService {
         where e.state = 'frozen' and e.frozen_until <= ${this.clock.now()} and e.earner_id % ${lanes} = ${lane}
         order by e.frozen_until, e.id
         limit ${batchSize}
-        for update of e, d skip locked`.execute(tx)
+        for update of e skip locked for no key update of d skip locked`.execute(tx)
     ).rows;
     const result = { earnings: due.length, amountFen: 0, debtRepaidFen: 0 };
     if (due.length === 0) return result;

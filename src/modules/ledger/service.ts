@@ -1,6 +1,9 @@
 // The ledger: balanced, append-only transfers between accounts. Balances are sums of
 // transfers; credits never lock, so a hot earner does not serialise checkouts. Debits from
 // spendable accounts lock the account row first and a database trigger refuses overdrafts.
+// Debit locks are FOR NO KEY UPDATE: they order debits among themselves but do not conflict with
+// the KEY SHARE lock a transfer's foreign key takes on its accounts, so a credit (or the unfreeze
+// sweep's insert) never waits behind a debit, and cannot close a deadlock with one.
 import { sql } from 'kysely';
 import { inTransaction, LOCK_KEYS, type Executor, type Tx } from '../../db/database.js';
 import { conflict } from '../../errors.js';
@@ -76,7 +79,7 @@ export class LedgerService {
       .where('owner_type', '=', 'member')
       .where('owner_id', '=', memberId)
       .orderBy('id');
-    if (lock) query = query.forUpdate();
+    if (lock) query = query.forNoKeyUpdate();
     const rows = await query.execute();
     const accounts = Object.fromEntries(rows.map((r) => [r.purpose, r.id])) as Partial<MemberAccounts>;
     for (const purpose of MEMBER_PURPOSES) {
@@ -95,12 +98,6 @@ export class LedgerService {
     return this.accountsOfMembers(tx, memberIds, true);
   }
 
-  /** Locks these accounts (debits, or reads a balance decision depends on), in id order like every other locker. */
-  async lockAccounts(tx: Tx, accountIds: number[]): Promise<void> {
-    if (accountIds.length === 0) return;
-    await sql`select id from ledger_accounts where id = any(${accountIds}::bigint[]) order by id for update`.execute(tx);
-  }
-
   /** The accounts of several members in one query; credits need no lock, debits pass lock = true. */
   async accountsOfMembers(ex: Executor, memberIds: number[], lock = false): Promise<Map<number, MemberAccounts>> {
     let query = ex
@@ -109,7 +106,7 @@ export class LedgerService {
       .where('owner_type', '=', 'member')
       .where('owner_id', '=', sql<number>`any(${memberIds}::bigint[])`)
       .orderBy('id');
-    if (lock) query = query.forUpdate();
+    if (lock) query = query.forNoKeyUpdate();
     const rows = await query.execute();
     const byMember = new Map<number, Partial<MemberAccounts>>();
     for (const row of rows) {
