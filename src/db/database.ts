@@ -45,14 +45,6 @@ export interface OpenDatabaseOptions {
 /** how many distinct statements one connection prepares; later texts (rare shapes) run unnamed */
 const PREPARED_PER_CONNECTION = 500;
 
-/**
- * Hands Kysely connections that prepare each parameterised statement once per connection (the
- * extended protocol with a statement name): the server then skips parsing and, once its plan
- * cache finds a generic plan as good, planning. The hot paths run a few dozen short statements per
- * request, where that work was most of the server's CPU. Texts are named by their hash; a
- * connection stops naming new texts after PREPARED_PER_CONNECTION, so shapes that vary with
- * their input (long IN lists) cannot grow it without bound.
- */
 const statementNames = new Map<string, string>();
 /** A statement's name is a hash of its text, remembered so the hot path does not hash on every call. */
 function statementName(text: string): string {
@@ -71,6 +63,14 @@ interface PreparedOnConnection {
   generation: number;
 }
 
+/**
+ * Hands Kysely connections that prepare each parameterised statement once per connection (the
+ * extended protocol with a statement name), so the server skips parsing it again; planning still
+ * happens per execution (see plan_cache_mode in openDatabase). The hot paths run a few dozen short
+ * statements per request, each a round trip. Texts are named by their hash; a connection stops
+ * naming new texts after PREPARED_PER_CONNECTION, so shapes that vary with their input (long IN
+ * lists) cannot grow it without bound.
+ */
 function preparingPool(pool: pg.Pool): PostgresPool {
   const prepared = new WeakMap<pg.PoolClient, PreparedOnConnection>();
   return {

@@ -43,16 +43,19 @@ export class CommissionService {
 
   /** What an order would pay, to whom, under a rule version: the same arithmetic as a real payment. */
   async plan(ex: Executor, buyerId: number, lines: CommissionLine[], version: RuleVersion): Promise<PlannedEarning[]> {
+    return (await this.chainAndPlan(ex, buyerId, lines, version)).planned;
+  }
+
+  private async chainAndPlan(ex: Executor, buyerId: number, lines: CommissionLine[], version: RuleVersion) {
     const rules = version.config.commission;
     const chain = await this.referral.commissionChain(ex, buyerId, rules.levels, rules.selfPurchase);
-    return planCommission(lines, chain, rules);
+    return { chain, planned: planCommission(lines, chain, rules) };
   }
 
   /** Called once, when the order is marked paid, in that transaction. Returns the chain it paid up and what it recorded. */
   async earnForPaidOrder(tx: Tx, order: { id: number; buyerId: number }, lines: CommissionLine[], version: RuleVersion, afterCommit: AfterCommit) {
-    const rules = version.config.commission;
-    const chain = await this.referral.commissionChain(tx, order.buyerId, rules.levels, rules.selfPurchase);
-    const earned = await this.recordEarnings(tx, order, planCommission(lines, chain, rules), 'distribution', version, afterCommit);
+    const { chain, planned } = await this.chainAndPlan(tx, order.buyerId, lines, version);
+    const earned = await this.recordEarnings(tx, order, planned, 'distribution', version, afterCommit);
     return { chain, earned };
   }
 
@@ -64,8 +67,6 @@ export class CommissionService {
     if (planned.length === 0) return [];
     const expense = await this.ledger.platformAccount(tx, 'commission_expense');
     const now = this.clock.now();
-    // one insert for all earnings, one lookup for all earners' accounts, one insert for all credits:
-    // the payment path's round trips stay flat however many earners an order has
     // the earnings and each earner's pending account in one statement, then all credits in one: the
     // payment path's round trips stay flat however many earners an order has
     const earned = await tx

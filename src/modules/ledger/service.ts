@@ -159,16 +159,6 @@ export class LedgerService {
     return result;
   }
 
-  /** Which of these accounts have any transfer at all (index-only lookups; the rest have balance 0). */
-  async accountsWithTransfers(ex: Executor, accountIds: number[]): Promise<number[]> {
-    if (accountIds.length === 0) return [];
-    const rows = await sql<{ id: number }>`
-      select a.id from unnest(${accountIds}::bigint[]) as a(id)
-      where exists (select 1 from ledger_transfers t where t.to_account_id = a.id)
-         or exists (select 1 from ledger_transfers t where t.from_account_id = a.id)`.execute(ex);
-    return rows.rows.map((r) => r.id);
-  }
-
   /** Balances of the accounts that ever had a transfer (index-only checks first); the rest are 0 and left out. */
   async balancesOfUsedAccounts(ex: Executor, accountIds: number[]): Promise<Map<number, number>> {
     const result = new Map<number, number>();
