@@ -74,4 +74,35 @@ describeEachDatabase('ledger balance checkpoints', (kind) => {
       ]),
     );
   });
+
+  it('refuses a transfer naming a missing account, keeps accounts permanent, and counts credits since the checkpoint only when debits pass it', async () => {
+    const { inTransaction } = await import('../../src/db/database.js');
+    const { ledger, db } = app.services;
+    const [member] = await registerChain(app, 1);
+    const accounts = await ledger.memberAccounts(db, member.id);
+    const expense = await ledger.platformAccount(db, 'commission_expense');
+    const move = (from: number, to: number, amountFen: number, key: string) =>
+      inTransaction(db, (tx) => ledger.transfer(tx, { fromAccountId: from, toAccountId: to, amountFen, code: 'test.move', idempotencyKey: key }));
+
+    // 100 before the fold, 50 after it: a debit of 150 passes only by counting the credit since the horizon
+    await move(expense, accounts.commission_available, 100, 'perm-credit-1');
+    await ledger.foldCheckpoints(db, 0);
+    await move(expense, accounts.commission_available, 50, 'perm-credit-2');
+    expect(await move(accounts.commission_available, expense, 150, 'perm-debit-1')).toBe(true);
+    await expect(move(accounts.commission_available, expense, 1, 'perm-debit-2')).rejects.toMatchObject({ code: 'INSUFFICIENT_BALANCE' });
+    expect((await ledger.memberBalances(db, member.id)).availableFen).toBe(0);
+
+    // no foreign key, but the statement trigger: an account id that names nothing fails the statement
+    const { max } = (await sql<{ max: number }>`select max(id)::int as max from ledger_accounts`.execute(db)).rows[0];
+    await expect(move(expense, max + 1_000, 5, 'perm-missing-to')).rejects.toMatchObject({ code: '23503' });
+    await expect(move(max + 1_000, expense, 5, 'perm-missing-from')).rejects.toMatchObject({ code: '23503' });
+    const stray = await db.selectFrom('ledger_transfers').select('id').where('idempotency_key', 'like', 'perm-missing-%').execute();
+    expect(stray).toEqual([]);
+
+    // an account is never deleted, truncated or renumbered, so one that existed at the check exists for good
+    await expect(sql`delete from ledger_accounts where id = ${accounts.commission_debt}`.execute(db)).rejects.toMatchObject({ message: expect.stringContaining('permanent') });
+    await expect(sql`truncate ledger_accounts cascade`.execute(db)).rejects.toMatchObject({ message: expect.stringContaining('permanent') });
+    await expect(sql`update ledger_accounts set id = ${max + 2_000} where id = ${accounts.commission_debt}`.execute(db)).rejects.toMatchObject({ message: expect.stringContaining('permanent') });
+    expect(await ledger.memberAccounts(db, member.id)).toEqual(accounts);
+  });
 });

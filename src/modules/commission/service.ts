@@ -16,8 +16,8 @@ import type { RulesService } from '../rules/service.js';
 import { planCommission, reversalTarget, type CommissionLine, type PlannedEarning } from './plan.js';
 
 const DAY_MS = 86_400_000;
-/** how often a long unfreeze sweep folds ledger checkpoints (see unfreezeDue) */
-const FOLD_EVERY_BATCHES = 25;
+/** how many earnings a long unfreeze sweep moves between folds of the ledger checkpoints (see unfreezeDue) */
+const FOLD_EVERY_EARNINGS = 50_000;
 
 type AfterCommit = (cb: () => void) => void;
 
@@ -222,19 +222,22 @@ export class CommissionService {
   /**
    * Moves frozen earnings whose return window closed to available, repaying any debt first.
    * Works in batches, each its own transaction; rows taken by another sweep are skipped. A backlog
-   * (a first batch that comes back full) is swept by `lanes` sweeps side by side on a server, each
-   * over its own earners (earner id modulo lanes), so they never wait for each other's locks.
+   * (a first batch that comes back full) is swept by `lanes` sweeps side by side on a server, all
+   * claiming from the head of the same queue with SKIP LOCKED, so they never wait for each other.
    */
   async unfreezeDue(options: { batchSize?: number; maxBatches?: number; lanes?: number } = {}): Promise<{ earnings: number; amountFen: number; debtRepaidFen: number }> {
-    const batchSize = options.batchSize ?? 2_000;
+    // 5 000 a batch: at a million earnings 64–69 s where 2 000 took 78–84 s (docs/performance.md)
+    const batchSize = options.batchSize ?? 5_000;
+    const foldEveryBatches = Math.max(1, Math.round(FOLD_EVERY_EARNINGS / batchSize));
     const maxBatches = options.maxBatches ?? Number.MAX_SAFE_INTEGER;
     const lanes = Math.max(1, options.lanes ?? this.unfreezeLanes);
     const totals = { earnings: 0, amountFen: 0, debtRepaidFen: 0 };
     let batches = 0;
-    const runBatch = async (lane: number, laneCount: number): Promise<number> => {
+    /** one batch; returns how many earnings it claimed (moved, or left for a later batch) */
+    const runBatch = async (): Promise<number> => {
       batches++;
       const done = await inTransaction(this.db, async (tx) => {
-        const batchDone = await this.unfreezeBatch(tx, batchSize, lane, laneCount);
+        const batchDone = await this.unfreezeBatch(tx, batchSize);
         if (batchDone.earnings > 0) crashPoint('unfreeze.before-commit');
         return batchDone;
       });
@@ -242,59 +245,63 @@ export class CommissionService {
       totals.earnings += done.earnings;
       totals.amountFen += done.amountFen;
       totals.debtRepaidFen += done.debtRepaidFen;
-      return done.earnings;
+      return done.claimed;
     };
-    const sweepLane = async (lane: number, laneCount: number) => {
+    const sweepLane = async (lane: number) => {
       for (let batch = 1; batches < maxBatches; batch++) {
         // each batch's overdraft check sums a hot earner's frozen account since its checkpoint: keep
         // checkpoints close behind a long sweep, or those sums grow with every batch
-        if (lane === 0 && batch % FOLD_EVERY_BATCHES === 0) await this.ledger.foldCheckpoints(this.db, 0);
-        if ((await runBatch(lane, laneCount)) < batchSize) return;
+        if (lane === 0 && batch % foldEveryBatches === 0) await this.ledger.foldCheckpoints(this.db, 0);
+        if ((await runBatch()) < batchSize) return;
       }
     };
     // the usual job tick has less than a batch due: one batch, one lane
     await this.ledger.foldCheckpoints(this.db, 0);
-    if ((await runBatch(0, 1)) < batchSize) return totals;
-    await Promise.all(Array.from({ length: lanes }, (_, lane) => sweepLane(lane, lanes)));
+    if ((await runBatch()) < batchSize) return totals;
+    await Promise.all(Array.from({ length: lanes }, (_, lane) => sweepLane(lane)));
     return totals;
   }
 
   /**
-   * One batch, set-based: claim due earnings of this lane together with their earners' debt
-   * accounts (SKIP LOCKED on both: the sweep never waits, so it cannot deadlock with refunds, which
-   * lock accounts; an earning whose debt account is busy waits for the next batch), read the debts
-   * in a new statement (so after the locks), then write all transfers in one statement (the
-   * overdraft trigger checks each account once) and flip the states in another.
+   * One batch, set-based. The claim first takes the oldest due earnings through the partial index
+   * `(frozen_until, id) where state = 'frozen'`, SKIP LOCKED (so lanes and refunds never make it
+   * wait), and only then joins the earners' accounts, locking each debt account, SKIP LOCKED too:
+   * an earning whose debt account another lane or a refund holds stays frozen for a later batch.
+   * (Joined and filtered in one query, the planner misjudged the rows due and joined and sorted all
+   * of them for every batch: a sweep quadratic in its backlog.) The debts are read in a new
+   * statement (so after the locks), then all transfers go in one statement (the overdraft trigger
+   * checks each account once) and the states flip in another.
    */
-  private async unfreezeBatch(tx: Tx, batchSize: number, lane: number, lanes: number) {
-    // the partial index's own order: each batch reads only its rows (ordering by earner made every
-    // batch sort all that were still due, quadratic over a big sweep)
+  private async unfreezeBatch(tx: Tx, batchSize: number) {
     const due = (
-      await sql<{ id: number; earner_id: number; remaining_fen: number; frozen_account: number; available_account: number; debt_account: number }>`
-        select e.id, e.earner_id, e.amount_fen - e.reversed_fen as remaining_fen,
-               f.id as frozen_account, a.id as available_account, d.id as debt_account
-        from commission_earnings e
-        join ledger_accounts f on f.owner_type = 'member' and f.owner_id = e.earner_id and f.purpose = 'commission_frozen'
-        join ledger_accounts a on a.owner_type = 'member' and a.owner_id = e.earner_id and a.purpose = 'commission_available'
-        join ledger_accounts d on d.owner_type = 'member' and d.owner_id = e.earner_id and d.purpose = 'commission_debt'
-        where e.state = 'frozen' and e.frozen_until <= ${this.clock.now()} and e.earner_id % ${lanes} = ${lane}
-        order by e.frozen_until, e.id
-        limit ${batchSize}
-        for update of e skip locked for no key update of d skip locked`.execute(tx)
+      await sql<{ id: number; earner_id: number; remaining_fen: number; frozen_account: number; available_account: number; debt_account: number; claimed: number }>`
+        with claimed as materialized (
+          select id, earner_id, amount_fen - reversed_fen as remaining_fen
+          from commission_earnings
+          where state = 'frozen' and frozen_until <= ${this.clock.now()}
+          order by frozen_until, id
+          limit ${batchSize}
+          for update skip locked)
+        select c.id, c.earner_id, c.remaining_fen, f.id as frozen_account, a.id as available_account, d.id as debt_account,
+               (select count(*) from claimed)::int as claimed
+        from claimed c
+        join ledger_accounts f on f.owner_type = 'member' and f.owner_id = c.earner_id and f.purpose = 'commission_frozen'
+        join ledger_accounts a on a.owner_type = 'member' and a.owner_id = c.earner_id and a.purpose = 'commission_available'
+        join ledger_accounts d on d.owner_type = 'member' and d.owner_id = c.earner_id and d.purpose = 'commission_debt'
+        for no key update of d skip locked`.execute(tx)
     ).rows;
-    const result = { earnings: due.length, amountFen: 0, debtRepaidFen: 0 };
+    const result = { earnings: due.length, amountFen: 0, debtRepaidFen: 0, claimed: due[0]?.claimed ?? 0 };
     if (due.length === 0) return result;
     // an earner's earnings side by side, oldest first: debt is repaid from them in that order
     due.sort((a, b) => a.earner_id - b.earner_id || a.id - b.id);
-    // most earners never had a debt: sum balances only for debt accounts the ledger ever touched
-    const debts = await this.ledger.balancesOfUsedAccounts(tx, [...new Set(due.map((e) => e.debt_account))]);
+    const owed = await this.ledger.owedBy(tx, [...new Set(due.map((e) => e.debt_account))]);
     const transfers: TransferInput[] = [];
     let owedFen = 0;
     let currentEarner = -1;
     for (const e of due) {
       if (e.earner_id !== currentEarner) {
         currentEarner = e.earner_id;
-        owedFen = Math.max(-(debts.get(e.debt_account) ?? 0), 0);
+        owedFen = owed.get(e.debt_account) ?? 0;
       }
       const remaining = e.remaining_fen;
       const toDebt = Math.min(owedFen, remaining);

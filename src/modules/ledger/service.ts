@@ -1,9 +1,9 @@
 // The ledger: balanced, append-only transfers between accounts. Balances are sums of
 // transfers; credits never lock, so a hot earner does not serialise checkouts. Debits from
 // spendable accounts lock the account row first and a database trigger refuses overdrafts.
-// Debit locks are FOR NO KEY UPDATE: they order debits among themselves but do not conflict with
-// the KEY SHARE lock a transfer's foreign key takes on its accounts, so a credit (or the unfreeze
-// sweep's insert) never waits behind a debit, and cannot close a deadlock with one.
+// Debit locks are FOR NO KEY UPDATE: they order debits among themselves. A transfer takes no lock on
+// its accounts at all (no foreign keys: the statement trigger checks they exist, and accounts are
+// permanent, 023), so a credit (or the unfreeze sweep's insert) never waits behind a debit.
 import { sql } from 'kysely';
 import { inTransaction, LOCK_KEYS, type Executor, type Tx } from '../../db/database.js';
 import { conflict } from '../../errors.js';
@@ -159,15 +159,18 @@ export class LedgerService {
     return result;
   }
 
-  /** Balances of the accounts that ever had a transfer (index-only checks first); the rest are 0 and left out. */
-  async balancesOfUsedAccounts(ex: Executor, accountIds: number[]): Promise<Map<number, number>> {
+  /**
+   * What each of these accounts owes (minus its balance, where negative); accounts that owe nothing
+   * are left out. Only an account that was ever debited can be below zero, so only those are summed:
+   * one index probe decides for the rest (most debt accounts never move).
+   */
+  async owedBy(ex: Executor, accountIds: number[]): Promise<Map<number, number>> {
     const result = new Map<number, number>();
     if (accountIds.length === 0) return result;
     const rows = await sql<{ id: number; balance: number }>`
       select a.id, ledger_balance(a.id) as balance from unnest(${accountIds}::bigint[]) as a(id)
-      where exists (select 1 from ledger_transfers t where t.to_account_id = a.id)
-         or exists (select 1 from ledger_transfers t where t.from_account_id = a.id)`.execute(ex);
-    for (const row of rows.rows) result.set(row.id, row.balance);
+      where exists (select 1 from ledger_transfers t where t.from_account_id = a.id)`.execute(ex);
+    for (const row of rows.rows) if (row.balance < 0) result.set(row.id, -row.balance);
     return result;
   }
 
