@@ -146,6 +146,31 @@ describeEachDatabase('leaderboards: commission, sales and invites per Shanghai p
     expect((await call(app, 'GET', '/api/admin/reconciliation', { token: owner.token })).body.ok).toBe(true);
   });
 
+  it("the dashboard's commission ranking is the board, with each earner's distinct orders; phones masked by role", async () => {
+    for (const period of ['today', 'month', 'all'] as const) {
+      const ranking = await call(app, 'GET', `/api/admin/commission/ranking?period=${period}&limit=10`, { token: owner.token });
+      expect(ranking.status).toBe(200);
+      const boardPeriod = period === 'today' ? 'day' : period;
+      expect(ranking.body.items.map((r: { memberId: number; earnedFen: number }) => [r.memberId, r.earnedFen])).toEqual(
+        (await board(`metric=commission&period=${boardPeriod}`)).slice(0, 10).map(([id, value]) => [id, value]),
+      );
+      for (const row of ranking.body.items as Array<{ memberId: number; orderCount: number }>) {
+        const from = periodOf(boardPeriod, app.services.leaderboards.today()).from;
+        const since = from === null ? null : new Date(`${from}T00:00:00+08:00`);
+        let q = app.services.db.selectFrom('commission_earnings').select(sql<number>`count(distinct order_id)::int`.as('n')).where('earner_id', '=', row.memberId).where('kind', 'in', ['distribution', 'coupon_guide']);
+        if (since) q = q.where('created_at', '>=', since);
+        expect(row.orderCount).toBe((await q.executeTakeFirstOrThrow()).n);
+      }
+    }
+    const all = await call(app, 'GET', '/api/admin/commission/ranking?period=all', { token: owner.token });
+    expect(all.body.items.length).toBeGreaterThan(0);
+    expect(all.body.items[0].orderCount).toBeGreaterThan(0);
+    const operator = await hqMember(app, 'operator');
+    const masked = await call(app, 'GET', '/api/admin/commission/ranking?period=all', { token: operator.token });
+    expect(masked.body.items[0].phone).toContain('****');
+    expect((await call(app, 'GET', '/api/admin/commission/ranking', { token: buyer.token })).status).toBe(403);
+  });
+
   it('my rank matches a brute-force count over many values, folded and pending', async () => {
     const db = app.services.db;
     const members = await db.selectFrom('members').select('id').execute();
