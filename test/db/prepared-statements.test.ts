@@ -1,11 +1,12 @@
-// The server connection prepares statements once per connection. Two things must hold: every
-// execution is still planned for its values (a generic plan for a small team ran a big team's
-// page 5× slower), and a table changed under a running instance (a migration deployed by another)
+// The server connection prepares statements once per connection. Three things must hold: outside
+// a transaction every execution is still planned for its values (a generic plan for a small team
+// ran a big team's page 5× slower), inside one the money paths' fixed-shape statements may reuse a
+// generic plan, and a table changed under a running instance (a migration deployed by another)
 // costs one failed statement, not a connection that fails forever.
 import { sql } from 'kysely';
 import pg from 'pg';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import type { DatabaseHandle } from '../../src/db/database.js';
+import { inTransaction, type DatabaseHandle, type Executor } from '../../src/db/database.js';
 import { describeOnPostgres, openTestDatabase } from '../support/harness.js';
 
 describeOnPostgres('prepared statements on a server', () => {
@@ -19,9 +20,24 @@ describeOnPostgres('prepared statements on a server', () => {
 
   const probe = (id: number) => sql<Record<string, unknown>>`select * from prepared_probe where id = ${id}`.execute(handle.db);
 
-  it('plans every execution for its own values', async () => {
-    const mode = await sql<{ plan_cache_mode: string }>`show plan_cache_mode`.execute(handle.db);
-    expect(mode.rows[0].plan_cache_mode).toBe('force_custom_plan');
+  const planMode = async (ex: Executor) => (await sql<{ plan_cache_mode: string }>`show plan_cache_mode`.execute(ex)).rows[0].plan_cache_mode;
+  const plansOf = async (ex: Executor, text: string) =>
+    (await sql<{ generic_plans: number; custom_plans: number }>`select generic_plans::int, custom_plans::int from pg_prepared_statements where statement = ${text}`.execute(ex)).rows[0];
+
+  it('plans every execution for its own values outside a transaction; inside one a fixed-shape statement reuses a generic plan', async () => {
+    expect(await planMode(handle.db)).toBe('force_custom_plan');
+    for (let i = 0; i < 8; i++) await probe(1 + (i % 2));
+    expect(await plansOf(handle.db, 'select * from prepared_probe where id = $1')).toMatchObject({ generic_plans: 0, custom_plans: 8 });
+
+    await inTransaction(handle.db, async (tx) => {
+      expect(await planMode(tx)).toBe('auto');
+      for (let i = 0; i < 8; i++) await sql`select label from prepared_probe where id = ${1 + (i % 2)}`.execute(tx);
+      expect((await plansOf(tx, 'select label from prepared_probe where id = $1')).generic_plans).toBeGreaterThan(0);
+    });
+    // set local: the transaction's choice ends with it, and holds for any isolation level
+    expect(await planMode(handle.db)).toBe('force_custom_plan');
+    await handle.db.transaction().setIsolationLevel('repeatable read').execute(async (tx) => expect(await planMode(tx)).toBe('auto'));
+    expect(await planMode(handle.db)).toBe('force_custom_plan');
   });
 
   it('a column added by another session fails one statement, then the statement is prepared afresh', async () => {
