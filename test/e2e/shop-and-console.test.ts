@@ -344,6 +344,12 @@ describe('share link → purchase → live earning → withdrawal → HQ approva
     expect(await paidCommission.textContent()).toContain(yuanText(s.payout.amountFen));
     expect(await page.getByTestId('dashboard-orders-today').textContent()).toContain('1');
     await page.getByTestId('dashboard-gmv-chart').waitFor();
+    // the commission ranking (the leaderboard roll-up) lists this month's earners of that order
+    const ranking = await api('GET', '/api/admin/commission/ranking?period=month&limit=10', { token: s.finance });
+    expect(ranking.items.length).toBeGreaterThan(0);
+    const firstRow = page.locator('[data-testid=ranking-table] tbody tr.ant-table-row').first();
+    await expect.poll(() => firstRow.textContent()).toContain(`#${ranking.items[0].memberId}`);
+    expect(await firstRow.textContent()).toContain(yuanText(ranking.items[0].earnedFen));
     await shot(page, 'admin-dashboard');
   });
 
