@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { inTransaction } from '../../src/db/database.js';
 import { buyAndPay, call, createProduct, hqMember, registerChain, type RegisteredMember } from '../support/api.js';
 import { describeEachDatabase, startTestApp, type TestApp } from '../support/harness.js';
 
@@ -47,7 +48,6 @@ describeEachDatabase('ledger balance checkpoints', (kind) => {
 
     // the database itself refuses an overdraft, with or without a checkpoint in the sum
     const accounts = await app.services.ledger.memberAccounts(app.services.db, earner.id);
-    const { inTransaction } = await import('../../src/db/database.js');
     await expect(
       inTransaction(app.services.db, (tx) =>
         app.services.ledger.transfer(tx, { fromAccountId: accounts.commission_pending, toAccountId: accounts.commission_frozen, amountFen: 401, code: 'test.overdraft', idempotencyKey: 'test-overdraft-1' }),
@@ -76,7 +76,6 @@ describeEachDatabase('ledger balance checkpoints', (kind) => {
   });
 
   it('refuses a transfer naming a missing account, keeps accounts permanent, and counts credits since the checkpoint only when debits pass it', async () => {
-    const { inTransaction } = await import('../../src/db/database.js');
     const { ledger, db } = app.services;
     const [member] = await registerChain(app, 1);
     const accounts = await ledger.memberAccounts(db, member.id);
