@@ -11,7 +11,7 @@ import type { AuditService } from '../audit/service.js';
 import type { LedgerService } from '../ledger/service.js';
 import type { ReferralService } from '../referral/service.js';
 import type { RulesService } from '../rules/service.js';
-import type { SmsProvider } from './sms.js';
+import type { SmsProvider, SmsPurpose } from './sms.js';
 
 export const PHONE_PATTERN = /^1[3-9]\d{9}$/;
 const SMS_CODE_TTL_MS = 5 * 60_000;
@@ -20,7 +20,7 @@ const SMS_DAILY_LIMIT = 10;
 const SMS_MAX_ATTEMPTS = 5;
 const INVITE_ALPHABET = 'ABCDEFGHJKLMNPQRSTUVWXYZ23456789';
 
-export type SmsPurpose = 'register' | 'login' | 'reset_password';
+export type { SmsPurpose } from './sms.js';
 
 export interface MemberProfile {
   id: number;
@@ -134,7 +134,7 @@ export class MembersService {
         created_at: now,
       })
       .execute();
-    await this.sms.send(phone, `【分销商城】验证码 ${code}，5分钟内有效。`, code);
+    await this.sms.sendCode(phone, code, purpose);
     return { expiresInSeconds: SMS_CODE_TTL_MS / 1000, ...(this.sms.revealsCodes ? { devCode: code } : {}) };
   }
 
