@@ -7,7 +7,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { TokenService } from '../src/http/auth.js';
+import { newOpaqueSecret, TokenSigner } from '../src/modules/identity/tokens.js';
 import { devPaymentBody, devPaymentSecret, signDev } from '../test/support/reliability.js';
 import { BenchServer, envInt, fmtMs, log, median, now, percentile, runCommand, scratchDatabase, type Row } from './lib.js';
 import { loadSkus, loadTree, sendTree } from './world.js';
@@ -294,9 +294,16 @@ export async function benchCheckout(rows: Row[], notes: string[]): Promise<void>
     const skuIds = await loadSkus(client, SKUS, (i) => 5_000 + ((i * 997) % 20_000));
     await client.query('analyze');
     const world: World = { ...tree.world, skuIds };
-    const tokens = new TokenService(jwtSecret);
+    // a session row per buyer, as a sign-in makes; access tokens last 15 minutes, longer than a section
+    const signer = new TokenSigner(jwtSecret);
     const tokenOf = new Map<number, string>();
-    for (const id of [...world.spreadBuyers, ...world.hotBuyers, world.probeBuyer, world.probeEarner]) tokenOf.set(id, await tokens.sign(id));
+    for (const id of [...world.spreadBuyers, ...world.hotBuyers, world.probeBuyer, world.probeEarner]) {
+      const session = await client.query(
+        `insert into member_sessions (member_id, session_version, refresh_hash, created_at, expires_at) select id, session_version, $2, now(), now() + interval '1 day' from members where id = $1 returning id, session_version`,
+        [id, newOpaqueSecret().hash],
+      );
+      tokenOf.set(id, await signer.signAccess({ memberId: id, sessionId: Number(session.rows[0].id), sessionVersion: session.rows[0].session_version }));
+    }
     const rv = Number((await client.query('select max(id) as id from rule_versions')).rows[0].id);
     const exp = Number((await client.query(`select id from ledger_accounts where owner_type = 'platform' and purpose = 'commission_expense'`)).rows[0].id);
     const scriptFile = join(dataDir, 'paid-order.sql');

@@ -9,6 +9,8 @@ import { buildHttpApp, type HttpOptions } from './http/app.js';
 import { startJobs } from './jobs/scheduler.js';
 import type { PayoutProvider } from './modules/payouts/providers.js';
 import type { RuleConfigInput } from './modules/rules/schema.js';
+import { Redis } from 'ioredis';
+import { RedisLimitStore } from './modules/identity/limits.js';
 import { createServices, type Services } from './services.js';
 
 export interface StartOptions {
@@ -46,7 +48,10 @@ export async function startApp(options: StartOptions): Promise<RunningApp> {
   const database =
     options.database ?? (await openDatabase({ databaseUrl: options.config.databaseUrl, dataDir: options.config.databaseUrl ? undefined : `${options.config.dataDir}/pglite` }));
   await migrate(database);
-  const services = createServices({ db: database.db, config: options.config, log: logger, clock: options.clock, payoutProvider: options.payoutProvider, fetchFn: options.fetchFn });
+  // REDIS_URL: limits live in Redis; otherwise in PostgreSQL (both shared by every instance)
+  const redis = options.config.redisUrl ? new Redis(options.config.redisUrl, { maxRetriesPerRequest: 2, lazyConnect: false }) : undefined;
+  const limitStore = redis ? new RedisLimitStore(redis) : undefined;
+  const services = createServices({ db: database.db, config: options.config, log: logger, clock: options.clock, payoutProvider: options.payoutProvider, fetchFn: options.fetchFn, limitStore });
   await inTransaction(database.db, (tx) => services.rules.ensureInitial(tx, options.initialRules));
   const http = await buildHttpApp(services, { logger, plugins: options.plugins });
   const stopJobs = startJobs(services, options.config.jobIntervalMs);
@@ -57,6 +62,7 @@ export async function startApp(options: StartOptions): Promise<RunningApp> {
     async close() {
       stopJobs();
       await http.close();
+      redis?.disconnect();
       if (!options.database) await database.close();
     },
   };

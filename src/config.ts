@@ -1,18 +1,53 @@
-// One typed config read from the environment, with defaults that let `npm start`
-// run on a fresh machine with no server to set up.
+// One typed config read from the environment. Development (the default) runs on a fresh machine
+// with nothing set up: embedded database, demo data, dev providers. Production refuses to start on
+// anything insecure and names every offending setting (docs/going-live.md explains each).
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
+import type { AliyunSmsConfig } from './modules/members/sms-aliyun.js';
+import type { TencentSmsConfig } from './modules/members/sms-tencent.js';
+import type { AccessLimits } from './modules/members/service.js';
+import { productionProblems, type ConfigProblem } from './config-checks.js';
 
+const onOff = z.enum(['on', 'off']);
 const envSchema = z.object({
+  APP_ENV: z.enum(['development', 'production']).default('development'),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   HOST: z.string().default('127.0.0.1'),
+  PUBLIC_URL: z.string().url().optional(),
+  TRUST_PROXY: z.string().optional(),
   DATABASE_URL: z.string().optional(),
   DATA_DIR: z.string().default('./data'),
+  REDIS_URL: z.string().optional(),
   JWT_SECRET: z.string().min(32).optional(),
-  SMS_PROVIDER: z.enum(['dev']).default('dev'),
-  PAYMENT_DEV_PROVIDER: z.enum(['on', 'off']).default('on'),
+  DEMO_DATA: z.enum(['full', 'on', 'core', 'off']).optional(),
+  SMS_PROVIDER: z.enum(['dev', 'aliyun', 'tencent']).optional(),
+  SMS_ALIYUN_ACCESS_KEY_ID: z.string().optional(),
+  SMS_ALIYUN_ACCESS_KEY_SECRET: z.string().optional(),
+  SMS_ALIYUN_SIGN_NAME: z.string().optional(),
+  SMS_ALIYUN_TEMPLATE_CODE: z.string().optional(),
+  SMS_ALIYUN_ENDPOINT: z.string().optional(),
+  SMS_TENCENT_SECRET_ID: z.string().optional(),
+  SMS_TENCENT_SECRET_KEY: z.string().optional(),
+  SMS_TENCENT_SDK_APP_ID: z.string().optional(),
+  SMS_TENCENT_SIGN_NAME: z.string().optional(),
+  SMS_TENCENT_TEMPLATE_ID: z.string().optional(),
+  SMS_TENCENT_REGION: z.string().optional(),
+  SMS_TENCENT_ENDPOINT: z.string().optional(),
+  SMS_PER_IP_PER_HOUR: z.coerce.number().int().positive().default(30),
+  SMS_GLOBAL_PER_MINUTE: z.coerce.number().int().positive().default(300),
+  LOGIN_PER_IP_PER_MINUTE: z.coerce.number().int().positive().default(60),
+  LOGIN_GLOBAL_PER_MINUTE: z.coerce.number().int().positive().default(3000),
+  WECHAT_OA_APPID: z.string().optional(),
+  WECHAT_OA_SECRET: z.string().optional(),
+  WECHAT_MP_APPID: z.string().optional(),
+  WECHAT_MP_SECRET: z.string().optional(),
+  WECHAT_API_BASE: z.string().url().default('https://api.weixin.qq.com'),
+  WECHAT_OAUTH_BASE: z.string().url().default('https://open.weixin.qq.com'),
+  HQ_MFA: z.enum(['required', 'optional']).optional(),
+  PAYMENT_DEV_PROVIDER: onOff.optional(),
+  PAYOUT_DEV_PROVIDER: onOff.optional(),
   WECHATPAY_MCHID: z.string().optional(),
   WECHATPAY_APPID: z.string().optional(),
   WECHATPAY_API_V3_KEY: z.string().optional(),
@@ -21,6 +56,7 @@ const envSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   JOB_INTERVAL_MS: z.coerce.number().int().min(0).default(60_000),
 });
+export type Env = z.infer<typeof envSchema>;
 
 export interface WechatpayConfig {
   mchid: string;
@@ -30,21 +66,60 @@ export interface WechatpayConfig {
   platformSerial?: string;
 }
 
+export interface WechatAppConfig {
+  appid: string;
+  secret: string;
+}
+
+export interface WechatConfig {
+  apiBase: string;
+  oauthBase: string;
+  /** 公众号: web OAuth inside WeChat */
+  oa?: WechatAppConfig;
+  /** 小程序: code2session and the phone-number button */
+  mp?: WechatAppConfig;
+}
+
+export type SmsConfig = { provider: 'dev' } | { provider: 'aliyun'; aliyun: AliyunSmsConfig } | { provider: 'tencent'; tencent: TencentSmsConfig };
+
 export interface AppConfig {
+  appEnv?: 'development' | 'production';
   port: number;
   host: string;
+  /** where buyers reach the shop; OAuth redirects and notify URLs are built on it */
+  publicUrl?: string;
+  /** forwarded headers are believed only behind a proxy that sets them */
+  trustProxy?: boolean;
   /** PostgreSQL server; when absent the embedded PGlite in dataDir is used. */
   databaseUrl?: string;
   dataDir: string;
+  redisUrl?: string;
   jwtSecret: string;
-  smsProvider: 'dev';
+  demoData?: 'full' | 'core' | 'off';
+  smsProvider: 'dev' | 'aliyun' | 'tencent';
+  sms?: SmsConfig;
+  limits?: AccessLimits;
+  wechat?: WechatConfig;
+  /** HQ roles must enrol a second factor before using the console */
+  hqMfaRequired?: boolean;
   devPaymentProvider: boolean;
+  devPayoutProvider?: boolean;
   wechatpay?: WechatpayConfig;
   logLevel: string;
   jobIntervalMs: number;
 }
 
-/** The JWT secret must never live in the repo: take it from env, or make one per data folder. */
+export class ConfigError extends Error {
+  constructor(readonly problems: ConfigProblem[]) {
+    super(
+      `Fenxiao will not start: ${problems.length} setting(s) must change (see docs/going-live.md):\n` +
+        problems.map((p) => `  - ${p.setting}: ${p.problem}`).join('\n'),
+    );
+    this.name = 'ConfigError';
+  }
+}
+
+/** Development only: without JWT_SECRET, one secret per data folder (never in the repo). */
 function loadOrCreateSecret(dataDir: string): string {
   mkdirSync(dataDir, { recursive: true });
   const file = join(dataDir, 'jwt-secret');
@@ -54,27 +129,89 @@ function loadOrCreateSecret(dataDir: string): string {
   return secret;
 }
 
-export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
-  const parsed = envSchema.parse(env);
-  const wechatpay =
-    parsed.WECHATPAY_MCHID && parsed.WECHATPAY_API_V3_KEY && parsed.WECHATPAY_PLATFORM_PUBLIC_KEY_PEM
-      ? {
-          mchid: parsed.WECHATPAY_MCHID,
-          appid: parsed.WECHATPAY_APPID ?? '',
-          apiV3Key: parsed.WECHATPAY_API_V3_KEY,
-          platformPublicKeyPem: parsed.WECHATPAY_PLATFORM_PUBLIC_KEY_PEM,
-          platformSerial: parsed.WECHATPAY_PLATFORM_SERIAL,
-        }
-      : undefined;
+function smsConfig(env: Env, provider: 'dev' | 'aliyun' | 'tencent'): SmsConfig {
+  if (provider === 'aliyun') {
+    const template = env.SMS_ALIYUN_TEMPLATE_CODE ?? '';
+    return {
+      provider,
+      aliyun: {
+        accessKeyId: env.SMS_ALIYUN_ACCESS_KEY_ID ?? '',
+        accessKeySecret: env.SMS_ALIYUN_ACCESS_KEY_SECRET ?? '',
+        signName: env.SMS_ALIYUN_SIGN_NAME ?? '',
+        templateCodes: { register: template, login: template, reset_password: template },
+        endpoint: env.SMS_ALIYUN_ENDPOINT,
+      },
+    };
+  }
+  if (provider === 'tencent') {
+    const template = env.SMS_TENCENT_TEMPLATE_ID ?? '';
+    return {
+      provider,
+      tencent: {
+        secretId: env.SMS_TENCENT_SECRET_ID ?? '',
+        secretKey: env.SMS_TENCENT_SECRET_KEY ?? '',
+        sdkAppId: env.SMS_TENCENT_SDK_APP_ID ?? '',
+        signName: env.SMS_TENCENT_SIGN_NAME ?? '',
+        templateIds: { register: template, login: template, reset_password: template },
+        region: env.SMS_TENCENT_REGION,
+        endpoint: env.SMS_TENCENT_ENDPOINT,
+      },
+    };
+  }
+  return { provider: 'dev' };
+}
+
+function wechatApp(appid?: string, secret?: string): WechatAppConfig | undefined {
+  return appid || secret ? { appid: appid ?? '', secret: secret ?? '' } : undefined;
+}
+
+function wechatpayConfig(env: Env): WechatpayConfig | undefined {
+  if (!env.WECHATPAY_MCHID && !env.WECHATPAY_API_V3_KEY && !env.WECHATPAY_PLATFORM_PUBLIC_KEY_PEM) return undefined;
   return {
+    mchid: env.WECHATPAY_MCHID ?? '',
+    appid: env.WECHATPAY_APPID ?? '',
+    apiV3Key: env.WECHATPAY_API_V3_KEY ?? '',
+    platformPublicKeyPem: env.WECHATPAY_PLATFORM_PUBLIC_KEY_PEM ?? '',
+    platformSerial: env.WECHATPAY_PLATFORM_SERIAL,
+  };
+}
+
+/** Reads the environment; throws ConfigError naming every insecure or incomplete setting. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
+  const parsedResult = envSchema.safeParse(env);
+  if (!parsedResult.success) {
+    throw new ConfigError(parsedResult.error.issues.map((i) => ({ setting: String(i.path[0] ?? '?'), problem: i.message })));
+  }
+  const parsed = parsedResult.data;
+  const production = parsed.APP_ENV === 'production';
+  const problems = productionProblems(parsed);
+  if (problems.length > 0) throw new ConfigError(problems);
+  const demo = parsed.DEMO_DATA ?? (production ? 'off' : 'full');
+  const smsProvider = parsed.SMS_PROVIDER ?? 'dev';
+  return {
+    appEnv: parsed.APP_ENV,
     port: parsed.PORT,
     host: parsed.HOST,
+    publicUrl: parsed.PUBLIC_URL?.replace(/\/+$/, ''),
+    trustProxy: parsed.TRUST_PROXY === '1' || parsed.TRUST_PROXY === 'true',
     databaseUrl: parsed.DATABASE_URL,
     dataDir: parsed.DATA_DIR,
+    redisUrl: parsed.REDIS_URL,
     jwtSecret: parsed.JWT_SECRET ?? loadOrCreateSecret(parsed.DATA_DIR),
-    smsProvider: parsed.SMS_PROVIDER,
-    devPaymentProvider: parsed.PAYMENT_DEV_PROVIDER === 'on',
-    wechatpay,
+    demoData: demo === 'on' ? 'full' : demo,
+    smsProvider,
+    sms: smsConfig(parsed, smsProvider),
+    limits: {
+      smsPerIpPerHour: parsed.SMS_PER_IP_PER_HOUR,
+      smsGlobalPerMinute: parsed.SMS_GLOBAL_PER_MINUTE,
+      loginPerIpPerMinute: parsed.LOGIN_PER_IP_PER_MINUTE,
+      loginGlobalPerMinute: parsed.LOGIN_GLOBAL_PER_MINUTE,
+    },
+    wechat: { apiBase: parsed.WECHAT_API_BASE, oauthBase: parsed.WECHAT_OAUTH_BASE, oa: wechatApp(parsed.WECHAT_OA_APPID, parsed.WECHAT_OA_SECRET), mp: wechatApp(parsed.WECHAT_MP_APPID, parsed.WECHAT_MP_SECRET) },
+    hqMfaRequired: production || parsed.HQ_MFA === 'required',
+    devPaymentProvider: (parsed.PAYMENT_DEV_PROVIDER ?? (production ? 'off' : 'on')) === 'on',
+    devPayoutProvider: (parsed.PAYOUT_DEV_PROVIDER ?? (production ? 'off' : 'on')) === 'on',
+    wechatpay: wechatpayConfig(parsed),
     logLevel: parsed.LOG_LEVEL,
     jobIntervalMs: parsed.JOB_INTERVAL_MS,
   };

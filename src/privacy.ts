@@ -1,6 +1,8 @@
 // Personal data (phones, names, account numbers) is masked wherever a role does not need it whole.
 
-export function maskPhone(phone: string): string {
+/** A member who signed in by WeChat may have no phone yet: that shows as an empty string. */
+export function maskPhone(phone: string | null | undefined): string {
+  if (!phone) return '';
   if (phone.length < 7) return '*'.repeat(phone.length);
   return `${phone.slice(0, 3)}****${phone.slice(-4)}`;
 }

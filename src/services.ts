@@ -12,6 +12,10 @@ import { CommissionService } from './modules/commission/service.js';
 import { LedgerService } from './modules/ledger/service.js';
 import { MembersService } from './modules/members/service.js';
 import { DevSmsProvider, type SmsProvider } from './modules/members/sms.js';
+import { AliyunSmsProvider } from './modules/members/sms-aliyun.js';
+import { TencentSmsProvider } from './modules/members/sms-tencent.js';
+import { createIdentity } from './modules/identity/index.js';
+import { PgLimitStore, type LimitStore } from './modules/identity/limits.js';
 import { NotificationsService } from './modules/notifications/service.js';
 import { OrdersService } from './modules/orders/service.js';
 import { DevPaymentProvider, WechatpayProvider, type PaymentProvider } from './modules/payments/providers.js';
@@ -39,7 +43,23 @@ export interface ServiceOptions {
   sms?: SmsProvider;
   payoutProvider?: PayoutProvider;
   fetchFn?: typeof fetch;
+  /** counters shared by instances; PostgreSQL unless the caller brings Redis's */
+  limitStore?: LimitStore;
+  /** wall time for sessions and tokens (tests move the business clock by days) */
+  authClock?: Clock;
 }
+
+/** The SMS provider the configuration names; the dev one exists only in development. */
+function smsProviderFor(config: AppConfig, log: Logger): SmsProvider {
+  const sms = config.sms ?? { provider: config.smsProvider === 'dev' ? 'dev' : 'dev' };
+  if (sms.provider === 'aliyun') return new AliyunSmsProvider(sms.aliyun);
+  if (sms.provider === 'tencent') return new TencentSmsProvider(sms.tencent);
+  if (config.appEnv === 'production') throw new Error('the dev SMS provider cannot run in production');
+  return new DevSmsProvider(log);
+}
+
+/** Generous limits for a configuration that names none (tests); production reads them from the environment. */
+const DEFAULT_ACCESS_LIMITS = { smsPerIpPerHour: 30, smsGlobalPerMinute: 300, loginPerIpPerMinute: 60, loginGlobalPerMinute: 3000 };
 
 export function createServices(options: ServiceOptions) {
   const { db, config, log } = options;
@@ -52,8 +72,10 @@ export function createServices(options: ServiceOptions) {
   // orders is created below; referral asks it lazily whether a member ever paid
   let orders: OrdersService | undefined;
   const referral = new ReferralService(db, clock, audit, (ex, memberId) => orders!.hasPaidOrders(ex, memberId));
-  const sms = options.sms ?? new DevSmsProvider(log);
-  const members = new MembersService(db, clock, sms, ledger, referral, rules, audit);
+  const sms = options.sms ?? smsProviderFor(config, log);
+  const limits = options.limitStore ?? new PgLimitStore(db);
+  const members = new MembersService(db, clock, sms, ledger, referral, rules, audit, limits, config.limits ?? DEFAULT_ACCESS_LIMITS);
+  const identity = createIdentity({ db, config, log, members, referral, audit, clock: options.authClock ?? systemClock, fetchFn: options.fetchFn });
   // PGlite is one session: parallel sweeps would only queue behind each other there
   const commission = new CommissionService(db, clock, bus, ledger, referral, rules, audit, config.databaseUrl ? 2 : 1);
   const agents = new AgentsService(db, clock, commission, audit);
@@ -68,7 +90,7 @@ export function createServices(options: ServiceOptions) {
   }
   if (config.wechatpay) providers.set('wechatpay', new WechatpayProvider(config.wechatpay, options.fetchFn));
   payments = new PaymentsService(db, clock, orders, providers, log, config.wechatpay);
-  const payoutProvider = options.payoutProvider ?? new DevPayoutProvider();
+  const payoutProvider = options.payoutProvider ?? payoutProviderFor(config);
   const extensions = new Extensions();
   const payouts = new PayoutsService(db, clock, bus, ledger, rules, audit, payoutProvider, log, async (ex, memberId) => (await extensions.partiesOf(ex, memberId)).length > 0);
 
@@ -78,7 +100,7 @@ export function createServices(options: ServiceOptions) {
   const analytics = new AnalyticsService(clock);
   const stores = new StoresService(db, audit);
 
-  const core = { db, clock, bus, config, log, audit, ledger, rules, catalog, referral, members, commission, orders, payments, payouts, payoutProvider, sms, notifications, posters, analytics, stores, agents, extensions };
+  const core = { db, clock, bus, config, log, audit, ledger, rules, catalog, referral, members, identity, limits, commission, orders, payments, payouts, payoutProvider, sms, notifications, posters, analytics, stores, agents, extensions };
   // channels: credit paid orders to the customer's store (region protection); 'agent' and 'store' parties
   agents.attach(extensions);
   stores.attach({ orders, extensions, clock });
@@ -108,6 +130,8 @@ export interface CoreServices {
   catalog: CatalogService;
   referral: ReferralService;
   members: MembersService;
+  identity: ReturnType<typeof createIdentity>;
+  limits: LimitStore;
   commission: CommissionService;
   orders: OrdersService;
   payments: PaymentsService;
@@ -123,3 +147,9 @@ export interface CoreServices {
 }
 
 export type Services = ReturnType<typeof createServices>;
+
+/** Without a configured payout channel a withdrawal cannot leave: it fails and the funds go back. */
+function payoutProviderFor(config: AppConfig): PayoutProvider {
+  if (config.devPayoutProvider !== false && config.appEnv !== 'production') return new DevPayoutProvider();
+  return { send: async () => ({ status: 'failed', reason: 'no payout channel is configured (docs/going-live.md)' }) };
+}

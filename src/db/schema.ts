@@ -9,6 +9,7 @@ import type { StoresTables } from '../modules/stores/tables.js';
 import type { InsightsTables } from '../modules/insights/tables.js';
 import type { SuppliersTables } from '../modules/suppliers/tables.js';
 import type { DealersTables } from '../modules/dealers/tables.js';
+import type { IdentityTables } from '../modules/identity/tables.js';
 
 type CreatedAt = ColumnType<Date, Date | string | undefined, never>;
 type Json<T> = ColumnType<T, string, string>;
@@ -47,11 +48,14 @@ export interface DistributorGroupsTable {
 
 export interface MembersTable {
   id: Generated<number>;
-  phone: string;
-  password_hash: string;
+  phone: string | null;
+  password_hash: string | null;
   nickname: string;
   avatar_url: string | null;
   hq_role: HqRole | null;
+  session_version: Generated<number>;
+  disabled_at: Date | null;
+  must_change_password: Generated<boolean>;
   invite_code: string;
   distributor_status: Generated<DistributorStatus>;
   distributor_since: Date | null;
@@ -376,7 +380,7 @@ export interface AgentsTable {
 }
 
 /** Every table; feature modules declare theirs in their own tables.ts. */
-export interface Database extends PromotionsTables, LoyaltyTables, GrowthTables, ContestsTables, InsightsTables, SuppliersTables, DealersTables, Omit<AgentsTables, 'agents'>, StoresTables {
+export interface Database extends IdentityTables, PromotionsTables, LoyaltyTables, GrowthTables, ContestsTables, InsightsTables, SuppliersTables, DealersTables, Omit<AgentsTables, 'agents'>, StoresTables {
   distributor_tiers: DistributorTiersTable;
   distributor_groups: DistributorGroupsTable;
   members: MembersTable;

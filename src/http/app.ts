@@ -7,11 +7,12 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import type { Logger } from 'pino';
 import type { Services } from '../services.js';
-import { createAuth, TokenService } from './auth.js';
+import { createAuth } from './auth.js';
 import { errorHandler } from './errors.js';
 import { adminRoutes } from './routes/admin.js';
 import { agentRoutes } from './routes/agents.js';
 import { authRoutes } from './routes/auth.js';
+import { wechatAuthRoutes } from './routes/wechat-auth.js';
 import { engagementRoutes } from './routes/engagement.js';
 import { paymentRoutes } from './routes/payments.js';
 import { shopRoutes } from './routes/shop.js';
@@ -27,7 +28,7 @@ import { dealersRoutes } from './routes/dealers.js';
 export interface HttpOptions {
   logger: Logger;
   /** extra route registrations (web apps, streams) added by later modules */
-  plugins?: Array<(app: FastifyInstance, services: Services, tokens: TokenService) => void | Promise<void>>;
+  plugins?: Array<(app: FastifyInstance, services: Services) => void | Promise<void>>;
 }
 
 export async function buildHttpApp(services: Services, options: HttpOptions): Promise<FastifyInstance> {
@@ -35,12 +36,13 @@ export async function buildHttpApp(services: Services, options: HttpOptions): Pr
     loggerInstance: options.logger as unknown as FastifyBaseLogger,
     bodyLimit: 1_048_576,
     // forwarded headers are believed only when a proxy in front says so (TRUST_PROXY=1)
-    trustProxy: process.env.TRUST_PROXY === '1',
+    trustProxy: services.config.trustProxy === true,
   });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   app.setErrorHandler(errorHandler);
   app.decorateRequest('member', null);
+  app.decorateRequest('sessionId', null);
 
   // keep the raw body: payment signatures are over the exact bytes received
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
@@ -68,15 +70,15 @@ export async function buildHttpApp(services: Services, options: HttpOptions): Pr
     transform: jsonSchemaTransform,
   });
 
-  const tokens = new TokenService(services.config.jwtSecret);
-  const auth = createAuth(tokens, services.members, services.db);
+  const auth = createAuth(services.identity, services.db);
 
   app.get('/health', { schema: { hide: true } }, async () => ({ ok: true }));
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
-  authRoutes(app, services, auth, tokens);
+  authRoutes(app, services, auth);
+  wechatAuthRoutes(app, services, auth);
   shopRoutes(app, services, auth);
-  paymentRoutes(app, services, auth);
+  paymentRoutes(app, services, auth, { devRoutes: services.config.devPaymentProvider && services.config.appEnv !== 'production' });
   adminRoutes(app, services, auth);
   engagementRoutes(app, services, auth);
   storeRoutes(app, services, auth);
@@ -88,7 +90,7 @@ export async function buildHttpApp(services: Services, options: HttpOptions): Pr
   insightsRoutes(app, services, auth);
   suppliersRoutes(app, services, auth);
   dealersRoutes(app, services, auth);
-  for (const plugin of options.plugins ?? []) await plugin(app, services, tokens);
+  for (const plugin of options.plugins ?? []) await plugin(app, services);
 
   await app.ready();
   return app;

@@ -1,35 +1,26 @@
-// Bearer tokens (HS256 JWT via jose) carry only the member id; roles are read fresh from the
-// database on every request, so a revoked role stops working at once.
+// Bearer access tokens (15 minutes) name a member and a session; the session and the member's session
+// version are checked on every request, so logout, a password reset, a role change or disabling
+// ends access at once. Roles are read fresh from the database each time.
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { jwtVerify, SignJWT } from 'jose';
 import type { HqRole } from '../db/schema.js';
 import { forbidden, unauthorized } from '../errors.js';
-import type { MemberProfile, MembersService } from '../modules/members/service.js';
+import type { Identity } from '../modules/identity/index.js';
+import type { MemberProfile } from '../modules/members/service.js';
 import type { Db } from '../db/database.js';
+import { maskPhone } from '../privacy.js';
 
-const TOKEN_TTL = '7d';
-const ISSUER = 'fenxiao';
+/** EventSource cannot send headers: only this stream may carry the token in its query. */
+export const QUERY_TOKEN_ROUTES = new Set(['/api/me/notifications/stream']);
 
 declare module 'fastify' {
   interface FastifyRequest {
     member: MemberProfile | null;
+    sessionId: number | null;
     rawBody?: string;
   }
-}
-
-export class TokenService {
-  private readonly key: Uint8Array;
-  constructor(secret: string) {
-    this.key = new TextEncoder().encode(secret);
-  }
-  sign(memberId: number): Promise<string> {
-    return new SignJWT({}).setProtectedHeader({ alg: 'HS256' }).setSubject(String(memberId)).setIssuer(ISSUER).setIssuedAt().setExpirationTime(TOKEN_TTL).sign(this.key);
-  }
-  async verify(token: string): Promise<number> {
-    const { payload } = await jwtVerify(token, this.key, { issuer: ISSUER, algorithms: ['HS256'] });
-    const id = Number(payload.sub);
-    if (!Number.isSafeInteger(id) || id <= 0) throw new Error('bad subject');
-    return id;
+  interface FastifyContextConfig {
+    /** the route is open to a member who must still change a one-time password */
+    allowPendingPassword?: boolean;
   }
 }
 
@@ -38,22 +29,24 @@ export const ALL_HQ_ROLES: HqRole[] = ['owner', 'operator', 'finance', 'support'
 /** Roles that may see personal data whole in HQ lists; everyone else sees it masked. */
 export const ROLES_SEEING_PERSONAL_DATA: HqRole[] = ['owner', 'support'];
 
-export function createAuth(tokens: TokenService, members: MembersService, db: Db) {
+function bearerOf(request: FastifyRequest): string | undefined {
+  const header = request.headers.authorization;
+  if (header?.startsWith('Bearer ')) return header.slice(7);
+  if (!QUERY_TOKEN_ROUTES.has(request.routeOptions.url ?? '')) return undefined;
+  const queryToken = (request.query as Record<string, unknown> | undefined)?.access_token;
+  return typeof queryToken === 'string' ? queryToken : undefined;
+}
+
+export function createAuth(identity: Identity, db: Db) {
   async function resolve(request: FastifyRequest): Promise<MemberProfile | null> {
-    const header = request.headers.authorization;
-    // EventSource cannot send headers: the SSE stream may pass the token as ?access_token=
-    const queryToken = (request.query as Record<string, unknown> | undefined)?.access_token;
-    const token = header?.startsWith('Bearer ') ? header.slice(7) : typeof queryToken === 'string' ? queryToken : undefined;
+    const token = bearerOf(request);
     if (!token) return null;
-    let memberId: number;
-    try {
-      memberId = await tokens.verify(token);
-    } catch {
-      throw unauthorized('TOKEN_INVALID', 'the access token is invalid or expired');
+    const signedIn = await identity.sessions.resolve(token);
+    request.sessionId = signedIn.sessionId;
+    if (signedIn.mustChangePassword && !request.routeOptions.config.allowPendingPassword) {
+      throw forbidden('PASSWORD_CHANGE_REQUIRED', 'set a new password first');
     }
-    const member = await members.get(db, memberId);
-    if (!member) throw unauthorized('TOKEN_INVALID', 'the access token is invalid or expired');
-    return member;
+    return signedIn.profile;
   }
 
   /** preHandler: a signed-in member is required. */
@@ -67,12 +60,15 @@ export function createAuth(tokens: TokenService, members: MembersService, db: Db
     request.member = await resolve(request).catch(() => null);
   }
 
-  /** preHandler factory: an HQ member with one of these roles. */
+  /** preHandler factory: an HQ member with one of these roles (and, where required, a second factor). */
   function requireRoles(...roles: HqRole[]) {
     return async (request: FastifyRequest, reply: FastifyReply) => {
       await authenticate(request, reply);
       const role = request.member!.hqRole;
       if (!role || !roles.includes(role)) throw forbidden('ROLE_FORBIDDEN', `this needs one of the roles: ${roles.join(', ')}`);
+      if (identity.mfaRequired && !(await identity.secondFactor.isEnabled(db, request.member!.id))) {
+        throw forbidden('MFA_ENROLMENT_REQUIRED', 'HQ staff must turn on a second factor (账号安全) first');
+      }
     };
   }
 
@@ -90,4 +86,10 @@ export type Auth = ReturnType<typeof createAuth>;
 export function member(request: FastifyRequest): MemberProfile {
   if (!request.member) throw unauthorized('AUTH_REQUIRED', 'sign in first');
   return request.member;
+}
+
+/** How this HQ viewer sees phones in lists: whole for roles that may, masked otherwise; none stays none. */
+export function phoneViewFor(request: FastifyRequest): (phone: string | null) => string | null {
+  const whole = ROLES_SEEING_PERSONAL_DATA.includes(member(request).hqRole!);
+  return (phone) => (phone === null ? null : whole ? phone : maskPhone(phone));
 }

@@ -4,6 +4,11 @@ import { AppError } from '../errors.js';
 
 export function errorHandler(error: FastifyError | AppError | Error, request: FastifyRequest, reply: FastifyReply) {
   if (error instanceof AppError) {
+    // a limit says when to come back, as a header and in the body
+    const retryAfterSeconds = (error.details as { retryAfterSeconds?: unknown } | undefined)?.retryAfterSeconds;
+    if (typeof retryAfterSeconds === 'number') {
+      return reply.status(error.status).header('retry-after', String(retryAfterSeconds)).send({ code: error.code, message: error.message, retryAfterSeconds });
+    }
     return reply.status(error.status).send({ code: error.code, message: error.message, ...(error.details ? { details: error.details } : {}) });
   }
   const fe = error as FastifyError & { validation?: unknown; code?: string; constraint?: string };

@@ -125,7 +125,7 @@ describeEachDatabase('rule 1: registration and login', (kind) => {
       expect(c.body.code).toEqual(expect.any(String));
     }
     // the service refuses them too (no reliance on the route alone)
-    await expect(app.services.members.requestSmsCode('2380000000', 'register')).rejects.toMatchObject({ status: 400, code: 'PHONE_INVALID' });
+    await expect(app.services.members.requestSmsCode('2380000000', 'register', '127.0.0.1')).rejects.toMatchObject({ status: 400, code: 'PHONE_INVALID' });
   });
 
   it('a phone registers once: the second registration is 409 PHONE_TAKEN', async () => {
@@ -153,17 +153,28 @@ describeEachDatabase('rule 1: registration and login', (kind) => {
     expect(right.body.member.id).toBe(m.id);
   });
 
-  it('login is rate limited per phone: 429 RATE_LIMITED after 10 tries, other phones unaffected', async () => {
+  it('wrong passwords back off per phone, doubling, never locking: 429 LOGIN_BACKOFF with retryAfterSeconds; other phones unaffected', async () => {
     const m = await register(app);
-    for (let i = 0; i < 10; i++) {
+    for (let i = 0; i < 5; i++) {
       expect((await call(app, 'POST', '/api/auth/login', { body: { phone: m.phone, password: `wrong-pass-${i}` } })).status).toBe(401);
     }
     const limited = await call(app, 'POST', '/api/auth/login', { body: { phone: m.phone, password: 'secret-pass-1' } });
     expect(limited.status).toBe(429);
-    expect(limited.body.code).toBe('RATE_LIMITED');
+    expect(limited.body.code).toBe('LOGIN_BACKOFF');
+    expect(limited.body.retryAfterSeconds).toBe(1);
     expect(limited.body.token).toBeUndefined();
+    // the wait passes: one more wrong guess doubles it
+    app.clock.advanceMs(1_000);
+    expect((await call(app, 'POST', '/api/auth/login', { body: { phone: m.phone, password: 'wrong-pass-6' } })).status).toBe(401);
+    const again = await call(app, 'POST', '/api/auth/login', { body: { phone: m.phone, password: 'secret-pass-1' } });
+    expect(again.body).toMatchObject({ code: 'LOGIN_BACKOFF', retryAfterSeconds: 2 });
     const other = await register(app);
     expect((await call(app, 'POST', '/api/auth/login', { body: { phone: other.phone, password: 'secret-pass-1' } })).status).toBe(200);
+    // after the wait the right password gets in, and the count starts again
+    app.clock.advanceMs(2_000);
+    const right = await call(app, 'POST', '/api/auth/login', { body: { phone: m.phone, password: 'secret-pass-1' } });
+    expect(right.status).toBe(200);
+    expect((await call(app, 'POST', '/api/auth/login', { body: { phone: m.phone, password: 'wrong-pass-7' } })).status).toBe(401);
   });
 
   it('login attempts on one phone stay limited when the client changes X-Forwarded-For', async () => {
@@ -177,25 +188,24 @@ describeEachDatabase('rule 1: registration and login', (kind) => {
     expect(statuses.filter((s) => s === 429).length).toBeGreaterThan(0);
   });
 
-  it('SMS codes are rate limited per phone: 429 RATE_LIMITED after 5 a minute, and 10 a day', async () => {
+  it('SMS codes are limited per phone in the shared store: one a minute (429 SMS_TOO_FREQUENT), and 10 a day', async () => {
     const phone = nextPhone();
-    for (let i = 0; i < 5; i++) {
-      const res = await sms(phone);
-      expect(res.status).toBe(200);
-      app.clock.advanceMs(MINUTE); // past the 60-second resend rule, so only the rate limit can refuse
-    }
-    const sixth = await sms(phone);
-    expect(sixth.status).toBe(429);
-    expect(sixth.body.code).toBe('RATE_LIMITED');
+    expect((await sms(phone)).status).toBe(200);
+    const second = await sms(phone);
+    expect(second.status).toBe(429);
+    expect(second.body.code).toBe('SMS_TOO_FREQUENT');
+    expect(second.body.retryAfterSeconds).toBeGreaterThan(0);
+    app.clock.advanceMs(MINUTE);
+    expect((await sms(phone)).status).toBe(200);
 
     // the service's own per-phone daily cap (the route limit works in real minutes, so the
     // service is called directly with the test clock moving a minute between codes)
     const daily = nextPhone();
     for (let i = 0; i < 10; i++) {
-      await app.services.members.requestSmsCode(daily, 'register');
+      await app.services.members.requestSmsCode(daily, 'register', '127.0.0.1');
       app.clock.advanceMs(MINUTE);
     }
-    await expect(app.services.members.requestSmsCode(daily, 'register')).rejects.toMatchObject({ status: 429, code: 'SMS_DAILY_LIMIT' });
+    await expect(app.services.members.requestSmsCode(daily, 'register', '127.0.0.1')).rejects.toMatchObject({ status: 429, code: 'SMS_DAILY_LIMIT' });
   });
 
   it('the 60-second resend rule holds across Shanghai midnight', async () => {

@@ -7,7 +7,6 @@ import { createLogger, startApp } from '../../src/app.js';
 import type { AppConfig } from '../../src/config.js';
 import { ManualClock } from '../../src/context.js';
 import { inTransaction, openDatabase, type DatabaseHandle } from '../../src/db/database.js';
-import { TokenService } from '../../src/http/auth.js';
 import { MembersService } from '../../src/modules/members/service.js';
 import { DevPayoutProvider } from '../../src/modules/payouts/providers.js';
 import type { RuleConfigInput } from '../../src/modules/rules/schema.js';
@@ -122,7 +121,7 @@ export async function fastMember(app: TestApp, options: { inviteCode?: string; n
   const profile = await inTransaction(app.services.db, (tx) =>
     app.services.members.createMember(tx, { phone, passwordHash, nickname: options.nickname ?? `m${phone.slice(-5)}`, inviteCode: options.inviteCode, hqRole: options.hqRole }),
   );
-  const token = await new TokenService(app.services.config.jwtSecret).sign(profile.id);
+  const { token } = await app.services.identity.sessions.start(app.services.db, profile.id, null);
   return { id: profile.id, token, inviteCode: profile.inviteCode, phone };
 }
 

@@ -8,9 +8,9 @@ import { COMMISSION_KINDS } from '../../modules/growth/leaderboards.js';
 import { periodOf } from '../../modules/growth/periods.js';
 import { maskPhone } from '../../privacy.js';
 import type { Services } from '../../services.js';
-import { ALL_HQ_ROLES, member, ROLES_SEEING_PERSONAL_DATA, type Auth } from '../auth.js';
+import { ALL_HQ_ROLES, member, phoneViewFor, ROLES_SEEING_PERSONAL_DATA, type Auth } from '../auth.js';
 import { checkoutItems, fen, idempotencyKey, idParams, page, positiveFen, reason } from '../schemas.js';
-import { ruleConfigSchema } from '../../modules/rules/schema.js';
+import { ruleChangeRoutes } from '../../modules/rules/routes.js';
 import { notFound } from '../../errors.js';
 import { inTransaction } from '../../db/database.js';
 import { toCsv, toXlsx, type ExportColumn } from '../exports.js';
@@ -26,7 +26,7 @@ export function adminRoutes(app: FastifyInstance, s: Services, auth: Auth) {
   const auditors = auth.requireRoles('owner', 'auditor');
   const tags = ['admin'];
 
-  const showPhone = (req: FastifyRequest) => (phone: string) => (ROLES_SEEING_PERSONAL_DATA.includes(member(req).hqRole!) ? phone : maskPhone(phone));
+  const showPhone = phoneViewFor;
 
   // --- members and distributors ---
   r.get('/api/admin/members', {
@@ -222,13 +222,8 @@ export function adminRoutes(app: FastifyInstance, s: Services, auth: Auth) {
   r.get('/api/admin/rules/:id', { preHandler: anyHq, schema: { tags, summary: 'One rule version with its full settings', params: idParams } }, async (req) =>
     s.rules.byId(s.db, req.params.id),
   );
-  r.put('/api/admin/rules', {
-    preHandler: operators,
-    schema: { tags, summary: 'Save the rules as a new version (more than 3 levels needs a compliance override)', body: z.object({ config: z.record(z.string(), z.unknown()), note: z.string().max(200).optional() }) },
-  }, async (req, reply) => {
-    const version = await inTransaction(s.db, (tx) => s.rules.save(tx, req.body.config as z.input<typeof ruleConfigSchema>, member(req).id, req.body.note ?? null));
-    return reply.status(201).send(version);
-  });
+  // PUT /api/admin/rules and the pending changes a second approver decides (/api/admin/rules/changes…)
+  ruleChangeRoutes(app, s, auth);
   r.post('/api/admin/commission/dry-run', {
     preHandler: anyHq,
     schema: { tags, summary: 'What would this order pay, to whom (no money moves)', body: z.object({ buyerId: z.number().int().positive(), items: checkoutItems, ruleVersionId: z.number().int().positive().optional() }) },

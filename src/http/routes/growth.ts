@@ -7,7 +7,7 @@ import { badRequest } from '../../errors.js';
 import { periodOf, rangeOf, type Period } from '../../modules/growth/periods.js';
 import { maskName, maskPhone } from '../../privacy.js';
 import type { Services } from '../../services.js';
-import { ALL_HQ_ROLES, member, ROLES_SEEING_PERSONAL_DATA, type Auth } from '../auth.js';
+import { ALL_HQ_ROLES, member, phoneViewFor, ROLES_SEEING_PERSONAL_DATA, type Auth } from '../auth.js';
 import { toCsv, toXlsx, type ExportColumn } from '../exports.js';
 import { fen, idParams } from '../schemas.js';
 
@@ -82,7 +82,7 @@ export function growthRoutes(app: FastifyInstance, s: Services, auth: Auth) {
   }, async (req) => s.tierUpgrades.progress(s.db, member(req).id));
 
   // --- console ---
-  const showPhone = (req: FastifyRequest) => (phone: string) => (ROLES_SEEING_PERSONAL_DATA.includes(member(req).hqRole!) ? phone : maskPhone(phone));
+  const showPhone = phoneViewFor;
 
   r.get('/api/admin/leaderboards', {
     preHandler: anyHq,

@@ -5,7 +5,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { maskPhone } from '../../privacy.js';
 import type { Services } from '../../services.js';
-import { ALL_HQ_ROLES, member, ROLES_SEEING_PERSONAL_DATA, type Auth } from '../auth.js';
+import { ALL_HQ_ROLES, member, phoneViewFor, ROLES_SEEING_PERSONAL_DATA, type Auth } from '../auth.js';
 import { idempotencyKey, idParams, page, reason } from '../schemas.js';
 
 const shippingAddress = z.object({
@@ -46,7 +46,7 @@ export function loyaltyRoutes(app: FastifyInstance, s: Services, auth: Auth) {
   const hqAll = auth.requireRoles(...ALL_HQ_ROLES);
   const operators = auth.requireRoles('owner', 'operator');
   const L = s.loyalty;
-  const showPhone = (req: FastifyRequest) => (phone: string) => (ROLES_SEEING_PERSONAL_DATA.includes(member(req).hqRole!) ? phone : maskPhone(phone));
+  const showPhone = phoneViewFor;
 
   // --- points and sign-in (the member's own) ---
   r.get('/api/me/points', { preHandler: auth.authenticate, schema: { tags: ['loyalty'], summary: 'My points balance, honour level and rank, and today’s sign-in state' } }, async (req) => {

@@ -6,7 +6,8 @@ import { AppError } from '../../errors.js';
 import type { Services } from '../../services.js';
 import { member, type Auth } from '../auth.js';
 
-export function paymentRoutes(app: FastifyInstance, s: Services, auth: Auth) {
+/** devRoutes: the dev provider's notify and simulate routes, which exist only in development. */
+export function paymentRoutes(app: FastifyInstance, s: Services, auth: Auth, options: { devRoutes: boolean }) {
   const r = app.withTypeProvider<ZodTypeProvider>();
 
   r.post('/api/payments/wechatpay/notify', {
@@ -24,6 +25,11 @@ export function paymentRoutes(app: FastifyInstance, s: Services, auth: Auth) {
     }
   });
 
+  if (options.devRoutes) devPaymentRoutes(app, s, auth);
+}
+
+function devPaymentRoutes(app: FastifyInstance, s: Services, auth: Auth) {
+  const r = app.withTypeProvider<ZodTypeProvider>();
   r.post('/api/payments/dev/notify', {
     schema: { tags: ['payments'], summary: 'Dev provider notification, HMAC-signed in X-Dev-Signature', headers: z.object({ 'x-dev-signature': z.string().max(128).optional() }).passthrough() },
   }, async (req) => ({ outcome: await s.payments.handleDevNotification(req.rawBody ?? '', req.headers['x-dev-signature'] as string | undefined) }));

@@ -25,7 +25,7 @@ export interface BoardEntry {
   memberId: number;
   nickname: string;
   avatarUrl: string | null;
-  phone: string;
+  phone: string | null;
   value: number;
 }
 

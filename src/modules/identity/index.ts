@@ -1,0 +1,43 @@
+// The identity module's face: sessions, the second factor, WeChat sign-in, shared limits.
+// Its tables (024_identity.sql) are written only here.
+import type { Logger } from 'pino';
+import type { AppConfig } from '../../config.js';
+import type { Clock } from '../../context.js';
+import type { Db } from '../../db/database.js';
+import type { AuditService } from '../audit/service.js';
+import type { MembersService } from '../members/service.js';
+import type { ReferralService } from '../referral/service.js';
+import { WechatAccessTokens } from './access-token-cache.js';
+import { SecondFactorService } from './second-factor.js';
+import { SessionService } from './sessions.js';
+import { TokenSigner } from './tokens.js';
+import { DEFAULT_WECHAT_ENDPOINTS, WechatApi } from './wechat-api.js';
+import { PgAccessTokenStore, WechatLoginService } from './wechat-login.js';
+
+export { PgLimitStore, RedisLimitStore, type LimitStore } from './limits.js';
+export type { SessionTokens, SignedInMember } from './sessions.js';
+
+export interface IdentityDeps {
+  db: Db;
+  config: AppConfig;
+  log: Logger;
+  members: MembersService;
+  referral: ReferralService;
+  audit: AuditService;
+  /** wall time */
+  clock: Clock;
+  fetchFn?: typeof fetch;
+}
+
+export function createIdentity(deps: IdentityDeps) {
+  const signer = new TokenSigner(deps.config.jwtSecret);
+  const sessions = new SessionService(deps.db, signer, deps.clock);
+  const secondFactor = new SecondFactorService(deps.db, signer, deps.audit, deps.clock);
+  const wechatConfig = deps.config.wechat ?? { ...DEFAULT_WECHAT_ENDPOINTS };
+  const api = new WechatApi({ apiBase: wechatConfig.apiBase, oauthBase: wechatConfig.oauthBase }, deps.fetchFn ?? fetch);
+  const accessTokens = new WechatAccessTokens(api, new PgAccessTokenStore(deps.db), { now: () => deps.clock.now().getTime() });
+  const wechat = new WechatLoginService(deps.db, wechatConfig, api, accessTokens, deps.members, deps.clock);
+  return { signer, sessions, secondFactor, wechat, mfaRequired: deps.config.hqMfaRequired === true };
+}
+
+export type Identity = ReturnType<typeof createIdentity>;
