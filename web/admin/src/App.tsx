@@ -5,7 +5,7 @@ import zhCN from 'antd/locale/zh_CN';
 import { lazy, Suspense, type ReactNode } from 'react';
 import { createBrowserRouter, Navigate, RouterProvider, useLocation } from 'react-router-dom';
 import type { Screen } from './access';
-import { AuthProvider, useAuth } from './auth';
+import { AuthProvider, SecurityGate, useAuth } from './auth';
 import { AppLayout } from './components/AppLayout';
 import { I18nProvider, useLocale, useT } from './i18n';
 import { LoginPage } from './pages/Login';
@@ -26,6 +26,8 @@ const PayoutsPage = lazy(() => import('./pages/Payouts'));
 const AdjustmentsPage = lazy(() => import('./pages/Adjustments'));
 const ReconciliationPage = lazy(() => import('./pages/Reconciliation'));
 const AuditPage = lazy(() => import('./pages/AuditLog'));
+const SecurityPage = lazy(() => import('./pages/Security'));
+const ChangePasswordPage = lazy(() => import('./pages/ChangePassword'));
 
 const Loading = () => (
   <div style={{ padding: 80, textAlign: 'center' }}>
@@ -76,11 +78,14 @@ function NotFound() {
 const router = createBrowserRouter(
   [
     { path: '/login', element: <LoginPage /> },
+    { path: '/change-password', element: <Suspense fallback={<Loading />}><ChangePasswordPage /></Suspense> },
     {
       path: '/',
       element: (
         <RequireAuth>
-          <AppLayout />
+          <SecurityGate>
+            <AppLayout />
+          </SecurityGate>
         </RequireAuth>
       ),
       children: [
@@ -98,6 +103,8 @@ const router = createBrowserRouter(
         { path: 'adjustments', element: <Guard screen="adjustments"><AdjustmentsPage /></Guard> },
         { path: 'reconciliation', element: <Guard screen="reconciliation"><ReconciliationPage /></Guard> },
         { path: 'audit', element: <Guard screen="audit"><AuditPage /></Guard> },
+        // every signed-in member (HQ staff and parties alike) manages their own sign-in
+        { path: 'security', element: <Suspense fallback={<Loading />}><SecurityPage /></Suspense> },
         ...FEATURE_SCREENS.map((screen) => ({ path: screen.path.replace(/^\//, ''), element: <FeatureGuard screen={screen} /> })),
         { path: '*', element: <NotFound /> },
       ],

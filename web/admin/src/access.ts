@@ -16,7 +16,8 @@ export type Screen =
   | 'payouts'
   | 'adjustments'
   | 'reconciliation'
-  | 'audit';
+  | 'audit'
+  | 'security';
 
 export type Action =
   | 'members.write' // rebind, tier, group, distributor status, applications, tiers and groups
@@ -46,6 +47,7 @@ const screens: Record<Screen, HqRole[]> = {
   adjustments: ['owner', 'finance', 'auditor'],
   reconciliation: ['owner', 'finance', 'auditor'],
   audit: ['owner', 'auditor'],
+  security: ALL,
 };
 
 const actions: Record<Action, HqRole[]> = {

@@ -8,15 +8,29 @@ export const DISTRIBUTOR_STATUSES: DistributorStatus[] = ['none', 'applied', 'ac
 
 export interface Me {
   id: number;
-  phone: string;
+  /** null for a member who signed in by WeChat and never gave a phone */
+  phone: string | null;
   nickname: string;
   avatarUrl: string | null;
   hqRole: HqRole | null;
   distributorStatus: DistributorStatus;
   tierId: number | null;
   groupId: number | null;
+  /** a one-time password (npm run create-owner): a new one must be set before anything else */
+  mustChangePassword?: boolean;
+  /** TOTP two-step verification is on */
+  mfaEnabled?: boolean;
+  hasPassword?: boolean;
   /** the parties this member acts for (supplier, dealer, agent, store staff): their console pages */
   parties?: Array<{ kind: string; id: number; name: string }>;
+}
+
+/** What every sign-in answers (and a password change: the other sessions end). */
+export interface AuthResult {
+  token: string;
+  refreshToken: string;
+  expiresInSeconds: number;
+  member: Omit<Me, 'parties'>;
 }
 
 export interface Member {

@@ -3,8 +3,8 @@ import enUS from 'antd-mobile/es/locales/en-US';
 import zhCN from 'antd-mobile/es/locales/zh-CN';
 import { useEffect, type ReactNode } from 'react';
 import { BrowserRouter, NavLink, Navigate, Route, Routes, useLocation, useNavigate } from 'react-router-dom';
-import { onUnauthorized } from './api';
-import { AuthProvider, RequireAuth, loginPath, useAuth } from './auth';
+import { onPasswordChangeRequired, onUnauthorized } from './api';
+import { AuthProvider, RequireAuth, loginPath, passwordPath, useAuth } from './auth';
 import { cartCount, useCart } from './cart';
 import { I18nProvider, useI18n } from './i18n';
 import { CartIcon, CategoryIcon, HomeIcon, UserIcon } from './icons';
@@ -17,6 +17,7 @@ import { HomePage } from './pages/Home';
 import { InboxPage } from './pages/Inbox';
 import { InvitePage } from './pages/Invite';
 import { LoginPage, RegisterPage } from './pages/Login';
+import { PasswordPage } from './pages/Password';
 import { MePage } from './pages/Me';
 import { OrderDetailPage } from './pages/OrderDetail';
 import { OrdersPage } from './pages/Orders';
@@ -97,18 +98,27 @@ function LiveNotice() {
   );
 }
 
-/** A 401 from the API: sign out and go to the login page, coming back here afterwards. */
+/** A 401 from the API: sign out and go to the login page, coming back here afterwards; a 403
+ * PASSWORD_CHANGE_REQUIRED: to the password page first. */
 function UnauthorizedBridge() {
   const navigate = useNavigate();
-  const { signOut } = useAuth();
+  const { signOut, refresh } = useAuth();
   useEffect(() => {
     onUnauthorized(() => {
       signOut();
       const here = window.location.pathname + window.location.search;
       if (!here.startsWith('/login') && !here.startsWith('/register')) navigate(loginPath(here), { replace: true });
     });
-    return () => onUnauthorized(null);
-  }, [navigate, signOut]);
+    onPasswordChangeRequired(() => {
+      const here = window.location.pathname + window.location.search;
+      void refresh();
+      if (!here.startsWith('/password')) navigate(passwordPath(here), { replace: true });
+    });
+    return () => {
+      onUnauthorized(null);
+      onPasswordChangeRequired(null);
+    };
+  }, [navigate, signOut, refresh]);
   return null;
 }
 
@@ -135,6 +145,7 @@ function AppRoutes() {
       <Route path="/s/:inviteCode" element={<SharePage />} />
       <Route path="/login" element={<LoginPage />} />
       <Route path="/register" element={<RegisterPage />} />
+      <Route path="/password" element={<Authed><PasswordPage /></Authed>} />
       <Route path="/checkout" element={<Authed><CheckoutPage /></Authed>} />
       <Route path="/pay/result/:id" element={<Authed><PayResultPage /></Authed>} />
       <Route path="/orders" element={<Authed><OrdersPage /></Authed>} />

@@ -1,9 +1,11 @@
 // Instant income alerts: while signed in, one EventSource on /api/me/notifications/stream.
 // Each `event: notification` shows a toast and a notice bar, bumps the unread count, and tells
 // subscribers (the distributor centre refreshes its summary without a page reload).
+// The stream carries the access token in its URL, which lasts 15 minutes: shortly before it expires
+// (or when the server closes the stream) the token is renewed first and a new stream opened.
 import { Toast } from 'antd-mobile';
 import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
-import { api } from './api';
+import { api, freshToken, msUntilExpiry } from './api';
 import { useAuth } from './auth';
 import { useI18n, type Translate } from './i18n';
 import { formatFen } from './money';
@@ -61,48 +63,79 @@ export function NotificationsProvider({ children }: { children: ReactNode }) {
     }
     void refreshUnread();
     let source: EventSource | null = null;
+    const all = new Set<EventSource>();
     let retry: ReturnType<typeof setTimeout> | undefined;
+    let renew: ReturnType<typeof setTimeout> | undefined;
     let delay = 3000;
     let stopped = false;
     const seen = new Set<number>();
 
-    const open = () => {
+    const onNotification = (event: Event) => {
+      let n: NotificationItem;
+      try {
+        n = JSON.parse((event as MessageEvent<string>).data) as NotificationItem;
+      } catch {
+        return;
+      }
+      if (seen.has(n.id)) return;
+      seen.add(n.id);
+      setLatest(n);
+      if (!n.readAt) setUnread((u) => u + 1);
+      Toast.show({ content: notificationTitle(n, tRef.current), position: 'top', duration: 3000 });
+      listeners.current.forEach((l) => l(n));
+    };
+
+    const later = (fn: () => void) => {
+      if (retry) clearTimeout(retry);
+      retry = setTimeout(fn, delay);
+      delay = Math.min(delay * 2, 60_000);
+    };
+
+    /** Opens a stream with a fresh token; the previous one (if any) closes once the new one is open, so nothing is missed. */
+    const open = async (minSeconds = 10) => {
       if (stopped) return;
-      source = new EventSource(`/api/me/notifications/stream?access_token=${encodeURIComponent(token)}`);
-      source.onopen = () => {
+      let access: string | null;
+      try {
+        access = await freshToken(minSeconds);
+      } catch {
+        return later(() => void open()); // offline: try again later
+      }
+      if (stopped || !access) return; // signed out: the provider stops this effect
+      const previous = source;
+      const next = new EventSource(`/api/me/notifications/stream?access_token=${encodeURIComponent(access)}`);
+      source = next;
+      all.add(next);
+      next.onopen = () => {
         delay = 3000;
         setConnected(true);
-      };
-      source.addEventListener('notification', (event) => {
-        let n: NotificationItem;
-        try {
-          n = JSON.parse((event as MessageEvent<string>).data) as NotificationItem;
-        } catch {
-          return;
+        if (previous && previous !== next) {
+          previous.close();
+          all.delete(previous);
         }
-        if (seen.has(n.id)) return;
-        seen.add(n.id);
-        setLatest(n);
-        if (!n.readAt) setUnread((u) => u + 1);
-        Toast.show({ content: notificationTitle(n, tRef.current), position: 'top', duration: 3000 });
-        listeners.current.forEach((l) => l(n));
-      });
-      source.onerror = () => {
+      };
+      next.addEventListener('notification', onNotification);
+      next.onerror = () => {
+        if (source !== next) return;
         setConnected(false);
-        // the browser retries by itself unless the server refused (401/404): then we retry, slower
-        if (source && source.readyState === EventSource.CLOSED) {
-          source.close();
+        // the browser retries by itself unless the server refused (401/404) or ended the stream
+        if (next.readyState === EventSource.CLOSED) {
+          next.close();
+          previous?.close();
           source = null;
-          retry = setTimeout(open, delay);
-          delay = Math.min(delay * 2, 60_000);
+          // a request through the API client renews an expired token (or signs out); then reopen
+          later(() => void api.notifications({ limit: 1 }).then((r) => setUnread(r.unread), () => undefined).finally(() => void open()));
         }
       };
+      if (renew) clearTimeout(renew);
+      const left = msUntilExpiry();
+      if (left !== null) renew = setTimeout(() => void open(60), Math.max(left - 45_000, 5_000));
     };
-    open();
+    void open();
     return () => {
       stopped = true;
       if (retry) clearTimeout(retry);
-      source?.close();
+      if (renew) clearTimeout(renew);
+      all.forEach((s) => s.close());
       setConnected(false);
     };
   }, [token, refreshUnread]);

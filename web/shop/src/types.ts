@@ -8,7 +8,8 @@ export type PayoutChannel = 'wechat' | 'alipay' | 'bank';
 
 export interface MemberProfile {
   id: number;
-  phone: string;
+  /** null for a member who signed in by WeChat and never gave a phone */
+  phone: string | null;
   nickname: string;
   avatarUrl: string | null;
   hqRole: string | null;
@@ -18,15 +19,37 @@ export interface MemberProfile {
   tierId: number;
   groupId: number | null;
   createdAt: string;
+  /** a one-time password: set a new one before anything else */
+  mustChangePassword: boolean;
+  mfaEnabled: boolean;
+  hasPassword: boolean;
 }
 
 export interface MeProfile extends MemberProfile {
   referrer: { id: number; nickname: string; avatarUrl: string | null; boundAt: string } | null;
 }
 
+/** What every sign-in answers: an access token (15 min), the refresh token that renews it, the member. */
 export interface AuthResult {
   token: string;
+  refreshToken: string;
+  expiresInSeconds: number;
   member: MemberProfile;
+}
+
+/** HQ staff with a second factor: the password (or SMS code, or WeChat) was right, a TOTP code is still owed. */
+export interface MfaChallenge {
+  mfaRequired: true;
+  mfaToken: string;
+}
+
+export type SignInAnswer = AuthResult | MfaChallenge;
+
+export interface AuthProviders {
+  smsLogin: boolean;
+  devSms: boolean;
+  wechatOa: boolean;
+  wechatMiniProgram: boolean;
 }
 
 export interface Sku {

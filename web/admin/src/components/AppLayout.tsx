@@ -4,6 +4,7 @@ import {
   DashboardOutlined,
   DollarOutlined,
   LogoutOutlined,
+  SafetyOutlined,
   SettingOutlined,
   ShoppingOutlined,
   TeamOutlined,
@@ -77,6 +78,7 @@ export const NAV: NavGroup[] = [
     ],
   },
   { key: 'g-audit', label: 'nav.audit', icon: <AuditOutlined />, children: [{ key: 'audit', path: '/audit', label: 'nav.audit' }] },
+  { key: 'g-security', label: 'nav.security', icon: <SafetyOutlined />, children: [{ key: 'security', path: '/security', label: 'nav.security' }] },
 ];
 
 /** A menu leaf as shown: core screens and feature screens alike. */
@@ -225,6 +227,7 @@ export function AppLayout() {
           <Dropdown
             menu={{
               items: [
+                { key: 'security', icon: <SafetyOutlined />, label: <span data-testid="user-menu-security">{t('nav.security')}</span>, onClick: () => navigate('/security') },
                 { key: 'logout', icon: <LogoutOutlined />, label: t('auth.logout'), onClick: () => { logout(); navigate('/login'); } },
               ],
             }}

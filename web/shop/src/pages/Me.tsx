@@ -7,6 +7,7 @@ import { useI18n, type Locale } from '../i18n';
 import { BellIcon, BoxIcon, CheckCircleIcon, CoinIcon, GlobeIcon, LogoutIcon, OrderIcon, RefundIcon, TruckIcon, WalletIcon } from '../icons';
 import { useNotifications } from '../notifications';
 import { FeatureEntries } from '../features/entries';
+import { AccountItems } from './Password';
 
 export function maskPhone(phone: string): string {
   return /^\d{11}$/.test(phone) ? `${phone.slice(0, 3)}****${phone.slice(7)}` : phone;
@@ -59,7 +60,7 @@ export function MePage() {
                 {me?.nickname ?? '…'}
                 {me && <span className="me-role">{me.distributorStatus === 'active' ? t('me.roleDistributor') : t('me.roleMember')}</span>}
               </div>
-              {me && <div className="me-sub">{maskPhone(me.phone)}</div>}
+              {me && <div className="me-sub">{me.phone ? maskPhone(me.phone) : t('me.noPhone')}</div>}
               {me && (
                 <div className="me-sub" data-testid="me-invite-code">
                   {t('me.inviteCode', { code: me.inviteCode })}
@@ -117,6 +118,7 @@ export function MePage() {
         >
           {t('me.inbox')}
         </List.Item>
+        <AccountItems />
         <List.Item prefix={<GlobeIcon />} extra={<LanguageSwitch />} arrowIcon={false}>
           {t('me.language')}
         </List.Item>
