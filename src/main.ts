@@ -1,8 +1,5 @@
 // `npm start`: the whole product on one port: API, OpenAPI, and (when built) the web apps.
-import { createLogger, startApp } from './app.js';
 import { ConfigError, loadConfig, type AppConfig } from './config.js';
-import { seedDemo, DEMO_HQ, DEMO_CHAIN } from './demo/seed.js';
-import { webPlugins } from './http/web.js';
 
 let config: AppConfig;
 try {
@@ -13,6 +10,10 @@ try {
   process.stderr.write(`${error.message}\n`);
   process.exit(78); // EX_CONFIG
 }
+// the rest loads only once the configuration is known to be safe: a refusal is immediate
+const { createLogger, startApp } = await import('./app.js');
+const { seedDemo, DEMO_HQ, DEMO_CHAIN } = await import('./demo/seed.js');
+const { webPlugins } = await import('./http/web.js');
 const logger = createLogger(config.logLevel);
 const app = await startApp({ config, logger, plugins: webPlugins() });
 // DEMO_DATA=off: none; DEMO_DATA=core: HQ, the chain, products and rules only; otherwise everything (development only)

@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Page } from 'playwright-core';
 import { expect } from 'vitest';
 import { createLogger, startApp, type RunningApp } from '../../src/app.js';
+import type { AppConfig } from '../../src/config.js';
 import type { DatabaseHandle } from '../../src/db/database.js';
 import { DEMO_PASSWORD, seedDemo } from '../../src/demo/seed.js';
 import { webPlugins } from '../../src/http/web.js';
@@ -33,13 +34,13 @@ const contexts: BrowserContext[] = [];
 export const pageErrors: string[] = [];
 
 /** Builds the web apps if their sources changed, starts the server with the demo, launches Chromium. */
-export async function startWorld(options: { features: boolean }): Promise<World> {
+export async function startWorld(options: { features: boolean; config?: Partial<AppConfig> }): Promise<World> {
   mkdirSync(SHOTS, { recursive: true });
   // builds web/shop and web/admin only when their sources are newer than the build
   execFileSync('npx', ['tsx', 'scripts/build-web.ts'], { cwd: ROOT, stdio: 'inherit' });
   database = await openTestDatabase('pglite');
   const app = await startApp({
-    config: testConfig({ jobIntervalMs: 0, devPaymentProvider: true }),
+    config: testConfig({ jobIntervalMs: 0, devPaymentProvider: true, ...options.config }),
     logger: createLogger(process.env.TEST_LOG_LEVEL ?? 'silent'),
     database,
     plugins: webPlugins(),

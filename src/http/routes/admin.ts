@@ -43,7 +43,9 @@ export function adminRoutes(app: FastifyInstance, s: Services, auth: Auth) {
       }),
     },
   }, async (req) => {
-    const result = await s.members.search(s.db, req.query);
+    // roles that see phones masked may find a member by the whole number, never by digits of one
+    const wholePhones = ROLES_SEEING_PERSONAL_DATA.includes(member(req).hqRole!);
+    const result = await s.members.search(s.db, { ...req.query, phoneMatch: wholePhones ? 'partial' : 'whole' });
     const phoneOf = showPhone(req);
     return { total: result.total, items: result.items.map((m) => ({ ...m, phone: phoneOf(m.phone) })) };
   });
@@ -105,6 +107,14 @@ export function adminRoutes(app: FastifyInstance, s: Services, auth: Auth) {
     schema: { tags, summary: 'Grant or remove an HQ role; audited', params: idParams, body: z.object({ role: z.enum(['owner', 'operator', 'finance', 'support', 'auditor']).nullable(), reason }) },
   }, async (req, reply) => {
     await s.members.setHqRole(member(req).id, req.params.id, req.body.role, req.body.reason);
+    return reply.status(204).send();
+  });
+
+  r.post('/api/admin/members/:id/disable', {
+    preHandler: owner,
+    schema: { tags, summary: "Disable or re-enable a member's account: disabling ends every session at once; audited", params: idParams, body: z.object({ disabled: z.boolean(), reason }) },
+  }, async (req, reply) => {
+    await s.members.setDisabled(member(req).id, req.params.id, req.body.disabled, req.body.reason);
     return reply.status(204).send();
   });
 

@@ -1,10 +1,10 @@
 // Members: registration and login by phone, profiles, distributor status, tiers, groups, HQ roles.
 import { createHash, randomInt, timingSafeEqual } from 'node:crypto';
 import { hash as argonHash, verify as argonVerify } from '@node-rs/argon2';
-import { sql } from 'kysely';
+import { sql, type ExpressionBuilder } from 'kysely';
 import type { Clock } from '../../context.js';
 import { inTransaction, type Db, type Executor, type Tx } from '../../db/database.js';
-import type { DistributorStatus, HqRole } from '../../db/schema.js';
+import type { Database, DistributorStatus, HqRole } from '../../db/schema.js';
 import { AppError, badRequest, conflict, forbidden, notFound, unauthorized, unprocessable } from '../../errors.js';
 import { shanghaiDayStart } from '../../money.js';
 import type { AuditService } from '../audit/service.js';
@@ -579,12 +579,14 @@ export class MembersService {
 
   async search(
     ex: Executor,
-    filter: { q?: string; tierId?: number; groupId?: number; distributorStatus?: DistributorStatus; hqOnly?: boolean; limit: number; offset: number },
+    filter: { q?: string; tierId?: number; groupId?: number; distributorStatus?: DistributorStatus; hqOnly?: boolean; phoneMatch?: 'partial' | 'whole'; limit: number; offset: number },
   ) {
     let query = ex.selectFrom('members').select(profileColumns);
     if (filter.q) {
       const like = `%${filter.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-      query = query.where((eb) => eb.or([eb('phone', 'like', like), eb('nickname', 'like', like), eb('invite_code', '=', filter.q!.toUpperCase())]));
+      // 'whole': digits of a phone find nothing, so masked phones cannot be recovered by searching
+      const phoneTerm = (eb: ExpressionBuilder<Database, 'members'>) => (filter.phoneMatch === 'whole' ? eb('phone', '=', filter.q!) : eb('phone', 'like', like));
+      query = query.where((eb) => eb.or([phoneTerm(eb), eb('nickname', 'like', like), eb('invite_code', '=', filter.q!.toUpperCase())]));
     }
     if (filter.tierId !== undefined) query = query.where('tier_id', '=', filter.tierId);
     if (filter.groupId !== undefined) query = query.where('group_id', '=', filter.groupId);
