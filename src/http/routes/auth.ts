@@ -67,6 +67,10 @@ export function authRoutes(app: FastifyInstance, s: Services, auth: Auth) {
     const challenge = await s.identity.signer.verifyMfa(req.body.mfaToken).catch(() => {
       throw unauthorized('MFA_TOKEN_INVALID', 'the sign-in step expired: log in again');
     });
+    // a challenge from before a logout-all, a password reset or a role change is over
+    if ((await s.members.accountFlags(s.db, challenge.memberId)).sessionVersion !== challenge.sessionVersion) {
+      throw unauthorized('MFA_TOKEN_INVALID', 'the sign-in step expired: log in again');
+    }
     await s.identity.secondFactor.verifyForLogin(challenge.memberId, req.body);
     return authAnswer(s, challenge.memberId, req);
   });
@@ -78,7 +82,7 @@ export function authRoutes(app: FastifyInstance, s: Services, auth: Auth) {
   r.post('/api/auth/logout', {
     preHandler: auth.authenticate,
     config: { allowPendingPassword: true },
-    schema: { tags, summary: 'End this session', body: z.object({}).passthrough().optional() },
+    schema: { tags, summary: 'End this session (a body, if any, is ignored)', body: z.object({}).passthrough().nullish() },
   }, async (req, reply) => {
     await s.identity.sessions.revoke(req.sessionId!);
     return reply.status(204).send();

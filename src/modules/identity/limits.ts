@@ -113,7 +113,10 @@ export interface LimitRule {
   message: string;
 }
 
-/** Counts a hit on every rule and refuses (429) on the first one past its maximum. */
+/**
+ * Counts a hit on each rule in order and refuses (429) at the first one past its maximum; the rules
+ * after it are not counted, so order them from the asker's own (address) to the shared (a phone).
+ */
 export async function enforceLimits(store: LimitStore, rules: LimitRule[], now: Date): Promise<void> {
   for (const rule of rules) {
     const count = await store.hit(rule.key, rule.windowMs, now);

@@ -3,7 +3,7 @@
 // change, disabling): the version is checked on every request, so both take effect at once.
 import type { Clock } from '../../context.js';
 import type { Db, Executor } from '../../db/database.js';
-import { unauthorized } from '../../errors.js';
+import { forbidden, unauthorized } from '../../errors.js';
 import { profileColumns, toProfile, type MemberProfile } from '../members/service.js';
 import { ACCESS_TOKEN_SECONDS, hashOpaque, newOpaqueSecret, TokenError, type TokenSigner } from './tokens.js';
 
@@ -54,7 +54,7 @@ export class SessionService {
       )
       .returning(['id', 'session_version'])
       .executeTakeFirst();
-    if (!row) throw unauthorized('ACCOUNT_DISABLED', 'this account is disabled');
+    if (!row) throw forbidden('ACCOUNT_DISABLED', 'this account is disabled');
     return { token: await this.signer.signAccess({ memberId, sessionId: row.id, sessionVersion: row.session_version }), refreshToken: refresh.value, expiresInSeconds: ACCESS_TOKEN_SECONDS };
   }
 
@@ -76,6 +76,7 @@ export class SessionService {
       .returning(['s.id', 's.member_id', 's.session_version'])
       .executeTakeFirst();
     if (rotated) {
+      await this.db.insertInto('member_session_retired_refresh').values({ refresh_hash: presented, session_id: rotated.id, retired_at: now }).onConflict((oc) => oc.doNothing()).execute();
       const token = await this.signer.signAccess({ memberId: rotated.member_id, sessionId: rotated.id, sessionVersion: rotated.session_version });
       return { token, refreshToken: next.value, expiresInSeconds: ACCESS_TOKEN_SECONDS };
     }
@@ -83,8 +84,9 @@ export class SessionService {
     if (superseded && !superseded.revoked_at && superseded.rotated_at && now.getTime() - superseded.rotated_at.getTime() < ROTATION_GRACE_MS) {
       throw unauthorized('REFRESH_SUPERSEDED', 'this refresh token was just replaced: use the newer one');
     }
-    // an old token again, long after: someone kept a copy, so the session ends for everyone holding it
-    if (superseded) await this.revoke(superseded.id);
+    // an old token again, long after or many rotations ago: someone kept a copy, so the session ends
+    const retired = await this.db.selectFrom('member_session_retired_refresh').select('session_id').where('refresh_hash', '=', presented).executeTakeFirst();
+    if (retired) await this.revoke(retired.session_id);
     throw unauthorized('REFRESH_INVALID', 'sign in again');
   }
 

@@ -14,6 +14,12 @@ export interface MemberSessionsTable {
   revoked_at: Date | null;
 }
 
+export interface MemberSessionRetiredRefreshTable {
+  refresh_hash: string;
+  session_id: number;
+  retired_at: Date;
+}
+
 export interface MemberWechatIdentitiesTable {
   id: Generated<number>;
   member_id: number;
@@ -74,6 +80,7 @@ export interface WechatAccessTokensTable {
 
 export interface IdentityTables {
   member_sessions: MemberSessionsTable;
+  member_session_retired_refresh: MemberSessionRetiredRefreshTable;
   member_wechat_identities: MemberWechatIdentitiesTable;
   wechat_oauth_states: WechatOauthStatesTable;
   login_tickets: LoginTicketsTable;

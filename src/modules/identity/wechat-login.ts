@@ -155,12 +155,11 @@ export class WechatLoginService {
   private async findOrCreate(person: WechatPerson, attribution: Attribution, takeProfile: boolean): Promise<MemberProfile> {
     return inTransaction(this.db, async (tx) => {
       const memberId = (await this.identityOwner(tx, person)) ?? (await this.createFor(tx, person, attribution));
+      if (await this.isDisabled(tx, memberId)) throw new AppError(403, 'ACCOUNT_DISABLED', 'this account is disabled');
       if (takeProfile && person.nickname) {
         return this.members.updateProfile(memberId, { nickname: person.nickname.slice(0, 30), ...(person.avatarUrl ? { avatarUrl: person.avatarUrl } : {}) }, tx);
       }
-      const member = await this.members.require(tx, memberId);
-      if (await this.isDisabled(tx, memberId)) throw new AppError(403, 'ACCOUNT_DISABLED', 'this account is disabled');
-      return member;
+      return this.members.require(tx, memberId);
     });
   }
 

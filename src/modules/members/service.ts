@@ -130,11 +130,12 @@ export class MembersService {
     if (!PHONE_PATTERN.test(phone)) throw badRequest('PHONE_INVALID', 'phone must be a mainland mobile number');
     const now = this.clock.now();
     // counted in the shared store, so several instances cannot each grant their own allowance
+    // the asker's own limits first: a request refused there spends nothing of the phone's allowance
     await enforceLimits(this.limits, [
-      { key: `sms:phone:${phone}`, windowMs: SMS_RESEND_MS, max: 1, code: 'SMS_TOO_FREQUENT', message: 'wait a minute before asking for another code' },
-      { key: `sms:day:${phone}:${shanghaiDayStart(now).toISOString().slice(0, 10)}`, windowMs: DAY_MS, max: SMS_DAILY_LIMIT, code: 'SMS_DAILY_LIMIT', message: 'too many codes for this phone today' },
       { key: `sms:ip:${ip}`, windowMs: 3600_000, max: this.accessLimits.smsPerIpPerHour, code: 'SMS_IP_LIMIT', message: 'too many codes asked from this address' },
       { key: 'sms:global', windowMs: 60_000, max: this.accessLimits.smsGlobalPerMinute, code: 'SMS_BUSY', message: 'codes are being sent slowly right now, try again shortly' },
+      { key: `sms:phone:${phone}`, windowMs: SMS_RESEND_MS, max: 1, code: 'SMS_TOO_FREQUENT', message: 'wait a minute before asking for another code' },
+      { key: `sms:day:${phone}:${shanghaiDayStart(now).toISOString().slice(0, 10)}`, windowMs: DAY_MS, max: SMS_DAILY_LIMIT, code: 'SMS_DAILY_LIMIT', message: 'too many codes for this phone today' },
     ], now);
     const code = String(randomInt(0, 1_000_000)).padStart(6, '0');
     const row = await this.db
