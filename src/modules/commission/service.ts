@@ -5,7 +5,7 @@ import { sql } from 'kysely';
 import type { Clock, EventBus } from '../../context.js';
 import { inTransaction, type Db, type Executor, type Tx } from '../../db/database.js';
 import type { EarningKind, EarningState } from '../../db/schema.js';
-import { conflict, unprocessable } from '../../errors.js';
+import { unprocessable } from '../../errors.js';
 import { shanghaiDayStart } from '../../money.js';
 import { crashPoint } from '../../faults.js';
 import type { AuditService } from '../audit/service.js';
@@ -14,8 +14,14 @@ import type { ReferralService } from '../referral/service.js';
 import type { RuleVersion } from '../rules/schema.js';
 import type { RulesService } from '../rules/service.js';
 import { planCommission, reversalTarget, type CommissionLine, type PlannedEarning } from './plan.js';
+import { assertSameRequest } from '../orders/request-fingerprint.js';
 
 const DAY_MS = 86_400_000;
+/**
+ * The class of the two-key advisory locks (class, hashtext(idempotency key)) that serialise adjustments
+ * under one key; two-key locks are a space of their own, apart from the single keys of LOCK_KEYS.
+ */
+const ADJUSTMENT_KEY_LOCK_CLASS = 7_100_101;
 /** how many earnings a long unfreeze sweep moves between folds of the ledger checkpoints (see unfreezeDue) */
 const FOLD_EVERY_EARNINGS = 50_000;
 
@@ -344,13 +350,13 @@ export class CommissionService {
   /** HQ's manual adjustment, with a reason, audited, once per idempotency key. */
   async adjust(actorId: number, input: { memberId: number; amountFen: number; reason: string; idempotencyKey: string }) {
     if (!Number.isSafeInteger(input.amountFen) || input.amountFen === 0) throw unprocessable('AMOUNT_INVALID', 'the adjustment must be a non-zero whole number of fen');
+    const key = `commission:adjust:${input.idempotencyKey}`;
     return inTransaction(this.db, async (tx) => {
-      const key = `commission:adjust:${input.idempotencyKey}`;
-      const existing = await tx.selectFrom('ledger_transfers').select(['ref_id']).where('idempotency_key', 'in', [key, `${key}:debt`]).executeTakeFirst();
-      if (existing) {
-        if (existing.ref_id !== input.memberId) throw conflict('IDEMPOTENCY_KEY_REUSED', 'this idempotency key was used for another adjustment');
-        return { duplicate: true, balances: await this.ledger.memberBalances(tx, input.memberId) };
-      }
+      // one adjustment per key at a time, whatever its member: the lookup below then sees any
+      // earlier one, so concurrent replays answer as sequential ones and a key moves money once
+      await sql`select pg_advisory_xact_lock(${ADJUSTMENT_KEY_LOCK_CLASS}, hashtext(${key}))`.execute(tx);
+      const replay = await this.adjustmentReplay(tx, key, input);
+      if (replay) return replay;
       const accounts = await this.ledger.lockMemberAccounts(tx, input.memberId);
       const before = await this.ledger.memberBalances(tx, input.memberId);
       const expense = await this.ledger.platformAccount(tx, 'commission_expense');
@@ -361,6 +367,20 @@ export class CommissionService {
       await this.audit.record(tx, { actorId, action: 'commission.adjust', targetType: 'member', targetId: input.memberId, before, after: { ...after, amountFen: input.amountFen }, reason: input.reason });
       return { duplicate: false, balances: after };
     });
+  }
+
+  /**
+   * The adjustment an idempotency key already made, if any: 409 when this is another request. Its
+   * member is the transfers' ref, its amount their sum signed by direction (from the expense account
+   * is a credit, to it a debit), however it split between available and debt.
+   */
+  private async adjustmentReplay(tx: Tx, key: string, input: { memberId: number; amountFen: number }) {
+    const transfers = await tx.selectFrom('ledger_transfers').select(['ref_id', 'from_account_id', 'amount_fen']).where('idempotency_key', 'in', [key, `${key}:debt`]).execute();
+    if (transfers.length === 0) return undefined;
+    const expense = await this.ledger.platformAccount(tx, 'commission_expense');
+    const amountFen = transfers.reduce((sum, t) => sum + (t.from_account_id === expense ? t.amount_fen : -t.amount_fen), 0);
+    assertSameRequest('adjustment', { memberId: transfers[0].ref_id, amountFen }, { memberId: input.memberId, amountFen: input.amountFen });
+    return { duplicate: true, balances: await this.ledger.memberBalances(tx, input.memberId) };
   }
 
   // --- reading -------------------------------------------------------------------

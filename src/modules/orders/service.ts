@@ -19,6 +19,9 @@ import type { RulesService } from '../rules/service.js';
 import { businessNumber } from './numbers.js';
 import { createOnce } from '../../db/idempotency.js';
 import { randomInt } from 'node:crypto';
+import { checkOrderTotal } from './limits.js';
+import { assertSameRequest, fingerprintOf, type RequestFields } from './request-fingerprint.js';
+import { withCheckoutFingerprint, withCheckoutFingerprintTx } from './tables.js';
 import type { AfterCommit, CheckoutContext, OrderParticipant, RefundedOrderLine } from './participants.js';
 
 export interface CheckoutItem {
@@ -140,7 +143,7 @@ export class OrdersService {
       .where('s.id', 'in', items.map((i) => i.skuId))
       .execute();
     const byId = new Map(rows.map((r) => [r.id, r]));
-    return priceLines(
+    const quote = priceLines(
       items.map((item) => {
         const row = byId.get(item.skuId);
         if (!row) throw unprocessable('SKU_NOT_FOUND', `sku ${item.skuId} does not exist`);
@@ -148,6 +151,8 @@ export class OrdersService {
       }),
       rules.order,
     );
+    checkOrderTotal(quote);
+    return quote;
   }
 
   /** What checkout would charge this buyer now, with every participant's pricing; takes nothing. */
@@ -159,6 +164,7 @@ export class OrdersService {
       const context: CheckoutContext = { buyerId, input: { ...input, checkoutKey: 'quote' }, sharerId: sharer && sharer.id !== buyerId ? sharer.id : null, now: this.clock.now() };
       // pricing hooks only read, so the same transaction serves a quote
       for (const participant of this.participants) if (participant.priceCheckout) quote = await participant.priceCheckout(tx, context, quote);
+      checkOrderTotal(quote);
       return quote;
     });
   }
@@ -166,16 +172,21 @@ export class OrdersService {
   async checkout(buyerId: number, input: CheckoutInput) {
     validateItems(input.items);
     const checkoutKey = `${buyerId}:${input.checkoutKey}`;
+    const fingerprint = fingerprintOf(checkoutFields(input));
     // a replay is found by the unique checkout key when its insert collides (and everything it did
-    // rolls back); looking it up first would cost every first checkout a round trip
+    // rolls back); looking it up first would cost every first checkout a round trip. It answers the
+    // key's order only when it is the same checkout (orders older than fingerprints always are)
     const findExisting = async () => {
-      const existing = await this.db.selectFrom('orders').select('id').where('checkout_key', '=', checkoutKey).executeTakeFirst();
-      return existing ? this.get(this.db, existing.id, buyerId) : undefined;
+      const existing = await withCheckoutFingerprint(this.db).selectFrom('orders').select(['id', 'checkout_fingerprint']).where('checkout_key', '=', checkoutKey).executeTakeFirst();
+      if (!existing) return undefined;
+      if (existing.checkout_fingerprint) assertSameRequest('checkout', existing.checkout_fingerprint, fingerprint, CHECKOUT_FIELDS);
+      return this.get(this.db, existing.id, buyerId);
     };
     const replayed = async (error: unknown) => {
       // a replay of a checkout whose stock or coupon the first one took fails on those checks before
       // its insert could collide: it still answers with the order the key made
-      const existing = error instanceof AppError ? await findExisting() : undefined;
+      const lookUp = error instanceof AppError && error.code !== 'IDEMPOTENCY_KEY_REUSED';
+      const existing = lookUp ? await findExisting() : undefined;
       if (existing === undefined) throw error;
       return existing;
     };
@@ -189,11 +200,13 @@ export class OrdersService {
       }
       const reserved = await this.catalog.reserve(tx, input.items);
       let quote = priceLines(reserved, input.pickupStoreId !== undefined ? { ...rules.order, shippingFen: 0 } : rules.order);
+      checkOrderTotal(quote);
       const now = this.clock.now();
       const context: CheckoutContext = { buyerId, input, sharerId: sharer && sharer.id !== buyerId ? sharer.id : null, now };
       for (const participant of this.participants) if (participant.priceCheckout) quote = await participant.priceCheckout(tx, context, quote);
       checkQuote(quote);
-      const order = await tx
+      checkOrderTotal(quote);
+      const order = await withCheckoutFingerprintTx(tx)
         .insertInto('orders')
         .values({
           order_no: businessNumber('', now),
@@ -205,6 +218,7 @@ export class OrdersService {
           source: input.source ?? (sharer ? 'share_link' : 'direct'),
           sharer_id: sharer && sharer.id !== buyerId ? sharer.id : null,
           checkout_key: checkoutKey,
+          checkout_fingerprint: JSON.stringify(fingerprint),
           shipping_address: input.shippingAddress ? JSON.stringify(input.shippingAddress) : null,
           region_code: input.shippingAddress?.regionCode ?? null,
           delivery_method: input.pickupStoreId !== undefined ? 'pickup' : 'express',
@@ -496,14 +510,20 @@ export class OrdersService {
    */
   async createRefund(actorId: number | null, orderId: number, input: RefundInput) {
     const idempotencyKey = `${orderId}:${input.idempotencyKey}`;
-    const findExisting = async () => {
-      const refund = await this.db.selectFrom('refunds').selectAll().where('idempotency_key', '=', idempotencyKey).executeTakeFirst();
-      return refund ? { refund, duplicate: true } : undefined;
+    // a replay answers the key's refund only when it refunds the same lines, amounts and shipping
+    const replayOf = async (ex: Executor) => {
+      const refund = await ex.selectFrom('refunds').selectAll().where('idempotency_key', '=', idempotencyKey).executeTakeFirst();
+      if (!refund) return undefined;
+      assertSameRequest('refund', await this.refundFields(ex, refund), refundFields(input));
+      return { refund, duplicate: true };
     };
     return createOnce('refunds_idempotency_key_key', () => inTransaction(this.db, async (tx) => {
-      const existing = await tx.selectFrom('refunds').selectAll().where('idempotency_key', '=', idempotencyKey).executeTakeFirst();
-      if (existing) return { refund: existing, duplicate: true };
-      const order = await this.lockRefundableOrder(tx, orderId);
+      // looked up under the order lock: a replay that waited on it sees the refund it waited for,
+      // not amounts or a status that refund changed
+      const order = await this.lockOrder(tx, orderId);
+      const existing = await replayOf(tx);
+      if (existing) return existing;
+      checkRefundable(order);
       const shippingFen = await this.checkRefundAmounts(tx, order, input.lines, input.shippingFen ?? 0);
       const amountFen = input.lines.reduce((s, l) => s + l.amountFen, 0) + shippingFen;
       const refund = await tx
@@ -533,15 +553,26 @@ export class OrdersService {
         reason: input.reason,
       });
       return { refund, duplicate: false };
-    }), findExisting);
+    }), () => replayOf(this.db));
   }
 
-  private async lockRefundableOrder(tx: Tx, orderId: number, buyerId?: number) {
+  /** The money-bearing fields of a refund as it was opened: its lines (by line id) and shipping. */
+  private async refundFields(ex: Executor, refund: { id: number; shipping_fen: number }): Promise<RequestFields> {
+    const lines = await ex.selectFrom('refund_lines').select(['order_line_id as lineId', 'amount_fen as amountFen']).where('refund_id', '=', refund.id).orderBy('order_line_id').execute();
+    return { lines, shippingFen: refund.shipping_fen };
+  }
+
+  private async lockOrder(tx: Tx, orderId: number, buyerId?: number) {
     let q = tx.selectFrom('orders').selectAll().where('id', '=', orderId);
     if (buyerId !== undefined) q = q.where('buyer_id', '=', buyerId);
     const order = await q.forUpdate().executeTakeFirst();
     if (!order) throw notFound('ORDER_NOT_FOUND', `order ${orderId} does not exist`);
-    if (!['paid', 'shipped', 'completed'].includes(order.status)) throw conflict('ORDER_NOT_REFUNDABLE', `an order that is ${order.status} cannot be refunded`);
+    return order;
+  }
+
+  private async lockRefundableOrder(tx: Tx, orderId: number, buyerId?: number) {
+    const order = await this.lockOrder(tx, orderId, buyerId);
+    checkRefundable(order);
     return order;
   }
 
@@ -714,6 +745,31 @@ function checkQuote(quote: Quote): void {
     lineDiscounts === quote.discountFen &&
     quote.payableFen === quote.goodsFen - quote.discountFen + quote.shippingFen;
   if (!consistent) throw new Error('an order participant returned an inconsistent quote');
+}
+
+function checkRefundable(order: { status: OrderStatus }): void {
+  if (!['paid', 'shipped', 'completed'].includes(order.status)) throw conflict('ORDER_NOT_REFUNDABLE', `an order that is ${order.status} cannot be refunded`);
+}
+
+/** What a refund key stands for: the lines with their amounts (in any order) and shipping; the reason may differ. */
+function refundFields(input: RefundInput): RequestFields {
+  const lines = input.lines.map((l) => ({ lineId: l.lineId, amountFen: l.amountFen })).sort((a, b) => a.lineId - b.lineId || a.amountFen - b.amountFen);
+  return { lines, shippingFen: input.shippingFen ?? 0 };
+}
+
+const CHECKOUT_FIELDS = ['items', 'shippingAddress', 'pickupStoreId', 'couponId', 'dealerShopId', 'sharerInviteCode'];
+
+/** What a checkout key stands for: the cart (in any order), delivery, coupon, dealer shop and sharer. */
+function checkoutFields(input: CheckoutInput): RequestFields {
+  const items = input.items.map((i) => ({ skuId: i.skuId, quantity: i.quantity })).sort((a, b) => a.skuId - b.skuId || a.quantity - b.quantity);
+  return {
+    items,
+    shippingAddress: input.shippingAddress,
+    pickupStoreId: input.pickupStoreId,
+    couponId: input.couponId,
+    dealerShopId: input.dealerShopId,
+    sharerInviteCode: input.sharerInviteCode?.trim().toUpperCase(),
+  };
 }
 
 function validateItems(items: CheckoutItem[]): void {

@@ -8,6 +8,7 @@ import { AppError, badRequest, conflict, notFound, unauthorized } from '../../er
 import type { OrdersService } from '../orders/service.js';
 import { businessNumber } from '../orders/numbers.js';
 import { crashPoint } from '../../faults.js';
+import { checkOrderTotal } from '../orders/limits.js';
 import type { DevPaymentProvider, PaymentProvider } from './providers.js';
 import {
   decryptWechatpayResource,
@@ -23,7 +24,7 @@ import type { WechatpayConfig } from '../../config.js';
 /** A provider-neutral notification, after verification. */
 export type PaymentNotification =
   | { kind: 'payment'; provider: string; eventKey: string; outTradeNo: string; providerTxnId: string; amountFen: number }
-  | { kind: 'refund'; provider: string; eventKey: string; outTradeNo: string; refundNo: string; amountFen: number; succeeded: boolean };
+  | { kind: 'refund'; provider: string; eventKey: string; outTradeNo: string; refundNo: string; amountFen: number; succeeded: boolean; paymentTotalFen?: number };
 
 export type NotificationOutcome = 'applied' | 'duplicate';
 
@@ -53,6 +54,8 @@ export class PaymentsService {
     const order = await this.orders.payable(this.db, orderId, buyerId);
     if (order.status !== 'pending_payment') throw conflict('ORDER_NOT_PAYABLE', `an order that is ${order.status} cannot be paid`);
     if (order.payableFen <= 0) throw conflict('ORDER_NOT_PAYABLE', 'this order has nothing to pay');
+    // orders from before the checkout bound may total more than a provider can take
+    checkOrderTotal({ lines: [], goodsFen: 0, payableFen: order.payableFen });
     // an open attempt with the same provider is reused: two live attempts could both be paid
     const open = await this.db
       .selectFrom('payments')
@@ -118,8 +121,11 @@ export class PaymentsService {
           }
         }
       } else {
-        const payment = await tx.selectFrom('payments').select(['order_id']).where('out_trade_no', '=', n.outTradeNo).where('provider', '=', n.provider).forUpdate().executeTakeFirst();
+        const payment = await tx.selectFrom('payments').select(['order_id', 'amount_fen']).where('out_trade_no', '=', n.outTradeNo).where('provider', '=', n.provider).forUpdate().executeTakeFirst();
         if (!payment) throw notFound('PAYMENT_NOT_FOUND', `no payment ${n.outTradeNo}`);
+        if (n.paymentTotalFen !== undefined && n.paymentTotalFen !== payment.amount_fen) {
+          throw badRequest('REFUND_AMOUNT_MISMATCH', `notification says the payment was ${n.paymentTotalFen} fen, payment ${n.outTradeNo} is ${payment.amount_fen} fen`);
+        }
         const refund = await this.orders.refundByNo(tx, n.refundNo);
         if (!refund || refund.order_id !== payment.order_id) throw notFound('REFUND_NOT_FOUND', `no refund ${n.refundNo} on ${n.outTradeNo}`);
         if (n.succeeded && n.amountFen !== refund.amount_fen) {
@@ -156,14 +162,16 @@ export class PaymentsService {
       const plain = decryptWechatpayResource(notification.resource, this.wechatpay.apiV3Key);
       if (notification.event_type === 'TRANSACTION.SUCCESS') {
         const txn = parseWechatpayTransaction(plain);
-        if (txn.mchid !== this.wechatpay.mchid) throw new WechatpayVerifyError('WECHATPAY_MCHID_MISMATCH', 'notification is for another merchant');
+        this.checkMerchant(txn.mchid);
+        if (txn.appid !== this.wechatpay.appid) throw new WechatpayVerifyError('WECHATPAY_APPID_MISMATCH', 'notification is for another app');
+        checkCurrency(txn.amount);
         if (txn.trade_state !== 'SUCCESS') return 'duplicate';
         // keyed by transaction: WeChat may resend the same payment under a new notification id
         return this.applyNotification({ kind: 'payment', provider: 'wechatpay', eventKey: `txn:${txn.transaction_id}`, outTradeNo: txn.out_trade_no, providerTxnId: txn.transaction_id, amountFen: txn.amount.total });
       }
       if (notification.event_type.startsWith('REFUND.')) {
         const refund = parseWechatpayRefund(plain);
-        if (refund.mchid !== this.wechatpay.mchid) throw new WechatpayVerifyError('WECHATPAY_MCHID_MISMATCH', 'notification is for another merchant');
+        this.checkMerchant(refund.mchid);
         return this.applyNotification({
           kind: 'refund',
           provider: 'wechatpay',
@@ -172,6 +180,7 @@ export class PaymentsService {
           refundNo: refund.out_refund_no,
           amountFen: refund.amount.refund,
           succeeded: refund.refund_status === 'SUCCESS',
+          paymentTotalFen: refund.amount.total,
         });
       }
       this.log.warn({ eventType: notification.event_type }, 'wechatpay notification of an unhandled type');
@@ -180,6 +189,10 @@ export class PaymentsService {
       if (error instanceof WechatpayVerifyError) throw new AppError(401, error.code, error.message);
       throw error;
     }
+  }
+
+  private checkMerchant(mchid: string): void {
+    if (mchid !== this.wechatpay?.mchid) throw new WechatpayVerifyError('WECHATPAY_MCHID_MISMATCH', 'notification is for another merchant');
   }
 
   // --- dev provider -------------------------------------------------------------------
@@ -221,4 +234,10 @@ export class PaymentsService {
     const body = JSON.stringify({ eventId: `pay-${outTradeNo}`, kind: 'payment', outTradeNo, amountFen: payment.amount_fen });
     return this.handleDevNotification(body, dev.sign(body));
   }
+}
+
+/** Orders are priced and paid in CNY only: what the payer was charged in, too. */
+function checkCurrency(amount: { currency?: string; payer_currency?: string }): void {
+  const foreign = amount.currency !== 'CNY' || (amount.payer_currency !== undefined && amount.payer_currency !== 'CNY');
+  if (foreign) throw badRequest('PAYMENT_CURRENCY_MISMATCH', `orders are paid in CNY, the notification says ${amount.currency ?? 'nothing'} / ${amount.payer_currency ?? 'nothing'}`);
 }

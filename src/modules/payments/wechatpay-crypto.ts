@@ -55,7 +55,7 @@ export interface WechatpayTransaction {
   trade_state: string;
   success_time?: string;
   /** Amounts are in fen (integer minor units). */
-  amount: { total: number; payer_total?: number; currency?: string };
+  amount: { total: number; payer_total?: number; currency?: string; payer_currency?: string };
 }
 
 /** Decrypted resource of REFUND.* notifications. */
@@ -323,6 +323,8 @@ export function parseWechatpayTransaction(json: string): WechatpayTransaction {
   if (payerTotal !== undefined) amount.payer_total = payerTotal;
   const currency = optString(a, 'currency', `${w}.amount`);
   if (currency !== undefined) amount.currency = currency;
+  const payerCurrency = optString(a, 'payer_currency', `${w}.amount`);
+  if (payerCurrency !== undefined) amount.payer_currency = payerCurrency;
 
   const out: WechatpayTransaction = {
     mchid: reqString(o, 'mchid', w),

@@ -13,6 +13,7 @@ import type { LedgerService } from '../ledger/service.js';
 import { businessNumber } from '../orders/numbers.js';
 import { crashPoint } from '../../faults.js';
 import { createOnce } from '../../db/idempotency.js';
+import { assertSameRequest, type RequestFields } from '../orders/request-fingerprint.js';
 import type { RulesService } from '../rules/service.js';
 import type { PayoutProvider, PayoutResult } from './providers.js';
 
@@ -71,6 +72,11 @@ export function presentPayout(row: PayoutRow) {
   };
 }
 
+/** What a withdrawal key stands for: the amount, the channel and where it goes. */
+function payoutFields(payout: Pick<PayoutRow, 'amount_fen' | 'channel' | 'destination'>): RequestFields {
+  return { amountFen: payout.amount_fen, channel: payout.channel, destination: payout.destination };
+}
+
 const REQUIRED_DESTINATION: Record<PayoutChannel, string[]> = {
   wechat: ['realName'],
   alipay: ['account', 'realName'],
@@ -93,9 +99,14 @@ export class PayoutsService {
 
   async request(memberId: number, input: PayoutRequest) {
     const idempotencyKey = `${memberId}:${input.idempotencyKey}`;
-    const findExisting = () => this.db.selectFrom('payouts').selectAll().where('idempotency_key', '=', idempotencyKey).executeTakeFirst();
+    // a replay answers the key's payout only when it withdraws the same amount the same way
+    const replayOf = async (ex: Executor) => {
+      const existing = await ex.selectFrom('payouts').selectAll().where('idempotency_key', '=', idempotencyKey).executeTakeFirst();
+      if (existing) assertSameRequest('withdrawal', payoutFields(existing), payoutFields({ amount_fen: input.amountFen, channel: input.channel, destination: input.destination }));
+      return existing;
+    };
     const payout = await createOnce('payouts_idempotency_key_key', () => inTransaction(this.db, async (tx) => {
-      const existing = await tx.selectFrom('payouts').selectAll().where('idempotency_key', '=', idempotencyKey).executeTakeFirst();
+      const existing = await replayOf(tx);
       if (existing) return existing;
       const rules = (await this.rules.current(tx)).config.payout;
       if (!Number.isSafeInteger(input.amountFen) || input.amountFen < rules.minAmountFen) {
@@ -110,6 +121,9 @@ export class PayoutsService {
       if (!allowed) throw conflict('NOT_A_DISTRIBUTOR', 'only active distributors and channel partners can withdraw');
       // the account lock serialises this member's withdrawals: the count and the balance below hold until commit
       const accounts = await this.ledger.lockMemberAccounts(tx, memberId);
+      // a replay that waited on the lock answers the payout it waited for, not the balance it took
+      const waitedFor = await replayOf(tx);
+      if (waitedFor) return waitedFor;
       const today = await tx
         .selectFrom('payouts')
         .select((eb) => eb.fn.countAll<number>().as('n'))
@@ -142,7 +156,7 @@ export class PayoutsService {
       await this.reserve(tx, row, accounts.commission_available, accounts.payout_withdrawing);
       crashPoint('payout.after-reserve');
       return row;
-    }), findExisting);
+    }), () => replayOf(this.db));
     if (payout.status === 'processing') return this.send(payout.id);
     return presentPayout(payout);
   }

@@ -128,7 +128,7 @@ describe('notification verification + decryption', () => {
       transaction_id: transaction.transaction_id,
       trade_state: 'SUCCESS',
       success_time: transaction.success_time,
-      amount: { total: 1999, payer_total: 1999, currency: 'CNY' },
+      amount: { total: 1999, payer_total: 1999, currency: 'CNY', payer_currency: 'CNY' },
     });
   });
 
