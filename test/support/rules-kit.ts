@@ -3,7 +3,7 @@
 import { createHash, createHmac, randomBytes } from 'node:crypto';
 import { expect } from 'vitest';
 import type { RuleConfigInput } from '../../src/modules/rules/schema.js';
-import { call, type RegisteredMember } from './api.js';
+import { call, hqMember, type RegisteredMember } from './api.js';
 import type { TestApp } from './harness.js';
 
 let keyCounter = 0;
@@ -32,6 +32,7 @@ export function deepMerge<T>(a: T, b: unknown): T {
 export async function setRules(app: TestApp, owner: RegisteredMember, overrides: RuleConfigInput, base: RuleConfigInput = {}, note = 'test rules'): Promise<number> {
   const config = deepMerge(base, overrides);
   const res = await call(app, 'PUT', '/api/admin/rules', { token: owner.token, body: { config, note } });
+  if (res.status === 202) return approveRuleChange(app, res.body.id);
   if (res.status !== 201) throw new Error(`rules refused: ${res.status} ${JSON.stringify(res.body)}`);
   return res.body.id as number;
 }
@@ -185,4 +186,17 @@ export async function auditLog(app: TestApp, token: string, query: Record<string
 export async function countRows(app: TestApp, table: 'orders' | 'refunds' | 'payouts' | 'ledger_transfers' | 'commission_earnings' | 'payment_events' | 'members' | 'rule_versions' | 'audit_log' | 'referral_binding_history') {
   const row = await app.services.db.selectFrom(table).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
   return Number(row.n);
+}
+
+const secondApprovers = new WeakMap<TestApp, Promise<RegisteredMember>>();
+/**
+ * A change past a second-approval line (src/modules/rules/limits.ts) waits for another owner/finance
+ * member: approves it as a finance member made once per app. Returns the new version id.
+ */
+export async function approveRuleChange(app: TestApp, changeId: number): Promise<number> {
+  let approver = secondApprovers.get(app);
+  if (!approver) secondApprovers.set(app, (approver = hqMember(app, 'finance')));
+  const res = await call(app, 'POST', `/api/admin/rules/changes/${changeId}/approve`, { token: (await approver).token, body: {} });
+  if (res.status !== 200) throw new Error(`rule change ${changeId} not approved: ${res.status} ${JSON.stringify(res.body)}`);
+  return res.body.version.id as number;
 }

@@ -2,13 +2,18 @@
 import type { Executor, Tx } from '../../db/database.js';
 import { unprocessable, notFound } from '../../errors.js';
 import type { AuditService } from '../audit/service.js';
+import { RuleChangesService } from './changes.js';
 import { MAX_LEVELS_WITHOUT_OVERRIDE, ruleConfigSchema, type RuleConfig, type RuleConfigInput, type RuleVersion } from './schema.js';
 
 export class RulesService {
   /** versions are immutable once written, so reading one by id can be remembered */
   private readonly byIdCache = new Map<number, RuleVersion>();
+  /** saving from the console: field roles and the second approver (changes.ts) */
+  readonly changes: RuleChangesService;
 
-  constructor(private readonly audit: AuditService) {}
+  constructor(private readonly audit: AuditService) {
+    this.changes = new RuleChangesService(this, audit);
+  }
 
   /** Checks the compliance line and the shape; returns the full config with defaults. */
   validate(input: RuleConfigInput): RuleConfig {

@@ -37,7 +37,7 @@ const screens: Record<Screen, HqRole[]> = {
   members: ['owner', 'operator', 'auditor'],
   applications: ['owner', 'operator', 'auditor'],
   tiers: ['owner', 'operator', 'auditor'],
-  rules: ['owner', 'operator', 'auditor'],
+  rules: ['owner', 'operator', 'finance', 'auditor'],
   dryRun: ['owner', 'operator', 'auditor'],
   products: ['owner', 'operator', 'auditor'],
   orders: ['owner', 'operator', 'support', 'auditor'],
@@ -53,7 +53,7 @@ const screens: Record<Screen, HqRole[]> = {
 const actions: Record<Action, HqRole[]> = {
   'members.write': ['owner', 'operator'],
   'members.role': ['owner'],
-  'rules.write': ['owner', 'operator'],
+  'rules.write': ['owner', 'operator', 'finance'], // finance: money limits only (src/modules/rules/limits.ts)
   'products.write': ['owner', 'operator'],
   'orders.fulfil': ['owner', 'operator', 'support'],
   'orders.refund': ['owner', 'support'],

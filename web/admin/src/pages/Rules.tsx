@@ -1,16 +1,18 @@
 // 佣金规则: one form over the rule config; saving makes a new version. Rates are shown in %, money in ¥.
 import { MinusCircleOutlined, PlusOutlined, SaveOutlined } from '@ant-design/icons';
-import { Alert, App, Button, Card, Checkbox, Col, Collapse, Form, Input, InputNumber, Row, Select, Space, Switch, Table, Tabs, Tag, Typography } from 'antd';
+import { Alert, App, Button, Card, Checkbox, Col, Form, Input, InputNumber, Row, Select, Space, Switch, Table, Tabs, Tag, Typography } from 'antd';
 import type { Rule } from 'antd/es/form';
 import { useEffect, useMemo, useState } from 'react';
 import { api } from '../api';
 import { useAuth } from '../auth';
-import { formatDateTime } from '../format';
-import { describeError, useApi, useIsMobile, useRun } from '../hooks';
+import { describeError, useApi, useIsMobile } from '../hooks';
 import { useT, type Translate } from '../i18n';
 import { parsePercentToBp, parseYuanToFen } from '../money';
 import type { Items, Product, RulesResponse, Tier } from '../types';
 import { configToForm, formToConfig, FormValueError, MAX_LEVELS_WITHOUT_OVERRIDE, type RulesForm } from './rulesForm';
+import { pendingNotice, useRulesRun } from './RuleChanges';
+import { isPendingChange, type RuleChange, type SavedVersion } from './ruleChangesModel';
+import { RulesSidebar } from './RulesSidebar';
 
 const moneyRule = (t: Translate, required = true): Rule => ({
   validator: (_r, v: string | undefined) => {
@@ -38,13 +40,14 @@ export default function RulesPage() {
   const t = useT();
   const { modal } = App.useApp();
   const mobile = useIsMobile();
-  const { can } = useAuth();
+  const { can, me } = useAuth();
   const writable = can('rules.write');
+  const [changesKey, setChangesKey] = useState(0);
   const rules = useApi<RulesResponse>('/api/admin/rules');
   const tiers = useApi<Items<Tier>>('/api/admin/tiers');
   const products = useApi<Items<Product>>('/api/admin/products', { limit: 100 });
   const [form] = Form.useForm<RulesForm>();
-  const { run, running } = useRun();
+  const { runRules, running } = useRulesRun();
   const [loadedVersion, setLoadedVersion] = useState<number | null>(null);
 
   const levels = Form.useWatch('levels', form) ?? 3;
@@ -87,13 +90,15 @@ export default function RulesPage() {
       return;
     }
     const doSave = async () => {
-      const saved = await run(() => api.put<{ id: number }>('/api/admin/rules', { config, note: values.note?.trim() || undefined }));
-      if (saved) {
-        modal.success({ title: t('rules.savedTitle', { id: saved.id }), content: t('rules.savedBody') });
-        form.setFieldValue('note', undefined);
-        setLoadedVersion(null);
-        rules.reload();
-      }
+      const saved = await runRules(() => api.put<SavedVersion | RuleChange>('/api/admin/rules', { config, note: values.note?.trim() || undefined }));
+      if (!saved) return;
+      // 202: nothing changed yet, a second owner/finance member has to approve it
+      if (isPendingChange(saved)) modal.warning(pendingNotice(t, saved));
+      else modal.success({ title: t('rules.savedTitle', { id: saved.id }), content: t('rules.savedBody') });
+      form.setFieldValue('note', undefined);
+      setLoadedVersion(null);
+      rules.reload();
+      setChangesKey((n) => n + 1);
     };
     if (levels > MAX_LEVELS_WITHOUT_OVERRIDE) {
       modal.confirm({
@@ -362,6 +367,9 @@ export default function RulesPage() {
         >
           {rules.error && <Alert type="error" showIcon title={describeError(rules.error, t)} style={{ marginBottom: 16 }} />}
           {!writable && <Alert type="info" showIcon title={t('common.readOnly')} style={{ marginBottom: 16 }} />}
+          {writable && me?.hqRole !== 'owner' && (
+            <Alert type="info" showIcon title={t(me?.hqRole === 'finance' ? 'ruleChanges.financeHint' : 'ruleChanges.operatorHint')} style={{ marginBottom: 16 }} data-testid="rules-role-hint" />
+          )}
           <Form<RulesForm> form={form} layout="vertical" disabled={!writable || !current} data-testid="rules-form">
             <Tabs
               items={[
@@ -387,40 +395,14 @@ export default function RulesPage() {
         </Card>
       </Col>
       <Col xs={24} xl={7}>
-        <Card title={t('rules.versions')} size="small">
-          <Table
-            size="small"
-            rowKey="id"
-            pagination={false}
-            dataSource={rules.data?.versions ?? []}
-            data-testid="rules-versions"
-            columns={[
-              { title: t('rules.version'), dataIndex: 'id', width: 70, render: (id: number) => (id === current?.id ? <Tag color="green">#{id}</Tag> : `#${id}`) },
-              {
-                title: t('rules.note'),
-                dataIndex: 'note',
-                render: (n: string | null, r) => (
-                  <div>
-                    <div>{n || '—'}</div>
-                    <Typography.Text type="secondary" style={{ fontSize: 12 }}>
-                      {formatDateTime(r.createdAt)} · {r.createdBy ? `#${r.createdBy}` : t('common.system')}
-                    </Typography.Text>
-                  </div>
-                ),
-              },
-            ]}
-          />
-          <Typography.Paragraph type="secondary" style={{ marginTop: 8, marginBottom: 0, fontSize: 12 }}>
-            {t('rules.versionsHint')}
-          </Typography.Paragraph>
-        </Card>
-        {current && (
-          <Collapse
-            size="small"
-            style={{ marginTop: 16 }}
-            items={[{ key: 'json', label: t('rules.rawJson'), children: <pre style={{ fontSize: 12, margin: 0, whiteSpace: 'pre-wrap', wordBreak: 'break-all' }}>{JSON.stringify(current.config, null, 2)}</pre> }]}
-          />
-        )}
+        <RulesSidebar
+          rules={rules.data}
+          changesKey={changesKey}
+          onApplied={() => {
+            setLoadedVersion(null);
+            rules.reload();
+          }}
+        />
       </Col>
     </Row>
   );
