@@ -62,11 +62,15 @@ describe('share link → purchase → live earning → withdrawal → HQ approva
     const rules = await api('GET', '/api/admin/rules', { token: s.owner });
     const config = rules.current.config;
     expect(config.payout.autoApproveMaxFen).toBe(5_000); // the demo rules
-    const saved = await api('PUT', '/api/admin/rules', {
+    // a freeze below 7 days is a money limit past its line: it waits for a second approver (finance)
+    const proposed = await api('PUT', '/api/admin/rules', {
       token: s.owner,
-      expect: 201,
+      expect: 202,
       body: { config: { ...config, commission: { ...config.commission, freezeDays: 0 }, payout: { ...config.payout, autoApproveMaxFen: 0 } }, note: 'e2e: no freeze, review every withdrawal' },
     });
+    expect(proposed.status).toBe('pending');
+    await api('POST', `/api/admin/rules/changes/${proposed.id}/approve`, { token: s.finance, body: { reason: 'e2e: approved' } });
+    const saved = (await api('GET', '/api/admin/rules', { token: s.owner })).current;
     expect(saved.config.commission.freezeDays).toBe(0);
     expect(saved.config.payout.autoApproveMaxFen).toBe(0);
 

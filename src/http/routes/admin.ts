@@ -12,7 +12,6 @@ import { ALL_HQ_ROLES, member, phoneViewFor, ROLES_SEEING_PERSONAL_DATA, type Au
 import { checkoutItems, fen, idempotencyKey, idParams, page, positiveFen, reason } from '../schemas.js';
 import { ruleChangeRoutes } from '../../modules/rules/routes.js';
 import { notFound } from '../../errors.js';
-import { inTransaction } from '../../db/database.js';
 import { toCsv, toXlsx, type ExportColumn } from '../exports.js';
 
 export function adminRoutes(app: FastifyInstance, s: Services, auth: Auth) {
