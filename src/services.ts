@@ -11,7 +11,7 @@ import { CatalogService } from './modules/catalog/service.js';
 import { CommissionService } from './modules/commission/service.js';
 import { LedgerService } from './modules/ledger/service.js';
 import { MembersService } from './modules/members/service.js';
-import { DevSmsProvider, type SmsProvider } from './modules/members/sms.js';
+import { DevSmsProvider, type SmsProvider, type SmsSendError } from './modules/members/sms.js';
 import { AliyunSmsProvider } from './modules/members/sms-aliyun.js';
 import { TencentSmsProvider } from './modules/members/sms-tencent.js';
 import { createIdentity } from './modules/identity/index.js';
@@ -52,10 +52,27 @@ export interface ServiceOptions {
 /** The SMS provider the configuration names; the dev one exists only in development. */
 function smsProviderFor(config: AppConfig, log: Logger): SmsProvider {
   const sms = config.sms ?? { provider: config.smsProvider === 'dev' ? 'dev' : 'dev' };
-  if (sms.provider === 'aliyun') return new AliyunSmsProvider(sms.aliyun);
-  if (sms.provider === 'tencent') return new TencentSmsProvider(sms.tencent);
+  if (sms.provider === 'aliyun') return loggingFailures(new AliyunSmsProvider(sms.aliyun), log);
+  if (sms.provider === 'tencent') return loggingFailures(new TencentSmsProvider(sms.tencent), log);
   if (config.appEnv === 'production') throw new Error('the dev SMS provider cannot run in production');
   return new DevSmsProvider(log);
+}
+
+/** The operator sees why a provider refused (its code, never the phone or the code sent). */
+function loggingFailures(provider: SmsProvider, log: Logger): SmsProvider {
+  return {
+    name: provider.name,
+    revealsCodes: provider.revealsCodes,
+    async sendCode(phone, code, purpose) {
+      try {
+        await provider.sendCode(phone, code, purpose);
+      } catch (error) {
+        const e = error as Partial<SmsSendError>;
+        log.warn({ provider: provider.name, kind: e.kind ?? 'unavailable', providerCode: e.providerCode ?? 'unknown', purpose }, 'sms provider refused to send');
+        throw error;
+      }
+    },
+  };
 }
 
 /** Generous limits for a configuration that names none (tests); production reads them from the environment. */

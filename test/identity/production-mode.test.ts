@@ -35,7 +35,7 @@ function runServer(env: Record<string, string>, until?: RegExp): Promise<Run & {
     const stop = () => new Promise<void>((done) => (child.exitCode !== null ? done() : (child.once('exit', () => done()), child.kill('SIGTERM'))));
     const onData = (chunk: Buffer) => {
       output += chunk.toString();
-      if (until?.test(output)) resolve({ code: null, output, stop });
+      if (until?.test(output)) resolve({ code: null, get output() { return output; }, stop });
     };
     child.stdout.on('data', onData);
     child.stderr.on('data', onData);
@@ -132,6 +132,13 @@ describe('production mode: the real server refuses an insecure start', () => {
       expect(code).toMatch(/^\d{6}$/);
       const providers = (await (await fetch(`${base}/api/auth/providers`)).json()) as Record<string, unknown>;
       expect(providers.devSms).toBe(false);
+      // the provider out of balance: the buyer gets 503 SMS_UNAVAILABLE, the operator's log the provider's code
+      fake.failNext('isv.AMOUNT_NOT_ENOUGH');
+      const refused = await fetch(`${base}/api/auth/sms-codes`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ phone: '13912345679', purpose: 'register' }) });
+      expect(refused.status).toBe(503);
+      expect(((await refused.json()) as { code: string }).code).toBe('SMS_UNAVAILABLE');
+      await expect.poll(() => run.output).toContain('isv.AMOUNT_NOT_ENOUGH');
+      expect(run.output).not.toContain('13912345679');
       // the code reached the phone (the fake), and nowhere else
       expect(run.output).not.toContain(code!);
       await new Promise((r) => setTimeout(r, 200));
