@@ -112,6 +112,9 @@ const REFUND_COLUMNS = ['id', 'refund_no as refundNo', 'status', 'amount_fen as 
 /** An order as its buyer or HQ reads it (get()). */
 export type OrderView = Awaited<ReturnType<OrdersService['get']>>;
 
+/** how long an approval's claim on a refund request holds before another review may take it over */
+const REVIEW_CLAIM_MS = 2 * 60_000;
+
 export class OrdersService {
   constructor(
     private readonly db: Db,
@@ -638,32 +641,46 @@ export class OrdersService {
   }
 
   /** Approving opens the refund (idempotently, keyed by the request); rejecting closes the request. */
+  /**
+   * One review wins: it claims the request first (a rejection decides in the claim itself), so two
+   * reviewers at once cannot both be told yes, and the stored status always matches the money. An
+   * approval whose refund did not finish can be claimed again after a while; the refund's
+   * idempotency key keeps it to one refund.
+   */
   async reviewRefundRequest(actorId: number, requestId: number, approve: boolean, reviewReason: string | null) {
-    const request = await this.db.selectFrom('refund_requests').selectAll().where('id', '=', requestId).executeTakeFirst();
-    if (!request) throw notFound('REFUND_REQUEST_NOT_FOUND', `refund request ${requestId} does not exist`);
-    if (request.status !== 'pending') throw conflict('REFUND_REQUEST_REVIEWED', `the request is already ${request.status}`);
-    let refundId: number | null = null;
-    if (approve) {
-      const { refund } = await this.createRefund(actorId, request.order_id, {
-        lines: request.lines as Array<{ lineId: number; amountFen: number }>,
-        shippingFen: request.shipping_fen,
-        reason: request.reason,
-        idempotencyKey: `refund-request-${requestId}`,
-      });
-      refundId = refund.id;
-    }
-    await inTransaction(this.db, async (tx) => {
-      await tx
+    const now = this.clock.now();
+    const claimed = await inTransaction(this.db, async (tx) => {
+      const row = await tx
         .updateTable('refund_requests')
-        .set({ status: approve ? 'approved' : 'rejected', refund_id: refundId, review_reason: reviewReason, reviewed_by: actorId, reviewed_at: this.clock.now() })
+        .set({ reviewed_by: actorId, reviewed_at: now, review_reason: reviewReason, ...(approve ? {} : { status: 'rejected' as const }) })
         .where('id', '=', requestId)
         .where('status', '=', 'pending')
-        .execute();
-      if (!approve) {
-        await this.audit.record(tx, { actorId, action: 'order.refund_request.reject', targetType: 'order', targetId: request.order_id, before: { status: 'pending' }, after: { status: 'rejected' }, reason: reviewReason });
+        .where((eb) => eb.or([eb('reviewed_at', 'is', null), eb('reviewed_at', '<', new Date(now.getTime() - REVIEW_CLAIM_MS))]))
+        .returningAll()
+        .executeTakeFirst();
+      if (row && !approve) {
+        await this.audit.record(tx, { actorId, action: 'order.refund_request.reject', targetType: 'order', targetId: row.order_id, before: { status: 'pending' }, after: { status: 'rejected' }, reason: reviewReason });
       }
+      return row;
     });
-    return { requestId, status: approve ? 'approved' : 'rejected', refundId };
+    if (!claimed) {
+      const request = await this.db.selectFrom('refund_requests').select('status').where('id', '=', requestId).executeTakeFirst();
+      if (!request) throw notFound('REFUND_REQUEST_NOT_FOUND', `refund request ${requestId} does not exist`);
+      throw conflict('REFUND_REQUEST_REVIEWED', request.status === 'pending' ? 'another reviewer is deciding this request' : `the request is already ${request.status}`);
+    }
+    if (!approve) return { requestId, status: 'rejected' as const, refundId: null };
+    const { refund } = await this.createRefund(actorId, claimed.order_id, {
+      lines: claimed.lines as Array<{ lineId: number; amountFen: number }>,
+      shippingFen: claimed.shipping_fen,
+      reason: claimed.reason,
+      idempotencyKey: `refund-request-${requestId}`,
+    }).catch(async (error: unknown) => {
+      // refused (the order moved on): the request stays open for another decision at once
+      if (error instanceof AppError) await this.db.updateTable('refund_requests').set({ reviewed_by: null, reviewed_at: null }).where('id', '=', requestId).where('status', '=', 'pending').execute();
+      throw error;
+    });
+    await this.db.updateTable('refund_requests').set({ status: 'approved', refund_id: refund.id }).where('id', '=', requestId).where('status', '=', 'pending').execute();
+    return { requestId, status: 'approved' as const, refundId: refund.id };
   }
 
   async refundByNo(ex: Executor, refundNo: string) {
