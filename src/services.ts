@@ -106,7 +106,7 @@ export function createServices(options: ServiceOptions) {
     providers.set('dev', new DevPaymentProvider(devSecret, async (body, signature) => void (await payments!.handleDevNotification(body, signature))));
   }
   if (config.wechatpay) providers.set('wechatpay', new WechatpayProvider(config.wechatpay, options.fetchFn));
-  payments = new PaymentsService(db, clock, orders, providers, log, config.wechatpay);
+  payments = new PaymentsService(db, clock, orders, providers, log, audit, config.wechatpay);
   const payoutProvider = options.payoutProvider ?? payoutProviderFor(config);
   const extensions = new Extensions();
   const payouts = new PayoutsService(db, clock, bus, ledger, rules, audit, payoutProvider, log, async (ex, memberId) => (await extensions.partiesOf(ex, memberId)).length > 0);

@@ -123,9 +123,10 @@ const CHECKS: Array<{ name: string; description: string; query: ReturnType<typeo
   },
   {
     name: 'payments_without_order',
-    description: 'every successful payment belongs to a paid order (otherwise the money is due back to the buyer)',
+    description: 'every successful payment belongs to a paid order, or was returned (otherwise the money is due back to the buyer)',
     query: sql`select p.id as payment_id, p.out_trade_no, p.amount_fen, o.order_no, o.status from payments p join orders o on o.id = p.order_id
-      where p.status = 'succeeded' and (o.paid_at is null or p.provider_txn_id is distinct from (
+      where p.status = 'succeeded' and not exists (select 1 from payment_returns pr where pr.payment_id = p.id and pr.status = 'succeeded')
+        and (o.paid_at is null or p.provider_txn_id is distinct from (
         select p2.provider_txn_id from payments p2 where p2.order_id = o.id and p2.status = 'succeeded' order by p2.paid_at, p2.id limit 1))`,
   },
   {

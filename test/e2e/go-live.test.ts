@@ -5,7 +5,9 @@ import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ALIYUN_FAKE_SIGN, ALIYUN_FAKE_TEMPLATES, startAliyunSmsFake, type AliyunSmsFake } from '../fakes/aliyun-sms.js';
 import { startWechatFake, type WechatFake } from '../fakes/wechat.js';
-import { api, login, MOBILE, newContext, pageErrors, shot, startWorld, stopWorld } from './world.js';
+import { DEMO_PASSWORD } from '../../src/demo/seed.js';
+import { devPaymentBody, devPaymentSecret, signDev } from '../support/reliability.js';
+import { api, current, DESKTOP, login, MOBILE, newContext, pageErrors, shot, startWorld, stopWorld } from './world.js';
 
 const SHARER = '13900000004';
 const OA = { appid: 'wx1111222233334444', secret: randomBytes(16).toString('hex') };
@@ -100,6 +102,32 @@ describe('going live: WeChat sign-in and SMS registration', () => {
     await expect.poll(() => page.evaluate(() => localStorage.getItem('fx_token')), { timeout: 15_000 }).toBeTruthy();
     const token = (await page.evaluate(() => localStorage.getItem('fx_token')))!;
     expect((await api<{ phone: string }>('GET', '/api/me', { token })).phone).toBe(phone);
+  });
+
+  it('a payment that reached a closed order shows in the console reconciliation, and finance returns it through its rail', async () => {
+    const buyer = await login(SHARER);
+    const product = (await api<{ items: Array<{ skus: Array<{ id: number }> }> }>('GET', '/api/products')).items[0]!;
+    const order = await api<{ id: number }>('POST', '/api/orders', { token: buyer.token, body: { items: [{ skuId: product.skus[0]!.id, quantity: 1 }], checkoutKey: `late-e2e-${Date.now()}` } });
+    const pay = await api<{ outTradeNo: string; amountFen: number }>('POST', `/api/orders/${order.id}/pay`, { token: buyer.token, body: { provider: 'dev' } });
+    await api('POST', `/api/orders/${order.id}/cancel`, { token: buyer.token });
+    const body = devPaymentBody(pay.outTradeNo, pay.amountFen);
+    const world = current();
+    await fetch(`${base}/api/payments/dev/notify`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-dev-signature': signDev(devPaymentSecret(world.app.services.config.jwtSecret), body) }, body });
+
+    const context = await newContext(DESKTOP);
+    const page = await context.newPage();
+    await page.goto(`${base}/admin/login`);
+    await page.getByTestId('login-phone').fill('13800000002');
+    await page.getByTestId('login-password').fill(DEMO_PASSWORD);
+    await page.getByTestId('login-submit').click();
+    await page.waitForURL((url) => url.pathname === '/admin/' || url.pathname === '/admin');
+    await page.goto(`${base}/admin/reconciliation`);
+    await page.getByTestId('recon-failed').waitFor();
+    const button = page.locator(`[data-testid=recon-return][data-out-trade-no="${pay.outTradeNo}"]`);
+    await button.click();
+    await page.locator('.ant-modal-confirm-btns .ant-btn-primary').click();
+    await page.getByTestId('recon-ok').waitFor({ timeout: 15_000 });
+    await shot(page, 'admin-reconciliation-returned');
     expect(pageErrors).toEqual([]);
   });
 });

@@ -64,7 +64,7 @@ export async function stopWorld(): Promise<void> {
   world = undefined;
 }
 
-function current(): World {
+export function current(): World {
   if (!world) throw new Error('startWorld() first');
   return world;
 }

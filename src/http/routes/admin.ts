@@ -14,6 +14,16 @@ import { ruleChangeRoutes } from '../../modules/rules/routes.js';
 import { notFound } from '../../errors.js';
 import { toCsv, toXlsx, type ExportColumn } from '../exports.js';
 
+const paymentReturnOut = z.object({
+  id: z.number().int(),
+  refundNo: z.string(),
+  outTradeNo: z.string(),
+  provider: z.string(),
+  amountFen: z.number().int(),
+  status: z.enum(['processing', 'succeeded', 'failed']),
+  duplicate: z.boolean(),
+});
+
 export function adminRoutes(app: FastifyInstance, s: Services, auth: Auth) {
   const r = app.withTypeProvider<ZodTypeProvider>();
   const anyHq = auth.requireRoles(...ALL_HQ_ROLES);
@@ -217,6 +227,19 @@ export function adminRoutes(app: FastifyInstance, s: Services, auth: Auth) {
     await s.payments.requestRefund(refund.id);
     const after = await s.orders.refundByNo(s.db, refund.refund_no);
     return reply.status(duplicate ? 200 : 201).send({ id: after!.id, refundNo: after!.refund_no, status: after!.status, amountFen: after!.amount_fen, duplicate });
+  });
+  r.post('/api/admin/payments/:outTradeNo/return', {
+    preHandler: finance,
+    schema: {
+      tags,
+      summary: 'Send back a payment that arrived for an order that could not take it (paid after it closed, or paid twice), through the provider that took it; audited',
+      params: z.object({ outTradeNo: z.string().min(8).max(64) }),
+      body: z.object({ reason, idempotencyKey }),
+      response: { 200: paymentReturnOut, 201: paymentReturnOut },
+    },
+  }, async (req, reply) => {
+    const result = await s.payments.returnPayment(member(req).id, { outTradeNo: req.params.outTradeNo, ...req.body });
+    return reply.status(result.duplicate ? 200 : 201).send(result);
   });
   r.get('/api/admin/refunds', {
     preHandler: anyHq,

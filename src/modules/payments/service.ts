@@ -20,6 +20,8 @@ import {
   WechatpayVerifyError,
 } from './wechatpay-crypto.js';
 import type { WechatpayConfig } from '../../config.js';
+import type { AuditService } from '../audit/service.js';
+import { applyPaymentReturn, openPaymentReturn, paymentReturnByRefundNo, type PaymentReturn, type ReturnRequest } from './returns.js';
 
 /** A provider-neutral notification, after verification. */
 export type PaymentNotification =
@@ -35,6 +37,7 @@ export class PaymentsService {
     private readonly orders: OrdersService,
     private readonly providers: Map<string, PaymentProvider>,
     private readonly log: Logger,
+    private readonly audit: AuditService,
     private readonly wechatpay?: WechatpayConfig,
   ) {}
 
@@ -121,10 +124,18 @@ export class PaymentsService {
           }
         }
       } else {
-        const payment = await tx.selectFrom('payments').select(['order_id', 'amount_fen']).where('out_trade_no', '=', n.outTradeNo).where('provider', '=', n.provider).forUpdate().executeTakeFirst();
+        const payment = await tx.selectFrom('payments').select(['id', 'order_id', 'amount_fen']).where('out_trade_no', '=', n.outTradeNo).where('provider', '=', n.provider).forUpdate().executeTakeFirst();
         if (!payment) throw notFound('PAYMENT_NOT_FOUND', `no payment ${n.outTradeNo}`);
         if (n.paymentTotalFen !== undefined && n.paymentTotalFen !== payment.amount_fen) {
           throw badRequest('REFUND_AMOUNT_MISMATCH', `notification says the payment was ${n.paymentTotalFen} fen, payment ${n.outTradeNo} is ${payment.amount_fen} fen`);
+        }
+        const moneyBack = await paymentReturnByRefundNo(tx, n.refundNo);
+        if (moneyBack) {
+          if (moneyBack.payment_id !== payment.id) throw notFound('REFUND_NOT_FOUND', `no refund ${n.refundNo} on ${n.outTradeNo}`);
+          if (n.succeeded && n.amountFen !== moneyBack.amount_fen) throw badRequest('REFUND_AMOUNT_MISMATCH', `notification says ${n.amountFen} fen, return ${moneyBack.refund_no} is ${moneyBack.amount_fen} fen`);
+          const applied = await applyPaymentReturn(tx, this.clock, moneyBack.id, n.succeeded);
+          if (applied === 'duplicate') await tx.updateTable('payment_events').set({ outcome: 'duplicate' }).where('id', '=', recorded.id).execute();
+          return applied;
         }
         const refund = await this.orders.refundByNo(tx, n.refundNo);
         if (!refund || refund.order_id !== payment.order_id) throw notFound('REFUND_NOT_FOUND', `no refund ${n.refundNo} on ${n.outTradeNo}`);
@@ -148,6 +159,20 @@ export class PaymentsService {
     const payment = await this.db.selectFrom('payments').selectAll().where('order_id', '=', refund.order_id).where('status', '=', 'succeeded').executeTakeFirst();
     if (!payment) throw conflict('PAYMENT_NOT_FOUND', 'the order has no successful payment to refund');
     await this.provider(payment.provider).requestRefund({ outTradeNo: payment.out_trade_no, refundNo: refund.refund_no, refundFen: refund.amount_fen, totalFen: payment.amount_fen, reason: refund.reason });
+  }
+
+  /**
+   * Finance sends back money that arrived for an order that could not take it, through the provider
+   * that took it; the return completes on the provider's verified refund notification.
+   */
+  async returnPayment(actorId: number, request: ReturnRequest): Promise<PaymentReturn> {
+    const opened = await inTransaction(this.db, (tx) => openPaymentReturn(tx, this.clock, this.audit, actorId, request));
+    if (opened.status === 'processing') {
+      // a replay asks again under the same refund number: the provider dedupes on it
+      await this.provider(opened.provider).requestRefund({ outTradeNo: opened.outTradeNo, refundNo: opened.refundNo, refundFen: opened.amountFen, totalFen: opened.amountFen, reason: request.reason });
+    }
+    const after = await paymentReturnByRefundNo(this.db, opened.refundNo);
+    return { ...opened, status: after!.status };
   }
 
   // --- WeChat Pay v3 -----------------------------------------------------------------

@@ -4,6 +4,7 @@ import { Alert, App, Button, Card, Result, Space, Tag, Typography } from 'antd';
 import { api } from '../api';
 import { useAuth } from '../auth';
 import { formatDateTime } from '../format';
+import { formatFen } from '../money';
 import { describeError, useApi, useRun } from '../hooks';
 import { useT } from '../i18n';
 import type { Reconciliation } from '../types';
@@ -15,6 +16,20 @@ export default function ReconciliationPage() {
   const rec = useApi<Reconciliation>('/api/admin/reconciliation');
   const { run, running } = useRun();
   const r = rec.data;
+
+  // a payment that reached a closed order: finance sends it back through its provider, once (the key is the payment's)
+  const returnPayment = (d: Record<string, unknown>) =>
+    modal.confirm({
+      title: t('recon.returnConfirm', { orderNo: String(d.order_no ?? ''), amount: formatFen(Number(d.amount_fen)) }),
+      content: t('recon.returnHint'),
+      onOk: async () => {
+        const res = await run(() => api.post<{ status: string }>(`/api/admin/payments/${String(d.out_trade_no)}/return`, { reason: t('recon.returnReason'), idempotencyKey: `return-${String(d.out_trade_no)}` }));
+        if (res) {
+          modal.success({ title: t('recon.returnDone', { status: t.maybe(`recon.returnStatus.${res.status}`) ?? res.status }) });
+          rec.reload();
+        }
+      },
+    });
 
   const unfreeze = () =>
     modal.confirm({
@@ -64,6 +79,15 @@ export default function ReconciliationPage() {
                   {c.differences.length > 0 && <Tag color="red">{t('recon.differences', { n: c.differences.length })}</Tag>}
                 </Space>
                 <div style={{ color: '#666', marginTop: 4 }}>{t.maybe(`recon.check.${c.name}`) ?? c.description}</div>
+                {c.name === 'payments_without_order' && can('jobs.unfreeze') && (
+                  <Space wrap style={{ marginTop: 8 }}>
+                    {(c.differences as Array<Record<string, unknown>>).map((d) => (
+                      <Button key={String(d.out_trade_no)} danger size="small" onClick={() => returnPayment(d)} loading={running} data-testid="recon-return" data-out-trade-no={String(d.out_trade_no)}>
+                        {t('recon.return')} {String(d.order_no ?? '')} · {formatFen(Number(d.amount_fen))}
+                      </Button>
+                    ))}
+                  </Space>
+                )}
                 {c.differences.length > 0 && (
                   <pre style={{ background: '#fff1f0', padding: 8, marginTop: 8, fontSize: 12, maxHeight: 240, overflow: 'auto', whiteSpace: 'pre-wrap' }}>
                     {JSON.stringify(c.differences, null, 2)}
