@@ -51,7 +51,7 @@ export interface ServiceOptions {
 
 /** The SMS provider the configuration names; the dev one exists only in development. */
 function smsProviderFor(config: AppConfig, log: Logger): SmsProvider {
-  const sms = config.sms ?? { provider: config.smsProvider === 'dev' ? 'dev' : 'dev' };
+  const sms = config.sms ?? { provider: 'dev' as const };
   if (sms.provider === 'aliyun') return loggingFailures(new AliyunSmsProvider(sms.aliyun), log);
   if (sms.provider === 'tencent') return loggingFailures(new TencentSmsProvider(sms.tencent), log);
   if (config.appEnv === 'production') throw new Error('the dev SMS provider cannot run in production');

@@ -1,12 +1,11 @@
 // The HQ console's API. Every route checks roles; money, binding, tier and role changes are audited
 // by the services they call.
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { reconcile } from '../../jobs/reconcile.js';
 import { COMMISSION_KINDS } from '../../modules/growth/leaderboards.js';
 import { periodOf } from '../../modules/growth/periods.js';
-import { maskPhone } from '../../privacy.js';
 import type { Services } from '../../services.js';
 import { ALL_HQ_ROLES, member, phoneViewFor, ROLES_SEEING_PERSONAL_DATA, type Auth } from '../auth.js';
 import { checkoutItems, fen, idempotencyKey, idParams, page, positiveFen, reason } from '../schemas.js';
@@ -35,7 +34,6 @@ export function adminRoutes(app: FastifyInstance, s: Services, auth: Auth) {
   const auditors = auth.requireRoles('owner', 'auditor');
   const tags = ['admin'];
 
-  const showPhone = phoneViewFor;
 
   // --- members and distributors ---
   r.get('/api/admin/members', {
@@ -55,14 +53,14 @@ export function adminRoutes(app: FastifyInstance, s: Services, auth: Auth) {
     // roles that see phones masked may find a member by the whole number, never by digits of one
     const wholePhones = ROLES_SEEING_PERSONAL_DATA.includes(member(req).hqRole!);
     const result = await s.members.search(s.db, { ...req.query, phoneMatch: wholePhones ? 'partial' : 'whole' });
-    const phoneOf = showPhone(req);
+    const phoneOf = phoneViewFor(req);
     return { total: result.total, items: result.items.map((m) => ({ ...m, phone: phoneOf(m.phone) })) };
   });
 
   r.get('/api/admin/members/:id', { preHandler: anyHq, schema: { tags, summary: 'A member: upline chain, team, balances, binding history', params: idParams } }, async (req) => {
     const id = req.params.id;
     const profile = await s.members.require(s.db, id);
-    const phoneOf = showPhone(req);
+    const phoneOf = phoneViewFor(req);
     const [uplines, team, balances, history, referrer] = await Promise.all([
       s.referral.uplines(s.db, id, 50),
       s.referral.teamSummary(s.db, id),
@@ -78,7 +76,7 @@ export function adminRoutes(app: FastifyInstance, s: Services, auth: Auth) {
     schema: { tags, summary: "A member's team", params: idParams, querystring: page.extend({ depth: z.coerce.number().int().min(1).max(1000).optional() }) },
   }, async (req) => {
     const team = await s.referral.team(s.db, req.params.id, req.query);
-    const phoneOf = showPhone(req);
+    const phoneOf = phoneViewFor(req);
     return { total: team.total, items: team.items.map((m) => ({ ...m, phone: phoneOf(m.phone) })) };
   });
 
@@ -131,7 +129,7 @@ export function adminRoutes(app: FastifyInstance, s: Services, auth: Auth) {
     preHandler: anyHq,
     schema: { tags, summary: 'Distributor applications', querystring: page.extend({ status: z.enum(['pending', 'approved', 'rejected']).default('pending') }) },
   }, async (req) => {
-    const phoneOf = showPhone(req);
+    const phoneOf = phoneViewFor(req);
     const items = await s.members.listApplications(s.db, req.query.status, req.query.limit);
     return { items: items.map((a) => ({ ...a, phone: phoneOf(a.phone) })) };
   });
@@ -200,7 +198,7 @@ export function adminRoutes(app: FastifyInstance, s: Services, auth: Auth) {
     preHandler: anyHq,
     schema: { tags, summary: 'Orders', querystring: page.extend({ status: z.enum(['pending_payment', 'paid', 'shipped', 'completed', 'closed', 'refunded']).optional(), q: z.string().max(40).optional() }) },
   }, async (req) => {
-    const phoneOf = showPhone(req);
+    const phoneOf = phoneViewFor(req);
     const items = await s.orders.list(s.db, req.query);
     return { items: items.map((o) => ({ ...o, buyerPhone: phoneOf(o.buyerPhone) })) };
   });
@@ -295,7 +293,7 @@ export function adminRoutes(app: FastifyInstance, s: Services, auth: Auth) {
     const board = await s.leaderboards.top(s.db, 'commission', period, req.query.limit);
     const since = period.from === null ? null : new Date(`${period.from}T00:00:00+08:00`);
     const orders = await s.commission.orderCountsOf(s.db, board.map((b) => b.memberId), COMMISSION_KINDS, since);
-    const phoneOf = showPhone(req);
+    const phoneOf = phoneViewFor(req);
     return { items: board.map((b) => ({ memberId: b.memberId, nickname: b.nickname, phone: phoneOf(b.phone), earnedFen: b.value, orderCount: orders.get(b.memberId) ?? 0 })) };
   });
 
@@ -345,7 +343,7 @@ export function adminRoutes(app: FastifyInstance, s: Services, auth: Auth) {
       }),
     },
   }, async (req, reply) => {
-    const phoneOf = showPhone(req);
+    const phoneOf = phoneViewFor(req);
     const [{ items }, tiers, groups] = await Promise.all([s.members.search(s.db, { ...req.query, limit: 50_000, offset: 0 }), s.members.tiers(s.db), s.members.groups(s.db)]);
     type Row = (typeof items)[number];
     // names, not ids: the sheet is read by people

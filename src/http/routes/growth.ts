@@ -1,13 +1,13 @@
 // Growth: leaderboards (public board with masked names, my rank, the console's full board and
 // export) and distributor tier upgrade rules (console) with the member's progress (shop).
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { badRequest } from '../../errors.js';
 import { periodOf, rangeOf, type Period } from '../../modules/growth/periods.js';
-import { maskName, maskPhone } from '../../privacy.js';
+import { maskName } from '../../privacy.js';
 import type { Services } from '../../services.js';
-import { ALL_HQ_ROLES, member, phoneViewFor, ROLES_SEEING_PERSONAL_DATA, type Auth } from '../auth.js';
+import { ALL_HQ_ROLES, member, phoneViewFor, type Auth } from '../auth.js';
 import { toCsv, toXlsx, type ExportColumn } from '../exports.js';
 import { fen, idParams } from '../schemas.js';
 
@@ -82,14 +82,13 @@ export function growthRoutes(app: FastifyInstance, s: Services, auth: Auth) {
   }, async (req) => s.tierUpgrades.progress(s.db, member(req).id));
 
   // --- console ---
-  const showPhone = phoneViewFor;
 
   r.get('/api/admin/leaderboards', {
     preHandler: anyHq,
     schema: { tags, summary: 'A leaderboard with members (phones masked unless the role may see them)', querystring: boardQuery.extend({ limit: z.coerce.number().int().min(1).max(1000).default(100) }) },
   }, async (req) => {
     const period = periodFrom(req.query);
-    const phoneOf = showPhone(req);
+    const phoneOf = phoneViewFor(req);
     const items = await s.leaderboards.top(s.db, req.query.metric, period, req.query.limit);
     return { metric: req.query.metric, period: describe(period), items: items.map((e) => ({ ...e, phone: phoneOf(e.phone) })) };
   });
@@ -99,7 +98,7 @@ export function growthRoutes(app: FastifyInstance, s: Services, auth: Auth) {
     schema: { tags, summary: 'Export a leaderboard (CSV or XLSX)', querystring: boardQuery.extend({ limit: z.coerce.number().int().min(1).max(10_000).default(1000), format: z.enum(['csv', 'xlsx']).default('csv') }) },
   }, async (req, reply) => {
     const period = periodFrom(req.query);
-    const phoneOf = showPhone(req);
+    const phoneOf = phoneViewFor(req);
     const items = await s.leaderboards.top(s.db, req.query.metric, period, req.query.limit);
     type Row = (typeof items)[number];
     const money = req.query.metric !== 'invites';

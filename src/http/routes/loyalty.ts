@@ -1,11 +1,11 @@
 // HTTP routes of the loyalty feature: points, sign-in, notes, the points mall, badges and honour.
 // Member routes act on the caller only; HQ routes under /api/admin/loyalty.
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { maskPhone } from '../../privacy.js';
 import type { Services } from '../../services.js';
-import { ALL_HQ_ROLES, member, phoneViewFor, ROLES_SEEING_PERSONAL_DATA, type Auth } from '../auth.js';
+import { ALL_HQ_ROLES, member, phoneViewFor, type Auth } from '../auth.js';
 import { idempotencyKey, idParams, page, reason } from '../schemas.js';
 
 const shippingAddress = z.object({
@@ -46,7 +46,6 @@ export function loyaltyRoutes(app: FastifyInstance, s: Services, auth: Auth) {
   const hqAll = auth.requireRoles(...ALL_HQ_ROLES);
   const operators = auth.requireRoles('owner', 'operator');
   const L = s.loyalty;
-  const showPhone = phoneViewFor;
 
   // --- points and sign-in (the member's own) ---
   r.get('/api/me/points', { preHandler: auth.authenticate, schema: { tags: ['loyalty'], summary: 'My points balance, honour level and rank, and today’s sign-in state' } }, async (req) => {
@@ -154,7 +153,7 @@ export function loyaltyRoutes(app: FastifyInstance, s: Services, auth: Auth) {
     schema: { tags: ['loyalty'], summary: 'Search the points ledger', querystring: page.extend({ memberId: z.coerce.number().int().positive().optional(), reason: pointsReason.optional() }) },
   }, async (req) => {
     const { total, items } = await L.points.history(s.db, req.query);
-    const phone = showPhone(req);
+    const phone = phoneViewFor(req);
     return { total, items: items.map((t) => ({ ...t, phone: phone(t.phone) })) };
   });
 
@@ -206,7 +205,7 @@ export function loyaltyRoutes(app: FastifyInstance, s: Services, auth: Auth) {
     schema: { tags: ['loyalty'], summary: 'Redemptions to fulfil and done', querystring: page.extend({ status: z.enum(['pending', 'fulfilled', 'granted', 'cancelled']).optional(), memberId: z.coerce.number().int().positive().optional() }) },
   }, async (req) => {
     const { total, items } = await L.mall.redemptionsForHq(s.db, req.query);
-    const phone = showPhone(req);
+    const phone = phoneViewFor(req);
     const fulfils = ['owner', 'operator', 'support'].includes(member(req).hqRole!);
     return { total, items: items.map((x) => ({ ...x, phone: phone(x.phone), shippingAddress: x.shippingAddress && !fulfils ? { ...x.shippingAddress, phone: maskPhone(x.shippingAddress.phone) } : x.shippingAddress })) };
   });
