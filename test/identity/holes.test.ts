@@ -3,7 +3,7 @@
 // own password settings.
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { inTransaction } from '../../src/db/database.js';
-import { call, nextPhone, register } from '../support/api.js';
+import { call, hqMember, nextPhone, register } from '../support/api.js';
 import { describeEachDatabase, startTestApp, type TestApp } from '../support/harness.js';
 
 const MINUTE = 61_000;
@@ -31,6 +31,29 @@ describeEachDatabase('identity: holes', (kind) => {
     const session = await app.services.identity.sessions.start(app.services.db, profile.id, null);
     return { id: profile.id, phone, token: session.token };
   }
+
+  it('roles that see phones masked find a member only by the whole number, never by digits of it; owner and support search by part', async () => {
+    const m = await register(app, { nickname: 'search-target' });
+    const partial = m.phone.slice(0, 7);
+    const found = async (role: 'owner' | 'operator' | 'finance' | 'support' | 'auditor', q: string) => {
+      const hq = await hqMember(app, role);
+      const res = await call(app, 'GET', `/api/admin/members?q=${q}&limit=100`, { token: hq.token });
+      expect(res.status).toBe(200);
+      return (res.body.items as Array<{ id: number; phone: string }>).filter((i) => i.id === m.id);
+    };
+    for (const role of ['operator', 'finance', 'auditor'] as const) {
+      expect(await found(role, partial)).toEqual([]);
+      expect(await found(role, m.phone.slice(-6))).toEqual([]);
+      const whole = await found(role, m.phone);
+      expect(whole).toHaveLength(1);
+      expect(whole[0]!.phone).not.toBe(m.phone); // still masked
+    }
+    for (const role of ['owner', 'support'] as const) {
+      const byPart = await found(role, partial);
+      expect(byPart).toHaveLength(1);
+      expect(byPart[0]!.phone).toBe(m.phone);
+    }
+  });
 
   it('registering a taken phone with a wrong SMS code answers 400 SMS_CODE_INVALID, not PHONE_TAKEN', async () => {
     const m = await register(app);
