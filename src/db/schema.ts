@@ -11,6 +11,7 @@ import type { SuppliersTables } from '../modules/suppliers/tables.js';
 import type { DealersTables } from '../modules/dealers/tables.js';
 import type { IdentityTables } from '../modules/identity/tables.js';
 import type { PaymentsTables } from '../modules/payments/tables.js';
+import type { PayoutsTables } from '../modules/payouts/tables.js';
 
 type CreatedAt = ColumnType<Date, Date | string | undefined, never>;
 type Json<T> = ColumnType<T, string, string>;
@@ -381,7 +382,7 @@ export interface AgentsTable {
 }
 
 /** Every table; feature modules declare theirs in their own tables.ts. */
-export interface Database extends IdentityTables, PaymentsTables, PromotionsTables, LoyaltyTables, GrowthTables, ContestsTables, InsightsTables, SuppliersTables, DealersTables, Omit<AgentsTables, 'agents'>, StoresTables {
+export interface Database extends IdentityTables, PaymentsTables, PayoutsTables, PromotionsTables, LoyaltyTables, GrowthTables, ContestsTables, InsightsTables, SuppliersTables, DealersTables, Omit<AgentsTables, 'agents'>, StoresTables {
   distributor_tiers: DistributorTiersTable;
   distributor_groups: DistributorGroupsTable;
   members: MembersTable;

@@ -24,6 +24,7 @@ import { contestsRoutes } from './routes/contests.js';
 import { insightsRoutes } from './routes/insights.js';
 import { suppliersRoutes } from './routes/suppliers.js';
 import { dealersRoutes } from './routes/dealers.js';
+import { payoutBatchRoutes } from './routes/payout-batches.js';
 
 export interface HttpOptions {
   logger: Logger;
@@ -90,6 +91,7 @@ export async function buildHttpApp(services: Services, options: HttpOptions): Pr
   insightsRoutes(app, services, auth);
   suppliersRoutes(app, services, auth);
   dealersRoutes(app, services, auth);
+  payoutBatchRoutes(app, services, auth);
   for (const plugin of options.plugins ?? []) await plugin(app, services);
 
   await app.ready();

@@ -1,4 +1,5 @@
-// Payout providers move money out to WeChat balance, Alipay or a bank card.
+// Payout providers move money out to WeChat balance or Alipay. Bank cards do not go through one: they
+// wait, processing (the answer is pending), for a batch file (批量代发, batches.ts) and the bank's results.
 import type { PayoutChannel } from '../../db/schema.js';
 
 export interface PayoutOrder {

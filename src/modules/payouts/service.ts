@@ -213,6 +213,8 @@ export class PayoutsService {
   async send(payoutId: number) {
     const payout = await this.db.selectFrom('payouts').selectAll().where('id', '=', payoutId).executeTakeFirstOrThrow();
     if (payout.status !== 'processing') return presentPayout(payout);
+    // a bank-card withdrawal leaves in a batch file (batches.ts): it waits, pending, for the bank's return file
+    if (payout.channel === 'bank') return presentPayout(payout);
     let result: PayoutResult;
     crashPoint('payout.before-provider');
     try {
@@ -234,27 +236,30 @@ export class PayoutsService {
 
   /** The provider's answer for one attempt, applied once (a replay is a no-op). */
   async applyResult(payoutNo: string, attempt: number, result: PayoutResult) {
-    const payoutId = await inTransaction(this.db, async (tx, afterCommit) => {
-      const row = await tx.selectFrom('payouts').selectAll().where('payout_no', '=', payoutNo).forUpdate().executeTakeFirst();
-      if (!row) throw notFound('PAYOUT_NOT_FOUND', `no payout ${payoutNo}`);
-      if (row.status !== 'processing' || row.attempts !== attempt || result.status === 'pending') return row.id;
-      const now = this.clock.now();
-      if (result.status === 'paid') {
-        const accounts = await this.ledger.memberAccounts(tx, row.member_id);
-        const base = { fromAccountId: accounts.payout_withdrawing, refType: 'payout', refId: row.id };
-        await this.ledger.transfer(tx, { ...base, toAccountId: await this.ledger.platformAccount(tx, 'payout_clearing'), amountFen: row.amount_fen - row.fee_fen, code: 'payout.paid', idempotencyKey: `payout:${payoutNo}:paid`, memo: result.providerRef });
-        if (row.fee_fen > 0) {
-          await this.ledger.transfer(tx, { ...base, toAccountId: await this.ledger.platformAccount(tx, 'payout_fee_income'), amountFen: row.fee_fen, code: 'payout.fee', idempotencyKey: `payout:${payoutNo}:fee` });
-        }
-        await tx.updateTable('payouts').set({ status: 'paid', paid_at: now, updated_at: now }).where('id', '=', row.id).execute();
-      } else {
-        await this.release(tx, row, `failed:${attempt}`);
-        await tx.updateTable('payouts').set({ status: 'failed', failure_reason: result.reason, updated_at: now }).where('id', '=', row.id).execute();
-      }
-      afterCommit(() => this.bus.publish('payout.changed', { payoutId: row.id, memberId: row.member_id, status: result.status, at: now }));
-      return row.id;
-    });
+    const payoutId = await inTransaction(this.db, (tx, afterCommit) => this.applyResultIn(tx, afterCommit, payoutNo, attempt, result));
     return this.get(this.db, payoutId);
+  }
+
+  /** applyResult inside the caller's transaction (a batch applies a bank return file's lines all or none). */
+  async applyResultIn(tx: Tx, afterCommit: (fn: () => void) => void, payoutNo: string, attempt: number, result: PayoutResult): Promise<number> {
+    const row = await tx.selectFrom('payouts').selectAll().where('payout_no', '=', payoutNo).forUpdate().executeTakeFirst();
+    if (!row) throw notFound('PAYOUT_NOT_FOUND', `no payout ${payoutNo}`);
+    if (row.status !== 'processing' || row.attempts !== attempt || result.status === 'pending') return row.id;
+    const now = this.clock.now();
+    if (result.status === 'paid') {
+      const accounts = await this.ledger.memberAccounts(tx, row.member_id);
+      const base = { fromAccountId: accounts.payout_withdrawing, refType: 'payout', refId: row.id };
+      await this.ledger.transfer(tx, { ...base, toAccountId: await this.ledger.platformAccount(tx, 'payout_clearing'), amountFen: row.amount_fen - row.fee_fen, code: 'payout.paid', idempotencyKey: `payout:${payoutNo}:paid`, memo: result.providerRef });
+      if (row.fee_fen > 0) {
+        await this.ledger.transfer(tx, { ...base, toAccountId: await this.ledger.platformAccount(tx, 'payout_fee_income'), amountFen: row.fee_fen, code: 'payout.fee', idempotencyKey: `payout:${payoutNo}:fee` });
+      }
+      await tx.updateTable('payouts').set({ status: 'paid', paid_at: now, updated_at: now }).where('id', '=', row.id).execute();
+    } else {
+      await this.release(tx, row, `failed:${attempt}`);
+      await tx.updateTable('payouts').set({ status: 'failed', failure_reason: result.reason, updated_at: now }).where('id', '=', row.id).execute();
+    }
+    afterCommit(() => this.bus.publish('payout.changed', { payoutId: row.id, memberId: row.member_id, status: result.status, at: now }));
+    return row.id;
   }
 
   private async release(tx: Tx, payout: PayoutRow, why: string) {
@@ -308,6 +313,7 @@ export class PayoutsService {
       .selectFrom('payouts')
       .select('id')
       .where('status', '=', 'processing')
+      .where('channel', '<>', 'bank')
       .where('updated_at', '<', new Date(this.clock.now().getTime() - olderThanMs))
       .limit(100)
       .execute();
