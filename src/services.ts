@@ -22,6 +22,7 @@ import { DevPaymentProvider, WechatpayProvider, type PaymentProvider } from './m
 import { PaymentsService } from './modules/payments/service.js';
 import { DevPayoutProvider, type PayoutProvider } from './modules/payouts/providers.js';
 import { PayoutsService } from './modules/payouts/service.js';
+import { PayoutBatchesService } from './modules/payouts/batches.js';
 import { PosterService } from './modules/posters/service.js';
 import { StoresService } from './modules/stores/service.js';
 import { ReferralService } from './modules/referral/service.js';
@@ -111,13 +112,14 @@ export function createServices(options: ServiceOptions) {
   const extensions = new Extensions();
   const payouts = new PayoutsService(db, clock, bus, ledger, rules, audit, payoutProvider, log, async (ex, memberId) => (await extensions.partiesOf(ex, memberId)).length > 0);
 
+  const payoutBatches = new PayoutBatchesService(db, clock, audit, payouts);
   const notifications = new NotificationsService(db, clock, log);
   notifications.attach(bus);
   const posters = new PosterService(log);
   const analytics = new AnalyticsService(clock);
   const stores = new StoresService(db, audit);
 
-  const core = { db, clock, bus, config, log, audit, ledger, rules, catalog, referral, members, identity, limits, commission, orders, payments, payouts, payoutProvider, sms, notifications, posters, analytics, stores, agents, extensions };
+  const core = { db, clock, bus, config, log, audit, ledger, rules, catalog, referral, members, identity, limits, commission, orders, payments, payouts, payoutBatches, payoutProvider, sms, notifications, posters, analytics, stores, agents, extensions };
   // channels: credit paid orders to the customer's store (region protection); 'agent' and 'store' parties
   agents.attach(extensions);
   stores.attach({ orders, extensions, clock });
@@ -153,6 +155,7 @@ export interface CoreServices {
   orders: OrdersService;
   payments: PaymentsService;
   payouts: PayoutsService;
+  payoutBatches: PayoutBatchesService;
   payoutProvider: PayoutProvider;
   sms: SmsProvider;
   notifications: NotificationsService;

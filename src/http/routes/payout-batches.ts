@@ -3,7 +3,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { PayoutBatchesService, type BatchFileRow } from '../../modules/payouts/batches.js';
+import type { BatchFileRow, PayoutBatchesService } from '../../modules/payouts/batches.js';
 import type { Services } from '../../services.js';
 import { member, type Auth } from '../auth.js';
 import { toCsv, toXlsx, type ExportColumn } from '../exports.js';
@@ -71,7 +71,7 @@ const FILE_COLUMNS: ExportColumn<BatchFileRow>[] = [
 export function payoutBatchRoutes(app: FastifyInstance, s: Services, auth: Auth) {
   const r = app.withTypeProvider<ZodTypeProvider>();
   const finance = auth.requireRoles('owner', 'finance');
-  const batches = new PayoutBatchesService(s.db, s.clock, s.audit, s.payouts);
+  const batches = s.payoutBatches;
   const tags = ['admin'];
   type Summary = Awaited<ReturnType<PayoutBatchesService['list']>>[number];
   const presentSummary = (b: Summary) => ({ ...b, createdAt: iso(b.createdAt)!, settledAt: iso(b.settledAt) });
