@@ -33,6 +33,15 @@ export function allocateProportionally(totalFen: number, weights: number[]): num
   return shares.map((s) => s.floor);
 }
 
+/** Yuan text as providers write it ("0.01", "-12.30") to integer fen, exactly: no float, no leading zeros, no more than two decimals. */
+export function parseYuan(text: string): number {
+  const m = /^(-?)(0|[1-9]\d*)(?:\.(\d{1,2}))?$/.exec(text);
+  if (!m) throw new RangeError('not a yuan amount');
+  const fen = BigInt(m[2]!) * 100n + BigInt((m[3] ?? '').padEnd(2, '0'));
+  if (fen > BigInt(Number.MAX_SAFE_INTEGER)) throw new RangeError('amount too large');
+  return (m[1] ? -1 : 1) * Number(fen);
+}
+
 export function formatYuan(fen: number): string {
   const sign = fen < 0 ? '-' : '';
   const abs = Math.abs(fen);

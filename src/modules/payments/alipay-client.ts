@@ -13,6 +13,7 @@
 import { createPrivateKey, createPublicKey, type KeyObject } from 'node:crypto';
 import zlib from 'node:zlib';
 import { AlipayRequestError, AlipaySdk } from 'alipay-sdk';
+import { formatYuan, parseYuan } from '../../money.js';
 
 export interface AlipayClientConfig {
   appId: string;
@@ -58,17 +59,12 @@ const RETRYABLE_SUB_CODES = new Set(['ACQ.SYSTEM_ERROR', 'SYSTEM_ERROR', 'isp.un
 /** 1 → "0.01"; any non-negative safe integer. */
 export function fenToYuan(fen: number): string {
   if (!Number.isSafeInteger(fen) || fen < 0) throw new RangeError('amount must be a non-negative integer number of fen');
-  const cents = fen % 100;
-  return `${(fen - cents) / 100}.${String(cents).padStart(2, '0')}`;
+  return formatYuan(fen);
 }
 
 /** "0.01" → 1; "-1.50" → -150 (bills carry refunds as negatives). Refuses more than two decimals. */
 export function yuanToFen(yuan: string): number {
-  const m = /^(-?)(0|[1-9]\d*)(?:\.(\d{1,2}))?$/.exec(String(yuan).trim());
-  if (!m) throw new RangeError('not an Alipay amount');
-  const fen = BigInt(m[2]) * 100n + BigInt((m[3] ?? '').padEnd(2, '0'));
-  if (fen > BigInt(Number.MAX_SAFE_INTEGER)) throw new RangeError('amount too large');
-  return (m[1] ? -1 : 1) * Number(fen);
+  return parseYuan(String(yuan).trim());
 }
 
 /** Alipay's clock is Beijing time (UTC+8, no DST), whatever this server's TZ is. */

@@ -3,6 +3,7 @@
 // and every answer must carry a valid platform signature: WeChat documents that an unsigned or badly signed
 // answer has to be rejected, since anyone on the path could otherwise say "paid" or "refunded".
 import crypto from 'node:crypto';
+import { parseYuan } from '../../money.js';
 import { WechatpayPlatformKeys, type RawAnswer, type WechatpayPlatformConfig } from './wechatpay-certs.js';
 import {
   buildWechatpayAuthorization,
@@ -413,10 +414,11 @@ export interface TradeBill {
 
 /** Yuan text ("12.30", "-0.01") to integer fen, without floating point. */
 function yuanToFen(s: string): number {
-  const m = /^(-?)(\d+)(?:\.(\d{1,2}))?$/.exec(s);
-  if (!m) throw malformed(`bill amount ${JSON.stringify(s.slice(0, 20))}`);
-  const v = Number(m[2]) * 100 + Number((m[3] ?? '').padEnd(2, '0'));
-  return m[1] ? -v : v;
+  try {
+    return parseYuan(s);
+  } catch {
+    throw malformed(`bill amount ${JSON.stringify(s.slice(0, 20))}`);
+  }
 }
 
 /**
