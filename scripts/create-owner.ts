@@ -1,13 +1,13 @@
 // `npm run create-owner -- --phone 13800000000`: the first HQ owner of a fresh database, once.
 // Prints a one-time password that must be changed at the first login. With the embedded database,
 // stop the server first (PGlite opens its folder in one process at a time).
-import { randomBytes } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import pino from 'pino';
 import { ConfigError, loadConfig } from '../src/config.js';
 import { inTransaction, openDatabase } from '../src/db/database.js';
 import { migrate } from '../src/db/migrate.js';
 import { AppError } from '../src/errors.js';
+import { randomCode } from '../src/random.js';
 import { createServices } from '../src/services.js';
 
 const { values } = parseArgs({ options: { phone: { type: 'string' } } });
@@ -30,8 +30,7 @@ try {
   const services = createServices({ db: database.db, config, log: pino({ level: 'silent' }) });
   await inTransaction(database.db, (tx) => services.rules.ensureInitial(tx));
   // 12 characters from an unambiguous alphabet: typed once, then replaced
-  const alphabet = 'abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789';
-  const oneTimePassword = [...randomBytes(12)].map((b) => alphabet[b % alphabet.length]).join('');
+  const oneTimePassword = randomCode('abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789', 12);
   const owner = await services.members.createFirstOwner(values.phone, oneTimePassword);
   console.log(`owner created: member ${owner.id}, phone ${owner.phone}`);
   console.log(`one-time password: ${oneTimePassword}`);

@@ -1,6 +1,6 @@
 // A second factor for HQ staff: TOTP (RFC 6238, otplib) with single-use recovery codes. The secret
 // is sealed at rest; a code is accepted once (its time step is remembered), one step either side.
-import { randomBytes } from 'node:crypto';
+import { randomCode } from '../../random.js';
 import { generateSecret, generateURI, verify } from 'otplib';
 import QRCode from 'qrcode';
 import type { Clock } from '../../context.js';
@@ -21,9 +21,7 @@ export interface TotpSetup {
 
 function newRecoveryCode(): string {
   // 10 characters from an unambiguous alphabet, shown as xxxxx-xxxxx
-  const alphabet = 'abcdefghjkmnpqrstuvwxyz23456789';
-  const bytes = randomBytes(10);
-  const chars = [...bytes].map((b) => alphabet[b % alphabet.length]).join('');
+  const chars = randomCode('abcdefghjkmnpqrstuvwxyz23456789', 10);
   return `${chars.slice(0, 5)}-${chars.slice(5)}`;
 }
 

@@ -1,7 +1,7 @@
 // Signing in with WeChat: the 公众号's web OAuth (silent snsapi_base, snsapi_userinfo only when the
 // profile is wanted) and the mini-program's code2session and phone-number button. One person is one
 // member: an openid is looked up first, then the unionid that WeChat shares between the two apps.
-import { randomBytes } from 'node:crypto';
+import { randomCode } from '../../random.js';
 import type { Clock } from '../../context.js';
 import { inTransaction, type Db, type Executor, type Tx } from '../../db/database.js';
 import { badRequest, conflict, AppError, notFound } from '../../errors.js';
@@ -32,8 +32,7 @@ interface Attribution {
 }
 
 function randomState(): string {
-  const bytes = randomBytes(32);
-  return [...bytes].map((b) => ALNUM[b % ALNUM.length]).join('');
+  return randomCode(ALNUM, 32);
 }
 
 /** Only a path on our own origin: anything else would make the callback an open redirect. */

@@ -7,6 +7,7 @@ import { inTransaction, type Db, type Executor, type Tx } from '../../db/databas
 import type { Database, DistributorStatus, HqRole } from '../../db/schema.js';
 import { AppError, badRequest, conflict, forbidden, notFound, unauthorized, unprocessable } from '../../errors.js';
 import { shanghaiDayStart } from '../../money.js';
+import { randomCode } from '../../random.js';
 import type { AuditService } from '../audit/service.js';
 import type { LedgerService } from '../ledger/service.js';
 import type { ReferralService } from '../referral/service.js';
@@ -66,9 +67,7 @@ function codeHash(phone: string, purpose: string, code: string): string {
 }
 
 function newInviteCode(): string {
-  let code = '';
-  for (let i = 0; i < 8; i++) code += INVITE_ALPHABET[randomInt(INVITE_ALPHABET.length)];
-  return code;
+  return randomCode(INVITE_ALPHABET, 8);
 }
 
 export function toProfile(row: {
