@@ -23,9 +23,6 @@ function providerChecks(env: Env): Check[] {
   }
   if (env.WECHAT_OA_APPID || env.WECHAT_OA_SECRET) checks.push(...missing(env, ['WECHAT_OA_APPID', 'WECHAT_OA_SECRET']));
   if (env.WECHAT_MP_APPID || env.WECHAT_MP_SECRET) checks.push(...missing(env, ['WECHAT_MP_APPID', 'WECHAT_MP_SECRET']));
-  if (env.WECHATPAY_MCHID || env.WECHATPAY_API_V3_KEY || env.WECHATPAY_PLATFORM_PUBLIC_KEY_PEM) {
-    checks.push(...missing(env, ['WECHATPAY_MCHID', 'WECHATPAY_APPID', 'WECHATPAY_API_V3_KEY', 'WECHATPAY_PLATFORM_PUBLIC_KEY_PEM']));
-  }
   return checks;
 }
 

@@ -9,9 +9,12 @@ import type { AliyunSmsConfig } from './modules/members/sms-aliyun.js';
 import type { TencentSmsConfig } from './modules/members/sms-tencent.js';
 import type { AccessLimits } from './modules/members/service.js';
 import { productionProblems, type ConfigProblem } from './config-checks.js';
+import { paymentEnvSchema, paymentRails, type AlipayConfig, type PayoutChannelsConfig, type WechatpayConfig } from './config-payments.js';
+
+export type { AlipayConfig, PayoutChannelsConfig, WechatpayConfig } from './config-payments.js';
 
 const onOff = z.enum(['on', 'off']);
-const envSchema = z.object({
+const envSchema = paymentEnvSchema.extend({
   APP_ENV: z.enum(['development', 'production']).default('development'),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   HOST: z.string().default('127.0.0.1'),
@@ -48,23 +51,10 @@ const envSchema = z.object({
   HQ_MFA: z.enum(['required', 'optional']).optional(),
   PAYMENT_DEV_PROVIDER: onOff.optional(),
   PAYOUT_DEV_PROVIDER: onOff.optional(),
-  WECHATPAY_MCHID: z.string().optional(),
-  WECHATPAY_APPID: z.string().optional(),
-  WECHATPAY_API_V3_KEY: z.string().optional(),
-  WECHATPAY_PLATFORM_PUBLIC_KEY_PEM: z.string().optional(),
-  WECHATPAY_PLATFORM_SERIAL: z.string().optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   JOB_INTERVAL_MS: z.coerce.number().int().min(0).default(60_000),
 });
 export type Env = z.infer<typeof envSchema>;
-
-export interface WechatpayConfig {
-  mchid: string;
-  appid: string;
-  apiV3Key: string;
-  platformPublicKeyPem: string;
-  platformSerial?: string;
-}
 
 export interface WechatAppConfig {
   appid: string;
@@ -105,6 +95,11 @@ export interface AppConfig {
   devPaymentProvider: boolean;
   devPayoutProvider?: boolean;
   wechatpay?: WechatpayConfig;
+  alipay?: AlipayConfig;
+  /** which withdrawal channels have a real provider (bank cards always leave as batch files) */
+  payoutChannels?: PayoutChannelsConfig;
+  /** a payment unpaid this long is queried (a lost callback); default 2 minutes */
+  paymentQueryAfterMs?: number;
   logLevel: string;
   jobIntervalMs: number;
 }
@@ -165,17 +160,6 @@ function wechatApp(appid?: string, secret?: string): WechatAppConfig | undefined
   return appid || secret ? { appid: appid ?? '', secret: secret ?? '' } : undefined;
 }
 
-function wechatpayConfig(env: Env): WechatpayConfig | undefined {
-  if (!env.WECHATPAY_MCHID && !env.WECHATPAY_API_V3_KEY && !env.WECHATPAY_PLATFORM_PUBLIC_KEY_PEM) return undefined;
-  return {
-    mchid: env.WECHATPAY_MCHID ?? '',
-    appid: env.WECHATPAY_APPID ?? '',
-    apiV3Key: env.WECHATPAY_API_V3_KEY ?? '',
-    platformPublicKeyPem: env.WECHATPAY_PLATFORM_PUBLIC_KEY_PEM ?? '',
-    platformSerial: env.WECHATPAY_PLATFORM_SERIAL,
-  };
-}
-
 /** Reads the environment; throws ConfigError naming every insecure or incomplete setting. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const parsedResult = envSchema.safeParse(env);
@@ -184,7 +168,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   }
   const parsed = parsedResult.data;
   const production = parsed.APP_ENV === 'production';
-  const problems = productionProblems(parsed);
+  const rails = paymentRails(parsed, { publicUrl: parsed.PUBLIC_URL, oaAppid: parsed.WECHAT_OA_APPID, mpAppid: parsed.WECHAT_MP_APPID, production });
+  const problems = [...productionProblems(parsed), ...rails.problems];
   if (problems.length > 0) throw new ConfigError(problems);
   const demo = parsed.DEMO_DATA ?? (production ? 'off' : 'full');
   const smsProvider = parsed.SMS_PROVIDER ?? 'dev';
@@ -211,7 +196,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     hqMfaRequired: production || parsed.HQ_MFA === 'required',
     devPaymentProvider: (parsed.PAYMENT_DEV_PROVIDER ?? (production ? 'off' : 'on')) === 'on',
     devPayoutProvider: (parsed.PAYOUT_DEV_PROVIDER ?? (production ? 'off' : 'on')) === 'on',
-    wechatpay: wechatpayConfig(parsed),
+    ...rails.config,
     logLevel: parsed.LOG_LEVEL,
     jobIntervalMs: parsed.JOB_INTERVAL_MS,
   };

@@ -20,7 +20,10 @@ import { NotificationsService } from './modules/notifications/service.js';
 import { OrdersService } from './modules/orders/service.js';
 import { DevPaymentProvider, WechatpayProvider, type PaymentProvider } from './modules/payments/providers.js';
 import { PaymentsService } from './modules/payments/service.js';
-import { DevPayoutProvider, type PayoutProvider } from './modules/payouts/providers.js';
+import type { PayoutProvider } from './modules/payouts/providers.js';
+import { payoutProviderFor } from './modules/payouts/channels.js';
+import { createPaymentClients, type PaymentClients } from './modules/payments/clients.js';
+import { createStatements } from './modules/statements/index.js';
 import { PayoutsService } from './modules/payouts/service.js';
 import { PayoutBatchesService } from './modules/payouts/batches.js';
 import { PosterService } from './modules/posters/service.js';
@@ -99,6 +102,7 @@ export function createServices(options: ServiceOptions) {
   const agents = new AgentsService(db, clock, commission, audit);
   orders = new OrdersService(db, clock, bus, catalog, rules, commission, referral, members, audit, agents);
 
+  const clients = createPaymentClients(config, options.fetchFn);
   const providers = new Map<string, PaymentProvider>();
   let payments: PaymentsService | undefined;
   if (config.devPaymentProvider) {
@@ -108,7 +112,7 @@ export function createServices(options: ServiceOptions) {
   }
   if (config.wechatpay) providers.set('wechatpay', new WechatpayProvider(config.wechatpay, options.fetchFn));
   payments = new PaymentsService(db, clock, orders, providers, log, audit, config.wechatpay);
-  const payoutProvider = options.payoutProvider ?? payoutProviderFor(config);
+  const payoutProvider = options.payoutProvider ?? payoutProviderFor({ config, log, clients, fetchFn: options.fetchFn });
   const extensions = new Extensions();
   const payouts = new PayoutsService(db, clock, bus, ledger, rules, audit, payoutProvider, log, async (ex, memberId) => (await extensions.partiesOf(ex, memberId)).length > 0);
 
@@ -119,7 +123,7 @@ export function createServices(options: ServiceOptions) {
   const analytics = new AnalyticsService(clock);
   const stores = new StoresService(db, audit);
 
-  const core = { db, clock, bus, config, log, audit, ledger, rules, catalog, referral, members, identity, limits, commission, orders, payments, payouts, payoutBatches, payoutProvider, sms, notifications, posters, analytics, stores, agents, extensions };
+  const core = { clients, db, clock, bus, config, log, audit, ledger, rules, catalog, referral, members, identity, limits, commission, orders, payments, payouts, payoutBatches, payoutProvider, sms, notifications, posters, analytics, stores, agents, extensions };
   // channels: credit paid orders to the customer's store (region protection); 'agent' and 'store' parties
   agents.attach(extensions);
   stores.attach({ orders, extensions, clock });
@@ -133,11 +137,13 @@ export function createServices(options: ServiceOptions) {
   const insights = createInsights(core);
   const suppliers = createSuppliers(core);
   const dealers = createDealers(core);
-  return { ...core, ...promotions, ...loyalty, ...growth, ...contests, ...insights, ...suppliers, ...dealers };
+  const statements = createStatements(core, clients);
+  return { ...statements, ...core, ...promotions, ...loyalty, ...growth, ...contests, ...insights, ...suppliers, ...dealers };
 }
 
 /** What a feature module is given: every core service (features do not see each other except through the core). */
 export interface CoreServices {
+  clients: PaymentClients;
   db: Db;
   clock: Clock;
   bus: EventBus;
@@ -168,8 +174,3 @@ export interface CoreServices {
 
 export type Services = ReturnType<typeof createServices>;
 
-/** Without a configured payout channel a withdrawal cannot leave: it fails and the funds go back. */
-function payoutProviderFor(config: AppConfig): PayoutProvider {
-  if (config.devPayoutProvider !== false && config.appEnv !== 'production') return new DevPayoutProvider();
-  return { send: async () => ({ status: 'failed', reason: 'no payout channel is configured (docs/going-live.md)' }) };
-}

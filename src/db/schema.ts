@@ -12,6 +12,7 @@ import type { DealersTables } from '../modules/dealers/tables.js';
 import type { IdentityTables } from '../modules/identity/tables.js';
 import type { PaymentsTables } from '../modules/payments/tables.js';
 import type { PayoutsTables } from '../modules/payouts/tables.js';
+import type { StatementsTables } from '../modules/statements/tables.js';
 
 type CreatedAt = ColumnType<Date, Date | string | undefined, never>;
 type Json<T> = ColumnType<T, string, string>;
@@ -382,7 +383,7 @@ export interface AgentsTable {
 }
 
 /** Every table; feature modules declare theirs in their own tables.ts. */
-export interface Database extends IdentityTables, PaymentsTables, PayoutsTables, PromotionsTables, LoyaltyTables, GrowthTables, ContestsTables, InsightsTables, SuppliersTables, DealersTables, Omit<AgentsTables, 'agents'>, StoresTables {
+export interface Database extends IdentityTables, PaymentsTables, PayoutsTables, StatementsTables, PromotionsTables, LoyaltyTables, GrowthTables, ContestsTables, InsightsTables, SuppliersTables, DealersTables, Omit<AgentsTables, 'agents'>, StoresTables {
   distributor_tiers: DistributorTiersTable;
   distributor_groups: DistributorGroupsTable;
   members: MembersTable;

@@ -25,6 +25,8 @@ import { insightsRoutes } from './routes/insights.js';
 import { suppliersRoutes } from './routes/suppliers.js';
 import { dealersRoutes } from './routes/dealers.js';
 import { payoutBatchRoutes } from './routes/payout-batches.js';
+import { payoutChannelRoutes } from './routes/payout-channels.js';
+import { statementRoutes } from './routes/statements.js';
 
 export interface HttpOptions {
   logger: Logger;
@@ -92,6 +94,8 @@ export async function buildHttpApp(services: Services, options: HttpOptions): Pr
   suppliersRoutes(app, services, auth);
   dealersRoutes(app, services, auth);
   payoutBatchRoutes(app, services, auth);
+  payoutChannelRoutes(app, services, auth);
+  statementRoutes(app, services, auth);
   for (const plugin of options.plugins ?? []) await plugin(app, services);
 
   await app.ready();

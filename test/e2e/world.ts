@@ -3,7 +3,7 @@
 // screenshot and 375 px overflow checks.
 import { execFileSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
+import net, { type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Page } from 'playwright-core';
@@ -34,7 +34,8 @@ const contexts: BrowserContext[] = [];
 export const pageErrors: string[] = [];
 
 /** Builds the web apps if their sources changed, starts the server with the demo, launches Chromium. */
-export async function startWorld(options: { features: boolean; config?: Partial<AppConfig> }): Promise<World> {
+/** port: listen there (0 = any); tests that must tell a provider fake the server's URL first pick one with freePort(). */
+export async function startWorld(options: { features: boolean; config?: Partial<AppConfig>; port?: number }): Promise<World> {
   mkdirSync(SHOTS, { recursive: true });
   // builds web/shop and web/admin only when their sources are newer than the build
   execFileSync('npx', ['tsx', 'scripts/build-web.ts'], { cwd: ROOT, stdio: 'inherit' });
@@ -46,7 +47,7 @@ export async function startWorld(options: { features: boolean; config?: Partial<
     plugins: webPlugins(),
   });
   expect(await seedDemo(app.services, { features: options.features })).toBe(true);
-  await app.http.listen({ port: 0, host: '127.0.0.1' });
+  await app.http.listen({ port: options.port ?? 0, host: '127.0.0.1' });
   const browser = await chromium.launch({
     executablePath: '/usr/bin/chromium',
     headless: true,
@@ -54,6 +55,15 @@ export async function startWorld(options: { features: boolean; config?: Partial<
   });
   world = { app, base: `http://127.0.0.1:${(app.http.server.address() as AddressInfo).port}`, browser };
   return world;
+}
+
+/** A loopback port free right now, so a server's URL can go into its config before it starts. */
+export async function freePort(): Promise<number> {
+  const server = net.createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
 }
 
 export async function stopWorld(): Promise<void> {
