@@ -18,8 +18,11 @@ import { createIdentity } from './modules/identity/index.js';
 import { PgLimitStore, type LimitStore } from './modules/identity/limits.js';
 import { NotificationsService } from './modules/notifications/service.js';
 import { OrdersService } from './modules/orders/service.js';
-import { DevPaymentProvider, WechatpayProvider, type PaymentProvider } from './modules/payments/providers.js';
+import { DevPaymentProvider, type PaymentProvider } from './modules/payments/providers.js';
+import { WechatpayProvider } from './modules/payments/wechatpay-provider.js';
+import { AlipayProvider } from './modules/payments/alipay-provider.js';
 import { PaymentsService } from './modules/payments/service.js';
+import { PaymentChecks } from './modules/payments/checks.js';
 import type { PayoutProvider } from './modules/payouts/providers.js';
 import { payoutProviderFor } from './modules/payouts/channels.js';
 import { createPaymentClients, type PaymentClients } from './modules/payments/clients.js';
@@ -110,8 +113,13 @@ export function createServices(options: ServiceOptions) {
     const devSecret = createHash('sha256').update(`dev-payments:${config.jwtSecret}`).digest('hex');
     providers.set('dev', new DevPaymentProvider(devSecret, async (body, signature) => void (await payments!.handleDevNotification(body, signature))));
   }
-  if (config.wechatpay) providers.set('wechatpay', new WechatpayProvider(config.wechatpay, options.fetchFn));
-  payments = new PaymentsService(db, clock, orders, providers, log, audit, config.wechatpay);
+  if (clients.wechatpay && config.wechatpay) providers.set('wechatpay', new WechatpayProvider(clients.wechatpay, config.wechatpay));
+  if (clients.alipay) providers.set('alipay', new AlipayProvider(clients.alipay, `${config.publicUrl ?? `http://${config.host}:${config.port}`}/`));
+  payments = new PaymentsService(db, clock, orders, providers, log, audit, {
+    queryAfterMs: config.paymentQueryAfterMs ?? 120_000,
+    openidOf: (memberId, appid) => identity.wechat.openidOf(memberId, appid),
+  });
+  const paymentChecks = new PaymentChecks(db, clock, payments, orders, log);
   const payoutProvider = options.payoutProvider ?? payoutProviderFor({ config, log, clients, fetchFn: options.fetchFn });
   const extensions = new Extensions();
   const payouts = new PayoutsService(db, clock, bus, ledger, rules, audit, payoutProvider, log, async (ex, memberId) => (await extensions.partiesOf(ex, memberId)).length > 0);
@@ -123,7 +131,7 @@ export function createServices(options: ServiceOptions) {
   const analytics = new AnalyticsService(clock);
   const stores = new StoresService(db, audit);
 
-  const core = { clients, db, clock, bus, config, log, audit, ledger, rules, catalog, referral, members, identity, limits, commission, orders, payments, payouts, payoutBatches, payoutProvider, sms, notifications, posters, analytics, stores, agents, extensions };
+  const core = { clients, db, clock, bus, config, log, audit, ledger, rules, catalog, referral, members, identity, limits, commission, orders, payments, paymentChecks, payouts, payoutBatches, payoutProvider, sms, notifications, posters, analytics, stores, agents, extensions };
   // channels: credit paid orders to the customer's store (region protection); 'agent' and 'store' parties
   agents.attach(extensions);
   stores.attach({ orders, extensions, clock });
@@ -160,6 +168,7 @@ export interface CoreServices {
   commission: CommissionService;
   orders: OrdersService;
   payments: PaymentsService;
+  paymentChecks: PaymentChecks;
   payouts: PayoutsService;
   payoutBatches: PayoutBatchesService;
   payoutProvider: PayoutProvider;

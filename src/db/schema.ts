@@ -215,9 +215,13 @@ export interface PaymentsTable {
   out_trade_no: string;
   amount_fen: number;
   status: Generated<'created' | 'succeeded' | 'closed'>;
+  method: string;
   provider_txn_id: string | null;
   paid_at: Date | null;
   created_at: CreatedAt;
+  next_check_at: Date | null;
+  checks: Generated<number>;
+  closed_at: Date | null;
 }
 
 export interface PaymentEventsTable {

@@ -59,6 +59,13 @@ export async function buildHttpApp(services: Services, options: HttpOptions): Pr
     }
   });
 
+  // Alipay posts its notifications as a form; its signature covers the decoded values (checkNotifySignV2)
+  app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string', bodyLimit: 64 * 1024 }, (request, body, done) => {
+    const text = typeof body === 'string' ? body : body.toString('utf8');
+    request.rawBody = text;
+    done(null, Object.fromEntries(new URLSearchParams(text)));
+  });
+
   await app.register(helmet, {
     // the web apps load their own bundles and images from this origin and data: URLs (posters, QR)
     contentSecurityPolicy: { directives: { 'img-src': ["'self'", 'data:', 'blob:'], 'script-src': ["'self'"] } },

@@ -9,6 +9,9 @@ export function startJobs(services: Services, intervalMs: number): () => void {
     if (running) return;
     running = true;
     try {
+      // lost callbacks first: an order paid at the provider must not be closed as unpaid
+      const checked = await services.paymentChecks.sweep();
+      if (checked.paid + checked.closed + checked.refundsSettled > 0) services.log.info(checked, 'applied what payment providers reported');
       const unpaid = await services.orders.closeUnpaid();
       if (unpaid.closed > 0) services.log.info(unpaid, 'closed unpaid orders');
       const unfrozen = await services.commission.unfreezeDue();

@@ -134,11 +134,6 @@ export function shopRoutes(app: FastifyInstance, s: Services, auth: Auth) {
     schema: { tags: ['orders'], summary: 'Confirm receipt: completes the order and starts the return window', params: idParams },
   }, async (req) => s.orders.complete(req.params.id, member(req).id));
 
-  r.post('/api/orders/:id/pay', {
-    preHandler: auth.authenticate,
-    schema: { tags: ['payments'], summary: 'Start paying an order with a provider', params: idParams, body: z.object({ provider: z.enum(['dev', 'wechatpay']) }) },
-  }, async (req) => s.payments.startPayment(member(req).id, req.params.id, req.body.provider));
-
   // --- commission and withdrawals ---
   r.get('/api/me/commission/summary', {
     preHandler: auth.authenticate,

@@ -63,7 +63,7 @@ export async function seedChannels(services: Services): Promise<void> {
   async function buy(phone: string, items: Array<{ skuId: number; quantity: number }>, key: string, delivery: { pickupStoreId: number } | { shippingAddress: typeof address }) {
     const buyerId = id(phone);
     const order = await services.orders.checkout(buyerId, { items, checkoutKey: `demo-channels-${key}`, ...delivery });
-    const payment = await services.payments.startPayment(buyerId, order.id, 'dev');
+    const payment = await services.payments.startPayment(buyerId, order.id, { provider: 'dev', method: 'dev' });
     await services.payments.simulateDevPayment(buyerId, payment.outTradeNo);
     return { orderId: order.id, buyerId };
   }

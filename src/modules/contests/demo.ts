@@ -71,7 +71,7 @@ export async function seedContests(services: Services): Promise<void> {
   let n = 0;
   const buy = async ([fan, sku, quantity]: [number, number, number]) => {
     const order = await services.orders.checkout(fans[fan], { items: [{ skuId: skus[sku % skus.length].id, quantity }], checkoutKey: `demo-contests-${n++}`, shippingAddress: ADDRESS });
-    const payment = await services.payments.startPayment(fans[fan], order.id, 'dev');
+    const payment = await services.payments.startPayment(fans[fan], order.id, { provider: 'dev', method: 'dev' });
     await services.payments.simulateDevPayment(fans[fan], payment.outTradeNo);
   };
 

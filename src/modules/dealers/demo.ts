@@ -48,7 +48,7 @@ export async function seedDealers(services: Services): Promise<void> {
   async function buy(phone: string, dealerShopId: number, items: Array<{ skuId: number; quantity: number }>, consignee: string, key: string) {
     const buyerId = await memberIdByPhone(services, phone);
     const order = await services.orders.checkout(buyerId, { items, checkoutKey: `demo-dealer-${key}`, shippingAddress: address(consignee), dealerShopId });
-    const payment = await services.payments.startPayment(buyerId, order.id, 'dev');
+    const payment = await services.payments.startPayment(buyerId, order.id, { provider: 'dev', method: 'dev' });
     await services.payments.simulateDevPayment(buyerId, payment.outTradeNo);
     return { orderId: order.id, buyerId };
   }

@@ -54,7 +54,7 @@ export async function seedGrowth(services: Services): Promise<void> {
     const paid: number[] = [];
     for (const [i, [buyer, sku, quantity]] of ORDERS.entries()) {
       const order = await services.orders.checkout(extra[buyer], { items: [{ skuId: skus[sku % skus.length].id, quantity }], checkoutKey: `demo-growth-${i}`, shippingAddress: ADDRESS });
-      const payment = await services.payments.startPayment(extra[buyer], order.id, 'dev');
+      const payment = await services.payments.startPayment(extra[buyer], order.id, { provider: 'dev', method: 'dev' });
       await services.payments.simulateDevPayment(extra[buyer], payment.outTradeNo);
       paid.push(order.id);
     }

@@ -167,6 +167,12 @@ export class WechatLoginService {
     return Boolean(row?.disabled_at);
   }
 
+  /** The member's openid in one WeChat app (JSAPI / mini-program payments and transfers are made to it). */
+  async openidOf(memberId: number, appid: string): Promise<string | undefined> {
+    const row = await this.db.selectFrom('member_wechat_identities').select('openid').where('member_id', '=', memberId).where('appid', '=', appid).orderBy('created_at', 'desc').executeTakeFirst();
+    return row?.openid;
+  }
+
   /** The member who owns this openid, or (adding this app's openid) the one with its unionid. */
   private async identityOwner(tx: Tx, person: WechatPerson): Promise<number | undefined> {
     const own = await tx.selectFrom('member_wechat_identities').select(['member_id', 'unionid']).where('appid', '=', person.appid).where('openid', '=', person.openid).executeTakeFirst();

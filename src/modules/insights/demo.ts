@@ -29,7 +29,7 @@ export async function seedInsights(services: Services): Promise<void> {
     );
     if (i % 3 !== 0 || !services.config.devPaymentProvider) continue;
     const order = await services.orders.checkout(member.id, { items: [{ skuId: sku.id, quantity: 1 }], checkoutKey: `demo-insights-${i}`, shippingAddress: ADDRESS, sharerInviteCode: sharer.invite_code });
-    const payment = await services.payments.startPayment(member.id, order.id, 'dev');
+    const payment = await services.payments.startPayment(member.id, order.id, { provider: 'dev', method: 'dev' });
     await services.payments.simulateDevPayment(member.id, payment.outTradeNo);
   }
 }

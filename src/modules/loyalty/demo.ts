@@ -17,7 +17,7 @@ async function memberIdByPhone(services: Services, phone: string): Promise<numbe
 async function demoOrder(services: Services, buyerId: number, skuId: number, quantity: number, key: string) {
   if (!services.config.devPaymentProvider) return;
   const order = await services.orders.checkout(buyerId, { items: [{ skuId, quantity }], checkoutKey: key, shippingAddress: ADDRESS });
-  const payment = await services.payments.startPayment(buyerId, order.id, 'dev');
+  const payment = await services.payments.startPayment(buyerId, order.id, { provider: 'dev', method: 'dev' });
   await services.payments.simulateDevPayment(buyerId, payment.outTradeNo);
 }
 

@@ -277,11 +277,14 @@ export class OrdersService {
   }
 
   /** What paying needs of a buyer's order, in one read: its status, amount and a description of its lines. */
-  async payable(ex: Executor, orderId: number, buyerId: number): Promise<{ status: OrderStatus; payableFen: number; description: string }> {
+  /** closesAt: when the unpaid-order job will close it (providers are told to stop taking money then). */
+  async payable(ex: Executor, orderId: number, buyerId: number): Promise<{ status: OrderStatus; payableFen: number; description: string; closesAt: Date | null }> {
+    const { unpaidCloseMinutes } = (await this.rules.current(ex)).config.order;
     const order = await ex
       .selectFrom('orders as o')
       .select([
         'o.status',
+        'o.created_at as createdAt',
         'o.payable_fen as payableFen',
         sql<string>`coalesce((select string_agg(l.title, '，' order by l.id) from order_lines l where l.order_id = o.id), '')`.as('description'),
       ])
@@ -289,7 +292,8 @@ export class OrdersService {
       .where('o.buyer_id', '=', buyerId)
       .executeTakeFirst();
     if (!order) throw notFound('ORDER_NOT_FOUND', `order ${orderId} does not exist`);
-    return order;
+    const { createdAt, ...rest } = order;
+    return { ...rest, closesAt: unpaidCloseMinutes > 0 ? new Date(new Date(createdAt).getTime() + unpaidCloseMinutes * 60_000) : null };
   }
 
   async list(ex: Executor, filter: { buyerId?: number; status?: OrderStatus; q?: string; limit: number; offset: number }) {
@@ -358,6 +362,15 @@ export class OrdersService {
       closed += batch;
       if (batch < batchSize) return { closed };
     }
+  }
+
+  /** The unpaid orders the next close sweep would close: their payments are asked about first (a lost callback). */
+  async dueForClose(ex: Executor, limit = 200): Promise<number[]> {
+    const { unpaidCloseMinutes } = (await this.rules.current(ex)).config.order;
+    if (unpaidCloseMinutes === 0) return [];
+    const cutoff = new Date(this.clock.now().getTime() - unpaidCloseMinutes * 60_000);
+    const rows = await ex.selectFrom('orders').select('id').where('status', '=', 'pending_payment').where('created_at', '<', cutoff).orderBy('created_at').limit(limit).execute();
+    return rows.map((r) => r.id);
   }
 
   /** Closes a locked unpaid order: its stock back, its participants told. */

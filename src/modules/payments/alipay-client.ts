@@ -81,6 +81,8 @@ export interface AlipayPayInput {
   amountFen: number;
   /** becomes time_expire; Alipay closes the trade unpaid after it */
   expiresAt?: Date;
+  /** where the cashier sends the buyer afterwards (this payment's result page); else the configured one */
+  returnUrl?: string;
 }
 export interface AlipayWapPayInput extends AlipayPayInput {
   /** where 返回商家 on the cashier goes */
@@ -224,12 +226,12 @@ export class AlipayClient {
   /** alipay.trade.wap.pay: the signed URL (or, with form, an auto-submitting HTML form) a mobile browser opens. */
   wapPay(input: AlipayWapPayInput, opts: { form?: boolean } = {}): string {
     if (!/^https?:\/\//.test(input.quitUrl)) throw new TypeError('quitUrl must be an http(s) URL');
-    return this.cashier('alipay.trade.wap.pay', { ...this.payContent(input, 'QUICK_WAP_WAY'), quit_url: input.quitUrl }, opts.form);
+    return this.cashier('alipay.trade.wap.pay', { ...this.payContent(input, 'QUICK_WAP_WAY'), quit_url: input.quitUrl }, opts.form, input.returnUrl);
   }
 
   /** alipay.trade.page.pay: desktop cashier (QR code or login). */
   pagePay(input: AlipayPayInput, opts: { form?: boolean } = {}): string {
-    return this.cashier('alipay.trade.page.pay', this.payContent(input, 'FAST_INSTANT_TRADE_PAY'), opts.form);
+    return this.cashier('alipay.trade.page.pay', this.payContent(input, 'FAST_INSTANT_TRADE_PAY'), opts.form, input.returnUrl);
   }
 
   private payContent(input: AlipayPayInput, productCode: string): Record<string, string> {
@@ -243,10 +245,11 @@ export class AlipayClient {
     return content;
   }
 
-  private cashier(method: string, bizContent: Record<string, string>, form?: boolean): string {
+  private cashier(method: string, bizContent: Record<string, string>, form?: boolean, returnUrl?: string): string {
     // undefined values must not reach the SDK: it would sign the text "undefined"
     const params: Record<string, unknown> = { bizContent, notifyUrl: this.config.notifyUrl };
-    if (this.config.returnUrl) params.returnUrl = this.config.returnUrl;
+    const back = returnUrl ?? this.config.returnUrl;
+    if (back) params.returnUrl = back;
     return this.sdk.pageExec(method, form ? 'POST' : 'GET', params);
   }
 

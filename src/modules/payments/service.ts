@@ -3,30 +3,43 @@
 // order change and its commission. Duplicates and replays change nothing.
 import type { Logger } from 'pino';
 import type { Clock } from '../../context.js';
+import { sql } from 'kysely';
 import { inTransaction, type Db, type Executor } from '../../db/database.js';
 import { AppError, badRequest, conflict, notFound, unauthorized } from '../../errors.js';
 import type { OrdersService } from '../orders/service.js';
 import { businessNumber } from '../orders/numbers.js';
 import { crashPoint } from '../../faults.js';
 import { checkOrderTotal } from '../orders/limits.js';
-import type { DevPaymentProvider, PaymentProvider } from './providers.js';
-import {
-  decryptWechatpayResource,
-  parseWechatpayNotification,
-  parseWechatpayRefund,
-  parseWechatpayTransaction,
-  readWechatpayHeaders,
-  verifyWechatpaySignature,
-  WechatpayVerifyError,
-} from './wechatpay-crypto.js';
-import type { WechatpayConfig } from '../../config.js';
+import { ProviderCallError, type DevPaymentProvider, type PaymentMethod, type PaymentNotification, type PaymentProvider, type RefundRequest } from './providers.js';
+import type { WechatpayProvider } from './wechatpay-provider.js';
+import type { AlipayProvider } from './alipay-provider.js';
 import type { AuditService } from '../audit/service.js';
 import { applyPaymentReturn, openPaymentReturn, paymentReturnByRefundNo, type PaymentReturn, type ReturnRequest } from './returns.js';
 
-/** A provider-neutral notification, after verification. */
-export type PaymentNotification =
-  | { kind: 'payment'; provider: string; eventKey: string; outTradeNo: string; providerTxnId: string; amountFen: number }
-  | { kind: 'refund'; provider: string; eventKey: string; outTradeNo: string; refundNo: string; amountFen: number; succeeded: boolean; paymentTotalFen?: number };
+/** advisory lock class for starting payments of one order */
+const PAY_LOCK = 7301;
+
+export type { PaymentNotification } from './providers.js';
+
+export interface PaymentsOptions {
+  /** an attempt still open this long is asked about (its callback may be lost) */
+  queryAfterMs: number;
+  /** the buyer's openid in a WeChat app (JSAPI and mini-program payments need it) */
+  openidOf: (memberId: number, appid: string) => Promise<string | undefined>;
+}
+
+export interface StartPayment {
+  provider: string;
+  method: PaymentMethod;
+  clientIp?: string;
+  /** the shop's result page for this order */
+  returnUrl?: string;
+}
+
+/** Backoff for asking a provider again: 1, 2, 4 … minutes, at most 30. */
+export function backoffMs(tries: number): number {
+  return Math.min(30 * 60_000, 60_000 * 2 ** Math.min(Math.max(tries, 0), 5));
+}
 
 export type NotificationOutcome = 'applied' | 'duplicate';
 
@@ -38,11 +51,25 @@ export class PaymentsService {
     private readonly providers: Map<string, PaymentProvider>,
     private readonly log: Logger,
     private readonly audit: AuditService,
-    private readonly wechatpay?: WechatpayConfig,
+    private readonly options: PaymentsOptions,
   ) {}
+
+  /** Which methods each enabled provider offers (the shop picks by where it runs). */
+  methods(): Array<{ provider: string; method: PaymentMethod }> {
+    return [...this.providers.values()].flatMap((p) => p.methods.map((method) => ({ provider: p.name, method })));
+  }
 
   providerNames(): string[] {
     return [...this.providers.keys()];
+  }
+
+  providerFor(name: string): PaymentProvider {
+    return this.provider(name);
+  }
+
+  /** The provider says this attempt can no longer be paid. */
+  async markClosed(outTradeNo: string): Promise<void> {
+    await this.db.updateTable('payments').set({ status: 'closed', closed_at: this.clock.now() }).where('out_trade_no', '=', outTradeNo).where('status', '=', 'created').execute();
   }
 
   private provider(name: string): PaymentProvider {
@@ -51,36 +78,88 @@ export class PaymentsService {
     return provider;
   }
 
-  /** The buyer starts paying; each attempt gets its own out_trade_no for the same order amount. */
-  async startPayment(buyerId: number, orderId: number, providerName: string) {
-    const provider = this.provider(providerName);
+  /**
+   * The buyer starts paying. Each attempt gets its own out_trade_no; an open attempt with the same
+   * provider and method is reused (the provider answers the same prepay). Switching method closes the
+   * other open attempts at their provider first, so two live attempts are never both payable; one that
+   * turns out paid is applied and the order is no longer payable.
+   */
+  async startPayment(buyerId: number, orderId: number, start: StartPayment) {
+    const provider = this.provider(start.provider);
+    if (!provider.methods.includes(start.method)) throw badRequest('PAYMENT_METHOD_UNAVAILABLE', `${provider.name} does not pay by ${start.method} here`);
+    const order = await this.payableOrder(orderId, buyerId);
+    const openid = await this.openidFor(buyerId, provider, start.method);
+    const now = this.clock.now();
+    const { attempt, others } = await inTransaction(this.db, async (tx) => {
+      // one buyer's two tabs must not both open attempts: serialise starts per order
+      await sql`select pg_advisory_xact_lock(${PAY_LOCK}, ${orderId})`.execute(tx);
+      const open = await tx.selectFrom('payments').select(['id', 'provider', 'method', 'out_trade_no', 'amount_fen']).where('order_id', '=', orderId).where('status', '=', 'created').orderBy('id', 'desc').execute();
+      const same = open.find((p) => p.provider === provider.name && p.method === start.method && p.amount_fen === order.payableFen);
+      const others = open.filter((p) => p !== same);
+      if (same) return { attempt: same, others };
+      const created = await tx
+        .insertInto('payments')
+        .values({ order_id: orderId, provider: provider.name, method: start.method, out_trade_no: businessNumber('P', now), amount_fen: order.payableFen, created_at: now, next_check_at: new Date(now.getTime() + this.options.queryAfterMs) })
+        .returning(['id', 'provider', 'method', 'out_trade_no', 'amount_fen'])
+        .executeTakeFirstOrThrow();
+      return { attempt: created, others };
+    });
+    for (const other of others) await this.closeAttempt(other.provider, other.out_trade_no);
+    if (others.length > 0) await this.payableOrder(orderId, buyerId);
+    const params = await this.calling(() =>
+      provider.createPayment({ outTradeNo: attempt.out_trade_no, amountFen: attempt.amount_fen, description: order.description, method: start.method, openid, clientIp: start.clientIp, returnUrl: start.returnUrl, expiresAt: order.closesAt ?? undefined }),
+    );
+    return { provider: provider.name, method: start.method, outTradeNo: attempt.out_trade_no, amountFen: attempt.amount_fen, params };
+  }
+
+  private async payableOrder(orderId: number, buyerId: number) {
     const order = await this.orders.payable(this.db, orderId, buyerId);
     if (order.status !== 'pending_payment') throw conflict('ORDER_NOT_PAYABLE', `an order that is ${order.status} cannot be paid`);
     if (order.payableFen <= 0) throw conflict('ORDER_NOT_PAYABLE', 'this order has nothing to pay');
     // orders from before the checkout bound may total more than a provider can take
     checkOrderTotal({ lines: [], goodsFen: 0, payableFen: order.payableFen });
-    // an open attempt with the same provider is reused: two live attempts could both be paid
-    const open = await this.db
-      .selectFrom('payments')
-      .select(['out_trade_no', 'amount_fen'])
-      .where('order_id', '=', orderId)
-      .where('provider', '=', provider.name)
-      .where('status', '=', 'created')
-      .where('amount_fen', '=', order.payableFen)
-      .orderBy('id', 'desc')
-      .executeTakeFirst();
-    if (open) {
-      const params = await provider.createPayment({ outTradeNo: open.out_trade_no, amountFen: open.amount_fen, description: order.description });
-      return { provider: provider.name, outTradeNo: open.out_trade_no, amountFen: open.amount_fen, params };
+    return order;
+  }
+
+  private async openidFor(buyerId: number, provider: PaymentProvider, method: PaymentMethod): Promise<string | undefined> {
+    if (method !== 'jsapi' && method !== 'mp') return undefined;
+    const appid = (provider as WechatpayProvider).appidFor(method);
+    const openid = appid ? await this.options.openidOf(buyerId, appid) : undefined;
+    if (!openid) throw conflict('WECHAT_OPENID_REQUIRED', 'sign in with WeChat first: this payment needs your WeChat identity');
+    return openid;
+  }
+
+  /**
+   * Closes an open attempt at its provider and here. If the provider says it was paid, the payment is
+   * applied (through the one exactly-once path) instead.
+   */
+  async closeAttempt(providerName: string, outTradeNo: string): Promise<'closed' | 'paid'> {
+    const provider = this.provider(providerName);
+    const closed = await this.calling(() => provider.closePayment(outTradeNo));
+    if (closed === 'paid') {
+      const state = await this.calling(() => provider.queryPayment(outTradeNo));
+      if (state.state === 'paid') await this.applyNotification(state.event);
+      return 'paid';
     }
-    const outTradeNo = businessNumber('P', this.clock.now());
-    await this.db.insertInto('payments').values({ order_id: orderId, provider: provider.name, out_trade_no: outTradeNo, amount_fen: order.payableFen, created_at: this.clock.now() }).execute();
-    const params = await provider.createPayment({ outTradeNo, amountFen: order.payableFen, description: order.description });
-    return { provider: provider.name, outTradeNo, amountFen: order.payableFen, params };
+    await this.markClosed(outTradeNo);
+    return 'closed';
+  }
+
+  /** A provider that cannot be reached or refuses answers 502/503 with a code, never a 500. */
+  async calling<T>(call: () => Promise<T>): Promise<T> {
+    try {
+      return await call();
+    } catch (error) {
+      if (error instanceof ProviderCallError) {
+        this.log.warn({ provider: error.provider, code: error.code, retryable: error.retryable }, 'payment provider call failed');
+        throw new AppError(error.retryable ? 503 : 502, error.retryable ? 'PAYMENT_PROVIDER_BUSY' : 'PAYMENT_PROVIDER_REFUSED', `${error.provider} answered ${error.code}`);
+      }
+      throw error;
+    }
   }
 
   async paymentsOfOrder(ex: Executor, orderId: number) {
-    return ex.selectFrom('payments').select(['id', 'provider', 'out_trade_no as outTradeNo', 'amount_fen as amountFen', 'status', 'provider_txn_id as providerTxnId', 'paid_at as paidAt', 'created_at as createdAt']).where('order_id', '=', orderId).orderBy('id').execute();
+    return ex.selectFrom('payments').select(['id', 'provider', 'method', 'out_trade_no as outTradeNo', 'amount_fen as amountFen', 'status', 'provider_txn_id as providerTxnId', 'paid_at as paidAt', 'created_at as createdAt']).where('order_id', '=', orderId).orderBy('id').execute();
   }
 
   /** Applies a verified notification exactly once. */
@@ -152,72 +231,71 @@ export class PaymentsService {
     return outcome;
   }
 
-  /** After HQ opened a refund: ask the provider that took the money. */
+  /**
+   * After HQ opened a refund: ask the provider that took the money. A provider that cannot be reached
+   * or refuses leaves the refund processing; the sweep asks again under the same refund number.
+   */
   async requestRefund(refundId: number): Promise<void> {
     const refund = await this.db.selectFrom('refunds').selectAll().where('id', '=', refundId).executeTakeFirstOrThrow();
     if (refund.status !== 'processing') return;
-    const payment = await this.db.selectFrom('payments').selectAll().where('order_id', '=', refund.order_id).where('status', '=', 'succeeded').executeTakeFirst();
+    // the payment the order was paid with (a stray second one is returned on its own, returns.ts)
+    const payment = await this.db.selectFrom('payments').selectAll().where('order_id', '=', refund.order_id).where('status', '=', 'succeeded').orderBy('paid_at').orderBy('id').executeTakeFirst();
     if (!payment) throw conflict('PAYMENT_NOT_FOUND', 'the order has no successful payment to refund');
-    await this.provider(payment.provider).requestRefund({ outTradeNo: payment.out_trade_no, refundNo: refund.refund_no, refundFen: refund.amount_fen, totalFen: payment.amount_fen, reason: refund.reason });
+    await this.sendRefund(payment.provider, { outTradeNo: payment.out_trade_no, refundNo: refund.refund_no, refundFen: refund.amount_fen, totalFen: payment.amount_fen, reason: refund.reason });
   }
 
   /**
    * Finance sends back money that arrived for an order that could not take it, through the provider
-   * that took it; the return completes on the provider's verified refund notification.
+   * that took it; the return completes on the provider's verified answer.
    */
   async returnPayment(actorId: number, request: ReturnRequest): Promise<PaymentReturn> {
     const opened = await inTransaction(this.db, (tx) => openPaymentReturn(tx, this.clock, this.audit, actorId, request));
     if (opened.status === 'processing') {
       // a replay asks again under the same refund number: the provider dedupes on it
-      await this.provider(opened.provider).requestRefund({ outTradeNo: opened.outTradeNo, refundNo: opened.refundNo, refundFen: opened.amountFen, totalFen: opened.amountFen, reason: request.reason });
+      await this.sendRefund(opened.provider, { outTradeNo: opened.outTradeNo, refundNo: opened.refundNo, refundFen: opened.amountFen, totalFen: opened.amountFen, reason: request.reason });
     }
     const after = await paymentReturnByRefundNo(this.db, opened.refundNo);
     return { ...opened, status: after!.status };
   }
 
-  // --- WeChat Pay v3 -----------------------------------------------------------------
-
-  /** Verifies signature, time and serial, decrypts the resource, then applies it. */
-  async handleWechatpayNotification(headers: Record<string, string | string[] | undefined>, rawBody: string): Promise<NotificationOutcome> {
-    if (!this.wechatpay) throw notFound('PAYMENT_PROVIDER_UNAVAILABLE', 'wechatpay is not configured');
+  /** One refund call, recorded for the sweep; a final answer given at once is applied like a callback. */
+  async sendRefund(providerName: string, request: RefundRequest): Promise<void> {
+    const provider = this.provider(providerName);
+    const now = this.clock.now();
+    const call = await this.db
+      .insertInto('refund_provider_calls')
+      .values({ refund_no: request.refundNo, tries: 1, next_try_at: new Date(now.getTime() + this.options.queryAfterMs), updated_at: now })
+      .onConflict((oc) => oc.column('refund_no').doUpdateSet((eb) => ({ tries: eb('refund_provider_calls.tries', '+', 1), updated_at: now })))
+      .returning('tries')
+      .executeTakeFirstOrThrow();
     try {
-      const signed = readWechatpayHeaders(headers);
-      verifyWechatpaySignature({ headers: signed, body: rawBody, platformPublicKeyPem: this.wechatpay.platformPublicKeyPem, platformSerial: this.wechatpay.platformSerial, nowMs: this.clock.now().getTime() });
-      const notification = parseWechatpayNotification(rawBody);
-      const plain = decryptWechatpayResource(notification.resource, this.wechatpay.apiV3Key);
-      if (notification.event_type === 'TRANSACTION.SUCCESS') {
-        const txn = parseWechatpayTransaction(plain);
-        this.checkMerchant(txn.mchid);
-        if (txn.appid !== this.wechatpay.appid) throw new WechatpayVerifyError('WECHATPAY_APPID_MISMATCH', 'notification is for another app');
-        checkCurrency(txn.amount);
-        if (txn.trade_state !== 'SUCCESS') return 'duplicate';
-        // keyed by transaction: WeChat may resend the same payment under a new notification id
-        return this.applyNotification({ kind: 'payment', provider: 'wechatpay', eventKey: `txn:${txn.transaction_id}`, outTradeNo: txn.out_trade_no, providerTxnId: txn.transaction_id, amountFen: txn.amount.total });
-      }
-      if (notification.event_type.startsWith('REFUND.')) {
-        const refund = parseWechatpayRefund(plain);
-        this.checkMerchant(refund.mchid);
-        return this.applyNotification({
-          kind: 'refund',
-          provider: 'wechatpay',
-          eventKey: `refund:${refund.refund_id}:${refund.refund_status}`,
-          outTradeNo: refund.out_trade_no,
-          refundNo: refund.out_refund_no,
-          amountFen: refund.amount.refund,
-          succeeded: refund.refund_status === 'SUCCESS',
-          paymentTotalFen: refund.amount.total,
-        });
-      }
-      this.log.warn({ eventType: notification.event_type }, 'wechatpay notification of an unhandled type');
-      return 'duplicate';
+      const answer = await provider.requestRefund(request);
+      await this.db.updateTable('refund_provider_calls').set({ last_error: null, next_try_at: new Date(now.getTime() + Math.max(this.options.queryAfterMs, backoffMs(call.tries - 1))) }).where('refund_no', '=', request.refundNo).execute();
+      if (answer) await this.applyNotification(answer);
     } catch (error) {
-      if (error instanceof WechatpayVerifyError) throw new AppError(401, error.code, error.message);
-      throw error;
+      if (!(error instanceof ProviderCallError)) throw error;
+      // shown to finance with the refund; sent again on a backoff
+      this.log.warn({ provider: error.provider, code: error.code, refundNo: request.refundNo }, 'refund request not accepted yet');
+      await this.db.updateTable('refund_provider_calls').set({ last_error: error.code, next_try_at: new Date(now.getTime() + backoffMs(call.tries - 1)) }).where('refund_no', '=', request.refundNo).execute();
     }
   }
 
-  private checkMerchant(mchid: string): void {
-    if (mchid !== this.wechatpay?.mchid) throw new WechatpayVerifyError('WECHATPAY_MCHID_MISMATCH', 'notification is for another merchant');
+  // --- provider callbacks ------------------------------------------------------------
+
+  /** WeChat Pay v3: signature, time and serial verified, the resource decrypted, merchant and app checked. */
+  async handleWechatpayNotification(headers: Record<string, string | string[] | undefined>, rawBody: string): Promise<NotificationOutcome> {
+    const wechatpay = this.providers.get('wechatpay') as WechatpayProvider | undefined;
+    if (!wechatpay) throw notFound('PAYMENT_PROVIDER_UNAVAILABLE', 'wechatpay is not configured');
+    const event = await this.calling(() => wechatpay.parseNotification(headers, rawBody));
+    return event ? this.applyNotification(event) : 'duplicate';
+  }
+
+  /** Alipay: the posted form verified with Alipay's public key (RSA2) and our app id. */
+  async handleAlipayNotification(params: Record<string, string>): Promise<NotificationOutcome> {
+    const alipay = this.providers.get('alipay') as AlipayProvider | undefined;
+    if (!alipay) throw notFound('PAYMENT_PROVIDER_UNAVAILABLE', 'alipay is not configured');
+    const event = alipay.parseNotification(params);
+    return event ? this.applyNotification(event) : 'duplicate';
   }
 
   // --- dev provider -------------------------------------------------------------------
@@ -259,10 +337,4 @@ export class PaymentsService {
     const body = JSON.stringify({ eventId: `pay-${outTradeNo}`, kind: 'payment', outTradeNo, amountFen: payment.amount_fen });
     return this.handleDevNotification(body, dev.sign(body));
   }
-}
-
-/** Orders are priced and paid in CNY only: what the payer was charged in, too. */
-function checkCurrency(amount: { currency?: string; payer_currency?: string }): void {
-  const foreign = amount.currency !== 'CNY' || (amount.payer_currency !== undefined && amount.payer_currency !== 'CNY');
-  if (foreign) throw badRequest('PAYMENT_CURRENCY_MISMATCH', `orders are paid in CNY, the notification says ${amount.currency ?? 'nothing'} / ${amount.payer_currency ?? 'nothing'}`);
 }

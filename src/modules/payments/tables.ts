@@ -1,4 +1,4 @@
-// Row types of the payments module's own later tables (028_payment_returns.sql), for Kysely.
+// Row types of the payments module's own later tables (028_payment_returns.sql, 030), for Kysely.
 import type { Generated } from 'kysely';
 
 export interface PaymentReturnsTable {
@@ -14,6 +14,16 @@ export interface PaymentReturnsTable {
   completed_at: Date | null;
 }
 
+/** 030: each refund number as sent to its provider (retries on a backoff, queries). */
+export interface RefundProviderCallsTable {
+  refund_no: string;
+  tries: Generated<number>;
+  next_try_at: Date;
+  last_error: string | null;
+  updated_at: Date;
+}
+
 export interface PaymentsTables {
   payment_returns: PaymentReturnsTable;
+  refund_provider_calls: RefundProviderCallsTable;
 }

@@ -60,7 +60,7 @@ export async function seedPromotions(services: Services): Promise<void> {
   const buy = async (buyerId: number, items: Array<{ skuId: number; quantity: number }>, couponId?: number) => {
     n += 1;
     const order = await services.orders.checkout(buyerId, { items, checkoutKey: `demo-promotions-${n}`, couponId });
-    const payment = await services.payments.startPayment(buyerId, order.id, 'dev');
+    const payment = await services.payments.startPayment(buyerId, order.id, { provider: 'dev', method: 'dev' });
     await services.payments.simulateDevPayment(buyerId, payment.outTradeNo);
     return order.id;
   };

@@ -57,7 +57,7 @@ export async function seedSuppliers(services: Services): Promise<void> {
   async function buy(phone: string, items: Array<{ skuId: number; quantity: number }>, consignee: string) {
     const buyerId = await memberIdByPhone(services, phone);
     const order = await services.orders.checkout(buyerId, { items, checkoutKey: `demo-supplier-${phone}-${items.map((i) => i.skuId).join('-')}`, shippingAddress: address(consignee) });
-    const payment = await services.payments.startPayment(buyerId, order.id, 'dev');
+    const payment = await services.payments.startPayment(buyerId, order.id, { provider: 'dev', method: 'dev' });
     await services.payments.simulateDevPayment(buyerId, payment.outTradeNo);
     return { orderId: order.id, buyerId };
   }
