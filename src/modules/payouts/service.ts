@@ -15,6 +15,8 @@ import { crashPoint } from '../../faults.js';
 import { createOnce } from '../../db/idempotency.js';
 import { assertSameRequest, type RequestFields } from '../orders/request-fingerprint.js';
 import type { RulesService } from '../rules/service.js';
+import { PayoutAttempts } from './attempts.js';
+import { PayoutDispatch } from './dispatch.js';
 import type { PayoutProvider, PayoutResult } from './providers.js';
 
 export interface PayoutRequest {
@@ -51,7 +53,8 @@ export function maskDestination(destination: Record<string, string>): Record<str
   return masked;
 }
 
-export function presentPayout(row: PayoutRow) {
+/** awaitingConfirmation: a WeChat transfer waits for the receiver to confirm it in WeChat (the shop offers 确认收款). */
+export function presentPayout(row: PayoutRow, awaitingConfirmation = false) {
   return {
     id: row.id,
     payoutNo: row.payout_no,
@@ -69,6 +72,7 @@ export function presentPayout(row: PayoutRow) {
     reviewedAt: row.reviewed_at,
     paidAt: row.paid_at,
     createdAt: row.created_at,
+    awaitingConfirmation,
   };
 }
 
@@ -84,6 +88,8 @@ const REQUIRED_DESTINATION: Record<PayoutChannel, string[]> = {
 };
 
 export class PayoutsService {
+  private readonly dispatch: PayoutDispatch;
+
   constructor(
     private readonly db: Db,
     private readonly clock: Clock,
@@ -95,7 +101,10 @@ export class PayoutsService {
     private readonly log: Logger,
     /** whether a member acts for a party (supplier, dealer, agent, store): they are paid into the same balance */
     private readonly actsForParty: (ex: Executor, memberId: number) => Promise<boolean> = async () => false,
-  ) {}
+  ) {
+    const attempts = new PayoutAttempts(db, clock);
+    this.dispatch = new PayoutDispatch(db, clock, provider, attempts, log, (tx, afterCommit, payoutNo, attempt, result) => this.applyResultIn(tx, afterCommit, payoutNo, attempt, result));
+  }
 
   async request(memberId: number, input: PayoutRequest) {
     const idempotencyKey = `${memberId}:${input.idempotencyKey}`;
@@ -209,29 +218,13 @@ export class PayoutsService {
     return this.send(payoutId);
   }
 
-  /** Hands a processing payout to the provider and applies the answer. Safe to repeat. */
+  /**
+   * Hands a processing payout's current attempt to its provider and applies a final answer. Safe to repeat:
+   * the attempt's business number is fixed (attempts.ts), so the provider pays it once.
+   */
   async send(payoutId: number) {
-    const payout = await this.db.selectFrom('payouts').selectAll().where('id', '=', payoutId).executeTakeFirstOrThrow();
-    if (payout.status !== 'processing') return presentPayout(payout);
-    // a bank-card withdrawal leaves in a batch file (batches.ts): it waits, pending, for the bank's return file
-    if (payout.channel === 'bank') return presentPayout(payout);
-    let result: PayoutResult;
-    crashPoint('payout.before-provider');
-    try {
-      result = await this.provider.send({
-        payoutNo: payout.payout_no,
-        attempt: payout.attempts,
-        channel: payout.channel,
-        netFen: payout.amount_fen - payout.fee_fen,
-        destination: payout.destination as Record<string, string>,
-      });
-    } catch (error) {
-      // unknown outcome: stays processing for the retry sweep; never released on a guess
-      this.log.error({ err: error, payoutNo: payout.payout_no }, 'payout provider call failed');
-      return presentPayout(payout);
-    }
-    crashPoint('payout.after-provider');
-    return this.applyResult(payout.payout_no, payout.attempts, result);
+    await this.dispatch.send(payoutId);
+    return this.get(this.db, payoutId);
   }
 
   /** The provider's answer for one attempt, applied once (a replay is a no-op). */
@@ -286,7 +279,8 @@ export class PayoutsService {
     if (memberId !== undefined) q = q.where('member_id', '=', memberId);
     const row = await q.executeTakeFirst();
     if (!row) throw notFound('PAYOUT_NOT_FOUND', `payout ${payoutId} does not exist`);
-    return presentPayout(row);
+    const waiting = await this.dispatch.awaitingConfirmation([row]);
+    return presentPayout(row, waiting.has(row.id));
   }
 
   async list(ex: Executor, filter: { memberId?: number; status?: PayoutStatus; limit: number; offset: number }) {
@@ -294,7 +288,8 @@ export class PayoutsService {
     if (filter.memberId !== undefined) q = q.where('member_id', '=', filter.memberId);
     if (filter.status) q = q.where('status', '=', filter.status);
     const rows = await q.orderBy('id', 'desc').limit(filter.limit).offset(filter.offset).execute();
-    return rows.map(presentPayout);
+    const waiting = await this.dispatch.awaitingConfirmation(rows);
+    return rows.map((row) => presentPayout(row, waiting.has(row.id)));
   }
 
   async withdrawnFen(ex: Executor, memberId: number): Promise<number> {
@@ -307,17 +302,28 @@ export class PayoutsService {
     return Number(row.fen);
   }
 
-  /** Payouts left processing (a provider call that died) are sent again; providers dedupe on the payout number. */
-  async resendStuck(olderThanMs = 60_000): Promise<number> {
-    const stuck = await this.db
-      .selectFrom('payouts')
-      .select('id')
-      .where('status', '=', 'processing')
-      .where('channel', '<>', 'bank')
-      .where('updated_at', '<', new Date(this.clock.now().getTime() - olderThanMs))
-      .limit(100)
-      .execute();
-    for (const p of stuck) await this.send(p.id);
-    return stuck.length;
+  /**
+   * The sweep (every instance may run it): attempts never sent or left retryable are sent again under their
+   * business number, attempts the provider holds (DEALING, WAIT_USER_CONFIRM…) are asked about, each on its
+   * backoff; payouts whose attempt never reached a row (older than olderThanMs) are sent. Returns the calls made.
+   */
+  resendStuck(olderThanMs = 60_000): Promise<number> {
+    return this.dispatch.sweep(olderThanMs);
+  }
+
+  /** A provider's notification (WeChat's MCHTRANSFER.BILL.FINISHED), verified, applied once. */
+  handleNotification(channel: PayoutChannel, headers: Record<string, string | string[] | undefined>, rawBody: string): Promise<void> {
+    return this.dispatch.notification(channel, headers, rawBody);
+  }
+
+  /** {mchId, appId, package} for the member's own WeChat payout that waits for their confirmation. */
+  confirmation(memberId: number, payoutId: number) {
+    return this.dispatch.confirmation(payoutId, memberId);
+  }
+
+  /** Asks the provider about the member's own payout now (rate-limited per payout), then answers it. */
+  async refresh(memberId: number, payoutId: number) {
+    await this.dispatch.refresh(payoutId, memberId);
+    return this.get(this.db, payoutId, memberId);
   }
 }

@@ -1,4 +1,4 @@
-// Row types of the payouts module's batch tables (029_payout_batches.sql), for Kysely.
+// Row types of the payouts module's tables (029_payout_batches.sql, 031_payout_transfers.sql), for Kysely.
 import type { ColumnType, Generated } from 'kysely';
 
 export type PayoutBatchStatus = 'open' | 'settled';
@@ -37,7 +37,30 @@ export interface PayoutBatchResultsTable {
   created_at: Date;
 }
 
+/** One attempt of a withdrawal at a provider (031): its fixed business number and the provider's last word. */
+export interface PayoutTransfersTable {
+  id: Generated<number>;
+  payout_id: number;
+  attempt: number;
+  /** 'wechat_transfer' | 'alipay_transfer' | 'dev' | 'none' */
+  provider: string;
+  /** out_bill_no (WeChat) / out_biz_no (Alipay): the same on every resend of this attempt */
+  business_no: string;
+  net_fen: number;
+  state: string | null;
+  package_info: string | null;
+  provider_ref: string | null;
+  tries: Generated<number>;
+  next_try_at: Date | null;
+  last_error: string | null;
+  refreshed_at: Date | null;
+  finished_at: Date | null;
+  created_at: Date;
+  updated_at: Date;
+}
+
 export interface PayoutsTables {
+  payout_transfers: PayoutTransfersTable;
   payout_batches: PayoutBatchesTable;
   payout_batch_lines: PayoutBatchLinesTable;
   payout_batch_results: PayoutBatchResultsTable;
