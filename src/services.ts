@@ -120,7 +120,8 @@ export function createServices(options: ServiceOptions) {
     openidOf: (memberId, appid) => identity.wechat.openidOf(memberId, appid),
   });
   const paymentChecks = new PaymentChecks(db, clock, payments, orders, log);
-  const payoutProvider = options.payoutProvider ?? payoutProviderFor({ config, log, clients, fetchFn: options.fetchFn });
+  // an injected provider (tests) carries the channels that have no real provider configured
+  const payoutProvider = payoutProviderFor({ config, log, clients, db, fetchFn: options.fetchFn, fallback: options.payoutProvider });
   const extensions = new Extensions();
   const payouts = new PayoutsService(db, clock, bus, ledger, rules, audit, payoutProvider, log, async (ex, memberId) => (await extensions.partiesOf(ex, memberId)).length > 0);
 
