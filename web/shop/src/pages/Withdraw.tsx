@@ -7,7 +7,8 @@ import { Empty, ErrorView, LoadMore, Loading, SubPage, TextField, formatDateTime
 import { useI18n, type MessageKey } from '../i18n';
 import { formatFen, parseYuanToFen, fenDigits } from '../money';
 import { useNotificationListener } from '../notifications';
-import type { Payout, PayoutChannel } from '../types';
+import { confirmInWechat, failureCode, refreshPayout, type ChannelPayout } from '../payout-confirm';
+import type { PayoutChannel } from '../types';
 
 const CHANNELS: PayoutChannel[] = ['wechat', 'alipay', 'bank'];
 
@@ -15,7 +16,8 @@ export function WithdrawPage() {
   const { t } = useI18n();
   const { me } = useAuth();
   const summary = useLoad(() => api.summary(), []);
-  const history = usePaged<Payout>((limit, offset) => api.payouts({ limit, offset }).then((r) => r.items), []);
+  const history = usePaged<ChannelPayout>((limit, offset) => api.payouts({ limit, offset }).then((r) => r.items as ChannelPayout[]), []);
+  const [confirming, setConfirming] = useState<number | null>(null);
   const [amount, setAmount] = useState('');
   const [channel, setChannel] = useState<PayoutChannel>('wechat');
   const [realName, setRealName] = useState('');
@@ -44,6 +46,34 @@ export function WithdrawPage() {
   }, [location.hash, history.items.length]);
 
   const available = summary.data?.availableFen ?? 0;
+
+  // 确认收款: WeChat's confirmation page, then the server asks WeChat (the bridge's "ok" moves no money)
+  const confirmReceipt = async (payoutId: number) => {
+    setConfirming(payoutId);
+    try {
+      const outcome = await confirmInWechat(payoutId);
+      if (outcome === 'outside') {
+        Toast.show({ content: <span data-testid="withdraw-open-in-wechat">{t('withdraw.openInWechat')}</span> });
+        return;
+      }
+      if (outcome === 'ok') await refreshPayout(payoutId);
+      const message = outcome === 'ok' ? 'withdraw.confirmDone' : outcome === 'cancel' ? 'withdraw.confirmCancelled' : 'withdraw.confirmFailed';
+      Toast.show({ content: <span data-testid={`withdraw-confirm-${outcome}`}>{t(message)}</span> });
+      summary.reload();
+      history.reload();
+    } catch (e) {
+      Toast.show({ icon: 'fail', content: errorMessage(e) });
+    } finally {
+      setConfirming(null);
+    }
+  };
+  /** A failure reason's code ('WECHAT_NOT_LINKED: …') reads in the shop's language when it has a text. */
+  const reasonText = (reason: string) => {
+    const code = failureCode(reason);
+    const key = `withdraw.failure.${code}` as MessageKey;
+    const text = code ? t(key) : key;
+    return text === key ? reason : text;
+  };
 
   const submit = async () => {
     setError(null);
@@ -173,15 +203,21 @@ export function WithdrawPage() {
                       {t('withdraw.fee', { amount: formatFen(p.feeFen) })} · {t('withdraw.net', { amount: formatFen(p.netFen) })}
                     </div>
                   )}
-                  {(p.rejectReason || p.failureReason) && <div className="accent tiny">{p.rejectReason ?? p.failureReason}</div>}
+                  {(p.rejectReason || p.failureReason) && <div className="accent tiny" data-testid="payout-reason">{p.rejectReason ?? reasonText(p.failureReason!)}</div>}
+                  {p.awaitingConfirmation && <div className="muted tiny">{t('withdraw.confirmHint')}</div>}
                 </div>
                 <div className="payout-right">
                   <div className="payout-amount" data-testid="payout-amount" data-fen={p.amountFen}>
                     {formatFen(p.amountFen)}
                   </div>
                   <span className={`tag payout-${p.status}`} data-testid="payout-status" data-status={p.status}>
-                    {t(`payout.${p.status}` as MessageKey)}
+                    {p.awaitingConfirmation ? t('payout.awaitingConfirm') : t(`payout.${p.status}` as MessageKey)}
                   </span>
+                  {p.awaitingConfirmation && (
+                    <Button size="mini" color="primary" shape="rounded" loading={confirming === p.id} onClick={() => void confirmReceipt(p.id)} data-testid="payout-confirm">
+                      {t('withdraw.confirmReceipt')}
+                    </Button>
+                  )}
                 </div>
               </div>
             </div>
