@@ -141,6 +141,21 @@ const CHECKS: Array<{ name: string; description: string; query: ReturnType<typeo
       from orders o left join payments p on p.order_id = o.id and p.status = 'succeeded'
       where o.paid_at is not null group by o.id having count(p.id) <> 1 or coalesce(sum(p.amount_fen), 0) <> o.paid_fen`,
   },
+  {
+    name: 'statement_differences',
+    description: "every line of the providers' daily bills matches our payments and refunds, and every payment and refund of ours is on its bill (differences finance has not settled)",
+    query: sql`select d.provider, d.bill_date, d.kind, d.reference, d.record_type, d.our_fen, d.their_fen, d.our_state, d.their_state, d.note
+      from statement_differences d
+      where not exists (select 1 from statement_resolutions r where r.provider = d.provider and r.bill_date = d.bill_date and r.fingerprint = d.fingerprint)
+      order by d.bill_date, d.provider, d.id`,
+  },
+  {
+    name: 'statements_fetched',
+    description: 'every provider bill tried is stored within two days of being due (not ready or failing for longer needs a look)',
+    query: sql`select provider, bill_date, status, attempts, last_error from statement_bills
+      where status <> 'fetched' and bill_date < to_char((now() at time zone 'Asia/Shanghai') - interval '2 days', 'YYYY-MM-DD')
+      order by bill_date, provider`,
+  },
 ];
 
 export async function reconcile(ex: Executor, now = new Date()): Promise<ReconciliationReport> {

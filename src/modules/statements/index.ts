@@ -1,7 +1,14 @@
-// Provider statements (对账单): daily bills downloaded and matched line by line against payments, refunds and payouts.
+// Provider statements (对账单): daily bills downloaded and matched line by line against payments, refunds
+// and payment returns. The job fetches yesterday's (and any recent day missed) once the bill is due.
 import type { CoreServices } from '../../services.js';
 import type { PaymentClients } from '../payments/clients.js';
+import { StatementsService } from './service.js';
 
-export function createStatements(_core: CoreServices, _clients: PaymentClients) {
-  return {};
+export { StatementsService };
+
+export function createStatements(core: CoreServices, clients: PaymentClients) {
+  const statements = new StatementsService(core.db, core.clock, core.audit, clients, core.log);
+  // claimed per provider and day (statement_bills), so any number of instances may run it
+  core.extensions.addJob({ name: 'statements.fetch', run: () => statements.runDue() });
+  return { statements };
 }
