@@ -155,6 +155,8 @@ export function paymentRails(
   const payoutChannels: PayoutChannelsConfig = {};
   if (env.PAYOUT_WECHAT === 'on') {
     if (!wechatpay) problems.push({ setting: 'PAYOUT_WECHAT', problem: 'needs WeChat Pay configured (WECHATPAY_*): 商家转账 pays from that merchant' });
+    // the transfer client verifies WeChat's answers with one key: the 微信支付公钥, not rotating certificates
+    else if (wechatpay.platform.mode !== 'publicKey') problems.push({ setting: 'WECHATPAY_PUBLIC_KEY_ID', problem: 'is required with PAYOUT_WECHAT=on (商家转账 answers are verified with the 微信支付公钥)' });
     const appid = env.PAYOUT_WECHAT_APPID ?? wechatpay?.appids.oa ?? wechatpay?.appids.mp;
     if (!appid) problems.push({ setting: 'PAYOUT_WECHAT_APPID', problem: 'is required: the app whose openid receives the transfer' });
     const sceneReportInfos = env.PAYOUT_WECHAT_SCENE_REPORT.split(';').map((pair) => pair.split('=')).filter((p) => p.length === 2 && p[0]!.trim() && p[1]!.trim()).map(([t, c]) => ({ infoType: t!.trim(), infoContent: c!.trim() }));

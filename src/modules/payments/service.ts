@@ -107,7 +107,7 @@ export class PaymentsService {
     for (const other of others) await this.closeAttempt(other.provider, other.out_trade_no);
     if (others.length > 0) await this.payableOrder(orderId, buyerId);
     const params = await this.calling(() =>
-      provider.createPayment({ outTradeNo: attempt.out_trade_no, amountFen: attempt.amount_fen, description: order.description, method: start.method, openid, clientIp: start.clientIp, returnUrl: start.returnUrl, expiresAt: order.closesAt ?? undefined }),
+      provider.createPayment({ outTradeNo: attempt.out_trade_no, amountFen: attempt.amount_fen, description: order.description, method: start.method, openid, clientIp: start.clientIp, returnUrl: start.returnUrl, expiresAt: providerDeadline(order.closesAt, this.clock) }),
     );
     return { provider: provider.name, method: start.method, outTradeNo: attempt.out_trade_no, amountFen: attempt.amount_fen, params };
   }
@@ -337,4 +337,15 @@ export class PaymentsService {
     const body = JSON.stringify({ eventId: `pay-${outTradeNo}`, kind: 'payment', outTradeNo, amountFen: payment.amount_fen });
     return this.handleDevNotification(body, dev.sign(body));
   }
+}
+
+/**
+ * The order's deadline as the provider's time_expire. Providers run on wall time; what is left of the
+ * window is carried over (the same instant in production, where the business clock is the wall clock),
+ * and at least a minute, which WeChat requires.
+ */
+function providerDeadline(closesAt: Date | null, clock: Clock): Date | undefined {
+  if (!closesAt) return undefined;
+  const leftMs = closesAt.getTime() - clock.now().getTime();
+  return new Date(Date.now() + Math.max(leftMs, 60_000));
 }
