@@ -15,7 +15,7 @@ describeEachDatabase('statements: the daily job', (kind) => {
   });
   afterAll(() => w.close());
 
-  const bill = (provider: string, day: string) => w.app.services.db.selectFrom('statement_bills').selectAll().where('provider', '=', provider).where('bill_date', '=', day).executeTakeFirst();
+  const bill = (provider: 'wechatpay' | 'alipay', day: string) => w.app.services.db.selectFrom('statement_bills').selectAll().where('provider', '=', provider).where('bill_date', '=', day).executeTakeFirst();
   const wechatBillCalls = () => w.wechat.requests.filter((r) => r.path === '/v3/bill/tradebill').length;
   const alipayBillCalls = () => w.alipay.requests.filter((r) => r.method === BILL_URL_METHOD).length;
 
