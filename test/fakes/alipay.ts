@@ -56,6 +56,8 @@ export interface AlipayFake {
   pay(outTradeNo: string, opts?: NotifyOptions): Promise<NotifyOutcome>;
   /** (re)sends a notification of the trade's current state */
   notify(outTradeNo: string, opts?: NotifyOptions): Promise<NotifyOutcome>;
+  /** the next payment a buyer makes at the cashier page is notified like this (e.g. dropped) */
+  onNextBuyerPayment(opts: NotifyOptions): void;
   /** the next authentic request for this method answers with the failure instead */
   failNext(method: string, failure: AlipayFakeFailure): void;
   /** the next API answer is altered after signing */
@@ -154,6 +156,7 @@ export async function startAlipayFake(options: AlipayFakeOptions): Promise<Alipa
   const stalled = new Set<Socket>();
   let balanceFen = options.balanceFen ?? 100_000_000;
   let tamper = false;
+  let nextBuyerNotify: NotifyOptions | undefined;
   let clockOffset = 0;
   let closed = false;
   const now = () => Date.now() + clockOffset;
@@ -450,7 +453,9 @@ export async function startAlipayFake(options: AlipayFakeOptions): Promise<Alipa
   function cashierPay(res: http.ServerResponse, outTradeNo: string): void {
     let t: FakeTrade;
     try { t = markPaid(outTradeNo); } catch { return errorPage(res, 'ACQ.TRADE_STATUS_ERROR'); }
-    void notify(t.outTradeNo).catch(() => {});
+    const notifyOptions = nextBuyerNotify ?? {};
+    nextBuyerNotify = undefined;
+    void notify(t.outTradeNo, notifyOptions).catch(() => {});
     if (!t.returnUrl) return page(res, '<h1 id="paid">支付成功</h1>');
     const back = signed({
       charset: 'utf-8', out_trade_no: t.outTradeNo, method: `${t.method}.return`, total_amount: yuan(t.totalFen), trade_no: t.tradeNo, auth_app_id: options.appId,
@@ -521,6 +526,7 @@ export async function startAlipayFake(options: AlipayFakeOptions): Promise<Alipa
     get balanceFen() { return balanceFen; },
     async pay(outTradeNo, opts) { markPaid(outTradeNo); return notify(outTradeNo, opts); },
     notify: (outTradeNo, opts) => notify(outTradeNo, opts),
+    onNextBuyerPayment(opts) { nextBuyerNotify = opts; },
     failNext(method, failure) { failures.set(method, [...(failures.get(method) ?? []), failure]); },
     tamperNextResponse() { tamper = true; },
     addPayee(payee) { payees.set(`${payee.identityType}:${payee.identity}`, { ...payee, receivedFen: 0 }); },

@@ -8,11 +8,15 @@
 //   AES-GCM-encrypted notification to notify_url; deliveries can be duplicated, late or dropped;
 // - platform 'certificates': GET /v3/certificates lists every certificate, encrypted with the API v3 key;
 //   rotatePlatformKey() publishes a new one beside the old, then signs with it. 'publicKey': one PUB_KEY_ID_ key;
-// - the trade bill of a day is built from its own orders and refunds, in WeChat's backtick CSV, with its SHA1.
+// - the trade bill of a day is built from its own orders and refunds, in WeChat's backtick CSV, with its SHA1;
+// - the buyer's side for browsers (wechatpay-buyer.ts): the H5 cashier at h5_url, which pays and sends the
+//   buyer to redirect_url, and the endpoint a test's WeixinJSBridge posts JSAPI params to (paySign, prepay_id
+//   and appId verified, then paid). Native is "scanned" by the test calling pay().
 import crypto from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { buildWechatpayNotify, encryptWechatpayResource, signWechatpayMessage } from '../../src/modules/payments/wechatpay-crypto.js';
+import { wechatpayBuyerSide, WECHATPAY_H5_CASHIER } from './wechatpay-buyer.js';
 
 export interface WechatpayFakeOptions {
   mchid: string;
@@ -22,6 +26,10 @@ export interface WechatpayFakeOptions {
   /** appids bound to the merchant (公众号, mini-program …) */
   appids: string[];
   platform: 'publicKey' | 'certificates';
+  /** h5_url leads to this fake's own cashier (a browser can open it) instead of https://wx.tenpay.com */
+  h5CashierOnLoopback?: boolean;
+  /** H5支付域名: the hosts (host:port) whose pages may open the H5 cashier (checked on the Referer) */
+  h5Domains?: string[];
 }
 export interface DeliveryOptions {
   /** extra identical deliveries after the first (WeChat retries and duplicates carry the same id) */
@@ -90,6 +98,7 @@ interface PlatformKey {
 }
 
 const SKEW_MS = 5 * 60_000;
+export { WECHATPAY_H5_CASHIER, WECHATPAY_JSAPI_BRIDGE } from './wechatpay-buyer.js';
 const DAY_MS = 86_400_000;
 const beijing = (ms: number) => new Date(ms + 8 * 3600_000).toISOString().replace(/\.\d{3}Z$/, '+08:00');
 const beijingDate = (ms: number) => beijing(ms).slice(0, 10);
@@ -189,7 +198,7 @@ export async function startWechatpayFake(opts: WechatpayFakeOptions) {
       orders.set(order.outTradeNo, order);
     }
     if (kind === 'jsapi') return new Answer(200, { prepay_id: order.prepayId });
-    if (kind === 'h5') return new Answer(200, { h5_url: `https://wx.tenpay.com/cgi-bin/mmpayweb-bin/checkmweb?prepay_id=${order.prepayId}&package=${digits(10)}` });
+    if (kind === 'h5') return new Answer(200, { h5_url: `${opts.h5CashierOnLoopback ? url : 'https://wx.tenpay.com'}${WECHATPAY_H5_CASHIER}?prepay_id=${order.prepayId}&package=${digits(10)}` });
     return new Answer(200, { code_url: `weixin://wxpay/bizpayurl?pr=${order.prepayId.slice(-10)}` });
   }
 
@@ -340,6 +349,22 @@ export async function startWechatpayFake(opts: WechatpayFakeOptions) {
     return fail(404, 'NOT_FOUND', '接口不存在');
   }
 
+  // -------------------------------------------------- the buyer's side (not merchant API: no Authorization)
+  let nextBuyerDelivery: DeliveryOptions | undefined;
+  /** the buyer paid at the cashier or through the bridge: as pay(), with the delivery options set for it */
+  function buyerPays(o: FakeOrder): void {
+    const d = nextBuyerDelivery ?? {};
+    nextBuyerDelivery = undefined;
+    void payOrder(o.outTradeNo, d).catch(() => undefined);
+  }
+  const buyerSide = wechatpayBuyerSide({
+    merchantPublicKeyPem: opts.merchantPublicKeyPem,
+    h5Domains: opts.h5Domains,
+    orders,
+    pay: buyerPays,
+    stateText: (o) => transactionJson(o).trade_state_desc,
+  });
+
   const server = http.createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
@@ -347,6 +372,7 @@ export async function startWechatpayFake(opts: WechatpayFakeOptions) {
       const body = Buffer.concat(chunks).toString('utf8');
       const u = new URL(req.url ?? '/', 'http://fake');
       const method = req.method ?? 'GET';
+      if (buyerSide(req, res, method, u, body)) return;
       let result: Answer | Buffer | undefined = checkAuthorization(method, req.url ?? '/', body, req.headers.authorization);
       const queued = failures.get(u.pathname)?.shift();
       if (!result && queued) result = fail(queued.status, queued.code, queued.message ?? queued.code);
@@ -411,6 +437,12 @@ export async function startWechatpayFake(opts: WechatpayFakeOptions) {
     if (!o) throw new Error(`fake wechatpay: no order ${outTradeNo}`);
     return o;
   };
+  function payOrder(outTradeNo: string, o: { openid?: string } & DeliveryOptions = {}): Promise<Delivery[]> {
+    const order = orderOf(outTradeNo);
+    if (order.state !== 'NOTPAY') throw new Error(`fake wechatpay: order ${outTradeNo} is ${order.state}`);
+    Object.assign(order, { state: 'SUCCESS', transactionId: `4200${digits(24)}`, successMs: now(), successTime: beijing(now()), openid: o.openid ?? order.openid ?? `o${crypto.randomBytes(14).toString('base64url')}` });
+    return deliver(order.notifyUrl, 'TRANSACTION.SUCCESS', transactionJson(order), o);
+  }
   const refundOf = (outRefundNo: string) => {
     const r = refunds.get(outRefundNo);
     if (!r) throw new Error(`fake wechatpay: no refund ${outRefundNo}`);
@@ -444,11 +476,10 @@ export async function startWechatpayFake(opts: WechatpayFakeOptions) {
     deliveries,
     requests,
     /** The payer pays: the order becomes SUCCESS and TRANSACTION.SUCCESS goes to its notify_url. */
-    pay(outTradeNo: string, o: { openid?: string } & DeliveryOptions = {}): Promise<Delivery[]> {
-      const order = orderOf(outTradeNo);
-      if (order.state !== 'NOTPAY') throw new Error(`fake wechatpay: order ${outTradeNo} is ${order.state}`);
-      Object.assign(order, { state: 'SUCCESS', transactionId: `4200${digits(24)}`, successMs: now(), successTime: beijing(now()), openid: o.openid ?? order.openid ?? `o${crypto.randomBytes(14).toString('base64url')}` });
-      return deliver(order.notifyUrl, 'TRANSACTION.SUCCESS', transactionJson(order), o);
+    pay: payOrder,
+    /** The next payment a buyer makes at the H5 cashier or through the JSAPI bridge is notified like this (e.g. dropped). */
+    onNextBuyerPayment(d: DeliveryOptions) {
+      nextBuyerDelivery = d;
     },
     /** Sends the notification of the order's payment or of a refund again (late, duplicated, dropped). */
     notify(target: { outTradeNo: string } | { outRefundNo: string }, d: DeliveryOptions = {}): Promise<Delivery[]> {
