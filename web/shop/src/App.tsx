@@ -21,7 +21,7 @@ import { PasswordPage } from './pages/Password';
 import { MePage } from './pages/Me';
 import { OrderDetailPage } from './pages/OrderDetail';
 import { OrdersPage } from './pages/Orders';
-import { PayResultPage } from './pages/PayResult';
+import { PayResultPage } from './pay/ResultPage';
 import { ProductPage } from './pages/Product';
 import { PromotionOrdersPage } from './pages/PromotionOrders';
 import { SharePage } from './pages/Share';
@@ -147,6 +147,7 @@ function AppRoutes() {
       <Route path="/register" element={<RegisterPage />} />
       <Route path="/password" element={<Authed><PasswordPage /></Authed>} />
       <Route path="/checkout" element={<Authed><CheckoutPage /></Authed>} />
+      <Route path="/pay/result" element={<Authed><PayResultPage /></Authed>} />
       <Route path="/pay/result/:id" element={<Authed><PayResultPage /></Authed>} />
       <Route path="/orders" element={<Authed><OrdersPage /></Authed>} />
       <Route path="/orders/:id" element={<Authed><OrderDetailPage /></Authed>} />

@@ -1,7 +1,7 @@
 import { Toast } from 'antd-mobile';
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { useNavigate, useSearchParams } from 'react-router-dom';
-import { ApiError, api, errorMessage, payWithDevProvider, randomKey, request } from '../api';
+import { ApiError, api, errorMessage, randomKey, request } from '../api';
 import { useAuth } from '../auth';
 import { cart, decodeItems } from '../cart';
 import { Empty, ErrorView, Loading, Price, ProductImage, SubPage, toastError, useLoad } from '../components';
@@ -11,6 +11,8 @@ import { storeInviteCode, storedInviteCode } from '../referral';
 import { CouponRow, useCheckoutCoupons } from '../features/promotions/CheckoutCoupon';
 import { DeliveryCard, useDelivery } from '../delivery';
 import type { Order, Quote } from '../types';
+import { PayMethodsRow } from '../pay/MethodsRow';
+import { startPay } from '../pay/start';
 
 export function CheckoutPage() {
   const { t } = useI18n();
@@ -92,8 +94,7 @@ export function CheckoutPage() {
     if (fromCart) cart.remove(items.map((i) => i.skuId));
     setStage('paying');
     try {
-      await payWithDevProvider(orderId);
-      navigate(`/pay/result/${orderId}`, { replace: true });
+      await startPay(orderId, navigate, { replace: true });
     } catch (error) {
       Toast.show({ icon: 'fail', content: <span data-testid="error-toast">{t('checkout.payFailed', { msg: errorMessage(error) })}</span>, duration: 3000 });
       navigate(`/orders/${orderId}`, { replace: true });
@@ -153,10 +154,7 @@ export function CheckoutPage() {
             </div>
           </div>
           <div className="card">
-            <div className="amount-row">
-              <span>{t('checkout.payMethod')}</span>
-              <span className="pay-method">{t('checkout.devPay')}</span>
-            </div>
+            <PayMethodsRow />
           </div>
           <div className="action-bar checkout-bar">
             <div className="checkout-total">

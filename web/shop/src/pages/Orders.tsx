@@ -1,10 +1,11 @@
 import { Button, Dialog, Tabs, Toast } from 'antd-mobile';
 import { useState } from 'react';
 import { useNavigate, useSearchParams } from 'react-router-dom';
-import { api, payWithDevProvider } from '../api';
+import { api } from '../api';
 import { Empty, ErrorView, LoadMore, Loading, Price, SubPage, formatDateTime, toastError, usePaged } from '../components';
 import { useI18n, type MessageKey } from '../i18n';
 import type { OrderStatus, OrderSummary } from '../types';
+import { startPay } from '../pay/start';
 
 const TABS = ['all', 'pending_payment', 'paid', 'shipped', 'completed', 'refunded'] as const;
 
@@ -40,8 +41,7 @@ export function useOrderActions(onDone: () => void) {
     pay: async (id: number) => {
       setBusy(id);
       try {
-        await payWithDevProvider(id);
-        navigate(`/pay/result/${id}`);
+        await startPay(id, navigate);
       } catch (error) {
         toastError(error);
         onDone();
