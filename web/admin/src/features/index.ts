@@ -8,8 +8,9 @@ import { feature as insights } from './insights';
 import { feature as suppliers } from './suppliers';
 import { feature as dealers } from './dealers';
 import { feature as channels } from './channels';
+import { feature as statements } from './statements';
 
-export const FEATURES: AdminFeature[] = [promotions, loyalty, growth, contests, insights, suppliers, dealers, channels];
+export const FEATURES: AdminFeature[] = [promotions, loyalty, growth, contests, insights, suppliers, dealers, channels, statements];
 export const FEATURE_SCREENS: FeatureScreen[] = FEATURES.flatMap((f) => f.screens);
 export const FEATURE_GROUPS: FeatureGroup[] = FEATURES.flatMap((f) => f.groups ?? []);
 export type { FeatureDictionary };
