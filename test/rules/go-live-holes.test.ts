@@ -7,9 +7,9 @@
 //    JS safe integers) and the payment then failed with 500; the bound is MAX_ORDER_TOTAL_FEN.
 import crypto from 'node:crypto';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import type { AppConfig } from '../../src/config.js';
 import { MAX_ORDER_TOTAL_FEN } from '../../src/modules/orders/limits.js';
 import { buildWechatpayNotify } from '../../src/modules/payments/wechatpay-crypto.js';
+import { startWechatpayFake, type WechatpayFake } from '../fakes/wechatpay.js';
 import { call, createProduct, hqMember, register, type ApiResponse, type RegisteredMember } from '../support/api.js';
 import { describeEachDatabase, describeOnPostgres, startTestApp, type TestApp } from '../support/harness.js';
 import { adminOrder, auditLog, checkout, countRows, credit, expectReconciled, key, payDev, refund, summary, withdraw } from '../support/rules-kit.js';
@@ -24,34 +24,16 @@ const SHIPPING_FEN = 1_000;
 function rsaPair() {
   return crypto.generateKeyPairSync('rsa', { modulusLength: 2048, publicKeyEncoding: { type: 'spki', format: 'pem' }, privateKeyEncoding: { type: 'pkcs8', format: 'pem' } });
 }
-const platform = rsaPair();
 const merchant = rsaPair();
 const MCHID = '1230000109';
 const APPID = 'wxd678efh567hg6787';
 const API_V3_KEY = crypto.randomBytes(16).toString('hex');
-const PLATFORM_SERIAL = '5157F09EFDC096DE15EBE81A47057A7232F1B8E1';
-const WECHATPAY = {
-  mchid: MCHID,
-  appid: APPID,
-  apiV3Key: API_V3_KEY,
-  platformPublicKeyPem: platform.publicKey,
-  platformSerial: PLATFORM_SERIAL,
-  merchantPrivateKeyPem: merchant.privateKey,
-  merchantSerial: '3775B6A45ACD588826D15E583A95F5DD00000001',
-  notifyUrl: 'https://mall.example.com/api/payments/wechatpay/notify',
-} as unknown as AppConfig['wechatpay'];
+const MERCHANT_SERIAL = '3775B6A45ACD588826D15E583A95F5DD00000001';
+// the app is not listening: WeChat's deliveries are dropped and the tests post the notifications themselves
+const NOTIFY_URL = 'https://mall.example.com/api/payments/wechatpay/notify';
+/** WeChat Pay's amount.total and amount.refund are int32 fen */
 const INT32_MAX = 2_147_483_647;
-
-/** WeChat Pay as far as these tests need it: totals and refunds are int32 fen, or PARAM_ERROR. */
-const fakeWechatpay = (async (input: string | URL | Request, init?: RequestInit) => {
-  const url = String(input);
-  const body = JSON.parse(String(init?.body ?? '{}')) as { amount?: { total?: number; refund?: number } };
-  const amounts = [body.amount?.total, body.amount?.refund].filter((v) => v !== undefined);
-  if (amounts.some((v) => !Number.isInteger(v) || v! > INT32_MAX)) return new Response(JSON.stringify({ code: 'PARAM_ERROR' }), { status: 400 });
-  if (url.endsWith('/v3/pay/transactions/native')) return new Response(JSON.stringify({ code_url: 'weixin://wxpay/bizpayurl?pr=HOLES' }), { status: 200 });
-  if (url.endsWith('/v3/refund/domestic/refunds')) return new Response(JSON.stringify({ refund_id: `5030${Date.now()}`, status: 'PROCESSING' }), { status: 200 });
-  return new Response('{}', { status: 404 });
-}) as typeof fetch;
+const beijing = (ms: number) => new Date(ms + 8 * 3600_000).toISOString().replace(/\.\d{3}Z$/, '+08:00');
 
 const ADDRESS = { name: '张三', phone: '13800138000', province: '广东省', city: '深圳市', district: '南山区', detail: '科技园1号', regionCode: '440305' };
 
@@ -62,16 +44,22 @@ describeEachDatabase('go-live holes', (kind) => {
   let support: RegisteredMember;
   let sku: number;
   let skuB: number;
+  let wx: WechatpayFake;
 
   beforeAll(async () => {
-    app = await startTestApp(kind, { rules: RULES, config: { wechatpay: WECHATPAY }, fetchFn: fakeWechatpay });
+    wx = await startWechatpayFake({ mchid: MCHID, merchantPublicKeyPem: merchant.publicKey, merchantSerial: MERCHANT_SERIAL, apiV3Key: API_V3_KEY, appids: [APPID], platform: 'publicKey' });
+    const wechatpay = { mchid: MCHID, merchantSerial: MERCHANT_SERIAL, merchantPrivateKeyPem: merchant.privateKey, apiV3Key: API_V3_KEY, platform: { mode: 'publicKey' as const, publicKeyId: wx.publicKeyId, publicKeyPem: wx.platformPublicKeyPem }, baseUrl: wx.url, notifyUrl: NOTIFY_URL, appids: { oa: APPID } };
+    app = await startTestApp(kind, { rules: RULES, config: { wechatpay } });
     owner = await hqMember(app, 'owner');
     finance = await hqMember(app, 'finance');
     support = await hqMember(app, 'support');
     const product = await createProduct(app, owner, [{ priceFen: 10_000, stock: 100_000 }, { priceFen: 2_500, stock: 100_000 }]);
     [sku, skuB] = product.skus.map((s) => s.id);
   });
-  afterAll(async () => app?.close());
+  afterAll(async () => {
+    await app?.close();
+    await wx?.close();
+  });
 
   const expectReused = (res: ApiResponse, fields: string[]) => {
     expect([res.status, res.body.code], JSON.stringify(res.body)).toEqual([409, 'IDEMPOTENCY_KEY_REUSED']);
@@ -190,32 +178,49 @@ describeEachDatabase('go-live holes', (kind) => {
 
   // --- 2. WeChat Pay notifications for another app or currency -------------------------------------
 
+  /** A notification as WeChat posts it, signed with the fake's platform key and serial (checked by the client against wall time). */
   function notify(eventType: string, resource: object) {
-    const built = buildWechatpayNotify({ eventId: key('EV'), eventType, resourcePlain: resource, apiV3Key: API_V3_KEY, privateKeyPem: platform.privateKey, serial: PLATFORM_SERIAL, nowMs: app.clock.now().getTime() });
+    const built = buildWechatpayNotify({ eventId: key('EV'), eventType, resourcePlain: resource, apiV3Key: API_V3_KEY, privateKeyPem: wx.platformPrivateKeyPem, serial: wx.platformSerial, nowMs: Date.now() });
     const headers = Object.fromEntries(Object.entries(built.headers).filter(([h]) => h.toLowerCase() !== 'content-type'));
     return call(app, 'POST', '/api/payments/wechatpay/notify', { body: built.body, headers });
   }
-  const transaction = (outTradeNo: string, total: number, extra: Record<string, unknown> = {}, amount: Record<string, unknown> = {}) => ({
-    mchid: MCHID,
-    appid: APPID,
-    out_trade_no: outTradeNo,
-    transaction_id: `4200${crypto.randomInt(1e9, 9e9)}`,
-    trade_type: 'NATIVE',
-    trade_state: 'SUCCESS',
-    success_time: '2026-11-20T12:00:00+08:00',
-    amount: { total, payer_total: total, currency: 'CNY', payer_currency: 'CNY', ...amount },
-    ...extra,
-  });
-  const refundResource = (outTradeNo: string, refundNo: string, totalFen: number, refundFen: number) => ({
-    mchid: MCHID,
-    out_trade_no: outTradeNo,
-    transaction_id: `4200${crypto.randomInt(1e9, 9e9)}`,
-    out_refund_no: refundNo,
-    refund_id: `5030${crypto.randomInt(1e9, 9e9)}`,
-    refund_status: 'SUCCESS',
-    success_time: '2026-11-20T12:30:00+08:00',
-    amount: { total: totalFen, refund: refundFen, payer_total: totalFen, payer_refund: refundFen },
-  });
+  /** The payer pays at the fake (its own delivery dropped), so WeChat knows the order as paid and will refund it. */
+  const payAtWechat = (outTradeNo: string) => wx.pay(outTradeNo, { dropped: true });
+  /** TRANSACTION.SUCCESS of the payment the fake recorded, with fields changed as a test needs. */
+  const transaction = (outTradeNo: string, total: number, extra: Record<string, unknown> = {}, amount: Record<string, unknown> = {}) => {
+    const o = wx.orders.get(outTradeNo)!;
+    expect(o.transactionId, 'pay the order at the fake first').toBeDefined();
+    return {
+      mchid: MCHID,
+      appid: o.appid,
+      out_trade_no: outTradeNo,
+      transaction_id: o.transactionId,
+      trade_type: 'NATIVE',
+      trade_state: 'SUCCESS',
+      bank_type: 'OTHERS',
+      success_time: o.successTime,
+      payer: { openid: o.openid },
+      amount: { total, payer_total: total, currency: 'CNY', payer_currency: 'CNY', ...amount },
+      ...extra,
+    };
+  };
+  /** REFUND.SUCCESS of a refund the fake holds, with the totals a test chooses; settles it at the fake first if still processing. */
+  const refundResource = async (outTradeNo: string, refundNo: string, totalFen: number, refundFen: number) => {
+    const r = wx.refunds.get(refundNo);
+    expect(r, `WeChat has no refund ${refundNo}`).toBeDefined();
+    if (r!.status === 'PROCESSING') await wx.settleRefund(refundNo, 'SUCCESS', { dropped: true });
+    return {
+      mchid: MCHID,
+      out_trade_no: outTradeNo,
+      transaction_id: wx.orders.get(outTradeNo)!.transactionId,
+      out_refund_no: refundNo,
+      refund_id: r!.refundId,
+      refund_status: 'SUCCESS',
+      success_time: beijing(r!.successMs!),
+      user_received_account: '支付用户零钱',
+      amount: { total: totalFen, refund: refundFen, payer_total: totalFen, payer_refund: refundFen },
+    };
+  };
   async function startWechatpay(buyer: RegisteredMember, orderId: number) {
     const res = await call(app, 'POST', `/api/orders/${orderId}/pay`, { token: buyer.token, body: { provider: 'wechatpay' } });
     expect(res.status, JSON.stringify(res.body)).toBe(200);
@@ -226,6 +231,7 @@ describeEachDatabase('go-live holes', (kind) => {
     const buyer = await register(app);
     const order = await checkout(app, buyer, [{ skuId: sku, quantity: 1 }]);
     const { outTradeNo, amountFen } = await startWechatpay(buyer, order.id);
+    await payAtWechat(outTradeNo);
     const events = await countRows(app, 'payment_events');
     const transfers = await countRows(app, 'ledger_transfers');
 
@@ -249,15 +255,17 @@ describeEachDatabase('go-live holes', (kind) => {
     const buyer = await register(app);
     const order = await checkout(app, buyer, [{ skuId: sku, quantity: 1 }]);
     const { outTradeNo, amountFen } = await startWechatpay(buyer, order.id);
+    await payAtWechat(outTradeNo);
     expect((await notify('TRANSACTION.SUCCESS', transaction(outTradeNo, amountFen))).status).toBe(204);
     const opened = await refund(app, support, order.id, [{ lineId: order.lines[0].id, amountFen: 4_000 }]);
-    expect(opened.status).toBe(201);
-    const wrongTotal = await notify('REFUND.SUCCESS', refundResource(outTradeNo, opened.body.refundNo, amountFen + 1, 4_000));
+    expect(opened.status, JSON.stringify(opened.body)).toBe(201);
+    expect(wx.refunds.get(opened.body.refundNo)).toMatchObject({ outTradeNo, refund: 4_000, status: 'PROCESSING' });
+    const wrongTotal = await notify('REFUND.SUCCESS', await refundResource(outTradeNo, opened.body.refundNo, amountFen + 1, 4_000));
     expect([wrongTotal.status, wrongTotal.body]).toEqual([400, { code: 'FAIL', message: 'REFUND_AMOUNT_MISMATCH' }]);
-    const otherMerchant = await notify('REFUND.SUCCESS', { ...refundResource(outTradeNo, opened.body.refundNo, amountFen, 4_000), mchid: '1999999999' });
-    expect(otherMerchant.status).toBe(401);
+    const otherMerchant = await notify('REFUND.SUCCESS', { ...(await refundResource(outTradeNo, opened.body.refundNo, amountFen, 4_000)), mchid: '1999999999' });
+    expect([otherMerchant.status, otherMerchant.body]).toEqual([401, { code: 'FAIL', message: 'WECHATPAY_MCHID_MISMATCH' }]);
     expect((await adminOrder(app, owner.token, order.id)).refunds[0].status).toBe('processing');
-    expect((await notify('REFUND.SUCCESS', refundResource(outTradeNo, opened.body.refundNo, amountFen, 4_000))).status).toBe(204);
+    expect((await notify('REFUND.SUCCESS', await refundResource(outTradeNo, opened.body.refundNo, amountFen, 4_000))).status).toBe(204);
     expect((await adminOrder(app, owner.token, order.id)).refundedFen).toBe(4_000);
   });
 
@@ -273,12 +281,17 @@ describeEachDatabase('go-live holes', (kind) => {
     expect(order.payableFen).toBe(MAX_ORDER_TOTAL_FEN);
     const { outTradeNo, amountFen } = await startWechatpay(buyer, order.id);
     expect(amountFen).toBe(MAX_ORDER_TOTAL_FEN);
+    // WeChat took the whole total as one int32 amount.total
+    expect(wx.orders.get(outTradeNo)).toMatchObject({ kind: 'native', total: MAX_ORDER_TOTAL_FEN, state: 'NOTPAY' });
+    await payAtWechat(outTradeNo);
     expect((await notify('TRANSACTION.SUCCESS', transaction(outTradeNo, amountFen))).status).toBe(204);
     expect((await adminOrder(app, owner.token, order.id)).status).toBe('paid');
 
     const full = await refund(app, support, order.id, [{ lineId: order.lines[0].id, amountFen: order.lines[0].paidFen }], key('rf'), SHIPPING_FEN);
     expect(full.status, JSON.stringify(full.body)).toBe(201);
-    expect((await notify('REFUND.SUCCESS', refundResource(outTradeNo, full.body.refundNo, amountFen, amountFen))).status).toBe(204);
+    expect(wx.refunds.get(full.body.refundNo)).toMatchObject({ outTradeNo, refund: MAX_ORDER_TOTAL_FEN, status: 'PROCESSING' });
+    expect(JSON.parse(wx.refunds.get(full.body.refundNo)!.params)).toEqual([outTradeNo, MAX_ORDER_TOTAL_FEN, MAX_ORDER_TOTAL_FEN, NOTIFY_URL]);
+    expect((await notify('REFUND.SUCCESS', await refundResource(outTradeNo, full.body.refundNo, amountFen, amountFen))).status).toBe(204);
     const done = await adminOrder(app, owner.token, order.id);
     expect([done.status, done.refundedFen]).toEqual(['refunded', MAX_ORDER_TOTAL_FEN]);
 

@@ -1,10 +1,11 @@
 // Rule 7: payments — dev notifications HMAC-signed, duplicates applied once, amount mismatches
-// refused; WeChat Pay v3: signed Native-pay requests, verified notifications (signature, time,
-// amount), one payment per transaction, REFUND.SUCCESS applying a refund opened by support.
+// refused; WeChat Pay v3 against the loopback fake (test/fakes/wechatpay.ts), which verifies every request's
+// merchant signature and signs every answer: signed Native-pay requests, verified notifications (signature,
+// time, serial, merchant, amount), one payment per transaction, REFUND.SUCCESS applying a refund opened by support.
 import crypto from 'node:crypto';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import type { AppConfig } from '../../src/config.js';
 import { buildWechatpayNotify } from '../../src/modules/payments/wechatpay-crypto.js';
+import { startWechatpayFake, type WechatpayFake } from '../fakes/wechatpay.js';
 import { call, createProduct, hqMember, registerChain, type RegisteredMember } from '../support/api.js';
 import { describeEachDatabase, startTestApp, type TestApp } from '../support/harness.js';
 import { adminOrder, checkout, countRows, devNotify, devSign, expectReconciled, key, refund, startDevPayment, summary } from '../support/rules-kit.js';
@@ -17,50 +18,24 @@ function rsaPair() {
   });
 }
 
-const platform = rsaPair();
 const merchant = rsaPair();
 const stranger = rsaPair();
 const MCHID = '1230000109';
 const APPID = 'wxd678efh567hg6787';
 const API_V3_KEY = crypto.randomBytes(16).toString('hex'); // 32 bytes
-const PLATFORM_SERIAL = '5157F09EFDC096DE15EBE81A47057A7232F1B8E1';
 const MERCHANT_SERIAL = '3775B6A45ACD588826D15E583A95F5DD00000001';
-
-interface FetchCall {
-  url: string;
-  method: string;
-  headers: Record<string, string>;
-  body: string;
-}
+// the app is not listening: WeChat's deliveries are dropped and the tests post the notifications themselves
+const NOTIFY_URL = 'https://mall.example.com/api/payments/wechatpay/notify';
+const beijing = (ms: number) => new Date(ms + 8 * 3600_000).toISOString().replace(/\.\d{3}Z$/, '+08:00');
 
 describeEachDatabase('rule 7: payments', (kind) => {
   let app: TestApp;
+  let wx: WechatpayFake;
   let owner: RegisteredMember;
   let support: RegisteredMember;
   let chain: RegisteredMember[];
   let buyer: RegisteredMember;
   let sku10k: number;
-  const fetchCalls: FetchCall[] = [];
-
-  const fakeFetch = (async (input: string | URL | Request, init?: RequestInit) => {
-    const url = String(input);
-    const headers = Object.fromEntries(Object.entries((init?.headers ?? {}) as Record<string, string>));
-    fetchCalls.push({ url, method: String(init?.method), headers, body: String(init?.body ?? '') });
-    if (url.endsWith('/v3/pay/transactions/native')) return new Response(JSON.stringify({ code_url: 'weixin://wxpay/bizpayurl?pr=TEST123' }), { status: 200, headers: { 'content-type': 'application/json' } });
-    if (url.endsWith('/v3/refund/domestic/refunds')) return new Response(JSON.stringify({ refund_id: `5030${Date.now()}`, status: 'PROCESSING' }), { status: 200, headers: { 'content-type': 'application/json' } });
-    return new Response('{}', { status: 404 });
-  }) as typeof fetch;
-
-  const wechatpayConfig = {
-    mchid: MCHID,
-    appid: APPID,
-    apiV3Key: API_V3_KEY,
-    platformPublicKeyPem: platform.publicKey,
-    platformSerial: PLATFORM_SERIAL,
-    merchantPrivateKeyPem: merchant.privateKey,
-    merchantSerial: MERCHANT_SERIAL,
-    notifyUrl: 'https://mall.example.com/api/payments/wechatpay/notify',
-  } as unknown as AppConfig['wechatpay'];
 
   const events = () => countRows(app, 'payment_events');
   const earningCount = async (orderId: number) => (await adminOrder(app, owner.token, orderId)).earnings.length;
@@ -68,39 +43,64 @@ describeEachDatabase('rule 7: payments', (kind) => {
   /** Starts a WeChat Pay Native payment through the API; returns its out_trade_no and amount. */
   async function startWechatpay(orderId: number) {
     const res = await call(app, 'POST', `/api/orders/${orderId}/pay`, { token: buyer.token, body: { provider: 'wechatpay' } });
-    expect(res.status).toBe(200);
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
     return res.body as { outTradeNo: string; amountFen: number; params: { codeUrl: string } };
   }
 
+  /** A notification as WeChat posts it, signed with the fake's platform key unless told otherwise; the client checks it against wall time. */
   function notify(opts: { eventType: string; resource: object; eventId?: string; privateKeyPem?: string; nowMs?: number; serial?: string }) {
     const built = buildWechatpayNotify({
       eventId: opts.eventId ?? key('EV'),
       eventType: opts.eventType,
       resourcePlain: opts.resource,
       apiV3Key: API_V3_KEY,
-      privateKeyPem: opts.privateKeyPem ?? platform.privateKey,
-      serial: opts.serial ?? PLATFORM_SERIAL,
-      nowMs: opts.nowMs ?? app.clock.now().getTime(),
+      privateKeyPem: opts.privateKeyPem ?? wx.platformPrivateKeyPem,
+      serial: opts.serial ?? wx.platformSerial,
+      nowMs: opts.nowMs ?? Date.now(),
     });
     const headers = Object.fromEntries(Object.entries(built.headers).filter(([k]) => k.toLowerCase() !== 'content-type'));
     return call(app, 'POST', '/api/payments/wechatpay/notify', { body: built.body, headers });
   }
-  const transaction = (outTradeNo: string, total: number, transactionId = `4200${crypto.randomInt(1e9, 9e9)}`) => ({
-    mchid: MCHID,
-    appid: APPID,
-    out_trade_no: outTradeNo,
-    transaction_id: transactionId,
-    trade_type: 'NATIVE',
-    trade_state: 'SUCCESS',
-    success_time: '2026-11-20T12:00:00+08:00',
-    amount: { total, payer_total: total, currency: 'CNY' },
-  });
+  /** The payer pays at the fake (its own delivery dropped); the TRANSACTION.SUCCESS resource of that payment, fields overridable. */
+  async function paidAtWechat(outTradeNo: string) {
+    await wx.pay(outTradeNo, { dropped: true });
+    return wx.orders.get(outTradeNo)!;
+  }
+  const transaction = (outTradeNo: string, total?: number, over: Record<string, unknown> = {}) => {
+    const o = wx.orders.get(outTradeNo)!;
+    expect(o.transactionId, 'pay the order at the fake first').toBeDefined();
+    const fen = total ?? o.total;
+    return {
+      mchid: MCHID,
+      appid: o.appid,
+      out_trade_no: outTradeNo,
+      transaction_id: o.transactionId,
+      trade_type: 'NATIVE',
+      trade_state: 'SUCCESS',
+      bank_type: 'OTHERS',
+      success_time: o.successTime,
+      payer: { openid: o.openid },
+      amount: { total: fen, payer_total: fen, currency: 'CNY', payer_currency: 'CNY' },
+      ...over,
+    };
+  };
 
   beforeAll(async () => {
+    wx = await startWechatpayFake({ mchid: MCHID, merchantPublicKeyPem: merchant.publicKey, merchantSerial: MERCHANT_SERIAL, apiV3Key: API_V3_KEY, appids: [APPID], platform: 'publicKey' });
     app = await startTestApp(kind, {
       rules: { commission: { tierRatesBp: { '1': [1000, 500, 300] } }, binding: { trigger: 'registration' } },
-      config: { wechatpay: wechatpayConfig },
-      fetchFn: fakeFetch,
+      config: {
+        wechatpay: {
+          mchid: MCHID,
+          merchantSerial: MERCHANT_SERIAL,
+          merchantPrivateKeyPem: merchant.privateKey,
+          apiV3Key: API_V3_KEY,
+          platform: { mode: 'publicKey', publicKeyId: wx.publicKeyId, publicKeyPem: wx.platformPublicKeyPem },
+          baseUrl: wx.url,
+          notifyUrl: NOTIFY_URL,
+          appids: { oa: APPID },
+        },
+      },
     });
     owner = await hqMember(app, 'owner');
     support = await hqMember(app, 'support');
@@ -108,7 +108,10 @@ describeEachDatabase('rule 7: payments', (kind) => {
     buyer = chain[3];
     sku10k = (await createProduct(app, owner, [{ priceFen: 10_000 }])).skus[0].id;
   });
-  afterAll(async () => app?.close());
+  afterAll(async () => {
+    await app?.close();
+    await wx?.close();
+  });
 
   it('dev notifications must be HMAC-signed: a wrong or missing signature is 401 and changes nothing', async () => {
     const order = await checkout(app, buyer, [{ skuId: sku10k, quantity: 1 }]);
@@ -167,35 +170,29 @@ describeEachDatabase('rule 7: payments', (kind) => {
 
   it('WeChat Pay: starting a payment sends a WECHATPAY2-SHA256-RSA2048 signed Native-pay request', async () => {
     const order = await checkout(app, buyer, [{ skuId: sku10k, quantity: 2 }]);
-    fetchCalls.length = 0;
+    const seen = wx.requests.length;
     const started = await startWechatpay(order.id);
-    expect(started.params.codeUrl).toBe('weixin://wxpay/bizpayurl?pr=TEST123');
     expect(started.amountFen).toBe(20_000);
-    expect(fetchCalls).toHaveLength(1);
-    const req = fetchCalls[0];
-    expect(req.method).toBe('POST');
-    expect(new URL(req.url).pathname).toBe('/v3/pay/transactions/native');
-    const auth = req.headers.Authorization ?? req.headers.authorization;
-    expect(auth).toMatch(/^WECHATPAY2-SHA256-RSA2048 /);
-    const params = Object.fromEntries([...auth.slice('WECHATPAY2-SHA256-RSA2048 '.length).matchAll(/(\w+)="([^"]*)"/g)].map((m) => [m[1], m[2]]));
-    expect(params.mchid).toBe(MCHID);
-    expect(params.serial_no).toBe(MERCHANT_SERIAL);
-    const message = `POST\n/v3/pay/transactions/native\n${params.timestamp}\n${params.nonce_str}\n${req.body}\n`;
-    const valid = crypto.verify('sha256', Buffer.from(message), { key: merchant.publicKey, padding: crypto.constants.RSA_PKCS1_PADDING }, Buffer.from(params.signature, 'base64'));
-    expect(valid).toBe(true);
-    const body = JSON.parse(req.body);
-    expect(body).toMatchObject({ mchid: MCHID, appid: APPID, out_trade_no: started.outTradeNo, amount: { total: 20_000, currency: 'CNY' } });
+    // exactly one request, and the fake accepted it: it answers 401 SIGN_ERROR unless the Authorization is
+    // WECHATPAY2-SHA256-RSA2048 with this mchid, this merchant serial, a fresh timestamp and nonce, and a
+    // signature over method, path, timestamp, nonce and the exact body that verifies with the merchant public key
+    expect(wx.requests.slice(seen)).toEqual([{ method: 'POST', path: '/v3/pay/transactions/native', status: 200 }]);
+    const at = wx.orders.get(started.outTradeNo);
+    expect(at).toMatchObject({ kind: 'native', appid: APPID, outTradeNo: started.outTradeNo, total: 20_000, notifyUrl: NOTIFY_URL, state: 'NOTPAY' });
+    // the code_url handed to the shop is the one WeChat answered (in a signed answer the client verified)
+    expect(started.params.codeUrl).toBe(`weixin://wxpay/bizpayurl?pr=${at!.prepayId.slice(-10)}`);
   });
 
   it('WeChat Pay: a valid TRANSACTION.SUCCESS notification marks the order paid and pays commission', async () => {
     const order = await checkout(app, buyer, [{ skuId: sku10k, quantity: 1 }]);
     const { outTradeNo } = await startWechatpay(order.id);
+    await paidAtWechat(outTradeNo);
     const pending = await summary(app, chain[2]);
     const res = await notify({ eventType: 'TRANSACTION.SUCCESS', resource: transaction(outTradeNo, 10_000) });
     expect(res.status).toBe(204);
     const o = await adminOrder(app, owner.token, order.id);
     expect(o.status).toBe('paid');
-    expect(o.payments.find((p) => p.outTradeNo === outTradeNo)?.status).toBe('succeeded');
+    expect(o.payments.find((p) => p.outTradeNo === outTradeNo)).toMatchObject({ status: 'succeeded', providerTxnId: wx.orders.get(outTradeNo)!.transactionId });
     expect(o.earnings.map((e) => e.amountFen).sort((a, b) => a - b)).toEqual([300, 500, 1000]);
     expect((await summary(app, chain[2])).pendingFen).toBe(pending.pendingFen + 1000);
   });
@@ -203,9 +200,10 @@ describeEachDatabase('rule 7: payments', (kind) => {
   it('WeChat Pay: bad signature, old timestamp, wrong serial, other merchant or wrong amount are refused with nothing changed', async () => {
     const order = await checkout(app, buyer, [{ skuId: sku10k, quantity: 1 }]);
     const { outTradeNo } = await startWechatpay(order.id);
+    await paidAtWechat(outTradeNo);
     const before = await events();
     const transfers = await countRows(app, 'ledger_transfers');
-    const now = app.clock.now().getTime();
+    const now = Date.now();
 
     const forged = await notify({ eventType: 'TRANSACTION.SUCCESS', resource: transaction(outTradeNo, 10_000), privateKeyPem: stranger.privateKey });
     expect(forged.status).toBe(401);
@@ -214,11 +212,14 @@ describeEachDatabase('rule 7: payments', (kind) => {
     expect(stale.status).toBe(401);
     expect(stale.body.message).toBe('WECHATPAY_TIMESTAMP_SKEW');
     const future = await notify({ eventType: 'TRANSACTION.SUCCESS', resource: transaction(outTradeNo, 10_000), nowMs: now + 10 * 60_000 });
-    expect(future.status).toBe(401);
+    expect([future.status, future.body.message]).toEqual([401, 'WECHATPAY_TIMESTAMP_SKEW']);
     const serial = await notify({ eventType: 'TRANSACTION.SUCCESS', resource: transaction(outTradeNo, 10_000), serial: 'FFFF' });
-    expect(serial.status).toBe(401);
-    const otherMerchant = await notify({ eventType: 'TRANSACTION.SUCCESS', resource: { ...transaction(outTradeNo, 10_000), mchid: '1999999999' } });
-    expect(otherMerchant.status).toBe(401);
+    expect([serial.status, serial.body.message]).toEqual([401, 'WECHATPAY_SERIAL_MISMATCH']);
+    // signed with the platform key, but under another serial than the configured 微信支付公钥 id
+    const otherSerial = await notify({ eventType: 'TRANSACTION.SUCCESS', resource: transaction(outTradeNo, 10_000), serial: `PUB_KEY_ID_01${'9'.repeat(30)}` });
+    expect([otherSerial.status, otherSerial.body.message]).toEqual([401, 'WECHATPAY_SERIAL_MISMATCH']);
+    const otherMerchant = await notify({ eventType: 'TRANSACTION.SUCCESS', resource: transaction(outTradeNo, 10_000, { mchid: '1999999999' }) });
+    expect([otherMerchant.status, otherMerchant.body.message]).toEqual([401, 'WECHATPAY_MCHID_MISMATCH']);
     const wrongAmount = await notify({ eventType: 'TRANSACTION.SUCCESS', resource: transaction(outTradeNo, 9_999) });
     expect(wrongAmount.status).toBe(400);
     expect(wrongAmount.body).toMatchObject({ code: 'FAIL', message: 'PAYMENT_AMOUNT_MISMATCH' });
@@ -236,6 +237,7 @@ describeEachDatabase('rule 7: payments', (kind) => {
   it('WeChat Pay: the same transaction notified twice (different notification ids) pays once', async () => {
     const order = await checkout(app, buyer, [{ skuId: sku10k, quantity: 1 }]);
     const { outTradeNo } = await startWechatpay(order.id);
+    await paidAtWechat(outTradeNo);
     const txn = transaction(outTradeNo, 10_000);
     expect((await notify({ eventType: 'TRANSACTION.SUCCESS', resource: txn, eventId: key('EV') })).status).toBe(204);
     const transfers = await countRows(app, 'ledger_transfers');
@@ -249,17 +251,19 @@ describeEachDatabase('rule 7: payments', (kind) => {
   it('WeChat Pay: a refund opened by support stays processing until REFUND.SUCCESS, which then reverses commission once', async () => {
     const order = await checkout(app, buyer, [{ skuId: sku10k, quantity: 1 }]);
     const { outTradeNo } = await startWechatpay(order.id);
-    const transactionId = `4200${crypto.randomInt(1e9, 9e9)}`;
-    expect((await notify({ eventType: 'TRANSACTION.SUCCESS', resource: transaction(outTradeNo, 10_000, transactionId) })).status).toBe(204);
+    await paidAtWechat(outTradeNo);
+    expect((await notify({ eventType: 'TRANSACTION.SUCCESS', resource: transaction(outTradeNo, 10_000) })).status).toBe(204);
     const lineId = (await adminOrder(app, owner.token, order.id)).lines[0].id;
 
-    fetchCalls.length = 0;
+    const seen = wx.requests.length;
     const opened = await refund(app, support, order.id, [{ lineId, amountFen: 5_000 }]);
-    expect(opened.status).toBe(201);
+    expect(opened.status, JSON.stringify(opened.body)).toBe(201);
     expect(opened.body.status).toBe('processing');
-    expect(fetchCalls).toHaveLength(1);
-    expect(new URL(fetchCalls[0].url).pathname).toBe('/v3/refund/domestic/refunds');
-    expect(JSON.parse(fetchCalls[0].body)).toMatchObject({ out_trade_no: outTradeNo, out_refund_no: opened.body.refundNo, amount: { refund: 5_000, total: 10_000 } });
+    // one signed refund request, accepted by the fake (it refuses a total other than the order's)
+    expect(wx.requests.slice(seen)).toEqual([{ method: 'POST', path: '/v3/refund/domestic/refunds', status: 200 }]);
+    const atWechat = wx.refunds.get(opened.body.refundNo);
+    expect(atWechat).toMatchObject({ outRefundNo: opened.body.refundNo, outTradeNo, refund: 5_000, status: 'PROCESSING' });
+    expect(JSON.parse(atWechat!.params)).toEqual([outTradeNo, 5_000, 10_000, NOTIFY_URL]);
 
     let o = await adminOrder(app, owner.token, order.id);
     expect(o.refundedFen).toBe(0);
@@ -268,15 +272,21 @@ describeEachDatabase('rule 7: payments', (kind) => {
     // the processing refund already counts against what is left to refund
     const over = await refund(app, support, order.id, [{ lineId, amountFen: 5_001 }]);
     expect(over.status).toBe(422);
+    // … and is refused before anything is asked of WeChat
+    expect(wx.requests.length).toBe(seen + 1);
 
+    // WeChat completes the refund (its own delivery dropped); the notifications below are WeChat's and forgeries of it
+    await wx.settleRefund(opened.body.refundNo, 'SUCCESS', { dropped: true });
+    const paid = wx.orders.get(outTradeNo)!;
     const refundResource = (status: string, amount: number) => ({
       mchid: MCHID,
       out_trade_no: outTradeNo,
-      transaction_id: transactionId,
+      transaction_id: paid.transactionId,
       out_refund_no: opened.body.refundNo,
-      refund_id: '50300000000000000001',
+      refund_id: atWechat!.refundId,
       refund_status: status,
-      success_time: '2026-11-20T12:30:00+08:00',
+      success_time: beijing(atWechat!.successMs!),
+      user_received_account: '支付用户零钱',
       amount: { total: 10_000, refund: amount, payer_total: 10_000, payer_refund: amount },
     });
     const wrongAmount = await notify({ eventType: 'REFUND.SUCCESS', resource: refundResource('SUCCESS', 4_000) });
