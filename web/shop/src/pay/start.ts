@@ -57,6 +57,26 @@ function choose(options: PayOption[]): Promise<PayOption | null> {
   });
 }
 
+/**
+ * Leaves for a provider's cashier. WeChat's H5 cashier refuses a visit whose Referer is not one of the
+ * merchant's H5 payment domains (商家参数格式有误), so that link sends this page's origin whatever the
+ * page's own referrer policy (the server's default is no-referrer).
+ */
+function leaveFor(url: string, sendOrigin: boolean): void {
+  if (!sendOrigin) {
+    window.location.assign(url);
+    return;
+  }
+  const link = document.createElement('a');
+  link.href = url;
+  link.referrerPolicy = 'origin';
+  link.rel = 'external';
+  link.style.display = 'none';
+  document.body.appendChild(link);
+  link.click();
+  link.remove();
+}
+
 export class PayStopped extends Error {
   constructor(message: string) {
     super(message);
@@ -103,12 +123,12 @@ export async function startPay(orderId: number, navigate: NavigateFunction, opts
       return;
     case 'h5':
       // WeChat's cashier comes back to the result page (redirect_url)
-      window.location.assign(param('h5Url'));
+      leaveFor(param('h5Url'), true);
       return;
     case 'wap':
     case 'page':
       // Alipay's cashier comes back to the result page (return_url)
-      window.location.assign(param('payUrl'));
+      leaveFor(param('payUrl'), false);
       return;
     default:
       toResult();
