@@ -102,12 +102,13 @@ async function signedInPage(options: Parameters<typeof newContext>[0]): Promise<
 }
 
 /** On the order's page, 立即支付; where several methods fit, the sheet offers them and the buyer picks one. */
-async function payFromOrder(page: Page, orderId: number, option?: string) {
+async function payFromOrder(page: Page, orderId: number, option?: string, screenshot?: string) {
   await page.goto(`${base}/orders/${orderId}`);
   await page.getByTestId('order-detail-page').waitFor();
   await page.getByTestId('order-pay').click();
   if (option) {
     await page.getByTestId(`pay-option-${option}`).waitFor();
+    if (screenshot) await shot(page, screenshot);
     await page.getByTestId(`pay-option-${option}`).click();
   }
 }
@@ -209,7 +210,7 @@ describe('paying by where the shop runs, each against its provider fake, and ref
     const orderId = await placeOrder(buyer);
     wx.onNextBuyerPayment({ dropped: true });
     const dropped = wx.deliveries.filter((d) => d.status === 'dropped').length;
-    await payFromOrder(page, orderId, 'wechatpay-h5');
+    await payFromOrder(page, orderId, 'wechatpay-h5', 'shop-pay-methods-mobile');
     await page.waitForURL((u) => u.origin === wx.url);
     await page.locator('#pay').waitFor();
     expect(await page.locator('#amount').textContent()).toContain(((await orderOf(orderId, buyer)).payableFen / 100).toFixed(2));

@@ -12,7 +12,7 @@ export function NativeQrPanel({ codeUrl, amountFen }: { codeUrl: string; amountF
   useEffect(() => {
     let live = true;
     setImage(null);
-    QRCode.toDataURL(codeUrl, { errorCorrectionLevel: 'M', margin: 2, width: 240 }).then(
+    QRCode.toDataURL(codeUrl, { errorCorrectionLevel: 'M', margin: 4, width: 240 }).then(
       (url) => live && setImage(url),
       () => live && setFailed(true),
     );
