@@ -103,7 +103,7 @@ export default function ReconciliationPage() {
         )}
       </Card>
       {/* the providers' daily bills matched against our payments and refunds */}
-      <StatementsSection />
+      <StatementsSection onChange={rec.reload} />
     </>
   );
 }

@@ -1,7 +1,7 @@
 // 批量代发: approved bank-card withdrawals gathered into a batch file for online banking; the bank's
 // return is entered line by line (paid with its reference, or failed with a reason: the money goes back).
 // Finance and the owner only, as the API is (src/http/routes/payout-batches.ts).
-import { Alert, App, Button, Card, Drawer, Dropdown, Form, Input, Space, Table, Tag, Typography } from 'antd';
+import { Alert, App, Button, Card, Drawer, Form, Input, Space, Table, Tag, Typography } from 'antd';
 import { useState } from 'react';
 import { api, download } from '../../api';
 import { FormModal } from '../../components/FormModal';
@@ -45,13 +45,12 @@ export default function PayoutBatchesPage() {
     return true;
   };
 
-  const fileMenu = (b: PayoutBatchSummary) => ({
-    items: [
-      { key: 'xlsx', label: t('batches.downloadXlsx'), 'data-testid': `batch-download-xlsx-${b.id}` },
-      { key: 'csv', label: t('batches.downloadCsv'), 'data-testid': `batch-download-csv-${b.id}` },
-    ],
-    onClick: ({ key }: { key: string }) => void fetchFile(b, key as 'xlsx' | 'csv'),
-  });
+  const fileButtons = (b: PayoutBatchSummary, where: string) => (
+    <Space.Compact size="small">
+      <Button size="small" onClick={() => void fetchFile(b, 'xlsx')} data-testid={`${where}-xlsx-${b.id}`}>{t('batches.downloadXlsx')}</Button>
+      <Button size="small" onClick={() => void fetchFile(b, 'csv')} data-testid={`${where}-csv-${b.id}`}>{t('batches.downloadCsv')}</Button>
+    </Space.Compact>
+  );
 
   const resultTag = (r: PayoutBatchLine['result']) => <Tag color={r === 'paid' ? 'success' : r === 'failed' ? 'error' : 'gold'}>{t(`batches.result.${r ?? 'pending'}`)}</Tag>;
 
@@ -81,20 +80,18 @@ export default function PayoutBatchesPage() {
           {
             title: coreT('common.actions'),
             key: 'a',
-            width: 200,
+            width: 230,
             fixed: mobile ? undefined : 'right',
             render: (_v, b) => (
               <Space>
-                <Dropdown menu={fileMenu(b)}>
-                  <Button size="small" data-testid={`batch-download-${b.id}`}>{t('batches.download')}</Button>
-                </Dropdown>
+                {fileButtons(b, 'batch-download')}
                 <Button size="small" onClick={() => setOpenId(b.id)} data-testid={`batch-open-${b.id}`}>{t('batches.open')}</Button>
               </Space>
             ),
           },
         ]}
       />
-      <Drawer open={openId !== null} onClose={() => setOpenId(null)} size={mobile ? '100%' : 980} title={batch.data ? t('batches.detailTitle', { no: batch.data.batchNo }) : ''} data-testid="batch-drawer">
+      <Drawer open={openId !== null} onClose={() => setOpenId(null)} size={mobile ? '100%' : 980} title={batch.data ? t('batches.detailTitle', { no: batch.data.batchNo }) : ''} extra={batch.data && <Space><Typography.Text type="secondary">{t('batches.download')}</Typography.Text>{fileButtons(batch.data, 'batch-drawer-download')}</Space>} data-testid="batch-drawer">
         {batch.error && <Alert type="error" showIcon title={describeError(batch.error, coreT)} style={{ marginBottom: 16 }} />}
         {batch.data && (
           <Table<PayoutBatchLine>
@@ -128,25 +125,26 @@ export default function PayoutBatchesPage() {
             ]}
           />
         )}
+        {/* inside the drawer, so antd stacks the modal above it */}
+        <FormModal<{ bankReference?: string; reason?: string }>
+          open={marking !== null}
+          title={marking ? t(marking.result === 'paid' ? 'batches.markPaidTitle' : 'batches.markFailedTitle', { no: marking.line.payoutNo }) : ''}
+          onClose={() => setMarking(null)}
+          onSubmit={mark}
+          danger={marking?.result === 'failed'}
+          testId="batch-mark-form"
+        >
+          {marking?.result === 'paid' ? (
+            <Form.Item name="bankReference" label={t('batches.bankReference')} rules={[{ required: true, whitespace: true, max: 100, message: t('batches.bankReferenceRequired') }]}>
+              <Input maxLength={100} data-testid="batch-bank-reference" />
+            </Form.Item>
+          ) : (
+            <Form.Item name="reason" label={t('batches.reason')} extra={t('batches.reasonHint')} rules={[{ max: 500 }]}>
+              <Input.TextArea rows={2} maxLength={500} data-testid="batch-fail-reason" />
+            </Form.Item>
+          )}
+        </FormModal>
       </Drawer>
-      <FormModal<{ bankReference?: string; reason?: string }>
-        open={marking !== null}
-        title={marking ? t(marking.result === 'paid' ? 'batches.markPaidTitle' : 'batches.markFailedTitle', { no: marking.line.payoutNo }) : ''}
-        onClose={() => setMarking(null)}
-        onSubmit={mark}
-        danger={marking?.result === 'failed'}
-        testId="batch-mark-form"
-      >
-        {marking?.result === 'paid' ? (
-          <Form.Item name="bankReference" label={t('batches.bankReference')} rules={[{ required: true, whitespace: true, max: 100, message: t('batches.bankReferenceRequired') }]}>
-            <Input maxLength={100} data-testid="batch-bank-reference" />
-          </Form.Item>
-        ) : (
-          <Form.Item name="reason" label={t('batches.reason')} extra={t('batches.reasonHint')} rules={[{ max: 500 }]}>
-            <Input.TextArea rows={2} maxLength={500} data-testid="batch-fail-reason" />
-          </Form.Item>
-        )}
-      </FormModal>
     </Card>
   );
 }

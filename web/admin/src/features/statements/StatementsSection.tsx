@@ -20,7 +20,8 @@ function beijingYesterday(): string {
   return new Date(Date.now() + 8 * 3_600_000 - 86_400_000).toISOString().slice(0, 10);
 }
 
-export function StatementsSection() {
+/** onChange: a fetch or a settlement changed what reconciliation reports (its statement checks). */
+export function StatementsSection({ onChange }: { onChange?: () => void } = {}) {
   const t = useFeatureT();
   const coreT = useT();
   const { me } = useAuth();
@@ -57,6 +58,7 @@ export function StatementsSection() {
     setPicked({ provider, date });
     bills.reload();
     diffs.reload();
+    onChange?.();
     return r;
   };
 
@@ -66,6 +68,7 @@ export function StatementsSection() {
     if (r === undefined) return false;
     bills.reload();
     diffs.reload();
+    onChange?.();
     return true;
   };
 
