@@ -107,9 +107,24 @@ export class PaymentsService {
     for (const other of others) await this.closeAttempt(other.provider, other.out_trade_no);
     if (others.length > 0) await this.payableOrder(orderId, buyerId);
     const params = await this.calling(() =>
-      provider.createPayment({ outTradeNo: attempt.out_trade_no, amountFen: attempt.amount_fen, description: order.description, method: start.method, openid, clientIp: start.clientIp, returnUrl: start.returnUrl, expiresAt: providerDeadline(order.closesAt, this.clock) }),
+      this.prepay(provider, attempt.out_trade_no, { outTradeNo: attempt.out_trade_no, amountFen: attempt.amount_fen, description: order.description, method: start.method, openid, clientIp: start.clientIp, returnUrl: start.returnUrl, expiresAt: providerDeadline(order.closesAt, this.clock) }),
     );
     return { provider: provider.name, method: start.method, outTradeNo: attempt.out_trade_no, amountFen: attempt.amount_fen, params };
+  }
+
+  /**
+   * The provider's prepay. WeChat answers ORDERPAID when the attempt was paid and its callback lost: that
+   * payment is applied (queried, the one exactly-once path) and the order is no longer payable.
+   */
+  private async prepay(provider: PaymentProvider, outTradeNo: string, request: Parameters<PaymentProvider['createPayment']>[0]) {
+    try {
+      return await provider.createPayment(request);
+    } catch (error) {
+      if (!(error instanceof ProviderCallError) || error.code !== 'ORDERPAID') throw error;
+      const state = await provider.queryPayment(outTradeNo);
+      if (state.state === 'paid') await this.applyNotification(state.event);
+      throw conflict('ORDER_NOT_PAYABLE', 'this order has been paid');
+    }
   }
 
   private async payableOrder(orderId: number, buyerId: number) {
