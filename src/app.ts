@@ -7,10 +7,10 @@ import { inTransaction, openDatabase, type DatabaseHandle } from './db/database.
 import { migrate } from './db/migrate.js';
 import { buildHttpApp, type HttpOptions } from './http/app.js';
 import { startJobs } from './jobs/scheduler.js';
-import type { PayoutProvider } from './modules/payouts/providers.js';
-import type { RuleConfigInput } from './modules/rules/schema.js';
+import type { PayoutProvider } from './modules/payouts/index.js';
+import type { RuleConfigInput } from './modules/rules/index.js';
 import { Redis } from 'ioredis';
-import { RedisLimitStore } from './modules/identity/limits.js';
+import { RedisLimitStore } from './modules/identity/index.js';
 import { createServices, type Services } from './services.js';
 
 export interface StartOptions {

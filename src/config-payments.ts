@@ -2,7 +2,7 @@
 // Keys come as PEM text or as a file path (`…_FILE`), so a secret never has to sit in a shell history.
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
-import type { WechatpayPlatformConfig } from './modules/payments/wechatpay-certs.js';
+import type { WechatpayPlatformConfig } from './modules/payments/index.js';
 
 const onOff = z.enum(['on', 'off']);
 export const paymentEnvSchema = z.object({

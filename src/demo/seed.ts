@@ -1,16 +1,16 @@
 // Demo data for a fresh install: an HQ team, a five-level referral chain, products, and a few
 // paid orders so the distributor centre and dashboard show real numbers. Runs only on an empty database.
 import { inTransaction } from '../db/database.js';
-import { MembersService } from '../modules/members/service.js';
+import { MembersService } from '../modules/members/index.js';
 import type { Services } from '../services.js';
-import { seedChannels } from '../modules/agents/demo.js';
-import { seedPromotions } from '../modules/promotions/demo.js';
-import { seedLoyalty } from '../modules/loyalty/demo.js';
-import { seedGrowth } from '../modules/growth/demo.js';
-import { seedContests } from '../modules/contests/demo.js';
-import { seedInsights } from '../modules/insights/demo.js';
-import { seedSuppliers } from '../modules/suppliers/demo.js';
-import { seedDealers } from '../modules/dealers/demo.js';
+import { seedChannels } from '../modules/agents/index.js';
+import { seedPromotions } from '../modules/promotions/index.js';
+import { seedLoyalty } from '../modules/loyalty/index.js';
+import { seedGrowth } from '../modules/growth/index.js';
+import { seedContests } from '../modules/contests/index.js';
+import { seedInsights } from '../modules/insights/index.js';
+import { seedSuppliers } from '../modules/suppliers/index.js';
+import { seedDealers } from '../modules/dealers/index.js';
 
 export const DEMO_PASSWORD = 'demo1234';
 

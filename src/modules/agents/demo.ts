@@ -6,7 +6,7 @@
 // scanning the store's code (13700000029). Password demo1234.
 import { inTransaction } from '../../db/database.js';
 import type { Services } from '../../services.js';
-import { MembersService } from '../members/service.js';
+import { MembersService } from '../members/index.js';
 
 const DEMO_PASSWORD = 'demo1234';
 export const DEMO_CHANNEL_MEMBERS = [

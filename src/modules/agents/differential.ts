@@ -1,7 +1,7 @@
 // Tier differentials (级差) for regional agents: each agent earns its own rate minus the rate of
 // the nearest agent below it in the chain for the order's region.
 import { applyRateBp } from '../../money.js';
-import type { CommissionLine, PlannedEarning } from '../commission/plan.js';
+import type { CommissionLine, PlannedEarning } from '../commission/index.js';
 
 export interface ChainAgent {
   memberId: number;

@@ -9,10 +9,9 @@ import { inTransaction, type Db, type Executor, type Tx } from '../../db/databas
 import { conflict, notFound, unprocessable } from '../../errors.js';
 import type { Extensions } from '../../extensions.js';
 import { applyRateBp } from '../../money.js';
-import type { AuditService } from '../audit/service.js';
-import type { CommissionLine, PlannedEarning } from '../commission/plan.js';
-import type { CommissionService } from '../commission/service.js';
-import type { RuleVersion } from '../rules/schema.js';
+import type { AuditService } from '../audit/index.js';
+import type { CommissionLine, CommissionService, PlannedEarning } from '../commission/index.js';
+import type { RuleVersion } from '../rules/index.js';
 import { contains, coveringRegions, levelOfRegion, planRegionalAwards, type RegionLevel } from './differential.js';
 import { withAgentTables, withAgentTablesTx } from './tables.js';
 import { progressPermille, quarterBounds, splitYearly } from './targets.js';

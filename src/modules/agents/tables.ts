@@ -1,10 +1,9 @@
-// Row types of the agents tables added by migrations/016_channels.sql (006_agents.sql's `agents`
-// is in db/schema.ts; `level_id` is the column 016 adds to it).
+// Row types of the agents tables: `agents` (006_agents.sql; `level_id` from 016_channels.sql), levels,
+// referral awards and targets (016), for Kysely; db/schema.ts merges them.
 import type { ColumnType, Generated, Kysely, Transaction } from 'kysely';
+import type { CreatedAt } from '../../db/columns.js';
 import type { Database } from '../../db/schema.js';
 import type { Executor } from '../../db/database.js';
-
-type CreatedAt = ColumnType<Date, Date | string | undefined, never>;
 
 export interface AgentLevelsTable {
   id: Generated<number>;
@@ -31,8 +30,24 @@ export interface AgentTargetsTable {
   updated_at: ColumnType<Date, Date | undefined, Date>;
 }
 
+export interface AgentsTable {
+  id: Generated<number>;
+  member_id: number;
+  kind: 'regional' | 'non_regional';
+  region_level: 'province' | 'city' | 'district' | null;
+  region_code: string | null;
+  parent_agent_id: number | null;
+  rate_bp: number;
+  term_start: Date;
+  term_end: Date;
+  status: Generated<'active' | 'suspended'>;
+  /** a non-regional agent's level (016_channels.sql) */
+  level_id: number | null;
+  created_at: CreatedAt;
+}
+
 export type AgentsTables = {
-  agents: { level_id: number | null };
+  agents: AgentsTable;
   agent_levels: AgentLevelsTable;
   agent_referral_awards: AgentReferralAwardsTable;
   agent_targets: AgentTargetsTable;

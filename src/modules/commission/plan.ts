@@ -1,6 +1,6 @@
 // Pure commission arithmetic: who earns what on an order's lines, and how much a refund reverses.
 import { applyRateBp, mulDivFloor } from '../../money.js';
-import type { CommissionOverride, RuleConfig } from '../rules/schema.js';
+import type { CommissionOverride, RuleConfig } from '../rules/index.js';
 
 export interface CommissionLine {
   lineId: number;

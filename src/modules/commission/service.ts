@@ -4,17 +4,16 @@
 import { sql } from 'kysely';
 import type { Clock, EventBus } from '../../context.js';
 import { inTransaction, type Db, type Executor, type Tx } from '../../db/database.js';
-import type { EarningKind, EarningState } from '../../db/schema.js';
+import type { EarningKind, EarningState } from './tables.js';
 import { unprocessable } from '../../errors.js';
 import { shanghaiDayStart } from '../../money.js';
 import { crashPoint } from '../../faults.js';
-import type { AuditService } from '../audit/service.js';
-import type { LedgerService, MemberAccounts, TransferInput } from '../ledger/service.js';
-import type { ReferralService } from '../referral/service.js';
-import type { RuleVersion } from '../rules/schema.js';
-import type { RulesService } from '../rules/service.js';
+import type { AuditService } from '../audit/index.js';
+import type { LedgerService, MemberAccounts, TransferInput } from '../ledger/index.js';
+import type { ReferralService } from '../referral/index.js';
+import type { RulesService, RuleVersion } from '../rules/index.js';
 import { planCommission, reversalTarget, type CommissionLine, type PlannedEarning } from './plan.js';
-import { assertSameRequest } from '../orders/request-fingerprint.js';
+import { assertSameRequest } from '../orders/index.js';
 
 const DAY_MS = 86_400_000;
 /**

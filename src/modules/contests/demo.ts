@@ -4,7 +4,7 @@
 import { inTransaction } from '../../db/database.js';
 import { DEMO_CHAIN, DEMO_HQ, DEMO_PASSWORD } from '../../demo/seed.js';
 import type { Services } from '../../services.js';
-import { MembersService } from '../members/service.js';
+import { MembersService } from '../members/index.js';
 
 const ADDRESS = { name: '周先生', phone: '13933300001', province: '广东省', city: '深圳市', district: '南山区', detail: '科技园 8 号', regionCode: '440305' };
 const DAY = 86_400_000;

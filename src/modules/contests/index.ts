@@ -11,3 +11,4 @@ export function createContests(core: CoreServices) {
   // a captain signs in to no console screen; the shop's squad page is enough
   return { squads, contests };
 }
+export { seedContests } from './demo.js';

@@ -5,7 +5,7 @@ import type { Clock } from '../../context.js';
 import { inTransaction, type Db, type Executor, type Tx } from '../../db/database.js';
 import { conflict, notFound, forbidden, unprocessable } from '../../errors.js';
 import { maskPhone } from '../../privacy.js';
-import type { AuditService } from '../audit/service.js';
+import type { AuditService } from '../audit/index.js';
 import { salesByMember } from './metrics.js';
 
 const CODE_ALPHABET = 'ABCDEFGHJKLMNPQRSTUVWXYZ23456789';

@@ -4,7 +4,7 @@
 // paid, received, cancelled — so stock, restocks, rewards and sale earnings show real numbers.
 import { inTransaction } from '../../db/database.js';
 import type { Services } from '../../services.js';
-import { MembersService } from '../members/service.js';
+import { MembersService } from '../members/index.js';
 
 export const DEMO_UPPER_DEALER_PHONE = '13700000011';
 export const DEMO_LOWER_DEALER_PHONE = '13700000012';

@@ -13,3 +13,4 @@ export function createDealers(core: CoreServices) {
   });
   return { dealers };
 }
+export { seedDealers } from './demo.js';

@@ -13,9 +13,8 @@
 import { sql } from 'kysely';
 import type { Tx } from '../../db/database.js';
 import { conflict, unprocessable } from '../../errors.js';
-import type { CommissionService } from '../commission/service.js';
-import type { PlannedEarning } from '../commission/plan.js';
-import type { OrderParticipant } from '../orders/participants.js';
+import type { CommissionService, PlannedEarning } from '../commission/index.js';
+import type { OrderParticipant } from '../orders/index.js';
 import { mergeItems, moveStock } from './stock.js';
 
 function checkSellingDealer<T extends { member_id: number; status: string }>(dealer: T | undefined, dealerShopId: number, buyerId: number): T {

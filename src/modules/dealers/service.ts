@@ -17,9 +17,9 @@ import { inTransaction, LOCK_KEYS, lockForTransaction, type Db, type Executor, t
 import { createOnce } from '../../db/idempotency.js';
 import { conflict, forbidden, notFound, unprocessable } from '../../errors.js';
 import { maskPhone } from '../../privacy.js';
-import type { AuditService } from '../audit/service.js';
-import type { CommissionService } from '../commission/service.js';
-import { businessNumber } from '../orders/numbers.js';
+import type { AuditService } from '../audit/index.js';
+import type { CommissionService } from '../commission/index.js';
+import { businessNumber } from '../orders/index.js';
 import { dealerUnitPrice, upperDealerSettlement, type DealerTierPricing } from './pricing.js';
 import { mergeItems, moveStock } from './stock.js';
 import type { DealerRewardMode, DealerStatus, RestockStatus } from './tables.js';

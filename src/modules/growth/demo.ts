@@ -3,7 +3,7 @@
 // refunded) fill the leaderboards and lift a couple of members a tier, all through the services.
 import { inTransaction } from '../../db/database.js';
 import { DEMO_CHAIN, DEMO_HQ, DEMO_PASSWORD } from '../../demo/seed.js';
-import { MembersService } from '../members/service.js';
+import { MembersService } from '../members/index.js';
 import type { Services } from '../../services.js';
 
 const ADDRESS = { name: '陈女士', phone: '13911100001', province: '浙江省', city: '杭州市', district: '西湖区', detail: '文三路 90 号 3 幢', regionCode: '330106' };

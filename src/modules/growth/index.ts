@@ -29,3 +29,7 @@ export function createGrowth(core: CoreServices) {
 
   return { leaderboards, tierUpgrades };
 }
+export { seedGrowth } from './demo.js';
+export { COMMISSION_KINDS } from './leaderboards.js';
+export { periodOf, rangeOf } from './periods.js';
+export type { Period } from './periods.js';

@@ -6,8 +6,8 @@
 import { sql } from 'kysely';
 import type { Clock } from '../../context.js';
 import { inTransaction, LOCK_KEYS, type Db, type Executor, type Tx } from '../../db/database.js';
-import type { ReferralService } from '../referral/service.js';
-import type { PaidOrder, RefundedOrder } from '../orders/participants.js';
+import type { ReferralService } from '../referral/index.js';
+import type { PaidOrder, RefundedOrder } from '../orders/index.js';
 import { shanghaiDate, type Period } from './periods.js';
 import type { LeaderboardMetric } from './tables.js';
 

@@ -4,9 +4,9 @@ import type { Logger } from 'pino';
 import type { AppConfig } from '../../config.js';
 import type { Clock } from '../../context.js';
 import type { Db } from '../../db/database.js';
-import type { AuditService } from '../audit/service.js';
-import type { MembersService } from '../members/service.js';
-import type { ReferralService } from '../referral/service.js';
+import type { AuditService } from '../audit/index.js';
+import type { MembersService } from '../members/index.js';
+import type { ReferralService } from '../referral/index.js';
 import { WechatAccessTokens } from './access-token-cache.js';
 import { SecondFactorService } from './second-factor.js';
 import { SessionService } from './sessions.js';
@@ -41,3 +41,5 @@ export function createIdentity(deps: IdentityDeps) {
 }
 
 export type Identity = ReturnType<typeof createIdentity>;
+export { enforceLimits, LimitedError } from './limits.js';
+export { safeReturnPath } from './wechat-login.js';

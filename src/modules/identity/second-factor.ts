@@ -6,7 +6,7 @@ import QRCode from 'qrcode';
 import type { Clock } from '../../context.js';
 import { inTransaction, type Db, type Executor } from '../../db/database.js';
 import { badRequest, conflict, unauthorized } from '../../errors.js';
-import type { AuditService } from '../audit/service.js';
+import type { AuditService } from '../audit/index.js';
 import { hashOpaque, type TokenSigner } from './tokens.js';
 
 const ISSUER = 'Fenxiao 分销';

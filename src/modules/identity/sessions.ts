@@ -4,7 +4,7 @@
 import type { Clock } from '../../context.js';
 import type { Db, Executor } from '../../db/database.js';
 import { forbidden, unauthorized } from '../../errors.js';
-import { profileColumns, toProfile, type MemberProfile } from '../members/service.js';
+import { type MemberProfile, profileColumns, toProfile } from '../members/index.js';
 import { ACCESS_TOKEN_SECONDS, hashOpaque, newOpaqueSecret, TokenError, type TokenSigner } from './tokens.js';
 
 const REFRESH_TTL_MS = 30 * 24 * 3600_000;

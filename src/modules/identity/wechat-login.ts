@@ -6,7 +6,7 @@ import type { Clock } from '../../context.js';
 import { inTransaction, type Db, type Executor, type Tx } from '../../db/database.js';
 import { badRequest, conflict, AppError, notFound } from '../../errors.js';
 import type { WechatConfig } from '../../config.js';
-import type { MemberProfile, MembersService } from '../members/service.js';
+import type { MemberProfile, MembersService } from '../members/index.js';
 import type { AccessTokenStore, WechatAccessTokens } from './access-token-cache.js';
 import { hashOpaque, newOpaqueSecret } from './tokens.js';
 import { WechatApiError, type WechatApi, type WechatAppCredentials } from './wechat-api.js';

@@ -3,7 +3,7 @@
 // those buying — so the funnel and the cycle times have something to show.
 import { inTransaction } from '../../db/database.js';
 import { DEMO_CHAIN, DEMO_PASSWORD } from '../../demo/seed.js';
-import { MembersService } from '../members/service.js';
+import { MembersService } from '../members/index.js';
 import type { Services } from '../../services.js';
 
 const ADDRESS = { name: '何女士', phone: '13944400001', province: '浙江省', city: '杭州市', district: '西湖区', detail: '文三路 99 号', regionCode: '330106' };

@@ -5,3 +5,5 @@ import { InsightsService } from './service.js';
 export function createInsights(core: CoreServices) {
   return { insights: new InsightsService(core.clock) };
 }
+export { seedInsights } from './demo.js';
+export { MEMBER_VALUE_SORTS } from './service.js';

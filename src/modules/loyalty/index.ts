@@ -49,3 +49,4 @@ export function createLoyalty(core: CoreServices) {
   });
   return { loyalty };
 }
+export { seedLoyalty } from './demo.js';

@@ -5,9 +5,9 @@ import { sql } from 'kysely';
 import type { Clock } from '../../context.js';
 import { inTransaction, type Db, type Executor, type Tx } from '../../db/database.js';
 import { isUniqueViolation } from '../../db/idempotency.js';
-import type { ShippingAddress } from '../../db/schema.js';
+import type { ShippingAddress } from '../orders/index.js';
 import { conflict, notFound, unprocessable } from '../../errors.js';
-import type { AuditService } from '../audit/service.js';
+import type { AuditService } from '../audit/index.js';
 import type { PointsService } from './points.js';
 import type { MallItemKind, RedemptionStatus } from './tables.js';
 

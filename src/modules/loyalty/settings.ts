@@ -1,7 +1,7 @@
 // HQ's loyalty settings: points per yuan, sign-in points and streak bonus, the note reward rule.
 import type { Clock } from '../../context.js';
 import { inTransaction, type Db, type Executor } from '../../db/database.js';
-import type { AuditService } from '../audit/service.js';
+import type { AuditService } from '../audit/index.js';
 
 export interface LoyaltySettings {
   /** points per yuan (100 fen) of goods paid, rounded down per order */

@@ -1,6 +1,6 @@
 // Row types of the loyalty tables (migration 010_loyalty.sql, owned by this module), for Kysely.
 import type { ColumnType, Generated } from 'kysely';
-import type { ShippingAddress } from '../../db/schema.js';
+import type { ShippingAddress } from '../orders/index.js';
 
 type CreatedAt = ColumnType<Date, Date | string | undefined, never>;
 type Json<T> = ColumnType<T, string, string>;

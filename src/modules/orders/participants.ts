@@ -2,8 +2,8 @@
 // dealers) take part in an order's life without the orders module knowing them. Every hook runs
 // inside the order's own transaction, so what they write commits or rolls back with the order.
 import type { Tx } from '../../db/database.js';
-import type { OrderSource } from '../../db/schema.js';
-import type { RuleVersion } from '../rules/schema.js';
+import type { OrderSource } from './tables.js';
+import type { RuleVersion } from '../rules/index.js';
 import type { CheckoutInput, Quote } from './service.js';
 
 export type AfterCommit = (cb: () => void) => void;

@@ -1,6 +1,7 @@
-// The column migrations/026_idempotency_fingerprints.sql adds to orders, typed for Kysely here so the
-// shared schema need not change (a no-op once merged into OrdersTable).
-import type { ColumnType, Kysely, Transaction } from 'kysely';
+// Row types of orders, their lines, refunds, refund requests and pickup codes (001, 009, 016, 026), for
+// Kysely; db/schema.ts merges them.
+import type { ColumnType, Generated, Kysely, Transaction } from 'kysely';
+import type { CreatedAt, Json } from '../../db/columns.js';
 import type { Executor } from '../../db/database.js';
 import type { Database } from '../../db/schema.js';
 import type { Fingerprint } from './request-fingerprint.js';
@@ -17,4 +18,111 @@ export function withCheckoutFingerprint(ex: Executor): FingerprintDb {
 }
 export function withCheckoutFingerprintTx(tx: Transaction<Database>): FingerprintTx {
   return tx.withTables<CheckoutFingerprintTables>();
+}
+
+export type OrderStatus = 'pending_payment' | 'paid' | 'shipped' | 'completed' | 'closed' | 'refunded';
+export type OrderSource = 'share_link' | 'poster' | 'store' | 'direct';
+
+export interface ShippingAddress {
+  name: string;
+  phone: string;
+  province: string;
+  city: string;
+  district: string;
+  detail: string;
+  regionCode: string;
+}
+
+export interface OrdersTable {
+  id: Generated<number>;
+  order_no: string;
+  buyer_id: number;
+  status: Generated<OrderStatus>;
+  goods_fen: number;
+  discount_fen: Generated<number>;
+  shipping_fen: Generated<number>;
+  payable_fen: number;
+  paid_fen: Generated<number>;
+  refunded_fen: Generated<number>;
+  source: Generated<OrderSource>;
+  sharer_id: number | null;
+  checkout_key: string | null;
+  shipping_address: Json<ShippingAddress> | null;
+  region_code: string | null;
+  delivery_method: Generated<'express' | 'pickup'>;
+  store_id: number | null;
+  rule_version_id: number | null;
+  paid_at: Date | null;
+  shipped_at: Date | null;
+  completed_at: Date | null;
+  closed_at: Date | null;
+  created_at: CreatedAt;
+  /** 026_idempotency_fingerprints.sql */
+  checkout_fingerprint: ColumnType<Fingerprint | null, string | null | undefined, string | null>;
+}
+
+export interface OrderLinesTable {
+  id: Generated<number>;
+  order_id: number;
+  product_id: number;
+  sku_id: number;
+  title: string;
+  quantity: number;
+  unit_price_fen: number;
+  discount_fen: Generated<number>;
+  paid_fen: number;
+  refunded_fen: Generated<number>;
+}
+
+export interface RefundsTable {
+  id: Generated<number>;
+  refund_no: string;
+  order_id: number;
+  status: Generated<'processing' | 'succeeded' | 'failed' | 'overpaid'>;
+  amount_fen: number;
+  shipping_fen: Generated<number>;
+  reason: string;
+  created_by: number | null;
+  idempotency_key: string;
+  created_at: CreatedAt;
+  completed_at: Date | null;
+}
+
+export interface RefundLinesTable {
+  refund_id: number;
+  order_line_id: number;
+  amount_fen: number;
+}
+
+export interface RefundRequestsTable {
+  id: Generated<number>;
+  order_id: number;
+  buyer_id: number;
+  lines: Json<Array<{ lineId: number; amountFen: number }>>;
+  shipping_fen: Generated<number>;
+  reason: string;
+  status: Generated<'pending' | 'approved' | 'rejected'>;
+  refund_id: number | null;
+  review_reason: string | null;
+  reviewed_by: number | null;
+  reviewed_at: Date | null;
+  created_at: CreatedAt;
+}
+
+export interface PickupCodesTable {
+  order_id: number;
+  store_id: number;
+  code: string;
+  redeemed_at: Date | null;
+  redeemed_by: number | null;
+  created_at: CreatedAt;
+}
+
+export interface OrdersTables {
+  orders: OrdersTable;
+  order_lines: OrderLinesTable;
+  refunds: RefundsTable;
+  refund_lines: RefundLinesTable;
+  refund_requests: RefundRequestsTable;
+  pickup_codes: PickupCodesTable;
 }

@@ -8,7 +8,7 @@ import type { Logger } from 'pino';
 import type { Clock } from '../../context.js';
 import { inTransaction, type Db } from '../../db/database.js';
 import { notFound } from '../../errors.js';
-import type { OrdersService } from '../orders/service.js';
+import type { OrdersService } from '../orders/index.js';
 import { ProviderCallError, type RefundRequest } from './providers.js';
 import { backoffMs, type PaymentsService } from './service.js';
 

@@ -6,8 +6,8 @@ import { sql } from 'kysely';
 import type { Clock } from '../../context.js';
 import type { Executor, Tx } from '../../db/database.js';
 import { conflict, notFound } from '../../errors.js';
-import type { AuditService } from '../audit/service.js';
-import { businessNumber } from '../orders/numbers.js';
+import type { AuditService } from '../audit/index.js';
+import { businessNumber } from '../orders/index.js';
 
 export interface ReturnRequest {
   outTradeNo: string;

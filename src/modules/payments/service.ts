@@ -6,14 +6,12 @@ import type { Clock } from '../../context.js';
 import { sql } from 'kysely';
 import { inTransaction, type Db, type Executor } from '../../db/database.js';
 import { AppError, badRequest, conflict, notFound, unauthorized } from '../../errors.js';
-import type { OrdersService } from '../orders/service.js';
-import { businessNumber } from '../orders/numbers.js';
+import { businessNumber, checkOrderTotal, type OrdersService } from '../orders/index.js';
 import { crashPoint } from '../../faults.js';
-import { checkOrderTotal } from '../orders/limits.js';
 import { ProviderCallError, type DevPaymentProvider, type PaymentMethod, type PaymentNotification, type PaymentProvider, type RefundRequest } from './providers.js';
 import type { WechatpayProvider } from './wechatpay-provider.js';
 import type { AlipayProvider } from './alipay-provider.js';
-import type { AuditService } from '../audit/service.js';
+import type { AuditService } from '../audit/index.js';
 import { applyPaymentReturn, openPaymentReturn, paymentReturnByRefundNo, type PaymentReturn, type ReturnRequest } from './returns.js';
 
 /** advisory lock class for starting payments of one order */

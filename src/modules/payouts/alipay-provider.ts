@@ -2,7 +2,7 @@
 // built once in the composition root). Alipay dedupes on out_biz_no, so every resend of an attempt uses
 // the attempt's business number. SUCCESS → paid; FAIL → failed; DEALING → pending, asked again by the
 // sweep (alipay.fund.trans.common.query) until it settles.
-import { AlipayApiError, type AlipayClient } from '../payments/alipay-client.js';
+import { AlipayApiError, type AlipayClient } from '../payments/index.js';
 import { PayoutProviderError, type PayoutOrder, type PayoutProvider, type PayoutResult } from './providers.js';
 
 export const ALIPAY_TRANSFER_PROVIDER = 'alipay_transfer';

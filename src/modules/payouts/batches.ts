@@ -9,9 +9,8 @@ import { createOnce } from '../../db/idempotency.js';
 import { conflict, notFound, unprocessable } from '../../errors.js';
 import { formatYuan } from '../../money.js';
 import { maskAccountNo, maskName } from '../../privacy.js';
-import type { AuditService } from '../audit/service.js';
-import { businessNumber } from '../orders/numbers.js';
-import { canonicalJson } from '../orders/request-fingerprint.js';
+import type { AuditService } from '../audit/index.js';
+import { businessNumber, canonicalJson } from '../orders/index.js';
 import type { PayoutsService } from './service.js';
 import type { PayoutBatchLineResult } from './tables.js';
 

@@ -5,9 +5,9 @@
 import type { Logger } from 'pino';
 import type { AppConfig } from '../../config.js';
 import type { Db } from '../../db/database.js';
-import type { PayoutChannel } from '../../db/schema.js';
+import type { PayoutChannel } from './tables.js';
 import { notFound } from '../../errors.js';
-import type { PaymentClients } from '../payments/clients.js';
+import type { PaymentClients } from '../payments/index.js';
 import { AlipayTransferPayoutProvider } from './alipay-provider.js';
 import { DevPayoutProvider, type PayoutOrder, type PayoutProvider, type PayoutResult } from './providers.js';
 import { WechatTransferClient } from './wechat-transfer.js';

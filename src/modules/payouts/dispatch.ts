@@ -8,7 +8,7 @@
 import type { Logger } from 'pino';
 import type { Clock } from '../../context.js';
 import { inTransaction, type Db, type Tx } from '../../db/database.js';
-import type { PayoutChannel } from '../../db/schema.js';
+import type { PayoutChannel } from './tables.js';
 import { AppError, conflict, notFound, unauthorized, unprocessable } from '../../errors.js';
 import { crashPoint } from '../../faults.js';
 import type { PayoutAttempts, TransferRow } from './attempts.js';

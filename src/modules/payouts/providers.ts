@@ -1,6 +1,6 @@
 // Payout providers move money out to WeChat balance or Alipay. Bank cards do not go through one: they
 // wait, processing (the answer is pending), for a batch file (批量代发, batches.ts) and the bank's results.
-import type { PayoutChannel } from '../../db/schema.js';
+import type { PayoutChannel } from './tables.js';
 
 export interface PayoutOrder {
   payoutNo: string;

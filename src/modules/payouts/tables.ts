@@ -1,5 +1,6 @@
 // Row types of the payouts module's tables (029_payout_batches.sql, 031_payout_transfers.sql), for Kysely.
 import type { ColumnType, Generated } from 'kysely';
+import type { CreatedAt, Json } from '../../db/columns.js';
 
 export type PayoutBatchStatus = 'open' | 'settled';
 export type PayoutBatchLineResult = 'paid' | 'failed';
@@ -59,7 +60,32 @@ export interface PayoutTransfersTable {
   updated_at: Date;
 }
 
+export type PayoutStatus = 'reviewing' | 'processing' | 'paid' | 'rejected' | 'failed';
+export type PayoutChannel = 'wechat' | 'alipay' | 'bank';
+
+export interface PayoutsTable {
+  id: Generated<number>;
+  payout_no: string;
+  member_id: number;
+  amount_fen: number;
+  fee_fen: number;
+  channel: PayoutChannel;
+  destination: Json<Record<string, string>>;
+  status: PayoutStatus;
+  attempts: Generated<number>;
+  idempotency_key: string;
+  auto_approved: Generated<boolean>;
+  reject_reason: string | null;
+  failure_reason: string | null;
+  reviewed_by: number | null;
+  reviewed_at: Date | null;
+  paid_at: Date | null;
+  created_at: CreatedAt;
+  updated_at: Generated<Date>;
+}
+
 export interface PayoutsTables {
+  payouts: PayoutsTable;
   payout_transfers: PayoutTransfersTable;
   payout_batches: PayoutBatchesTable;
   payout_batch_lines: PayoutBatchLinesTable;

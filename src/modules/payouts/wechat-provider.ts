@@ -7,8 +7,8 @@
 // - any other verified refusal → failed, unless an earlier call may have created the bill: then WeChat is
 //   asked what became of it, so a refusal of a resend can never hide a bill that pays.
 import type { Executor } from '../../db/database.js';
-import type { PayoutChannel } from '../../db/schema.js';
-import { WechatpayVerifyError } from '../payments/wechatpay-crypto.js';
+import type { PayoutChannel } from './tables.js';
+import { WechatpayVerifyError } from '../payments/index.js';
 import { PayoutProviderError, type ConfirmParameters, type PayoutNotification, type PayoutOrder, type PayoutProvider, type PayoutResult } from './providers.js';
 import { TRANSFER_FAIL_REASONS, USER_NAME_REQUIRED_FROM_FEN, WechatTransferClient, WechatTransferError, type TransferState } from './wechat-transfer.js';
 

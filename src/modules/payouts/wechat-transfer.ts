@@ -9,14 +9,7 @@
  * MCHTRANSFER.BILL.FINISHED notifications; queryBill is the fallback when one never arrives.
  */
 import crypto from 'node:crypto';
-import {
-  WechatpayVerifyError,
-  buildWechatpayAuthorization,
-  decryptWechatpayResource,
-  parseWechatpayNotification,
-  readWechatpayHeaders,
-  verifyWechatpaySignature,
-} from '../payments/wechatpay-crypto.js';
+import { buildWechatpayAuthorization, decryptWechatpayResource, parseWechatpayNotification, readWechatpayHeaders, verifyWechatpaySignature, WechatpayVerifyError } from '../payments/index.js';
 
 export const TRANSFER_BILLS_PATH = '/v3/fund-app/mch-transfer/transfer-bills';
 export const TRANSFER_NOTIFY_EVENT = 'MCHTRANSFER.BILL.FINISHED';

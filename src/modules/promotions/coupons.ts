@@ -5,11 +5,10 @@ import type { Clock } from '../../context.js';
 import { inTransaction, type Db, type Executor, type Tx } from '../../db/database.js';
 import { conflict, notFound, unprocessable } from '../../errors.js';
 import { applyRateBp } from '../../money.js';
-import type { AuditService } from '../audit/service.js';
-import type { CommissionService } from '../commission/service.js';
-import type { AfterCommit, CheckoutContext, OrderParticipant, PaidOrder } from '../orders/participants.js';
-import type { Quote } from '../orders/service.js';
-import type { ReferralService } from '../referral/service.js';
+import type { AuditService } from '../audit/index.js';
+import type { CommissionService } from '../commission/index.js';
+import type { AfterCommit, CheckoutContext, OrderParticipant, PaidOrder, Quote } from '../orders/index.js';
+import type { ReferralService } from '../referral/index.js';
 import { addLineDiscounts, isEligible, priceCoupon, type CouponTerms } from './pricing.js';
 import type { CouponKind, CouponTemplateStatus } from './tables.js';
 

@@ -12,3 +12,4 @@ export function createPromotions(core: CoreServices) {
   core.orders.addParticipant(coupons.participant());
   return { coupons, memberLevels };
 }
+export { seedPromotions } from './demo.js';

@@ -6,9 +6,8 @@ import type { Clock } from '../../context.js';
 import { inTransaction, type Db, type Executor, type Tx } from '../../db/database.js';
 import { conflict, notFound } from '../../errors.js';
 import { mulDivFloor } from '../../money.js';
-import type { AuditService } from '../audit/service.js';
-import type { CheckoutContext, OrderParticipant, PaidOrder, RefundedOrder } from '../orders/participants.js';
-import type { Quote } from '../orders/service.js';
+import type { AuditService } from '../audit/index.js';
+import type { CheckoutContext, OrderParticipant, PaidOrder, Quote, RefundedOrder } from '../orders/index.js';
 import { addLineDiscounts, growthForPaidFen, memberPriceDiscounts } from './pricing.js';
 
 export interface MemberLevelInput {

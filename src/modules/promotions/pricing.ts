@@ -1,6 +1,6 @@
 // Pure arithmetic of coupons and member prices on a checkout quote, in integer fen.
 import { allocateProportionally, applyRateBp } from '../../money.js';
-import type { Quote } from '../orders/service.js';
+import type { Quote } from '../orders/index.js';
 import type { CouponKind } from './tables.js';
 
 export interface CouponTerms {

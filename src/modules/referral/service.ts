@@ -5,9 +5,9 @@ import { sql } from 'kysely';
 import type { Clock } from '../../context.js';
 import { inTransaction, LOCK_KEYS, type Db, type Executor, type Tx } from '../../db/database.js';
 import { conflict, notFound, unprocessable } from '../../errors.js';
-import type { AuditService } from '../audit/service.js';
-import type { ChainMember } from '../commission/plan.js';
-import type { RuleConfig } from '../rules/schema.js';
+import type { AuditService } from '../audit/index.js';
+import type { ChainMember } from '../commission/index.js';
+import type { RuleConfig } from '../rules/index.js';
 
 type BindingRules = RuleConfig['binding'];
 const DAY_MS = 86_400_000;

@@ -2,9 +2,9 @@
 // that cross a line in limits.ts. Every proposal and decision is audited in its own transaction.
 import { sql, type Selectable } from 'kysely';
 import { inTransaction, type Db, type Executor, type Tx } from '../../db/database.js';
-import type { HqRole } from '../../db/schema.js';
+import type { HqRole } from '../members/index.js';
 import { conflict, forbidden, notFound } from '../../errors.js';
-import type { AuditService } from '../audit/service.js';
+import type { AuditService } from '../audit/index.js';
 import { checkFieldRoles, diffConfigs, riskTriggers, type FieldChange, type RiskTrigger } from './limits.js';
 import type { RuleConfig, RuleConfigInput, RuleVersion } from './schema.js';
 import type { RulesService } from './service.js';

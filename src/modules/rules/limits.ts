@@ -1,6 +1,6 @@
 // Which rule fields are money limits (only owner and finance may change them), and the lines past which
 // a change needs a second owner/finance member before it applies.
-import type { HqRole } from '../../db/schema.js';
+import type { HqRole } from '../members/index.js';
 import { AppError, forbidden } from '../../errors.js';
 import type { CommissionOverride, RuleConfig } from './schema.js';
 

@@ -1,7 +1,7 @@
 // Versioned programme settings: commission, binding, distributor, payout and order rules.
 import type { Executor, Tx } from '../../db/database.js';
 import { unprocessable, notFound } from '../../errors.js';
-import type { AuditService } from '../audit/service.js';
+import type { AuditService } from '../audit/index.js';
 import { RuleChangesService } from './changes.js';
 import { MAX_LEVELS_WITHOUT_OVERRIDE, ruleConfigSchema, type RuleConfig, type RuleConfigInput, type RuleVersion } from './schema.js';
 

@@ -1,6 +1,7 @@
-// Row type of rule_changes (025_rule_approvals.sql), merged into the Database interface from here so
-// the rules module keeps its table next to its code.
+// Row types of the rule versions (001) and the changes waiting for approval (025_rule_approvals.sql),
+// for Kysely; db/schema.ts merges them.
 import type { ColumnType, Generated } from 'kysely';
+import type { CreatedAt, Json } from '../../db/columns.js';
 
 export type RuleChangeStatus = 'pending' | 'approved' | 'rejected' | 'superseded';
 
@@ -19,8 +20,15 @@ export interface RuleChangesTable {
   applied_version_id: number | null;
 }
 
-declare module '../../db/schema.js' {
-  interface Database {
-    rule_changes: RuleChangesTable;
-  }
+export interface RuleVersionsTable {
+  id: Generated<number>;
+  config: Json<unknown>;
+  note: string | null;
+  created_by: number | null;
+  created_at: CreatedAt;
+}
+
+export interface RulesTables {
+  rule_versions: RuleVersionsTable;
+  rule_changes: RuleChangesTable;
 }

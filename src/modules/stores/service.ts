@@ -9,8 +9,8 @@ import { inTransaction } from '../../db/database.js';
 import { notFound, unprocessable } from '../../errors.js';
 import type { Extensions } from '../../extensions.js';
 import { maskPhone } from '../../privacy.js';
-import type { AuditService } from '../audit/service.js';
-import type { OrderParticipant, PaidOrder } from '../orders/participants.js';
+import type { AuditService } from '../audit/index.js';
+import type { OrderParticipant, PaidOrder } from '../orders/index.js';
 import { withStoreTables, withStoreTablesTx, type StoreBindingSource } from './tables.js';
 
 interface Attachments {

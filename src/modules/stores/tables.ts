@@ -1,5 +1,6 @@
 // Row types of the store tables added by migrations/016_channels.sql (region protection).
 import type { ColumnType, Generated, Kysely, Transaction } from 'kysely';
+import type { CreatedAt } from '../../db/columns.js';
 import type { Database } from '../../db/schema.js';
 import type { Executor } from '../../db/database.js';
 
@@ -31,7 +32,29 @@ export interface StoreOrderCreditsTable {
   paid_at: Date;
 }
 
+export interface StoresTable {
+  id: Generated<number>;
+  name: string;
+  region_code: string;
+  address: string;
+  latitude: number;
+  longitude: number;
+  opening_hours: Generated<string>;
+  phone: string | null;
+  status: Generated<'open' | 'closed'>;
+  created_at: CreatedAt;
+}
+
+export interface StoreStaffTable {
+  store_id: number;
+  member_id: number;
+  role: Generated<'manager' | 'clerk'>;
+  created_at: CreatedAt;
+}
+
 export type StoresTables = {
+  stores: StoresTable;
+  store_staff: StoreStaffTable;
   store_customers: StoreCustomersTable;
   store_customer_history: StoreCustomerHistoryTable;
   store_order_credits: StoreOrderCreditsTable;

@@ -3,7 +3,7 @@
 // products and one pending proposal, and paid orders so its settlements show pending and frozen money.
 import { inTransaction } from '../../db/database.js';
 import type { Services } from '../../services.js';
-import { MembersService } from '../members/service.js';
+import { MembersService } from '../members/index.js';
 
 export const DEMO_SUPPLIER_PHONE = '13700000001';
 const DEMO_PASSWORD = 'demo1234';

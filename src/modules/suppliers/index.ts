@@ -16,3 +16,4 @@ export function createSuppliers(core: CoreServices) {
   });
   return { suppliers };
 }
+export { seedSuppliers } from './demo.js';

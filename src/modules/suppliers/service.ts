@@ -4,12 +4,13 @@
 // through the commission service exactly like commission.
 import { sql } from 'kysely';
 import { inTransaction, type Executor, type Tx } from '../../db/database.js';
-import type { EarningState, ShippingAddress } from '../../db/schema.js';
+import type { EarningState } from '../commission/index.js';
+import type { ShippingAddress } from '../orders/index.js';
 import { AppError, badRequest, conflict, forbidden, notFound, unprocessable } from '../../errors.js';
 import { maskName, maskPhone } from '../../privacy.js';
 import type { CoreServices } from '../../services.js';
-import type { PlannedEarning } from '../commission/plan.js';
-import type { AfterCommit, PaidOrder } from '../orders/participants.js';
+import type { PlannedEarning } from '../commission/index.js';
+import type { AfterCommit, PaidOrder } from '../orders/index.js';
 import { settleLine } from './settlement.js';
 import type { ProposalStatus, ProposedSku, SupplierStatus } from './tables.js';
 

@@ -1,0 +1,2 @@
+// The catalog module's face: what other modules and the app may use of it.
+export { CatalogService } from './service.js';

@@ -1,0 +1,28 @@
+// Row types of commission earnings (001), for Kysely; db/schema.ts merges them.
+import type { Generated } from 'kysely';
+import type { CreatedAt } from '../../db/columns.js';
+
+export type EarningKind = 'distribution' | 'agent_regional' | 'agent_sales' | 'coupon_guide' | 'supplier_settlement' | 'dealer_sale' | 'dealer_rebate';
+export type EarningState = 'pending' | 'frozen' | 'available' | 'reversed';
+
+export interface CommissionEarningsTable {
+  id: Generated<number>;
+  order_id: number;
+  order_line_id: number;
+  earner_id: number;
+  buyer_id: number;
+  kind: Generated<EarningKind>;
+  level: number;
+  base_fen: number;
+  rate_bp: number | null;
+  amount_fen: number;
+  reversed_fen: Generated<number>;
+  state: EarningState;
+  rule_version_id: number;
+  frozen_until: Date | null;
+  created_at: CreatedAt;
+}
+
+export interface CommissionTables {
+  commission_earnings: CommissionEarningsTable;
+}

@@ -1,0 +1,10 @@
+// The members module's face: what other modules and the app may use of it.
+export { MembersService, profileColumns, toProfile } from './service.js';
+export type { AccessLimits, MemberProfile } from './service.js';
+export { AliyunSmsProvider } from './sms-aliyun.js';
+export type { AliyunSmsConfig } from './sms-aliyun.js';
+export { TencentSmsProvider } from './sms-tencent.js';
+export type { TencentSmsConfig } from './sms-tencent.js';
+export { DevSmsProvider } from './sms.js';
+export type { SmsProvider, SmsSendError } from './sms.js';
+export type { DistributorStatus, HqRole } from './tables.js';
