@@ -6,12 +6,13 @@ import { z } from 'zod';
 import type { Services } from '../../services.js';
 import { ALL_HQ_ROLES, member, type Auth } from '../auth.js';
 import { fen, idParams, page } from '../schemas.js';
+import * as R from './agents.responses.js';
 
 export function agentRoutes(app: FastifyInstance, s: Services, auth: Auth) {
   const r = app.withTypeProvider<ZodTypeProvider>();
   const operators = auth.requireRoles('owner', 'operator');
 
-  r.get('/api/admin/agents', { preHandler: auth.requireRoles(...ALL_HQ_ROLES), schema: { tags: ['agents'], summary: 'Agents' } }, async () => ({ items: await s.agents.list(s.db) }));
+  r.get('/api/admin/agents', { preHandler: auth.requireRoles(...ALL_HQ_ROLES), schema: { tags: ['agents'], summary: 'Agents', response: { 200: R.agentList } } }, async () => ({ items: await s.agents.list(s.db) }));
 
   r.post('/api/admin/agents', {
     preHandler: operators,
@@ -26,12 +27,13 @@ export function agentRoutes(app: FastifyInstance, s: Services, auth: Auth) {
         termStart: z.coerce.date(),
         termEnd: z.coerce.date(),
       }),
+      response: { 201: R.agentCreated },
     },
   }, async (req, reply) => reply.status(201).send(await s.agents.createRegional(member(req).id, req.body)));
 
   r.post('/api/admin/agents/:id/rate', {
     preHandler: operators,
-    schema: { tags: ['agents'], summary: "Change an agent's rate (between its children's and its parent's)", params: idParams, body: z.object({ rateBp: z.number().int().min(0).max(10_000) }) },
+    schema: { tags: ['agents'], summary: "Change an agent's rate (between its children's and its parent's)", params: idParams, body: z.object({ rateBp: z.number().int().min(0).max(10_000) }), response: { 200: R.agentRow } },
   }, async (req) => s.agents.setRate(member(req).id, req.params.id, req.body.rateBp));
 
   const anyHq = auth.requireRoles(...ALL_HQ_ROLES);
@@ -45,16 +47,16 @@ export function agentRoutes(app: FastifyInstance, s: Services, auth: Auth) {
   const yearQuery = z.object({ year: z.coerce.number().int().min(2000).max(2100).optional() });
   const shanghaiYear = () => new Date(s.clock.now().getTime() + 8 * 3_600_000).getUTCFullYear();
 
-  r.get('/api/admin/agent-levels', { preHandler: anyHq, schema: { tags: ['agents'], summary: 'Levels of non-regional agents' } }, async () => ({ items: await s.agents.listLevels(s.db) }));
+  r.get('/api/admin/agent-levels', { preHandler: anyHq, schema: { tags: ['agents'], summary: 'Levels of non-regional agents', response: { 200: R.agentLevels } } }, async () => ({ items: await s.agents.listLevels(s.db) }));
 
   r.post('/api/admin/agent-levels', {
     preHandler: operators,
-    schema: { tags: ['agents'], summary: 'Define a level: sales award rate and the award for bringing in an agent of this level', body: levelBody },
+    schema: { tags: ['agents'], summary: 'Define a level: sales award rate and the award for bringing in an agent of this level', body: levelBody, response: { 201: R.agentLevel } },
   }, async (req, reply) => reply.status(201).send(await s.agents.saveLevel(member(req).id, req.body)));
 
   r.put('/api/admin/agent-levels/:id', {
     preHandler: operators,
-    schema: { tags: ['agents'], summary: 'Change a level (applies to orders paid from now on)', params: idParams, body: levelBody },
+    schema: { tags: ['agents'], summary: 'Change a level (applies to orders paid from now on)', params: idParams, body: levelBody, response: { 200: R.agentLevel } },
   }, async (req) => s.agents.saveLevel(member(req).id, req.body, req.params.id));
 
   r.post('/api/admin/agents/non-regional', {
@@ -63,60 +65,61 @@ export function agentRoutes(app: FastifyInstance, s: Services, auth: Auth) {
       tags: ['agents'],
       summary: 'Appoint a non-regional agent at a level; the nearest active agent above it earns the level’s referral award once',
       body: z.object({ memberId: z.number().int().positive(), levelId: z.number().int().positive(), ...term }),
+      response: { 201: R.agentAppointed },
     },
   }, async (req, reply) => reply.status(201).send(await s.agents.appointNonRegional(member(req).id, req.body)));
 
-  r.get('/api/admin/agents/:id', { preHandler: anyHq, schema: { tags: ['agents'], summary: 'An agent, with its state (active, upcoming, expired, suspended)', params: idParams } }, async (req) =>
+  r.get('/api/admin/agents/:id', { preHandler: anyHq, schema: { tags: ['agents'], summary: 'An agent, with its state (active, upcoming, expired, suspended)', params: idParams, response: { 200: R.agent } } }, async (req) =>
     s.agents.get(s.db, req.params.id),
   );
 
   r.post('/api/admin/agents/:id/term', {
     preHandler: operators,
-    schema: { tags: ['agents'], summary: "Set an agent's term (renewal); outside it the agent earns nothing", params: idParams, body: z.object(term) },
+    schema: { tags: ['agents'], summary: "Set an agent's term (renewal); outside it the agent earns nothing", params: idParams, body: z.object(term), response: { 200: R.agent } },
   }, async (req) => s.agents.setTerm(member(req).id, req.params.id, req.body));
 
   r.post('/api/admin/agents/:id/level', {
     preHandler: operators,
-    schema: { tags: ['agents'], summary: "Change a non-regional agent's level", params: idParams, body: z.object({ levelId: z.number().int().positive() }) },
+    schema: { tags: ['agents'], summary: "Change a non-regional agent's level", params: idParams, body: z.object({ levelId: z.number().int().positive() }), response: { 200: R.agent } },
   }, async (req) => s.agents.setLevel(member(req).id, req.params.id, req.body.levelId));
 
   r.put('/api/admin/agents/:id/targets/:year', {
     preHandler: operators,
-    schema: { tags: ['agents'], summary: "Set an agent's yearly sales target: four quarter amounts, or a yearly amount split evenly", params: yearParams, body: targetBody },
+    schema: { tags: ['agents'], summary: "Set an agent's yearly sales target: four quarter amounts, or a yearly amount split evenly", params: yearParams, body: targetBody, response: { 200: R.targetProgress } },
   }, async (req) => s.agents.setTarget(member(req).id, req.params.id, req.params.year, req.body));
 
   r.get('/api/admin/agents/:id/targets', {
     preHandler: anyHq,
-    schema: { tags: ['agents'], summary: "An agent's target and progress by Asia/Shanghai quarter (default: this year)", params: idParams, querystring: yearQuery },
+    schema: { tags: ['agents'], summary: "An agent's target and progress by Asia/Shanghai quarter (default: this year)", params: idParams, querystring: yearQuery, response: { 200: R.targetProgressWithYears } },
   }, async (req) => ({ ...(await s.agents.targetProgress(s.db, req.params.id, req.query.year ?? shanghaiYear())), years: await s.agents.targetYears(s.db, req.params.id) }));
 
   r.get('/api/admin/agents/:id/orders', {
     preHandler: anyHq,
-    schema: { tags: ['agents'], summary: 'Orders attributed to an agent', params: idParams, querystring: page },
+    schema: { tags: ['agents'], summary: 'Orders attributed to an agent', params: idParams, querystring: page, response: { 200: R.attributedOrders } },
   }, async (req) => ({ items: await s.agents.attributedOrders(s.db, req.params.id, req.query) }));
 
   // the agent's own pages: everything is the caller's agency, so there is no id to forge
-  r.get('/api/agent/me', { preHandler: auth.authenticate, schema: { tags: ['agents'], summary: 'My agency: region or level, term and state' } }, async (req) =>
+  r.get('/api/agent/me', { preHandler: auth.authenticate, schema: { tags: ['agents'], summary: 'My agency: region or level, term and state', response: { 200: R.agent } } }, async (req) =>
     s.agents.agentOfMember(s.db, member(req).id),
   );
 
   r.get('/api/agent/earnings', {
     preHandler: auth.authenticate,
-    schema: { tags: ['agents'], summary: 'My agent awards (differentials, sales awards) and referral awards', querystring: page },
+    schema: { tags: ['agents'], summary: 'My agent awards (differentials, sales awards) and referral awards', querystring: page, response: { 200: R.agentEarnings } },
   }, async (req) => {
     const me = member(req);
     await s.agents.agentOfMember(s.db, me.id);
     return s.agents.earningsOf(s.db, me.id, req.query);
   });
 
-  r.get('/api/agent/orders', { preHandler: auth.authenticate, schema: { tags: ['agents'], summary: 'Orders attributed to my agency', querystring: page } }, async (req) => {
+  r.get('/api/agent/orders', { preHandler: auth.authenticate, schema: { tags: ['agents'], summary: 'Orders attributed to my agency', querystring: page, response: { 200: R.attributedOrders } } }, async (req) => {
     const agent = await s.agents.agentOfMember(s.db, member(req).id);
     return { items: await s.agents.attributedOrders(s.db, agent.id, req.query) };
   });
 
   r.get('/api/agent/targets', {
     preHandler: auth.authenticate,
-    schema: { tags: ['agents'], summary: 'My yearly target and progress by quarter (default: this year)', querystring: yearQuery },
+    schema: { tags: ['agents'], summary: 'My yearly target and progress by quarter (default: this year)', querystring: yearQuery, response: { 200: R.targetProgressWithYears } },
   }, async (req) => {
     const agent = await s.agents.agentOfMember(s.db, member(req).id);
     return { ...(await s.agents.targetProgress(s.db, agent.id, req.query.year ?? shanghaiYear())), years: await s.agents.targetYears(s.db, agent.id) };
