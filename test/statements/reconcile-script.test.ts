@@ -30,7 +30,7 @@ describe('npm run reconcile and the statements', () => {
     const now = new Date();
     const owner = await handle.db.insertInto('members').values({ nickname: 'hq', invite_code: 'RECON001' }).returning('id').executeTakeFirstOrThrow();
     const bill = await handle.db.insertInto('statement_bills').values({ provider: 'wechatpay', bill_date: '2026-11-19', status: 'fetched', difference_count: 1, created_at: now, updated_at: now }).returning('id').executeTakeFirstOrThrow();
-    await handle.db.insertInto('statement_differences').values({ bill_id: bill.id, provider: 'wechatpay', bill_date: '2026-11-19', kind: 'amount_differs', record_type: 'payment', record_id: 1, reference: 'P20261119120000000000000001', out_trade_no: 'P20261119120000000000000001', line_seq: 1, our_fen: 3000, their_fen: 3100, our_state: 'succeeded', their_state: 'SUCCESS', note: null, fingerprint: 'f1', created_at: now }).execute();
+    await handle.db.insertInto('statement_differences').values({ bill_id: bill.id, provider: 'wechatpay', bill_date: '2026-11-19', kind: 'amount_differs', subject: 'payment', record_type: 'payment', record_id: 1, reference: 'P20261119120000000000000001', out_trade_no: 'P20261119120000000000000001', line_seq: 1, our_fen: 3000, their_fen: 3100, our_state: 'succeeded', their_state: 'SUCCESS', note: null, fingerprint: 'f1', created_at: now }).execute();
     await handle.close();
 
     const open = await reconcile();

@@ -2,13 +2,15 @@
 // bill's lines, our records those lines name, our records of that day, and which of them a neighbouring
 // day's bill lists) and stores what comes out. A record paid at 23:59:59 may sit on the next day's bill,
 // so "missing there" only counts records that no bill of the day before or after lists either.
-import type { DifferenceKind, LineKind, RecordType, StatementProvider } from './tables.js';
+// Payouts (matchPayouts) are matched on the account bill's transfer lines the same way, by business number.
+import type { DifferenceKind, DifferenceSubject, LineKind, RecordType, StatementProvider } from './tables.js';
 
 export interface MatchLine {
   seq: number;
   kind: LineKind;
   outTradeNo: string;
   outRefundNo: string | null;
+  providerTxnId?: string | null;
   state: string;
   amountFen: number;
 }
@@ -35,6 +37,8 @@ export interface OurRefund {
 
 export interface Difference {
   kind: DifferenceKind;
+  /** payment or refund unless said: matchBill leaves it to subjectOf */
+  subject?: DifferenceSubject;
   recordType: RecordType | null;
   recordId: number | null;
   reference: string;
@@ -71,7 +75,17 @@ function billRefundState(status: string): string[] {
 
 /** A difference is the same one again when all its facts are: a resolution holds while they do. */
 export function fingerprint(d: Difference): string {
-  return [d.kind, d.recordType ?? '', d.reference, d.ourFen ?? '', d.theirFen ?? '', d.ourState ?? '', d.theirState ?? ''].join('|');
+  const facts = [d.kind, d.recordType ?? '', d.reference, d.ourFen ?? '', d.theirFen ?? '', d.ourState ?? '', d.theirState ?? ''];
+  // payment and refund fingerprints stay as 032 made them, so resolutions made before payouts hold
+  return (d.subject === 'payout' ? ['payout', ...facts] : facts).join('|');
+}
+
+/** What a difference is about: a payout when matchPayouts says so, else the record's or the line's kind. */
+export function subjectOf(d: Difference, lineKinds: Map<number, LineKind>): DifferenceSubject {
+  if (d.subject) return d.subject;
+  if (d.recordType === 'refund' || d.recordType === 'payment_return') return 'refund';
+  if (d.recordType === null && d.lineSeq !== null && lineKinds.get(d.lineSeq) === 'refund') return 'refund';
+  return 'payment';
 }
 
 export function matchBill(input: MatchInput): Difference[] {
@@ -119,7 +133,7 @@ export function matchBill(input: MatchInput): Difference[] {
       }
       if (ours.amountFen !== line.amountFen) out.push({ ...base(line), ...record, kind: 'amount_differs' });
       if (!billRefundState(ours.status).includes(line.state)) out.push({ ...base(line), ...record, kind: 'state_differs' });
-    } else {
+    } else if (line.kind === 'other') {
       // a reversed or failed line carries no money; it matters only if we think the payment succeeded
       const ours = input.payments.get(line.outTradeNo);
       if (ours && ours.provider === input.provider && ours.status === 'succeeded') {
@@ -135,6 +149,96 @@ export function matchBill(input: MatchInput): Difference[] {
   for (const r of input.refundedThatDay) {
     if (seenRefunds.has(r.refundNo) || input.onNeighbourBills.refundNos.has(r.refundNo)) continue;
     out.push({ kind: 'missing_there', recordType: r.recordType, recordId: r.id, reference: r.refundNo, outTradeNo: r.outTradeNo, lineSeq: null, ourFen: r.amountFen, theirFen: null, ourState: r.status, theirState: null, note: null });
+  }
+  return out;
+}
+
+// ------------------------------------------------------------------ payouts
+
+/** One attempt of a withdrawal at a provider (payout_transfers), as its outcome stands with us. */
+export interface OurPayout {
+  /** payout_transfers.id */
+  id: number;
+  payoutId: number;
+  payoutNo: string;
+  attempt: number;
+  /** the provider it went through, as a bill provider; null for one no bill lists (dev) */
+  provider: StatementProvider | null;
+  businessNo: string;
+  providerRef: string | null;
+  netFen: number;
+  /** paid: the money left for good; failed: it must not have (or came back); pending: the provider is not done */
+  outcome: 'paid' | 'failed' | 'pending';
+  /** the provider's last word (SUCCESS, FAIL, CANCELLED, WAIT_USER_CONFIRM, DEALING …) */
+  state: string | null;
+}
+
+export interface PayoutMatchInput {
+  provider: StatementProvider;
+  /** the bill's transfer lines (kinds payout and payout_return) */
+  lines: MatchLine[];
+  /** ours, for every business number and provider reference the lines name */
+  byBusinessNo: Map<string, OurPayout>;
+  byProviderRef: Map<string, OurPayout>;
+  /** our attempts of this provider that were paid on the bill's day */
+  paidThatDay: OurPayout[];
+  /** money of these attempts on the bills of the day before and after: out and back, by business number */
+  onNeighbourBills: Map<string, { outFen: number; backFen: number }>;
+}
+
+const PROVIDER_NAME: Record<StatementProvider, string> = { wechatpay: 'WeChat 商家转账', alipay: 'Alipay transfer' };
+
+/**
+ * Each transfer line names a business number: none of ours → missing here; ours paid → the amount out must
+ * be the attempt's net amount and none of it may come back; ours failed → what left must come back (on this
+ * bill or the next day's); ours pending → the provider holds it, nothing to say yet. An attempt paid that
+ * day that no bill of the day or its neighbours lists → missing there.
+ */
+export function matchPayouts(input: PayoutMatchInput): Difference[] {
+  const out: Difference[] = [];
+  const groups = new Map<string, { ours: OurPayout | undefined; reference: string; lines: MatchLine[] }>();
+  for (const line of input.lines) {
+    const ours = (line.outTradeNo ? input.byBusinessNo.get(line.outTradeNo) : undefined) ?? (line.providerTxnId ? input.byProviderRef.get(line.providerTxnId) : undefined);
+    const reference = ours?.businessNo ?? (line.outTradeNo || line.providerTxnId || `line ${line.seq}`);
+    const g = groups.get(reference) ?? { ours, reference, lines: [] };
+    g.lines.push(line);
+    groups.set(reference, g);
+  }
+  const listed = new Set<string>();
+  const base = (line: MatchLine) => ({ subject: 'payout' as const, lineSeq: line.seq, outTradeNo: null, theirFen: line.amountFen, theirState: line.state });
+  const name = PROVIDER_NAME[input.provider];
+
+  for (const { ours, reference, lines } of groups.values()) {
+    listed.add(reference);
+    if (!ours) {
+      for (const line of lines) out.push({ ...base(line), kind: 'missing_here', recordType: null, recordId: null, reference, ourFen: null, ourState: null, note: `payout: a ${name} on the account bill that is none of our withdrawals` });
+      continue;
+    }
+    const record = { recordType: 'payout' as const, recordId: ours.payoutId, reference, ourFen: ours.netFen, ourState: ours.outcome };
+    const about = `payout ${ours.payoutNo} attempt ${ours.attempt}`;
+    if (ours.provider !== input.provider) {
+      for (const line of lines) out.push({ ...base(line), ...record, kind: 'state_differs', note: `${about}: we sent it through ${ours.provider ?? 'no provider'}` });
+      continue;
+    }
+    const outs = lines.filter((l) => l.kind === 'payout');
+    const backs = lines.filter((l) => l.kind === 'payout_return');
+    for (const extra of outs.slice(1)) out.push({ ...base(extra), ...record, kind: 'duplicate', note: `${about}: the account bill pays it out more than once` });
+    const first = outs[0];
+    if (ours.outcome === 'paid') {
+      if (first && first.amountFen !== ours.netFen) out.push({ ...base(first), ...record, kind: 'amount_differs', note: `${about}: ${name} paid out another amount` });
+      for (const back of backs) out.push({ ...base(back), ...record, kind: 'state_differs', note: `${about}: the provider gave the money back, we count the payout paid` });
+    } else if (ours.outcome === 'failed' && first) {
+      // what left must come back, on this bill or the next day's
+      const next = input.onNeighbourBills.get(reference);
+      const backFen = backs.reduce((s, l) => s + l.amountFen, 0) + (next?.backFen ?? 0);
+      const outFen = outs.reduce((s, l) => s + l.amountFen, 0);
+      if (backFen < outFen) out.push({ ...base(first), ...record, ourFen: 0, theirFen: outFen - backFen, kind: 'state_differs', note: `${about}: money left for an attempt that failed (${ours.state ?? 'failed'}) and has not come back` });
+    }
+  }
+
+  for (const p of input.paidThatDay) {
+    if (listed.has(p.businessNo) || (input.onNeighbourBills.get(p.businessNo)?.outFen ?? 0) > 0) continue;
+    out.push({ subject: 'payout', kind: 'missing_there', recordType: 'payout', recordId: p.payoutId, reference: p.businessNo, outTradeNo: null, lineSeq: null, ourFen: p.netFen, theirFen: null, ourState: p.outcome, theirState: null, note: `payout ${p.payoutNo} attempt ${p.attempt}: paid through ${name}, not on the account bill` });
   }
   return out;
 }

@@ -34,6 +34,10 @@ export async function listBills(ex: Executor, q: BillQuery) {
       'b.payment_total_fen as paymentTotalFen',
       'b.refund_count as refundCount',
       'b.refund_total_fen as refundTotalFen',
+      'b.account_bill as accountBill',
+      'b.payout_count as payoutCount',
+      'b.payout_total_fen as payoutTotalFen',
+      'b.payout_return_fen as payoutReturnFen',
       'b.provider_summary as providerSummary',
       'b.difference_count as differenceCount',
       'b.attempts',
@@ -60,6 +64,7 @@ export async function listDifferences(ex: Executor, q: DifferenceQuery) {
       'd.provider',
       'd.bill_date as billDate',
       'd.kind',
+      'd.subject',
       'd.record_type as recordType',
       'd.record_id as recordId',
       'd.reference',
@@ -83,7 +88,10 @@ export async function listDifferences(ex: Executor, q: DifferenceQuery) {
   if (q.date) query = query.where('d.bill_date', '=', q.date);
   if (q.status === 'open') query = query.where('r.id', 'is', null);
   if (q.status === 'resolved') query = query.where('r.id', 'is not', null);
-  return query.execute();
+  // The route's answer (src/http/routes/statements.ts) knows the record types payment, refund and
+  // payment_return: a payout's difference goes out with recordType null, its subject, and a note that names
+  // the payout and its attempt, until the route lists 'payout' (then recordType can pass as stored).
+  return (await query.execute()).map((d) => ({ ...d, recordType: d.recordType === 'payout' ? null : d.recordType, payoutId: d.recordType === 'payout' ? d.recordId : null }));
 }
 
 /** Finance explains a difference; the explanation holds while a refetch finds the same difference. */

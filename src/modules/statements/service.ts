@@ -1,6 +1,8 @@
 // Provider statements: fetch a day's bill (by the job, or by finance now), store it with its lines and
 // match it. Storing replaces the day's earlier result in one transaction, so a refetch is idempotent and
 // a reader never sees half a bill. The job decides who fetches a day with one upsert on the day's row.
+// Where a provider carries payouts, its account bill is fetched with the trade bill and stored in the same
+// row, so a day is matched whole or not at all (a failure of either is the day's failure, named by its code).
 import type { Logger } from 'pino';
 import type { Clock } from '../../context.js';
 import { sql } from 'kysely';
@@ -11,7 +13,7 @@ import type { PaymentClients } from '../payments/clients.js';
 import { BillFetchError, BillNotReady, fetchBill, isConfigured, STATEMENT_PROVIDERS, type FetchedBill } from './bills.js';
 import { addDays, beijingDay, DAY_MS, isDay, nextDayAt } from './days.js';
 import { listBills, listDifferences, resolveDifference, type BillQuery, type DifferenceQuery } from './reads.js';
-import { ourRecordsOfDay, rematchBill } from './records.js';
+import { ourPayoutsOfDay, ourRecordsOfDay, rematchBill } from './records.js';
 import type { BillStatus, StatementProvider } from './tables.js';
 
 /** Beijing hour of the next day after which a day's bill is due: WeChat documents 10:00, Alipay 09:00. */
@@ -38,6 +40,8 @@ export class StatementsService {
     private readonly audit: AuditService,
     private readonly clients: PaymentClients,
     private readonly log: Logger,
+    /** the providers payouts leave through (payout channel configured): their account bills are fetched too */
+    private readonly payoutBills: Partial<Record<StatementProvider, boolean>> = {},
   ) {}
 
   list(q: BillQuery) {
@@ -128,17 +132,17 @@ export class StatementsService {
   async attempt(provider: StatementProvider, day: string, actorId: number | null): Promise<AttemptOutcome> {
     let bill: FetchedBill;
     try {
-      bill = await fetchBill(this.clients, provider, day);
+      bill = await fetchBill(this.clients, provider, day, {
+        noTradeBillMeansEmpty: () => this.noBillMeansEmpty(provider, day, this.clock.now()),
+        accountBill: this.payoutBills[provider] === true,
+        noAccountBillMeansEmpty: () => this.noAccountBillMeansEmpty(provider, day, this.clock.now()),
+      });
     } catch (error) {
       const now = this.clock.now();
       if (error instanceof BillNotReady) {
-        if (error.noStatement && (await this.noBillMeansEmpty(provider, day, now))) {
-          bill = { lines: [], summary: null };
-        } else {
-          const retryAt = new Date(Math.max(now.getTime() + NOT_READY_RETRY_MS, nextDayAt(day, READY_HOUR[provider]).getTime()));
-          await this.recordFailure(provider, day, 'not_ready', error.providerCode, retryAt, actorId);
-          return { status: 'not_ready', providerCode: error.providerCode, retryAt };
-        }
+        const retryAt = new Date(Math.max(now.getTime() + NOT_READY_RETRY_MS, nextDayAt(day, READY_HOUR[provider]).getTime()));
+        await this.recordFailure(provider, day, 'not_ready', error.providerCode, retryAt, actorId);
+        return { status: 'not_ready', providerCode: error.providerCode, retryAt };
       } else if (error instanceof BillFetchError) {
         const attempts = await this.attemptsSoFar(provider, day);
         const retryAt = new Date(now.getTime() + Math.min(FAILED_RETRY_MAX_MS, FAILED_RETRY_BASE_MS * 2 ** Math.min(attempts, 10)));
@@ -158,6 +162,14 @@ export class StatementsService {
     if (now < nextDayAt(day, READY_HOUR[provider])) return false;
     const ours = await inTransaction(this.db, (tx) => ourRecordsOfDay(tx, provider, day));
     return ours.paidThatDay.length === 0 && ours.refundedThatDay.length === 0;
+  }
+
+  /** The same for the account bill: nothing moved on the account, and none of our payouts was paid that day. */
+  private async noAccountBillMeansEmpty(provider: StatementProvider, day: string, now: Date): Promise<boolean> {
+    if (now >= new Date(nextDayAt(day, 0).getTime() + (EMPTY_AFTER_DAYS - 1) * DAY_MS)) return true;
+    if (now < nextDayAt(day, READY_HOUR[provider])) return false;
+    const paid = await inTransaction(this.db, (tx) => ourPayoutsOfDay(tx, provider, day));
+    return paid.length === 0;
   }
 
   private async attemptsSoFar(provider: StatementProvider, day: string): Promise<number> {
@@ -199,6 +211,7 @@ export class StatementsService {
       const before = await tx.selectFrom('statement_bills').select(['status', 'line_count', 'difference_count']).where('provider', '=', provider).where('bill_date', '=', day).executeTakeFirst();
       const payments = bill.lines.filter((l) => l.kind === 'payment');
       const refunds = bill.lines.filter((l) => l.kind === 'refund');
+      const payouts = bill.lines.filter((l) => l.kind === 'payout');
       const sum = (ls: typeof bill.lines) => ls.reduce((s, l) => s + l.amountFen, 0);
       const figures = {
         status: 'fetched' as const,
@@ -208,6 +221,10 @@ export class StatementsService {
         payment_total_fen: sum(payments),
         refund_count: refunds.length,
         refund_total_fen: sum(refunds),
+        account_bill: bill.accountBill,
+        payout_count: payouts.length,
+        payout_total_fen: sum(payouts),
+        payout_return_fen: sum(bill.lines.filter((l) => l.kind === 'payout_return')),
         provider_summary: bill.summary ? JSON.stringify(bill.summary) : null,
         last_error: null,
         next_attempt_at: null,
@@ -236,7 +253,7 @@ export class StatementsService {
           targetType: 'statement',
           targetId: `${provider}:${day}`,
           before: before ? { status: before.status, lineCount: before.line_count, differenceCount: before.difference_count } : null,
-          after: { status: 'fetched', lineCount: bill.lines.length, paymentTotalFen: figures.payment_total_fen, refundTotalFen: figures.refund_total_fen, differenceCount },
+          after: { status: 'fetched', lineCount: bill.lines.length, paymentTotalFen: figures.payment_total_fen, refundTotalFen: figures.refund_total_fen, ...(bill.accountBill ? { payoutTotalFen: figures.payout_total_fen, payoutReturnFen: figures.payout_return_fen } : {}), differenceCount },
         });
       }
       return { status: 'fetched' as const, billId: row.id, lineCount: bill.lines.length, differenceCount };

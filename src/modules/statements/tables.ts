@@ -1,11 +1,13 @@
-// Row types of the statements module's tables (032_statements.sql), for Kysely.
+// Row types of the statements module's tables (032_statements.sql, 033_statement_payouts.sql), for Kysely.
 import type { ColumnType, Generated } from 'kysely';
 
 export type StatementProvider = 'wechatpay' | 'alipay';
 export type BillStatus = 'pending' | 'not_ready' | 'failed' | 'fetched';
-export type LineKind = 'payment' | 'refund' | 'other';
+export type LineKind = 'payment' | 'refund' | 'other' | 'payout' | 'payout_return';
 export type DifferenceKind = 'missing_here' | 'missing_there' | 'amount_differs' | 'state_differs' | 'duplicate';
-export type RecordType = 'payment' | 'refund' | 'payment_return';
+export type RecordType = 'payment' | 'refund' | 'payment_return' | 'payout';
+/** what a difference is about, also when no record of ours names it */
+export type DifferenceSubject = 'payment' | 'refund' | 'payout';
 
 export interface StatementBillsTable {
   id: Generated<number>;
@@ -20,6 +22,11 @@ export interface StatementBillsTable {
   refund_total_fen: Generated<number>;
   provider_summary: ColumnType<Record<string, number> | null, string | null, string | null>;
   difference_count: Generated<number>;
+  /** the day's account bill (WeChat 资金账单, Alipay 账务明细) was fetched with it and its transfers matched */
+  account_bill: Generated<boolean>;
+  payout_count: Generated<number>;
+  payout_total_fen: Generated<number>;
+  payout_return_fen: Generated<number>;
   attempts: Generated<number>;
   last_error: string | null;
   next_attempt_at: Date | null;
@@ -47,6 +54,7 @@ export interface StatementDifferencesTable {
   provider: StatementProvider;
   bill_date: string;
   kind: DifferenceKind;
+  subject: DifferenceSubject;
   record_type: RecordType | null;
   record_id: number | null;
   reference: string;
