@@ -21,6 +21,8 @@ const envSchema = paymentEnvSchema.extend({
   PUBLIC_URL: z.string().url().optional(),
   TRUST_PROXY: z.string().optional(),
   DATABASE_URL: z.string().optional(),
+  DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(1000).default(20),
+  DATABASE_PREPARED_STATEMENTS: onOff.default('on'),
   DATA_DIR: z.string().default('./data'),
   REDIS_URL: z.string().optional(),
   JWT_SECRET: z.string().min(32).optional(),
@@ -82,6 +84,10 @@ export interface AppConfig {
   trustProxy?: boolean;
   /** PostgreSQL server; when absent the embedded PGlite in dataDir is used. */
   databaseUrl?: string;
+  /** the most connections one instance opens to the server (DATABASE_POOL_MAX, default 20) */
+  databasePoolMax?: number;
+  /** named statements per connection; off behind a pooler without prepared-statement support (DATABASE_PREPARED_STATEMENTS) */
+  databasePreparedStatements?: boolean;
   dataDir: string;
   redisUrl?: string;
   jwtSecret: string;
@@ -180,6 +186,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     publicUrl: parsed.PUBLIC_URL?.replace(/\/+$/, ''),
     trustProxy: parsed.TRUST_PROXY === '1' || parsed.TRUST_PROXY === 'true',
     databaseUrl: parsed.DATABASE_URL,
+    databasePoolMax: parsed.DATABASE_POOL_MAX,
+    databasePreparedStatements: parsed.DATABASE_PREPARED_STATEMENTS === 'on',
     dataDir: parsed.DATA_DIR,
     redisUrl: parsed.REDIS_URL,
     jwtSecret: parsed.JWT_SECRET ?? loadOrCreateSecret(parsed.DATA_DIR),

@@ -37,9 +37,15 @@ export interface OpenDatabaseOptions {
   /** postgres://… selects a server; otherwise PGlite in dataDir (or in memory when dataDir is 'memory://'). */
   databaseUrl?: string;
   dataDir?: string;
+  /** the most server connections this instance opens (DATABASE_POOL_MAX); default 20 */
   poolSize?: number;
-  /** name (prepare) parameterised statements per connection on a server; default on */
+  /**
+   * name (prepare) parameterised statements per connection on a server; default on. Off only behind a
+   * pooler that cannot keep named statements (PgBouncer before 1.21, or without max_prepared_statements).
+   */
   preparedStatements?: boolean;
+  /** where a lost connection is reported (it never ends the process); default: one line on stderr */
+  onConnectionError?: (message: string) => void;
 }
 
 /** how many distinct statements one connection prepares; later texts (rare shapes) run unnamed */
@@ -57,50 +63,167 @@ function statementName(text: string): string {
   return name;
 }
 
-/** What one connection has prepared; `generation` renames them all after a schema change. */
+// --- errors that are the database's, not the request's ---------------------------------------
+
+const CONNECTION_ERRNOS = new Set(['ECONNRESET', 'ECONNREFUSED', 'ECONNABORTED', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN']);
+/** pg's own errors for a dead socket carry no code, only these messages */
+const CONNECTION_MESSAGES = /^(Connection terminated|Client has encountered a connection error and is not queryable|Client was closed and is not queryable|timeout exceeded when trying to connect|Connection terminated due to connection timeout)/;
+
+/**
+ * The connection to the database failed, not the statement: a restart or failover (57P01
+ * admin_shutdown, 57P02 crash_shutdown, 57P03 cannot_connect_now), a pooler or network dropping
+ * it (class 08, ECONNRESET), the server not up yet (ECONNREFUSED), too many connections (53300).
+ * Nothing the request asked for is wrong; the same request can be sent again (every money path is
+ * idempotent), so HTTP answers 503 DATABASE_UNAVAILABLE.
+ */
+export function isConnectionError(error: unknown): boolean {
+  const e = error as { code?: unknown; message?: unknown; errors?: unknown; [FROM_DATABASE]?: true } | undefined;
+  if (!e || typeof e !== 'object') return false;
+  const code = typeof e.code === 'string' ? e.code : '';
+  // SQLSTATEs are the server's own
+  if (code === '57P01' || code === '57P02' || code === '57P03' || code === '53300' || /^08[0-9A-Z]{3}$/.test(code)) return true;
+  // a socket's errno or pg's message only when it came out of the database layer (a provider's
+  // ECONNRESET is not the database's)
+  if (!e[FROM_DATABASE]) return false;
+  if (CONNECTION_ERRNOS.has(code)) return true;
+  if (typeof e.message === 'string' && CONNECTION_MESSAGES.test(e.message)) return true;
+  // net's connect to several addresses (localhost: ::1 and 127.0.0.1) fails with an AggregateError
+  return Array.isArray(e.errors) && e.errors.length > 0 && e.errors.every((inner) => isConnectionError(fromDatabase(inner)));
+}
+
+const FROM_DATABASE = Symbol('fenxiao.fromDatabase');
+/** Marks an error as raised by a database connection or statement (see isConnectionError); returns it. */
+function fromDatabase<E>(error: E): E {
+  if (error && typeof error === 'object') (error as { [FROM_DATABASE]?: true })[FROM_DATABASE] = true;
+  return error;
+}
+const rethrowFromDatabase = (error: unknown): never => {
+  throw fromDatabase(error);
+};
+
+/** A migration changed a table under a prepared statement: the server refuses the statement once (0A000). */
+export function isCachedPlanChange(error: unknown): boolean {
+  const e = error as { code?: unknown; message?: unknown } | undefined;
+  return !!e && e.code === '0A000' && typeof e.message === 'string' && e.message.includes('cached plan must not change result type');
+}
+
+/** What one connection has prepared, under which generation of names. */
 interface PreparedOnConnection {
   names: Set<string>;
   generation: number;
+  /** between begin and commit/rollback: a failed statement there cannot be sent again on its own */
+  inTransaction: boolean;
 }
 
+type RawQuery = (text: unknown, values?: unknown[]) => Promise<unknown>;
+
 /**
- * Hands Kysely connections that prepare each parameterised statement once per connection (the
- * extended protocol with a statement name), so the server skips parsing it again; planning still
- * happens per execution (see plan_cache_mode in openDatabase). The hot paths run a few dozen short
- * statements per request, each a round trip. Texts are named by their hash; a connection stops
- * naming new texts after PREPARED_PER_CONNECTION, so shapes that vary with their input (long IN
- * lists) cannot grow it without bound.
+ * Every client the pool hands out gets an 'error' listener of its own, once, that stays while the
+ * client is checked out (pg-pool listens only while a client is idle): a server restart or a
+ * terminated backend then fails the statement in flight, and the client is dropped at release,
+ * instead of an unhandled 'error' event ending the process.
+ *
+ * With `prepare`, each parameterised statement is prepared once per connection (the extended
+ * protocol with a statement name), so the server skips parsing it again; planning still happens
+ * per execution outside transactions (plan_cache_mode, set on each new connection). Texts are named
+ * by their hash; a connection stops naming new texts after PREPARED_PER_CONNECTION, so shapes that
+ * vary with their input (long IN lists) cannot grow it without bound. When a migration changes a
+ * table under the statements (0A000), every connection moves to new names, so the change costs one
+ * refused statement in all, and that one is sent again when it ran outside a transaction (inside
+ * one, inTransaction replays the transaction).
  */
-function preparingPool(pool: pg.Pool): PostgresPool {
+function guardedPool(pool: pg.Pool, options: { prepare: boolean; report: (message: string) => void }): PostgresPool & { connectGuarded(): Promise<pg.PoolClient>; releaseGuarded(client: pg.PoolClient, destroy?: boolean): void } {
+  const guarded = new WeakSet<pg.PoolClient>();
+  const inUse = new WeakSet<pg.PoolClient>();
   const prepared = new WeakMap<pg.PoolClient, PreparedOnConnection>();
+  let generation = 0;
+  /** A client from the pool with our 'error' listener; its release must go through releaseGuarded. */
+  const connectGuarded = async () => {
+    const client = await pool.connect().catch(rethrowFromDatabase);
+    if (!guarded.has(client)) {
+      guarded.add(client);
+      // while idle the pool's own listener (pool.on('error')) reports it
+      client.on('error', (error: Error) => inUse.has(client) && options.report(`postgres: connection lost while in use: ${error.message}`));
+    }
+    inUse.add(client);
+    return client;
+  };
+  const releaseGuarded = (client: pg.PoolClient, destroy?: boolean) => {
+    inUse.delete(client);
+    client.release(destroy || undefined);
+  };
   return {
+    connectGuarded,
+    releaseGuarded,
     async connect() {
-      const client = await pool.connect();
-      let state = prepared.get(client);
-      if (!state) prepared.set(client, (state = { names: new Set(), generation: 0 }));
-      const own = state;
-      return {
-        query: ((text: unknown, values?: readonly unknown[]) => {
-          if (typeof text === 'string' && values && values.length > 0 && values.length <= 64) {
-            const name = `${statementName(text)}_${own.generation}`;
-            if (own.names.has(name) || own.names.size < PREPARED_PER_CONNECTION) {
-              own.names.add(name);
-              return client.query({ name, text, values: [...values] }).catch((error: { code?: string }) => {
-                // a migration changed a table this connection's statements read (another instance
-                // deployed it): the server refuses the old statements, so prepare them afresh under
-                // new names; this one statement fails, as any statement racing a schema change may
-                if (error.code === '0A000') {
-                  own.generation += 1;
-                  own.names.clear();
-                }
-                throw error;
-              });
-            }
-          }
-          return (client.query as (t: unknown, v?: unknown[]) => unknown)(text, values && [...values]);
-        }) as PostgresPoolClient['query'],
-        release: (destroy?: boolean) => client.release(destroy),
+      const client = await connectGuarded();
+      const clientQuery = client.query.bind(client) as unknown as RawQuery;
+      // a connection that failed under a statement is closed at release, never handed out again
+      let broken = false;
+      const raw: RawQuery = (text, values) => {
+        const result = clientQuery(text, values);
+        if (!(result instanceof Promise)) return result;
+        return result.catch((error: unknown) => {
+          fromDatabase(error);
+          if (isConnectionError(error)) broken = true;
+          throw error;
+        });
       };
+      const release = () => releaseGuarded(client, broken);
+      if (!options.prepare) {
+        return { query: ((text: unknown, values?: readonly unknown[]) => raw(text, values && [...values])) as PostgresPoolClient['query'], release };
+      }
+      let state = prepared.get(client);
+      if (!state) {
+        // outside transactions every execution is planned for its values: a cached generic plan for a
+        // 2 000-member team ran a 230 000-member team's page 5× slower than its own plan (measured).
+        // Set here, not as a startup option, which PgBouncer refuses; behind a pooler in transaction
+        // mode the role's setting is what holds (docs/going-live.md: ALTER ROLE … SET plan_cache_mode)
+        try {
+          await raw('set plan_cache_mode = force_custom_plan');
+        } catch (error) {
+          releaseGuarded(client, true);
+          throw error;
+        }
+        prepared.set(client, (state = { names: new Set(), generation, inTransaction: false }));
+      }
+      const own = state;
+      const named = (text: string, values: unknown[]): Promise<unknown> | undefined => {
+        if (own.generation !== generation) {
+          own.generation = generation;
+          own.names.clear();
+        }
+        const name = `${statementName(text)}_${own.generation}`;
+        if (!own.names.has(name) && own.names.size >= PREPARED_PER_CONNECTION) return undefined;
+        own.names.add(name);
+        return raw({ name, text, values });
+      };
+      const sendNamed = async (first: Promise<unknown>, text: string, values: unknown[]): Promise<unknown> => {
+        try {
+          return await first;
+        } catch (error) {
+          if (!isCachedPlanChange(error)) throw error;
+          // a migration changed a table these statements read (another instance deployed it):
+          // every connection prepares afresh under new names; outside a transaction this
+          // statement is sent once more, inside one the transaction is replayed (inTransaction)
+          if (own.generation === generation) generation += 1;
+          if (own.inTransaction) throw error;
+          return (await named(text, values)) ?? raw(text, values);
+        }
+      };
+      const query = (text: unknown, values?: readonly unknown[]): unknown => {
+        if (typeof text !== 'string') return raw(text, values && [...values]); // a cursor
+        // Kysely's transaction control (TransactionPlanningDriver below): begin…, start transaction…, commit, rollback
+        if (text.startsWith('begin') || text.startsWith('start transaction')) own.inTransaction = true;
+        else if (text === 'commit' || text === 'rollback') own.inTransaction = false;
+        if (values && values.length > 0 && values.length <= 64) {
+          const copy = [...values];
+          const first = named(text, copy);
+          if (first) return sendNamed(first, text, copy);
+        }
+        return raw(text, values && [...values]);
+      };
+      return { query: query as unknown as PostgresPoolClient['query'], release };
     },
     end: () => pool.end(),
   };
@@ -143,38 +266,37 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
       },
     } as unknown as typeof pg.types;
     const prepare = options.preparedStatements !== false;
-    const pool = new pg.Pool({
-      connectionString: options.databaseUrl,
-      max: options.poolSize ?? 20,
-      types,
-      // named statements skip parsing, but a cached generic plan ignores the actual values: on a
-      // power-law tree the plan for a 2 000-member team ran a 230 000-member team's page 5× slower
-      // than its own plan (measured), so outside transactions every execution is planned for its
-      // values (transactions choose for themselves: see TransactionPlanningDialect)
-      ...(prepare ? { options: '-c plan_cache_mode=force_custom_plan' } : {}),
-    });
+    const report = options.onConnectionError ?? ((message: string) => console.error(message));
+    // no startup options (`options: '-c …'`): PgBouncer refuses every one it does not know
+    const pool = new pg.Pool({ connectionString: options.databaseUrl, max: options.poolSize ?? 20, types });
     // an idle connection dropped by the server (restart, failover) must not crash the process;
     // the pool replaces it on the next checkout
-    pool.on('error', (error) => console.error(`postgres pool: idle connection lost: ${error.message}`));
-    const db = new Kysely<Database>({ dialect: prepare ? new TransactionPlanningDialect(preparingPool(pool)) : new PostgresDialect({ pool }) });
+    pool.on('error', (error) => report(`postgres: idle connection lost: ${error.message}`));
+    const guarded = guardedPool(pool, { prepare, report });
+    const db = new Kysely<Database>({ dialect: prepare ? new TransactionPlanningDialect(guarded) : new PostgresDialect({ pool: guarded }) });
     return {
       db,
       kind: 'postgres',
       async runScriptTransaction(fn) {
-        const client = await pool.connect();
+        const client = await guarded.connectGuarded();
+        const run = (text: string) => (client.query(text) as unknown as Promise<pg.QueryResult | pg.QueryResult[]>).catch(rethrowFromDatabase);
+        let failure: Error | undefined;
         try {
-          await client.query('begin');
+          await run('begin');
           const result = await fn(async (script) => {
-            const res = await client.query(script);
+            const res = await run(script);
             return (Array.isArray(res) ? res[res.length - 1]?.rows : res.rows) ?? [];
           });
-          await client.query('commit');
+          await run('commit');
           return result;
         } catch (error) {
-          await client.query('rollback');
+          failure = error as Error;
+          // on a lost connection the rollback fails too; the first error is the one to report
+          await run('rollback').catch(() => undefined);
           throw error;
         } finally {
-          client.release();
+          // a connection that failed is not handed out again
+          guarded.releaseGuarded(client, failure !== undefined && isConnectionError(failure));
         }
       },
       close: () => db.destroy(),
@@ -201,7 +323,11 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
   };
 }
 
-/** Runs fn in one database transaction; `afterCommit` callbacks run only once it committed. */
+/**
+ * Runs fn in one database transaction; `afterCommit` callbacks run only once it committed. fn may be
+ * run twice (the first attempt rolled back: see isCachedPlanChange), so it acts only through tx and
+ * afterCommit: a call to a provider belongs before or after the transaction, never inside.
+ */
 export async function inTransaction<T>(
   db: Executor,
   fn: (tx: Tx, afterCommit: (cb: () => void) => void) => Promise<T>,
@@ -210,13 +336,27 @@ export async function inTransaction<T>(
     // nested: the outer transaction owns commit, so its callbacks are the ones that matter
     return fn(db as Tx, (cb) => pendingCallbacks(db as Tx).push(cb));
   }
-  const callbacks: Array<() => void> = [];
-  const result = await (db as Db).transaction().execute(async (tx) => {
-    callbacksByTx.set(tx, callbacks);
-    return fn(tx, (cb) => callbacks.push(cb));
-  });
-  for (const cb of callbacks) cb();
-  return result;
+  const attempt = async () => {
+    const callbacks: Array<() => void> = [];
+    const result = await (db as Db).transaction().execute(async (tx) => {
+      callbacksByTx.set(tx, callbacks);
+      return fn(tx, (cb) => callbacks.push(cb));
+    });
+    return { result, callbacks };
+  };
+  let done: { result: T; callbacks: Array<() => void> };
+  try {
+    done = await attempt();
+  } catch (error) {
+    // a migration changed a table under this transaction's prepared statements: the server refused
+    // one and rolled the transaction back, and every connection now prepares under new names, so it
+    // is run once more from the start. fn's effects are its statements (rolled back) and its
+    // afterCommit callbacks (dropped with the first attempt), so the replay is safe
+    if (!isCachedPlanChange(error)) throw error;
+    done = await attempt();
+  }
+  for (const cb of done.callbacks) cb();
+  return done.result;
 }
 
 const callbacksByTx = new WeakMap<Tx, Array<() => void>>();

@@ -1,5 +1,6 @@
 // Every error leaves as JSON {code, message} with the right status; internals never leak.
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import { isCachedPlanChange, isConnectionError } from '../db/database.js';
 import { AppError } from '../errors.js';
 
 export function errorHandler(error: FastifyError | AppError | Error, request: FastifyRequest, reply: FastifyReply) {
@@ -23,6 +24,17 @@ export function errorHandler(error: FastifyError | AppError | Error, request: Fa
   }
   if (fe.statusCode && fe.statusCode >= 400 && fe.statusCode < 500) {
     return reply.status(fe.statusCode).send({ code: fe.code ?? 'BAD_REQUEST', message: fe.message });
+  }
+  // the database, not the request: a restart, failover or dropped connection (or a migration
+  // deployed under a prepared statement). Nothing was wrong with the request and every money path is
+  // idempotent, so the client sends it again; new requests succeed as soon as the database is back
+  if (isConnectionError(error)) {
+    request.log.warn({ err: { code: fe.code, message: error.message } }, 'database unavailable');
+    return reply.status(503).header('retry-after', '1').send({ code: 'DATABASE_UNAVAILABLE', message: 'the database is unavailable for a moment; send the request again', retryAfterSeconds: 1 });
+  }
+  if (isCachedPlanChange(error)) {
+    request.log.warn({ err: { code: fe.code, message: error.message } }, 'statement refused after a schema change');
+    return reply.status(503).header('retry-after', '1').send({ code: 'DATABASE_SCHEMA_CHANGED', message: 'the database schema changed under this request; send it again', retryAfterSeconds: 1 });
   }
   request.log.error({ err: error }, 'unhandled error');
   return reply.status(500).send({ code: 'INTERNAL', message: 'something went wrong on our side' });
