@@ -7,6 +7,8 @@ import { notFound } from '../../errors.js';
 import type { Services } from '../../services.js';
 import { ALL_HQ_ROLES, member, type Auth } from '../auth.js';
 import { idParams, page, positiveFen } from '../schemas.js';
+import { noContent } from './common.responses.js';
+import * as R from './contests.responses.js';
 
 const tags = ['contests'];
 const tag = z.string().trim().min(1).max(20);
@@ -31,16 +33,16 @@ export function contestsRoutes(app: FastifyInstance, s: Services, auth: Auth) {
   const operators = auth.requireRoles('owner', 'operator');
 
   // --- HQ: member tags and captain candidates ---
-  r.get('/api/admin/member-tags', { preHandler: readers, schema: { tags, summary: 'Member tags with their member counts' } }, async () => ({ items: await s.squads.listTags(s.db) }));
+  r.get('/api/admin/member-tags', { preHandler: readers, schema: { tags, summary: 'Member tags with their member counts', response: { 200: R.memberTags } } }, async () => ({ items: await s.squads.listTags(s.db) }));
 
   r.get('/api/admin/member-tags/members', {
     preHandler: readers,
-    schema: { tags, summary: 'Tagged members (phones masked), optionally with one tag', querystring: page.extend({ tag: tag.optional() }) },
+    schema: { tags, summary: 'Tagged members (phones masked), optionally with one tag', querystring: page.extend({ tag: tag.optional() }), response: { 200: R.taggedMembers } },
   }, async (req) => s.squads.taggedMembers(s.db, req.query));
 
   r.put('/api/admin/member-tags/:id', {
     preHandler: operators,
-    schema: { tags, summary: "Replace a member's tags (audited)", params: idParams, body: z.object({ tags: z.array(tag).max(20) }) },
+    schema: { tags, summary: "Replace a member's tags (audited)", params: idParams, body: z.object({ tags: z.array(tag).max(20) }), response: { 200: R.memberTagsSet } },
   }, async (req) => s.squads.setTags(member(req).id, req.params.id, req.body.tags));
 
   r.get('/api/admin/squads/captain-candidates', {
@@ -55,18 +57,19 @@ export function contestsRoutes(app: FastifyInstance, s: Services, auth: Auth) {
         minSalesFen: z.coerce.number().int().min(0).max(1e12).default(0),
         limit: z.coerce.number().int().min(1).max(100).default(20),
       }),
+      response: { 200: R.captainCandidates },
     },
   }, async (req) => ({ items: await s.squads.captainCandidates(s.db, req.query) }));
 
   // --- HQ: squads ---
-  r.get('/api/admin/squads', { preHandler: readers, schema: { tags, summary: 'Squads', querystring: page } }, async (req) => s.squads.list(s.db, req.query));
+  r.get('/api/admin/squads', { preHandler: readers, schema: { tags, summary: 'Squads', querystring: page, response: { 200: R.squads } } }, async (req) => s.squads.list(s.db, req.query));
 
   r.post('/api/admin/squads', {
     preHandler: operators,
-    schema: { tags, summary: 'Create a squad with its captain (who must not be in another squad)', body: z.object({ name: z.string().trim().min(1).max(40), captainId: z.number().int().positive() }) },
+    schema: { tags, summary: 'Create a squad with its captain (who must not be in another squad)', body: z.object({ name: z.string().trim().min(1).max(40), captainId: z.number().int().positive() }), response: { 201: R.squad } },
   }, async (req, reply) => reply.status(201).send(await s.squads.create(member(req).id, req.body)));
 
-  r.get('/api/admin/squads/:id', { preHandler: readers, schema: { tags, summary: 'A squad and its members', params: idParams } }, async (req) => {
+  r.get('/api/admin/squads/:id', { preHandler: readers, schema: { tags, summary: 'A squad and its members', params: idParams, response: { 200: R.squad } } }, async (req) => {
     const squad = await s.squads.detail(s.db, req.params.id);
     if (!squad) throw notFound('SQUAD_NOT_FOUND', 'no such squad');
     return squad;
@@ -74,57 +77,57 @@ export function contestsRoutes(app: FastifyInstance, s: Services, auth: Auth) {
 
   r.patch('/api/admin/squads/:id', {
     preHandler: operators,
-    schema: { tags, summary: 'Rename a squad or appoint another captain (not while a contest runs)', params: idParams, body: z.object({ name: z.string().trim().min(1).max(40).optional(), captainId: z.number().int().positive().optional() }) },
+    schema: { tags, summary: 'Rename a squad or appoint another captain (not while a contest runs)', params: idParams, body: z.object({ name: z.string().trim().min(1).max(40).optional(), captainId: z.number().int().positive().optional() }), response: { 200: R.squad } },
   }, async (req) => s.squads.update(member(req).id, req.params.id, req.body));
 
-  r.delete('/api/admin/squads/:id', { preHandler: operators, schema: { tags, summary: 'Delete a squad that never took part in a contest', params: idParams } }, async (req, reply) => {
+  r.delete('/api/admin/squads/:id', { preHandler: operators, schema: { tags, summary: 'Delete a squad that never took part in a contest', params: idParams, response: { 204: noContent } } }, async (req, reply) => {
     await s.squads.remove(member(req).id, req.params.id);
     return reply.status(204).send();
   });
 
   r.delete('/api/admin/squads/:id/members/:memberId', {
     preHandler: operators,
-    schema: { tags, summary: 'Remove a member from a squad (not while a contest runs)', params: z.object({ id: z.coerce.number().int().positive(), memberId: z.coerce.number().int().positive() }) },
+    schema: { tags, summary: 'Remove a member from a squad (not while a contest runs)', params: z.object({ id: z.coerce.number().int().positive(), memberId: z.coerce.number().int().positive() }), response: { 204: noContent } },
   }, async (req, reply) => {
     await s.squads.removeMember(member(req).id, req.params.id, req.params.memberId, true);
     return reply.status(204).send();
   });
 
   // --- HQ: contests ---
-  r.get('/api/admin/contests', { preHandler: readers, schema: { tags, summary: 'Contests, newest first', querystring: page } }, async (req) => s.contests.list(s.db, req.query));
+  r.get('/api/admin/contests', { preHandler: readers, schema: { tags, summary: 'Contests, newest first', querystring: page, response: { 200: R.contests } } }, async (req) => s.contests.list(s.db, req.query));
 
   r.post('/api/admin/contests', {
     preHandler: operators,
-    schema: { tags, summary: 'Create a contest: squads, metric, a hard window [startAt, deadline), prizes by squad rank', body: contestBody },
+    schema: { tags, summary: 'Create a contest: squads, metric, a hard window [startAt, deadline), prizes by squad rank', body: contestBody, response: { 201: R.contest } },
   }, async (req, reply) => reply.status(201).send(await s.contests.create(member(req).id, req.body)));
 
-  r.get('/api/admin/contests/:id', { preHandler: readers, schema: { tags, summary: 'A contest', params: idParams } }, async (req) => {
+  r.get('/api/admin/contests/:id', { preHandler: readers, schema: { tags, summary: 'A contest', params: idParams, response: { 200: R.contest } } }, async (req) => {
     const contest = await s.contests.detail(s.db, req.params.id);
     if (!contest) throw notFound('CONTEST_NOT_FOUND', 'no such contest');
     return contest;
   });
 
-  r.put('/api/admin/contests/:id', { preHandler: operators, schema: { tags, summary: 'Change a contest before it starts', params: idParams, body: contestBody } }, async (req) =>
+  r.put('/api/admin/contests/:id', { preHandler: operators, schema: { tags, summary: 'Change a contest before it starts', params: idParams, body: contestBody, response: { 200: R.contest } } }, async (req) =>
     s.contests.update(member(req).id, req.params.id, req.body),
   );
 
-  r.delete('/api/admin/contests/:id', { preHandler: operators, schema: { tags, summary: 'Delete a contest before it starts', params: idParams } }, async (req, reply) => {
+  r.delete('/api/admin/contests/:id', { preHandler: operators, schema: { tags, summary: 'Delete a contest before it starts', params: idParams, response: { 204: noContent } } }, async (req, reply) => {
     await s.contests.remove(member(req).id, req.params.id);
     return reply.status(204).send();
   });
 
-  r.get('/api/admin/contests/:id/standings', { preHandler: readers, schema: { tags, summary: 'Live standings (or the frozen results): squads ranked, member contributions', params: idParams } }, async (req) =>
+  r.get('/api/admin/contests/:id/standings', { preHandler: readers, schema: { tags, summary: 'Live standings (or the frozen results): squads ranked, member contributions', params: idParams, response: { 200: R.standings } } }, async (req) =>
     s.contests.standings(s.db, req.params.id),
   );
 
-  r.get('/api/admin/contests/:id/results', { preHandler: readers, schema: { tags, summary: 'The results frozen at the deadline, with the prizes paid', params: idParams } }, async (req) => {
+  r.get('/api/admin/contests/:id/results', { preHandler: readers, schema: { tags, summary: 'The results frozen at the deadline, with the prizes paid', params: idParams, response: { 200: R.standings } } }, async (req) => {
     const standings = await s.contests.standings(s.db, req.params.id);
     if (standings.contest.state !== 'finished') throw notFound('RESULTS_NOT_READY', 'the contest has not been finalised yet');
     return standings;
   });
 
   // --- captains and members ---
-  r.get('/api/me/squad', { preHandler: auth.authenticate, schema: { tags, summary: 'My squad, its contests, and (for the captain) the invite link' } }, async (req) => {
+  r.get('/api/me/squad', { preHandler: auth.authenticate, schema: { tags, summary: 'My squad, its contests, and (for the captain) the invite link', response: { 200: R.mySquad } } }, async (req) => {
     const me = member(req);
     const squadId = await s.squads.squadIdOf(s.db, me.id);
     if (squadId === undefined) return { squad: null, isCaptain: false, contests: [] };
@@ -135,31 +138,31 @@ export function contestsRoutes(app: FastifyInstance, s: Services, auth: Auth) {
     return { squad: rest, isCaptain, invite: isCaptain ? { code, path: squadInvitePath(code) } : null, contests };
   });
 
-  r.get('/api/me/squad/contests/:id', { preHandler: auth.authenticate, schema: { tags, summary: "A contest of my squad: every squad's total, my squad's members, my contribution", params: idParams } }, async (req) =>
+  r.get('/api/me/squad/contests/:id', { preHandler: auth.authenticate, schema: { tags, summary: "A contest of my squad: every squad's total, my squad's members, my contribution", params: idParams, response: { 200: R.memberStandings } } }, async (req) =>
     s.contests.standingsForMember(s.db, member(req).id, req.params.id),
   );
 
-  r.get('/api/me/squad/results', { preHandler: auth.authenticate, schema: { tags, summary: 'My finished contests: rank and prize' } }, async (req) => ({
+  r.get('/api/me/squad/results', { preHandler: auth.authenticate, schema: { tags, summary: 'My finished contests: rank and prize', response: { 200: R.myResults } } }, async (req) => ({
     items: await s.contests.resultsOfMember(s.db, member(req).id),
   }));
 
   r.get('/api/squads/invites/:code', {
     config: { rateLimit: { max: 30, timeWindow: '1 minute' } },
-    schema: { tags, summary: 'The squad behind an invite code, for the join page', params: z.object({ code: inviteCode }) },
+    schema: { tags, summary: 'The squad behind an invite code, for the join page', params: z.object({ code: inviteCode }), response: { 200: R.squadPreview } },
   }, async (req) => s.squads.preview(s.db, req.params.code));
 
   r.post('/api/me/squad/join', {
     preHandler: auth.authenticate,
     config: { rateLimit: { max: 20, timeWindow: '1 minute' } },
-    schema: { tags, summary: 'Join a squad with its invite code (one squad at a time; not while its contest runs)', body: z.object({ code: inviteCode }) },
+    schema: { tags, summary: 'Join a squad with its invite code (one squad at a time; not while its contest runs)', body: z.object({ code: inviteCode }), response: { 200: R.memberSquad } },
   }, async (req) => s.squads.join(member(req).id, req.body.code).then(({ inviteCode: _code, ...squad }) => squad));
 
-  r.post('/api/me/squad/leave', { preHandler: auth.authenticate, schema: { tags, summary: 'Leave my squad (not the captain; not while a contest runs)' } }, async (req, reply) => {
+  r.post('/api/me/squad/leave', { preHandler: auth.authenticate, schema: { tags, summary: 'Leave my squad (not the captain; not while a contest runs)', response: { 204: noContent } } }, async (req, reply) => {
     await s.squads.leave(member(req).id);
     return reply.status(204).send();
   });
 
-  r.delete('/api/me/squad/members/:id', { preHandler: auth.authenticate, schema: { tags, summary: 'The captain removes a member (not while a contest runs)', params: idParams } }, async (req, reply) => {
+  r.delete('/api/me/squad/members/:id', { preHandler: auth.authenticate, schema: { tags, summary: 'The captain removes a member (not while a contest runs)', params: idParams, response: { 204: noContent } } }, async (req, reply) => {
     const me = member(req);
     const squadId = await s.squads.squadIdOf(s.db, me.id);
     if (squadId === undefined) throw notFound('NOT_IN_SQUAD', 'you are not in a squad');
