@@ -14,3 +14,13 @@ export const itemsOf = <T extends z.ZodType>(item: T) => z.object({ items: z.arr
 
 /** 204: no body (OpenAPI shows the response without content). */
 export const noContent = z.undefined().describe('No content');
+
+/** The bytes of a file; Fastify sends a Buffer as it is (no serializer runs). */
+const fileBody = z.custom<Buffer>((value) => Buffer.isBuffer(value), 'file contents').meta({ type: 'string', format: 'binary' });
+/** A file answer (export, poster): the body is the file, in one of these content types. */
+export const file = (description: string, ...contentTypes: string[]) => ({
+  description,
+  content: Object.fromEntries(contentTypes.map((type) => [type, { schema: fileBody }])),
+});
+export const CSV = 'text/csv';
+export const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';

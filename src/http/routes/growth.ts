@@ -10,6 +10,8 @@ import type { Services } from '../../services.js';
 import { ALL_HQ_ROLES, member, phoneViewFor, type Auth } from '../auth.js';
 import { toCsv, toXlsx, type ExportColumn } from '../exports.js';
 import { fen, idParams } from '../schemas.js';
+import { CSV, XLSX, file, noContent } from './common.responses.js';
+import * as R from './growth.responses.js';
 
 const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'YYYY-MM-DD');
 const boardQuery = z.object({
@@ -55,7 +57,7 @@ export function growthRoutes(app: FastifyInstance, s: Services, auth: Auth) {
   // --- shop ---
   r.get('/api/leaderboards', {
     preHandler: auth.optionalAuth,
-    schema: { tags, summary: 'A public leaderboard: top N with masked names (the caller is marked)', querystring: boardQuery.extend({ limit: z.coerce.number().int().min(1).max(100).default(50) }) },
+    schema: { tags, summary: 'A public leaderboard: top N with masked names (the caller is marked)', querystring: boardQuery.extend({ limit: z.coerce.number().int().min(1).max(100).default(50) }), response: { 200: R.leaderboard } },
   }, async (req) => {
     const period = periodFrom(req.query);
     const items = await s.leaderboards.top(s.db, req.query.metric, period, req.query.limit);
@@ -69,7 +71,7 @@ export function growthRoutes(app: FastifyInstance, s: Services, auth: Auth) {
 
   r.get('/api/me/leaderboards/rank', {
     preHandler: auth.authenticate,
-    schema: { tags, summary: 'My rank on a leaderboard: value, rank and the gap to the one above', querystring: boardQuery },
+    schema: { tags, summary: 'My rank on a leaderboard: value, rank and the gap to the one above', querystring: boardQuery, response: { 200: R.myRank } },
   }, async (req) => {
     const period = periodFrom(req.query);
     const rank = await s.leaderboards.rankOf(s.db, req.query.metric, period, member(req).id);
@@ -78,14 +80,14 @@ export function growthRoutes(app: FastifyInstance, s: Services, auth: Auth) {
 
   r.get('/api/me/tier-progress', {
     preHandler: auth.authenticate,
-    schema: { tags, summary: 'My distributor tier and what the next tier needs' },
+    schema: { tags, summary: 'My distributor tier and what the next tier needs', response: { 200: R.tierProgress } },
   }, async (req) => s.tierUpgrades.progress(s.db, member(req).id));
 
   // --- console ---
 
   r.get('/api/admin/leaderboards', {
     preHandler: anyHq,
-    schema: { tags, summary: 'A leaderboard with members (phones masked unless the role may see them)', querystring: boardQuery.extend({ limit: z.coerce.number().int().min(1).max(1000).default(100) }) },
+    schema: { tags, summary: 'A leaderboard with members (phones masked unless the role may see them)', querystring: boardQuery.extend({ limit: z.coerce.number().int().min(1).max(1000).default(100) }), response: { 200: R.adminLeaderboard } },
   }, async (req) => {
     const period = periodFrom(req.query);
     const phoneOf = phoneViewFor(req);
@@ -95,7 +97,7 @@ export function growthRoutes(app: FastifyInstance, s: Services, auth: Auth) {
 
   r.get('/api/admin/leaderboards/export', {
     preHandler: anyHq,
-    schema: { tags, summary: 'Export a leaderboard (CSV or XLSX)', querystring: boardQuery.extend({ limit: z.coerce.number().int().min(1).max(10_000).default(1000), format: z.enum(['csv', 'xlsx']).default('csv') }) },
+    schema: { tags, summary: 'Export a leaderboard (CSV or XLSX)', querystring: boardQuery.extend({ limit: z.coerce.number().int().min(1).max(10_000).default(1000), format: z.enum(['csv', 'xlsx']).default('csv') }), response: { 200: file('The leaderboard as CSV or XLSX (format)', CSV, XLSX) } },
   }, async (req, reply) => {
     const period = periodFrom(req.query);
     const phoneOf = phoneViewFor(req);
@@ -121,33 +123,33 @@ export function growthRoutes(app: FastifyInstance, s: Services, auth: Auth) {
 
   r.get('/api/admin/leaderboards/rank', {
     preHandler: anyHq,
-    schema: { tags, summary: "A member's rank on a leaderboard", querystring: boardQuery.extend({ memberId: z.coerce.number().int().positive() }) },
+    schema: { tags, summary: "A member's rank on a leaderboard", querystring: boardQuery.extend({ memberId: z.coerce.number().int().positive() }), response: { 200: R.memberRank } },
   }, async (req) => {
     await s.members.require(s.db, req.query.memberId);
     const period = periodFrom(req.query);
     return { period: describe(period), ...(await s.leaderboards.rankOf(s.db, req.query.metric, period, req.query.memberId)) };
   });
 
-  r.post('/api/admin/leaderboards/fold', { preHandler: operators, schema: { tags, summary: 'Fold pending leaderboard deltas and scan new invites now' } }, async () => {
+  r.post('/api/admin/leaderboards/fold', { preHandler: operators, schema: { tags, summary: 'Fold pending leaderboard deltas and scan new invites now', response: { 200: R.folded } } }, async () => {
     const invites = await s.leaderboards.scanInvites();
     const folded = await s.leaderboards.fold();
     return { invites: invites.invites, deltas: folded.deltas };
   });
 
-  r.get('/api/admin/tier-rules', { preHandler: anyHq, schema: { tags, summary: 'Tier upgrade rules, with every tier' } }, async () => ({
+  r.get('/api/admin/tier-rules', { preHandler: anyHq, schema: { tags, summary: 'Tier upgrade rules, with every tier', response: { 200: R.tierRules } } }, async () => ({
     tiers: await s.members.tiers(s.db),
     items: await s.tierUpgrades.rules(s.db),
   }));
 
   r.put('/api/admin/tier-rules/:id', {
     preHandler: operators,
-    schema: { tags, summary: "Set a tier's upgrade rule (conditions matched all/any); audited; every distributor is checked again", params: idParams, body: tierRuleBody },
+    schema: { tags, summary: "Set a tier's upgrade rule (conditions matched all/any); audited; every distributor is checked again", params: idParams, body: tierRuleBody, response: { 200: R.tierRule } },
   }, async (req) => s.tierUpgrades.saveRule(member(req).id, req.params.id, req.body));
 
-  r.delete('/api/admin/tier-rules/:id', { preHandler: operators, schema: { tags, summary: "Remove a tier's upgrade rule; audited", params: idParams } }, async (req, reply) => {
+  r.delete('/api/admin/tier-rules/:id', { preHandler: operators, schema: { tags, summary: "Remove a tier's upgrade rule; audited", params: idParams, response: { 204: noContent } } }, async (req, reply) => {
     await s.tierUpgrades.deleteRule(member(req).id, req.params.id);
     return reply.status(204).send();
   });
 
-  r.post('/api/admin/tier-rules/check', { preHandler: operators, schema: { tags, summary: 'Run queued tier checks now' } }, async () => s.tierUpgrades.processQueue(1000));
+  r.post('/api/admin/tier-rules/check', { preHandler: operators, schema: { tags, summary: 'Run queued tier checks now', response: { 200: R.tierCheck } } }, async () => s.tierUpgrades.processQueue(1000));
 }
