@@ -8,7 +8,9 @@
 // - notifications are signed form posts (sign and sign_type excluded from the signed text), retried until
 //   the answer is the plain text "success"; refunds and closes notify too;
 // - refunds dedupe on out_request_no (a repeat answers fund_change N), transfers on out_biz_no;
-// - a day's trade bill exists from the next day (fake clock, Beijing time), as a zip of GBK CSVs.
+// - a day's trade bill exists from the next day (fake clock, Beijing time), as a zip of GBK CSVs; so does its
+//   account bill (bill_type signcustomer, 账务明细): trades in, refunds out, and the transfers it executed —
+//   out when made (DEALING too: the money is reserved), back when a DEALING one fails.
 // Business time (gmt_*, bills, time_expire) runs on the fake's clock (advanceClock); the request
 // timestamp is checked against the real one, because the SDK stamps it from the real clock.
 import { createSign, createVerify, randomBytes } from 'node:crypto';
@@ -42,7 +44,12 @@ export interface FakeTrade {
   notifyUrl?: string; returnUrl?: string; quitUrl?: string; expiresAt?: number; createdAt: number; paidAt?: number; closedAt?: number;
   buyerId: string; refunds: Map<string, { refundFen: number; at: number }>; refundedFen: number;
 }
-export interface FakeTransfer { outBizNo: string; orderId: string; payFundOrderId: string; amountFen: number; payeeKey: string; status: 'SUCCESS' | 'FAIL' | 'DEALING'; createdAt: number; payDate?: number; errorCode?: string; failReason?: string }
+export interface FakeTransfer { outBizNo: string; orderId: string; payFundOrderId: string; amountFen: number; payeeKey: string; status: 'SUCCESS' | 'FAIL' | 'DEALING'; createdAt: number; payDate?: number; failedAt?: number; errorCode?: string; failReason?: string }
+/** Changes the 账务明细 (signcustomer): a transfer's lines dropped, its amount out changed, a transfer added. */
+export type AccountBillDifference =
+  | { kind: 'drop'; outBizNo: string }
+  | { kind: 'amount'; outBizNo: string; amountFen: number }
+  | { kind: 'extra'; outBizNo: string; amountFen: number; date?: string };
 export interface AlipayFake {
   readonly url: string;
   /** give this to AlipayClient as gateway */
@@ -67,6 +74,7 @@ export interface AlipayFake {
   setBalance(fen: number): void;
   settleTransfer(outBizNo: string, status: 'SUCCESS' | 'FAIL'): void;
   plantBillDifference(diff: BillDifference): void;
+  plantAccountBillDifference(diff: AccountBillDifference): void;
   advanceClock(ms: number): void;
   now(): number;
   close(): Promise<void>;
@@ -151,7 +159,8 @@ export async function startAlipayFake(options: AlipayFakeOptions): Promise<Alipa
   const notifications: NotifyAttempt[] = [];
   const failures = new Map<string, AlipayFakeFailure[]>();
   const differences: Array<BillDifference & { plantedDay: string }> = [];
-  const billTokens = new Map<string, { date: string; expiresAt: number }>();
+  const accountDifferences: Array<AccountBillDifference & { plantedDay: string }> = [];
+  const billTokens = new Map<string, { date: string; type: 'trade' | 'signcustomer'; expiresAt: number }>();
   const waits = new Set<() => void>();
   const stalled = new Set<Socket>();
   let balanceFen = options.balanceFen ?? 100_000_000;
@@ -313,13 +322,13 @@ export async function startAlipayFake(options: AlipayFakeOptions): Promise<Alipa
       };
     },
     'alipay.data.dataservice.bill.downloadurl.query': (b) => {
-      // only the trade bill is modelled
-      if (b.bill_type !== 'trade' || !/^\d{4}-\d{2}-\d{2}$/.test(String(b.bill_date))) throw new Refusal('40002', 'isv.invalid-parameter');
+      // the trade bill (业务明细) and the account bill (账务明细) are modelled
+      if ((b.bill_type !== 'trade' && b.bill_type !== 'signcustomer') || !/^\d{4}-\d{2}-\d{2}$/.test(String(b.bill_date))) throw new Refusal('40002', 'isv.invalid-parameter');
       if (b.bill_date >= bj(now()).slice(0, 10)) throw biz('isp.bill_not_exist'); // generated the next day
       const token = randomBytes(16).toString('hex');
-      billTokens.set(token, { date: b.bill_date, expiresAt: Date.now() + 30_000 });
+      billTokens.set(token, { date: b.bill_date, type: b.bill_type, expiresAt: Date.now() + 30_000 });
       const d = String(b.bill_date).replaceAll('-', '');
-      return { bill_download_url: `${url}/downloadBillFile.resource?bizType=trade&userId=${sellerId}&fileType=csv.zip&bizDates=${d}&downloadFileName=${sellerId}0156_${d}.csv.zip&token=${token}` };
+      return { bill_download_url: `${url}/downloadBillFile.resource?bizType=${b.bill_type}&userId=${sellerId}&fileType=csv.zip&bizDates=${d}&downloadFileName=${sellerId}0156_${d}.csv.zip&token=${token}` };
     },
   };
 
@@ -358,6 +367,57 @@ export async function startAlipayFake(options: AlipayFakeOptions): Promise<Alipa
     return [
       { name: `${sellerId}0156_${d}_业务明细.csv`, data: gbk(`${lines.join('\r\n')}\r\n`) },
       { name: `${sellerId}0156_${d}_业务明细(汇总).csv`, data: gbk(`${summary.join('\r\n')}\r\n`) },
+    ];
+  }
+
+  /** The 账务明细 of a day: every movement of the merchant's account, with its running balance. */
+  function accountFiles(date: string): Array<{ name: string; data: Buffer }> {
+    type Row = { flowNo: string; bizNo: string; outNo: string; subject: string; at: number; other: string; fen: number; channel: string; type: string; remark: string };
+    let rows: Row[] = [];
+    const flowNo = () => `${date.replaceAll('-', '')}${digits(18)}`;
+    const on = (ms: number | undefined) => ms !== undefined && bj(ms).startsWith(date);
+    for (const t of trades.values()) {
+      if (on(t.paidAt)) rows.push({ flowNo: flowNo(), bizNo: t.tradeNo, outNo: t.outTradeNo, subject: t.subject, at: t.paidAt!, other: masked(t), fen: t.totalFen, channel: '支付宝', type: '交易', remark: '' });
+      for (const [no, r] of t.refunds) if (on(r.at)) rows.push({ flowNo: flowNo(), bizNo: t.tradeNo, outNo: t.outTradeNo, subject: t.subject, at: r.at, other: masked(t), fen: -r.refundFen, channel: '支付宝', type: '交易退款', remark: no });
+    }
+    for (const x of transfers.values()) {
+      const payee = x.payeeKey.split(':').slice(1).join(':');
+      if (on(x.createdAt)) rows.push({ flowNo: flowNo(), bizNo: x.orderId, outNo: x.outBizNo, subject: '转账', at: x.createdAt, other: payee, fen: -x.amountFen, channel: '支付宝', type: '转账', remark: '' });
+      if (on(x.failedAt)) rows.push({ flowNo: flowNo(), bizNo: x.orderId, outNo: x.outBizNo, subject: '转账', at: x.failedAt!, other: payee, fen: x.amountFen, channel: '支付宝', type: '转账退回', remark: x.failReason ?? '' });
+    }
+    for (const d of accountDifferences) {
+      if (d.kind === 'drop') rows = rows.filter((r) => r.outNo !== d.outBizNo);
+      if (d.kind === 'amount') rows.forEach((r) => { if (r.outNo === d.outBizNo && r.fen < 0) r.fen = -d.amountFen; });
+      if (d.kind === 'extra' && (d.date ?? d.plantedDay) === date) {
+        rows.push({ flowNo: flowNo(), bizNo: `${date.replaceAll('-', '')}110070000${digits(13)}`, outNo: d.outBizNo, subject: '转账', at: Date.parse(`${date}T12:00:00+08:00`), other: 'someone@example.com', fen: -d.amountFen, channel: '支付宝', type: '转账', remark: '' });
+      }
+    }
+    rows.sort((a, b) => a.at - b.at);
+    let balance = 100_000_000; // the day's opening balance
+    const nextDay = bj(Date.parse(`${date}T00:00:00+08:00`) + 86_400_000).slice(0, 10);
+    const cn = (d: string) => `${d.slice(0, 4)}年${d.slice(5, 7)}月${d.slice(8, 10)}日 00:00:00`;
+    const income = rows.filter((r) => r.fen > 0);
+    const expense = rows.filter((r) => r.fen < 0);
+    const total = (rs: Row[]) => rs.reduce((s, r) => s + Math.abs(r.fen), 0);
+    const lines = [
+      '#支付宝账务明细查询', `#账号：[${sellerId}0156]`, `#起始日期：[${cn(date)}]   终止日期：[${cn(nextDay)}]`,
+      '#-----------------------------------------账务明细列表----------------------------------------',
+      '账务流水号,业务流水号,商户订单号,商品名称,发生时间,对方账号,收入金额（+元）,支出金额（-元）,账户余额（元）,交易渠道,业务类型,备注',
+      ...rows.map((r) => {
+        balance += r.fen;
+        return [`${r.flowNo}\t`, `${r.bizNo}\t`, `${r.outNo}\t`, r.subject, bj(r.at), r.other, r.fen > 0 ? `+${yuan(r.fen)}` : '0.00', r.fen < 0 ? yuan(r.fen) : '0.00', yuan(balance), r.channel, r.type, r.remark].map(csvCell).join(',');
+      }),
+      '#-----------------------------------------账务明细列表结束------------------------------------',
+      `#支出合计：${expense.length}笔，共${yuan(total(expense))}元`,
+      `#收入合计：${income.length}笔，共${yuan(total(income))}元`,
+      `#导出时间：[${bj(now())}]`,
+    ];
+    const summary = ['#支付宝账务汇总查询', `#账号：[${sellerId}0156]`, '业务类型,收入笔数,收入金额（+元）,支出笔数,支出金额（-元）',
+      `合计,${income.length},${yuan(total(income))},${expense.length},${yuan(-total(expense))}`];
+    const d = date.replaceAll('-', '');
+    return [
+      { name: `${sellerId}0156_${d}_账务明细.csv`, data: gbk(`${lines.join('\r\n')}\r\n`) },
+      { name: `${sellerId}0156_${d}_账务明细(汇总).csv`, data: gbk(`${summary.join('\r\n')}\r\n`) },
     ];
   }
 
@@ -504,7 +564,7 @@ export async function startAlipayFake(options: AlipayFakeOptions): Promise<Alipa
           const grant = billTokens.get(params.token ?? '');
           if (!grant || grant.expiresAt < Date.now()) { res.writeHead(403, { 'content-type': 'text/plain' }); res.end('download link expired'); return; }
           res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-disposition': 'attachment; filename="bill.csv.zip"' });
-          res.end(zip(billFiles(grant.date)));
+          res.end(zip(grant.type === 'signcustomer' ? accountFiles(grant.date) : billFiles(grant.date)));
           return;
         }
         res.writeHead(404);
@@ -538,10 +598,12 @@ export async function startAlipayFake(options: AlipayFakeOptions): Promise<Alipa
       x.status = status;
       if (status === 'SUCCESS') { x.payDate = now(); payees.get(x.payeeKey)!.receivedFen += x.amountFen; return; }
       balanceFen += x.amountFen; // the reserved money goes back
+      x.failedAt = now();
       x.errorCode = 'PAYEE_ACCOUNT_STATUS_ERROR';
       x.failReason = '收款方账户状态异常';
     },
     plantBillDifference(diff) { differences.push({ ...diff, plantedDay: bj(now()).slice(0, 10) }); },
+    plantAccountBillDifference(diff) { accountDifferences.push({ ...diff, plantedDay: bj(now()).slice(0, 10) }); },
     advanceClock(ms) { clockOffset += ms; },
     now,
     async close() {

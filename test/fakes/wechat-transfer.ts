@@ -5,7 +5,8 @@
 // - every answer is signed with the platform key (errors too), so the client's verification is exercised;
 // - out_bill_no is idempotent: the same parameters answer the existing bill, different ones are refused;
 //   user_name is compared decrypted, because RSA-OAEP ciphertexts differ on every retry;
-// - the merchant balance is debited at creation and refunded on FAIL/CANCELLED, never twice;
+// - the merchant balance is debited at creation and refunded on FAIL/CANCELLED, never twice; each movement is
+//   recorded (fundFlow) for the merchant's 资金账单, which the WeChat Pay fake serves (wechatpay.ts useTransfers);
 // - the receiver is driven by the test (confirm, decline, expiry, failure); terminal states send a
 //   signed, encrypted MCHTRANSFER.BILL.FINISHED notification to the bill's notify_url.
 import crypto from 'node:crypto';
@@ -48,6 +49,16 @@ export interface FakeTransferBill {
   updateTime: string;
 }
 
+/** Money moved on the merchant's account by a transfer: out at creation, back on FAIL / CANCELLED. */
+export interface FakeFundMovement {
+  atMs: number;
+  outBillNo: string;
+  transferBillNo: string;
+  direction: 'out' | 'back';
+  amountFen: number;
+  remark: string;
+}
+
 export interface NotifyOptions {
   /** deliver the same notification twice, as WeChat's retries do */
   duplicate?: boolean;
@@ -70,6 +81,8 @@ export interface WechatTransferFake {
   readonly baseUrl: string;
   readonly balanceFen: number;
   readonly notifications: FakeNotification[];
+  /** every movement of the merchant's money by a transfer, in order (the 资金账单's transfer lines) */
+  readonly fundFlow: readonly FakeFundMovement[];
   /** request counts per "METHOD path" */
   readonly calls: Map<string, number>;
   getBill(outBillNo: string): FakeTransferBill | undefined;
@@ -112,6 +125,7 @@ export async function startWechatTransferFake(opts: WechatTransferFakeOptions): 
   const bills = new Map<string, FakeTransferBill>();
   const eventIds = new Map<string, string>(); // one event id per bill's terminal state: retries reuse it
   const notifications: FakeNotification[] = [];
+  const fundFlow: FakeFundMovement[] = [];
   const calls = new Map<string, number>();
   const failures = new Map<string, { status: number; code: string; message?: string }>();
   const scenes = new Set(opts.sceneIds ?? ['1000', '1005']);
@@ -235,6 +249,7 @@ export async function startWechatTransferFake(opts: WechatTransferFakeOptions): 
     }
     if (typeof j.notify_url === 'string') bill.notifyUrl = j.notify_url;
     bills.set(outBillNo, bill);
+    fundFlow.push({ atMs: Date.now(), outBillNo, transferBillNo: bill.transferBillNo, direction: 'out', amountFen: amount, remark });
     return createAnswer(bill);
   }
 
@@ -285,7 +300,10 @@ export async function startWechatTransferFake(opts: WechatTransferFakeOptions): 
 
   async function finish(b: FakeTransferBill, state: 'SUCCESS' | 'FAIL' | 'CANCELLED', reason?: string, n?: NotifyOptions) {
     if (TERMINAL.has(b.state)) throw new Error(`fake: bill ${b.outBillNo} is already ${b.state}`);
-    if (state !== 'SUCCESS') balance += b.amountFen; // FAIL and CANCELLED hand the money back, once
+    if (state !== 'SUCCESS') {
+      balance += b.amountFen; // FAIL and CANCELLED hand the money back, once
+      fundFlow.push({ atMs: Date.now(), outBillNo: b.outBillNo, transferBillNo: b.transferBillNo, direction: 'back', amountFen: b.amountFen, remark: b.remark });
+    }
     setState(b, state, reason);
     await sendNotification(b, n ?? {});
   }
@@ -399,6 +417,7 @@ export async function startWechatTransferFake(opts: WechatTransferFakeOptions): 
       return balance;
     },
     notifications,
+    fundFlow,
     calls,
     getBill: (outBillNo) => bills.get(outBillNo),
     topUp: (fenToAdd) => void (balance += fenToAdd),

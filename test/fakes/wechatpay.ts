@@ -9,6 +9,9 @@
 // - platform 'certificates': GET /v3/certificates lists every certificate, encrypted with the API v3 key;
 //   rotatePlatformKey() publishes a new one beside the old, then signs with it. 'publicKey': one PUB_KEY_ID_ key;
 // - the trade bill of a day is built from its own orders and refunds, in WeChat's backtick CSV, with its SHA1;
+// - the 资金账单 of the basic account (GET /v3/bill/fundflowbill) likewise: its payments in, its refunds out, and
+//   the 商家转账 the transfer fake executed for this merchant (useTransfers): out at creation, back on FAIL or
+//   CANCELLED, with out_bill_no as 业务凭证号 and transfer_bill_no as 微信支付业务单号; the other accounts have none;
 // - the buyer's side for browsers (wechatpay-buyer.ts): the H5 cashier at h5_url, which pays and sends the
 //   buyer to redirect_url, and the endpoint a test's WeixinJSBridge posts JSAPI params to (paySign, prepay_id
 //   and appId verified, then paid). Native is "scanned" by the test calling pay().
@@ -16,6 +19,7 @@ import crypto from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { buildWechatpayNotify, encryptWechatpayResource, signWechatpayMessage } from '../../src/modules/payments/wechatpay-crypto.js';
+import type { FakeFundMovement } from './wechat-transfer.js';
 import { wechatpayBuyerSide, WECHATPAY_H5_CASHIER } from './wechatpay-buyer.js';
 
 export interface WechatpayFakeOptions {
@@ -87,6 +91,26 @@ export interface FakeBillLine {
   description: string;
 }
 export type BillDifference = { outTradeNo: string; set: Partial<FakeBillLine> } | { add: Partial<FakeBillLine> & { outTradeNo: string } } | { remove: string };
+/** A line of the 资金账单 as the fake writes it; amounts in fen, always positive. */
+export interface FakeFundFlowLine {
+  atMs: number;
+  /** 微信支付业务单号: transaction_id, refund_id, transfer_bill_no */
+  wxNo: string;
+  flowNo: string;
+  businessName: string;
+  businessType: string;
+  direction: '收入' | '支出';
+  amountFen: number;
+  applicant: string;
+  remark: string;
+  /** 业务凭证号: the merchant's number (out_trade_no, out_refund_no, out_bill_no) */
+  voucherNo: string;
+}
+/** Changes the 资金账单 of a date: a line's amount (by 业务凭证号 and direction), a line removed, a line added. */
+export type FundFlowDifference =
+  | { voucherNo: string; direction?: '收入' | '支出'; set: Partial<FakeFundFlowLine> }
+  | { remove: string; direction?: '收入' | '支出' }
+  | { add: Partial<FakeFundFlowLine> & { amountFen: number } };
 
 interface PlatformKey {
   serial: string;
@@ -148,6 +172,8 @@ export async function startWechatpayFake(opts: WechatpayFakeOptions) {
   const tampers: Array<{ path?: string; how: 'flip-byte' | 'drop-signature' }> = [];
   const billTokens = new Map<string, { bytes: Buffer; expires: number }>();
   const billDiffs = new Map<string, BillDifference[]>();
+  const fundFlowDiffs = new Map<string, FundFlowDifference[]>();
+  let transfers: { readonly fundFlow: readonly FakeFundMovement[] } | undefined;
   const deliveries: Delivery[] = [];
   const requests: Array<{ method: string; path: string; status: number }> = [];
   const pending = new Set<Promise<unknown>>();
@@ -296,16 +322,69 @@ export async function startWechatpayFake(opts: WechatpayFakeOptions) {
     return [head, ...body, '总交易单数,应结订单总金额,退款总金额,充值券退款总金额,手续费总金额,订单总金额,申请退款总金额', summary.map((v) => '`' + v).join(',')].join('\r\n') + '\r\n';
   }
 
+  function fundFlowLines(date: string): FakeFundFlowLine[] {
+    const flow = () => `1900${digits(24)}`;
+    let lines: FakeFundFlowLine[] = [];
+    for (const o of orders.values()) {
+      if (!o.successMs || beijingDate(o.successMs) !== date) continue;
+      lines.push({ atMs: o.successMs, wxNo: o.transactionId!, flowNo: flow(), businessName: '交易', businessType: '交易', direction: '收入', amountFen: o.total, applicant: 'system', remark: '', voucherNo: o.outTradeNo });
+    }
+    for (const r of refunds.values()) {
+      if (r.status !== 'SUCCESS' || !r.successMs || beijingDate(r.successMs) !== date) continue;
+      lines.push({ atMs: r.successMs, wxNo: r.refundId, flowNo: flow(), businessName: '退款', businessType: '退款', direction: '支出', amountFen: r.refund, applicant: 'system', remark: '', voucherNo: r.outRefundNo });
+    }
+    for (const m of transfers?.fundFlow ?? []) {
+      if (beijingDate(m.atMs) !== date) continue;
+      lines.push({ atMs: m.atMs, wxNo: m.transferBillNo, flowNo: flow(), businessName: '商家转账', businessType: m.direction === 'out' ? '商家转账' : '商家转账退回', direction: m.direction === 'out' ? '支出' : '收入', amountFen: m.amountFen, applicant: opts.mchid, remark: m.remark, voucherNo: m.outBillNo });
+    }
+    const matches = (l: FakeFundFlowLine, no: string, direction?: string) => l.voucherNo === no && (!direction || l.direction === direction);
+    for (const d of fundFlowDiffs.get(date) ?? []) {
+      if ('remove' in d) lines = lines.filter((l) => !matches(l, d.remove, d.direction));
+      else if ('add' in d) lines.push({ atMs: Date.parse(`${date}T12:00:00+08:00`), wxNo: `1330000071100${digits(24)}`, flowNo: flow(), businessName: '商家转账', businessType: '商家转账', direction: '支出', applicant: opts.mchid, remark: '', voucherNo: '', ...d.add });
+      else for (const l of lines) if (matches(l, d.voucherNo, d.direction)) Object.assign(l, d.set);
+    }
+    return lines.sort((a, b) => a.atMs - b.atMs);
+  }
+
+  function fundFlowCsv(lines: FakeFundFlowLine[]): string {
+    const head = '记账时间,微信支付业务单号,资金流水单号,业务名称,业务类型,收支类型,收支金额(元),账户结余(元),资金变更提交申请人,备注,业务凭证号';
+    let balance = 100_000_000; // the day's opening balance of the basic account
+    const body = lines.map((l) => {
+      balance += l.direction === '收入' ? l.amountFen : -l.amountFen;
+      const f = [beijing(l.atMs).slice(0, 19).replace('T', ' '), l.wxNo, l.flowNo, l.businessName, l.businessType, l.direction, fenText(l.amountFen), fenText(balance), l.applicant, l.remark, l.voucherNo];
+      return f.map((v) => '`' + v).join(',');
+    });
+    const inc = lines.filter((l) => l.direction === '收入');
+    const exp = lines.filter((l) => l.direction === '支出');
+    const sum = (ls: FakeFundFlowLine[]) => ls.reduce((s, l) => s + l.amountFen, 0);
+    // WeChat prints the counts with a decimal: `20.0
+    const summary = [`${lines.length}.0`, `${inc.length}.0`, fenText(sum(inc)), `${exp.length}.0`, fenText(sum(exp))];
+    return [head, ...body, '资金流水总笔数,收入笔数,收入金额,支出笔数,支出金额', summary.map((v) => '`' + v).join(',')].join('\r\n') + '\r\n';
+  }
+
+  function billFile(bytes: Buffer): Answer {
+    const token = crypto.randomBytes(16).toString('hex');
+    billTokens.set(token, { bytes, expires: now() + 30_000 });
+    return new Answer(200, { hash_type: 'SHA1', hash_value: crypto.createHash('sha1').update(bytes).digest('hex'), download_url: `${url}/v3/billdownload/file?token=${token}` });
+  }
+
+  function fundFlowBill(q: URLSearchParams): Answer {
+    const date = q.get('bill_date') ?? '';
+    const account = q.get('account_type') ?? 'BASIC';
+    // tar_type=GZIP (a gzip file) is not modelled: our client asks for the plain stream
+    if (!/^\d{4}-\d{2}-\d{2}$/.test(date) || !['BASIC', 'OPERATION', 'FEES'].includes(account) || q.has('tar_type')) return fail(400, 'PARAM_ERROR', '参数错误');
+    const lines = account === 'BASIC' ? fundFlowLines(date) : [];
+    if (lines.length === 0) return fail(400, 'NO_STATEMENT_EXIST', '账单文件不存在');
+    return billFile(Buffer.from(fundFlowCsv(lines), 'utf8'));
+  }
+
   function tradeBill(q: URLSearchParams): Answer {
     const date = q.get('bill_date') ?? '';
     const type = q.get('bill_type') ?? 'ALL';
     if (!/^\d{4}-\d{2}-\d{2}$/.test(date) || !['ALL', 'SUCCESS', 'REFUND'].includes(type)) return fail(400, 'PARAM_ERROR', '参数错误');
     const lines = billLines(date).filter((l) => type === 'ALL' || (type === 'SUCCESS') === (l.tradeState !== 'REFUND'));
     if (lines.length === 0) return fail(400, 'NO_STATEMENT_EXIST', '账单文件不存在');
-    const bytes = Buffer.from(billCsv(lines), 'utf8');
-    const token = crypto.randomBytes(16).toString('hex');
-    billTokens.set(token, { bytes, expires: now() + 30_000 });
-    return new Answer(200, { hash_type: 'SHA1', hash_value: crypto.createHash('sha1').update(bytes).digest('hex'), download_url: `${url}/v3/billdownload/file?token=${token}` });
+    return billFile(Buffer.from(billCsv(lines), 'utf8'));
   }
 
   function route(method: string, path: string, q: URLSearchParams, body: string): Answer | Buffer {
@@ -342,6 +421,7 @@ export async function startWechatpayFake(opts: WechatpayFakeOptions) {
     }
     if (method === 'GET' && path === '/v3/certificates') return certificates();
     if (method === 'GET' && path === '/v3/bill/tradebill') return tradeBill(q);
+    if (method === 'GET' && path === '/v3/bill/fundflowbill') return fundFlowBill(q);
     if (method === 'GET' && path === '/v3/billdownload/file') {
       const t = billTokens.get(q.get('token') ?? '');
       return t && t.expires > now() ? t.bytes : fail(400, 'INVALID_REQUEST', '下载地址已过期');
@@ -517,6 +597,16 @@ export async function startWechatpayFake(opts: WechatpayFakeOptions) {
     /** Changes the bill of a date (Beijing): alter lines of an order, add a line, or remove an order's lines. */
     plantBillDifference(date: string, diff: BillDifference) {
       billDiffs.set(date, [...(billDiffs.get(date) ?? []), diff]);
+    },
+    /** The 商家转账 of this merchant (the transfer fake, a separate loopback server here) go on its 资金账单. */
+    useTransfers(source: { readonly fundFlow: readonly FakeFundMovement[] }) {
+      transfers = source;
+    },
+    /** The 资金账单 lines of a date as the fake would write them now (differences applied). */
+    fundFlowLines,
+    /** Changes the 资金账单 of a date (Beijing): a line's fields, a line removed, a line added (a 商家转账 by default). */
+    plantFundFlowDifference(date: string, diff: FundFlowDifference) {
+      fundFlowDiffs.set(date, [...(fundFlowDiffs.get(date) ?? []), diff]);
     },
     advance(ms: number) {
       offsetMs += ms;

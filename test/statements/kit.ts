@@ -1,14 +1,19 @@
 // What the statement suites share: the app configured with the real WeChat Pay and Alipay clients against
 // their loopback fakes, and money that exists on both sides. A payment is checked out through the API,
 // made at the fake through our own client, and applied through PaymentsService's verified-notification
-// path (the app is not listening, so the fakes' own notifications are dropped).
+// path (the app is not listening, so the fakes' own notifications are dropped). The payout world
+// (startPayoutStatementsWorld) adds the WeChat 商家转账 fake and both payout channels, and listens on
+// loopback, so withdrawals reach their final state from the providers' notifications and answers.
 import crypto from 'node:crypto';
 import type { AlipayConfig, WechatpayConfig } from '../../src/config-payments.js';
 import { businessNumber } from '../../src/modules/orders/numbers.js';
 import { startAlipayFake, type AlipayFake } from '../fakes/alipay.js';
+import { startWechatTransferFake, type WechatTransferFake } from '../fakes/wechat-transfer.js';
 import { startWechatpayFake, type WechatpayFake } from '../fakes/wechatpay.js';
+import { eventually, freePort, PAYOUT_RULES, transfersOf, withdrawTo } from '../payouts/kit.js';
 import { call, createProduct, hqMember, register, type RegisteredMember } from '../support/api.js';
 import { startTestApp, type DatabaseKind, type TestApp } from '../support/harness.js';
+import { credit } from '../support/rules-kit.js';
 
 const rsa = () => crypto.generateKeyPairSync('rsa', { modulusLength: 2048, publicKeyEncoding: { type: 'spki', format: 'pem' }, privateKeyEncoding: { type: 'pkcs8', format: 'pem' } });
 const merchant = rsa();
@@ -173,4 +178,110 @@ export async function differencesOf(w: StatementsWorld, provider: Provider, date
 
 export async function fetchBill(w: StatementsWorld, provider: Provider, date: string, token = w.finance.token) {
   return call(w.app, 'POST', '/api/admin/statements/fetch', { token, body: { provider, date } });
+}
+
+// ------------------------------------------------------------------ payouts
+
+export interface PayoutStatementsWorld extends StatementsWorld {
+  transfers: WechatTransferFake;
+  /** a withdrawal to WeChat balance, sent as a 商家转账: the payout and its attempt's business number */
+  wechatWithdrawal(amountFen: number): Promise<{ payoutId: number; businessNo: string; netFen: number }>;
+  /** a withdrawal to Alipay: SUCCESS at once, DEALING (until settled), or FAIL for a frozen payee */
+  alipayWithdrawal(amountFen: number, payee?: { dealing?: boolean; frozen?: boolean }): Promise<{ payoutId: number; businessNo: string; netFen: number; status: string }>;
+  payoutStatus(payoutId: number): Promise<string>;
+}
+
+const PAYOUT_APPID = 'wx5c0ffee5c0ffee02';
+
+/** Both payout channels through their fakes (one WeChat merchant for payments and transfers), the app listening. */
+export async function startPayoutStatementsWorld(kind: DatabaseKind): Promise<PayoutStatementsWorld> {
+  const wechat = await startWechatpayFake({ mchid: MCHID, merchantPublicKeyPem: merchant.publicKey, merchantSerial: MERCHANT_SERIAL, apiV3Key: API_V3_KEY, appids: [OA, PAYOUT_APPID], platform: 'publicKey' });
+  // the transfer API answers and notifies under the same 微信支付公钥; its money shows on the merchant's 资金账单
+  const transfers = await startWechatTransferFake({ mchid: MCHID, merchantPublicKeyPem: merchant.publicKey, merchantSerial: MERCHANT_SERIAL, platformPrivateKeyPem: wechat.platformPrivateKeyPem, platformSerial: wechat.publicKeyId, apiV3Key: API_V3_KEY, appids: [PAYOUT_APPID], balanceFen: 100_000_000 });
+  wechat.useTransfers(transfers);
+  const alipay = await startAlipayFake({ appId: ALIPAY_APP_ID, appPublicKeyPem: alipayApp.publicKey, alipayPrivateKeyPem: alipayKeys.privateKey, balanceFen: 100_000_000 });
+  const port = await freePort();
+  const base = `http://127.0.0.1:${port}`;
+  // api.mch.weixin.qq.com serves both; here they are two fakes: the transfer paths go to the transfer fake
+  const fetchFn: typeof fetch = (input, init) => {
+    const href = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
+    if (href.startsWith(`${wechat.url}/v3/fund-app/`)) return fetch(`${transfers.baseUrl}${href.slice(wechat.url.length)}`, init);
+    return fetch(input, init);
+  };
+  const app = await startTestApp(kind, {
+    rules: PAYOUT_RULES,
+    fetchFn,
+    config: {
+      devPayoutProvider: false,
+      wechatpay: {
+        mchid: MCHID,
+        merchantSerial: MERCHANT_SERIAL,
+        merchantPrivateKeyPem: merchant.privateKey,
+        apiV3Key: API_V3_KEY,
+        platform: { mode: 'publicKey', publicKeyId: wechat.publicKeyId, publicKeyPem: wechat.platformPublicKeyPem },
+        baseUrl: wechat.url,
+        notifyUrl: `${base}/api/payments/wechatpay/notify`,
+        appids: { oa: OA },
+      },
+      alipay: { appId: ALIPAY_APP_ID, privateKeyPem: alipayApp.privateKey, alipayPublicKeyPem: alipayKeys.publicKey, gateway: alipay.gateway, notifyUrl: `${base}/api/payments/alipay/notify` },
+      payoutChannels: {
+        wechat: { appid: PAYOUT_APPID, sceneId: '1005', sceneReportInfos: [{ infoType: '岗位类型', infoContent: '分销推广员' }, { infoType: '报酬说明', infoContent: '分销佣金提现' }], notifyUrl: `${base}/api/payouts/wechat/notify` },
+        alipay: true,
+      },
+    },
+  });
+  await app.http.listen({ port, host: '127.0.0.1' });
+  syncClock(app);
+  const owner = await hqMember(app, 'owner');
+  const finance = await hqMember(app, 'finance');
+  const buyer = await register(app, { nickname: '买家' });
+  let n = 0;
+  const funded = async (fen: number, openid?: string) => {
+    const m = await register(app);
+    await credit(app, finance, m.id, fen);
+    if (openid) await app.services.db.insertInto('member_wechat_identities').values({ member_id: m.id, app_kind: 'oa', appid: PAYOUT_APPID, openid, unionid: null, created_at: new Date() }).execute();
+    return m;
+  };
+  const payoutStatus = async (payoutId: number) => (await app.services.db.selectFrom('payouts').select('status').where('id', '=', payoutId).executeTakeFirstOrThrow()).status;
+  const attemptOf = async (payoutId: number) => (await transfersOf(app, payoutId)).at(-1)!;
+  return {
+    app,
+    wechat,
+    alipay,
+    transfers,
+    owner,
+    finance,
+    buyer,
+    payoutStatus,
+    async wechatWithdrawal(amountFen) {
+      n += 1;
+      const m = await funded(amountFen, `oStmt_${process.pid}_${n}_${crypto.randomBytes(3).toString('hex')}`);
+      const res = await withdrawTo(app, m, 'wechat', amountFen);
+      if (res.status !== 201) throw new Error(`withdrawal failed: ${res.status} ${JSON.stringify(res.body)}`);
+      const t = await attemptOf(res.body.id);
+      return { payoutId: res.body.id, businessNo: t.business_no, netFen: t.net_fen };
+    },
+    async alipayWithdrawal(amountFen, payee = {}) {
+      n += 1;
+      const account = `stmt${n}.${process.pid}.${crypto.randomBytes(3).toString('hex')}@example.com`;
+      alipay.addPayee({ identityType: 'ALIPAY_LOGON_ID', identity: account, name: '王五', ...payee });
+      const m = await funded(amountFen);
+      const res = await withdrawTo(app, m, 'alipay', amountFen, { account, realName: '王五' });
+      if (res.status !== 201) throw new Error(`withdrawal failed: ${res.status} ${JSON.stringify(res.body)}`);
+      const t = await attemptOf(res.body.id);
+      return { payoutId: res.body.id, businessNo: t.business_no, netFen: t.net_fen, status: res.body.status };
+    },
+    async close() {
+      await app.close();
+      await Promise.all([wechat.close(), transfers.close(), alipay.close()]);
+    },
+  };
+}
+
+/** The receiver confirms (SUCCESS) or declines (CANCELLED) in WeChat; the notification brings the payout to its end. */
+export async function wechatReceiver(w: PayoutStatementsWorld, p: { payoutId: number; businessNo: string }, answer: 'confirm' | 'decline'): Promise<void> {
+  if (answer === 'confirm') await w.transfers.confirm(p.businessNo);
+  else await w.transfers.userDeclines(p.businessNo);
+  const want = answer === 'confirm' ? 'paid' : 'failed';
+  await eventually(async () => (await w.payoutStatus(p.payoutId)) === want);
 }
