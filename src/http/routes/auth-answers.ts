@@ -3,28 +3,14 @@ import type { FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { MemberProfile } from '../../modules/members/service.js';
 import type { Services } from '../../services.js';
+import { dateTime, intOut, memberViewOut } from '../responses.js';
 
-export const memberProfileSchema = z.object({
-  id: z.number().int(),
-  phone: z.string().nullable(),
-  nickname: z.string(),
-  avatarUrl: z.string().nullable(),
-  hqRole: z.enum(['owner', 'operator', 'finance', 'support', 'auditor']).nullable(),
-  inviteCode: z.string(),
-  distributorStatus: z.enum(['none', 'applied', 'active', 'rejected', 'disabled']),
-  distributorSince: z.date().nullable(),
-  tierId: z.number().int(),
-  groupId: z.number().int().nullable(),
-  createdAt: z.date(),
-  mustChangePassword: z.boolean(),
-  hasPassword: z.boolean(),
-  mfaEnabled: z.boolean(),
-  wechat: z.array(z.enum(['oa', 'mp'])).describe('WeChat apps this member signs in with: 公众号 (oa), 小程序 (mp)'),
-});
+/** The member as the API shows them to themselves (the shared view in responses.ts). */
+export const memberProfileSchema = memberViewOut;
 
 export const meProfileSchema = memberProfileSchema.extend({
-  parties: z.array(z.unknown()),
-  referrer: z.object({ id: z.number().int(), nickname: z.string(), avatarUrl: z.string().nullable(), boundAt: z.date() }).nullable(),
+  parties: z.array(z.object({ kind: z.string().describe('supplier, dealer, agent, store…'), id: intOut, name: z.string() })).describe('the parties this member acts for: their console pages'),
+  referrer: z.object({ id: intOut, nickname: z.string(), avatarUrl: z.string().nullable(), boundAt: dateTime }).nullable(),
 });
 
 export const authResultSchema = z.object({

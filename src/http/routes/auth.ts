@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { conflict, unauthorized } from '../../errors.js';
 import type { Services } from '../../services.js';
 import { member, type Auth } from '../auth.js';
+import { noContent } from '../responses.js';
 import { password, phone } from '../schemas.js';
 import { authAnswer, authResultSchema, meProfileSchema, memberProfileSchema, memberView, signInAnswer, signInSchema, type SignIn } from './auth-answers.js';
 
@@ -82,7 +83,7 @@ export function authRoutes(app: FastifyInstance, s: Services, auth: Auth) {
   r.post('/api/auth/logout', {
     preHandler: auth.authenticate,
     config: { allowPendingPassword: true },
-    schema: { tags, summary: 'End this session (a body, if any, is ignored)', body: z.object({}).passthrough().nullish() },
+    schema: { tags, summary: 'End this session (a body, if any, is ignored)', body: z.object({}).passthrough().nullish(), response: { 204: noContent } },
   }, async (req, reply) => {
     await s.identity.sessions.revoke(req.sessionId!);
     return reply.status(204).send();
@@ -91,14 +92,14 @@ export function authRoutes(app: FastifyInstance, s: Services, auth: Auth) {
   r.post('/api/auth/logout-all', {
     preHandler: auth.authenticate,
     config: { allowPendingPassword: true },
-    schema: { tags, summary: 'End every session of mine, on every device' },
+    schema: { tags, summary: 'End every session of mine, on every device', response: { 204: noContent } },
   }, async (req, reply) => {
     await s.members.endSessions(member(req).id);
     return reply.status(204).send();
   });
 
   r.post('/api/auth/reset-password', {
-    schema: { tags, summary: 'Reset the password with an SMS code; every session ends', body: z.object({ phone, smsCode, newPassword: password }) },
+    schema: { tags, summary: 'Reset the password with an SMS code; every session ends', body: z.object({ phone, smsCode, newPassword: password }), response: { 204: noContent } },
   }, async (req, reply) => {
     await s.members.resetPassword(req.body.phone, req.body.smsCode, req.body.newPassword);
     return reply.status(204).send();
@@ -146,7 +147,7 @@ function accountRoutes(app: FastifyInstance, s: Services, auth: Auth) {
 
   r.post('/api/me/mfa/totp/disable', {
     preHandler: auth.authenticate,
-    schema: { tags: ['me'], summary: 'Turn the second factor off (a current code is needed)', body: z.object({ code: z.string().regex(/^\d{6}$/) }) },
+    schema: { tags: ['me'], summary: 'Turn the second factor off (a current code is needed)', body: z.object({ code: z.string().regex(/^\d{6}$/) }), response: { 204: noContent } },
   }, async (req, reply) => {
     if (s.identity.mfaRequired && member(req).hqRole) throw conflict('MFA_REQUIRED', 'HQ staff must keep a second factor here');
     await s.identity.secondFactor.disable(member(req).id, req.body.code);

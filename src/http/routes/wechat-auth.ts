@@ -7,6 +7,7 @@ import { AppError } from '../../errors.js';
 import { safeReturnPath } from '../../modules/identity/wechat-login.js';
 import type { Services } from '../../services.js';
 import { member, type Auth } from '../auth.js';
+import { noContent, redirect } from '../responses.js';
 import { memberProfileSchema, memberView, signInAnswer, signInSchema } from './auth-answers.js';
 
 const tags = ['auth'];
@@ -29,6 +30,7 @@ export function wechatAuthRoutes(app: FastifyInstance, s: Services, auth: Auth) 
       tags,
       summary: '公众号 sign-in: redirects to WeChat (snsapi_base is silent; snsapi_userinfo asks for the profile); the share code survives the round trip',
       querystring: z.object({ scope: z.enum(['base', 'userinfo']).default('base'), returnTo: z.string().max(500).optional(), invite: attribution.inviteCode, visitorKey: attribution.visitorKey }),
+      response: { 302: redirect("To WeChat's authorize page (Location)") },
     },
   }, async (req, reply) => {
     const url = await s.identity.wechat.startOauth({
@@ -42,7 +44,9 @@ export function wechatAuthRoutes(app: FastifyInstance, s: Services, auth: Auth) 
   });
 
   r.get('/api/auth/wechat/oauth/callback', {
-    schema: { tags, summary: 'WeChat comes back here; the browser goes on to the page it came from with a one-time ticket in the fragment', querystring: z.object({ code: z.string().max(200).optional(), state: z.string().max(128).optional() }) },
+    schema: { tags, summary: 'WeChat comes back here; the browser goes on to the page it came from with a one-time ticket in the fragment', querystring: z.object({ code: z.string().max(200).optional(), state: z.string().max(128).optional() }),
+      response: { 302: redirect('To the page the sign-in started from, with #fx_ticket=… (or to the shop with #fx_wechat_error=CODE)') },
+    },
   }, async (req, reply) => {
     // a person who declines comes back without a code: back to the shop, signed out, told why
     if (!req.query.code || !req.query.state) return reply.redirect('/#fx_wechat_error=WECHAT_LOGIN_DECLINED', 302);
@@ -75,7 +79,7 @@ export function wechatAuthRoutes(app: FastifyInstance, s: Services, auth: Auth) 
 
   r.post('/api/me/wechat/mini-program', {
     preHandler: auth.authenticate,
-    schema: { tags: ['me'], summary: 'Link this mini-program login (wx.login code) to my account', body: z.object({ code: z.string().min(1).max(200) }) },
+    schema: { tags: ['me'], summary: 'Link this mini-program login (wx.login code) to my account', body: z.object({ code: z.string().min(1).max(200) }), response: { 204: noContent } },
   }, async (req, reply) => {
     await s.identity.wechat.linkMiniProgram(member(req).id, req.body.code);
     return reply.status(204).send();

@@ -1,0 +1,302 @@
+// Response schemas shared by routes: what the API answers. The serializer encodes every answer
+// through its route's schema (a mismatch is a 500, and keys a z.object does not list are dropped), and
+// the same schemas write the responses of /openapi.json, from which the web clients' types are made.
+// So each schema lists every field its service returns, with the nullability it has.
+import { z } from 'zod';
+
+// --- scalars ---
+
+/**
+ * A moment. Services hand out Dates (some reads hand out ISO strings already); either goes out as
+ * JSON.stringify sends it — a Date as its ISO 8601 UTC string, a string unchanged — and the document
+ * says `string`, format date-time.
+ */
+export const dateTime = z
+  .custom<Date | string>((value) => value instanceof Date || typeof value === 'string', 'a date and time')
+  .meta({ type: 'string', format: 'date-time' });
+
+/** Money: whole fen (分, 1/100 yuan). */
+export const fenOut = z.number().int();
+/** A database id, or a count. */
+export const intOut = z.number().int();
+
+// --- answers without a body ---
+
+/** 204: nothing in the body. */
+export const noContent = z.undefined().describe('No content');
+/** 302: the browser goes on to the Location header. */
+export const redirect = (description: string) => z.undefined().describe(description);
+
+/** Every error answer (see errors.ts): a code, a message, sometimes details or when to come back. */
+export const errorOut = z.looseObject({
+  code: z.string(),
+  message: z.string(),
+  details: z.unknown().optional(),
+  retryAfterSeconds: z.number().int().optional().describe('with 429: also in the Retry-After header'),
+});
+
+// --- lists ---
+
+/** `{ items }` */
+export function listOf<T extends z.ZodType>(item: T) {
+  return z.object({ items: z.array(item) });
+}
+/** `{ total, items }`: one page of a list and how many there are in all. */
+export function pageOf<T extends z.ZodType>(item: T) {
+  return z.object({ total: intOut, items: z.array(item) });
+}
+
+// --- members ---
+
+export const hqRoleOut = z.enum(['owner', 'operator', 'finance', 'support', 'auditor']);
+export const distributorStatusOut = z.enum(['none', 'applied', 'active', 'rejected', 'disabled']);
+
+/** A member as the members service reads them (HQ lists mask the phone for roles that may not see it). */
+export const memberOut = z.object({
+  id: intOut,
+  phone: z.string().nullable(),
+  nickname: z.string(),
+  avatarUrl: z.string().nullable(),
+  hqRole: hqRoleOut.nullable(),
+  inviteCode: z.string(),
+  distributorStatus: distributorStatusOut,
+  distributorSince: dateTime.nullable(),
+  tierId: intOut,
+  groupId: intOut.nullable(),
+  createdAt: dateTime,
+});
+
+/** The member as the API shows them to themselves: the profile and their account's settings. */
+export const memberViewOut = memberOut.extend({
+  mustChangePassword: z.boolean(),
+  hasPassword: z.boolean(),
+  mfaEnabled: z.boolean(),
+  wechat: z.array(z.enum(['oa', 'mp'])).describe('WeChat apps this member signs in with: 公众号 (oa), 小程序 (mp)'),
+});
+
+/** A member of a team (the referral tree below someone). */
+export const teamMemberOut = z.object({
+  id: intOut,
+  nickname: z.string(),
+  avatarUrl: z.string().nullable(),
+  phone: z.string().nullable().describe('masked unless the viewer may see it'),
+  distributorStatus: distributorStatusOut,
+  joinedAt: dateTime,
+  level: intOut.describe('1 = a direct referral'),
+  salesFen: fenOut,
+  orderCount: intOut,
+});
+
+export const teamSummaryOut = z.object({
+  teamSize: intOut,
+  directCount: intOut,
+  teamSalesFen: fenOut,
+  maxDepth: intOut,
+});
+
+/** A member's ledger balances. */
+export const balancesOut = z.object({
+  pendingFen: fenOut,
+  frozenFen: fenOut,
+  availableFen: fenOut,
+  withdrawingFen: fenOut,
+  debtFen: fenOut.describe('owed back after refunds of money already paid out (0 or negative)'),
+});
+
+/** Commission totals with the balances. */
+export const commissionSummaryOut = balancesOut.extend({
+  totalEarnedFen: fenOut,
+  todayFen: fenOut,
+  earningCount: intOut,
+});
+
+// --- catalog ---
+
+export const skuOut = z.object({ id: intOut, name: z.string(), priceFen: fenOut, stock: intOut });
+export const productOut = z.object({
+  id: intOut,
+  title: z.string(),
+  description: z.string(),
+  imageUrl: z.string().nullable(),
+  category: z.string(),
+  status: z.enum(['on_sale', 'off_sale']),
+  skus: z.array(skuOut),
+  minPriceFen: fenOut,
+});
+
+// --- orders ---
+
+export const orderStatusOut = z.enum(['pending_payment', 'paid', 'shipped', 'completed', 'closed', 'refunded']);
+export const orderSourceOut = z.enum(['share_link', 'poster', 'store', 'direct']);
+export const refundStatusOut = z.enum(['processing', 'succeeded', 'failed', 'overpaid']);
+
+export const shippingAddressOut = z.object({
+  name: z.string(),
+  phone: z.string(),
+  province: z.string(),
+  city: z.string(),
+  district: z.string(),
+  detail: z.string(),
+  regionCode: z.string().describe('6-digit district code (GB/T 2260)'),
+});
+
+export const orderLineOut = z.object({
+  id: intOut,
+  productId: intOut,
+  skuId: intOut,
+  title: z.string(),
+  quantity: intOut,
+  unitPriceFen: fenOut,
+  discountFen: fenOut,
+  paidFen: fenOut,
+  refundedFen: fenOut,
+});
+
+export const orderRefundOut = z.object({
+  id: intOut,
+  refundNo: z.string(),
+  amountFen: fenOut,
+  shippingFen: fenOut,
+  status: refundStatusOut,
+  reason: z.string(),
+  createdAt: dateTime,
+  completedAt: dateTime.nullable(),
+});
+
+/** One order with its lines and refunds. */
+export const orderOut = z.object({
+  id: intOut,
+  orderNo: z.string(),
+  buyerId: intOut,
+  status: orderStatusOut,
+  source: orderSourceOut,
+  goodsFen: fenOut,
+  discountFen: fenOut,
+  shippingFen: fenOut,
+  payableFen: fenOut,
+  paidFen: fenOut,
+  refundedFen: fenOut,
+  sharerId: intOut.nullable(),
+  ruleVersionId: intOut.nullable(),
+  paidAt: dateTime.nullable(),
+  shippedAt: dateTime.nullable(),
+  completedAt: dateTime.nullable(),
+  closedAt: dateTime.nullable(),
+  createdAt: dateTime,
+  shippingAddress: shippingAddressOut.nullable().describe('consignee masked for roles that do not ship'),
+  deliveryMethod: z.enum(['express', 'pickup']),
+  storeId: intOut.nullable(),
+  pickup: z.object({ code: z.string(), redeemedAt: dateTime.nullable() }).nullable().describe("the pickup code: the buyer's only"),
+  lines: z.array(orderLineOut),
+  refunds: z.array(orderRefundOut),
+});
+
+/** An order in a list. */
+export const orderListItemOut = z.object({
+  id: intOut,
+  orderNo: z.string(),
+  buyerId: intOut,
+  buyerNickname: z.string(),
+  buyerPhone: z.string().nullable(),
+  status: orderStatusOut,
+  source: orderSourceOut,
+  payableFen: fenOut,
+  paidFen: fenOut,
+  refundedFen: fenOut,
+  createdAt: dateTime,
+  paidAt: dateTime.nullable(),
+  summary: z.string().describe('the lines in a few words'),
+});
+
+/** A priced cart. */
+export const quoteOut = z.object({
+  lines: z.array(z.object({
+    skuId: intOut,
+    productId: intOut,
+    title: z.string(),
+    quantity: intOut,
+    unitPriceFen: fenOut,
+    discountFen: fenOut,
+    paidFen: fenOut,
+  })),
+  goodsFen: fenOut,
+  discountFen: fenOut,
+  shippingFen: fenOut,
+  payableFen: fenOut,
+});
+
+/** A buyer's request for a refund, which HQ support reviews. */
+export const refundRequestOut = z.object({
+  id: intOut,
+  orderId: intOut,
+  orderNo: z.string(),
+  buyerId: intOut,
+  lines: z.array(z.object({ lineId: intOut, amountFen: fenOut })),
+  shippingFen: fenOut,
+  reason: z.string(),
+  status: z.enum(['pending', 'approved', 'rejected']),
+  refundId: intOut.nullable(),
+  reviewReason: z.string().nullable(),
+  createdAt: dateTime,
+  reviewedAt: dateTime.nullable(),
+});
+
+// --- payments ---
+
+export const paymentOut = z.object({
+  id: intOut,
+  provider: z.string(),
+  method: z.string(),
+  outTradeNo: z.string(),
+  amountFen: fenOut,
+  status: z.enum(['created', 'succeeded', 'closed']),
+  providerTxnId: z.string().nullable(),
+  paidAt: dateTime.nullable(),
+  createdAt: dateTime,
+});
+
+// --- commission ---
+
+export const earningOut = z.object({
+  id: intOut,
+  kind: z.enum(['distribution', 'agent_regional', 'agent_sales', 'coupon_guide', 'supplier_settlement', 'dealer_sale', 'dealer_rebate']),
+  orderId: intOut,
+  orderNo: z.string(),
+  orderStatus: orderStatusOut,
+  orderLineId: intOut,
+  earnerId: intOut,
+  earnerNickname: z.string(),
+  buyerId: intOut,
+  buyerNickname: z.string(),
+  level: intOut,
+  baseFen: fenOut,
+  rateBp: intOut.nullable().describe('basis points; null for a fixed amount'),
+  amountFen: fenOut,
+  reversedFen: fenOut,
+  state: z.enum(['pending', 'frozen', 'available', 'reversed']),
+  ruleVersionId: intOut,
+  frozenUntil: dateTime.nullable(),
+  createdAt: dateTime,
+});
+
+// --- withdrawals ---
+
+export const payoutOut = z.object({
+  id: intOut,
+  payoutNo: z.string(),
+  memberId: intOut,
+  amountFen: fenOut,
+  feeFen: fenOut,
+  netFen: fenOut,
+  channel: z.enum(['wechat', 'alipay', 'bank']),
+  destination: z.record(z.string(), z.string()).describe('realName, account, bankName, accountNo, openid as the channel needs'),
+  status: z.enum(['reviewing', 'processing', 'paid', 'rejected', 'failed']),
+  attempts: intOut,
+  autoApproved: z.boolean(),
+  rejectReason: z.string().nullable(),
+  failureReason: z.string().nullable(),
+  reviewedAt: dateTime.nullable(),
+  paidAt: dateTime.nullable(),
+  createdAt: dateTime,
+  awaitingConfirmation: z.boolean().describe('WeChat 商家转账: the receiver still has to confirm in the shop'),
+});
