@@ -91,7 +91,7 @@ export function createServices(options: ServiceOptions) {
   // PGlite is one session: parallel sweeps would only queue behind each other there
   const commission = new CommissionService(db, clock, bus, ledger, referral, rules, audit, config.databaseUrl ? 2 : 1);
   const agents = new AgentsService(db, clock, commission, audit);
-  orders = new OrdersService(db, clock, bus, catalog, rules, commission, referral, members, audit, agents);
+  orders = new OrdersService(db, clock, bus, catalog, rules, commission, referral, members, audit);
 
   const clients = createPaymentClients(config, options.fetchFn);
   const providers = new Map<string, PaymentProvider>();
@@ -122,7 +122,7 @@ export function createServices(options: ServiceOptions) {
 
   const core = { clients, db, clock, bus, config, log, audit, ledger, rules, catalog, referral, members, identity, limits, commission, orders, payments, paymentChecks, payouts, payoutBatches, payoutProvider, sms, notifications, posters, analytics, stores, agents, extensions };
   // channels: credit paid orders to the customer's store (region protection); 'agent' and 'store' parties
-  agents.attach(extensions);
+  agents.attach({ orders, extensions });
   stores.attach({ orders, extensions, clock });
   // features register order participants, jobs and party resolvers on the core; pricing participants run in this order
   const promotions = createPromotions(core);

@@ -45,7 +45,7 @@ export async function seedDemo(services: Services, options: { features?: boolean
       const m = await services.members.createMember(tx, { phone: DEMO_CHAIN[i], passwordHash, nickname: CHAIN_NAMES[i], inviteCode });
       inviteCode = m.inviteCode;
     }
-    await tx.insertInto('distributor_tiers').values([{ id: 2, name: '银牌推客', rank: 2 }, { id: 3, name: '金牌推客', rank: 3 }]).onConflict((oc) => oc.column('id').doNothing()).execute();
+    await services.members.addMissingTiers(tx, [{ id: 2, name: '银牌推客', rank: 2 }, { id: 3, name: '金牌推客', rank: 3 }]);
   });
   for (const product of PRODUCTS) await services.catalog.create(product);
   const rules = await services.rules.current(services.db);

@@ -4,13 +4,6 @@ import { quarterBounds, splitYearly } from '../../src/modules/agents/targets.js'
 import { buyAndPay, call, createProduct, hqMember, register, registerChain, type RegisteredMember } from '../support/api.js';
 import { describeEachDatabase, startTestApp, type TestApp } from '../support/harness.js';
 
-/** Until services.ts wires it, the channels' party resolvers and order participant are attached here (idempotent). */
-function attachChannels(app: TestApp) {
-  const s = app.services;
-  s.agents.attach(s.extensions);
-  s.stores.attach({ orders: s.orders, extensions: s.extensions, clock: s.clock });
-}
-
 it('splits a yearly target evenly by largest remainder and bounds quarters at Shanghai midnight', () => {
   expect(splitYearly(1_000_003)).toEqual([250_001, 250_001, 250_001, 250_000]);
   expect(splitYearly(0)).toEqual([0, 0, 0, 0]);
@@ -30,7 +23,6 @@ describeEachDatabase('non-regional agents: levels, sales and referral awards, te
 
   beforeAll(async () => {
     app = await startTestApp(kind);
-    attachChannels(app);
     owner = await hqMember(app, 'owner');
     support = await hqMember(app, 'support');
     skuId = (await createProduct(app, owner, [{ priceFen: 10_000 }])).skus[0].id;

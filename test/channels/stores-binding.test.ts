@@ -4,13 +4,6 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { call, createProduct, hqMember, register, type RegisteredMember } from '../support/api.js';
 import { describeEachDatabase, startTestApp, type TestApp } from '../support/harness.js';
 
-/** Until services.ts wires it, the channels' party resolvers and order participant are attached here (idempotent). */
-function attachChannels(app: TestApp) {
-  const s = app.services;
-  s.agents.attach(s.extensions);
-  s.stores.attach({ orders: s.orders, extensions: s.extensions, clock: s.clock });
-}
-
 describeEachDatabase('stores: customer binding and region protection', (kind) => {
   let app: TestApp;
   let owner: RegisteredMember;
@@ -24,7 +17,6 @@ describeEachDatabase('stores: customer binding and region protection', (kind) =>
 
   beforeAll(async () => {
     app = await startTestApp(kind);
-    attachChannels(app);
     owner = await hqMember(app, 'owner');
     operator = await hqMember(app, 'operator');
     // two stores in the same district

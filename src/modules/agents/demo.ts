@@ -22,8 +22,6 @@ export const DEMO_CHANNEL_MEMBERS = [
 ] as const;
 
 export async function seedChannels(services: Services): Promise<void> {
-  services.agents.attach(services.extensions);
-  services.stores.attach({ orders: services.orders, extensions: services.extensions, clock: services.clock });
   const ownerId = (await services.members.search(services.db, { q: '13800000000', limit: 1, offset: 0 })).items[0].id;
   const passwordHash = await MembersService.hashPassword(DEMO_PASSWORD);
   const ids = new Map<string, number>();

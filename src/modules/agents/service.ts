@@ -8,6 +8,7 @@ import type { Clock } from '../../context.js';
 import { inTransaction, type Db, type Executor, type Tx } from '../../db/database.js';
 import { conflict, notFound, unprocessable } from '../../errors.js';
 import type { Extensions } from '../../extensions.js';
+import type { AfterCommit, OrderParticipant, PaidOrderEarning, PayingOrder } from '../orders/index.js';
 import { applyRateBp } from '../../money.js';
 import type { AuditService } from '../audit/index.js';
 import type { CommissionLine, CommissionService, PlannedEarning } from '../commission/index.js';
@@ -16,7 +17,6 @@ import { contains, coveringRegions, levelOfRegion, planRegionalAwards, type Regi
 import { withAgentTables, withAgentTablesTx } from './tables.js';
 import { progressPermille, quarterBounds, splitYearly } from './targets.js';
 
-type AfterCommit = (cb: () => void) => void;
 
 export interface AgentInput {
   memberId: number;
@@ -391,10 +391,14 @@ export class AgentsService {
     };
   }
 
-  /** Agents act in the console as the party 'agent' (their own region or level, earnings, targets). */
-  attach(extensions: Extensions): void {
+  /**
+   * Agents earn on every paid order (an earning participant: their awards are commission-like earnings),
+   * and act in the console as the party 'agent' (their own region or level, earnings, targets).
+   */
+  attach({ orders, extensions }: { orders: { addParticipant(p: OrderParticipant): void }; extensions: Extensions }): void {
     if (this.attached) return;
     this.attached = true;
+    orders.addParticipant({ name: 'agents', earnOnPaid: (tx, order, afterCommit) => this.earnOnPaid(tx, order, afterCommit) });
     extensions.addPartyResolver(async (ex, memberId) => {
       const agent = await withAgentTables(ex)
         .selectFrom('agents as a')
@@ -421,6 +425,11 @@ export class AgentsService {
       .execute();
     const order = coveringRegions(regionCode);
     return rows.sort((a, b) => order.indexOf(a.region_code!) - order.indexOf(b.region_code!)).map((r) => ({ memberId: r.member_id, rateBp: r.rate_bp }));
+  }
+
+  private async earnOnPaid(tx: Tx, order: PayingOrder, afterCommit: AfterCommit): Promise<PaidOrderEarning[]> {
+    const awards = await this.earnForPaidOrder(tx, { id: order.orderId, buyerId: order.buyerId, regionCode: order.regionCode }, [...order.lines], order.ruleVersion, afterCommit);
+    return awards.map((e) => ({ earningId: e.id, lineId: e.order_line_id, earnerId: e.earner_id, kind: e.kind, level: e.level, amountFen: e.amount_fen }));
   }
 
   /**

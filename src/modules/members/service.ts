@@ -553,6 +553,11 @@ export class MembersService {
     return ex.selectFrom('distributor_tiers').select(['id', 'name', 'rank']).orderBy('rank').execute();
   }
 
+  /** Adds the tiers whose id does not exist yet, leaving existing ones as they are (the demo's tiers). */
+  async addMissingTiers(tx: Tx, tiers: Array<{ id: number; name: string; rank: number }>): Promise<void> {
+    await tx.insertInto('distributor_tiers').values(tiers).onConflict((oc) => oc.column('id').doNothing()).execute();
+  }
+
   async upsertTier(actorId: number, tier: { id: number; name: string; rank: number }): Promise<void> {
     await inTransaction(this.db, async (tx) => {
       const before = await tx.selectFrom('distributor_tiers').selectAll().where('id', '=', tier.id).executeTakeFirst();

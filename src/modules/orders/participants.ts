@@ -1,4 +1,4 @@
-// Order participants: other modules (coupons, member prices, points, leaderboards, suppliers,
+// Order participants: other modules (coupons, member prices, agents, points, leaderboards, suppliers,
 // dealers) take part in an order's life without the orders module knowing them. Every hook runs
 // inside the order's own transaction, so what they write commits or rolls back with the order.
 import type { Tx } from '../../db/database.js';
@@ -26,7 +26,7 @@ export interface PaidOrderLine {
   paidFen: number;
 }
 
-/** An earning the core recorded for the paid order before the participants ran. */
+/** An earning recorded for the paid order before onPaid ran: distribution commission, or an earning participant's award. */
 export interface PaidOrderEarning {
   earningId: number;
   lineId: number;
@@ -34,6 +34,16 @@ export interface PaidOrderEarning {
   kind: 'distribution' | 'agent_regional' | 'agent_sales';
   level: number;
   amountFen: number;
+}
+
+/** What an earning participant is told of an order being paid (see OrderParticipant.earnOnPaid). */
+export interface PayingOrder {
+  orderId: number;
+  buyerId: number;
+  /** the region the order belongs to: its pickup store's, else the one it ships to */
+  regionCode: string | null;
+  lines: ReadonlyArray<Omit<PaidOrderLine, 'unitPriceFen'>>;
+  ruleVersion: RuleVersion;
 }
 
 export interface PaidOrder {
@@ -45,7 +55,7 @@ export interface PaidOrder {
   storeId: number | null;
   /** the active distributors commission went up to, level 1 first (as many as the rule's levels; empty when none) */
   commissionChain: ReadonlyArray<{ memberId: number; level: number }>;
-  /** distribution commission and agent awards the core recorded for this order, in this transaction (participants' own earnings are not in it) */
+  /** distribution commission and the earning participants' awards (agents) for this order, in this transaction; what onPaid participants record is not in it */
   coreEarnings: ReadonlyArray<PaidOrderEarning>;
   /** the whole payment, shipping included */
   paidFen: number;
@@ -91,10 +101,27 @@ export interface OrderParticipant {
   afterCheckout?(tx: Tx, ctx: CheckoutContext & { orderId: number }, quote: Quote): Promise<void>;
   /** An unpaid order was cancelled or closed: give back what afterCheckout took. */
   onClosed?(tx: Tx, order: { orderId: number; buyerId: number; at: Date }): Promise<void>;
+  /**
+   * Paid, once per order, right after distribution commission and before onPaid: a participant that
+   * pays commission-like awards on the order (regional and sales agents) records them as earnings and
+   * returns them; they join PaidOrder.coreEarnings.
+   */
+  earnOnPaid?(tx: Tx, order: PayingOrder, afterCommit: AfterCommit): Promise<PaidOrderEarning[]>;
   /** Paid, once per order (after commission). */
   onPaid?(tx: Tx, order: PaidOrder, afterCommit: AfterCommit): Promise<void>;
   /** Received or redeemed: the return window starts. */
   onCompleted?(tx: Tx, order: { orderId: number; buyerId: number; at: Date }): Promise<void>;
   /** A refund succeeded (once per refund). */
   onRefunded?(tx: Tx, refund: RefundedOrder, afterCommit: AfterCommit): Promise<void>;
+}
+
+/**
+ * Where pickup orders are collected: the stores module provides it, so the orders module reads no
+ * store table. Without a provider a pickup order is refused (STORE_NOT_AVAILABLE).
+ */
+export interface PickupStores {
+  /** the store takes pickup orders now */
+  isOpen(tx: Tx, storeId: number): Promise<boolean>;
+  /** the store's region code (an order picked up there belongs to its region) */
+  regionOf(tx: Tx, storeId: number): Promise<string>;
 }

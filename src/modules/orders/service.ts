@@ -8,7 +8,6 @@ import type { OrderSource, OrderStatus, ShippingAddress } from './tables.js';
 import { maskName, maskPhone } from '../../privacy.js';
 import { AppError, badRequest, conflict, notFound, unprocessable } from '../../errors.js';
 import { allocateProportionally } from '../../money.js';
-import type { AgentsService } from '../agents/index.js';
 import type { AuditService } from '../audit/index.js';
 import type { CatalogService } from '../catalog/index.js';
 import type { CommissionService } from '../commission/index.js';
@@ -21,7 +20,7 @@ import { randomInt } from 'node:crypto';
 import { checkOrderTotal } from './limits.js';
 import { assertSameRequest, fingerprintOf, type RequestFields } from './request-fingerprint.js';
 import { withCheckoutFingerprint, withCheckoutFingerprintTx } from './tables.js';
-import type { AfterCommit, CheckoutContext, OrderParticipant, RefundedOrderLine } from './participants.js';
+import type { AfterCommit, CheckoutContext, OrderParticipant, PaidOrderEarning, PickupStores, RefundedOrderLine } from './participants.js';
 
 export interface CheckoutItem {
   skuId: number;
@@ -125,7 +124,6 @@ export class OrdersService {
     private readonly referral: ReferralService,
     private readonly members: MembersService,
     private readonly audit: AuditService,
-    private readonly agents: AgentsService,
   ) {}
 
   private readonly participants: OrderParticipant[] = [];
@@ -133,6 +131,13 @@ export class OrdersService {
   /** Another module takes part in every order from now on (see participants.ts); pricing runs in this order. */
   addParticipant(participant: OrderParticipant): void {
     this.participants.push(participant);
+  }
+
+  private pickupStores: PickupStores | undefined;
+
+  /** The stores module says which stores take pickup orders and where they are (participants.ts). */
+  providePickupStores(stores: PickupStores): void {
+    this.pickupStores = stores;
   }
 
   /** Prices items at today's prices without taking stock: the dry run and the cart use it. */
@@ -197,8 +202,8 @@ export class OrdersService {
       const sharer = input.sharerInviteCode ? await this.referral.memberByInviteCode(tx, input.sharerInviteCode) : undefined;
       if (input.sharerInviteCode && !sharer) throw unprocessable('INVITE_CODE_NOT_FOUND', 'the sharer’s invite code does not exist');
       if (input.pickupStoreId !== undefined) {
-        const store = await tx.selectFrom('stores').select(['status']).where('id', '=', input.pickupStoreId).executeTakeFirst();
-        if (!store || store.status !== 'open') throw unprocessable('STORE_NOT_AVAILABLE', 'this store does not take pickup orders');
+        const open = this.pickupStores ? await this.pickupStores.isOpen(tx, input.pickupStoreId) : false;
+        if (!open) throw unprocessable('STORE_NOT_AVAILABLE', 'this store does not take pickup orders');
       }
       const reserved = await this.catalog.reserve(tx, input.items);
       let quote = priceLines(reserved, input.pickupStoreId !== undefined ? { ...rules.order, shippingFen: 0 } : rules.order);
@@ -419,10 +424,10 @@ export class OrdersService {
     const commissionLines = lines.map((l) => ({ lineId: l.id, productId: l.product_id, skuId: l.sku_id, quantity: l.quantity, paidFen: l.paid_fen }));
     const distribution = await this.commission.earnForPaidOrder(tx, { id: orderId, buyerId: order.buyer_id }, commissionLines, version, afterCommit);
     // an order belongs to the region it ships to, or to its pickup store's region
-    const regionCode = order.store_id
-      ? (await tx.selectFrom('stores').select('region_code').where('id', '=', order.store_id).executeTakeFirstOrThrow()).region_code
-      : order.region_code;
-    const agentAwards = await this.agents.earnForPaidOrder(tx, { id: orderId, buyerId: order.buyer_id, regionCode }, commissionLines, version, afterCommit);
+    const regionCode = order.store_id && this.pickupStores ? await this.pickupStores.regionOf(tx, order.store_id) : order.region_code;
+    const paying = { orderId, buyerId: order.buyer_id, regionCode, lines: commissionLines, ruleVersion: version };
+    const awards: PaidOrderEarning[] = [];
+    for (const participant of this.participants) if (participant.earnOnPaid) awards.push(...(await participant.earnOnPaid(tx, paying, afterCommit)));
     const promotion = version.config.distributor;
     if (promotion.mode === 'first_purchase' || promotion.mode === 'spend_threshold') {
       const spent = await tx
@@ -444,7 +449,7 @@ export class OrdersService {
         commissionChain: distribution.chain.map((c) => ({ memberId: c.memberId, level: c.level })),
         coreEarnings: [
           ...distribution.earned.map((e) => ({ ...coreEarning(e), kind: 'distribution' as const })),
-          ...agentAwards.map((e) => ({ ...coreEarning(e), kind: e.kind })),
+          ...awards,
         ],
         paidFen: amountFen,
         goodsPaidFen,

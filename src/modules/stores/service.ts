@@ -10,11 +10,11 @@ import { notFound, unprocessable } from '../../errors.js';
 import type { Extensions } from '../../extensions.js';
 import { maskPhone } from '../../privacy.js';
 import type { AuditService } from '../audit/index.js';
-import type { OrderParticipant, PaidOrder } from '../orders/index.js';
+import type { OrderParticipant, PaidOrder, PickupStores } from '../orders/index.js';
 import { withStoreTables, withStoreTablesTx, type StoreBindingSource } from './tables.js';
 
 interface Attachments {
-  orders: { addParticipant(participant: OrderParticipant): void };
+  orders: { addParticipant(participant: OrderParticipant): void; providePickupStores(stores: PickupStores): void };
   extensions: Extensions;
   clock: Clock;
 }
@@ -98,6 +98,10 @@ export class StoresService {
     if (this.clock) return;
     this.clock = clock;
     orders.addParticipant({ name: 'stores', onPaid: (tx, order) => this.creditPaidOrder(tx, order) });
+    orders.providePickupStores({
+      isOpen: async (tx, storeId) => (await tx.selectFrom('stores').select('status').where('id', '=', storeId).executeTakeFirst())?.status === 'open',
+      regionOf: async (tx, storeId) => (await tx.selectFrom('stores').select('region_code').where('id', '=', storeId).executeTakeFirstOrThrow()).region_code,
+    });
     extensions.addPartyResolver(async (ex, memberId) => (await this.storesOfStaff(ex, memberId)).map((s) => ({ kind: 'store', id: s.id, name: s.name })));
   }
 
