@@ -20,7 +20,9 @@ for (const app of ['shop', 'admin']) {
   const root = join('web', app);
   if (!existsSync(join(root, 'index.html'))) continue;
   const built = join(root, 'dist', 'index.html');
-  if (!force && existsSync(built) && statSync(built).mtimeMs >= newestMtime(root)) continue;
+  // both apps import web/shared (the API client, money text, the generated API types)
+  const sources = Math.max(newestMtime(root), newestMtime(join('web', 'shared')));
+  if (!force && existsSync(built) && statSync(built).mtimeMs >= sources) continue;
   console.log(`building web/${app} …`);
   execFileSync(process.execPath, [join('node_modules', 'vite', 'bin', 'vite.js'), 'build', root, '--logLevel', 'warn'], { stdio: 'inherit' });
 }

@@ -1,6 +1,7 @@
 // Money in the API is integer fen; rates are integer basis points. This file is the only place
-// that turns them into text, or text back into them. Parsing is done on the digits, never through
-// floating point, so "12.34" is exactly 1234 fen and "0.29" is exactly 29.
+// (for the console and the shop alike) that turns them into text, or text back into them. Parsing is
+// done on the digits, never through floating point, so "12.34" is exactly 1234 fen and "0.29" is
+// exactly 29. An unknown amount (null, undefined) shows as "—", never as ¥0.00.
 
 const GROUP = /\B(?=(\d{3})+(?!\d))/g;
 
@@ -67,10 +68,4 @@ export function parsePercentToBp(text: string): number | null {
   return parseHundredths(text.replace(/%$/, ''));
 }
 
-/** A key for an idempotent money request; works outside secure contexts too. */
-export function newIdempotencyKey(prefix: string): string {
-  const bytes = new Uint8Array(12);
-  crypto.getRandomValues(bytes);
-  const hex = Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
-  return `${prefix}-${Date.now().toString(36)}-${hex}`;
-}
+export { newIdempotencyKey } from './client';

@@ -8,7 +8,7 @@ import { api, ApiError, endSession, getToken, onSecurityBlock, onUnauthorized, S
 import { can, canSee, type Action, type Screen } from './access';
 import { describeError } from './hooks';
 import type { Translate } from './i18n';
-import type { AuthResult, Me } from './types';
+import type { AuthResult, ConsoleMe as Me } from './types';
 import { canSeeScreen } from './features/types';
 import { FEATURE_SCREENS } from './features';
 

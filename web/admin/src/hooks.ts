@@ -61,8 +61,8 @@ export function describeError(e: unknown, t: Translate): string {
 }
 
 /**
- * Runs a write; shows success or the server's error. Resolves to the result (null for a 204), or
- * undefined on failure.
+ * Runs a write; shows success or the server's error. Resolves to the result (null for a 204, which
+ * the client answers as undefined), or undefined on failure.
  * Calls made while one is in flight are ignored (double-click safety).
  */
 export function useRun() {
@@ -78,7 +78,7 @@ export function useRun() {
       try {
         const result = await fn();
         if (opts.success) message.success(opts.success);
-        return result;
+        return (result === undefined ? null : result) as R;
       } catch (e) {
         message.error(describeError(e, t));
         if (opts.rethrow) throw e;

@@ -3,7 +3,7 @@ import enUS from 'antd-mobile/es/locales/en-US';
 import zhCN from 'antd-mobile/es/locales/zh-CN';
 import { useEffect, type ReactNode } from 'react';
 import { BrowserRouter, NavLink, Navigate, Route, Routes, useLocation, useNavigate } from 'react-router-dom';
-import { onPasswordChangeRequired, onUnauthorized } from './api';
+import { onSecurityBlock, onUnauthorized } from './api';
 import { AuthProvider, RequireAuth, loginPath, passwordPath, useAuth } from './auth';
 import { cartCount, useCart } from './cart';
 import { I18nProvider, useI18n } from './i18n';
@@ -104,19 +104,20 @@ function UnauthorizedBridge() {
   const navigate = useNavigate();
   const { signOut, refresh } = useAuth();
   useEffect(() => {
-    onUnauthorized(() => {
+    const offUnauthorized = onUnauthorized(() => {
       signOut();
       const here = window.location.pathname + window.location.search;
       if (!here.startsWith('/login') && !here.startsWith('/register')) navigate(loginPath(here), { replace: true });
     });
-    onPasswordChangeRequired(() => {
+    const offBlock = onSecurityBlock((code) => {
+      if (code !== 'PASSWORD_CHANGE_REQUIRED') return;
       const here = window.location.pathname + window.location.search;
       void refresh();
       if (!here.startsWith('/password')) navigate(passwordPath(here), { replace: true });
     });
     return () => {
-      onUnauthorized(null);
-      onPasswordChangeRequired(null);
+      offUnauthorized();
+      offBlock();
     };
   }, [navigate, signOut, refresh]);
   return null;

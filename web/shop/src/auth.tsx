@@ -8,7 +8,7 @@ import { api, endSession, errorMessage, getToken, SESSION_TOKEN_KEY, setSession,
 import { Loading } from './components';
 import { translate, type MessageKey } from './i18n';
 import { storedInviteCode, visitorKey } from './referral';
-import type { AuthResult, MeProfile, SignInAnswer } from './types';
+import type { AuthResult, MeProfile, SignInAnswer } from '../../shared/types';
 
 interface AuthValue {
   /** the access token the session started with: a signed-in flag (renewals do not change it; read api.getToken() to send one) */
@@ -145,7 +145,7 @@ export function AuthProvider({ children }: { children: ReactNode }) {
 
   const signIn = useCallback((session: AuthResult) => {
     setSession(session);
-    setMe({ ...session.member, referrer: null });
+    setMe({ ...session.member, referrer: null, parties: [] });
     setLoading(true);
     setTokenState(session.token);
   }, []);

@@ -4,7 +4,7 @@ import { useCallback, useEffect, useRef, useState, type CSSProperties, type Depe
 import { useNavigate } from 'react-router-dom';
 import { errorMessage } from './api';
 import { useI18n } from './i18n';
-import { formatFen } from './money';
+import { formatFen } from '../../shared/money';
 
 /** A page with a top bar and a back arrow (pages outside the tab bar). */
 export function SubPage({ title, children, right, back, className, testId }: { title: ReactNode; children: ReactNode; right?: ReactNode; back?: string; className?: string; testId?: string }) {

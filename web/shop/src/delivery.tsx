@@ -3,20 +3,11 @@
 // show at the counter). The last address is remembered on this device.
 import { Popup } from 'antd-mobile';
 import { useEffect, useState } from 'react';
+import type { ShippingAddress } from '../../shared/address';
 import { request } from './api';
 import { TextField, useLoad } from './components';
 import { useI18n } from './i18n';
 
-export interface ShippingAddress {
-  name: string;
-  phone: string;
-  province: string;
-  city: string;
-  district: string;
-  detail: string;
-  /** the district's 6-digit GB/T 2260 code */
-  regionCode: string;
-}
 
 export type DeliveryChoice = { mode: 'express'; address: ShippingAddress | null } | { mode: 'pickup'; storeId: number | null };
 

@@ -8,8 +8,8 @@ import { createContext, useCallback, useContext, useEffect, useMemo, useRef, use
 import { api, freshToken, msUntilExpiry } from './api';
 import { useAuth } from './auth';
 import { useI18n, type Translate } from './i18n';
-import { formatFen } from './money';
-import type { NotificationItem } from './types';
+import { formatFen } from '../../shared/money';
+import type { NotificationItem } from '../../shared/types';
 
 type Listener = (n: NotificationItem) => void;
 

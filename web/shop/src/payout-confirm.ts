@@ -4,7 +4,7 @@
 // because the money's state comes from WeChat's answer, never from the bridge's callback.
 import { ApiError, request } from './api';
 import { inWechat } from './auth';
-import type { Payout } from './types';
+import type { Payout } from '../../shared/types';
 
 /** A payout as the server presents it, with whether a WeChat transfer waits for the receiver. */
 export type ChannelPayout = Payout & { awaitingConfirmation?: boolean };

@@ -7,7 +7,7 @@ import { useAuth } from '../auth';
 import { formatDateTime, formatInt } from '../format';
 import { describeError, useApi, useIsMobile, useRun } from '../hooks';
 import { useT } from '../i18n';
-import { formatFen } from '../money';
+import { formatFen } from '../../../shared/money';
 import { HQ_ROLES, type Group, type HqRole, type Items, type MemberDetail, type Page, type TeamMember, type Tier } from '../types';
 import { FormModal, ReasonField } from './FormModal';
 import { MemberSelect } from './MemberSelect';

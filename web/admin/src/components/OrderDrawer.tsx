@@ -7,8 +7,8 @@ import { useAuth } from '../auth';
 import { formatDateTime } from '../format';
 import { describeError, useApi, useIsMobile, useRun } from '../hooks';
 import { useT } from '../i18n';
-import { fenToYuanText, formatBp, formatFen, newIdempotencyKey, parseYuanToFen } from '../money';
-import type { Earning, OrderDetail, OrderLine, RefundRow } from '../types';
+import { fenToYuanText, formatBp, formatFen, newIdempotencyKey, parseYuanToFen } from '../../../shared/money';
+import type { Earning, OrderDetail, OrderLine, Refund } from '../types';
 import { FormModal, ReasonField } from './FormModal';
 import { enumLabel, StatusTag } from './StatusTag';
 
@@ -181,7 +181,7 @@ export function OrderDrawer({ orderId, onClose, onChanged }: { orderId: number |
             />
           </Card>
           <Card size="small" title={t('order.refunds')}>
-            <Table<RefundRow>
+            <Table<Refund>
               size="small"
               rowKey="id"
               pagination={false}

@@ -1,7 +1,7 @@
 // A feature's console screens (growth, channels…): declared in its own folder, wired into the
 // routes, the side menu and access by features/index.ts, so features never edit shared files.
 import type { ComponentType, LazyExoticComponent, ReactNode } from 'react';
-import type { HqRole, Me } from '../types';
+import type { HqRole, ConsoleMe as Me } from '../types';
 
 export interface FeatureScreen {
   /** unique; the menu item's test id is nav-<key> */

@@ -7,7 +7,7 @@ import { ReasonField } from '../components/FormModal';
 import { MemberSelect } from '../components/MemberSelect';
 import { describeError, useApi, useRun } from '../hooks';
 import { useT } from '../i18n';
-import { formatFen, newIdempotencyKey, parseYuanToFen } from '../money';
+import { formatFen, newIdempotencyKey, parseYuanToFen } from '../../../shared/money';
 import type { Balances } from '../types';
 
 interface AdjustForm {

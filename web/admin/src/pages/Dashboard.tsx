@@ -7,7 +7,7 @@ import { formatInt } from '../format';
 import { useApi, useIsMobile, describeError } from '../hooks';
 import { useAuth } from '../auth';
 import { useFeatureT, useT, type Key } from '../i18n';
-import { formatFen } from '../money';
+import { formatFen } from '../../../shared/money';
 import type { Dashboard, Items, PeriodFigures, RankingRow } from '../types';
 
 function FenStat({ title, fen, testId, color }: { title: string; fen: number | undefined; testId: string; color?: string }) {

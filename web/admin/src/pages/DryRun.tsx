@@ -6,7 +6,7 @@ import { api } from '../api';
 import { MemberSelect } from '../components/MemberSelect';
 import { useApi, useRun } from '../hooks';
 import { useT } from '../i18n';
-import { formatBp, formatFen } from '../money';
+import { formatBp, formatFen } from '../../../shared/money';
 import type { DryRunResult, Items, Product, RulesResponse } from '../types';
 
 interface DryRunForm {

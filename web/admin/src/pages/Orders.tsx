@@ -7,7 +7,7 @@ import { enumLabel, StatusTag } from '../components/StatusTag';
 import { formatDateTime } from '../format';
 import { describeError, useApi, useIsMobile } from '../hooks';
 import { useT } from '../i18n';
-import { formatFen } from '../money';
+import { formatFen } from '../../../shared/money';
 import { ORDER_STATUSES, type Items, type OrderRow } from '../types';
 
 const num = (v: string | null) => (v && /^\d+$/.test(v) ? Number(v) : undefined);

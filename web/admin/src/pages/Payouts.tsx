@@ -9,7 +9,7 @@ import { enumLabel, StatusTag } from '../components/StatusTag';
 import { formatDateTime } from '../format';
 import { describeError, useApi, useMemberNames, useRun, useIsMobile } from '../hooks';
 import { useT } from '../i18n';
-import { formatFen } from '../money';
+import { formatFen } from '../../../shared/money';
 import { PAYOUT_STATUSES, type Items, type Payout, type PayoutStatus } from '../types';
 
 export default function PayoutsPage() {

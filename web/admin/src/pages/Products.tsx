@@ -9,7 +9,7 @@ import { FormModal } from '../components/FormModal';
 import { StatusTag } from '../components/StatusTag';
 import { describeError, useApi, useRun, useIsMobile } from '../hooks';
 import { useT, type Translate } from '../i18n';
-import { fenToYuanText, formatFen, parseYuanToFen } from '../money';
+import { fenToYuanText, formatFen, parseYuanToFen } from '../../../shared/money';
 import type { Items, Product, Sku } from '../types';
 
 interface SkuForm {

@@ -5,7 +5,7 @@ import { Alert, App, Button, Card, Result, Space, Tag, Typography } from 'antd';
 import { api } from '../api';
 import { useAuth } from '../auth';
 import { formatDateTime } from '../format';
-import { formatFen } from '../money';
+import { formatFen } from '../../../shared/money';
 import { describeError, useApi, useRun } from '../hooks';
 import { useT } from '../i18n';
 import type { Reconciliation } from '../types';

@@ -9,7 +9,7 @@ import { StatusTag } from '../components/StatusTag';
 import { formatDateTime } from '../format';
 import { describeError, useApi, useRun, useIsMobile } from '../hooks';
 import { useT } from '../i18n';
-import { formatFen } from '../money';
+import { formatFen } from '../../../shared/money';
 import type { Items, RefundRequest } from '../types';
 
 const requested = (r: RefundRequest) => (r.lines ?? []).reduce((n, l) => n + l.amountFen, 0) + (r.shippingFen ?? 0);

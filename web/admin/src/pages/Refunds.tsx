@@ -6,15 +6,15 @@ import { StatusTag } from '../components/StatusTag';
 import { formatDateTime } from '../format';
 import { describeError, useApi } from '../hooks';
 import { useT } from '../i18n';
-import { formatFen } from '../money';
-import type { Items, RefundRow } from '../types';
+import { formatFen } from '../../../shared/money';
+import type { Items, RefundListRow } from '../types';
 
 export default function RefundsPage() {
   const t = useT();
   const [status, setStatus] = useState<'all' | 'processing' | 'succeeded' | 'failed'>('all');
   const [page, setPage] = useState(1);
   const pageSize = 20;
-  const list = useApi<Items<RefundRow>>('/api/admin/refunds', { status: status === 'all' ? undefined : status, limit: pageSize, offset: (page - 1) * pageSize });
+  const list = useApi<Items<RefundListRow>>('/api/admin/refunds', { status: status === 'all' ? undefined : status, limit: pageSize, offset: (page - 1) * pageSize });
   const [orderId, setOrderId] = useState<number | null>(null);
   const items = list.data?.items ?? [];
   const total = (page - 1) * pageSize + items.length + (items.length === pageSize ? 1 : 0);
@@ -31,7 +31,7 @@ export default function RefundsPage() {
         data-testid="refunds-status"
       />
       {list.error && <Alert type="error" showIcon title={describeError(list.error, t)} style={{ marginBottom: 16 }} />}
-      <Table<RefundRow>
+      <Table<RefundListRow>
         rowKey="id"
         loading={list.loading}
         dataSource={items}

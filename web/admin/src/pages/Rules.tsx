@@ -7,7 +7,7 @@ import { api } from '../api';
 import { useAuth } from '../auth';
 import { describeError, useApi, useIsMobile } from '../hooks';
 import { useT, type Translate } from '../i18n';
-import { parsePercentToBp, parseYuanToFen } from '../money';
+import { parsePercentToBp, parseYuanToFen } from '../../../shared/money';
 import type { Items, Product, RulesResponse, Tier } from '../types';
 import { configToForm, formToConfig, FormValueError, MAX_LEVELS_WITHOUT_OVERRIDE, type RulesForm } from './rulesForm';
 import { pendingNotice, useRulesRun } from './RuleChanges';

@@ -2,7 +2,7 @@
 // text, and the rule-saving refusals said in the console's language.
 import { ApiError } from '../api';
 import type { Key, Translate } from '../i18n';
-import { formatBp, formatFen } from '../money';
+import { formatBp, formatFen } from '../../../shared/money';
 import type { HqRole, RuleConfig } from '../types';
 
 export interface FieldChange {

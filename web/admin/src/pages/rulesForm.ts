@@ -1,6 +1,6 @@
 // The rules form edits money as yuan text and rates as percent text; this converts between that and
 // the API's config (fen and basis points), exactly. Keys the form does not know are kept as they were.
-import { bpToPercentText, fenToYuanText, parsePercentToBp, parseYuanToFen } from '../money';
+import { bpToPercentText, fenToYuanText, parsePercentToBp, parseYuanToFen } from '../../../shared/money';
 import type { CommissionOverride, RuleConfig } from '../types';
 
 export interface OverrideRow {

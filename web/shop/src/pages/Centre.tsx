@@ -6,9 +6,9 @@ import { useAuth } from '../auth';
 import { Avatar, ErrorView, Loading, SubPage, useLoad } from '../components';
 import { useI18n, type MessageKey } from '../i18n';
 import { BellIcon, ImageIcon, OrderIcon, ShareIcon, TeamIcon, WalletIcon } from '../icons';
-import { formatFen } from '../money';
+import { formatFen } from '../../../shared/money';
 import { useNotificationListener, useNotifications } from '../notifications';
-import type { CommissionSummary } from '../types';
+import type { CommissionSummary } from '../../../shared/types';
 import { FeatureEntries } from '../features/entries';
 
 function Stat({ label, fen, testId }: { label: string; fen: number; testId: string }) {

@@ -6,11 +6,11 @@ import { useAuth } from '../auth';
 import { cart, decodeItems } from '../cart';
 import { Empty, ErrorView, Loading, Price, ProductImage, SubPage, toastError, useLoad } from '../components';
 import { useI18n } from '../i18n';
-import { formatFen } from '../money';
+import { formatFen } from '../../../shared/money';
 import { storeInviteCode, storedInviteCode } from '../referral';
 import { CouponRow, useCheckoutCoupons } from '../features/promotions/CheckoutCoupon';
 import { DeliveryCard, useDelivery } from '../delivery';
-import type { Order, Quote } from '../types';
+import type { Order, Quote } from '../../../shared/types';
 import { PayMethodsRow } from '../pay/MethodsRow';
 import { startPay } from '../pay/start';
 

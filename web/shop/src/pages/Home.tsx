@@ -5,7 +5,7 @@ import { api } from '../api';
 import { Avatar, Empty, ErrorView, Loading, Price, ProductImage, useLoad } from '../components';
 import { useI18n } from '../i18n';
 import { storedInviteCode } from '../referral';
-import type { Product, ShopInfo } from '../types';
+import type { Product, ShopInfo } from '../../../shared/types';
 import { FeatureEntries } from '../features/entries';
 
 export function ProductCard({ product }: { product: Product }) {

@@ -3,9 +3,9 @@ import { useEffect, useState } from 'react';
 import { api } from '../api';
 import { Empty, ErrorView, Loading, SubPage, formatDateTime, toastError } from '../components';
 import { useI18n } from '../i18n';
-import { formatFen } from '../money';
+import { formatFen } from '../../../shared/money';
 import { notificationTitle, useNotificationListener, useNotifications } from '../notifications';
-import type { NotificationItem } from '../types';
+import type { NotificationItem } from '../../../shared/types';
 
 const PAGE = 30;
 

@@ -7,7 +7,7 @@ import { inWechat, passwordPath, safeRedirect, startWechatSignIn, useAuth } from
 import { SubPage, TextField } from '../components';
 import { useI18n } from '../i18n';
 import { storedInviteCode, visitorKey } from '../referral';
-import type { AuthProviders, ShopInfo, SignInAnswer } from '../types';
+import type { AuthProviders, ShopInfo, SignInAnswer } from '../../../shared/types';
 
 const PHONE = /^1[3-9]\d{9}$/;
 

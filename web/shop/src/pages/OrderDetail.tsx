@@ -4,8 +4,8 @@ import { useParams } from 'react-router-dom';
 import { api, errorMessage } from '../api';
 import { ErrorView, Loading, Price, ProductImage, SubPage, TextBox, TextField, formatDateTime, useLoad } from '../components';
 import { useI18n, type MessageKey } from '../i18n';
-import { fenDigits, formatFen, parseYuanToFen } from '../money';
-import type { Order, RefundRequest } from '../types';
+import { fenToYuanText, formatFen, parseYuanToFen } from '../../../shared/money';
+import type { Order, RefundRequest } from '../../../shared/types';
 import { statusLabelKey, useOrderActions } from './Orders';
 
 const REFUNDABLE = ['paid', 'shipped', 'completed'];
@@ -22,7 +22,7 @@ function RefundPopup({ order, visible, onClose, onDone }: { order: Order; visibl
   useEffect(() => {
     if (!visible) return;
     setPicked(Object.fromEntries(refundable.map((l) => [l.id, refundable.length === 1])));
-    setAmounts(Object.fromEntries(refundable.map((l) => [l.id, fenDigits(l.paidFen - l.refundedFen)])));
+    setAmounts(Object.fromEntries(refundable.map((l) => [l.id, fenToYuanText(l.paidFen - l.refundedFen)])));
     setError(null);
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [visible, order.id]);

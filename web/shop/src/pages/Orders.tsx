@@ -4,7 +4,7 @@ import { useNavigate, useSearchParams } from 'react-router-dom';
 import { api } from '../api';
 import { Empty, ErrorView, LoadMore, Loading, Price, SubPage, formatDateTime, toastError, usePaged } from '../components';
 import { useI18n, type MessageKey } from '../i18n';
-import type { OrderStatus, OrderSummary } from '../types';
+import type { OrderStatus, OrderSummary } from '../../../shared/types';
 import { startPay } from '../pay/start';
 
 const TABS = ['all', 'pending_payment', 'paid', 'shipped', 'completed', 'refunded'] as const;

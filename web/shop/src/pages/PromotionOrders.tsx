@@ -1,9 +1,9 @@
 import { api } from '../api';
 import { Empty, ErrorView, LoadMore, Loading, SubPage, formatDateTime, usePaged } from '../components';
 import { useI18n, type MessageKey } from '../i18n';
-import { formatFen } from '../money';
+import { formatFen } from '../../../shared/money';
 import { useNotificationListener } from '../notifications';
-import type { PromotionOrder } from '../types';
+import type { PromotionOrder } from '../../../shared/types';
 import { statusLabelKey } from './Orders';
 
 const STATES = ['pending', 'frozen', 'available', 'reversed', 'withdrawn'];

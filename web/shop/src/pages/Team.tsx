@@ -3,8 +3,8 @@ import { useSearchParams } from 'react-router-dom';
 import { api } from '../api';
 import { Avatar, Empty, ErrorView, LoadMore, Loading, SubPage, formatDate, useLoad, usePaged } from '../components';
 import { useI18n } from '../i18n';
-import { formatFen } from '../money';
-import type { TeamMember } from '../types';
+import { formatFen } from '../../../shared/money';
+import type { TeamMember } from '../../../shared/types';
 
 export function TeamPage() {
   const { t } = useI18n();

@@ -5,10 +5,10 @@ import { api, errorMessage, randomKey } from '../api';
 import { useAuth } from '../auth';
 import { Empty, ErrorView, LoadMore, Loading, SubPage, TextField, formatDateTime, useLoad, usePaged } from '../components';
 import { useI18n, type MessageKey } from '../i18n';
-import { formatFen, parseYuanToFen, fenDigits } from '../money';
+import { formatFen, parseYuanToFen, fenToYuanText } from '../../../shared/money';
 import { useNotificationListener } from '../notifications';
 import { confirmInWechat, failureCode, refreshPayout, type ChannelPayout } from '../payout-confirm';
-import type { PayoutChannel } from '../types';
+import type { PayoutChannel } from '../../../shared/types';
 
 const CHANNELS: PayoutChannel[] = ['wechat', 'alipay', 'bank'];
 
@@ -128,7 +128,7 @@ export function WithdrawPage() {
         <div className="amount-input-row">
           <span className="amount-yen">¥</span>
           <TextField value={amount} onChange={changed(setAmount)} placeholder={t('withdraw.amountPlaceholder')} inputMode="decimal" testId="withdraw-amount" className="amount-input" />
-          <button type="button" className="link-button" data-testid="withdraw-all" onClick={() => changed(setAmount)(fenDigits(available))}>
+          <button type="button" className="link-button" data-testid="withdraw-all" onClick={() => changed(setAmount)(fenToYuanText(available))}>
             {t('withdraw.all')}
           </button>
         </div>

@@ -3,7 +3,7 @@
 // never read. paid shows only what payment-check verified, with the order reloaded after it.
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { ApiError, api } from '../api';
-import type { Order } from '../types';
+import type { Order } from '../../../shared/types';
 import { payApi, type PaymentCheck } from './api';
 
 export const POLL_MS = 1_500;

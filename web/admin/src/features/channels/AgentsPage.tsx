@@ -10,7 +10,7 @@ import { MemberSelect } from '../../components/MemberSelect';
 import { formatDate, formatDateTime } from '../../format';
 import { describeError, useApi, useRun } from '../../hooks';
 import { useFeatureT, useT } from '../../i18n';
-import { formatFen } from '../../money';
+import { formatFen } from '../../../../shared/money';
 import type { Items } from '../../types';
 import { AgentStateTag, agentScope, TargetProgressCard } from './shared';
 import type { Agent, AgentLevel, AgentOrder, TargetProgress } from './types';

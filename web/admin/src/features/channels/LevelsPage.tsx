@@ -6,7 +6,7 @@ import { useAuth } from '../../auth';
 import { FormModal } from '../../components/FormModal';
 import { describeError, useApi, useRun } from '../../hooks';
 import { useFeatureT, useT } from '../../i18n';
-import { formatBp, formatFen } from '../../money';
+import { formatBp, formatFen } from '../../../../shared/money';
 import type { Items } from '../../types';
 import type { AgentLevel } from './types';
 

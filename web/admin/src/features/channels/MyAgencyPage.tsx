@@ -3,7 +3,7 @@ import { Alert, Card, Descriptions, Space, Statistic, Table, Tabs, Tag } from 'a
 import { formatDate, formatDateTime } from '../../format';
 import { describeError, useApi } from '../../hooks';
 import { useFeatureT, useT } from '../../i18n';
-import { formatBp, formatFen } from '../../money';
+import { formatBp, formatFen } from '../../../../shared/money';
 import type { Items } from '../../types';
 import { AgentStateTag, agentScope } from './shared';
 import type { Agent, AgentEarning, AgentEarnings, AgentOrder } from './types';

@@ -2,7 +2,7 @@
 import { Card, Progress, Select, Space, Statistic, Table, Tag, Typography } from 'antd';
 import { formatDate, formatDateTime } from '../../format';
 import { useFeatureT } from '../../i18n';
-import { formatBp, formatFen } from '../../money';
+import { formatBp, formatFen } from '../../../../shared/money';
 import type { Agent, AgentState, StoreCustomer, StoreOrder, StoreSummary, TargetProgress } from './types';
 
 const STATE_COLORS: Record<AgentState, string> = { active: 'green', upcoming: 'blue', expired: 'default', suspended: 'red' };

@@ -9,9 +9,8 @@ import { FormModal } from '../../components/FormModal';
 import { formatDateTime } from '../../format';
 import { describeError, useApi, useRun } from '../../hooks';
 import { useFeatureT, useT } from '../../i18n';
-import { formatFen, parseYuanToFen } from '../../money';
+import { formatFen, parseYuanToFen } from '../../../../shared/money';
 import { formatMetricValue } from './format';
-import { apiDelete } from './http';
 import type { Contest, ContestMetric, ContestState, SquadRow, Standings } from './types';
 
 const STATE_COLORS: Record<ContestState, string> = { scheduled: 'blue', running: 'green', closing: 'orange', finished: 'default' };
@@ -48,7 +47,7 @@ export default function ContestsPage() {
   };
 
   const remove = async (c: Contest) => {
-    const r = await run(() => apiDelete(`/api/admin/contests/${c.id}`), { success: t('contests.deleted') });
+    const r = await run(() => api.delete(`/api/admin/contests/${c.id}`), { success: t('contests.deleted') });
     if (r !== undefined) list.reload();
   };
 

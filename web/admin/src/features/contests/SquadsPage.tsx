@@ -9,8 +9,7 @@ import { MemberSelect } from '../../components/MemberSelect';
 import { formatDateTime } from '../../format';
 import { describeError, useApi, useRun } from '../../hooks';
 import { useFeatureT, useT } from '../../i18n';
-import { formatFen, parseYuanToFen } from '../../money';
-import { apiDelete } from './http';
+import { formatFen, parseYuanToFen } from '../../../../shared/money';
 import type { Candidate, SquadDetail, SquadRow } from './types';
 
 interface Tagged {
@@ -184,7 +183,7 @@ function SquadDrawer({ squadId, writable, onClose, onChanged }: { squadId: numbe
   const squad = useApi<SquadDetail>(squadId ? `/api/admin/squads/${squadId}` : null);
   const [name, setName] = useState<string>();
   const remove = async (memberId: number) => {
-    const r = await run(() => apiDelete(`/api/admin/squads/${squadId}/members/${memberId}`), { success: t('contests.saved') });
+    const r = await run(() => api.delete(`/api/admin/squads/${squadId}/members/${memberId}`), { success: t('contests.saved') });
     if (r !== undefined) {
       squad.reload();
       onChanged();

@@ -4,7 +4,7 @@ import { useMemo, useState } from 'react';
 import { api } from '../../api';
 import { describeError, useApi, useRun } from '../../hooks';
 import { useFeatureT, useT } from '../../i18n';
-import { formatBp, formatFen, newIdempotencyKey } from '../../money';
+import { formatBp, formatFen, newIdempotencyKey } from '../../../../shared/money';
 import type { Items } from '../../types';
 import { RestockTable, StockTable } from './shared';
 import type { DealerProfile, Restock, RestockCatalogRow, StockRow } from './types';

@@ -7,7 +7,7 @@ import { useAuth } from '../../auth';
 import { FormModal } from '../../components/FormModal';
 import { describeError, useApi, useRun } from '../../hooks';
 import { useFeatureT, useT } from '../../i18n';
-import { formatFen } from '../../money';
+import { formatFen } from '../../../../shared/money';
 import type { Items } from '../../types';
 import { RestockTable } from './shared';
 import type { Restock, RestockStatus } from './types';

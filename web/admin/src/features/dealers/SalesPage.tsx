@@ -4,7 +4,7 @@ import { StatusTag } from '../../components/StatusTag';
 import { formatDateTime } from '../../format';
 import { describeError, useApi } from '../../hooks';
 import { useFeatureT, useT } from '../../i18n';
-import { formatFen } from '../../money';
+import { formatFen } from '../../../../shared/money';
 import type { Items } from '../../types';
 import type { DealerProfile, DealerSale } from './types';
 

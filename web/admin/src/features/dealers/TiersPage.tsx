@@ -6,7 +6,7 @@ import { useAuth } from '../../auth';
 import { FormModal } from '../../components/FormModal';
 import { describeError, useApi, useRun } from '../../hooks';
 import { useFeatureT, useT } from '../../i18n';
-import { bpToPercentText, formatBp, formatFen, parsePercentToBp, parseYuanToFen } from '../../money';
+import { bpToPercentText, formatBp, formatFen, parsePercentToBp, parseYuanToFen } from '../../../../shared/money';
 import type { Items } from '../../types';
 import type { DealerTier, RewardMode, TierPrice } from './types';
 

@@ -3,7 +3,7 @@ import { Table, Tag, Typography } from 'antd';
 import type { ReactNode } from 'react';
 import { formatDateTime } from '../../format';
 import { useFeatureT } from '../../i18n';
-import { formatFen } from '../../money';
+import { formatFen } from '../../../../shared/money';
 import type { Restock, StockRow } from './types';
 
 const STATUS_COLOR: Record<string, string> = { awaiting_payment: 'gold', paid: 'green', cancelled: 'default' };

@@ -8,7 +8,7 @@ import { useAuth } from '../../auth';
 import { MemberDrawer } from '../../components/MemberDrawer';
 import { describeError, useApi, useRun } from '../../hooks';
 import { useFeatureT, useT } from '../../i18n';
-import { formatFen } from '../../money';
+import { formatFen } from '../../../../shared/money';
 
 type Metric = 'commission' | 'sales' | 'invites';
 type Period = 'day' | 'week' | 'month' | 'all' | 'range';

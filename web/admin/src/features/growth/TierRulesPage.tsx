@@ -6,7 +6,7 @@ import { useAuth } from '../../auth';
 import { FormModal } from '../../components/FormModal';
 import { describeError, useApi, useRun } from '../../hooks';
 import { useFeatureT, useT } from '../../i18n';
-import { fenToYuanText, parseYuanToFen } from '../../money';
+import { fenToYuanText, parseYuanToFen } from '../../../../shared/money';
 
 interface Tier {
   id: number;

@@ -6,7 +6,7 @@ import { EChart, type ChartOption } from '../../components/EChart';
 import { formatInt } from '../../format';
 import { describeError, useApi, useIsMobile } from '../../hooks';
 import { useFeatureT, useT } from '../../i18n';
-import { formatFen } from '../../money';
+import { formatFen } from '../../../../shared/money';
 import { yuan } from './charts';
 import { RangeControl, type DayRange } from './RangeControl';
 import type { Channels, ModeFigures } from './types';

@@ -9,7 +9,7 @@ import { EChart, type ChartOption } from '../../components/EChart';
 import { formatDateTime, formatInt } from '../../format';
 import { describeError, useApi, useIsMobile, useRun } from '../../hooks';
 import { useFeatureT, useT } from '../../i18n';
-import { formatBp, formatFen } from '../../money';
+import { formatBp, formatFen } from '../../../../shared/money';
 import { percent, shortDate } from './charts';
 import { lastDays, RangeControl, type DayRange } from './RangeControl';
 import type { CycleTimes, Funnel, MemberValueDetail, MemberValueRow, Trends } from './types';

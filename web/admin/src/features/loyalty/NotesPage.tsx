@@ -6,7 +6,7 @@ import { FormModal, ReasonField } from '../../components/FormModal';
 import { formatDateTime } from '../../format';
 import { describeError, useApi, useRun } from '../../hooks';
 import { useFeatureT, useT } from '../../i18n';
-import { formatFen } from '../../money';
+import { formatFen } from '../../../../shared/money';
 import { useLoyaltyWritable, type Note } from './shared';
 
 export default function NotesPage() {

@@ -8,7 +8,7 @@ import { MemberSelect } from '../../components/MemberSelect';
 import { formatDateTime } from '../../format';
 import { describeError, useApi, useRun } from '../../hooks';
 import { useFeatureT, useT } from '../../i18n';
-import { newIdempotencyKey, parseYuanToFen } from '../../money';
+import { newIdempotencyKey, parseYuanToFen } from '../../../../shared/money';
 import { POINTS_REASONS, useLoyaltyWritable, type LoyaltySettings, type PointsReason, type PointsTransaction } from './shared';
 
 type SettingsForm = Omit<LoyaltySettings, 'noteRewardCashFen'> & { noteRewardCashYuan: string };

@@ -1,5 +1,6 @@
 // Types and small helpers shared by the loyalty screens.
 import { useAuth } from '../../auth';
+import type { ShippingAddress } from '../../../../shared/address';
 
 export type PointsReason = 'order_paid' | 'order_refunded' | 'sign_in' | 'note_reward' | 'mall_exchange' | 'mall_refund' | 'admin_adjust';
 export const POINTS_REASONS: PointsReason[] = ['order_paid', 'order_refunded', 'sign_in', 'note_reward', 'mall_exchange', 'mall_refund', 'admin_adjust'];
@@ -56,7 +57,7 @@ export interface Redemption {
   quantity: number;
   points: number;
   status: RedemptionStatus;
-  shippingAddress: { name: string; phone: string; province: string; city: string; district: string; detail: string } | null;
+  shippingAddress: ShippingAddress | null;
   trackingNo: string | null;
   handledAt: string | null;
   cancelReason: string | null;

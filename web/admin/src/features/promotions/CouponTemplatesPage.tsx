@@ -8,7 +8,7 @@ import { FormModal } from '../../components/FormModal';
 import { formatDate } from '../../format';
 import { describeError, useApi, useIsMobile, useRun } from '../../hooks';
 import { useFeatureT, useT } from '../../i18n';
-import { formatBp, formatFen, parsePercentToBp, parseYuanToFen } from '../../money';
+import { formatBp, formatFen, parsePercentToBp, parseYuanToFen } from '../../../../shared/money';
 import type { Items } from '../../types';
 import type { CouponKind, CouponTemplate } from './types';
 

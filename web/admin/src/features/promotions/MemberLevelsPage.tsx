@@ -7,7 +7,7 @@ import { FormModal } from '../../components/FormModal';
 import { formatInt } from '../../format';
 import { describeError, useApi, useRun } from '../../hooks';
 import { useFeatureT, useT } from '../../i18n';
-import { bpToPercentText, parsePercentToBp } from '../../money';
+import { bpToPercentText, parsePercentToBp } from '../../../../shared/money';
 import type { Items } from '../../types';
 import { zheText } from './CouponTemplatesPage';
 import type { MemberLevel } from './types';

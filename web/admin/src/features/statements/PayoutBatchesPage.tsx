@@ -8,7 +8,7 @@ import { FormModal } from '../../components/FormModal';
 import { formatDateTime } from '../../format';
 import { describeError, useApi, useIsMobile, useRun } from '../../hooks';
 import { useFeatureT, useT } from '../../i18n';
-import { formatFen, newIdempotencyKey } from '../../money';
+import { formatFen, newIdempotencyKey } from '../../../../shared/money';
 import type { PayoutBatch, PayoutBatchLine, PayoutBatchSummary } from './types';
 
 type Marking = { line: PayoutBatchLine; result: 'paid' | 'failed' };

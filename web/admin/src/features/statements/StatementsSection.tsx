@@ -9,7 +9,7 @@ import { FormModal } from '../../components/FormModal';
 import { formatDateTime } from '../../format';
 import { describeError, useApi, useRun } from '../../hooks';
 import { useFeatureT, useT } from '../../i18n';
-import { formatFen } from '../../money';
+import { formatFen } from '../../../../shared/money';
 import type { StatementBill, StatementBills, StatementDifference, StatementProvider } from './types';
 
 const STATUS_COLOR: Record<StatementBill['status'], string> = { pending: 'processing', not_ready: 'gold', failed: 'error', fetched: 'success' };

@@ -9,9 +9,9 @@ import { enumLabel, StatusTag } from '../../components/StatusTag';
 import { formatDateTime } from '../../format';
 import { describeError, useApi, useRun } from '../../hooks';
 import { useFeatureT, useT } from '../../i18n';
-import { formatFen } from '../../money';
+import { formatFen } from '../../../../shared/money';
 import type { Items } from '../../types';
-import { formatAddress } from './address';
+import { formatAddress } from '../../../../shared/address';
 import type { SupplierOrder, SupplierOrderLine } from './types';
 
 const STATUSES = ['paid', 'shipped', 'completed', 'refunded'] as const;

@@ -8,7 +8,7 @@ import { FormModal } from '../../components/FormModal';
 import { StatusTag } from '../../components/StatusTag';
 import { describeError, useApi, useRun } from '../../hooks';
 import { useFeatureT, useT } from '../../i18n';
-import { formatFen, parseYuanToFen } from '../../money';
+import { formatFen, parseYuanToFen } from '../../../../shared/money';
 import type { Items } from '../../types';
 import { ProposalTable } from './ProposalTable';
 import type { Proposal, SupplierProduct } from './types';

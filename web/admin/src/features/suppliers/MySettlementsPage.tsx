@@ -7,7 +7,7 @@ import { StatusTag } from '../../components/StatusTag';
 import { formatDateTime } from '../../format';
 import { describeError, useApi } from '../../hooks';
 import { useFeatureT, useT } from '../../i18n';
-import { formatBp, formatFen } from '../../money';
+import { formatBp, formatFen } from '../../../../shared/money';
 import type { Items } from '../../types';
 import type { SettlementLine, SettlementOrder, SettlementState, SupplierMe } from './types';
 

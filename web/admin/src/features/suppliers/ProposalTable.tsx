@@ -2,7 +2,7 @@
 import { Table, Tag, Typography } from 'antd';
 import { formatDateTime } from '../../format';
 import { useFeatureT, useT } from '../../i18n';
-import { formatFen } from '../../money';
+import { formatFen } from '../../../../shared/money';
 import type { Proposal } from './types';
 
 /** Proposals with their SKUs and review; HQ's review page adds actions through `actions`. */

@@ -10,7 +10,7 @@ import { MemberSelect } from '../../components/MemberSelect';
 import { formatDateTime } from '../../format';
 import { describeError, useApi, useRun } from '../../hooks';
 import { useFeatureT, useT } from '../../i18n';
-import { bpToPercentText, formatBp, formatFen, parsePercentToBp } from '../../money';
+import { bpToPercentText, formatBp, formatFen, parsePercentToBp } from '../../../../shared/money';
 import type { Items } from '../../types';
 import type { SupplierRow, SupplierStatus } from './types';
 

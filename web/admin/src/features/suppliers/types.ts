@@ -1,5 +1,5 @@
 // Shapes of the suppliers API (src/http/routes/suppliers.ts) as the console reads them.
-import type { ShippingAddressView } from './address';
+import type { ShippingAddress } from '../../../../shared/address';
 
 export type SupplierStatus = 'active' | 'suspended';
 export type ProposalStatus = 'pending' | 'approved' | 'rejected';
@@ -75,7 +75,7 @@ export interface SupplierOrder {
   orderNo: string;
   status: 'paid' | 'shipped' | 'completed' | 'refunded';
   deliveryMethod: 'express' | 'pickup';
-  shippingAddress: ShippingAddressView | null;
+  shippingAddress: ShippingAddress | null;
   paidAt: string;
   shippedAt: string | null;
   completedAt: string | null;

@@ -3,7 +3,7 @@ import { ProgressBar } from 'antd-mobile';
 import { ApiError } from '../../api';
 import { Empty, ErrorView, formatDate, Loading, SubPage, useLoad } from '../../components';
 import { useFeatureT } from '../../i18n';
-import { formatFen } from '../../money';
+import { formatFen } from '../../../../shared/money';
 import { channelsApi } from './channelsApi';
 
 const permille = (p: number) => `${(p / 10).toFixed(1)}%`;

@@ -4,7 +4,7 @@ import { useEffect, useState } from 'react';
 import { useNavigate } from 'react-router-dom';
 import { Empty, ErrorView, Loading, SubPage, copyText, formatDateTime, toastError, useLoad } from '../../components';
 import { useFeatureT } from '../../i18n';
-import { formatFen } from '../../money';
+import { formatFen } from '../../../../shared/money';
 import { contestsApi, type Contest, type MySquad } from './api';
 import { formatMetricValue } from './format';
 

@@ -4,7 +4,7 @@ import { useNavigate } from 'react-router-dom';
 import { ApiError } from '../../api';
 import { copyText, Empty, ErrorView, Loading, SubPage, useLoad } from '../../components';
 import { useFeatureT } from '../../i18n';
-import { formatFen } from '../../money';
+import { formatFen } from '../../../../shared/money';
 import { dealersApi } from './dealersApi';
 
 export function MyDealerShopPage() {

@@ -4,7 +4,7 @@ import { useState } from 'react';
 import { Avatar, Empty, ErrorView, Loading, SubPage, useLoad } from '../../components';
 import { useAuth } from '../../auth';
 import { useFeatureT } from '../../i18n';
-import { formatFen } from '../../money';
+import { formatFen } from '../../../../shared/money';
 import { growthApi, type Metric, type PeriodKind } from './growthApi';
 
 const METRICS: Metric[] = ['commission', 'sales', 'invites'];

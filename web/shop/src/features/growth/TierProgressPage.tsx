@@ -2,7 +2,7 @@
 import { ProgressBar, Tag } from 'antd-mobile';
 import { ErrorView, Loading, SubPage, useLoad } from '../../components';
 import { useFeatureT } from '../../i18n';
-import { formatFen } from '../../money';
+import { formatFen } from '../../../../shared/money';
 import { growthApi, type TierProgress } from './growthApi';
 
 type Condition = NonNullable<TierProgress['next']>['conditions'][number];

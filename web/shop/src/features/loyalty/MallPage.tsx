@@ -4,7 +4,8 @@ import { useRef, useState } from 'react';
 import { randomKey } from '../../api';
 import { Empty, ErrorView, formatDateTime, Loading, ProductImage, SubPage, TextField, toastError, useLoad } from '../../components';
 import { useFeatureT } from '../../i18n';
-import { loyaltyApi, type MallItem, type ShippingAddress } from './loyaltyApi';
+import type { ShippingAddress } from '../../../../shared/address';
+import { loyaltyApi, type MallItem } from './loyaltyApi';
 
 const EMPTY_ADDRESS: ShippingAddress = { name: '', phone: '', province: '', city: '', district: '', detail: '', regionCode: '' };
 

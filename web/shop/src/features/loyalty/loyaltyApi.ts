@@ -1,5 +1,6 @@
 // The loyalty API as the shop uses it.
 import { request } from '../../api';
+import type { ShippingAddress } from '../../../../shared/address';
 
 export interface PointsSummary {
   balance: number;
@@ -60,15 +61,6 @@ export interface MyBadge {
   description: string;
   earned: boolean;
   awardedAt: string | null;
-}
-export interface ShippingAddress {
-  name: string;
-  phone: string;
-  province: string;
-  city: string;
-  district: string;
-  detail: string;
-  regionCode: string;
 }
 
 export const loyaltyApi = {

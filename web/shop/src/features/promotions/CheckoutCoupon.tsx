@@ -4,7 +4,7 @@ import { Popup } from 'antd-mobile';
 import { useEffect, useState } from 'react';
 import { formatDate, useLoad } from '../../components';
 import { useFeatureT } from '../../i18n';
-import { formatFen } from '../../money';
+import { formatFen } from '../../../../shared/money';
 import { promotionsApi, type ApplicableCoupon, type CartItem } from './api';
 import { CouponCard } from './CouponCard';
 

@@ -2,7 +2,7 @@
 import type { ReactNode } from 'react';
 import { formatDate } from '../../components';
 import { useFeatureT } from '../../i18n';
-import { fenDigits, formatFen } from '../../money';
+import { fenToYuanText, formatFen } from '../../../../shared/money';
 import type { CouponTerms } from './api';
 
 /** 2000 bp off → "8", 1500 → "8.5". */
@@ -14,7 +14,7 @@ export function useCouponText() {
   const t = useFeatureT();
   return {
     value: (c: CouponTerms) =>
-      c.kind === 'percent' ? t('promo.zhe', { zhe: zheText(10_000 - (c.rateBp ?? 0)), pct: String((c.rateBp ?? 0) / 100) }) : t('promo.off', { amount: fenDigits(c.offFen ?? 0) }),
+      c.kind === 'percent' ? t('promo.zhe', { zhe: zheText(10_000 - (c.rateBp ?? 0)), pct: String((c.rateBp ?? 0) / 100) }) : t('promo.off', { amount: fenToYuanText(c.offFen ?? 0) }),
     condition: (c: CouponTerms) => {
       const parts = [c.minSpendFen > 0 ? t('promo.minSpend', { amount: formatFen(c.minSpendFen) }) : t('promo.noThreshold')];
       if (c.kind === 'percent' && c.maxOffFen) parts.push(t('promo.maxOff', { amount: formatFen(c.maxOffFen) }));

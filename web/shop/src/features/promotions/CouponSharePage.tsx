@@ -3,7 +3,7 @@ import { Button, Toast } from 'antd-mobile';
 import { useAuth } from '../../auth';
 import { copyText, Empty, ErrorView, Loading, SubPage, toastError, useLoad } from '../../components';
 import { useFeatureT } from '../../i18n';
-import { formatFen } from '../../money';
+import { formatFen } from '../../../../shared/money';
 import { promotionsApi, type CentreTemplate } from './api';
 import { CouponCard, useValidityText } from './CouponCard';
 

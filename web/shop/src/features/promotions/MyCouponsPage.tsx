@@ -3,7 +3,7 @@ import { Tabs } from 'antd-mobile';
 import { useState } from 'react';
 import { Empty, formatDate, LoadMore, SubPage, usePaged } from '../../components';
 import { useFeatureT } from '../../i18n';
-import { formatFen } from '../../money';
+import { formatFen } from '../../../../shared/money';
 import { promotionsApi } from './api';
 import { CouponCard } from './CouponCard';
 

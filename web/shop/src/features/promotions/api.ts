@@ -1,6 +1,6 @@
 // The promotions API as the shop calls it.
 import { request } from '../../api';
-import type { Quote } from '../../types';
+import type { Quote } from '../../../../shared/types';
 
 export type CouponKind = 'fixed' | 'percent' | 'threshold';
 
