@@ -44,5 +44,5 @@ describe('npm run reconcile and the statements', () => {
     const settled = await reconcile();
     expect(settled.out).toContain('statements: no open differences');
     expect(settled.code).toBe(0);
-  });
+  }, 180_000); // two runs of the script, each starting tsx and opening PGlite: over a minute on a busy 2-CPU machine
 });
