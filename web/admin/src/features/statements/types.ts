@@ -33,7 +33,8 @@ export interface StatementDifference {
   provider: StatementProvider;
   billDate: string;
   kind: DifferenceKind;
-  recordType: 'payment' | 'refund' | 'payment_return' | null;
+  /** 'payout' once the route passes it (today a payout's difference has null here and a note starting 'payout') */
+  recordType: 'payment' | 'refund' | 'payment_return' | 'payout' | null;
   recordId: number | null;
   reference: string;
   outTradeNo: string | null;
