@@ -9,6 +9,7 @@ import { maskPhone } from '../../privacy.js';
 import type { Services } from '../../services.js';
 import { ALL_HQ_ROLES, member, ROLES_SEEING_PERSONAL_DATA, type Auth } from '../auth.js';
 import { idParams, page, positiveFen, reason } from '../schemas.js';
+import * as R from './suppliers.responses.js';
 
 const tags = ['suppliers'];
 const feeBp = z.number().int().min(0).max(10_000);
@@ -32,7 +33,7 @@ export function suppliersRoutes(app: FastifyInstance, s: Services, auth: Auth) {
   // --- HQ ---
   r.get('/api/admin/suppliers', {
     preHandler: anyHq,
-    schema: { tags, summary: 'Suppliers, with their products and settlements by state', querystring: page.extend({ status: supplierStatus.optional() }) },
+    schema: { tags, summary: 'Suppliers, with their products and settlements by state', querystring: page.extend({ status: supplierStatus.optional() }), response: { 200: R.suppliers } },
   }, async (req) => {
     const whole = ROLES_SEEING_PERSONAL_DATA.includes(member(req).hqRole!);
     const items = await s.suppliers.list(s.db, req.query);
@@ -52,6 +53,7 @@ export function suppliersRoutes(app: FastifyInstance, s: Services, auth: Auth) {
         platformFeeBp: feeBp,
         status: supplierStatus.optional(),
       }),
+      response: { 201: R.supplier },
     },
   }, async (req, reply) => reply.status(201).send(await s.suppliers.create(member(req).id, req.body)));
 
@@ -68,41 +70,42 @@ export function suppliersRoutes(app: FastifyInstance, s: Services, auth: Auth) {
         platformFeeBp: feeBp.optional(),
         status: supplierStatus.optional(),
       }),
+      response: { 200: R.supplier },
     },
   }, async (req) => s.suppliers.update(member(req).id, req.params.id, req.body));
 
   r.get('/api/admin/supplier-proposals', {
     preHandler: anyHq,
-    schema: { tags, summary: 'Product proposals of suppliers', querystring: page.extend({ status: proposalStatus.optional(), supplierId: z.coerce.number().int().positive().optional() }) },
+    schema: { tags, summary: 'Product proposals of suppliers', querystring: page.extend({ status: proposalStatus.optional(), supplierId: z.coerce.number().int().positive().optional() }), response: { 200: R.proposals } },
   }, async (req) => ({ items: await s.suppliers.proposals(s.db, req.query) }));
 
   r.post('/api/admin/supplier-proposals/:id/approve', {
     preHandler: operators,
-    schema: { tags, summary: 'Approve a proposal: the product goes on sale, settled to its supplier at the supply prices', params: idParams },
+    schema: { tags, summary: 'Approve a proposal: the product goes on sale, settled to its supplier at the supply prices', params: idParams, response: { 200: R.approvedProduct } },
   }, async (req) => s.suppliers.approve(member(req).id, req.params.id));
 
   r.post('/api/admin/supplier-proposals/:id/reject', {
     preHandler: operators,
-    schema: { tags, summary: 'Reject a proposal with a reason the supplier sees', params: idParams, body: z.object({ reason }) },
+    schema: { tags, summary: 'Reject a proposal with a reason the supplier sees', params: idParams, body: z.object({ reason }), response: { 200: R.proposalRejected } },
   }, async (req) => s.suppliers.reject(member(req).id, req.params.id, req.body.reason));
 
   // --- the supplier's own console ---
-  r.get('/api/supplier/me', { preHandler: auth.authenticate, schema: { tags, summary: 'My supplier account and my settlements by state' } }, async (req) => {
+  r.get('/api/supplier/me', { preHandler: auth.authenticate, schema: { tags, summary: 'My supplier account and my settlements by state', response: { 200: R.mySupplier } } }, async (req) => {
     const supplier = await supplierOf(req);
     return { ...supplier, settlements: await s.suppliers.settlementSummary(s.db, supplier) };
   });
 
-  r.get('/api/supplier/products', { preHandler: auth.authenticate, schema: { tags, summary: 'My products with SKUs, stock and supply prices', querystring: page } }, async (req) => {
+  r.get('/api/supplier/products', { preHandler: auth.authenticate, schema: { tags, summary: 'My products with SKUs, stock and supply prices', querystring: page, response: { 200: R.myProducts } } }, async (req) => {
     const supplier = await supplierOf(req);
     return { items: await s.suppliers.products(s.db, supplier.id, req.query) };
   });
 
   r.patch('/api/supplier/skus/:id', {
     preHandler: auth.authenticate,
-    schema: { tags, summary: 'Set the stock of one of my SKUs', params: idParams, body: z.object({ stock: z.number().int().min(0).max(10_000_000) }) },
+    schema: { tags, summary: 'Set the stock of one of my SKUs', params: idParams, body: z.object({ stock: z.number().int().min(0).max(10_000_000) }), response: { 200: R.myProduct } },
   }, async (req) => s.suppliers.setStock(await supplierOf(req), req.params.id, req.body.stock));
 
-  r.get('/api/supplier/proposals', { preHandler: auth.authenticate, schema: { tags, summary: 'My product proposals and their review', querystring: page.extend({ status: proposalStatus.optional() }) } }, async (req) => {
+  r.get('/api/supplier/proposals', { preHandler: auth.authenticate, schema: { tags, summary: 'My product proposals and their review', querystring: page.extend({ status: proposalStatus.optional() }), response: { 200: R.proposals } } }, async (req) => {
     const supplier = await supplierOf(req);
     return { items: await s.suppliers.proposals(s.db, { ...req.query, supplierId: supplier.id }) };
   });
@@ -119,18 +122,19 @@ export function suppliersRoutes(app: FastifyInstance, s: Services, auth: Auth) {
         imageUrl: z.string().max(500).nullable().optional(),
         skus: z.array(proposedSku).min(1).max(50),
       }),
+      response: { 201: R.proposalCreated },
     },
   }, async (req, reply) => reply.status(201).send(await s.suppliers.propose(await supplierOf(req), req.body)));
 
   r.get('/api/supplier/orders', {
     preHandler: auth.authenticate,
-    schema: { tags, summary: 'Paid orders with my products (my lines only; consignee masked)', querystring: page.extend({ status: z.enum(['paid', 'shipped', 'completed', 'refunded']).optional() }) },
+    schema: { tags, summary: 'Paid orders with my products (my lines only; consignee masked)', querystring: page.extend({ status: z.enum(['paid', 'shipped', 'completed', 'refunded']).optional() }), response: { 200: R.supplierOrders } },
   }, async (req) => {
     const supplier = await supplierOf(req);
     return { items: await s.suppliers.orders(s.db, supplier.id, req.query) };
   });
 
-  r.get('/api/supplier/orders/:id', { preHandler: auth.authenticate, schema: { tags, summary: 'One of my orders with the consignee, to ship it', params: idParams } }, async (req) => {
+  r.get('/api/supplier/orders/:id', { preHandler: auth.authenticate, schema: { tags, summary: 'One of my orders with the consignee, to ship it', params: idParams, response: { 200: R.supplierOrder } } }, async (req) => {
     const supplier = await supplierOf(req);
     return s.suppliers.order(s.db, supplier.id, req.params.id);
   });
@@ -142,12 +146,13 @@ export function suppliersRoutes(app: FastifyInstance, s: Services, auth: Auth) {
       summary: 'Record my parcel; an order wholly of suppliers’ goods is shipped once each of them has',
       params: idParams,
       body: z.object({ carrier: z.string().trim().min(1).max(30), trackingNo: z.string().trim().regex(/^[A-Za-z0-9-]{4,40}$/, 'letters, digits and -') }),
+      response: { 200: R.supplierOrder },
     },
   }, async (req) => s.suppliers.ship(await supplierOf(req), member(req).id, req.params.id, req.body));
 
   r.get('/api/supplier/settlements', {
     preHandler: auth.authenticate,
-    schema: { tags, summary: 'My settlements per order: supply, fee, amount, reversals, state', querystring: page.extend({ state: earningState.optional() }) },
+    schema: { tags, summary: 'My settlements per order: supply, fee, amount, reversals, state', querystring: page.extend({ state: earningState.optional() }), response: { 200: R.settlements } },
   }, async (req) => {
     const supplier = await supplierOf(req);
     return { items: await s.suppliers.settlements(s.db, supplier.id, req.query) };
