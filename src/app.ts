@@ -46,7 +46,14 @@ export function createLogger(level: string): Logger {
 export async function startApp(options: StartOptions): Promise<RunningApp> {
   const logger = options.logger ?? createLogger(options.config.logLevel);
   const database =
-    options.database ?? (await openDatabase({ databaseUrl: options.config.databaseUrl, dataDir: options.config.databaseUrl ? undefined : `${options.config.dataDir}/pglite` }));
+    options.database ??
+    (await openDatabase({
+      databaseUrl: options.config.databaseUrl,
+      dataDir: options.config.databaseUrl ? undefined : `${options.config.dataDir}/pglite`,
+      poolSize: options.config.databasePoolMax,
+      preparedStatements: options.config.databasePreparedStatements,
+      onConnectionError: (message) => logger.warn(message),
+    }));
   await migrate(database);
   // REDIS_URL: limits live in Redis; otherwise in PostgreSQL (both shared by every instance)
   const redis = options.config.redisUrl ? new Redis(options.config.redisUrl, { maxRetriesPerRequest: 2, lazyConnect: false }) : undefined;

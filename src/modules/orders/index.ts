@@ -5,5 +5,6 @@ export type { AfterCommit, CheckoutContext, OrderParticipant, PaidOrder, PaidOrd
 export { assertSameRequest, canonicalJson } from './request-fingerprint.js';
 export type { RequestFields } from './request-fingerprint.js';
 export { OrdersService } from './service.js';
+export { assertTransition, canTransition, ORDER_TRANSITIONS, type OrderStep } from './states.js';
 export type { Quote } from './service.js';
 export type { OrderSource, OrderStatus, ShippingAddress } from './tables.js';

@@ -4,7 +4,7 @@
 import type { Tx } from '../../db/database.js';
 import type { OrderSource } from './tables.js';
 import type { RuleVersion } from '../rules/index.js';
-import type { CheckoutInput, Quote } from './service.js';
+import type { CheckoutInput, Quote } from './types.js';
 
 export type AfterCommit = (cb: () => void) => void;
 

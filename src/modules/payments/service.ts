@@ -6,7 +6,7 @@ import type { Clock } from '../../context.js';
 import { sql } from 'kysely';
 import { inTransaction, type Db, type Executor } from '../../db/database.js';
 import { AppError, badRequest, conflict, notFound, unauthorized } from '../../errors.js';
-import { businessNumber, checkOrderTotal, type OrdersService } from '../orders/index.js';
+import { assertTransition, businessNumber, checkOrderTotal, type OrdersService } from '../orders/index.js';
 import { crashPoint } from '../../faults.js';
 import { ProviderCallError, type DevPaymentProvider, type PaymentMethod, type PaymentNotification, type PaymentProvider, type RefundRequest } from './providers.js';
 import type { WechatpayProvider } from './wechatpay-provider.js';
@@ -127,7 +127,7 @@ export class PaymentsService {
 
   private async payableOrder(orderId: number, buyerId: number) {
     const order = await this.orders.payable(this.db, orderId, buyerId);
-    if (order.status !== 'pending_payment') throw conflict('ORDER_NOT_PAYABLE', `an order that is ${order.status} cannot be paid`);
+    assertTransition(order.status, 'pay');
     if (order.payableFen <= 0) throw conflict('ORDER_NOT_PAYABLE', 'this order has nothing to pay');
     // orders from before the checkout bound may total more than a provider can take
     checkOrderTotal({ lines: [], goodsFen: 0, payableFen: order.payableFen });

@@ -5,7 +5,7 @@
 import { sql } from 'kysely';
 import { inTransaction, type Executor, type Tx } from '../../db/database.js';
 import type { EarningState } from '../commission/index.js';
-import type { ShippingAddress } from '../orders/index.js';
+import { assertTransition, type ShippingAddress } from '../orders/index.js';
 import { AppError, badRequest, conflict, forbidden, notFound, unprocessable } from '../../errors.js';
 import { maskName, maskPhone } from '../../privacy.js';
 import type { CoreServices } from '../../services.js';
@@ -371,7 +371,7 @@ export class SuppliersService {
         .execute();
       if (!order || !order.paid_at || !lines.some((l) => l.supplier_id === supplier.id)) throw notFound('ORDER_NOT_FOUND', `order ${orderId} does not exist`);
       if (order.delivery_method === 'pickup') throw conflict('ORDER_IS_PICKUP', 'a pickup order is handed over at the store, not shipped');
-      if (order.status !== 'paid') throw conflict('ORDER_NOT_SHIPPABLE', `an order that is ${order.status} cannot be shipped`);
+      assertTransition(order.status, 'ship');
       const inserted = await tx
         .insertInto('supplier_shipments')
         .values({ order_id: orderId, supplier_id: supplier.id, carrier: parcel.carrier, tracking_no: parcel.trackingNo, shipped_by: actorId, shipped_at: this.core.clock.now() })

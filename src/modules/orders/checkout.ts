@@ -1,0 +1,198 @@
+// Checkout: prices the cart (full reduction, shipping, the participants' member price and coupon),
+// takes stock and writes the order once per checkout key.
+import type { Executor, Tx } from '../../db/database.js';
+import { inTransaction } from '../../db/database.js';
+import { createOnce } from '../../db/idempotency.js';
+import { AppError, badRequest, unprocessable } from '../../errors.js';
+import { allocateProportionally } from '../../money.js';
+import type { RuleConfig } from '../rules/index.js';
+import { OrdersPart, type OrdersDeps } from './deps.js';
+import { checkOrderTotal } from './limits.js';
+import { businessNumber } from './numbers.js';
+import type { CheckoutContext } from './participants.js';
+import { ORDER_COLUMNS, ORDER_LINE_COLUMNS, type OrderReads, type OrderView } from './reads.js';
+import { assertSameRequest, fingerprintOf, type Fingerprint, type RequestFields } from './request-fingerprint.js';
+import { withCheckoutFingerprint, withCheckoutFingerprintTx, type ShippingAddress } from './tables.js';
+import type { CheckoutInput, CheckoutItem, PricedLine, Quote } from './types.js';
+
+/** Prices lines: the best full-reduction tier the goods reach is split across lines by their value. */
+export function priceLines(skus: Array<Omit<PricedLine, 'discountFen' | 'paidFen'>>, rules: RuleConfig['order']): Quote {
+  const gross = skus.map((s) => s.unitPriceFen * s.quantity);
+  const goodsFen = gross.reduce((a, b) => a + b, 0);
+  const tier = rules.fullReduction
+    .filter((t) => goodsFen >= t.thresholdFen)
+    .sort((a, b) => b.offFen - a.offFen)[0];
+  const discountFen = Math.min(tier?.offFen ?? 0, goodsFen);
+  const shares = allocateProportionally(discountFen, gross);
+  const lines = skus.map((s, i) => ({ ...s, discountFen: shares[i], paidFen: gross[i] - shares[i] }));
+  const freeShipping = rules.freeShippingMinFen > 0 && goodsFen >= rules.freeShippingMinFen;
+  const shippingFen = freeShipping ? 0 : rules.shippingFen;
+  return { lines, goodsFen, discountFen, shippingFen, payableFen: goodsFen - discountFen + shippingFen };
+}
+
+export class OrderCheckout extends OrdersPart {
+  constructor(deps: OrdersDeps, private readonly reads: OrderReads) {
+    super(deps);
+  }
+
+  /** Prices items at today's prices without taking stock: the dry run and the cart use it. */
+  async quote(ex: Executor, items: CheckoutItem[], rules: RuleConfig): Promise<Quote> {
+    validateItems(items);
+    const rows = await ex
+      .selectFrom('product_skus as s')
+      .innerJoin('products as p', 'p.id', 's.product_id')
+      .select(['s.id', 's.product_id', 's.name', 's.price_fen', 'p.title'])
+      .where('s.id', 'in', items.map((i) => i.skuId))
+      .execute();
+    const byId = new Map(rows.map((r) => [r.id, r]));
+    const quote = priceLines(
+      items.map((item) => {
+        const row = byId.get(item.skuId);
+        if (!row) throw unprocessable('SKU_NOT_FOUND', `sku ${item.skuId} does not exist`);
+        return { skuId: row.id, productId: row.product_id, title: `${row.title} ${row.name}`.trim(), quantity: item.quantity, unitPriceFen: row.price_fen };
+      }),
+      rules.order,
+    );
+    checkOrderTotal(quote);
+    return quote;
+  }
+
+  /** What checkout would charge this buyer now, with every participant's pricing; takes nothing. */
+  async quoteFor(buyerId: number, input: Omit<CheckoutInput, 'checkoutKey' | 'source' | 'shippingAddress'>): Promise<Quote> {
+    return inTransaction(this.db, async (tx) => {
+      const rules = (await this.rules.current(tx)).config;
+      const sharer = input.sharerInviteCode ? await this.referral.memberByInviteCode(tx, input.sharerInviteCode) : undefined;
+      let quote = await this.quote(tx, input.items, input.pickupStoreId !== undefined ? { ...rules, order: { ...rules.order, shippingFen: 0 } } : rules);
+      const context: CheckoutContext = { buyerId, input: { ...input, checkoutKey: 'quote' }, sharerId: sharer && sharer.id !== buyerId ? sharer.id : null, now: this.clock.now() };
+      // pricing hooks only read, so the same transaction serves a quote
+      for (const participant of this.participants) if (participant.priceCheckout) quote = await participant.priceCheckout(tx, context, quote);
+      checkOrderTotal(quote);
+      return quote;
+    });
+  }
+
+  async checkout(buyerId: number, input: CheckoutInput) {
+    validateItems(input.items);
+    const checkoutKey = `${buyerId}:${input.checkoutKey}`;
+    const fingerprint = fingerprintOf(checkoutFields(input));
+    // a replay is found by the unique checkout key when its insert collides (and everything it did
+    // rolls back); looking it up first would cost every first checkout a round trip. It answers the
+    // key's order only when it is the same checkout (orders older than fingerprints always are)
+    const findExisting = async () => {
+      const existing = await withCheckoutFingerprint(this.db).selectFrom('orders').select(['id', 'checkout_fingerprint']).where('checkout_key', '=', checkoutKey).executeTakeFirst();
+      if (!existing) return undefined;
+      if (existing.checkout_fingerprint) assertSameRequest('checkout', existing.checkout_fingerprint, fingerprint, CHECKOUT_FIELDS);
+      return this.reads.get(this.db, existing.id, buyerId);
+    };
+    const replayed = async (error: unknown) => {
+      // a replay of a checkout whose stock or coupon the first one took fails on those checks before
+      // its insert could collide: it still answers with the order the key made
+      const lookUp = error instanceof AppError && error.code !== 'IDEMPOTENCY_KEY_REUSED';
+      const existing = lookUp ? await findExisting() : undefined;
+      if (existing === undefined) throw error;
+      return existing;
+    };
+    return createOnce('orders_checkout_key_key', () => inTransaction(this.db, async (tx) => {
+      const rules = (await this.rules.current(tx)).config;
+      const sharer = input.sharerInviteCode ? await this.referral.memberByInviteCode(tx, input.sharerInviteCode) : undefined;
+      if (input.sharerInviteCode && !sharer) throw unprocessable('INVITE_CODE_NOT_FOUND', 'the sharer’s invite code does not exist');
+      if (input.pickupStoreId !== undefined) {
+        const stores = this.deps.pickupStores.current;
+        const open = stores ? await stores.isOpen(tx, input.pickupStoreId) : false;
+        if (!open) throw unprocessable('STORE_NOT_AVAILABLE', 'this store does not take pickup orders');
+      }
+      const reserved = await this.catalog.reserve(tx, input.items);
+      let quote = priceLines(reserved, input.pickupStoreId !== undefined ? { ...rules.order, shippingFen: 0 } : rules.order);
+      checkOrderTotal(quote);
+      const now = this.clock.now();
+      const context: CheckoutContext = { buyerId, input, sharerId: sharer && sharer.id !== buyerId ? sharer.id : null, now };
+      for (const participant of this.participants) if (participant.priceCheckout) quote = await participant.priceCheckout(tx, context, quote);
+      checkQuote(quote);
+      checkOrderTotal(quote);
+      const { order, lines } = await this.insertOrder(tx, { buyerId, input, quote, sharerId: context.sharerId, viaSharer: Boolean(sharer), checkoutKey, fingerprint, now });
+      for (const participant of this.participants) await participant.afterCheckout?.(tx, { ...context, orderId: order.id }, quote);
+      // what get() would read back, from what this transaction just wrote: a new order has no refunds
+      // and no pickup code yet, and the buyer sees their own consignee
+      lines.sort((a, b) => a.id - b.id);
+      const view: OrderView = { ...order, shippingAddress: order.shippingAddress as ShippingAddress | null, pickup: null, lines, refunds: [] };
+      return view;
+    }), findExisting).catch(replayed);
+  }
+
+  /** The order row and its lines, as checkout priced them. */
+  private async insertOrder(
+    tx: Tx,
+    o: { buyerId: number; input: CheckoutInput; quote: Quote; sharerId: number | null; viaSharer: boolean; checkoutKey: string; fingerprint: Fingerprint; now: Date },
+  ) {
+    const order = await withCheckoutFingerprintTx(tx)
+      .insertInto('orders')
+      .values({
+        order_no: businessNumber('', o.now),
+        buyer_id: o.buyerId,
+        goods_fen: o.quote.goodsFen,
+        discount_fen: o.quote.discountFen,
+        shipping_fen: o.quote.shippingFen,
+        payable_fen: o.quote.payableFen,
+        source: o.input.source ?? (o.viaSharer ? 'share_link' : 'direct'),
+        sharer_id: o.sharerId,
+        checkout_key: o.checkoutKey,
+        checkout_fingerprint: JSON.stringify(o.fingerprint),
+        shipping_address: o.input.shippingAddress ? JSON.stringify(o.input.shippingAddress) : null,
+        region_code: o.input.shippingAddress?.regionCode ?? null,
+        delivery_method: o.input.pickupStoreId !== undefined ? 'pickup' : 'express',
+        store_id: o.input.pickupStoreId ?? null,
+        created_at: o.now,
+      })
+      .returning([...ORDER_COLUMNS, 'shipping_address as shippingAddress', 'delivery_method as deliveryMethod', 'store_id as storeId'])
+      .executeTakeFirstOrThrow();
+    const lines = await tx
+      .insertInto('order_lines')
+      .values(
+        o.quote.lines.map((l) => ({
+          order_id: order.id,
+          product_id: l.productId,
+          sku_id: l.skuId,
+          title: l.title,
+          quantity: l.quantity,
+          unit_price_fen: l.unitPriceFen,
+          discount_fen: l.discountFen,
+          paid_fen: l.paidFen,
+        })),
+      )
+      .returning(ORDER_LINE_COLUMNS)
+      .execute();
+    return { order, lines };
+  }
+}
+
+/** A participant's pricing must keep the quote whole: lines sum to the totals, nothing negative. */
+function checkQuote(quote: Quote): void {
+  const lineDiscounts = quote.lines.reduce((s, l) => s + l.discountFen, 0);
+  const consistent =
+    quote.lines.every((l) => l.discountFen >= 0 && l.paidFen >= 0 && l.paidFen === l.unitPriceFen * l.quantity - l.discountFen) &&
+    lineDiscounts === quote.discountFen &&
+    quote.payableFen === quote.goodsFen - quote.discountFen + quote.shippingFen;
+  if (!consistent) throw new Error('an order participant returned an inconsistent quote');
+}
+
+const CHECKOUT_FIELDS = ['items', 'shippingAddress', 'pickupStoreId', 'couponId', 'dealerShopId', 'sharerInviteCode'];
+
+/** What a checkout key stands for: the cart (in any order), delivery, coupon, dealer shop and sharer. */
+function checkoutFields(input: CheckoutInput): RequestFields {
+  const items = input.items.map((i) => ({ skuId: i.skuId, quantity: i.quantity })).sort((a, b) => a.skuId - b.skuId || a.quantity - b.quantity);
+  return {
+    items,
+    shippingAddress: input.shippingAddress,
+    pickupStoreId: input.pickupStoreId,
+    couponId: input.couponId,
+    dealerShopId: input.dealerShopId,
+    sharerInviteCode: input.sharerInviteCode?.trim().toUpperCase(),
+  };
+}
+
+function validateItems(items: CheckoutItem[]): void {
+  if (items.length === 0) throw badRequest('CART_EMPTY', 'an order needs at least one item');
+  for (const item of items) {
+    if (!Number.isSafeInteger(item.quantity) || item.quantity <= 0 || item.quantity > 999) throw badRequest('QUANTITY_INVALID', 'quantity must be 1–999');
+  }
+}

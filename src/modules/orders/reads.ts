@@ -1,0 +1,137 @@
+// Reading orders: one order as its buyer or HQ sees it, lists, what paying needs, refund lists.
+import { sql } from 'kysely';
+import type { Executor } from '../../db/database.js';
+import { notFound } from '../../errors.js';
+import { maskName, maskPhone } from '../../privacy.js';
+import { OrdersPart } from './deps.js';
+import { statusesFor } from './states.js';
+import type { OrderStatus, ShippingAddress } from './tables.js';
+
+export const ORDER_COLUMNS = [
+  'id',
+  'order_no as orderNo',
+  'buyer_id as buyerId',
+  'status',
+  'goods_fen as goodsFen',
+  'discount_fen as discountFen',
+  'shipping_fen as shippingFen',
+  'payable_fen as payableFen',
+  'paid_fen as paidFen',
+  'refunded_fen as refundedFen',
+  'source',
+  'sharer_id as sharerId',
+  'rule_version_id as ruleVersionId',
+  'paid_at as paidAt',
+  'shipped_at as shippedAt',
+  'completed_at as completedAt',
+  'closed_at as closedAt',
+  'created_at as createdAt',
+] as const;
+
+export const ORDER_LINE_COLUMNS = ['id', 'product_id as productId', 'sku_id as skuId', 'title', 'quantity', 'unit_price_fen as unitPriceFen', 'discount_fen as discountFen', 'paid_fen as paidFen', 'refunded_fen as refundedFen'] as const;
+const REFUND_COLUMNS = ['id', 'refund_no as refundNo', 'status', 'amount_fen as amountFen', 'shipping_fen as shippingFen', 'reason', 'created_at as createdAt', 'completed_at as completedAt'] as const;
+
+/** An order as its buyer or HQ reads it (get()). */
+export type OrderView = Awaited<ReturnType<OrderReads['get']>>;
+
+export class OrderReads extends OrdersPart {
+  /** An order with its lines and refunds; the consignee is masked unless `showConsignee`. */
+  async get(ex: Executor, orderId: number, buyerId?: number, showConsignee = buyerId !== undefined) {
+    let q = ex.selectFrom('orders').select([...ORDER_COLUMNS, 'shipping_address as shippingAddress', 'delivery_method as deliveryMethod', 'store_id as storeId']).where('id', '=', orderId);
+    // a buyer asking for someone else's order learns nothing, not even that it exists
+    if (buyerId !== undefined) q = q.where('buyer_id', '=', buyerId);
+    const order = await q.executeTakeFirst();
+    if (!order) throw notFound('ORDER_NOT_FOUND', `order ${orderId} does not exist`);
+    const [lines, refunds] = await Promise.all([
+      ex.selectFrom('order_lines').select(ORDER_LINE_COLUMNS).where('order_id', '=', orderId).orderBy('id').execute(),
+      ex.selectFrom('refunds').select(REFUND_COLUMNS).where('order_id', '=', orderId).orderBy('id').execute(),
+    ]);
+    // the pickup code is the buyer's to show at the store, nobody else's
+    const pickup =
+      order.deliveryMethod === 'pickup' && buyerId !== undefined
+        ? await ex.selectFrom('pickup_codes').select(['code', 'redeemed_at as redeemedAt']).where('order_id', '=', orderId).executeTakeFirst()
+        : undefined;
+    const address = order.shippingAddress as ShippingAddress | null;
+    const shippingAddress = address && !showConsignee ? { ...address, name: maskName(address.name), phone: maskPhone(address.phone) } : address;
+    return { ...order, shippingAddress, pickup: pickup ?? null, lines, refunds };
+  }
+
+  /** What paying needs of a buyer's order, in one read: its status, amount and a description of its lines. */
+  /** closesAt: when the unpaid-order job will close it (providers are told to stop taking money then). */
+  async payable(ex: Executor, orderId: number, buyerId: number): Promise<{ status: OrderStatus; payableFen: number; description: string; closesAt: Date | null }> {
+    const { unpaidCloseMinutes } = (await this.rules.current(ex)).config.order;
+    const order = await ex
+      .selectFrom('orders as o')
+      .select([
+        'o.status',
+        'o.created_at as createdAt',
+        'o.payable_fen as payableFen',
+        sql<string>`coalesce((select string_agg(l.title, '，' order by l.id) from order_lines l where l.order_id = o.id), '')`.as('description'),
+      ])
+      .where('o.id', '=', orderId)
+      .where('o.buyer_id', '=', buyerId)
+      .executeTakeFirst();
+    if (!order) throw notFound('ORDER_NOT_FOUND', `order ${orderId} does not exist`);
+    const { createdAt, ...rest } = order;
+    return { ...rest, closesAt: unpaidCloseMinutes > 0 ? new Date(new Date(createdAt).getTime() + unpaidCloseMinutes * 60_000) : null };
+  }
+
+  async list(ex: Executor, filter: { buyerId?: number; status?: OrderStatus; q?: string; limit: number; offset: number }) {
+    let q = ex.selectFrom('orders as o').innerJoin('members as b', 'b.id', 'o.buyer_id').select([
+      'o.id',
+      'o.order_no as orderNo',
+      'o.buyer_id as buyerId',
+      'b.nickname as buyerNickname',
+      'b.phone as buyerPhone',
+      'o.status',
+      'o.payable_fen as payableFen',
+      'o.paid_fen as paidFen',
+      'o.refunded_fen as refundedFen',
+      'o.source',
+      'o.created_at as createdAt',
+      'o.paid_at as paidAt',
+      sql<string>`(select string_agg(l.title || ' ×' || l.quantity, '，' order by l.id) from order_lines l where l.order_id = o.id)`.as('summary'),
+    ]);
+    if (filter.buyerId !== undefined) q = q.where('o.buyer_id', '=', filter.buyerId);
+    if (filter.status) q = q.where('o.status', '=', filter.status);
+    if (filter.q) q = q.where('o.order_no', 'like', `${filter.q.replace(/[\\%_]/g, '')}%`);
+    return q.orderBy('o.id', 'desc').limit(filter.limit).offset(filter.offset).execute();
+  }
+
+  async hasPaidOrders(ex: Executor, memberId: number): Promise<boolean> {
+    const row = await ex.selectFrom('orders').select('id').where('buyer_id', '=', memberId).where('paid_at', 'is not', null).limit(1).executeTakeFirst();
+    return row !== undefined;
+  }
+
+  /** The unpaid orders the next close sweep would close: their payments are asked about first (a lost callback). */
+  async dueForClose(ex: Executor, limit = 200): Promise<number[]> {
+    const { unpaidCloseMinutes } = (await this.rules.current(ex)).config.order;
+    if (unpaidCloseMinutes === 0) return [];
+    const cutoff = new Date(this.clock.now().getTime() - unpaidCloseMinutes * 60_000);
+    const rows = await ex.selectFrom('orders').select('id').where('status', 'in', statusesFor('close')).where('created_at', '<', cutoff).orderBy('created_at').limit(limit).execute();
+    return rows.map((r) => r.id);
+  }
+
+  async listRefundRequests(ex: Executor, filter: { status?: 'pending' | 'approved' | 'rejected'; buyerId?: number; limit: number; offset: number }) {
+    let q = ex
+      .selectFrom('refund_requests as q')
+      .innerJoin('orders as o', 'o.id', 'q.order_id')
+      .select(['q.id', 'q.order_id as orderId', 'o.order_no as orderNo', 'q.buyer_id as buyerId', 'q.lines', 'q.shipping_fen as shippingFen', 'q.reason', 'q.status', 'q.refund_id as refundId', 'q.review_reason as reviewReason', 'q.created_at as createdAt', 'q.reviewed_at as reviewedAt']);
+    if (filter.status) q = q.where('q.status', '=', filter.status);
+    if (filter.buyerId !== undefined) q = q.where('q.buyer_id', '=', filter.buyerId);
+    return q.orderBy('q.id', 'desc').limit(filter.limit).offset(filter.offset).execute();
+  }
+
+  async refundByNo(ex: Executor, refundNo: string) {
+    return ex.selectFrom('refunds').selectAll().where('refund_no', '=', refundNo).executeTakeFirst();
+  }
+
+  async listRefunds(ex: Executor, filter: { status?: 'processing' | 'succeeded' | 'failed'; limit: number; offset: number }) {
+    let q = ex
+      .selectFrom('refunds as r')
+      .innerJoin('orders as o', 'o.id', 'r.order_id')
+      .select(['r.id', 'r.refund_no as refundNo', 'r.order_id as orderId', 'o.order_no as orderNo', 'r.status', 'r.amount_fen as amountFen', 'r.reason', 'r.created_at as createdAt', 'r.completed_at as completedAt']);
+    if (filter.status) q = q.where('r.status', '=', filter.status);
+    return q.orderBy('r.id', 'desc').limit(filter.limit).offset(filter.offset).execute();
+  }
+}
