@@ -1833,12 +1833,12 @@ export interface paths {
                             createdAt: string;
                             /** @description consignee masked for roles that do not ship */
                             shippingAddress: {
+                                city: string;
                                 name: string;
                                 phone: string;
-                                province: string;
-                                city: string;
-                                district: string;
                                 detail: string;
+                                district: string;
+                                province: string;
                                 /** @description 6-digit district code (GB/T 2260) */
                                 regionCode: string;
                             } | null;
@@ -1939,12 +1939,12 @@ export interface paths {
                             createdAt: string;
                             /** @description consignee masked for roles that do not ship */
                             shippingAddress: {
+                                city: string;
                                 name: string;
                                 phone: string;
-                                province: string;
-                                city: string;
-                                district: string;
                                 detail: string;
+                                district: string;
+                                province: string;
                                 /** @description 6-digit district code (GB/T 2260) */
                                 regionCode: string;
                             } | null;
@@ -2049,12 +2049,12 @@ export interface paths {
                             createdAt: string;
                             /** @description consignee masked for roles that do not ship */
                             shippingAddress: {
+                                city: string;
                                 name: string;
                                 phone: string;
-                                province: string;
-                                city: string;
-                                district: string;
                                 detail: string;
+                                district: string;
+                                province: string;
                                 /** @description 6-digit district code (GB/T 2260) */
                                 regionCode: string;
                             } | null;
@@ -2157,12 +2157,12 @@ export interface paths {
                             createdAt: string;
                             /** @description consignee masked for roles that do not ship */
                             shippingAddress: {
+                                city: string;
                                 name: string;
                                 phone: string;
-                                province: string;
-                                city: string;
-                                district: string;
                                 detail: string;
+                                district: string;
+                                province: string;
                                 /** @description 6-digit district code (GB/T 2260) */
                                 regionCode: string;
                             } | null;
@@ -2709,7 +2709,8 @@ export interface paths {
                                 method: string;
                                 outTradeNo: string;
                                 amountFen: number;
-                                status: string;
+                                /** @enum {string} */
+                                status: "created" | "succeeded" | "closed";
                                 providerTxnId: string | null;
                                 /** Format: date-time */
                                 paidAt: string | null;
@@ -2736,7 +2737,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** WeChat Pay v3 notification (payments and refunds); signature, time, merchant, app and amount verified */
+        /** WeChat Pay v3 notification (payments and refunds); signature, time, merchant, app and amount verified; a refusal answers {code: FAIL, message} with 4xx/5xx (WeChat retries) */
         post: {
             parameters: {
                 query?: never;
@@ -2746,8 +2747,8 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description Default Response */
-                200: {
+                /** @description No content */
+                204: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -2770,7 +2771,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Alipay asynchronous notification (form); RSA2 signature and app id verified; answers the text success */
+        /** Alipay asynchronous notification (form); RSA2 signature and app id verified; answers the text success (a refusal: fail, with 4xx/5xx) */
         post: {
             parameters: {
                 query?: never;
@@ -2780,12 +2781,14 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description Default Response */
+                /** @description Taken: Alipay stops resending */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "text/plain": "success";
+                    };
                 };
             };
         };
@@ -2821,7 +2824,12 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            /** @enum {string} */
+                            outcome: "applied" | "duplicate";
+                        };
+                    };
                 };
             };
         };
@@ -2861,7 +2869,12 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            /** @enum {string} */
+                            outcome: "applied" | "duplicate";
+                        };
+                    };
                 };
             };
         };
@@ -13371,7 +13384,29 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            items: {
+                                id: number;
+                                memberId: number;
+                                companyName: string;
+                                contactName: string;
+                                contactPhone: string;
+                                platformFeeBp: number;
+                                /** @enum {string} */
+                                status: "active" | "suspended";
+                                /** Format: date-time */
+                                createdAt: string;
+                                memberNickname: string;
+                                memberPhone: string | null;
+                                productCount: number;
+                                pendingProposals: number;
+                                pendingFen: number;
+                                frozenFen: number;
+                                availableFen: number;
+                            }[];
+                        };
+                    };
                 };
             };
         };
@@ -13399,11 +13434,24 @@ export interface paths {
             };
             responses: {
                 /** @description Default Response */
-                200: {
+                201: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            id: number;
+                            memberId: number;
+                            companyName: string;
+                            contactName: string;
+                            contactPhone: string;
+                            platformFeeBp: number;
+                            /** @enum {string} */
+                            status: "active" | "suspended";
+                            /** Format: date-time */
+                            createdAt: string;
+                        };
+                    };
                 };
             };
         };
@@ -13454,7 +13502,20 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            id: number;
+                            memberId: number;
+                            companyName: string;
+                            contactName: string;
+                            contactPhone: string;
+                            platformFeeBp: number;
+                            /** @enum {string} */
+                            status: "active" | "suspended";
+                            /** Format: date-time */
+                            createdAt: string;
+                        };
+                    };
                 };
             };
         };
@@ -13487,7 +13548,33 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            items: {
+                                id: number;
+                                supplierId: number;
+                                companyName: string;
+                                /** @enum {string} */
+                                status: "pending" | "approved" | "rejected";
+                                title: string;
+                                description: string;
+                                category: string;
+                                imageUrl: string | null;
+                                skus: {
+                                    name: string;
+                                    retailPriceFen: number;
+                                    supplyPriceFen: number;
+                                    stock: number;
+                                }[];
+                                rejectReason: string | null;
+                                productId: number | null;
+                                /** Format: date-time */
+                                reviewedAt: string | null;
+                                /** Format: date-time */
+                                createdAt: string;
+                            }[];
+                        };
+                    };
                 };
             };
         };
@@ -13525,7 +13612,24 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            id: number;
+                            title: string;
+                            description: string;
+                            imageUrl: string | null;
+                            category: string;
+                            /** @enum {string} */
+                            status: "on_sale" | "off_sale";
+                            minPriceFen: number;
+                            skus: {
+                                id: number;
+                                name: string;
+                                priceFen: number;
+                                stock: number;
+                            }[];
+                        };
+                    };
                 };
             };
         };
@@ -13567,7 +13671,14 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            id: number;
+                            /** @enum {string} */
+                            status: "pending" | "approved" | "rejected";
+                            rejectReason: string;
+                        };
+                    };
                 };
             };
         };
@@ -13599,7 +13710,34 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            id: number;
+                            memberId: number;
+                            companyName: string;
+                            contactName: string;
+                            contactPhone: string;
+                            platformFeeBp: number;
+                            /** @enum {string} */
+                            status: "active" | "suspended";
+                            /** Format: date-time */
+                            createdAt: string;
+                            settlements: {
+                                pendingFen: number;
+                                frozenFen: number;
+                                availableFen: number;
+                                settledFen: number;
+                                feeFen: number;
+                                balances: {
+                                    pendingFen: number;
+                                    frozenFen: number;
+                                    availableFen: number;
+                                    withdrawingFen: number;
+                                    debtFen: number;
+                                };
+                            };
+                        };
+                    };
                 };
             };
         };
@@ -13636,7 +13774,27 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            items: {
+                                id: number;
+                                title: string;
+                                description: string;
+                                imageUrl: string | null;
+                                category: string;
+                                /** @enum {string} */
+                                status: "on_sale" | "off_sale";
+                                minPriceFen: number;
+                                skus: {
+                                    id: number;
+                                    name: string;
+                                    priceFen: number;
+                                    stock: number;
+                                    supplyPriceFen: number | null;
+                                }[];
+                            }[];
+                        };
+                    };
                 };
             };
         };
@@ -13684,7 +13842,25 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            id: number;
+                            title: string;
+                            description: string;
+                            imageUrl: string | null;
+                            category: string;
+                            /** @enum {string} */
+                            status: "on_sale" | "off_sale";
+                            minPriceFen: number;
+                            skus: {
+                                id: number;
+                                name: string;
+                                priceFen: number;
+                                stock: number;
+                                supplyPriceFen: number | null;
+                            }[];
+                        };
+                    };
                 };
             };
         };
@@ -13716,7 +13892,33 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            items: {
+                                id: number;
+                                supplierId: number;
+                                companyName: string;
+                                /** @enum {string} */
+                                status: "pending" | "approved" | "rejected";
+                                title: string;
+                                description: string;
+                                category: string;
+                                imageUrl: string | null;
+                                skus: {
+                                    name: string;
+                                    retailPriceFen: number;
+                                    supplyPriceFen: number;
+                                    stock: number;
+                                }[];
+                                rejectReason: string | null;
+                                productId: number | null;
+                                /** Format: date-time */
+                                reviewedAt: string | null;
+                                /** Format: date-time */
+                                createdAt: string;
+                            }[];
+                        };
+                    };
                 };
             };
         };
@@ -13747,11 +13949,21 @@ export interface paths {
             };
             responses: {
                 /** @description Default Response */
-                200: {
+                201: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            id: number;
+                            supplierId: number;
+                            title: string;
+                            /** @enum {string} */
+                            status: "pending" | "approved" | "rejected";
+                            /** Format: date-time */
+                            createdAt: string;
+                        };
+                    };
                 };
             };
         };
@@ -13787,7 +13999,52 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            items: {
+                                id: number;
+                                orderNo: string;
+                                /** @enum {string} */
+                                status: "pending_payment" | "paid" | "shipped" | "completed" | "closed" | "refunded";
+                                /** @enum {string} */
+                                deliveryMethod: "express" | "pickup";
+                                /** Format: date-time */
+                                paidAt: string | null;
+                                /** Format: date-time */
+                                shippedAt: string | null;
+                                /** Format: date-time */
+                                completedAt: string | null;
+                                shippingAddress: {
+                                    name: string;
+                                    phone: string;
+                                    province: string;
+                                    city: string;
+                                    district: string;
+                                    detail: string;
+                                    regionCode: string;
+                                } | null;
+                                lines: {
+                                    id: number;
+                                    productId: number;
+                                    skuId: number;
+                                    title: string;
+                                    quantity: number;
+                                    unitPriceFen: number;
+                                    paidFen: number;
+                                    refundedFen: number;
+                                    supplyPriceFen: number | null;
+                                    settlementFen: number | null;
+                                }[];
+                                mixed: boolean;
+                                shipment: {
+                                    carrier: string;
+                                    trackingNo: string;
+                                    /** Format: date-time */
+                                    shippedAt: string;
+                                } | null;
+                            }[];
+                        };
+                    };
                 };
             };
         };
@@ -13823,7 +14080,50 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            id: number;
+                            orderNo: string;
+                            /** @enum {string} */
+                            status: "pending_payment" | "paid" | "shipped" | "completed" | "closed" | "refunded";
+                            /** @enum {string} */
+                            deliveryMethod: "express" | "pickup";
+                            /** Format: date-time */
+                            paidAt: string | null;
+                            /** Format: date-time */
+                            shippedAt: string | null;
+                            /** Format: date-time */
+                            completedAt: string | null;
+                            shippingAddress: {
+                                name: string;
+                                phone: string;
+                                province: string;
+                                city: string;
+                                district: string;
+                                detail: string;
+                                regionCode: string;
+                            } | null;
+                            lines: {
+                                id: number;
+                                productId: number;
+                                skuId: number;
+                                title: string;
+                                quantity: number;
+                                unitPriceFen: number;
+                                paidFen: number;
+                                refundedFen: number;
+                                supplyPriceFen: number | null;
+                                settlementFen: number | null;
+                            }[];
+                            mixed: boolean;
+                            shipment: {
+                                carrier: string;
+                                trackingNo: string;
+                                /** Format: date-time */
+                                shippedAt: string;
+                            } | null;
+                        };
+                    };
                 };
             };
         };
@@ -13868,7 +14168,50 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            id: number;
+                            orderNo: string;
+                            /** @enum {string} */
+                            status: "pending_payment" | "paid" | "shipped" | "completed" | "closed" | "refunded";
+                            /** @enum {string} */
+                            deliveryMethod: "express" | "pickup";
+                            /** Format: date-time */
+                            paidAt: string | null;
+                            /** Format: date-time */
+                            shippedAt: string | null;
+                            /** Format: date-time */
+                            completedAt: string | null;
+                            shippingAddress: {
+                                name: string;
+                                phone: string;
+                                province: string;
+                                city: string;
+                                district: string;
+                                detail: string;
+                                regionCode: string;
+                            } | null;
+                            lines: {
+                                id: number;
+                                productId: number;
+                                skuId: number;
+                                title: string;
+                                quantity: number;
+                                unitPriceFen: number;
+                                paidFen: number;
+                                refundedFen: number;
+                                supplyPriceFen: number | null;
+                                settlementFen: number | null;
+                            }[];
+                            mixed: boolean;
+                            shipment: {
+                                carrier: string;
+                                trackingNo: string;
+                                /** Format: date-time */
+                                shippedAt: string;
+                            } | null;
+                        };
+                    };
                 };
             };
         };
@@ -13904,7 +14247,44 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            items: {
+                                orderId: number;
+                                orderNo: string;
+                                /** @enum {string} */
+                                orderStatus: "pending_payment" | "paid" | "shipped" | "completed" | "closed" | "refunded";
+                                /** Format: date-time */
+                                paidAt: string;
+                                amountFen: number;
+                                reversedFen: number;
+                                netFen: number;
+                                states: ("pending" | "frozen" | "available" | "reversed")[];
+                                /** Format: date-time */
+                                frozenUntil: string | null;
+                                lines: {
+                                    orderLineId: number;
+                                    title: string;
+                                    quantity: number;
+                                    linePaidFen: number;
+                                    lineRefundedFen: number;
+                                    supplyFen: number;
+                                    feeBp: number;
+                                    feeFen: number;
+                                    amountFen: number;
+                                    capped: boolean;
+                                    earningId: number | null;
+                                    /** @enum {string|null} */
+                                    state: "pending" | "frozen" | "available" | "reversed" | null;
+                                    reversedFen: number;
+                                    /** Format: date-time */
+                                    frozenUntil: string | null;
+                                    /** Format: date-time */
+                                    createdAt: string;
+                                }[];
+                            }[];
+                        };
+                    };
                 };
             };
         };
@@ -13938,7 +14318,22 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            items: {
+                                id: number;
+                                name: string;
+                                discountBp: number;
+                                /** @enum {string} */
+                                rewardMode: "price_difference" | "rebate";
+                                rebateBp: number;
+                                /** Format: date-time */
+                                createdAt: string;
+                                skuPriceCount: number;
+                                dealerCount: number;
+                            }[];
+                        };
+                    };
                 };
             };
         };
@@ -13968,11 +14363,22 @@ export interface paths {
             };
             responses: {
                 /** @description Default Response */
-                200: {
+                201: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            id: number;
+                            name: string;
+                            discountBp: number;
+                            /** @enum {string} */
+                            rewardMode: "price_difference" | "rebate";
+                            rebateBp: number;
+                            /** Format: date-time */
+                            createdAt: string;
+                        };
+                    };
                 };
             };
         };
@@ -14026,7 +14432,18 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            id: number;
+                            name: string;
+                            discountBp: number;
+                            /** @enum {string} */
+                            rewardMode: "price_difference" | "rebate";
+                            rebateBp: number;
+                            /** Format: date-time */
+                            createdAt: string;
+                        };
+                    };
                 };
             };
         };
@@ -14056,7 +14473,17 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            items: {
+                                skuId: number;
+                                title: string;
+                                skuName: string;
+                                retailFen: number;
+                                priceFen: number;
+                            }[];
+                        };
+                    };
                 };
             };
         };
@@ -14100,7 +14527,13 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            tierId: number;
+                            skuId: number;
+                            priceFen: number | null;
+                        };
+                    };
                 };
             };
         };
@@ -14137,7 +14570,26 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            items: {
+                                id: number;
+                                /** @enum {string} */
+                                status: "active" | "suspended";
+                                memberId: number;
+                                nickname: string;
+                                shopName: string;
+                                tierId: number;
+                                tierName: string;
+                                upperDealerId: number | null;
+                                upperShopName: string | null;
+                                /** Format: date-time */
+                                createdAt: string;
+                                phone: string | null;
+                                stockUnits: number;
+                            }[];
+                        };
+                    };
                 };
             };
         };
@@ -14162,11 +14614,21 @@ export interface paths {
             };
             responses: {
                 /** @description Default Response */
-                200: {
+                201: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            id: number;
+                            /** @enum {string} */
+                            status: "active" | "suspended";
+                            memberId: number;
+                            shopName: string;
+                            tierId: number;
+                            upperDealerId: number | null;
+                        };
+                    };
                 };
             };
         };
@@ -14216,7 +14678,16 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            id: number;
+                            /** @enum {string} */
+                            status: "active" | "suspended";
+                            shopName: string;
+                            tierId: number;
+                            upperDealerId: number | null;
+                        };
+                    };
                 };
             };
         };
@@ -14246,7 +14717,21 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            items: {
+                                skuId: number;
+                                productId: number;
+                                title: string;
+                                skuName: string;
+                                /** @enum {string} */
+                                productStatus: "on_sale" | "off_sale";
+                                retailFen: number;
+                                dealerPriceFen: number;
+                                quantity: number;
+                            }[];
+                        };
+                    };
                 };
             };
         };
@@ -14285,7 +14770,38 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            items: {
+                                id: number;
+                                restockNo: string;
+                                /** @enum {string} */
+                                status: "awaiting_payment" | "paid" | "cancelled";
+                                dealerId: number;
+                                shopName: string;
+                                sourceDealerId: number | null;
+                                sourceShopName: string | null;
+                                amountFen: number;
+                                upperCostFen: number;
+                                upperRewardFen: number;
+                                paymentRef: string | null;
+                                /** Format: date-time */
+                                createdAt: string;
+                                /** Format: date-time */
+                                paidAt: string | null;
+                                /** Format: date-time */
+                                cancelledAt: string | null;
+                                lines: {
+                                    skuId: number;
+                                    title: string;
+                                    skuName: string;
+                                    quantity: number;
+                                    unitPriceFen: number;
+                                    sourceUnitPriceFen: number | null;
+                                }[];
+                            }[];
+                        };
+                    };
                 };
             };
         };
@@ -14330,7 +14846,37 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            id: number;
+                            restockNo: string;
+                            /** @enum {string} */
+                            status: "awaiting_payment" | "paid" | "cancelled";
+                            dealerId: number;
+                            shopName: string;
+                            sourceDealerId: number | null;
+                            sourceShopName: string | null;
+                            amountFen: number;
+                            upperCostFen: number;
+                            upperRewardFen: number;
+                            paymentRef: string | null;
+                            /** Format: date-time */
+                            createdAt: string;
+                            /** Format: date-time */
+                            paidAt: string | null;
+                            /** Format: date-time */
+                            cancelledAt: string | null;
+                            lines: {
+                                skuId: number;
+                                title: string;
+                                skuName: string;
+                                quantity: number;
+                                unitPriceFen: number;
+                                sourceUnitPriceFen: number | null;
+                            }[];
+                            duplicate: boolean;
+                        };
+                    };
                 };
             };
         };
@@ -14366,7 +14912,36 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            id: number;
+                            restockNo: string;
+                            /** @enum {string} */
+                            status: "awaiting_payment" | "paid" | "cancelled";
+                            dealerId: number;
+                            shopName: string;
+                            sourceDealerId: number | null;
+                            sourceShopName: string | null;
+                            amountFen: number;
+                            upperCostFen: number;
+                            upperRewardFen: number;
+                            paymentRef: string | null;
+                            /** Format: date-time */
+                            createdAt: string;
+                            /** Format: date-time */
+                            paidAt: string | null;
+                            /** Format: date-time */
+                            cancelledAt: string | null;
+                            lines: {
+                                skuId: number;
+                                title: string;
+                                skuName: string;
+                                quantity: number;
+                                unitPriceFen: number;
+                                sourceUnitPriceFen: number | null;
+                            }[];
+                        };
+                    };
                 };
             };
         };
@@ -14398,7 +14973,35 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            id: number;
+                            /** @enum {string} */
+                            status: "active" | "suspended";
+                            memberId: number;
+                            shopName: string;
+                            tierId: number;
+                            tierName: string;
+                            upperDealerId: number | null;
+                            upperShopName: string | null;
+                            /** Format: date-time */
+                            createdAt: string;
+                            discountBp: number;
+                            earnings: {
+                                saleEarnings: {
+                                    pendingFen: number;
+                                    frozenFen: number;
+                                    availableFen: number;
+                                    reversedFen: number;
+                                };
+                                lowerRestocks: {
+                                    count: number;
+                                    handoverFen: number;
+                                    rewardFen: number;
+                                };
+                            };
+                        };
+                    };
                 };
             };
         };
@@ -14432,7 +15035,21 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            items: {
+                                skuId: number;
+                                productId: number;
+                                title: string;
+                                skuName: string;
+                                /** @enum {string} */
+                                productStatus: "on_sale" | "off_sale";
+                                retailFen: number;
+                                dealerPriceFen: number;
+                                quantity: number;
+                            }[];
+                        };
+                    };
                 };
             };
         };
@@ -14469,7 +15086,20 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            items: {
+                                id: number;
+                                skuId: number;
+                                delta: number;
+                                /** @enum {string} */
+                                reason: "restock_in" | "restock_out" | "restock_out_returned" | "sale" | "sale_returned";
+                                refId: number;
+                                /** Format: date-time */
+                                createdAt: string;
+                            }[];
+                        };
+                    };
                 };
             };
         };
@@ -14503,7 +15133,20 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            items: {
+                                productId: number;
+                                skuId: number;
+                                title: string;
+                                skuName: string;
+                                retailFen: number;
+                                dealerPriceFen: number;
+                                onHand: number;
+                                sourceOnHand: number | null;
+                            }[];
+                        };
+                    };
                 };
             };
         };
@@ -14541,7 +15184,38 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            items: {
+                                id: number;
+                                restockNo: string;
+                                /** @enum {string} */
+                                status: "awaiting_payment" | "paid" | "cancelled";
+                                dealerId: number;
+                                shopName: string;
+                                sourceDealerId: number | null;
+                                sourceShopName: string | null;
+                                amountFen: number;
+                                upperCostFen: number;
+                                upperRewardFen: number;
+                                paymentRef: string | null;
+                                /** Format: date-time */
+                                createdAt: string;
+                                /** Format: date-time */
+                                paidAt: string | null;
+                                /** Format: date-time */
+                                cancelledAt: string | null;
+                                lines: {
+                                    skuId: number;
+                                    title: string;
+                                    skuName: string;
+                                    quantity: number;
+                                    unitPriceFen: number;
+                                    sourceUnitPriceFen: number | null;
+                                }[];
+                            }[];
+                        };
+                    };
                 };
             };
         };
@@ -14567,11 +15241,40 @@ export interface paths {
             };
             responses: {
                 /** @description Default Response */
-                200: {
+                201: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            id: number;
+                            restockNo: string;
+                            /** @enum {string} */
+                            status: "awaiting_payment" | "paid" | "cancelled";
+                            dealerId: number;
+                            shopName: string;
+                            sourceDealerId: number | null;
+                            sourceShopName: string | null;
+                            amountFen: number;
+                            upperCostFen: number;
+                            upperRewardFen: number;
+                            paymentRef: string | null;
+                            /** Format: date-time */
+                            createdAt: string;
+                            /** Format: date-time */
+                            paidAt: string | null;
+                            /** Format: date-time */
+                            cancelledAt: string | null;
+                            lines: {
+                                skuId: number;
+                                title: string;
+                                skuName: string;
+                                quantity: number;
+                                unitPriceFen: number;
+                                sourceUnitPriceFen: number | null;
+                            }[];
+                        };
+                    };
                 };
             };
         };
@@ -14607,7 +15310,36 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            id: number;
+                            restockNo: string;
+                            /** @enum {string} */
+                            status: "awaiting_payment" | "paid" | "cancelled";
+                            dealerId: number;
+                            shopName: string;
+                            sourceDealerId: number | null;
+                            sourceShopName: string | null;
+                            amountFen: number;
+                            upperCostFen: number;
+                            upperRewardFen: number;
+                            paymentRef: string | null;
+                            /** Format: date-time */
+                            createdAt: string;
+                            /** Format: date-time */
+                            paidAt: string | null;
+                            /** Format: date-time */
+                            cancelledAt: string | null;
+                            lines: {
+                                skuId: number;
+                                title: string;
+                                skuName: string;
+                                quantity: number;
+                                unitPriceFen: number;
+                                sourceUnitPriceFen: number | null;
+                            }[];
+                        };
+                    };
                 };
             };
         };
@@ -14643,7 +15375,38 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            items: {
+                                id: number;
+                                restockNo: string;
+                                /** @enum {string} */
+                                status: "awaiting_payment" | "paid" | "cancelled";
+                                dealerId: number;
+                                shopName: string;
+                                sourceDealerId: number | null;
+                                sourceShopName: string | null;
+                                amountFen: number;
+                                upperCostFen: number;
+                                upperRewardFen: number;
+                                paymentRef: string | null;
+                                /** Format: date-time */
+                                createdAt: string;
+                                /** Format: date-time */
+                                paidAt: string | null;
+                                /** Format: date-time */
+                                cancelledAt: string | null;
+                                lines: {
+                                    skuId: number;
+                                    title: string;
+                                    skuName: string;
+                                    quantity: number;
+                                    unitPriceFen: number;
+                                    sourceUnitPriceFen: number | null;
+                                }[];
+                            }[];
+                        };
+                    };
                 };
             };
         };
@@ -14680,7 +15443,28 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            items: {
+                                orderId: number;
+                                orderNo: string;
+                                /** @enum {string} */
+                                orderStatus: "pending_payment" | "paid" | "shipped" | "completed" | "closed" | "refunded";
+                                /** @enum {string} */
+                                stockStatus: "reserved" | "paid" | "returned";
+                                goodsFen: number;
+                                paidFen: number;
+                                refundedFen: number;
+                                /** Format: date-time */
+                                createdAt: string;
+                                /** Format: date-time */
+                                paidAt: string | null;
+                                summary: string;
+                                earnedFen: number;
+                                commissionFen: number;
+                            }[];
+                        };
+                    };
                 };
             };
         };
@@ -14716,7 +15500,25 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            id: number;
+                            shopName: string;
+                            products: {
+                                productId: number;
+                                title: string;
+                                description: string;
+                                imageUrl: string | null;
+                                minPriceFen: number;
+                                skus: {
+                                    skuId: number;
+                                    name: string;
+                                    priceFen: number;
+                                    stock: number;
+                                }[];
+                            }[];
+                        };
+                    };
                 };
             };
         };
@@ -14931,12 +15733,15 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description Default Response */
+                /** @description The batch file (attachment), as the format asks */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                        "text/csv": string;
+                    };
                 };
             };
         };
@@ -15029,14 +15834,12 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description Default Response */
+                /** @description No content */
                 204: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content: {
-                        "application/json": null;
-                    };
+                    content?: never;
                 };
                 /** @description Default Response */
                 "4XX": {

@@ -3,6 +3,7 @@
 // `npx tsx scripts/gen-api-types.ts` and replace its type here with ResponseOf<…> (web/shared/api.ts).
 // Money is integer fen, rates are basis points, times are ISO strings.
 import type { ResponseOf } from './api';
+import type { Order, OrderSummary, Quote, Refund } from './types';
 
 // --- from generated answers ---
 export type HqRole = NonNullable<ResponseOf<'/api/me'>['hqRole']>;
@@ -18,62 +19,8 @@ export interface Page<T> extends Items<T> {
 }
 
 // --- catalog ---
-export interface Sku {
-  id: number;
-  name: string;
-  priceFen: number;
-  stock: number;
-}
-
-export interface Product {
-  id: number;
-  title: string;
-  description: string;
-  imageUrl: string | null;
-  category: string;
-  status: 'on_sale' | 'off_sale';
-  skus: Sku[];
-  minPriceFen: number;
-}
 
 // --- orders ---
-export type OrderStatus = 'pending_payment' | 'paid' | 'shipped' | 'completed' | 'closed' | 'refunded';
-
-export interface QuoteLine {
-  skuId: number;
-  productId: number;
-  title: string;
-  quantity: number;
-  unitPriceFen: number;
-  discountFen: number;
-  paidFen: number;
-}
-
-/** A checkout's price: lines after discounts, shipping, what is payable. */
-export interface Quote {
-  lines: QuoteLine[];
-  goodsFen: number;
-  discountFen: number;
-  shippingFen: number;
-  payableFen: number;
-}
-
-export interface OrderLine extends QuoteLine {
-  id: number;
-  refundedFen: number;
-}
-
-/** A refund of an order (on the order's answer). */
-export interface Refund {
-  id: number;
-  refundNo: string;
-  status: 'processing' | 'succeeded' | 'failed';
-  amountFen: number;
-  shippingFen: number;
-  reason: string;
-  createdAt: string;
-  completedAt: string | null;
-}
 
 /** A refund on HQ's list of refunds across orders (GET /api/admin/refunds). */
 export interface RefundListRow extends Omit<Refund, 'shippingFen'> {
@@ -81,55 +28,7 @@ export interface RefundListRow extends Omit<Refund, 'shippingFen'> {
   orderNo: string;
 }
 
-/** One order as its buyer (GET /api/orders/:id) and HQ see it; HQ's answer adds payments and earnings. */
-export interface Order {
-  id: number;
-  orderNo: string;
-  buyerId: number;
-  status: OrderStatus;
-  goodsFen: number;
-  discountFen: number;
-  shippingFen: number;
-  payableFen: number;
-  paidFen: number;
-  refundedFen: number;
-  source: string;
-  sharerId: number | null;
-  paidAt: string | null;
-  shippedAt: string | null;
-  completedAt: string | null;
-  closedAt: string | null;
-  createdAt: string;
-  lines: OrderLine[];
-  refunds: Refund[];
-}
-
-/** A line of an order list: the buyer's own, or HQ's with the buyer named. */
-export interface OrderSummary {
-  id: number;
-  orderNo: string;
-  status: OrderStatus;
-  payableFen: number;
-  paidFen: number;
-  refundedFen: number;
-  source: string;
-  createdAt: string;
-  paidAt: string | null;
-  summary: string | null;
-}
-
 // --- referral ---
-export interface TeamMember {
-  id: number;
-  nickname: string;
-  phone: string;
-  avatarUrl: string | null;
-  distributorStatus: DistributorStatus;
-  joinedAt: string;
-  level: number;
-  salesFen: number;
-  orderCount: number;
-}
 
 // --- commission and withdrawals ---
 /** A member's commission balances (the member's summary adds what was withdrawn). */
@@ -144,95 +43,8 @@ export interface Balances {
   earningCount?: number;
 }
 
-export type PayoutStatus = 'reviewing' | 'processing' | 'paid' | 'rejected' | 'failed';
-export type PayoutChannel = 'wechat' | 'alipay' | 'bank';
-
-/** A withdrawal (the member's list and HQ's answer the same; HQ's list adds the member's nickname). */
-export interface Payout {
-  id: number;
-  payoutNo: string;
-  memberId: number;
-  memberNickname?: string;
-  amountFen: number;
-  feeFen: number;
-  netFen: number;
-  channel: PayoutChannel;
-  destination: Record<string, string>;
-  status: PayoutStatus;
-  attempts: number;
-  autoApproved: boolean;
-  rejectReason: string | null;
-  failureReason: string | null;
-  reviewedAt: string | null;
-  paidAt: string | null;
-  createdAt: string;
-}
-
-/** The buyer's own summary: the balances and what was withdrawn. */
-export interface CommissionSummary extends Balances {
-  withdrawnFen: number;
-}
-
-/** A buyer's refund request (the buyer's list and HQ's answer the same). */
-export interface RefundRequest {
-  id: number;
-  orderId: number;
-  orderNo: string;
-  buyerId: number;
-  lines: Array<{ lineId: number; amountFen: number }>;
-  shippingFen: number;
-  reason: string;
-  status: 'pending' | 'approved' | 'rejected';
-  refundId: number | null;
-  reviewReason: string | null;
-  createdAt: string;
-  reviewedAt: string | null;
-}
 
 // --- the shop ---
-export interface ShopInfo {
-  nickname: string;
-  avatarUrl: string | null;
-  isDistributor: boolean;
-  inviteCode: string;
-}
-
-export interface TeamSummary {
-  teamSize: number;
-  directCount: number;
-  teamSalesFen: number;
-  maxDepth?: number;
-}
-
-export interface PromotionOrder {
-  orderId: number;
-  orderNo: string;
-  orderStatus: OrderStatus;
-  paidFen: number;
-  refundedFen: number;
-  paidAt: string | null;
-  buyerNickname: string;
-  level: number;
-  amountFen: number;
-  reversedFen: number;
-  states: string;
-}
-
-export interface ShareLink {
-  inviteCode: string;
-  url: string;
-  path: string;
-}
-
-export interface NotificationItem {
-  id: number;
-  kind: 'commission.earned' | 'commission.reversed' | 'payout.changed' | string;
-  title: string;
-  body: string;
-  amountFen: number | null;
-  readAt: string | null;
-  createdAt: string;
-}
 
 // --- the console ---
 /** A party the member acts for (supplier, dealer, agent, store staff): it opens that party's console pages. */
@@ -444,12 +256,27 @@ export interface DealerProfile {
   id: number;
   shopName: string;
   tierName: string;
-  /** the console's answer only */
-  discountBp?: number;
+  discountBp: number;
   upperShopName: string | null;
   status: string;
   earnings: {
     saleEarnings: { pendingFen: number; frozenFen: number; availableFen: number; reversedFen: number };
     lowerRestocks: { count: number; handoverFen: number; rewardFen: number };
   };
+}
+
+/** A dealer shop's public page: its products at the dealer's prices. */
+export interface DealerShop {
+  id: number;
+  shopName: string;
+  products: Array<{ productId: number; title: string; description: string; imageUrl: string | null; minPriceFen: number; skus: Array<{ skuId: number; name: string; priceFen: number; stock: number }> }>;
+}
+
+export interface MyStockRow {
+  skuId: number;
+  title: string;
+  skuName: string;
+  retailFen: number;
+  dealerPriceFen: number;
+  quantity: number;
 }

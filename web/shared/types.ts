@@ -1,6 +1,6 @@
 // The API's shapes for both web apps: generated from /openapi.json where the route has a response
 // schema (api-types.ts through ResponseOf), hand-written in legacy-types.ts where it has none yet.
-import type { ResponseOf } from './api';
+import type { ItemOf, ResponseOf } from './api';
 import type { Party } from './legacy-types';
 
 export type * from './legacy-types';
@@ -20,3 +20,34 @@ export type TotpSetup = ResponseOf<'/api/me/mfa/totp/setup', 'post'>;
 
 /** The console's signed-in member: a sign-in's member (while /api/me waits on a security step) or /api/me's answer. */
 export type ConsoleMe = MemberProfile & Partial<Pick<MeProfile, 'referrer'>> & { parties?: Party[] };
+
+// --- catalog and referral ---
+export type Product = ResponseOf<'/api/products/{id}'>;
+export type Sku = Product['skus'][number];
+export type ShopInfo = ResponseOf<'/api/shops/{inviteCode}'>;
+export type TeamMember = ItemOf<ResponseOf<'/api/me/team'>>;
+export type TeamSummary = ResponseOf<'/api/me/team/summary'>;
+export type ShareLink = ResponseOf<'/api/me/share-link'>;
+
+// --- orders ---
+/** A checkout's price: lines after discounts, shipping, what is payable. */
+export type Quote = ResponseOf<'/api/orders/quote', 'post'>;
+export type QuoteLine = Quote['lines'][number];
+/** One order as its buyer sees it (HQ's OrderDetail adds payments and earnings). */
+export type Order = ResponseOf<'/api/orders/{id}'>;
+export type OrderLine = Order['lines'][number];
+/** A refund of an order (on the order's answer). */
+export type Refund = Order['refunds'][number];
+export type OrderStatus = Order['status'];
+export type OrderSummary = ItemOf<ResponseOf<'/api/orders'>>;
+/** A buyer's refund request (the buyer's list and HQ's answer the same). */
+export type RefundRequest = ItemOf<ResponseOf<'/api/me/refund-requests'>>;
+
+// --- commission and withdrawals ---
+export type CommissionSummary = ResponseOf<'/api/me/commission/summary'>;
+export type PromotionOrder = ItemOf<ResponseOf<'/api/me/promotion-orders'>>;
+/** A withdrawal (the member's list and HQ's answer the same; HQ's list adds the member's nickname). */
+export type Payout = ItemOf<ResponseOf<'/api/me/payouts'>> & { memberNickname?: string };
+export type PayoutStatus = Payout['status'];
+export type PayoutChannel = Payout['channel'];
+export type NotificationItem = ItemOf<ResponseOf<'/api/me/notifications'>>;

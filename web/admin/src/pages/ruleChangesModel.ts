@@ -3,6 +3,7 @@
 import { ApiError } from '../api';
 import type { Key, Translate } from '../i18n';
 import { formatBp, formatFen } from '../../../shared/money';
+import type { ResponseOf } from '../../../shared/api';
 import type { HqRole, RuleConfig } from '../types';
 
 export interface FieldChange {
@@ -11,25 +12,8 @@ export interface FieldChange {
   after: unknown;
 }
 
-export interface RuleChange {
-  id: number;
-  status: 'pending' | 'approved' | 'rejected' | 'superseded';
-  baseVersionId: number;
-  proposedConfig: RuleConfig;
-  note: string | null;
-  /** the second-approval lines the change crosses */
-  triggers: Array<FieldChange & { line: string }>;
-  proposedBy: number;
-  proposedByName: string | null;
-  createdAt: string;
-  decidedBy: number | null;
-  decidedAt: string | null;
-  reason: string | null;
-  appliedVersionId: number | null;
-  changes: FieldChange[];
-  /** the rules moved on since it was proposed: it can no longer be approved */
-  stale: boolean;
-}
+/** A change of the rules waiting for (or past) a second approver (typed from /openapi.json). */
+export type RuleChange = ResponseOf<'/api/admin/rules/changes/{id}'>;
 
 export interface SavedVersion {
   id: number;

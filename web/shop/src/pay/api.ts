@@ -1,33 +1,13 @@
 // The payment endpoints the shop calls (through the shared request helper: tokens, errors in the current language).
+import type { ResponseOf } from '../../../shared/api';
 import { request } from '../api';
-import type { PayMethod, PayOption, PayProvider } from './env';
+import type { PayOption } from './env';
 
-export interface StartedPayment {
-  provider: PayProvider;
-  method: PayMethod;
-  outTradeNo: string;
-  amountFen: number;
-  /** jsapi/mp: the bridge's params; h5: {h5Url}; native: {codeUrl}; wap/page: {payUrl}; dev: the simulate call */
-  params: Record<string, unknown>;
-}
-
-export interface PaymentAttempt {
-  id: number;
-  provider: string;
-  method: string;
-  outTradeNo: string;
-  amountFen: number;
-  status: string;
-  paidAt: string | null;
-}
-
+/** jsapi/mp: the bridge's params; h5: {h5Url}; native: {codeUrl}; wap/page: {payUrl}; dev: the simulate call */
+export type StartedPayment = ResponseOf<'/api/orders/{id}/pay', 'post'>;
+export type PaymentAttempt = PaymentCheck['payments'][number];
 /** The verified state: the server asked the provider about open attempts just now. */
-export interface PaymentCheck {
-  orderId: number;
-  status: string;
-  paid: boolean;
-  payments: PaymentAttempt[];
-}
+export type PaymentCheck = ResponseOf<'/api/orders/{id}/payment-check', 'post'>;
 
 let enabled: Promise<PayOption[]> | null = null;
 

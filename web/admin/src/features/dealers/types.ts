@@ -1,4 +1,5 @@
 // Shapes of the dealers API as the console reads them.
+import type { DealerProfile } from '../../../../shared/types';
 export type RewardMode = 'price_difference' | 'rebate';
 export type RestockStatus = 'awaiting_payment' | 'paid' | 'cancelled';
 
@@ -72,19 +73,6 @@ export interface Restock {
   lines: Array<{ skuId: number; title: string; skuName: string; quantity: number; unitPriceFen: number; sourceUnitPriceFen: number | null }>;
 }
 
-export interface DealerProfile {
-  id: number;
-  shopName: string;
-  tierName: string;
-  discountBp: number;
-  upperShopName: string | null;
-  status: string;
-  earnings: {
-    saleEarnings: { pendingFen: number; frozenFen: number; availableFen: number; reversedFen: number };
-    lowerRestocks: { count: number; handoverFen: number; rewardFen: number };
-  };
-}
-
 export interface DealerSale {
   orderId: number;
   orderNo: string;
@@ -97,3 +85,5 @@ export interface DealerSale {
   commissionFen: number;
   createdAt: string;
 }
+
+export type { DealerProfile };

@@ -1,32 +1,9 @@
 // Shapes of the promotions API as the console reads them.
-export type CouponKind = 'fixed' | 'percent' | 'threshold';
+import type { ItemOf, ResponseOf } from '../../../../shared/api';
+import type { CouponKind } from '../../../../shared/types';
 
-export interface CouponTemplate {
-  id: number;
-  name: string;
-  kind: CouponKind;
-  offFen: number | null;
-  rateBp: number | null;
-  maxOffFen: number | null;
-  minSpendFen: number;
-  validFrom: string | null;
-  validUntil: string | null;
-  validDays: number | null;
-  totalQuantity: number;
-  perMemberLimit: number;
-  productIds: number[] | null;
-  guideRateBp: number;
-  status: 'active' | 'stopped';
-  issuedCount: number;
-  usedCount: number;
-  usedDiscountFen: number;
-  createdAt: string;
-}
 
-export interface MemberLevel {
-  id: number;
-  name: string;
-  growthThreshold: number;
-  memberPriceBp: number;
-  members: number;
-}
+// answers typed from /openapi.json
+export type { CouponKind };
+export type CouponTemplate = ItemOf<ResponseOf<'/api/admin/coupon-templates'>>;
+export type MemberLevel = ItemOf<ResponseOf<'/api/admin/member-levels'>>;

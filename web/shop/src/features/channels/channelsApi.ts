@@ -1,52 +1,12 @@
-// The channels API as the shop uses it: stores (binding, nearest) and "my agency".
+// The channels API as the shop uses it: stores (binding, nearest) and "my agency" (answers typed from /openapi.json).
+import type { ResponseOf } from '../../../../shared/api';
 import { request } from '../../api';
 
-export interface Store {
-  id: number;
-  name: string;
-  regionCode: string;
-  address: string;
-  openingHours: string;
-  phone: string | null;
-  status?: 'open' | 'closed';
-  distanceM?: number;
-}
-
-export interface MyStore {
-  storeId: number;
-  name: string;
-  address: string;
-  openingHours: string;
-  phone: string | null;
-  source: 'pickup' | 'scan' | 'hq';
-  boundAt: string;
-}
-
-export interface Agency {
-  id: number;
-  kind: 'regional' | 'non_regional';
-  regionCode: string | null;
-  regionLevel: 'province' | 'city' | 'district' | null;
-  levelName: string | null;
-  salesAwardBp: number | null;
-  rateBp: number;
-  termStart: string;
-  termEnd: string;
-  state: 'active' | 'upcoming' | 'expired' | 'suspended';
-}
-
-export interface AgencyEarnings {
-  summary: { pendingFen: number; frozenFen: number; availableFen: number; referralAwardFen: number };
-}
-
-export interface TargetProgress {
-  year: number;
-  hasTarget: boolean;
-  targetFen: number;
-  achievedFen: number;
-  progressPermille: number;
-  quarters: Array<{ quarter: number; targetFen: number; achievedFen: number; progressPermille: number }>;
-}
+export type Store = ResponseOf<'/api/stores/{id}'> & { distanceM?: number };
+export type MyStore = NonNullable<ResponseOf<'/api/me/store'>['store']>;
+export type Agency = ResponseOf<'/api/agent/me'>;
+export type AgencyEarnings = ResponseOf<'/api/agent/earnings'>;
+export type TargetProgress = ResponseOf<'/api/agent/targets'>;
 
 export const channelsApi = {
   store: (id: number) => request<Store>(`/api/stores/${id}`),

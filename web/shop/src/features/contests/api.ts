@@ -1,67 +1,15 @@
-// The contests endpoints the shop uses (all scoped to the signed-in member by the server).
+// The contests endpoints the shop uses (all scoped to the signed-in member by the server; answers typed from /openapi.json).
+import type { ItemOf, ResponseOf } from '../../../../shared/api';
+import type { ContestMetric, ContestState } from '../../../../shared/types';
 import { request } from '../../api';
 
-export type ContestMetric = 'sales' | 'invites' | 'points';
-export type ContestState = 'scheduled' | 'running' | 'closing' | 'finished';
-
-export interface Contest {
-  id: number;
-  name: string;
-  metric: ContestMetric;
-  startAt: string;
-  deadline: string;
-  state: ContestState;
-  prizes: Array<{ rank: number; amountFen: number }>;
-  prizeTotalFen: number;
-}
-
-export interface MySquad {
-  squad: null | {
-    id: number;
-    name: string;
-    captainId: number;
-    captainNickname: string;
-    locked: boolean;
-    members: Array<{ memberId: number; nickname: string; joinedAt: string; isCaptain: boolean }>;
-  };
-  isCaptain: boolean;
-  invite: { code: string; path: string } | null;
-  contests: Contest[];
-}
-
-export interface MemberStanding {
-  memberId: number;
-  nickname: string;
-  value: number;
-  prizeFen: number;
-}
-
-export interface ContestView {
-  contest: Contest;
-  asOf: string;
-  squads: Array<{ squadId: number; name: string; captainNickname: string; rank: number; value: number; prizeFen: number; mine: boolean }>;
-  mySquad: null | { squadId: number; name: string; rank: number; value: number; prizeFen: number; members: MemberStanding[] };
-  me: MemberStanding;
-}
-
-export interface SquadPreview {
-  id: number;
-  name: string;
-  captainNickname: string;
-  memberCount: number;
-  locked: boolean;
-}
-
-export interface ContestResult {
-  contestId: number;
-  name: string;
-  metric: ContestMetric;
-  deadline: string;
-  squadName: string;
-  rank: number;
-  value: number;
-  prizeFen: number;
-}
+export type { ContestMetric, ContestState };
+export type MySquad = ResponseOf<'/api/me/squad'>;
+export type Contest = MySquad['contests'][number];
+export type ContestView = ResponseOf<'/api/me/squad/contests/{id}'>;
+export type MemberStanding = ContestView['me'];
+export type SquadPreview = ResponseOf<'/api/squads/invites/{code}'>;
+export type ContestResult = ItemOf<ResponseOf<'/api/me/squad/results'>>;
 
 export const contestsApi = {
   mySquad: () => request<MySquad>('/api/me/squad'),

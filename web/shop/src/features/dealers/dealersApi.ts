@@ -1,32 +1,8 @@
-// The dealers API as the shop uses it.
+// The dealers API as the shop uses it (its routes have no response schema yet: web/shared/legacy-types.ts).
 import { request } from '../../api';
 
-export interface DealerShop {
-  id: number;
-  shopName: string;
-  products: Array<{ productId: number; title: string; description: string; imageUrl: string | null; minPriceFen: number; skus: Array<{ skuId: number; name: string; priceFen: number; stock: number }> }>;
-}
-
-export interface MyDealerShop {
-  id: number;
-  shopName: string;
-  tierName: string;
-  upperShopName: string | null;
-  status: string;
-  earnings: {
-    saleEarnings: { pendingFen: number; frozenFen: number; availableFen: number; reversedFen: number };
-    lowerRestocks: { count: number; handoverFen: number; rewardFen: number };
-  };
-}
-
-export interface MyStockRow {
-  skuId: number;
-  title: string;
-  skuName: string;
-  retailFen: number;
-  dealerPriceFen: number;
-  quantity: number;
-}
+export type { DealerProfile as MyDealerShop, DealerShop, MyStockRow } from '../../../../shared/types';
+import type { DealerProfile as MyDealerShop, DealerShop, MyStockRow } from '../../../../shared/types';
 
 export const dealersApi = {
   shop: (id: number) => request<DealerShop>(`/api/dealer-shops/${id}`, { redirectOn401: false }),

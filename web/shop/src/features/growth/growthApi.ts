@@ -1,32 +1,12 @@
-// The growth endpoints the shop uses.
+// The growth endpoints the shop uses (answers typed from /openapi.json).
+import type { QueryOf, ResponseOf } from '../../../../shared/api';
 import { request } from '../../api';
 
-export type Metric = 'commission' | 'sales' | 'invites';
-export type PeriodKind = 'day' | 'week' | 'month' | 'all';
-
-export interface PublicBoard {
-  metric: Metric;
-  period: { kind: string; key: string | null; from: string | null; to: string | null };
-  items: Array<{ rank: number; nickname: string; avatarUrl: string | null; value: number; isMe: boolean }>;
-}
-export interface MyRank {
-  value: number;
-  rank: number | null;
-  gapToAbove: number | null;
-}
-export interface TierProgress {
-  distributorStatus: string;
-  tierId: number;
-  tierName: string;
-  tierRank: number;
-  next: null | {
-    tierId: number;
-    tierName: string;
-    match: 'all' | 'any';
-    productTitle: string | null;
-    conditions: Array<{ condition: 'ownSpendFen' | 'teamSalesFen' | 'directReferrals' | 'commissionEarnedFen' | 'productId'; required: number; current: number; met: boolean }>;
-  };
-}
+export type Metric = NonNullable<QueryOf<'/api/leaderboards'>['metric']>;
+export type PeriodKind = NonNullable<QueryOf<'/api/leaderboards'>['period']>;
+export type PublicBoard = ResponseOf<'/api/leaderboards'>;
+export type MyRank = ResponseOf<'/api/me/leaderboards/rank'>;
+export type TierProgress = ResponseOf<'/api/me/tier-progress'>;
 
 export const growthApi = {
   board: (metric: Metric, period: PeriodKind) => request<PublicBoard>('/api/leaderboards', { query: { metric, period, limit: 50 } }),

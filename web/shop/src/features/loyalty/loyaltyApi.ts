@@ -1,67 +1,14 @@
-// The loyalty API as the shop uses it.
-import { request } from '../../api';
+// The loyalty API as the shop uses it (answers typed from /openapi.json).
+import type { ItemOf, ResponseOf } from '../../../../shared/api';
 import type { ShippingAddress } from '../../../../shared/address';
+import { request } from '../../api';
 
-export interface PointsSummary {
-  balance: number;
-  lifetimeEarned: number;
-  honour: { lifetimeEarned: number; rank: number | null; level: { code: string; name: string; nextCode: string | null; nextAtPoints: number | null } };
-  signIn: { day: string; signedToday: boolean; streak: number; nextPoints: number; bonusEveryDays: number; bonusPoints: number; daysToBonus: number };
-}
-export interface PointsTransaction {
-  id: number;
-  points: number;
-  reason: string;
-  shortfall: number;
-  balanceAfter: number;
-  memo: string | null;
-  createdAt: string;
-}
-export interface MallItem {
-  id: number;
-  kind: 'goods' | 'coupon';
-  title: string;
-  description: string;
-  imageUrl: string | null;
-  pointsPrice: number;
-  stock: number;
-  perMemberLimit: number | null;
-}
-export interface Redemption {
-  id: number;
-  itemTitle: string;
-  kind: 'goods' | 'coupon';
-  quantity: number;
-  points: number;
-  status: 'pending' | 'fulfilled' | 'granted' | 'cancelled';
-  trackingNo: string | null;
-  createdAt: string;
-}
-export interface Note {
-  id: number;
-  authorId: number;
-  authorName: string;
-  authorAvatarUrl: string | null;
-  title: string;
-  body: string;
-  photoUrls: string[];
-  productId: number | null;
-  productTitle: string | null;
-  status: 'visible' | 'hidden';
-  likeCount: number;
-  likedByMe: boolean;
-  rewardedAt: string | null;
-  mine?: boolean;
-  createdAt: string;
-}
-export interface MyBadge {
-  code: string;
-  name: string;
-  nameEn: string;
-  description: string;
-  earned: boolean;
-  awardedAt: string | null;
-}
+export type PointsSummary = ResponseOf<'/api/me/points'>;
+export type PointsTransaction = ItemOf<ResponseOf<'/api/me/points/transactions'>>;
+export type MallItem = ItemOf<ResponseOf<'/api/loyalty/mall/items'>>;
+export type Redemption = ItemOf<ResponseOf<'/api/me/mall/redemptions'>>;
+export type Note = ItemOf<ResponseOf<'/api/loyalty/notes'>>;
+export type MyBadge = ItemOf<ResponseOf<'/api/me/badges'>>;
 
 export const loyaltyApi = {
   points: () => request<PointsSummary>('/api/me/points'),

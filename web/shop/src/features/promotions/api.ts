@@ -1,64 +1,16 @@
-// The promotions API as the shop calls it.
+// The promotions API as the shop calls it (answers typed from /openapi.json).
+import type { ItemOf, ResponseOf } from '../../../../shared/api';
+import type { CouponKind, CouponTerms, Quote } from '../../../../shared/types';
 import { request } from '../../api';
-import type { Quote } from '../../../../shared/types';
 
-export type CouponKind = 'fixed' | 'percent' | 'threshold';
-
-export interface CouponTerms {
-  name: string;
-  kind: CouponKind;
-  offFen: number | null;
-  rateBp: number | null;
-  maxOffFen: number | null;
-  minSpendFen: number;
-  productIds: number[] | null;
-}
-
-export interface CentreTemplate extends CouponTerms {
-  id: number;
-  validFrom: string | null;
-  validUntil: string | null;
-  validDays: number | null;
-  totalQuantity: number;
-  perMemberLimit: number;
-  guideRateBp: number;
-  issuedCount: number;
-  claimedByMe?: number;
-  soldOut: boolean;
-  canClaim?: boolean;
-}
-
-export interface MyCoupon extends CouponTerms {
-  id: number;
-  templateId: number;
-  status: 'unused' | 'used' | 'void';
-  validFrom: string;
-  validUntil: string;
-  orderId: number | null;
-  discountFen: number | null;
-}
-
-export interface ApplicableCoupon extends MyCoupon {
-  /** what it would take off this cart (0 when not usable) */
-  discountFen: number;
-  usable: boolean;
-  reason: string | null;
-}
-
-export interface MemberLevel {
-  id: number;
-  name: string;
-  growthThreshold: number;
-  memberPriceBp: number;
-}
-
-export interface Standing {
-  growthPoints: number;
-  level: MemberLevel | null;
-  nextLevel: MemberLevel | null;
-  pointsToNext: number | null;
-  levels: MemberLevel[];
-}
+export type { CouponKind, CouponTerms };
+/** A template in the coupon centre, with whether I may claim it. */
+export type CentreTemplate = ItemOf<ResponseOf<'/api/coupon-templates'>>;
+export type CouponTemplate = ResponseOf<'/api/coupon-templates/{id}'>;
+export type MyCoupon = ItemOf<ResponseOf<'/api/me/coupons'>>;
+export type ApplicableCoupon = ItemOf<ResponseOf<'/api/me/coupons/applicable', 'post'>>;
+export type Standing = ResponseOf<'/api/me/member-level'>;
+export type MemberLevel = Standing['levels'][number];
 
 export interface CartItem {
   skuId: number;
@@ -67,7 +19,7 @@ export interface CartItem {
 
 export const promotionsApi = {
   centre: () => request<{ items: CentreTemplate[] }>('/api/coupon-templates'),
-  template: (id: number) => request<CentreTemplate>(`/api/coupon-templates/${id}`),
+  template: (id: number) => request<CouponTemplate>(`/api/coupon-templates/${id}`),
   claim: (id: number, sharerInviteCode?: string | null) =>
     request<MyCoupon>(`/api/coupon-templates/${id}/claim`, { method: 'POST', body: sharerInviteCode ? { sharerInviteCode } : {} }),
   myCoupons: (status: 'usable' | 'used' | 'expired', limit: number, offset: number) => request<{ items: MyCoupon[] }>('/api/me/coupons', { query: { status, limit, offset } }),
