@@ -143,7 +143,7 @@ const CHECKS: Array<{ name: string; description: string; query: ReturnType<typeo
   },
   {
     name: 'statement_differences',
-    description: "every line of the providers' daily bills matches our payments and refunds, and every payment and refund of ours is on its bill (differences finance has not settled)",
+    description: "every line of the providers' daily bills matches our payments, refunds and payouts, and every payment, refund and paid payout of ours is on its bill (differences finance has not settled)",
     query: sql`select d.provider, d.bill_date, d.kind, d.reference, d.record_type, d.our_fen, d.their_fen, d.our_state, d.their_state, d.note
       from statement_differences d
       where not exists (select 1 from statement_resolutions r where r.provider = d.provider and r.bill_date = d.bill_date and r.fingerprint = d.fingerprint)
