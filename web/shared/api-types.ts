@@ -2234,15 +2234,15 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            totalEarnedFen: number;
+                            todayFen: number;
+                            earningCount: number;
                             pendingFen: number;
                             frozenFen: number;
                             availableFen: number;
                             withdrawingFen: number;
                             /** @description owed back after refunds of money already paid out (0 or negative) */
                             debtFen: number;
-                            totalEarnedFen: number;
-                            todayFen: number;
-                            earningCount: number;
                             withdrawnFen: number;
                         };
                     };
@@ -2914,7 +2914,28 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            total: number;
+                            items: {
+                                id: number;
+                                phone: string | null;
+                                nickname: string;
+                                avatarUrl: string | null;
+                                /** @enum {string|null} */
+                                hqRole: "owner" | "operator" | "finance" | "support" | "auditor" | null;
+                                inviteCode: string;
+                                /** @enum {string} */
+                                distributorStatus: "none" | "applied" | "active" | "rejected" | "disabled";
+                                /** Format: date-time */
+                                distributorSince: string | null;
+                                tierId: number;
+                                groupId: number | null;
+                                /** Format: date-time */
+                                createdAt: string;
+                            }[];
+                        };
+                    };
                 };
             };
         };
@@ -2950,7 +2971,70 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            id: number;
+                            phone: string | null;
+                            nickname: string;
+                            avatarUrl: string | null;
+                            /** @enum {string|null} */
+                            hqRole: "owner" | "operator" | "finance" | "support" | "auditor" | null;
+                            inviteCode: string;
+                            /** @enum {string} */
+                            distributorStatus: "none" | "applied" | "active" | "rejected" | "disabled";
+                            /** Format: date-time */
+                            distributorSince: string | null;
+                            tierId: number;
+                            groupId: number | null;
+                            /** Format: date-time */
+                            createdAt: string;
+                            referrer: {
+                                referrerId: number;
+                                source: string;
+                                /** Format: date-time */
+                                boundAt: string;
+                                /** Format: date-time */
+                                expiresAt: string | null;
+                            } | null;
+                            uplines: {
+                                id: number;
+                                nickname: string;
+                                phone: string | null;
+                                /** @enum {string} */
+                                distributorStatus: "none" | "applied" | "active" | "rejected" | "disabled";
+                                tierId: number;
+                                /** @description 1 = the direct referrer */
+                                distance: number;
+                            }[];
+                            team: {
+                                teamSize: number;
+                                directCount: number;
+                                teamSalesFen: number;
+                                maxDepth: number;
+                            };
+                            balances: {
+                                totalEarnedFen: number;
+                                todayFen: number;
+                                earningCount: number;
+                                pendingFen: number;
+                                frozenFen: number;
+                                availableFen: number;
+                                withdrawingFen: number;
+                                /** @description owed back after refunds of money already paid out (0 or negative) */
+                                debtFen: number;
+                            };
+                            bindingHistory: {
+                                id: number;
+                                oldReferrerId: number | null;
+                                newReferrerId: number | null;
+                                source: string;
+                                reason: string | null;
+                                actorId: number | null;
+                                /** Format: date-time */
+                                createdAt: string;
+                            }[];
+                        };
+                    };
                 };
             };
         };
@@ -2990,7 +3074,26 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            total: number;
+                            items: {
+                                id: number;
+                                nickname: string;
+                                /** @description masked unless the viewer may see it */
+                                phone: string | null;
+                                avatarUrl: string | null;
+                                /** @enum {string} */
+                                distributorStatus: "none" | "applied" | "active" | "rejected" | "disabled";
+                                /** Format: date-time */
+                                joinedAt: string;
+                                /** @description 1 = a direct referral */
+                                level: number;
+                                salesFen: number;
+                                orderCount: number;
+                            }[];
+                        };
+                    };
                 };
             };
         };
@@ -3035,7 +3138,12 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            memberId: number;
+                            referrerId: number | null;
+                        };
+                    };
                 };
             };
         };
@@ -3073,8 +3181,8 @@ export interface paths {
                 };
             };
             responses: {
-                /** @description Default Response */
-                200: {
+                /** @description No content */
+                204: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -3116,8 +3224,8 @@ export interface paths {
                 };
             };
             responses: {
-                /** @description Default Response */
-                200: {
+                /** @description No content */
+                204: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -3160,8 +3268,8 @@ export interface paths {
                 };
             };
             responses: {
-                /** @description Default Response */
-                200: {
+                /** @description No content */
+                204: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -3204,8 +3312,8 @@ export interface paths {
                 };
             };
             responses: {
-                /** @description Default Response */
-                200: {
+                /** @description No content */
+                204: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -3247,8 +3355,8 @@ export interface paths {
                 };
             };
             responses: {
-                /** @description Default Response */
-                200: {
+                /** @description No content */
+                204: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -3288,7 +3396,24 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            items: {
+                                id: number;
+                                memberId: number;
+                                nickname: string;
+                                phone: string | null;
+                                /** @enum {string} */
+                                status: "pending" | "approved" | "rejected";
+                                note: string | null;
+                                reviewReason: string | null;
+                                /** Format: date-time */
+                                createdAt: string;
+                                /** Format: date-time */
+                                reviewedAt: string | null;
+                            }[];
+                        };
+                    };
                 };
             };
         };
@@ -3328,8 +3453,8 @@ export interface paths {
                 };
             };
             responses: {
-                /** @description Default Response */
-                200: {
+                /** @description No content */
+                204: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -3365,7 +3490,15 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            items: {
+                                id: number;
+                                name: string;
+                                rank: number;
+                            }[];
+                        };
+                    };
                 };
             };
         };
@@ -3404,8 +3537,8 @@ export interface paths {
                 };
             };
             responses: {
-                /** @description Default Response */
-                200: {
+                /** @description No content */
+                204: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -3442,7 +3575,14 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            items: {
+                                id: number;
+                                name: string;
+                            }[];
+                        };
+                    };
                 };
             };
         };
@@ -3464,11 +3604,16 @@ export interface paths {
             };
             responses: {
                 /** @description Default Response */
-                200: {
+                201: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            id: number;
+                            name: string;
+                        };
+                    };
                 };
             };
         };
@@ -3503,7 +3648,11 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            above: boolean;
+                        };
+                    };
                 };
             };
         };
@@ -3541,7 +3690,26 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            items: {
+                                id: number;
+                                title: string;
+                                description: string;
+                                imageUrl: string | null;
+                                category: string;
+                                /** @enum {string} */
+                                status: "on_sale" | "off_sale";
+                                skus: {
+                                    id: number;
+                                    name: string;
+                                    priceFen: number;
+                                    stock: number;
+                                }[];
+                                minPriceFen: number;
+                            }[];
+                        };
+                    };
                 };
             };
         };
@@ -3573,11 +3741,28 @@ export interface paths {
             };
             responses: {
                 /** @description Default Response */
-                200: {
+                201: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            id: number;
+                            title: string;
+                            description: string;
+                            imageUrl: string | null;
+                            category: string;
+                            /** @enum {string} */
+                            status: "on_sale" | "off_sale";
+                            skus: {
+                                id: number;
+                                name: string;
+                                priceFen: number;
+                                stock: number;
+                            }[];
+                            minPriceFen: number;
+                        };
+                    };
                 };
             };
         };
@@ -3628,7 +3813,24 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            id: number;
+                            title: string;
+                            description: string;
+                            imageUrl: string | null;
+                            category: string;
+                            /** @enum {string} */
+                            status: "on_sale" | "off_sale";
+                            skus: {
+                                id: number;
+                                name: string;
+                                priceFen: number;
+                                stock: number;
+                            }[];
+                            minPriceFen: number;
+                        };
+                    };
                 };
             };
         };
@@ -3647,7 +3849,7 @@ export interface paths {
         delete?: never;
         options?: never;
         head?: never;
-        /** Edit a SKU: price, stock, name */
+        /** Edit a SKU: price, stock, name (answers its product) */
         patch: {
             parameters: {
                 query?: never;
@@ -3672,7 +3874,24 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            id: number;
+                            title: string;
+                            description: string;
+                            imageUrl: string | null;
+                            category: string;
+                            /** @enum {string} */
+                            status: "on_sale" | "off_sale";
+                            skus: {
+                                id: number;
+                                name: string;
+                                priceFen: number;
+                                stock: number;
+                            }[];
+                            minPriceFen: number;
+                        };
+                    };
                 };
             };
         };
@@ -3705,7 +3924,30 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            items: {
+                                id: number;
+                                orderNo: string;
+                                buyerId: number;
+                                buyerNickname: string;
+                                buyerPhone: string | null;
+                                /** @enum {string} */
+                                status: "pending_payment" | "paid" | "shipped" | "completed" | "closed" | "refunded";
+                                payableFen: number;
+                                paidFen: number;
+                                refundedFen: number;
+                                /** @enum {string} */
+                                source: "share_link" | "poster" | "store" | "direct";
+                                /** Format: date-time */
+                                createdAt: string;
+                                /** Format: date-time */
+                                paidAt: string | null;
+                                /** @description the lines in a few words */
+                                summary: string;
+                            }[];
+                        };
+                    };
                 };
             };
         };
@@ -3741,7 +3983,120 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            id: number;
+                            orderNo: string;
+                            buyerId: number;
+                            /** @enum {string} */
+                            status: "pending_payment" | "paid" | "shipped" | "completed" | "closed" | "refunded";
+                            goodsFen: number;
+                            discountFen: number;
+                            shippingFen: number;
+                            payableFen: number;
+                            paidFen: number;
+                            refundedFen: number;
+                            /** @enum {string} */
+                            source: "share_link" | "poster" | "store" | "direct";
+                            sharerId: number | null;
+                            ruleVersionId: number | null;
+                            /** Format: date-time */
+                            paidAt: string | null;
+                            /** Format: date-time */
+                            shippedAt: string | null;
+                            /** Format: date-time */
+                            completedAt: string | null;
+                            /** Format: date-time */
+                            closedAt: string | null;
+                            /** Format: date-time */
+                            createdAt: string;
+                            /** @description consignee masked for roles that do not ship */
+                            shippingAddress: {
+                                city: string;
+                                name: string;
+                                phone: string;
+                                detail: string;
+                                district: string;
+                                province: string;
+                                /** @description 6-digit district code (GB/T 2260) */
+                                regionCode: string;
+                            } | null;
+                            /** @enum {string} */
+                            deliveryMethod: "express" | "pickup";
+                            storeId: number | null;
+                            /** @description the pickup code: the buyer's only */
+                            pickup: {
+                                code: string;
+                                /** Format: date-time */
+                                redeemedAt: string | null;
+                            } | null;
+                            lines: {
+                                id: number;
+                                productId: number;
+                                skuId: number;
+                                title: string;
+                                quantity: number;
+                                unitPriceFen: number;
+                                discountFen: number;
+                                paidFen: number;
+                                refundedFen: number;
+                            }[];
+                            refunds: {
+                                id: number;
+                                refundNo: string;
+                                /** @enum {string} */
+                                status: "processing" | "succeeded" | "failed" | "overpaid";
+                                amountFen: number;
+                                shippingFen: number;
+                                reason: string;
+                                /** Format: date-time */
+                                createdAt: string;
+                                /** Format: date-time */
+                                completedAt: string | null;
+                            }[];
+                            payments: {
+                                id: number;
+                                provider: string;
+                                method: string;
+                                outTradeNo: string;
+                                amountFen: number;
+                                /** @enum {string} */
+                                status: "created" | "succeeded" | "closed";
+                                providerTxnId: string | null;
+                                /** Format: date-time */
+                                paidAt: string | null;
+                                /** Format: date-time */
+                                createdAt: string;
+                            }[];
+                            earnings: {
+                                id: number;
+                                orderId: number;
+                                orderNo: string;
+                                orderLineId: number;
+                                earnerId: number;
+                                earnerNickname: string;
+                                buyerId: number;
+                                buyerNickname: string;
+                                /** @enum {string} */
+                                kind: "distribution" | "agent_regional" | "agent_sales" | "coupon_guide" | "supplier_settlement" | "dealer_sale" | "dealer_rebate";
+                                level: number;
+                                baseFen: number;
+                                /** @description basis points; null for a fixed amount */
+                                rateBp: number | null;
+                                amountFen: number;
+                                reversedFen: number;
+                                /** @enum {string} */
+                                state: "pending" | "frozen" | "available" | "reversed";
+                                ruleVersionId: number;
+                                /** Format: date-time */
+                                frozenUntil: string | null;
+                                /** Format: date-time */
+                                createdAt: string;
+                                /** @enum {string} */
+                                orderStatus: "pending_payment" | "paid" | "shipped" | "completed" | "closed" | "refunded";
+                            }[];
+                        };
+                    };
                 };
             };
         };
@@ -3779,7 +4134,79 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            id: number;
+                            orderNo: string;
+                            buyerId: number;
+                            /** @enum {string} */
+                            status: "pending_payment" | "paid" | "shipped" | "completed" | "closed" | "refunded";
+                            goodsFen: number;
+                            discountFen: number;
+                            shippingFen: number;
+                            payableFen: number;
+                            paidFen: number;
+                            refundedFen: number;
+                            /** @enum {string} */
+                            source: "share_link" | "poster" | "store" | "direct";
+                            sharerId: number | null;
+                            ruleVersionId: number | null;
+                            /** Format: date-time */
+                            paidAt: string | null;
+                            /** Format: date-time */
+                            shippedAt: string | null;
+                            /** Format: date-time */
+                            completedAt: string | null;
+                            /** Format: date-time */
+                            closedAt: string | null;
+                            /** Format: date-time */
+                            createdAt: string;
+                            /** @description consignee masked for roles that do not ship */
+                            shippingAddress: {
+                                city: string;
+                                name: string;
+                                phone: string;
+                                detail: string;
+                                district: string;
+                                province: string;
+                                /** @description 6-digit district code (GB/T 2260) */
+                                regionCode: string;
+                            } | null;
+                            /** @enum {string} */
+                            deliveryMethod: "express" | "pickup";
+                            storeId: number | null;
+                            /** @description the pickup code: the buyer's only */
+                            pickup: {
+                                code: string;
+                                /** Format: date-time */
+                                redeemedAt: string | null;
+                            } | null;
+                            lines: {
+                                id: number;
+                                productId: number;
+                                skuId: number;
+                                title: string;
+                                quantity: number;
+                                unitPriceFen: number;
+                                discountFen: number;
+                                paidFen: number;
+                                refundedFen: number;
+                            }[];
+                            refunds: {
+                                id: number;
+                                refundNo: string;
+                                /** @enum {string} */
+                                status: "processing" | "succeeded" | "failed" | "overpaid";
+                                amountFen: number;
+                                shippingFen: number;
+                                reason: string;
+                                /** Format: date-time */
+                                createdAt: string;
+                                /** Format: date-time */
+                                completedAt: string | null;
+                            }[];
+                        };
+                    };
                 };
             };
         };
@@ -3815,7 +4242,79 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            id: number;
+                            orderNo: string;
+                            buyerId: number;
+                            /** @enum {string} */
+                            status: "pending_payment" | "paid" | "shipped" | "completed" | "closed" | "refunded";
+                            goodsFen: number;
+                            discountFen: number;
+                            shippingFen: number;
+                            payableFen: number;
+                            paidFen: number;
+                            refundedFen: number;
+                            /** @enum {string} */
+                            source: "share_link" | "poster" | "store" | "direct";
+                            sharerId: number | null;
+                            ruleVersionId: number | null;
+                            /** Format: date-time */
+                            paidAt: string | null;
+                            /** Format: date-time */
+                            shippedAt: string | null;
+                            /** Format: date-time */
+                            completedAt: string | null;
+                            /** Format: date-time */
+                            closedAt: string | null;
+                            /** Format: date-time */
+                            createdAt: string;
+                            /** @description consignee masked for roles that do not ship */
+                            shippingAddress: {
+                                city: string;
+                                name: string;
+                                phone: string;
+                                detail: string;
+                                district: string;
+                                province: string;
+                                /** @description 6-digit district code (GB/T 2260) */
+                                regionCode: string;
+                            } | null;
+                            /** @enum {string} */
+                            deliveryMethod: "express" | "pickup";
+                            storeId: number | null;
+                            /** @description the pickup code: the buyer's only */
+                            pickup: {
+                                code: string;
+                                /** Format: date-time */
+                                redeemedAt: string | null;
+                            } | null;
+                            lines: {
+                                id: number;
+                                productId: number;
+                                skuId: number;
+                                title: string;
+                                quantity: number;
+                                unitPriceFen: number;
+                                discountFen: number;
+                                paidFen: number;
+                                refundedFen: number;
+                            }[];
+                            refunds: {
+                                id: number;
+                                refundNo: string;
+                                /** @enum {string} */
+                                status: "processing" | "succeeded" | "failed" | "overpaid";
+                                amountFen: number;
+                                shippingFen: number;
+                                reason: string;
+                                /** Format: date-time */
+                                createdAt: string;
+                                /** Format: date-time */
+                                completedAt: string | null;
+                            }[];
+                        };
+                    };
                 };
             };
         };
@@ -3863,7 +4362,34 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            id: number;
+                            refundNo: string;
+                            /** @enum {string} */
+                            status: "processing" | "succeeded" | "failed" | "overpaid";
+                            amountFen: number;
+                            /** @description the same idempotency key: the refund it made before */
+                            duplicate: boolean;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: number;
+                            refundNo: string;
+                            /** @enum {string} */
+                            status: "processing" | "succeeded" | "failed" | "overpaid";
+                            amountFen: number;
+                            /** @description the same idempotency key: the refund it made before */
+                            duplicate: boolean;
+                        };
+                    };
                 };
             };
         };
@@ -3971,7 +4497,24 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            items: {
+                                id: number;
+                                refundNo: string;
+                                orderId: number;
+                                orderNo: string;
+                                /** @enum {string} */
+                                status: "processing" | "succeeded" | "failed" | "overpaid";
+                                amountFen: number;
+                                reason: string;
+                                /** Format: date-time */
+                                createdAt: string;
+                                /** Format: date-time */
+                                completedAt: string | null;
+                            }[];
+                        };
+                    };
                 };
             };
         };
@@ -4005,7 +4548,135 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            current: {
+                                id: number;
+                                config: {
+                                    commission: {
+                                        /** @default 3 */
+                                        levels: number;
+                                        complianceOverride?: {
+                                            reason: string;
+                                        };
+                                        /** @default false */
+                                        selfPurchase: boolean;
+                                        /** @default 3000 */
+                                        capBp: number;
+                                        /**
+                                         * @default {
+                                         *       "1": [
+                                         *         1000,
+                                         *         500,
+                                         *         300
+                                         *       ]
+                                         *     }
+                                         */
+                                        tierRatesBp: {
+                                            [key: string]: number[];
+                                        };
+                                        /** @default {} */
+                                        productOverrides: {
+                                            [key: string]: {
+                                                /** @enum {string} */
+                                                mode: "rate";
+                                                ratesBp: number[];
+                                            } | {
+                                                /** @enum {string} */
+                                                mode: "fixed";
+                                                /** @description fen per unit, by level */
+                                                amountsFen: number[];
+                                            };
+                                        };
+                                        /** @default {} */
+                                        skuOverrides: {
+                                            [key: string]: {
+                                                /** @enum {string} */
+                                                mode: "rate";
+                                                ratesBp: number[];
+                                            } | {
+                                                /** @enum {string} */
+                                                mode: "fixed";
+                                                /** @description fen per unit, by level */
+                                                amountsFen: number[];
+                                            };
+                                        };
+                                        /** @default 7 */
+                                        freezeDays: number;
+                                    };
+                                    binding: {
+                                        /**
+                                         * @default registration
+                                         * @enum {string}
+                                         */
+                                        trigger: "first_visit" | "registration" | "first_order";
+                                        /** @default 7 */
+                                        protectionDays: number;
+                                        /**
+                                         * @default permanent
+                                         * @enum {string}
+                                         */
+                                        permanence: "permanent" | "days" | "last_touch";
+                                        /** @default 365 */
+                                        validDays: number;
+                                        /** @default true */
+                                        newUsersOnly: boolean;
+                                    };
+                                    distributor: {
+                                        /**
+                                         * @default automatic
+                                         * @enum {string}
+                                         */
+                                        mode: "automatic" | "first_purchase" | "spend_threshold" | "application";
+                                        /** @default 0 */
+                                        spendThresholdFen: number;
+                                    };
+                                    payout: {
+                                        /** @default 100 */
+                                        minAmountFen: number;
+                                        /** @default 0 */
+                                        feeBp: number;
+                                        /** @default 3 */
+                                        dailyCountLimit: number;
+                                        /** @default 0 */
+                                        autoApproveMaxFen: number;
+                                        /**
+                                         * @default [
+                                         *       "wechat",
+                                         *       "alipay",
+                                         *       "bank"
+                                         *     ]
+                                         */
+                                        channels: ("wechat" | "alipay" | "bank")[];
+                                    };
+                                    order: {
+                                        /** @default 0 */
+                                        shippingFen: number;
+                                        /** @default 0 */
+                                        freeShippingMinFen: number;
+                                        /** @default [] */
+                                        fullReduction: {
+                                            thresholdFen: number;
+                                            offFen: number;
+                                        }[];
+                                        /** @default 30 */
+                                        unpaidCloseMinutes: number;
+                                    };
+                                };
+                                note: string | null;
+                                createdBy: number | null;
+                                /** Format: date-time */
+                                createdAt: string;
+                            };
+                            versions: {
+                                id: number;
+                                note: string | null;
+                                createdBy: number | null;
+                                /** Format: date-time */
+                                createdAt: string;
+                            }[];
+                        };
+                    };
                 };
             };
         };
@@ -4428,7 +5099,126 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            id: number;
+                            config: {
+                                commission: {
+                                    /** @default 3 */
+                                    levels: number;
+                                    complianceOverride?: {
+                                        reason: string;
+                                    };
+                                    /** @default false */
+                                    selfPurchase: boolean;
+                                    /** @default 3000 */
+                                    capBp: number;
+                                    /**
+                                     * @default {
+                                     *       "1": [
+                                     *         1000,
+                                     *         500,
+                                     *         300
+                                     *       ]
+                                     *     }
+                                     */
+                                    tierRatesBp: {
+                                        [key: string]: number[];
+                                    };
+                                    /** @default {} */
+                                    productOverrides: {
+                                        [key: string]: {
+                                            /** @enum {string} */
+                                            mode: "rate";
+                                            ratesBp: number[];
+                                        } | {
+                                            /** @enum {string} */
+                                            mode: "fixed";
+                                            /** @description fen per unit, by level */
+                                            amountsFen: number[];
+                                        };
+                                    };
+                                    /** @default {} */
+                                    skuOverrides: {
+                                        [key: string]: {
+                                            /** @enum {string} */
+                                            mode: "rate";
+                                            ratesBp: number[];
+                                        } | {
+                                            /** @enum {string} */
+                                            mode: "fixed";
+                                            /** @description fen per unit, by level */
+                                            amountsFen: number[];
+                                        };
+                                    };
+                                    /** @default 7 */
+                                    freezeDays: number;
+                                };
+                                binding: {
+                                    /**
+                                     * @default registration
+                                     * @enum {string}
+                                     */
+                                    trigger: "first_visit" | "registration" | "first_order";
+                                    /** @default 7 */
+                                    protectionDays: number;
+                                    /**
+                                     * @default permanent
+                                     * @enum {string}
+                                     */
+                                    permanence: "permanent" | "days" | "last_touch";
+                                    /** @default 365 */
+                                    validDays: number;
+                                    /** @default true */
+                                    newUsersOnly: boolean;
+                                };
+                                distributor: {
+                                    /**
+                                     * @default automatic
+                                     * @enum {string}
+                                     */
+                                    mode: "automatic" | "first_purchase" | "spend_threshold" | "application";
+                                    /** @default 0 */
+                                    spendThresholdFen: number;
+                                };
+                                payout: {
+                                    /** @default 100 */
+                                    minAmountFen: number;
+                                    /** @default 0 */
+                                    feeBp: number;
+                                    /** @default 3 */
+                                    dailyCountLimit: number;
+                                    /** @default 0 */
+                                    autoApproveMaxFen: number;
+                                    /**
+                                     * @default [
+                                     *       "wechat",
+                                     *       "alipay",
+                                     *       "bank"
+                                     *     ]
+                                     */
+                                    channels: ("wechat" | "alipay" | "bank")[];
+                                };
+                                order: {
+                                    /** @default 0 */
+                                    shippingFen: number;
+                                    /** @default 0 */
+                                    freeShippingMinFen: number;
+                                    /** @default [] */
+                                    fullReduction: {
+                                        thresholdFen: number;
+                                        offFen: number;
+                                    }[];
+                                    /** @default 30 */
+                                    unpaidCloseMinutes: number;
+                                };
+                            };
+                            note: string | null;
+                            createdBy: number | null;
+                            /** Format: date-time */
+                            createdAt: string;
+                        };
+                    };
                 };
             };
         };
@@ -5684,7 +6474,37 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            ruleVersionId: number;
+                            quote: {
+                                lines: {
+                                    skuId: number;
+                                    productId: number;
+                                    title: string;
+                                    quantity: number;
+                                    unitPriceFen: number;
+                                    discountFen: number;
+                                    paidFen: number;
+                                }[];
+                                goodsFen: number;
+                                discountFen: number;
+                                shippingFen: number;
+                                payableFen: number;
+                            };
+                            earnings: {
+                                earnerId: number;
+                                level: number;
+                                baseFen: number;
+                                rateBp: number | null;
+                                amountFen: number;
+                                /** @description index into the quote's lines */
+                                lineIndex: number;
+                                earnerNickname?: string;
+                            }[];
+                            totalCommissionFen: number;
+                        };
+                    };
                 };
             };
         };
@@ -5727,7 +6547,38 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            duplicate: boolean;
+                            balances: {
+                                pendingFen: number;
+                                frozenFen: number;
+                                availableFen: number;
+                                withdrawingFen: number;
+                                /** @description owed back after refunds of money already paid out (0 or negative) */
+                                debtFen: number;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            duplicate: boolean;
+                            balances: {
+                                pendingFen: number;
+                                frozenFen: number;
+                                availableFen: number;
+                                withdrawingFen: number;
+                                /** @description owed back after refunds of money already paid out (0 or negative) */
+                                debtFen: number;
+                            };
+                        };
+                    };
                 };
             };
         };
@@ -5765,7 +6616,37 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            items: {
+                                id: number;
+                                orderId: number;
+                                orderNo: string;
+                                orderLineId: number;
+                                earnerId: number;
+                                earnerNickname: string;
+                                buyerId: number;
+                                buyerNickname: string;
+                                /** @enum {string} */
+                                kind: "distribution" | "agent_regional" | "agent_sales" | "coupon_guide" | "supplier_settlement" | "dealer_sale" | "dealer_rebate";
+                                level: number;
+                                baseFen: number;
+                                /** @description basis points; null for a fixed amount */
+                                rateBp: number | null;
+                                amountFen: number;
+                                reversedFen: number;
+                                /** @enum {string} */
+                                state: "pending" | "frozen" | "available" | "reversed";
+                                ruleVersionId: number;
+                                /** Format: date-time */
+                                frozenUntil: string | null;
+                                /** Format: date-time */
+                                createdAt: string;
+                                /** @enum {string} */
+                                orderStatus: "pending_payment" | "paid" | "shipped" | "completed" | "closed" | "refunded";
+                            }[];
+                        };
+                    };
                 };
             };
         };
@@ -5802,7 +6683,17 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            items: {
+                                memberId: number;
+                                nickname: string;
+                                phone: string | null;
+                                earnedFen: number;
+                                orderCount: number;
+                            }[];
+                        };
+                    };
                 };
             };
         };
@@ -5841,7 +6732,38 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            items: {
+                                id: number;
+                                payoutNo: string;
+                                memberId: number;
+                                amountFen: number;
+                                feeFen: number;
+                                netFen: number;
+                                /** @enum {string} */
+                                channel: "wechat" | "alipay" | "bank";
+                                /** @description realName, account, bankName, accountNo, openid as the channel needs */
+                                destination: {
+                                    [key: string]: string;
+                                };
+                                /** @enum {string} */
+                                status: "reviewing" | "processing" | "paid" | "rejected" | "failed";
+                                attempts: number;
+                                autoApproved: boolean;
+                                rejectReason: string | null;
+                                failureReason: string | null;
+                                /** Format: date-time */
+                                reviewedAt: string | null;
+                                /** Format: date-time */
+                                paidAt: string | null;
+                                /** Format: date-time */
+                                createdAt: string;
+                                /** @description WeChat 商家转账: the receiver still has to confirm in the shop */
+                                awaitingConfirmation: boolean;
+                            }[];
+                        };
+                    };
                 };
             };
         };
@@ -5879,7 +6801,36 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            id: number;
+                            payoutNo: string;
+                            memberId: number;
+                            amountFen: number;
+                            feeFen: number;
+                            netFen: number;
+                            /** @enum {string} */
+                            channel: "wechat" | "alipay" | "bank";
+                            /** @description realName, account, bankName, accountNo, openid as the channel needs */
+                            destination: {
+                                [key: string]: string;
+                            };
+                            /** @enum {string} */
+                            status: "reviewing" | "processing" | "paid" | "rejected" | "failed";
+                            attempts: number;
+                            autoApproved: boolean;
+                            rejectReason: string | null;
+                            failureReason: string | null;
+                            /** Format: date-time */
+                            reviewedAt: string | null;
+                            /** Format: date-time */
+                            paidAt: string | null;
+                            /** Format: date-time */
+                            createdAt: string;
+                            /** @description WeChat 商家转账: the receiver still has to confirm in the shop */
+                            awaitingConfirmation: boolean;
+                        };
+                    };
                 };
             };
         };
@@ -5921,7 +6872,36 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            id: number;
+                            payoutNo: string;
+                            memberId: number;
+                            amountFen: number;
+                            feeFen: number;
+                            netFen: number;
+                            /** @enum {string} */
+                            channel: "wechat" | "alipay" | "bank";
+                            /** @description realName, account, bankName, accountNo, openid as the channel needs */
+                            destination: {
+                                [key: string]: string;
+                            };
+                            /** @enum {string} */
+                            status: "reviewing" | "processing" | "paid" | "rejected" | "failed";
+                            attempts: number;
+                            autoApproved: boolean;
+                            rejectReason: string | null;
+                            failureReason: string | null;
+                            /** Format: date-time */
+                            reviewedAt: string | null;
+                            /** Format: date-time */
+                            paidAt: string | null;
+                            /** Format: date-time */
+                            createdAt: string;
+                            /** @description WeChat 商家转账: the receiver still has to confirm in the shop */
+                            awaitingConfirmation: boolean;
+                        };
+                    };
                 };
             };
         };
@@ -5957,7 +6937,36 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            id: number;
+                            payoutNo: string;
+                            memberId: number;
+                            amountFen: number;
+                            feeFen: number;
+                            netFen: number;
+                            /** @enum {string} */
+                            channel: "wechat" | "alipay" | "bank";
+                            /** @description realName, account, bankName, accountNo, openid as the channel needs */
+                            destination: {
+                                [key: string]: string;
+                            };
+                            /** @enum {string} */
+                            status: "reviewing" | "processing" | "paid" | "rejected" | "failed";
+                            attempts: number;
+                            autoApproved: boolean;
+                            rejectReason: string | null;
+                            failureReason: string | null;
+                            /** Format: date-time */
+                            reviewedAt: string | null;
+                            /** Format: date-time */
+                            paidAt: string | null;
+                            /** Format: date-time */
+                            createdAt: string;
+                            /** @description WeChat 商家转账: the receiver still has to confirm in the shop */
+                            awaitingConfirmation: boolean;
+                        };
+                    };
                 };
             };
         };
@@ -5993,7 +7002,30 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            items: {
+                                id: number;
+                                orderId: number;
+                                orderNo: string;
+                                buyerId: number;
+                                lines: {
+                                    lineId: number;
+                                    amountFen: number;
+                                }[];
+                                shippingFen: number;
+                                reason: string;
+                                /** @enum {string} */
+                                status: "pending" | "approved" | "rejected";
+                                refundId: number | null;
+                                reviewReason: string | null;
+                                /** Format: date-time */
+                                createdAt: string;
+                                /** Format: date-time */
+                                reviewedAt: string | null;
+                            }[];
+                        };
+                    };
                 };
             };
         };
@@ -6038,7 +7070,15 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            requestId: number;
+                            /** @enum {string} */
+                            status: "approved" | "rejected";
+                            /** @description the refund an approval opened */
+                            refundId: number | null;
+                        };
+                    };
                 };
             };
         };
@@ -6070,7 +7110,39 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            today: {
+                                gmvFen: number;
+                                orders: number;
+                                newMembers: number;
+                                newDistributors: number;
+                            };
+                            month: {
+                                gmvFen: number;
+                                orders: number;
+                                newMembers: number;
+                                newDistributors: number;
+                            };
+                            commission: {
+                                pendingFen: number;
+                                frozenFen: number;
+                                payableFen: number;
+                                withdrawingFen: number;
+                                paidFen: number;
+                            };
+                            trend: {
+                                /** @description YYYY-MM-DD, Shanghai */
+                                date: string;
+                                gmvFen: number;
+                                orders: number;
+                                newMembers: number;
+                                commissionFen: number;
+                            }[];
+                            /** Format: date-time */
+                            generatedAt: string;
+                        };
+                    };
                 };
             };
         };
@@ -6105,12 +7177,15 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description Default Response */
+                /** @description The members sheet (attachment), as the format asks */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "text/csv": string;
+                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                    };
                 };
             };
         };
@@ -6151,7 +7226,23 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            items: {
+                                id: number;
+                                actorId: number | null;
+                                actorName: string | null;
+                                action: string;
+                                targetType: string;
+                                targetId: string | null;
+                                before: unknown;
+                                after: unknown;
+                                reason: string | null;
+                                /** Format: date-time */
+                                createdAt: string;
+                            }[];
+                        };
+                    };
                 };
             };
         };
@@ -6185,7 +7276,21 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            ok: boolean;
+                            /** Format: date-time */
+                            checkedAt: string;
+                            transfers: number;
+                            checks: {
+                                name: string;
+                                description: string;
+                                differences: {
+                                    [key: string]: unknown;
+                                }[];
+                            }[];
+                        };
+                    };
                 };
             };
         };
@@ -6221,7 +7326,13 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            earnings: number;
+                            amountFen: number;
+                            debtRepaidFen: number;
+                        };
+                    };
                 };
             };
         };
@@ -6255,7 +7366,16 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            pendingFen: number;
+                            frozenFen: number;
+                            availableFen: number;
+                            withdrawingFen: number;
+                            /** @description owed back after refunds of money already paid out (0 or negative) */
+                            debtFen: number;
+                        };
+                    };
                 };
             };
         };

@@ -51,3 +51,10 @@ export type Payout = ItemOf<ResponseOf<'/api/me/payouts'>> & { memberNickname?: 
 export type PayoutStatus = Payout['status'];
 export type PayoutChannel = Payout['channel'];
 export type NotificationItem = ItemOf<ResponseOf<'/api/me/notifications'>>;
+
+// --- dealers ---
+/** A dealer's own shop (GET /api/dealer/me): its tier and what it earned. */
+export type DealerProfile = ResponseOf<'/api/dealer/me'>;
+/** A dealer shop's public page: its products at the dealer's prices. */
+export type DealerShop = ResponseOf<'/api/dealer-shops/{id}'>;
+export type MyStockRow = ItemOf<ResponseOf<'/api/dealer/stock'>>;
