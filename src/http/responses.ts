@@ -27,6 +27,20 @@ export const noContent = z.undefined().describe('No content');
 /** 302: the browser goes on to the Location header. */
 export const redirect = (description: string) => z.undefined().describe(description);
 
+/** The bytes of a file; Fastify sends a Buffer as it is (no serializer runs). */
+const fileBody = z.custom<Buffer>((value) => Buffer.isBuffer(value), 'file contents').meta({ type: 'string', format: 'binary' });
+/** A file answer (export, poster, batch file): the body is the file, in one of these content types. */
+export function file(description: string, ...contentTypes: string[]) {
+  return { description, content: Object.fromEntries(contentTypes.map((type) => [type, { schema: fileBody }])) };
+}
+export const CSV = 'text/csv';
+export const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+
+/** Server-sent events: the route writes the stream itself (no serializer runs). */
+export function eventStream(description: string) {
+  return { description, content: { 'text/event-stream': { schema: z.string().describe(description) } } };
+}
+
 /** Every error answer (see errors.ts): a code, a message, sometimes details or when to come back. */
 export const errorOut = z.looseObject({
   code: z.string(),
@@ -78,8 +92,8 @@ export const memberViewOut = memberOut.extend({
 export const teamMemberOut = z.object({
   id: intOut,
   nickname: z.string(),
-  avatarUrl: z.string().nullable(),
   phone: z.string().nullable().describe('masked unless the viewer may see it'),
+  avatarUrl: z.string().nullable(),
   distributorStatus: distributorStatusOut,
   joinedAt: dateTime,
   level: intOut.describe('1 = a direct referral'),
@@ -130,13 +144,14 @@ export const orderStatusOut = z.enum(['pending_payment', 'paid', 'shipped', 'com
 export const orderSourceOut = z.enum(['share_link', 'poster', 'store', 'direct']);
 export const refundStatusOut = z.enum(['processing', 'succeeded', 'failed', 'overpaid']);
 
+/** Keys in the order jsonb keeps them (shorter first), which is the order orders send them in. */
 export const shippingAddressOut = z.object({
+  city: z.string(),
   name: z.string(),
   phone: z.string(),
-  province: z.string(),
-  city: z.string(),
-  district: z.string(),
   detail: z.string(),
+  district: z.string(),
+  province: z.string(),
   regionCode: z.string().describe('6-digit district code (GB/T 2260)'),
 });
 
@@ -155,9 +170,9 @@ export const orderLineOut = z.object({
 export const orderRefundOut = z.object({
   id: intOut,
   refundNo: z.string(),
+  status: refundStatusOut,
   amountFen: fenOut,
   shippingFen: fenOut,
-  status: refundStatusOut,
   reason: z.string(),
   createdAt: dateTime,
   completedAt: dateTime.nullable(),
@@ -169,13 +184,13 @@ export const orderOut = z.object({
   orderNo: z.string(),
   buyerId: intOut,
   status: orderStatusOut,
-  source: orderSourceOut,
   goodsFen: fenOut,
   discountFen: fenOut,
   shippingFen: fenOut,
   payableFen: fenOut,
   paidFen: fenOut,
   refundedFen: fenOut,
+  source: orderSourceOut,
   sharerId: intOut.nullable(),
   ruleVersionId: intOut.nullable(),
   paidAt: dateTime.nullable(),
@@ -199,10 +214,10 @@ export const orderListItemOut = z.object({
   buyerNickname: z.string(),
   buyerPhone: z.string().nullable(),
   status: orderStatusOut,
-  source: orderSourceOut,
   payableFen: fenOut,
   paidFen: fenOut,
   refundedFen: fenOut,
+  source: orderSourceOut,
   createdAt: dateTime,
   paidAt: dateTime.nullable(),
   summary: z.string().describe('the lines in a few words'),
@@ -259,15 +274,14 @@ export const paymentOut = z.object({
 
 export const earningOut = z.object({
   id: intOut,
-  kind: z.enum(['distribution', 'agent_regional', 'agent_sales', 'coupon_guide', 'supplier_settlement', 'dealer_sale', 'dealer_rebate']),
   orderId: intOut,
   orderNo: z.string(),
-  orderStatus: orderStatusOut,
   orderLineId: intOut,
   earnerId: intOut,
   earnerNickname: z.string(),
   buyerId: intOut,
   buyerNickname: z.string(),
+  kind: z.enum(['distribution', 'agent_regional', 'agent_sales', 'coupon_guide', 'supplier_settlement', 'dealer_sale', 'dealer_rebate']),
   level: intOut,
   baseFen: fenOut,
   rateBp: intOut.nullable().describe('basis points; null for a fixed amount'),
@@ -277,6 +291,7 @@ export const earningOut = z.object({
   ruleVersionId: intOut,
   frozenUntil: dateTime.nullable(),
   createdAt: dateTime,
+  orderStatus: orderStatusOut,
 });
 
 // --- withdrawals ---

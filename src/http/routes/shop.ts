@@ -6,34 +6,84 @@ import { notFound } from '../../errors.js';
 import { maskPhone } from '../../privacy.js';
 import type { Services } from '../../services.js';
 import { member, type Auth } from '../auth.js';
+import {
+  commissionSummaryOut,
+  dateTime,
+  earningOut,
+  fenOut,
+  intOut,
+  listOf,
+  orderListItemOut,
+  orderOut,
+  orderStatusOut,
+  pageOf,
+  payoutOut,
+  productOut,
+  quoteOut,
+  teamMemberOut,
+  teamSummaryOut,
+} from '../responses.js';
 import { checkoutItems, idempotencyKey, idParams, page, positiveFen } from '../schemas.js';
+
+const shopConfigOut = z.object({
+  order: z.object({
+    shippingFen: fenOut,
+    freeShippingMinFen: fenOut,
+    fullReduction: z.array(z.object({ thresholdFen: fenOut, offFen: fenOut })).describe('满减 tiers: the best one the goods reach applies'),
+    unpaidCloseMinutes: intOut.describe('an unpaid order closes after this long; 0 = never'),
+  }),
+  payout: z.object({ minAmountFen: fenOut, feeBp: intOut, dailyCountLimit: intOut, channels: z.array(z.enum(['wechat', 'alipay', 'bank'])) }),
+  distributorMode: z.enum(['automatic', 'first_purchase', 'spend_threshold', 'application']),
+});
+
+const visitOut = z.object({
+  referrer: z.object({ nickname: z.string(), avatarUrl: z.string().nullable() }),
+  bound: z.boolean(),
+  reason: z.enum(['no_referrer', 'self', 'cycle', 'already_bound', 'not_new_user', 'same_referrer', 'policy']).nullable().describe('why the visit did not bind (null when it did)'),
+});
+
+const promotionOrderOut = z.object({
+  orderId: intOut,
+  orderNo: z.string(),
+  orderStatus: orderStatusOut,
+  paidFen: fenOut,
+  refundedFen: fenOut,
+  paidAt: dateTime.nullable(),
+  buyerNickname: z.string(),
+  level: intOut.describe('the nearest level I earned at'),
+  amountFen: fenOut,
+  reversedFen: fenOut,
+  states: z.string().describe('the states of my earnings on it, comma-separated'),
+});
 
 export function shopRoutes(app: FastifyInstance, s: Services, auth: Auth) {
   const r = app.withTypeProvider<ZodTypeProvider>();
 
   // --- catalog ---
   r.get('/api/products', {
-    schema: { tags: ['catalog'], summary: 'Products on sale', querystring: page.extend({ category: z.string().max(50).optional(), q: z.string().max(50).optional() }) },
+    schema: { tags: ['catalog'], summary: 'Products on sale', querystring: page.extend({ category: z.string().max(50).optional(), q: z.string().max(50).optional() }), response: { 200: listOf(productOut) } },
   }, async (req) => ({ items: await s.catalog.list(s.db, { ...req.query, status: 'on_sale' }) }));
 
-  r.get('/api/products/:id', { schema: { tags: ['catalog'], summary: 'One product with its SKUs', params: idParams } }, async (req) => {
+  r.get('/api/products/:id', { schema: { tags: ['catalog'], summary: 'One product with its SKUs', params: idParams, response: { 200: productOut } } }, async (req) => {
     const product = await s.catalog.get(s.db, req.params.id);
     if (product.status !== 'on_sale') throw notFound('PRODUCT_NOT_FOUND', `product ${req.params.id} does not exist`);
     return product;
   });
 
-  r.get('/api/categories', { schema: { tags: ['catalog'], summary: 'Categories of products on sale, with counts' } }, async () => ({
+  r.get('/api/categories', { schema: { tags: ['catalog'], summary: 'Categories of products on sale, with counts', response: { 200: listOf(z.object({ name: z.string(), count: intOut })) } } }, async () => ({
     items: await s.catalog.categories(s.db),
   }));
 
-  r.get('/api/shop/config', { schema: { tags: ['catalog'], summary: 'What buyers and distributors may know of the rules: promotions, shipping, withdrawal terms' } }, async () => {
+  r.get('/api/shop/config', { schema: { tags: ['catalog'], summary: 'What buyers and distributors may know of the rules: promotions, shipping, withdrawal terms', response: { 200: shopConfigOut } } }, async () => {
     const { order, payout, distributor } = (await s.rules.current(s.db)).config;
     return { order, payout: { minAmountFen: payout.minAmountFen, feeBp: payout.feeBp, dailyCountLimit: payout.dailyCountLimit, channels: payout.channels }, distributorMode: distributor.mode };
   });
 
   // --- referral: share links, mini-shops, team ---
   r.get('/api/shops/:inviteCode', {
-    schema: { tags: ['referral'], summary: "A distributor's mini-shop, opened from a share link", params: z.object({ inviteCode: z.string().min(4).max(16) }) },
+    schema: { tags: ['referral'], summary: "A distributor's mini-shop, opened from a share link", params: z.object({ inviteCode: z.string().min(4).max(16) }),
+      response: { 200: z.object({ nickname: z.string(), avatarUrl: z.string().nullable(), isDistributor: z.boolean(), inviteCode: z.string() }) },
+    },
   }, async (req) => {
     const owner = await s.referral.memberByInviteCode(s.db, req.params.inviteCode);
     if (!owner) throw notFound('INVITE_CODE_NOT_FOUND', 'this invite code does not exist');
@@ -48,6 +98,7 @@ export function shopRoutes(app: FastifyInstance, s: Services, auth: Auth) {
       tags: ['referral'],
       summary: 'Record a share-link or poster visit; binds a signed-in visitor when the binding policy says so',
       body: z.object({ inviteCode: z.string().min(4).max(16), visitorKey: z.string().min(8).max(64) }),
+      response: { 200: visitOut },
     },
   }, async (req) => {
     const rules = (await s.rules.current(s.db)).config;
@@ -57,19 +108,19 @@ export function shopRoutes(app: FastifyInstance, s: Services, auth: Auth) {
 
   r.get('/api/me/team', {
     preHandler: auth.authenticate,
-    schema: { tags: ['referral'], summary: 'My team: direct referrals (depth=1), a given level, or everyone', querystring: page.extend({ depth: z.coerce.number().int().min(1).max(1000).optional() }) },
+    schema: { tags: ['referral'], summary: 'My team: direct referrals (depth=1), a given level, or everyone', querystring: page.extend({ depth: z.coerce.number().int().min(1).max(1000).optional() }), response: { 200: pageOf(teamMemberOut) } },
   }, async (req) => {
     const team = await s.referral.team(s.db, member(req).id, req.query);
     return { total: team.total, items: team.items.map((m) => ({ ...m, phone: maskPhone(m.phone) })) };
   });
 
-  r.get('/api/me/team/summary', { preHandler: auth.authenticate, schema: { tags: ['referral'], summary: 'Team size, direct referrals and team sales' } }, async (req) =>
+  r.get('/api/me/team/summary', { preHandler: auth.authenticate, schema: { tags: ['referral'], summary: 'Team size, direct referrals and team sales', response: { 200: teamSummaryOut } } }, async (req) =>
     s.referral.teamSummary(s.db, member(req).id),
   );
 
   r.post('/api/me/distributor-application', {
     preHandler: auth.authenticate,
-    schema: { tags: ['referral'], summary: 'Apply to become a distributor (when HQ reviews applications)', body: z.object({ note: z.string().max(500).optional() }) },
+    schema: { tags: ['referral'], summary: 'Apply to become a distributor (when HQ reviews applications)', body: z.object({ note: z.string().max(500).optional() }), response: { 201: z.object({ applicationId: intOut, status: z.string().describe('pending') }) } },
   }, async (req, reply) => reply.status(201).send(await s.members.applyForDistributor(member(req).id, req.body.note ?? null)));
 
   // --- orders ---
@@ -85,6 +136,7 @@ export function shopRoutes(app: FastifyInstance, s: Services, auth: Auth) {
         couponId: z.number().int().positive().optional(),
         dealerShopId: z.number().int().positive().optional(),
       }),
+      response: { 200: quoteOut },
     },
   }, async (req) => s.orders.quoteFor(member(req).id, req.body));
 
@@ -113,31 +165,32 @@ export function shopRoutes(app: FastifyInstance, s: Services, auth: Auth) {
         couponId: z.number().int().positive().optional(),
         dealerShopId: z.number().int().positive().optional(),
       }),
+      response: { 201: orderOut },
     },
   }, async (req, reply) => reply.status(201).send(await s.orders.checkout(member(req).id, req.body)));
 
   r.get('/api/orders', {
     preHandler: auth.authenticate,
-    schema: { tags: ['orders'], summary: 'My orders', querystring: page.extend({ status: z.enum(['pending_payment', 'paid', 'shipped', 'completed', 'closed', 'refunded']).optional() }) },
+    schema: { tags: ['orders'], summary: 'My orders', querystring: page.extend({ status: z.enum(['pending_payment', 'paid', 'shipped', 'completed', 'closed', 'refunded']).optional() }), response: { 200: listOf(orderListItemOut) } },
   }, async (req) => ({ items: await s.orders.list(s.db, { ...req.query, buyerId: member(req).id }) }));
 
-  r.get('/api/orders/:id', { preHandler: auth.authenticate, schema: { tags: ['orders'], summary: 'One of my orders', params: idParams } }, async (req) =>
+  r.get('/api/orders/:id', { preHandler: auth.authenticate, schema: { tags: ['orders'], summary: 'One of my orders', params: idParams, response: { 200: orderOut } } }, async (req) =>
     s.orders.get(s.db, req.params.id, member(req).id),
   );
 
-  r.post('/api/orders/:id/cancel', { preHandler: auth.authenticate, schema: { tags: ['orders'], summary: 'Cancel an unpaid order', params: idParams } }, async (req) =>
+  r.post('/api/orders/:id/cancel', { preHandler: auth.authenticate, schema: { tags: ['orders'], summary: 'Cancel an unpaid order', params: idParams, response: { 200: orderOut } } }, async (req) =>
     s.orders.cancel(member(req).id, req.params.id),
   );
 
   r.post('/api/orders/:id/confirm-receipt', {
     preHandler: auth.authenticate,
-    schema: { tags: ['orders'], summary: 'Confirm receipt: completes the order and starts the return window', params: idParams },
+    schema: { tags: ['orders'], summary: 'Confirm receipt: completes the order and starts the return window', params: idParams, response: { 200: orderOut } },
   }, async (req) => s.orders.complete(req.params.id, member(req).id));
 
   // --- commission and withdrawals ---
   r.get('/api/me/commission/summary', {
     preHandler: auth.authenticate,
-    schema: { tags: ['commission'], summary: 'Pending, frozen, available, withdrawing, debt, total and today' },
+    schema: { tags: ['commission'], summary: 'Pending, frozen, available, withdrawing, debt, total and today', response: { 200: commissionSummaryOut.extend({ withdrawnFen: fenOut }) } },
   }, async (req) => {
     const id = member(req).id;
     return { ...(await s.commission.summary(s.db, id)), withdrawnFen: await s.payouts.withdrawnFen(s.db, id) };
@@ -145,12 +198,12 @@ export function shopRoutes(app: FastifyInstance, s: Services, auth: Auth) {
 
   r.get('/api/me/commission/earnings', {
     preHandler: auth.authenticate,
-    schema: { tags: ['commission'], summary: 'My earnings, newest first', querystring: page.extend({ state: z.enum(['pending', 'frozen', 'available', 'reversed']).optional() }) },
+    schema: { tags: ['commission'], summary: 'My earnings, newest first', querystring: page.extend({ state: z.enum(['pending', 'frozen', 'available', 'reversed']).optional() }), response: { 200: listOf(earningOut) } },
   }, async (req) => ({ items: await s.commission.earnings(s.db, { ...req.query, earnerId: member(req).id }) }));
 
   r.get('/api/me/promotion-orders', {
     preHandler: auth.authenticate,
-    schema: { tags: ['commission'], summary: 'Orders that paid me commission', querystring: page },
+    schema: { tags: ['commission'], summary: 'Orders that paid me commission', querystring: page, response: { 200: listOf(promotionOrderOut) } },
   }, async (req) => ({ items: await s.commission.promotionOrders(s.db, member(req).id, req.query.limit, req.query.offset) }));
 
   r.post('/api/me/payouts', {
@@ -165,14 +218,15 @@ export function shopRoutes(app: FastifyInstance, s: Services, auth: Auth) {
         destination: z.partialRecord(z.enum(['realName', 'account', 'bankName', 'accountNo', 'openid']), z.string().trim().min(1).max(64)),
         idempotencyKey,
       }),
+      response: { 201: payoutOut },
     },
   }, async (req, reply) => reply.status(201).send(await s.payouts.request(member(req).id, req.body as Parameters<typeof s.payouts.request>[1])));
 
-  r.get('/api/me/payouts', { preHandler: auth.authenticate, schema: { tags: ['payouts'], summary: 'My withdrawals', querystring: page } }, async (req) => ({
+  r.get('/api/me/payouts', { preHandler: auth.authenticate, schema: { tags: ['payouts'], summary: 'My withdrawals', querystring: page, response: { 200: listOf(payoutOut) } } }, async (req) => ({
     items: await s.payouts.list(s.db, { ...req.query, memberId: member(req).id }),
   }));
 
-  r.get('/api/me/payouts/:id', { preHandler: auth.authenticate, schema: { tags: ['payouts'], summary: 'One of my withdrawals', params: idParams } }, async (req) =>
+  r.get('/api/me/payouts/:id', { preHandler: auth.authenticate, schema: { tags: ['payouts'], summary: 'One of my withdrawals', params: idParams, response: { 200: payoutOut } } }, async (req) =>
     s.payouts.get(s.db, req.params.id, member(req).id),
   );
 }
