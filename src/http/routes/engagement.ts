@@ -5,7 +5,18 @@ import { z } from 'zod';
 import { notFound } from '../../errors.js';
 import type { Services } from '../../services.js';
 import { member, type Auth } from '../auth.js';
+import { dateTime, eventStream, fenOut, file, intOut, listOf, noContent, refundRequestOut } from '../responses.js';
 import { page } from '../schemas.js';
+
+const notificationOut = z.object({
+  id: intOut,
+  kind: z.string(),
+  title: z.string(),
+  body: z.string(),
+  amountFen: fenOut.nullable(),
+  readAt: dateTime.nullable(),
+  createdAt: dateTime,
+});
 
 const HEARTBEAT_MS = 25_000;
 
@@ -20,7 +31,10 @@ export function engagementRoutes(app: FastifyInstance, s: Services, auth: Auth) 
 
   r.get('/api/me/share-link', {
     preHandler: auth.authenticate,
-    schema: { tags: ['referral'], summary: 'My share link and invite code', querystring: z.object({ productId: z.coerce.number().int().positive().optional() }) },
+    schema: { tags: ['referral'], summary: 'My share link and invite code',
+      querystring: z.object({ productId: z.coerce.number().int().positive().optional() }),
+      response: { 200: z.object({ inviteCode: z.string(), path: z.string().describe('/s/CODE, with ?p=product'), url: z.string().describe('the path on the public origin') }) },
+    },
   }, async (req) => {
     const me = member(req);
     const path = `/s/${me.inviteCode}${req.query.productId ? `?p=${req.query.productId}` : ''}`;
@@ -29,7 +43,10 @@ export function engagementRoutes(app: FastifyInstance, s: Services, auth: Auth) 
 
   r.get('/api/me/poster.png', {
     preHandler: auth.authenticate,
-    schema: { tags: ['referral'], summary: 'My share poster (PNG) with a QR code of my share link, optionally for a product', querystring: z.object({ productId: z.coerce.number().int().positive().optional() }) },
+    schema: { tags: ['referral'], summary: 'My share poster (PNG) with a QR code of my share link, optionally for a product',
+      querystring: z.object({ productId: z.coerce.number().int().positive().optional() }),
+      response: { 200: file('The poster', 'image/png') },
+    },
   }, async (req, reply) => {
     const me = member(req);
     let product;
@@ -45,12 +62,12 @@ export function engagementRoutes(app: FastifyInstance, s: Services, auth: Auth) 
 
   r.get('/api/me/notifications', {
     preHandler: auth.authenticate,
-    schema: { tags: ['notifications'], summary: 'My notification inbox', querystring: page },
+    schema: { tags: ['notifications'], summary: 'My notification inbox', querystring: page, response: { 200: z.object({ items: z.array(notificationOut), unread: intOut }) } },
   }, async (req) => s.notifications.list(s.db, member(req).id, req.query.limit, req.query.offset));
 
   r.post('/api/me/notifications/read', {
     preHandler: auth.authenticate,
-    schema: { tags: ['notifications'], summary: 'Mark notifications read (all when ids is omitted)', body: z.object({ ids: z.array(z.number().int().positive()).max(200).optional() }).optional() },
+    schema: { tags: ['notifications'], summary: 'Mark notifications read (all when ids is omitted)', body: z.object({ ids: z.array(z.number().int().positive()).max(200).optional() }).optional(), response: { 204: noContent } },
   }, async (req, reply) => {
     await s.notifications.markRead(member(req).id, req.body?.ids);
     return reply.status(204).send();
@@ -58,7 +75,9 @@ export function engagementRoutes(app: FastifyInstance, s: Services, auth: Auth) 
 
   r.get('/api/me/notifications/stream', {
     preHandler: auth.authenticate,
-    schema: { tags: ['notifications'], summary: 'Server-sent events: each new notification as `event: notification` (token may be passed as ?access_token=)', querystring: z.object({ access_token: z.string().optional() }) },
+    schema: { tags: ['notifications'], summary: 'Server-sent events: each new notification as `event: notification` (token may be passed as ?access_token=)', querystring: z.object({ access_token: z.string().optional() }),
+      response: { 200: eventStream('`retry`, then `event: notification` with the notification as JSON data (id: its id); a comment every 25 s') },
+    },
   }, async (req, reply) => {
     const me = member(req);
     reply.hijack();
@@ -82,11 +101,12 @@ export function engagementRoutes(app: FastifyInstance, s: Services, auth: Auth) 
       summary: 'Ask for a refund of some lines of my order; HQ support reviews it',
       params: z.object({ id: z.coerce.number().int().positive() }),
       body: z.object({ lines: z.array(z.object({ lineId: z.number().int().positive(), amountFen: z.number().int().min(1).max(1e12) })).max(50), shippingFen: z.number().int().min(0).max(1e12).optional(), reason: z.string().trim().min(2).max(500) }),
+      response: { 201: z.object({ id: intOut, orderId: intOut, status: z.enum(['pending', 'approved', 'rejected']), reason: z.string(), createdAt: dateTime }) },
     },
   }, async (req, reply) => reply.status(201).send(await s.orders.requestRefundByBuyer(member(req).id, req.params.id, req.body)));
 
   r.get('/api/me/refund-requests', {
     preHandler: auth.authenticate,
-    schema: { tags: ['orders'], summary: 'My refund requests', querystring: page },
+    schema: { tags: ['orders'], summary: 'My refund requests', querystring: page, response: { 200: listOf(refundRequestOut) } },
   }, async (req) => ({ items: await s.orders.listRefundRequests(s.db, { ...req.query, buyerId: member(req).id }) }));
 }
