@@ -7,6 +7,7 @@ import { AppError } from '../../errors.js';
 import { PAYMENT_METHODS, type PaymentMethod } from '../../modules/payments/providers.js';
 import type { Services } from '../../services.js';
 import { member, type Auth } from '../auth.js';
+import { intOut, noContent, paymentOut } from '../responses.js';
 import { idParams } from '../schemas.js';
 
 const method = z.enum(PAYMENT_METHODS);
@@ -14,17 +15,7 @@ const provider = z.enum(['dev', 'wechatpay', 'alipay']);
 /** A provider's default method, for clients that name only the provider. */
 const DEFAULT_METHOD: Record<z.infer<typeof provider>, PaymentMethod> = { dev: 'dev', wechatpay: 'native', alipay: 'page' };
 
-const paymentView = z.object({
-  id: z.number(),
-  provider: z.string(),
-  method: z.string(),
-  outTradeNo: z.string(),
-  amountFen: z.number(),
-  status: z.string(),
-  providerTxnId: z.string().nullable(),
-  paidAt: z.date().nullable(),
-  createdAt: z.date(),
-});
+const outcomeOut = z.object({ outcome: z.enum(['applied', 'duplicate']) });
 
 /** devRoutes: the dev provider's notify and simulate routes, which exist only in development. */
 export function paymentRoutes(app: FastifyInstance, s: Services, auth: Auth, options: { devRoutes: boolean }) {
@@ -54,12 +45,14 @@ export function paymentRoutes(app: FastifyInstance, s: Services, auth: Auth, opt
       tags: ['payments'],
       summary: "The verified payment state of my order: asks the provider about open attempts now (the result page's source, never the redirect)",
       params: idParams,
-      response: { 200: z.object({ orderId: z.number(), status: z.string(), paid: z.boolean(), payments: z.array(paymentView) }) },
+      response: { 200: z.object({ orderId: intOut, status: z.string(), paid: z.boolean(), payments: z.array(paymentOut) }) },
     },
   }, async (req) => s.paymentChecks.checkOrder(member(req).id, req.params.id));
 
   r.post('/api/payments/wechatpay/notify', {
-    schema: { tags: ['payments'], summary: 'WeChat Pay v3 notification (payments and refunds); signature, time, merchant, app and amount verified' },
+    schema: { tags: ['payments'], summary: 'WeChat Pay v3 notification (payments and refunds); signature, time, merchant, app and amount verified; a refusal answers {code: FAIL, message} with 4xx/5xx (WeChat retries)',
+      response: { 204: noContent },
+    },
   }, async (req, reply) => {
     try {
       await s.payments.handleWechatpayNotification(req.headers, req.rawBody ?? '');
@@ -71,7 +64,9 @@ export function paymentRoutes(app: FastifyInstance, s: Services, auth: Auth, opt
   });
 
   r.post('/api/payments/alipay/notify', {
-    schema: { tags: ['payments'], summary: 'Alipay asynchronous notification (form); RSA2 signature and app id verified; answers the text success' },
+    schema: { tags: ['payments'], summary: 'Alipay asynchronous notification (form); RSA2 signature and app id verified; answers the text success (a refusal: fail, with 4xx/5xx)',
+      response: { 200: { description: 'Taken: Alipay stops resending', content: { 'text/plain': { schema: z.literal('success') } } } },
+    },
   }, async (req, reply) => {
     const params = (req.body ?? {}) as Record<string, string>;
     try {
@@ -103,11 +98,11 @@ function refuse(req: FastifyRequest, reply: FastifyReply, error: unknown, body: 
 function devPaymentRoutes(app: FastifyInstance, s: Services, auth: Auth) {
   const r = app.withTypeProvider<ZodTypeProvider>();
   r.post('/api/payments/dev/notify', {
-    schema: { tags: ['payments'], summary: 'Dev provider notification, HMAC-signed in X-Dev-Signature', headers: z.object({ 'x-dev-signature': z.string().max(128).optional() }).passthrough() },
+    schema: { tags: ['payments'], summary: 'Dev provider notification, HMAC-signed in X-Dev-Signature', headers: z.object({ 'x-dev-signature': z.string().max(128).optional() }).passthrough(), response: { 200: outcomeOut } },
   }, async (req) => ({ outcome: await s.payments.handleDevNotification(req.rawBody ?? '', req.headers['x-dev-signature'] as string | undefined) }));
 
   r.post('/api/payments/dev/simulate', {
     preHandler: auth.authenticate,
-    schema: { tags: ['payments'], summary: 'Demo only: the dev provider completes my payment and notifies the server', body: z.object({ outTradeNo: z.string().min(8).max(64) }) },
+    schema: { tags: ['payments'], summary: 'Demo only: the dev provider completes my payment and notifies the server', body: z.object({ outTradeNo: z.string().min(8).max(64) }), response: { 200: outcomeOut } },
   }, async (req) => ({ outcome: await s.payments.simulateDevPayment(member(req).id, req.body.outTradeNo) }));
 }
