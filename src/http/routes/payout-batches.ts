@@ -7,6 +7,7 @@ import type { BatchFileRow, PayoutBatchesService } from '../../modules/payouts/b
 import type { Services } from '../../services.js';
 import { member, type Auth } from '../auth.js';
 import { toCsv, toXlsx, type ExportColumn } from '../exports.js';
+import { CSV, file, XLSX } from '../responses.js';
 import { idempotencyKey, idParams, page } from '../schemas.js';
 
 const iso = (d: Date | null) => (d === null ? null : new Date(d).toISOString());
@@ -107,6 +108,7 @@ export function payoutBatchRoutes(app: FastifyInstance, s: Services, auth: Auth)
       summary: 'The bank file (批量代发) of a batch, account numbers whole; the download is audited',
       params: idParams,
       querystring: z.object({ format: z.enum(['xlsx', 'csv']).default('xlsx') }),
+      response: { 200: file('The batch file (attachment), as the format asks', XLSX, CSV) },
     },
   }, async (req, reply) => {
     const { batchNo, rows } = await batches.fileRows(member(req).id, req.params.id, req.query.format);

@@ -10,6 +10,7 @@ import { AppError } from '../../errors.js';
 import type { presentPayout } from '../../modules/payouts/service.js';
 import type { Services } from '../../services.js';
 import { member, type Auth } from '../auth.js';
+import { noContent } from '../responses.js';
 import { idParams } from '../schemas.js';
 
 const iso = (d: Date | null) => (d === null ? null : new Date(d).toISOString());
@@ -46,12 +47,12 @@ export function payoutChannelRoutes(app: FastifyInstance, s: Services, auth: Aut
     schema: {
       tags: ['payouts'],
       summary: 'WeChat 商家转账 MCHTRANSFER.BILL.FINISHED: signature, time, merchant and amount verified; applied once',
-      response: { 204: z.null(), '4xx': wechatFail, '5xx': wechatFail },
+      response: { 204: noContent, '4xx': wechatFail, '5xx': wechatFail },
     },
   }, async (req, reply) => {
     try {
       await s.payouts.handleNotification('wechat', req.headers, req.rawBody ?? '');
-      return reply.status(204).send(null);
+      return reply.status(204).send();
     } catch (error) {
       // WeChat's convention: a 4xx/5xx with {code: FAIL, message} makes it deliver again later
       const status = error instanceof AppError ? error.status : 500;
