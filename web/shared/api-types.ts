@@ -2234,15 +2234,15 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
-                            totalEarnedFen: number;
-                            todayFen: number;
-                            earningCount: number;
                             pendingFen: number;
                             frozenFen: number;
                             availableFen: number;
                             withdrawingFen: number;
                             /** @description owed back after refunds of money already paid out (0 or negative) */
                             debtFen: number;
+                            totalEarnedFen: number;
+                            todayFen: number;
+                            earningCount: number;
                             withdrawnFen: number;
                         };
                     };
@@ -3013,15 +3013,15 @@ export interface paths {
                                 maxDepth: number;
                             };
                             balances: {
-                                totalEarnedFen: number;
-                                todayFen: number;
-                                earningCount: number;
                                 pendingFen: number;
                                 frozenFen: number;
                                 availableFen: number;
                                 withdrawingFen: number;
                                 /** @description owed back after refunds of money already paid out (0 or negative) */
                                 debtFen: number;
+                                totalEarnedFen: number;
+                                todayFen: number;
+                                earningCount: number;
                             };
                             bindingHistory: {
                                 id: number;

@@ -6,6 +6,9 @@ import type { Party } from './legacy-types';
 export type * from './legacy-types';
 export type { ShippingAddress } from './address';
 
+export type HqRole = NonNullable<ResponseOf<'/api/me'>['hqRole']>;
+export type DistributorStatus = ResponseOf<'/api/me'>['distributorStatus'];
+
 // --- sign-in (every sign-in answers AuthResult; store it with setSession) ---
 export type AuthProviders = ResponseOf<'/api/auth/providers'>;
 /** An answer to the password, SMS code or WeChat sign-in: a session, or (HQ staff with TOTP) the second step's token. */
@@ -58,3 +61,25 @@ export type DealerProfile = ResponseOf<'/api/dealer/me'>;
 /** A dealer shop's public page: its products at the dealer's prices. */
 export type DealerShop = ResponseOf<'/api/dealer-shops/{id}'>;
 export type MyStockRow = ItemOf<ResponseOf<'/api/dealer/stock'>>;
+
+// --- the console ---
+export type Member = ItemOf<ResponseOf<'/api/admin/members'>>;
+export type MemberDetail = ResponseOf<'/api/admin/members/{id}'>;
+export type Balances = MemberDetail['balances'];
+export type Tier = ItemOf<ResponseOf<'/api/admin/tiers'>>;
+export type Group = ItemOf<ResponseOf<'/api/admin/groups'>>;
+export type Application = ItemOf<ResponseOf<'/api/admin/distributor-applications'>>;
+/** One order on HQ's list, with its buyer. */
+export type OrderRow = ItemOf<ResponseOf<'/api/admin/orders'>>;
+/** One order as HQ sees it: the buyer's view, the rule version, the payments and the earnings. */
+export type OrderDetail = ResponseOf<'/api/admin/orders/{id}'>;
+export type Earning = OrderDetail['earnings'][number];
+/** A refund on HQ's list of refunds across orders. */
+export type RefundListRow = ItemOf<ResponseOf<'/api/admin/refunds'>>;
+export type AuditEntry = ItemOf<ResponseOf<'/api/admin/audit-log'>>;
+export type Reconciliation = ResponseOf<'/api/admin/reconciliation'>;
+export type Dashboard = ResponseOf<'/api/admin/dashboard'>;
+export type PeriodFigures = Dashboard['today'];
+export type RankingRow = ItemOf<ResponseOf<'/api/admin/commission/ranking'>>;
+export type DryRunResult = ResponseOf<'/api/admin/commission/dry-run', 'post'>;
+export type RuleVersionSummary = ResponseOf<'/api/admin/rules'>['versions'][number];

@@ -8,6 +8,7 @@ import { useApi, useIsMobile, describeError } from '../hooks';
 import { useAuth } from '../auth';
 import { useFeatureT, useT, type Key } from '../i18n';
 import { formatFen } from '../../../shared/money';
+import type { ResponseOf } from '../../../shared/api';
 import type { Dashboard, Items, PeriodFigures, RankingRow } from '../types';
 
 function FenStat({ title, fen, testId, color }: { title: string; fen: number | undefined; testId: string; color?: string }) {
@@ -43,12 +44,7 @@ function PeriodCard({ title, figures, prefix }: { title: string; figures: Period
   );
 }
 
-interface ChannelMode {
-  kind: string;
-  orders: number;
-  netFen: number;
-  payables: { pendingFen: number; frozenFen: number; availableUnwithdrawnFen: number };
-}
+type ChannelMode = ResponseOf<'/api/admin/insights/channels'>['modes'][number];
 
 /** Performance and payables per channel mode (distribution, agents, coupons, suppliers, dealers). */
 function ChannelModesCard() {

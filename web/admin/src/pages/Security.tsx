@@ -6,14 +6,9 @@ import { useState } from 'react';
 import { api } from '../api';
 import { authErrorText, useAuth } from '../auth';
 import { useT } from '../i18n';
+import type { TotpSetup } from '../types';
 import { ChangePasswordForm } from './ChangePassword';
 
-interface TotpSetup {
-  secret: string;
-  otpauthUrl: string;
-  /** PNG data URL */
-  qrDataUrl: string;
-}
 
 const CODE_RULE = /^\d{6}$/;
 

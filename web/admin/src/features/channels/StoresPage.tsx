@@ -8,19 +8,13 @@ import { FormModal, ReasonField } from '../../components/FormModal';
 import { MemberSelect } from '../../components/MemberSelect';
 import { describeError, useApi, useRun } from '../../hooks';
 import { useFeatureT, useT } from '../../i18n';
+import type { BodyOf } from '../../../../shared/api';
 import type { Items } from '../../types';
 import { StoreCustomersTable, StoreOrdersTable, StoreSummaryCard } from './shared';
 import type { Store, StoreCustomer, StoreOrder, StoreSummary } from './types';
 
-interface StoreForm {
-  name: string;
-  regionCode: string;
-  address: string;
-  latitude: number;
-  longitude: number;
-  openingHours?: string;
-  phone?: string;
-}
+/** the form's fields are the body of POST /api/admin/stores */
+type StoreForm = BodyOf<'/api/admin/stores'>;
 
 export default function StoresPage() {
   const t = useFeatureT();
