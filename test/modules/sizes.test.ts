@@ -32,7 +32,6 @@ const NOT_YET_SPLIT: string[] = [
   'src/modules/commission/service.ts',
   'src/modules/dealers/service.ts',
   'src/modules/insights/service.ts',
-  'src/modules/members/service.ts',
   'src/modules/payments/alipay-client.ts',
   'src/modules/payments/wechatpay-client.ts',
   'src/modules/payments/wechatpay-crypto.ts',

@@ -1,6 +1,8 @@
 // The members module's face: what other modules and the app may use of it.
-export { MembersService, profileColumns, toProfile } from './service.js';
-export type { AccessLimits, MemberProfile } from './service.js';
+export { MembersService } from './service.js';
+export type { AccessLimits } from './service.js';
+export { profileColumns, toProfile } from './profile.js';
+export type { MemberProfile } from './profile.js';
 export { AliyunSmsProvider } from './sms-aliyun.js';
 export type { AliyunSmsConfig } from './sms-aliyun.js';
 export { TencentSmsProvider } from './sms-tencent.js';
