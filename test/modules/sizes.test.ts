@@ -34,7 +34,6 @@ const NOT_YET_SPLIT: string[] = [
   'src/modules/payments/alipay-client.ts',
   'src/modules/payments/wechatpay-client.ts',
   'src/modules/payments/wechatpay-crypto.ts',
-  'src/modules/suppliers/service.ts',
 ];
 
 const KEYWORDS = new Set([

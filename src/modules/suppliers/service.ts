@@ -2,47 +2,21 @@
 // the supplier's own orders (its lines only) and parcels, and settlement at supply price minus the
 // platform fee as 'supplier_settlement' earnings — which freeze, unfreeze and reverse on refunds
 // through the commission service exactly like commission.
+//
+// Here: accounts, proposals, the supplier's products and stock. Its orders and parcels are in
+// orders.ts, its settlement earnings in earnings.ts; SuppliersService answers for them.
 import { sql } from 'kysely';
 import { inTransaction, type Executor, type Tx } from '../../db/database.js';
 import type { EarningState } from '../commission/index.js';
-import { assertTransition, type ShippingAddress } from '../orders/index.js';
-import { AppError, badRequest, conflict, forbidden, notFound, unprocessable } from '../../errors.js';
-import { maskName, maskPhone } from '../../privacy.js';
+import { badRequest, conflict, forbidden, notFound, unprocessable } from '../../errors.js';
 import type { CoreServices } from '../../services.js';
-import type { PlannedEarning } from '../commission/index.js';
 import type { AfterCommit, PaidOrder } from '../orders/index.js';
-import { settleLine } from './settlement.js';
+import { SupplierEarnings } from './earnings.js';
+import { SupplierOrders, type SupplierOrderStatus } from './orders.js';
 import type { ProposalStatus, ProposedSku, SupplierStatus } from './tables.js';
+import type { ProposalInput, Supplier, SupplierInput, SupplierPatch } from './types.js';
 
-export interface SupplierInput {
-  memberId: number;
-  companyName: string;
-  contactName?: string;
-  contactPhone?: string;
-  platformFeeBp: number;
-  status?: SupplierStatus;
-}
-
-export type SupplierPatch = Partial<Omit<SupplierInput, 'memberId'>>;
-
-export interface ProposalInput {
-  title: string;
-  category?: string;
-  description?: string;
-  imageUrl?: string | null;
-  skus: ProposedSku[];
-}
-
-export interface Supplier {
-  id: number;
-  memberId: number;
-  companyName: string;
-  contactName: string;
-  contactPhone: string;
-  platformFeeBp: number;
-  status: SupplierStatus;
-  createdAt: Date;
-}
+export type { ProposalInput, Supplier, SupplierInput, SupplierPatch } from './types.js';
 
 const SUPPLIER_COLUMNS = [
   's.id',
@@ -70,12 +44,14 @@ const PROPOSAL_COLUMNS = [
   'p.created_at as createdAt',
 ] as const;
 
-/** Orders a supplier sees: paid ones (an unpaid order is nobody's business yet). */
-const SUPPLIER_ORDER_STATUSES = ['paid', 'shipped', 'completed', 'refunded'] as const;
-type SupplierOrderStatus = (typeof SUPPLIER_ORDER_STATUSES)[number];
-
 export class SuppliersService {
-  constructor(private readonly core: CoreServices) {}
+  private readonly ordersOf: SupplierOrders;
+  private readonly earnings: SupplierEarnings;
+
+  constructor(private readonly core: CoreServices) {
+    this.ordersOf = new SupplierOrders(core);
+    this.earnings = new SupplierEarnings(core);
+  }
 
   // --- accounts (HQ) --------------------------------------------------------------
 
@@ -285,243 +261,37 @@ export class SuppliersService {
     return products.map((p) => ({ ...p, skus: p.skus.map((s) => ({ ...s, supplyPriceFen: supplyBySku.get(s.id) ?? null })) }));
   }
 
-  // --- orders (the supplier's lines only) ------------------------------------------
+  // --- orders (orders.ts: the supplier's lines only) ------------------------------
 
-  async orders(ex: Executor, supplierId: number, filter: { status?: SupplierOrderStatus; limit: number; offset: number }) {
-    let q = ex
-      .selectFrom('orders as o')
-      .select(['o.id', 'o.order_no as orderNo', 'o.status', 'o.delivery_method as deliveryMethod', 'o.shipping_address as shippingAddress', 'o.paid_at as paidAt', 'o.shipped_at as shippedAt', 'o.completed_at as completedAt'])
-      .where('o.paid_at', 'is not', null)
-      .where('o.status', 'in', [...SUPPLIER_ORDER_STATUSES])
-      .where(({ exists, selectFrom }) =>
-        exists(selectFrom('order_lines as l').innerJoin('supplier_products as sp', 'sp.product_id', 'l.product_id').select('l.id').whereRef('l.order_id', '=', 'o.id').where('sp.supplier_id', '=', supplierId)),
-      );
-    if (filter.status) q = q.where('o.status', '=', filter.status);
-    const orders = await q.orderBy('o.id', 'desc').limit(filter.limit).offset(filter.offset).execute();
-    const details = await this.orderDetails(ex, supplierId, orders.map((o) => o.id));
-    // lists show the consignee masked; the order itself (to ship it) shows it whole
-    return orders.map((o) => ({ ...o, shippingAddress: maskAddress(o.shippingAddress as ShippingAddress | null), ...details.get(o.id)! }));
+  orders(ex: Executor, supplierId: number, filter: { status?: SupplierOrderStatus; limit: number; offset: number }) {
+    return this.ordersOf.orders(ex, supplierId, filter);
   }
 
   /** One order as the supplier sees it: its own lines, the consignee, its parcel; another's order is a 404. */
-  async order(ex: Executor, supplierId: number, orderId: number) {
-    const order = await ex
-      .selectFrom('orders as o')
-      .select(['o.id', 'o.order_no as orderNo', 'o.status', 'o.delivery_method as deliveryMethod', 'o.shipping_address as shippingAddress', 'o.paid_at as paidAt', 'o.shipped_at as shippedAt', 'o.completed_at as completedAt'])
-      .where('o.id', '=', orderId)
-      .where('o.paid_at', 'is not', null)
-      .executeTakeFirst();
-    const details = order ? (await this.orderDetails(ex, supplierId, [orderId])).get(orderId)! : undefined;
-    if (!order || !details || details.lines.length === 0) throw notFound('ORDER_NOT_FOUND', `order ${orderId} does not exist`);
-    return { ...order, shippingAddress: order.shippingAddress as ShippingAddress | null, ...details };
+  order(ex: Executor, supplierId: number, orderId: number) {
+    return this.ordersOf.order(ex, supplierId, orderId);
   }
 
-  private async orderDetails(ex: Executor, supplierId: number, orderIds: number[]) {
-    const result = new Map<number, { lines: Array<Record<string, unknown>>; mixed: boolean; shipment: { carrier: string; trackingNo: string; shippedAt: Date } | null }>();
-    if (orderIds.length === 0) return result;
-    const [lines, shipments] = await Promise.all([
-      ex
-        .selectFrom('order_lines as l')
-        .leftJoin('supplier_products as sp', 'sp.product_id', 'l.product_id')
-        .leftJoin('supplier_skus as ss', 'ss.sku_id', 'l.sku_id')
-        .leftJoin('supplier_settlement_lines as sl', 'sl.order_line_id', 'l.id')
-        .select([
-          'l.id',
-          'l.order_id as orderId',
-          'l.product_id as productId',
-          'l.sku_id as skuId',
-          'l.title',
-          'l.quantity',
-          'l.unit_price_fen as unitPriceFen',
-          'l.paid_fen as paidFen',
-          'l.refunded_fen as refundedFen',
-          'sp.supplier_id as supplierId',
-          'ss.supply_price_fen as supplyPriceFen',
-          'sl.amount_fen as settlementFen',
-        ])
-        .where('l.order_id', 'in', orderIds)
-        .orderBy('l.id')
-        .execute(),
-      ex.selectFrom('supplier_shipments').select(['order_id', 'carrier', 'tracking_no as trackingNo', 'shipped_at as shippedAt']).where('order_id', 'in', orderIds).where('supplier_id', '=', supplierId).execute(),
-    ]);
-    for (const orderId of orderIds) {
-      const all = lines.filter((l) => l.orderId === orderId);
-      // other parties' lines are never shown, only that there are some (it decides who ships)
-      const mine = all.filter((l) => l.supplierId === supplierId).map(({ supplierId: _s, orderId: _o, ...line }) => line);
-      const shipment = shipments.find((s) => s.order_id === orderId);
-      result.set(orderId, { lines: mine, mixed: mine.length < all.length, shipment: shipment ? { carrier: shipment.carrier, trackingNo: shipment.trackingNo, shippedAt: shipment.shippedAt } : null });
-    }
-    return result;
+  /** The supplier records its parcel, once per order; the order ships when every supplier in it has. */
+  ship(supplier: Supplier, actorId: number, orderId: number, parcel: { carrier: string; trackingNo: string }) {
+    return this.ordersOf.ship(supplier, actorId, orderId, parcel);
   }
 
-  /**
-   * The supplier records its parcel (carrier, tracking number), once per order. When every line of
-   * the order is a supplier's and every supplier in it has shipped — always so for an order that is
-   * wholly this supplier's — the order itself is marked shipped. A mixed order with HQ's own goods
-   * stays paid until HQ ships it.
-   */
-  async ship(supplier: Supplier, actorId: number, orderId: number, parcel: { carrier: string; trackingNo: string }) {
-    const shipOrder = await inTransaction(this.core.db, async (tx) => {
-      const order = await tx.selectFrom('orders').select(['status', 'delivery_method', 'paid_at']).where('id', '=', orderId).forUpdate().executeTakeFirst();
-      const lines = await tx
-        .selectFrom('order_lines as l')
-        .leftJoin('supplier_products as sp', 'sp.product_id', 'l.product_id')
-        .select(['l.id', 'sp.supplier_id'])
-        .where('l.order_id', '=', orderId)
-        .execute();
-      if (!order || !order.paid_at || !lines.some((l) => l.supplier_id === supplier.id)) throw notFound('ORDER_NOT_FOUND', `order ${orderId} does not exist`);
-      if (order.delivery_method === 'pickup') throw conflict('ORDER_IS_PICKUP', 'a pickup order is handed over at the store, not shipped');
-      assertTransition(order.status, 'ship');
-      const inserted = await tx
-        .insertInto('supplier_shipments')
-        .values({ order_id: orderId, supplier_id: supplier.id, carrier: parcel.carrier, tracking_no: parcel.trackingNo, shipped_by: actorId, shipped_at: this.core.clock.now() })
-        .onConflict((oc) => oc.columns(['order_id', 'supplier_id']).doNothing())
-        .returning('id')
-        .executeTakeFirst();
-      if (!inserted) throw conflict('SHIPMENT_EXISTS', 'you already shipped this order');
-      if (lines.some((l) => l.supplier_id === null)) return false;
-      const shipped = await tx.selectFrom('supplier_shipments').select('supplier_id').where('order_id', '=', orderId).execute();
-      const shippedBy = new Set(shipped.map((s) => s.supplier_id));
-      return lines.every((l) => shippedBy.has(l.supplier_id!));
-    });
-    if (shipOrder) {
-      // HQ may have shipped it a moment ago: the parcel stands either way
-      await this.core.orders.ship(orderId).catch((error: unknown) => {
-        if (!(error instanceof AppError && error.code === 'ORDER_NOT_SHIPPABLE')) throw error;
-      });
-    }
-    return this.order(this.core.db, supplier.id, orderId);
-  }
+  // --- settlement (earnings.ts) ----------------------------------------------------
 
-  // --- settlement -----------------------------------------------------------------
-
-  /**
-   * Order participant onPaid: each line of a supplier's product earns the supplier's member a
-   * 'supplier_settlement' of supply × quantity minus the fee, capped at what the line paid. The
-   * commission service freezes it at completion, releases it after the freeze days of the order's
-   * rule version and reverses it in proportion to refunds.
-   */
-  async settlePaidOrder(tx: Tx, order: PaidOrder, afterCommit: AfterCommit): Promise<void> {
-    const skuIds = [...new Set(order.lines.map((l) => l.skuId))];
-    const supply = await tx
-      .selectFrom('supplier_skus as ss')
-      .innerJoin('suppliers as s', 's.id', 'ss.supplier_id')
-      .select(['ss.sku_id', 'ss.supply_price_fen', 's.id as supplier_id', 's.member_id', 's.platform_fee_bp'])
-      .where('ss.sku_id', 'in', skuIds)
-      .execute();
-    if (supply.length === 0) return;
-    const bySku = new Map(supply.map((s) => [s.sku_id, s]));
-    const settled = order.lines.flatMap((line) => {
-      const s = bySku.get(line.skuId);
-      if (!s) return [];
-      return [{ line, supplier: s, settlement: settleLine({ supplyPriceFen: s.supply_price_fen, quantity: line.quantity, feeBp: s.platform_fee_bp, linePaidFen: line.paidFen }) }];
-    });
-    const planned: PlannedEarning[] = settled
-      .filter((x) => x.settlement.amountFen > 0)
-      .map((x) => ({ lineId: x.line.lineId, earnerId: x.supplier.member_id, level: 1, baseFen: x.settlement.supplyFen, rateBp: null, amountFen: x.settlement.amountFen }));
-    const inserted = await this.core.commission.recordEarnings(tx, { id: order.orderId, buyerId: order.buyerId }, planned, 'supplier_settlement', order.ruleVersion, afterCommit);
-    // recordEarnings returns only what it inserted (one earning per planned line, unique per line, kind and
-    // level); when some already existed (a replay) the ids are looked up by line so they are still linked
-    const earnings =
-      inserted.length === planned.length
-        ? inserted
-        : await tx.selectFrom('commission_earnings').select(['id', 'order_line_id']).where('order_id', '=', order.orderId).where('kind', '=', 'supplier_settlement').execute();
-    const earningOfLine = new Map(earnings.map((e) => [e.order_line_id, e.id]));
-    await tx
-      .insertInto('supplier_settlement_lines')
-      .values(
-        settled.map((x) => ({
-          order_line_id: x.line.lineId,
-          order_id: order.orderId,
-          supplier_id: x.supplier.supplier_id,
-          earning_id: earningOfLine.get(x.line.lineId) ?? null,
-          supply_fen: x.settlement.supplyFen,
-          fee_bp: x.supplier.platform_fee_bp,
-          fee_fen: x.settlement.feeFen,
-          amount_fen: x.settlement.amountFen,
-          capped: x.settlement.capped,
-          created_at: order.paidAt,
-        })),
-      )
-      .onConflict((oc) => oc.column('order_line_id').doNothing())
-      .execute();
+  /** Order participant onPaid: each line of a supplier's product earns its 'supplier_settlement'. */
+  settlePaidOrder(tx: Tx, order: PaidOrder, afterCommit: AfterCommit): Promise<void> {
+    return this.earnings.settlePaidOrder(tx, order, afterCommit);
   }
 
   /** The supplier's settlements, one row per order with its lines; state and reversals come from the earnings. */
-  async settlements(ex: Executor, supplierId: number, filter: { state?: EarningState; limit: number; offset: number }) {
-    let q = ex
-      .selectFrom('supplier_settlement_lines as sl')
-      .leftJoin('commission_earnings as e', 'e.id', 'sl.earning_id')
-      .select('sl.order_id')
-      .distinct()
-      .where('sl.supplier_id', '=', supplierId);
-    if (filter.state) q = q.where('e.state', '=', filter.state);
-    const page = await q.orderBy('sl.order_id', 'desc').limit(filter.limit).offset(filter.offset).execute();
-    if (page.length === 0) return [];
-    const orderIds = page.map((p) => p.order_id);
-    const lines = await ex
-      .selectFrom('supplier_settlement_lines as sl')
-      .innerJoin('order_lines as l', 'l.id', 'sl.order_line_id')
-      .innerJoin('orders as o', 'o.id', 'sl.order_id')
-      .leftJoin('commission_earnings as e', 'e.id', 'sl.earning_id')
-      .select([
-        'sl.order_id as orderId',
-        'o.order_no as orderNo',
-        'o.status as orderStatus',
-        'sl.order_line_id as orderLineId',
-        'l.title',
-        'l.quantity',
-        'l.paid_fen as linePaidFen',
-        'l.refunded_fen as lineRefundedFen',
-        'sl.supply_fen as supplyFen',
-        'sl.fee_bp as feeBp',
-        'sl.fee_fen as feeFen',
-        'sl.amount_fen as amountFen',
-        'sl.capped',
-        'e.id as earningId',
-        'e.reversed_fen as reversedFen',
-        'e.state',
-        'e.frozen_until as frozenUntil',
-        'sl.created_at as createdAt',
-      ])
-      .where('sl.supplier_id', '=', supplierId)
-      .where('sl.order_id', 'in', orderIds)
-      .orderBy('sl.order_line_id')
-      .execute();
-    return orderIds.map((orderId) => {
-      const own = lines.filter((l) => l.orderId === orderId).map((l) => ({ ...l, reversedFen: l.reversedFen ?? 0 }));
-      const first = own[0];
-      return {
-        orderId,
-        orderNo: first.orderNo,
-        orderStatus: first.orderStatus,
-        paidAt: first.createdAt,
-        amountFen: own.reduce((s, l) => s + l.amountFen, 0),
-        reversedFen: own.reduce((s, l) => s + l.reversedFen, 0),
-        netFen: own.reduce((s, l) => s + l.amountFen - l.reversedFen, 0),
-        states: [...new Set(own.map((l) => l.state).filter((s) => s !== null))],
-        frozenUntil: own.map((l) => l.frozenUntil).find((d) => d !== null) ?? null,
-        lines: own.map(({ orderNo: _n, orderStatus: _s, orderId: _o, ...l }) => l),
-      };
-    });
+  settlements(ex: Executor, supplierId: number, filter: { state?: EarningState; limit: number; offset: number }) {
+    return this.earnings.settlements(ex, supplierId, filter);
   }
 
-  /** What the supplier's settlements hold by state, and the member's balances (shared with any commission they earn). */
-  async settlementSummary(ex: Executor, supplier: Supplier) {
-    const rows = await sql<{ state: EarningState; fen: number; count: number }>`
-      select e.state, coalesce(sum(e.amount_fen - e.reversed_fen), 0) as fen, count(*) as count
-      from supplier_settlement_lines sl join commission_earnings e on e.id = sl.earning_id
-      where sl.supplier_id = ${supplier.id} group by e.state`.execute(ex);
-    const fees = await ex.selectFrom('supplier_settlement_lines').select(sql<number>`coalesce(sum(fee_fen), 0)`.as('fen')).where('supplier_id', '=', supplier.id).executeTakeFirstOrThrow();
-    const byState = (state: EarningState) => rows.rows.find((r) => r.state === state)?.fen ?? 0;
-    return {
-      pendingFen: byState('pending'),
-      frozenFen: byState('frozen'),
-      availableFen: byState('available'),
-      settledFen: rows.rows.reduce((s, r) => s + r.fen, 0),
-      feeFen: fees.fen,
-      balances: await this.core.ledger.memberBalances(ex, supplier.memberId),
-    };
+  /** What the supplier's settlements hold by state, and the member's balances. */
+  settlementSummary(ex: Executor, supplier: Supplier) {
+    return this.earnings.settlementSummary(ex, supplier);
   }
 }
 
@@ -532,8 +302,4 @@ function validateProposedSkus(skus: ProposedSku[]): void {
     names.add(sku.name);
     if (sku.supplyPriceFen > sku.retailPriceFen) throw unprocessable('SUPPLY_ABOVE_RETAIL', `the supply price of "${sku.name}" is above its retail price`);
   }
-}
-
-function maskAddress(address: ShippingAddress | null): ShippingAddress | null {
-  return address ? { ...address, name: maskName(address.name), phone: maskPhone(address.phone) } : null;
 }
