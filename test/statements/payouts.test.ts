@@ -103,12 +103,12 @@ describeEachDatabase('statements: payouts on the account bills', (kind) => {
     expect(pick(ds, 'missing_here', 'FOREIGNBILL000000000001')).toEqual([expect.objectContaining({ recordType: null, recordId: null, ourFen: null, theirFen: 777, theirState: 'SUCCESS', note: expect.stringMatching(/^payout: /) })]);
     expect(pick(ds, 'state_differs', wx.c.businessNo)).toEqual([expect.objectContaining({ recordId: wx.c.payoutId, ourFen: 0, theirFen: wx.c.netFen, ourState: 'failed', note: expect.stringContaining('has not come back') })]);
     expect(ds).toHaveLength(5);
-    // the answer keeps the route's record types (payment, refund, payment_return): a payout's says so in its note
-    expect(ds.every((d) => d.recordType === null && /^payout/.test(d.note))).toBe(true);
+    // the answer says what each is about: a payout, with the payout as its record where we have one
+    expect(ds.every((d) => d.subject === 'payout' && d.recordType === (d.recordId === null ? null : 'payout'))).toBe(true);
     // the service knows the subject and the payout
     const ours = await w.app.services.statements.differences({ provider: 'wechatpay', date: day, status: 'all', limit: 100 });
     expect(ours.map((d) => d.subject)).toEqual(Array(5).fill('payout'));
-    expect(ours.find((d) => d.kind === 'missing_there')).toMatchObject({ payoutId: wx.b.payoutId });
+    expect(ours.find((d) => d.kind === 'missing_there')).toMatchObject({ recordType: 'payout', recordId: wx.b.payoutId });
     expect(await w.app.services.db.selectFrom('statement_differences').select('record_type').where('reference', '=', wx.b.businessNo).executeTakeFirstOrThrow()).toEqual({ record_type: 'payout' });
 
     const resAli = await fetchBill(w, 'alipay', day);

@@ -17200,6 +17200,12 @@ export interface paths {
                                 paymentTotalFen: number;
                                 refundCount: number;
                                 refundTotalFen: number;
+                                /** @description the day's account bill (WeChat 资金账单, Alipay 账务明细) was fetched with it: payouts are matched */
+                                accountBill: boolean;
+                                payoutCount: number;
+                                payoutTotalFen: number;
+                                /** @description money the provider gave back on failed or cancelled transfers */
+                                payoutReturnFen: number;
                                 /** @description the provider's own summary figures (WeChat: tradeCount, settledTotalFen, refundTotalFen) */
                                 providerSummary: {
                                     [key: string]: number;
@@ -17263,10 +17269,15 @@ export interface paths {
                                  * @enum {string}
                                  */
                                 kind: "missing_here" | "missing_there" | "amount_differs" | "state_differs" | "duplicate";
+                                /**
+                                 * @description what the difference is about
+                                 * @enum {string}
+                                 */
+                                subject: "payment" | "refund" | "payout";
                                 /** @enum {string|null} */
-                                recordType: "payment" | "refund" | "payment_return" | null;
+                                recordType: "payment" | "refund" | "payment_return" | "payout" | null;
                                 recordId: number | null;
-                                /** @description out_trade_no of a payment, the refund number of a refund */
+                                /** @description out_trade_no of a payment, the refund number of a refund, the business number of a payout attempt */
                                 reference: string;
                                 outTradeNo: string | null;
                                 lineSeq: number | null;

@@ -88,10 +88,7 @@ export async function listDifferences(ex: Executor, q: DifferenceQuery) {
   if (q.date) query = query.where('d.bill_date', '=', q.date);
   if (q.status === 'open') query = query.where('r.id', 'is', null);
   if (q.status === 'resolved') query = query.where('r.id', 'is not', null);
-  // The route's answer (src/http/routes/statements.ts) knows the record types payment, refund and
-  // payment_return: a payout's difference goes out with recordType null, its subject, and a note that names
-  // the payout and its attempt, until the route lists 'payout' (then recordType can pass as stored).
-  return (await query.execute()).map((d) => ({ ...d, recordType: d.recordType === 'payout' ? null : d.recordType, payoutId: d.recordType === 'payout' ? d.recordId : null }));
+  return query.execute();
 }
 
 /** Finance explains a difference; the explanation holds while a refetch finds the same difference. */
