@@ -26,10 +26,13 @@ export function WithdrawPage() {
   const [accountNo, setAccountNo] = useState('');
   const [error, setError] = useState<string | null>(null);
   const [submitting, setSubmitting] = useState(false);
+  // shown inline, not as a toast: a live alert for the same payout (paid at once) would replace a toast
+  const [submitted, setSubmitted] = useState(false);
   // one key per distinct request: a double tap sends the same key, any change makes a new one
   const key = useRef(randomKey('po'));
   const changed = <T,>(set: (v: T) => void) => (v: T) => {
     key.current = randomKey('po');
+    setSubmitted(false);
     set(v);
   };
 
@@ -77,6 +80,7 @@ export function WithdrawPage() {
 
   const submit = async () => {
     setError(null);
+    setSubmitted(false);
     const amountFen = parseYuanToFen(amount);
     if (amountFen === null || amountFen <= 0) return setError(t('withdraw.badAmount'));
     if (summary.data && amountFen > available) return setError(t('withdraw.tooMuch'));
@@ -98,7 +102,7 @@ export function WithdrawPage() {
       await api.requestPayout({ amountFen, channel, destination, idempotencyKey: key.current });
       key.current = randomKey('po');
       setAmount('');
-      Toast.show({ icon: 'success', content: <span data-testid="withdraw-success">{t('withdraw.submitted')}</span> });
+      setSubmitted(true);
       summary.reload();
       history.reload();
     } catch (e) {
@@ -164,6 +168,11 @@ export function WithdrawPage() {
               <TextField value={accountNo} onChange={changed(setAccountNo)} placeholder={t('withdraw.accountNoPlaceholder')} inputMode="numeric" maxLength={64} testId="withdraw-accountno" />
             </label>
           </>
+        )}
+        {submitted && !error && (
+          <div className="form-success" data-testid="withdraw-success">
+            {t('withdraw.submitted')}
+          </div>
         )}
         {error && (
           <div className="form-error" data-testid="withdraw-error">
