@@ -5,9 +5,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
-import type { AliyunSmsConfig } from './modules/members/sms-aliyun.js';
-import type { TencentSmsConfig } from './modules/members/sms-tencent.js';
-import type { AccessLimits } from './modules/members/service.js';
+import type { AccessLimits, AliyunSmsConfig, TencentSmsConfig } from './modules/members/index.js';
 import { productionProblems, type ConfigProblem } from './config-checks.js';
 import { paymentEnvSchema, paymentRails, type AlipayConfig, type PayoutChannelsConfig, type WechatpayConfig } from './config-payments.js';
 

@@ -2,10 +2,9 @@
 // version are checked on every request, so logout, a password reset, a role change or disabling
 // ends access at once. Roles are read fresh from the database each time.
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { HqRole } from '../modules/members/index.js';
+import type { HqRole, MemberProfile } from '../modules/members/index.js';
 import { forbidden, unauthorized } from '../errors.js';
 import type { Identity } from '../modules/identity/index.js';
-import type { MemberProfile } from '../modules/members/index.js';
 import type { Db } from '../db/database.js';
 import { maskPhone } from '../privacy.js';
 

@@ -4,15 +4,13 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { reconcile } from '../../jobs/reconcile.js';
-import { COMMISSION_KINDS } from '../../modules/growth/leaderboards.js';
-import { periodOf } from '../../modules/growth/periods.js';
+import { COMMISSION_KINDS, periodOf } from '../../modules/growth/index.js';
 import type { Services } from '../../services.js';
 import { ALL_HQ_ROLES, member, phoneViewFor, ROLES_SEEING_PERSONAL_DATA, type Auth } from '../auth.js';
 import { checkoutItems, fen, idempotencyKey, idParams, page, positiveFen, reason } from '../schemas.js';
-import { ruleChangeRoutes } from '../../modules/rules/routes.js';
+import { ruleChangeRoutes, ruleConfigSchema } from '../../modules/rules/index.js';
 import { notFound } from '../../errors.js';
 import { toCsv, toXlsx, type ExportColumn } from '../exports.js';
-import { ruleConfigSchema } from '../../modules/rules/schema.js';
 import {
   balancesOut,
   commissionSummaryOut,

@@ -1,7 +1,7 @@
 // What a sign-in answers: tokens and the member, or (HQ staff with a second factor) a challenge.
 import type { FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import type { MemberProfile } from '../../modules/members/service.js';
+import type { MemberProfile } from '../../modules/members/index.js';
 import type { Services } from '../../services.js';
 import { dateTime, intOut, memberViewOut } from '../responses.js';
 

@@ -4,7 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { badRequest } from '../../errors.js';
-import { periodOf, rangeOf, type Period } from '../../modules/growth/periods.js';
+import { type Period, periodOf, rangeOf } from '../../modules/growth/index.js';
 import { maskName } from '../../privacy.js';
 import type { Services } from '../../services.js';
 import { ALL_HQ_ROLES, member, phoneViewFor, type Auth } from '../auth.js';

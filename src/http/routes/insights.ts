@@ -5,7 +5,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { formatYuan } from '../../money.js';
-import { MEMBER_VALUE_SORTS } from '../../modules/insights/service.js';
+import { MEMBER_VALUE_SORTS } from '../../modules/insights/index.js';
 import { maskPhone } from '../../privacy.js';
 import type { Services } from '../../services.js';
 import { member, ROLES_SEEING_PERSONAL_DATA, type Auth } from '../auth.js';

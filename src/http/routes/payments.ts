@@ -4,7 +4,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { AppError } from '../../errors.js';
-import { PAYMENT_METHODS, type PaymentMethod } from '../../modules/payments/providers.js';
+import { PAYMENT_METHODS, type PaymentMethod } from '../../modules/payments/index.js';
 import type { Services } from '../../services.js';
 import { member, type Auth } from '../auth.js';
 import { intOut, noContent, paymentOut } from '../responses.js';

@@ -3,7 +3,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import type { BatchFileRow, PayoutBatchesService } from '../../modules/payouts/batches.js';
+import type { BatchFileRow, PayoutBatchesService } from '../../modules/payouts/index.js';
 import type { Services } from '../../services.js';
 import { member, type Auth } from '../auth.js';
 import { toCsv, toXlsx, type ExportColumn } from '../exports.js';

@@ -7,7 +7,7 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { AppError } from '../../errors.js';
-import type { presentPayout } from '../../modules/payouts/service.js';
+import type { presentPayout } from '../../modules/payouts/index.js';
 import type { Services } from '../../services.js';
 import { member, type Auth } from '../auth.js';
 import { noContent } from '../responses.js';

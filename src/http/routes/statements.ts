@@ -3,7 +3,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { addDays, beijingDay } from '../../modules/statements/days.js';
+import { addDays, beijingDay } from '../../modules/statements/index.js';
 import type { Services } from '../../services.js';
 import { member, type Auth } from '../auth.js';
 import { idParams } from '../schemas.js';

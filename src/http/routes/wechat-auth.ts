@@ -4,7 +4,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { AppError } from '../../errors.js';
-import { safeReturnPath } from '../../modules/identity/wechat-login.js';
+import { safeReturnPath } from '../../modules/identity/index.js';
 import type { Services } from '../../services.js';
 import { member, type Auth } from '../auth.js';
 import { noContent, redirect } from '../responses.js';

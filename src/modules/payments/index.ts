@@ -14,3 +14,6 @@ export { WechatpayProvider } from './wechatpay-provider.js';
 export { PAYMENT_METHODS } from './providers.js';
 export type { PaymentMethod } from './providers.js';
 export { WechatpayApiError } from './wechatpay-client.js';
+export type { WechatpayClient } from './wechatpay-client.js';
+export { parseTradeBill as parseAlipayTradeBill } from './alipay-client.js';
+export { parseTradeBill as parseWechatpayTradeBill } from './wechatpay-client.js';

@@ -15,8 +15,7 @@
 // 支出金额（-元）,账户余额（元）,交易渠道,业务类型,备注. A transfer's 商户订单号 is our out_biz_no, its 业务流水号
 // Alipay's order_id.
 import crypto from 'node:crypto';
-import type { AlipayClient } from '../payments/alipay-client.js';
-import { WechatpayApiError, type WechatpayClient } from '../payments/wechatpay-client.js';
+import { type AlipayClient, WechatpayApiError, type WechatpayClient } from '../payments/index.js';
 import { parseYuan } from '../../money.js';
 
 /** A transfer line of an account bill: money out for a payout, or a failed transfer's money back. */

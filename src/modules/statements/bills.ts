@@ -2,9 +2,7 @@
 // neutral shape of lines, so matching never needs to know whose bill it reads: the trade bill (payments,
 // refunds) and, where payouts leave through that provider, its account bill's transfer lines
 // (account-bills.ts: WeChat's 资金账单, Alipay's 账务明细).
-import { AlipayApiError, parseTradeBill as parseAlipayBill } from '../payments/alipay-client.js';
-import type { PaymentClients } from '../payments/clients.js';
-import { parseTradeBill as parseWechatBill, WechatpayApiError } from '../payments/wechatpay-client.js';
+import { AlipayApiError, parseAlipayTradeBill as parseAlipayBill, parseWechatpayTradeBill as parseWechatBill, type PaymentClients, WechatpayApiError } from '../payments/index.js';
 import { AccountBillMalformed, alipayAccountCsv, parseAlipayAccountBill, parseWechatFundFlow, wechatFundFlowCsv, type AccountBill } from './account-bills.js';
 import type { LineKind, StatementProvider } from './tables.js';
 

@@ -2,7 +2,7 @@
 // payment returns and payouts (the account bill of a provider a payout channel goes through). The job
 // fetches yesterday's (and any recent day missed) once the bill is due.
 import type { CoreServices } from '../../services.js';
-import type { PaymentClients } from '../payments/clients.js';
+import type { PaymentClients } from '../payments/index.js';
 import { StatementsService } from './service.js';
 
 export { StatementsService };
@@ -14,3 +14,4 @@ export function createStatements(core: CoreServices, clients: PaymentClients) {
   core.extensions.addJob({ name: 'statements.fetch', run: () => statements.runDue() });
   return { statements };
 }
+export { addDays, beijingDay } from './days.js';

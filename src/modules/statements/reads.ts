@@ -4,7 +4,7 @@ import { sql } from 'kysely';
 import type { Clock } from '../../context.js';
 import { inTransaction, type Db, type Executor } from '../../db/database.js';
 import { badRequest, notFound } from '../../errors.js';
-import type { AuditService } from '../audit/service.js';
+import type { AuditService } from '../audit/index.js';
 import type { StatementProvider } from './tables.js';
 
 export interface BillQuery {
