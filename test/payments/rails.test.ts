@@ -192,9 +192,13 @@ describeEachDatabase('payment rails against their fakes', (kind) => {
     expect(wx.refunds.has(refundNo)).toBe(false);
     const call1 = await app.services.db.selectFrom('refund_provider_calls').selectAll().where('refund_no', '=', refundNo).executeTakeFirstOrThrow();
     expect(call1.last_error).toBe('SYSTEM_ERROR');
+    // finance sees the refusal with the refund, then that the resend was accepted
+    const listed = async () => (await call(app, 'GET', '/api/admin/refunds?status=processing', { token: support.token })).body.items.find((r: { refundNo: string }) => r.refundNo === refundNo);
+    expect((await listed()).providerCall).toMatchObject({ tries: 1, lastError: 'SYSTEM_ERROR' });
     later(61_000);
     await app.services.paymentChecks.sweep();
     expect(wx.refunds.get(refundNo)).toMatchObject({ outTradeNo: started.body.outTradeNo, refund: 3_000, status: 'PROCESSING' });
+    expect((await listed()).providerCall).toMatchObject({ tries: 2, lastError: null });
     await wx.settleRefund(refundNo, 'SUCCESS');
     const stored = await app.services.db.selectFrom('refunds').select('status').where('refund_no', '=', refundNo).executeTakeFirstOrThrow();
     expect(stored.status).toBe('succeeded');

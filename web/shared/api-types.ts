@@ -4512,6 +4512,14 @@ export interface paths {
                                 createdAt: string;
                                 /** Format: date-time */
                                 completedAt: string | null;
+                                /** @description the refund as sent to its provider; null before it was sent (or for the dev provider before this was recorded) */
+                                providerCall: {
+                                    tries: number;
+                                    /** @description the provider's code for the last refusal (e.g. SYSTEM_ERROR, NOT_ENOUGH); null once it accepted */
+                                    lastError: string | null;
+                                    /** Format: date-time */
+                                    nextTryAt: string;
+                                } | null;
                             }[];
                         };
                     };

@@ -90,6 +90,10 @@ const refundListItemOut = z.object({
   reason: z.string(),
   createdAt: dateTime,
   completedAt: dateTime.nullable(),
+  providerCall: z
+    .object({ tries: intOut, lastError: z.string().nullable().describe("the provider's code for the last refusal (e.g. SYSTEM_ERROR, NOT_ENOUGH); null once it accepted"), nextTryAt: dateTime })
+    .nullable()
+    .describe('the refund as sent to its provider; null before it was sent (or for the dev provider before this was recorded)'),
 });
 
 const ruleVersionOut = z.object({ id: intOut, config: ruleConfigSchema, note: z.string().nullable(), createdBy: intOut.nullable(), createdAt: dateTime });
@@ -363,7 +367,11 @@ export function adminRoutes(app: FastifyInstance, s: Services, auth: Auth) {
   r.get('/api/admin/refunds', {
     preHandler: anyHq,
     schema: { tags, summary: 'Refunds', querystring: page.extend({ status: z.enum(['processing', 'succeeded', 'failed']).optional() }), response: { 200: listOf(refundListItemOut) } },
-  }, async (req) => ({ items: await s.orders.listRefunds(s.db, req.query) }));
+  }, async (req) => {
+    const items = await s.orders.listRefunds(s.db, req.query);
+    const calls = await s.payments.refundCalls(s.db, items.map((r) => r.refundNo));
+    return { items: items.map((r) => ({ ...r, providerCall: calls.get(r.refundNo) ?? null })) };
+  });
 
   // --- rules and commission ---
   r.get('/api/admin/rules', { preHandler: anyHq, schema: { tags, summary: 'The rules in force and earlier versions', response: { 200: z.object({ current: ruleVersionOut, versions: z.array(ruleVersionOut.omit({ config: true })) }) } } }, async () => {

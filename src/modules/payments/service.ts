@@ -271,6 +271,13 @@ export class PaymentsService {
     return { ...opened, status: after!.status };
   }
 
+  /** How the provider has answered these refunds so far (tries, the last refusal's code, the next try): finance sees it with each refund. */
+  async refundCalls(ex: Executor, refundNos: string[]): Promise<Map<string, { tries: number; lastError: string | null; nextTryAt: Date }>> {
+    if (refundNos.length === 0) return new Map();
+    const rows = await ex.selectFrom('refund_provider_calls').select(['refund_no', 'tries', 'last_error', 'next_try_at']).where('refund_no', 'in', refundNos).execute();
+    return new Map(rows.map((r) => [r.refund_no, { tries: r.tries, lastError: r.last_error, nextTryAt: r.next_try_at }]));
+  }
+
   /** One refund call, recorded for the sweep; a final answer given at once is applied like a callback. */
   async sendRefund(providerName: string, request: RefundRequest): Promise<void> {
     const provider = this.provider(providerName);

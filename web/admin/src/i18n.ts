@@ -479,6 +479,9 @@ const zh = {
   // refunds
   'refunds.no': '退款单号',
   'refunds.completedAt': '完成时间',
+  'refunds.provider': '渠道处理',
+  'refunds.providerRefused': '渠道拒绝 {code}（第 {tries} 次，自动重试）',
+  'refunds.providerWaiting': '已受理，等待结果（{tries} 次）',
   'refundRequests.amount': '申请金额',
   'refundRequests.unavailable': '退款申请功能尚未上线',
   'refundRequests.unavailableHint': '服务器暂未提供 /api/admin/refund-requests。可在订单详情中直接发起退款。',
@@ -1125,6 +1128,9 @@ const en: Record<Key, string> = {
 
   'refunds.no': 'Refund no.',
   'refunds.completedAt': 'Completed',
+  'refunds.provider': 'At the provider',
+  'refunds.providerRefused': 'Refused {code} (try {tries}, retried automatically)',
+  'refunds.providerWaiting': 'Accepted, awaiting the result ({tries} tries)',
   'refundRequests.amount': 'Requested',
   'refundRequests.unavailable': 'Refund requests are not available yet',
   'refundRequests.unavailableHint': 'The server does not provide /api/admin/refund-requests yet. Refund from the order details instead.',

@@ -43,6 +43,13 @@ export default function RefundsPage() {
           { title: t('order.orderNo'), dataIndex: 'orderNo', width: 200, render: (no: string, r) => (r.orderId ? <a onClick={() => setOrderId(r.orderId!)}>{no}</a> : no) },
           { title: t('common.amount'), dataIndex: 'amountFen', align: 'right', width: 120, render: (v: number) => formatFen(v) },
           { title: t('common.status'), dataIndex: 'status', width: 100, render: (s: string) => <StatusTag group="refund" value={s} /> },
+          {
+            title: t('refunds.provider'),
+            dataIndex: 'providerCall',
+            width: 170,
+            render: (c: RefundListRow['providerCall'], r) =>
+              !c || r.status !== 'processing' ? '—' : c.lastError ? <span data-testid="refund-provider-error" style={{ color: '#cf1322' }}>{t('refunds.providerRefused', { code: c.lastError, tries: c.tries })}</span> : t('refunds.providerWaiting', { tries: c.tries }),
+          },
           { title: t('common.reason'), dataIndex: 'reason', ellipsis: true },
           { title: t('common.time'), dataIndex: 'createdAt', width: 170, render: formatDateTime },
           { title: t('refunds.completedAt'), dataIndex: 'completedAt', width: 170, render: formatDateTime },
