@@ -17,14 +17,15 @@ import { sql } from 'kysely';
 import type { Clock } from '../../context.js';
 import type { Executor } from '../../db/database.js';
 import { badRequest, notFound } from '../../errors.js';
+import { channelPerformance } from './channels.js';
 
 const TZ = 'Asia/Shanghai';
 const DAY_MS = 86_400_000;
 /** the longest range a trend, funnel or cohort may span */
 export const MAX_RANGE_DAYS = 366;
 
-export const EARNING_KINDS = ['distribution', 'agent_regional', 'agent_sales', 'coupon_guide', 'supplier_settlement', 'dealer_sale', 'dealer_rebate'] as const;
-export type EarningKind = (typeof EARNING_KINDS)[number];
+export { EARNING_KINDS } from './channels.js';
+export type { EarningKind } from './channels.js';
 
 export const MEMBER_VALUE_SORTS = ['socialValue', 'direct', 'indirect', 'lifetimeSpend', 'teamSize'] as const;
 export type MemberValueSort = (typeof MEMBER_VALUE_SORTS)[number];
@@ -405,7 +406,7 @@ export class InsightsService {
     };
   }
 
-  // --- 5. channel performance and payables -------------------------------------------------------
+  // --- 5. channel performance and payables (channels.ts) ---------------------------------------
 
   /**
    * Per earning kind: orders, base (each line counted once per kind), earned, reversed, net; over the
@@ -414,115 +415,7 @@ export class InsightsService {
    * across their available earnings by kind (largest remainder), since withdrawals draw on the pooled
    * balance; what the balance holds beyond earnings (awards, adjustments) is `otherAvailableFen`.
    */
-  async channels(ex: Executor, range: Partial<DayRange> | undefined) {
-    const r = range?.from || range?.to ? this.resolveRange(range) : undefined;
-    const within = r ? sql`created_at >= ${r.fromAt} and created_at < ${r.toAt}` : sql`true`;
-    const flows = await sql<{ kind: string; orders: number; earners: number; earned_fen: number; reversed_fen: number }>`
-      select kind, count(distinct order_id) as orders, count(distinct earner_id) as earners,
-             coalesce(sum(amount_fen), 0) as earned_fen, coalesce(sum(reversed_fen), 0) as reversed_fen
-      from commission_earnings where ${within} group by kind`.execute(ex);
-    const bases = await sql<{ kind: string; base_fen: number }>`
-      select kind, coalesce(sum(base_fen), 0) as base_fen
-      from (select kind, order_line_id, max(base_fen) as base_fen from commission_earnings where ${within} group by kind, order_line_id) per_line
-      group by kind`.execute(ex);
-    const states = await sql<{ kind: string; pending_fen: number; frozen_fen: number; available_fen: number }>`
-      select kind,
-             coalesce(sum(amount_fen - reversed_fen) filter (where state = 'pending'), 0) as pending_fen,
-             coalesce(sum(amount_fen - reversed_fen) filter (where state = 'frozen'), 0) as frozen_fen,
-             coalesce(sum(amount_fen - reversed_fen) filter (where state = 'available'), 0) as available_fen
-      from commission_earnings where state in ('pending', 'frozen', 'available') group by kind`.execute(ex);
-    const unwithdrawn = await sql<{ kind: string; fen: number }>`
-      with avail as materialized (
-        select earner_id, kind, sum(amount_fen - reversed_fen) as fen from commission_earnings
-        where state = 'available' group by earner_id, kind having sum(amount_fen - reversed_fen) > 0),
-      accounts as materialized (
-        select acc.id, t.earner_id, t.total
-        from (select earner_id, sum(fen) as total from avail group by earner_id) t
-        join ledger_accounts acc on acc.owner_type = 'member' and acc.owner_id = t.earner_id and acc.purpose = 'commission_available'),
-      -- balances as sums of the accounts' transfers, joined as sets (ledger_balance() per row is far slower)
-      moves as (
-        select x.to_account_id as id, x.amount_fen as fen from ledger_transfers x join accounts a on a.id = x.to_account_id
-        union all
-        select x.from_account_id, -x.amount_fen from ledger_transfers x join accounts a on a.id = x.from_account_id),
-      earners as materialized (
-        select a.earner_id, a.total, least(a.total, greatest(coalesce(sum(m.fen), 0), 0)) as attributable
-        from accounts a left join moves m on m.id = a.id group by a.earner_id, a.total),
-      shares as (
-        select a.earner_id, a.kind, e.attributable,
-               e.attributable::numeric * a.fen / e.total as exact,
-               floor(e.attributable::numeric * a.fen / e.total) as floor_fen
-        from avail a join earners e using (earner_id)),
-      ranked as (
-        select kind, floor_fen,
-               row_number() over (partition by earner_id order by exact - floor_fen desc, kind) as place,
-               attributable - sum(floor_fen) over (partition by earner_id) as left_over
-        from shares)
-      select kind, sum(floor_fen + case when place <= left_over then 1 else 0 end)::bigint as fen
-      from ranked group by kind`.execute(ex);
-    // available and withdrawing never go negative and debt never positive (the ledger's triggers and
-    // reconciliation hold that), so a sum over each purpose is the sum of the members' balances
-    const wallets = await sql<{ purpose: string; fen: number }>`
-      with moves as (
-        select to_account_id as account_id, amount_fen as fen from ledger_transfers
-        union all select from_account_id, -amount_fen from ledger_transfers)
-      select a.purpose, coalesce(sum(moves.fen), 0) as fen
-      from ledger_accounts a join moves on moves.account_id = a.id
-      where a.owner_type = 'member' and a.purpose in ('commission_available', 'payout_withdrawing', 'commission_debt')
-      group by a.purpose`.execute(ex);
-    const paidOut = await sql<{ fen: number }>`select coalesce(sum(amount_fen), 0) as fen from payouts where status = 'paid'`.execute(ex);
-    const delivery = await sql<{ delivery_method: string; orders: number; paid_fen: number; refunded_fen: number }>`
-      select delivery_method, count(*) as orders, coalesce(sum(paid_fen), 0) as paid_fen, coalesce(sum(refunded_fen), 0) as refunded_fen
-      from orders where paid_at is not null ${r ? sql`and paid_at >= ${r.fromAt} and paid_at < ${r.toAt}` : sql``}
-      group by delivery_method`.execute(ex);
-
-    const find = <T extends { kind: string }>(rows: T[], kind: string) => rows.find((x) => x.kind === kind);
-    const modes = EARNING_KINDS.map((kind) => {
-      const flow = find(flows.rows, kind);
-      const state = find(states.rows, kind);
-      const earnedFen = flow?.earned_fen ?? 0;
-      const reversedFen = flow?.reversed_fen ?? 0;
-      return {
-        kind,
-        orders: flow?.orders ?? 0,
-        earners: flow?.earners ?? 0,
-        baseFen: find(bases.rows, kind)?.base_fen ?? 0,
-        earnedFen,
-        reversedFen,
-        netFen: earnedFen - reversedFen,
-        payables: {
-          pendingFen: state?.pending_fen ?? 0,
-          frozenFen: state?.frozen_fen ?? 0,
-          availableFen: state?.available_fen ?? 0,
-          availableUnwithdrawnFen: find(unwithdrawn.rows, kind)?.fen ?? 0,
-        },
-      };
-    });
-    const wallet = (purpose: string) => wallets.rows.find((x) => x.purpose === purpose)?.fen ?? 0;
-    const w = { available_fen: wallet('commission_available'), withdrawing_fen: wallet('payout_withdrawing'), debt_fen: -wallet('commission_debt') };
-    const attributedFen = modes.reduce((s, m) => s + m.payables.availableUnwithdrawnFen, 0);
-    const pendingFen = modes.reduce((s, m) => s + m.payables.pendingFen, 0);
-    const frozenFen = modes.reduce((s, m) => s + m.payables.frozenFen, 0);
-    const method = (name: string) => {
-      const d = delivery.rows.find((x) => x.delivery_method === name);
-      return { orders: d?.orders ?? 0, gmvFen: d?.paid_fen ?? 0, refundedFen: d?.refunded_fen ?? 0, netFen: (d?.paid_fen ?? 0) - (d?.refunded_fen ?? 0) };
-    };
-    return {
-      from: r?.from ?? null,
-      to: r?.to ?? null,
-      modes,
-      payables: {
-        pendingFen,
-        frozenFen,
-        availableUnwithdrawnFen: w.available_fen,
-        otherAvailableFen: w.available_fen - attributedFen,
-        withdrawingFen: w.withdrawing_fen,
-        debtFen: w.debt_fen,
-        /** what HQ still owes members: pending + frozen + available + withdrawing */
-        totalFen: pendingFen + frozenFen + w.available_fen + w.withdrawing_fen,
-        paidOutFen: paidOut.rows[0].fen,
-      },
-      delivery: { express: method('express'), pickup: method('pickup') },
-      generatedAt: this.clock.now(),
-    };
+  channels(ex: Executor, range: Partial<DayRange> | undefined) {
+    return channelPerformance(ex, range?.from || range?.to ? this.resolveRange(range) : undefined, this.clock);
   }
 }
