@@ -10,10 +10,43 @@
 //   biz_content form-encoded, RSA2 (SHA256withRSA) over all params sorted by key;
 // - answers: {"<method>_response": {...}, "sign": "..."}, signed by Alipay over the inner JSON text;
 // - code 10000 is success; anything else is an AlipayApiError.
+// The error, money helpers and shapes are in alipay-answers.ts, the trade bill format in alipay-bill.ts.
 import { createPrivateKey, createPublicKey, type KeyObject } from 'node:crypto';
-import zlib from 'node:zlib';
 import { AlipayRequestError, AlipaySdk } from 'alipay-sdk';
-import { formatYuan, parseYuan } from '../../money.js';
+import {
+  AlipayApiError,
+  fenToYuan,
+  TRADE_STATUSES,
+  yuanToFen,
+  type AlipayNotification,
+  type AlipayPayee,
+  type AlipayPayInput,
+  type AlipayRefundQuery,
+  type AlipayRefundResult,
+  type AlipayTrade,
+  type AlipayTradeStatus,
+  type AlipayTransferQuery,
+  type AlipayTransferResult,
+  type AlipayWapPayInput,
+} from './alipay-answers.js';
+import { unzip } from './alipay-bill.js';
+
+export { AlipayApiError, fenToYuan, yuanToFen } from './alipay-answers.js';
+export type {
+  AlipayNotification,
+  AlipayPayee,
+  AlipayPayInput,
+  AlipayRefundQuery,
+  AlipayRefundResult,
+  AlipayTrade,
+  AlipayTradeStatus,
+  AlipayTransferQuery,
+  AlipayTransferResult,
+  AlipayTransferStatus,
+  AlipayWapPayInput,
+} from './alipay-answers.js';
+export { parseTradeBill } from './alipay-bill.js';
+export type { TradeBillRow } from './alipay-bill.js';
 
 export interface AlipayClientConfig {
   appId: string;
@@ -29,143 +62,11 @@ export interface AlipayClientConfig {
   timeoutMs?: number;
 }
 
-export type AlipayTradeStatus = 'WAIT_BUYER_PAY' | 'TRADE_SUCCESS' | 'TRADE_FINISHED' | 'TRADE_CLOSED';
-const TRADE_STATUSES: readonly string[] = ['WAIT_BUYER_PAY', 'TRADE_SUCCESS', 'TRADE_FINISHED', 'TRADE_CLOSED'];
-
-/**
- * An Alipay call that did not succeed. retryable=false means Alipay itself refused this request in a
- * verified answer (nothing happened; retrying the same request will not help). retryable=true means the
- * outcome is unknown or transient (network, timeout, 20000, SYSTEM_ERROR, an answer that failed signature
- * verification): retry with the SAME out_trade_no / out_request_no / out_biz_no, or query first.
- * The message carries codes only, never keys, sub_msg (it can echo biz_content) or personal data.
- */
-export class AlipayApiError extends Error {
-  constructor(
-    readonly method: string,
-    /** Alipay's code ('20000', '40004', ...) or ours: NETWORK, TIMEOUT, HTTP_502, RESPONSE_SIGNATURE_INVALID, INVALID_RESPONSE, NOTIFY_* */
-    readonly code: string,
-    readonly subCode: string | undefined,
-    readonly retryable: boolean,
-  ) {
-    super(`alipay ${method} failed: ${code}${subCode ? ` ${subCode}` : ''}${retryable ? ' (retryable)' : ''}`);
-    this.name = 'AlipayApiError';
-  }
-}
-
 const RETRYABLE_SUB_CODES = new Set(['ACQ.SYSTEM_ERROR', 'SYSTEM_ERROR', 'isp.unknow-error', 'aop.unknow-error']);
-
-// ---- money: integer fen ⇄ Alipay's yuan strings, exactly (no floating point) ----
-
-/** 1 → "0.01"; any non-negative safe integer. */
-export function fenToYuan(fen: number): string {
-  if (!Number.isSafeInteger(fen) || fen < 0) throw new RangeError('amount must be a non-negative integer number of fen');
-  return formatYuan(fen);
-}
-
-/** "0.01" → 1; "-1.50" → -150 (bills carry refunds as negatives). Refuses more than two decimals. */
-export function yuanToFen(yuan: string): number {
-  return parseYuan(String(yuan).trim());
-}
 
 /** Alipay's clock is Beijing time (UTC+8, no DST), whatever this server's TZ is. */
 function beijingTime(at: Date): string {
   return new Date(at.getTime() + 8 * 3_600_000).toISOString().replace('T', ' ').slice(0, 19);
-}
-
-// ---- inputs and results ----
-
-export interface AlipayPayInput {
-  /** ours, unique: 1-64 of [A-Za-z0-9_] */
-  outTradeNo: string;
-  subject: string;
-  amountFen: number;
-  /** becomes time_expire; Alipay closes the trade unpaid after it */
-  expiresAt?: Date;
-  /** where the cashier sends the buyer afterwards (this payment's result page); else the configured one */
-  returnUrl?: string;
-}
-export interface AlipayWapPayInput extends AlipayPayInput {
-  /** where 返回商家 on the cashier goes */
-  quitUrl: string;
-}
-
-export interface AlipayNotification {
-  outTradeNo: string;
-  tradeNo: string;
-  tradeStatus: AlipayTradeStatus;
-  totalFen: number;
-  appId: string;
-  sellerId?: string;
-  notifyId: string;
-  gmtPayment?: string;
-  /** refund notifications: the trade's cumulative refunded amount and the out_request_no (out_biz_no) */
-  refundFen?: number;
-  outRequestNo?: string;
-}
-
-export interface AlipayTrade {
-  outTradeNo: string;
-  tradeNo: string;
-  tradeStatus: AlipayTradeStatus;
-  totalFen: number;
-  /** send_pay_date, Beijing time, once paid */
-  paidAt?: string;
-}
-
-export interface AlipayRefundResult {
-  outTradeNo: string;
-  tradeNo: string;
-  /** fund_change 'Y': this call moved money. 'N': a repeat of an out_request_no already refunded, or not
-   * confirmed yet: confirm with queryRefund before telling anyone the refund failed */
-  fundChange: boolean;
-  /** refund_fee: the trade's CUMULATIVE refunded amount, not this request's */
-  refundedTotalFen: number;
-}
-
-export interface AlipayRefundQuery {
-  outTradeNo: string;
-  outRequestNo: string;
-  /** Alipay omits refund_status when it has no successful refund under this out_request_no */
-  status: 'REFUND_SUCCESS' | 'NOT_REFUNDED';
-  refundFen?: number;
-  totalFen?: number;
-}
-
-export interface AlipayPayee {
-  identityType: 'ALIPAY_LOGON_ID' | 'ALIPAY_USER_ID';
-  identity: string;
-  /** real name; required by Alipay for ALIPAY_LOGON_ID */
-  name: string;
-}
-
-export type AlipayTransferStatus = 'SUCCESS' | 'FAIL' | 'DEALING';
-export interface AlipayTransferResult {
-  outBizNo: string;
-  status: AlipayTransferStatus;
-  orderId: string;
-  payFundOrderId?: string;
-  transDate?: string;
-}
-export interface AlipayTransferQuery {
-  outBizNo: string;
-  /** SUCCESS, FAIL, DEALING, or REFUND (退票) as Alipay reports it */
-  status: string;
-  orderId: string;
-  amountFen?: number;
-  payDate?: string;
-  errorCode?: string;
-  failReason?: string;
-}
-
-export interface TradeBillRow {
-  outTradeNo: string;
-  tradeNo: string;
-  type: '交易' | '退款';
-  /** |商家实收|: what moved in (交易) or out (退款) */
-  amountFen: number;
-  refundRequestNo?: string;
-  /** 完成时间, Beijing time */
-  time: string;
 }
 
 function normalisePrivateKey(input: string): KeyObject {
@@ -439,78 +340,4 @@ function fromSdkError(method: string, err: unknown): AlipayApiError {
   }
   // An answer without "sign" makes the SDK's verifier throw a TypeError: unverified, so outcome unknown.
   return new AlipayApiError(method, 'RESPONSE_SIGNATURE_INVALID', undefined, true);
-}
-
-/** The few zip features Alipay's bill archives use: stored or deflated entries, GBK or UTF-8 names. */
-function unzip(buf: Buffer): Array<{ name: string; data: Buffer }> {
-  const bad = () => new AlipayApiError('bill.download', 'INVALID_RESPONSE', undefined, false);
-  let eocd = -1;
-  for (let i = buf.length - 22; i >= Math.max(0, buf.length - 22 - 0xffff); i -= 1) {
-    if (buf.readUInt32LE(i) === 0x06054b50) { eocd = i; break; }
-  }
-  if (eocd < 0) throw bad();
-  const files: Array<{ name: string; data: Buffer }> = [];
-  let p = buf.readUInt32LE(eocd + 16);
-  for (let n = buf.readUInt16LE(eocd + 10); n > 0; n -= 1) {
-    if (buf.readUInt32LE(p) !== 0x02014b50) throw bad();
-    const flags = buf.readUInt16LE(p + 8);
-    const methodId = buf.readUInt16LE(p + 10);
-    const crc = buf.readUInt32LE(p + 16);
-    const size = buf.readUInt32LE(p + 20);
-    const nameLen = buf.readUInt16LE(p + 28);
-    const skip = nameLen + buf.readUInt16LE(p + 30) + buf.readUInt16LE(p + 32);
-    const local = buf.readUInt32LE(p + 42);
-    const rawName = buf.subarray(p + 46, p + 46 + nameLen);
-    const name = flags & 0x800 ? rawName.toString('utf8') : new TextDecoder('gbk').decode(rawName);
-    const start = local + 30 + buf.readUInt16LE(local + 26) + buf.readUInt16LE(local + 28);
-    const raw = buf.subarray(start, start + size);
-    const data = methodId === 8 ? zlib.inflateRawSync(raw) : methodId === 0 ? raw : undefined;
-    if (!data || zlib.crc32(data) !== crc) throw bad();
-    files.push({ name, data });
-    p += 46 + skip;
-  }
-  return files;
-}
-
-/** One CSV line; quotes honoured ("" escapes). Alipay pads fields with a tab so Excel keeps them text. */
-function csvFields(line: string): string[] {
-  const out: string[] = [];
-  let cur = '';
-  let quoted = false;
-  for (let i = 0; i < line.length; i += 1) {
-    const c = line[i];
-    if (quoted) {
-      if (c === '"' && line[i + 1] === '"') { cur += '"'; i += 1; } else if (c === '"') quoted = false; else cur += c;
-    } else if (c === '"') quoted = true;
-    else if (c === ',') { out.push(cur.trim()); cur = ''; } else cur += c;
-  }
-  out.push(cur.trim());
-  return out;
-}
-
-/** The rows of a trade bill's 业务明细 CSV; columns found by their header names, '#' lines skipped. */
-export function parseTradeBill(csv: string): TradeBillRow[] {
-  const lines = csv.split(/\r?\n/).filter((l) => l.trim() && !l.startsWith('#'));
-  const headerAt = lines.findIndex((l) => l.includes('支付宝交易号') && l.includes('商户订单号'));
-  if (headerAt < 0) throw new TypeError('not an Alipay trade bill: no header line');
-  const header = csvFields(lines[headerAt]);
-  const col = (prefix: string) => {
-    const i = header.findIndex((h) => h.startsWith(prefix));
-    if (i < 0) throw new TypeError(`not an Alipay trade bill: no ${prefix} column`);
-    return i;
-  };
-  const c = { tradeNo: col('支付宝交易号'), outTradeNo: col('商户订单号'), type: col('业务类型'), time: col('完成时间'), amount: col('商家实收'), refundNo: col('退款批次号') };
-  return lines.slice(headerAt + 1).map((line) => {
-    const f = csvFields(line);
-    const type = f[c.type];
-    if (type !== '交易' && type !== '退款') throw new TypeError('unknown 业务类型 in bill');
-    return {
-      outTradeNo: f[c.outTradeNo],
-      tradeNo: f[c.tradeNo],
-      type,
-      amountFen: Math.abs(yuanToFen(f[c.amount])),
-      refundRequestNo: f[c.refundNo] || undefined,
-      time: f[c.time],
-    };
-  });
 }

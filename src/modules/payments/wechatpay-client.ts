@@ -2,23 +2,27 @@
 // PaymentsService. Every request carries a WECHATPAY2-SHA256-RSA2048 Authorization made with the merchant key,
 // and every answer must carry a valid platform signature: WeChat documents that an unsigned or badly signed
 // answer has to be rejected, since anyone on the path could otherwise say "paid" or "refunded".
+// The answers' shapes and errors are in wechatpay-answers.ts, the trade bill format in wechatpay-bill.ts.
 import crypto from 'node:crypto';
-import { parseYuan } from '../../money.js';
 import { WechatpayPlatformKeys, type RawAnswer, type WechatpayPlatformConfig } from './wechatpay-certs.js';
 import {
-  buildWechatpayAuthorization,
   decryptWechatpayResource,
   parseWechatpayNotification,
   parseWechatpayRefund,
   parseWechatpayTransaction,
   readWechatpayHeaders,
-  signWechatpayMessage,
   WechatpayVerifyError,
   type WechatpayRefund,
   type WechatpayTransaction,
 } from './wechatpay-crypto.js';
+import { buildWechatpayAuthorization, signWechatpayMessage } from './wechatpay-signing.js';
+import { fen, malformed, refundResult, str, TRADE_STATES, WechatpayApiError, type RefundResult, type TradeState } from './wechatpay-answers.js';
 
 export type { WechatpayPlatformConfig } from './wechatpay-certs.js';
+export { WechatpayApiError } from './wechatpay-answers.js';
+export type { RefundResult, RefundStatus, TradeState } from './wechatpay-answers.js';
+export { parseTradeBill } from './wechatpay-bill.js';
+export type { TradeBill, TradeBillRow } from './wechatpay-bill.js';
 
 export interface WechatpayClientConfig {
   mchid: string;
@@ -37,26 +41,7 @@ export interface WechatpayClientConfig {
   now?: () => number;
 }
 
-/** `status` 0: no HTTP answer (network error, timeout). */
-export class WechatpayApiError extends Error {
-  constructor(
-    readonly status: number,
-    readonly code: string,
-    /** the same request may succeed later; WeChat's out_trade_no/out_refund_no make repeats idempotent */
-    readonly retryable: boolean,
-    message: string,
-    readonly requestId?: string,
-    options?: { cause?: unknown },
-  ) {
-    super(message, options);
-    this.name = 'WechatpayApiError';
-  }
-}
-
 const RETRYABLE_CODES = new Set(['SYSTEM_ERROR', 'BANK_ERROR', 'FREQUENCY_LIMITED', 'STATEMENT_CREATING']);
-const TRADE_STATES = ['SUCCESS', 'REFUND', 'NOTPAY', 'CLOSED', 'REVOKED', 'USERPAYING', 'PAYERROR'] as const;
-export type TradeState = (typeof TRADE_STATES)[number];
-export type RefundStatus = 'SUCCESS' | 'PROCESSING' | 'ABNORMAL' | 'CLOSED';
 
 export interface PrepayInput {
   outTradeNo: string;
@@ -84,16 +69,6 @@ export interface OrderQueryResult {
   success_time?: string;
   payer?: { openid: string };
   amount: { total: number; payer_total?: number; currency?: string };
-}
-export interface RefundResult {
-  refund_id: string;
-  out_refund_no: string;
-  out_trade_no: string;
-  transaction_id: string;
-  status: RefundStatus;
-  create_time?: string;
-  success_time?: string;
-  amount: { total: number; refund: number; payer_total?: number; payer_refund?: number; currency?: string };
 }
 export type VerifiedNotification =
   | { id: string; event_type: string; kind: 'transaction'; transaction: WechatpayTransaction }
@@ -349,123 +324,4 @@ export class WechatpayClient {
       clearTimeout(timer);
     }
   }
-}
-
-function malformed(why: string): WechatpayApiError {
-  return new WechatpayApiError(200, 'RESPONSE_MALFORMED', false, `wechatpay answer malformed: ${why}`);
-}
-
-function str(o: Record<string, unknown>, f: string): string {
-  const v = o[f];
-  if (typeof v !== 'string' || !v) throw malformed(`${f} missing`);
-  return v;
-}
-
-function fen(v: unknown): number {
-  if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 0) throw malformed('amount is not integer fen');
-  return v;
-}
-
-function refundResult(o: Record<string, unknown>, outRefundNo: string): RefundResult {
-  if (str(o, 'out_refund_no') !== outRefundNo) throw malformed('out_refund_no differs');
-  const status = str(o, 'status');
-  if (!['SUCCESS', 'PROCESSING', 'ABNORMAL', 'CLOSED'].includes(status)) throw malformed(`refund status ${status}`);
-  const a = (o.amount ?? {}) as Record<string, unknown>;
-  const amount: RefundResult['amount'] = { total: fen(a.total), refund: fen(a.refund) };
-  if (a.payer_total !== undefined) amount.payer_total = fen(a.payer_total);
-  if (a.payer_refund !== undefined) amount.payer_refund = fen(a.payer_refund);
-  if (typeof a.currency === 'string') amount.currency = a.currency;
-  const out: RefundResult = {
-    refund_id: str(o, 'refund_id'),
-    out_refund_no: outRefundNo,
-    out_trade_no: str(o, 'out_trade_no'),
-    transaction_id: str(o, 'transaction_id'),
-    status: status as RefundStatus,
-    amount,
-  };
-  if (typeof o.create_time === 'string') out.create_time = o.create_time;
-  if (typeof o.success_time === 'string') out.success_time = o.success_time;
-  return out;
-}
-
-// ------------------------------------------------------------------ trade bill format
-
-export interface TradeBillRow {
-  tradeTime: string;
-  appid: string;
-  mchid: string;
-  transactionId: string;
-  outTradeNo: string;
-  /** SUCCESS, REFUND (a refund line), REVOKED … */
-  tradeState: string;
-  /** 订单金额 when the bill has it, else 应结订单金额 */
-  totalFen: number;
-  /** 应结订单金额 */
-  settledFen: number;
-  refundId?: string;
-  outRefundNo?: string;
-  refundFen?: number;
-  refundStatus?: string;
-}
-export interface TradeBill {
-  rows: TradeBillRow[];
-  summary: { tradeCount: number; settledTotalFen: number; refundTotalFen: number };
-}
-
-/** Yuan text ("12.30", "-0.01") to integer fen, without floating point. */
-function yuanToFen(s: string): number {
-  try {
-    return parseYuan(s);
-  } catch {
-    throw malformed(`bill amount ${JSON.stringify(s.slice(0, 20))}`);
-  }
-}
-
-/**
- * WeChat's documented bill: a header line, detail lines whose every field starts with a backtick (so spreadsheets
- * keep long numbers as text), then a summary header and a summary line. Columns are read by header name, as
- * WeChat says their order may change. Fields are split on ",`" so commas inside 商品名称 survive.
- */
-export function parseTradeBill(csv: string): TradeBill {
-  const lines = csv.replace(/^\uFEFF/, '').split(/\r?\n/).filter((l) => l.trim() !== '');
-  const fields = (line: string) => (line.startsWith('`') ? line.slice(1).split(',`') : line.split(','));
-  const summaryAt = lines.findIndex((l) => l.startsWith('总交易单数'));
-  if (lines.length < 1 || summaryAt < 1 || summaryAt + 1 >= lines.length) throw malformed('bill has no header or summary');
-  const header = fields(lines[0]!).map((h) => h.trim());
-  const col = (name: string) => header.indexOf(name);
-  const need = ['交易时间', '公众账号ID', '商户号', '微信订单号', '商户订单号', '交易状态', '应结订单金额', '微信退款单号', '商户退款单号', '退款金额', '退款状态'];
-  for (const n of need) if (col(n) < 0) throw malformed(`bill column ${n} missing`);
-  const orderCol = col('订单金额');
-  const rows = lines.slice(1, summaryAt).map((line): TradeBillRow => {
-    const f = fields(line);
-    if (f.length !== header.length) throw malformed('bill line has a different number of fields');
-    const get = (n: string) => f[col(n)]!.trim();
-    const settledFen = yuanToFen(get('应结订单金额'));
-    const row: TradeBillRow = {
-      tradeTime: get('交易时间'),
-      appid: get('公众账号ID'),
-      mchid: get('商户号'),
-      transactionId: get('微信订单号'),
-      outTradeNo: get('商户订单号'),
-      tradeState: get('交易状态'),
-      totalFen: orderCol >= 0 ? yuanToFen(f[orderCol]!.trim()) : settledFen,
-      settledFen,
-    };
-    const refundId = get('微信退款单号');
-    // Lines without a refund carry an empty or "0" refund number.
-    if (refundId && refundId !== '0') {
-      row.refundId = refundId;
-      row.outRefundNo = get('商户退款单号');
-      row.refundFen = yuanToFen(get('退款金额'));
-      row.refundStatus = get('退款状态');
-    }
-    return row;
-  });
-  const sHeader = fields(lines[summaryAt]!).map((h) => h.trim());
-  const sValues = fields(lines[summaryAt + 1]!).map((v) => v.trim());
-  const sGet = (n: string) => sValues[sHeader.indexOf(n)] ?? '';
-  const tradeCount = Number(sGet('总交易单数'));
-  // The summary counts the detail lines: a mismatch means a truncated or misparsed file.
-  if (!Number.isSafeInteger(tradeCount) || tradeCount !== rows.length) throw malformed('bill summary count differs from its lines');
-  return { rows, summary: { tradeCount, settledTotalFen: yuanToFen(sGet('应结订单总金额')), refundTotalFen: yuanToFen(sGet('退款总金额')) } };
 }
