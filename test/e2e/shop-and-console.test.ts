@@ -400,7 +400,7 @@ describe('share link → purchase → live earning → withdrawal → HQ approva
     const narrow = await newContext({ ...MOBILE, storageState: await s.admin.storageState() });
     const consolePage = await narrow.newPage();
     await consolePage.goto(`${base}/admin/`);
-    await expect.poll(() => consolePage.getByTestId('dashboard-gmv-today').textContent()).toContain(yuanText(s.paidFen));
+    await expect.poll(() => consolePage.getByTestId('dashboard-gmv-today').textContent(), { timeout: 15_000 }).toContain(yuanText(s.paidFen));
     await consolePage.getByTestId('nav-toggle').waitFor();
     await shot(consolePage, 'admin-dashboard-375');
 
