@@ -14,6 +14,7 @@ import type { ReferralService } from '../referral/index.js';
 import type { RulesService, RuleVersion } from '../rules/index.js';
 import { planCommission, reversalTarget, type CommissionLine, type PlannedEarning } from './plan.js';
 import { assertSameRequest } from '../orders/index.js';
+import { earningsOf, orderCountsOf, promotionOrders, totalsByState } from './reads.js';
 
 const DAY_MS = 86_400_000;
 /**
@@ -382,7 +383,7 @@ export class CommissionService {
     return { duplicate: true, balances: await this.ledger.memberBalances(tx, input.memberId) };
   }
 
-  // --- reading -------------------------------------------------------------------
+  // --- reading (reads.ts, but the summary) ------------------------------------------
 
   async summary(ex: Executor, memberId: number) {
     const balances = await this.ledger.memberBalances(ex, memberId);
@@ -400,82 +401,21 @@ export class CommissionService {
     };
   }
 
-  async earnings(ex: Executor, filter: { earnerId?: number; orderId?: number; state?: EarningState; limit: number; offset: number }) {
-    let q = ex
-      .selectFrom('commission_earnings as e')
-      .innerJoin('orders as o', 'o.id', 'e.order_id')
-      .innerJoin('members as b', 'b.id', 'e.buyer_id')
-      .innerJoin('members as r', 'r.id', 'e.earner_id')
-      .select([
-        'e.id',
-        'e.order_id as orderId',
-        'o.order_no as orderNo',
-        'e.order_line_id as orderLineId',
-        'e.earner_id as earnerId',
-        'r.nickname as earnerNickname',
-        'e.buyer_id as buyerId',
-        'b.nickname as buyerNickname',
-        'e.kind',
-        'e.level',
-        'e.base_fen as baseFen',
-        'e.rate_bp as rateBp',
-        'e.amount_fen as amountFen',
-        'e.reversed_fen as reversedFen',
-        'e.state',
-        'e.rule_version_id as ruleVersionId',
-        'e.frozen_until as frozenUntil',
-        'e.created_at as createdAt',
-        'o.status as orderStatus',
-      ]);
-    if (filter.earnerId !== undefined) q = q.where('e.earner_id', '=', filter.earnerId);
-    if (filter.orderId !== undefined) q = q.where('e.order_id', '=', filter.orderId);
-    if (filter.state) q = q.where('e.state', '=', filter.state);
-    return q.orderBy('e.id', 'desc').limit(filter.limit).offset(filter.offset).execute();
+  earnings(ex: Executor, filter: { earnerId?: number; orderId?: number; state?: EarningState; limit: number; offset: number }) {
+    return earningsOf(ex, filter);
   }
 
   /** Orders that paid the member commission, one row per order with its earnings summed. */
-  async promotionOrders(ex: Executor, earnerId: number, limit: number, offset: number) {
-    return ex
-      .selectFrom('commission_earnings as e')
-      .innerJoin('orders as o', 'o.id', 'e.order_id')
-      .innerJoin('members as b', 'b.id', 'o.buyer_id')
-      .select([
-        'o.id as orderId',
-        'o.order_no as orderNo',
-        'o.status as orderStatus',
-        'o.paid_fen as paidFen',
-        'o.refunded_fen as refundedFen',
-        'o.paid_at as paidAt',
-        'b.nickname as buyerNickname',
-        sql<number>`min(e.level)`.as('level'),
-        sql<number>`sum(e.amount_fen)`.as('amountFen'),
-        sql<number>`sum(e.reversed_fen)`.as('reversedFen'),
-        sql<string>`string_agg(distinct e.state, ',')`.as('states'),
-      ])
-      .where('e.earner_id', '=', earnerId)
-      .groupBy(['o.id', 'b.nickname'])
-      .orderBy('o.id', 'desc')
-      .limit(limit)
-      .offset(offset)
-      .execute();
+  promotionOrders(ex: Executor, earnerId: number, limit: number, offset: number) {
+    return promotionOrders(ex, earnerId, limit, offset);
   }
 
-  /** How many distinct orders each of these earners earned on (of these kinds, since a time): at most 100 earners, through (earner_id, id). */
-  async orderCountsOf(ex: Executor, earnerIds: number[], kinds: readonly EarningKind[], since: Date | null): Promise<Map<number, number>> {
-    if (earnerIds.length === 0) return new Map();
-    let q = ex
-      .selectFrom('commission_earnings')
-      .select(['earner_id', sql<number>`count(distinct order_id)::int`.as('orders')])
-      .where('earner_id', '=', sql<number>`any(${earnerIds}::bigint[])`)
-      .where('kind', 'in', [...kinds]);
-    if (since) q = q.where('created_at', '>=', since);
-    const rows = await q.groupBy('earner_id').execute();
-    return new Map(rows.map((r) => [r.earner_id, r.orders]));
+  /** How many distinct orders each of these earners earned on (of these kinds, since a time). */
+  orderCountsOf(ex: Executor, earnerIds: number[], kinds: readonly EarningKind[], since: Date | null): Promise<Map<number, number>> {
+    return orderCountsOf(ex, earnerIds, kinds, since);
   }
 
-  async totalsByState(ex: Executor) {
-    const rows = await sql<{ state: string; amount_fen: number }>`
-      select state, coalesce(sum(amount_fen - reversed_fen), 0) as amount_fen from commission_earnings group by state`.execute(ex);
-    return Object.fromEntries(rows.rows.map((r) => [r.state, r.amount_fen])) as Partial<Record<EarningState, number>>;
+  totalsByState(ex: Executor) {
+    return totalsByState(ex);
   }
 }
