@@ -9,7 +9,7 @@ import type { Clock } from '../../context.js';
 import { inTransaction, type Db, type Executor, type Tx } from '../../db/database.js';
 import { conflict, notFound, unprocessable } from '../../errors.js';
 import type { Extensions } from '../../extensions.js';
-import type { AfterCommit, OrderParticipant, PaidOrderEarning, PayingOrder } from '../orders/index.js';
+import { paidOrderEarning, type AfterCommit, type OrderParticipant, type PaidOrderEarning, type PayingOrder } from '../orders/index.js';
 import { applyRateBp } from '../../money.js';
 import type { AuditService } from '../audit/index.js';
 import type { CommissionLine, CommissionService, PlannedEarning } from '../commission/index.js';
@@ -311,7 +311,7 @@ export class AgentsService {
 
   private async earnOnPaid(tx: Tx, order: PayingOrder, afterCommit: AfterCommit): Promise<PaidOrderEarning[]> {
     const awards = await this.earnForPaidOrder(tx, { id: order.orderId, buyerId: order.buyerId, regionCode: order.regionCode }, [...order.lines], order.ruleVersion, afterCommit);
-    return awards.map((e) => ({ earningId: e.id, lineId: e.order_line_id, earnerId: e.earner_id, kind: e.kind, level: e.level, amountFen: e.amount_fen }));
+    return awards.map((e) => paidOrderEarning(e, e.kind));
   }
 
   /**

@@ -1,6 +1,7 @@
 // The orders module's face: what other modules and the app may use of it.
 export { checkOrderTotal } from './limits.js';
 export { businessNumber } from './numbers.js';
+export { paidOrderEarning } from './participants.js';
 export type { AfterCommit, CheckoutContext, OrderParticipant, PaidOrder, PaidOrderEarning, PayingOrder, PickupStores, RefundedOrder } from './participants.js';
 export { assertSameRequest, canonicalJson } from './request-fingerprint.js';
 export type { RequestFields } from './request-fingerprint.js';

@@ -46,6 +46,11 @@ export interface PayingOrder {
   ruleVersion: RuleVersion;
 }
 
+/** An earning row as PaidOrder.coreEarnings lists it. */
+export function paidOrderEarning(e: { id: number; order_line_id: number; earner_id: number; level: number; amount_fen: number }, kind: PaidOrderEarning['kind']): PaidOrderEarning {
+  return { earningId: e.id, lineId: e.order_line_id, earnerId: e.earner_id, kind, level: e.level, amountFen: e.amount_fen };
+}
+
 export interface PaidOrder {
   orderId: number;
   buyerId: number;

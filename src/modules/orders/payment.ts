@@ -7,7 +7,7 @@ import { jsonArrayFrom } from 'kysely/helpers/postgres';
 import { inTransaction, type Tx } from '../../db/database.js';
 import { badRequest, notFound } from '../../errors.js';
 import { OrdersPart, type OrdersDeps } from './deps.js';
-import type { AfterCommit, PaidOrderEarning } from './participants.js';
+import { paidOrderEarning, type AfterCommit, type PaidOrderEarning } from './participants.js';
 import type { OrderReads } from './reads.js';
 import { assertTransition, canTransition, statusesFor } from './states.js';
 
@@ -123,7 +123,7 @@ export class OrderPayment extends OrdersPart {
         storeId: order.store_id,
         commissionChain: distribution.chain.map((c) => ({ memberId: c.memberId, level: c.level })),
         coreEarnings: [
-          ...distribution.earned.map((e) => ({ ...coreEarning(e), kind: 'distribution' as const })),
+          ...distribution.earned.map((e) => paidOrderEarning(e, 'distribution')),
           ...awards,
         ],
         paidFen: amountFen,
@@ -162,8 +162,4 @@ export class OrderPayment extends OrdersPart {
       if (existing || attempt > 5) return;
     }
   }
-}
-
-function coreEarning(e: { id: number; order_line_id: number; earner_id: number; level: number; amount_fen: number }) {
-  return { earningId: e.id, lineId: e.order_line_id, earnerId: e.earner_id, level: e.level, amountFen: e.amount_fen };
 }
