@@ -61,13 +61,13 @@ export async function startApp(options: StartOptions): Promise<RunningApp> {
   const services = createServices({ db: database.db, config: options.config, log: logger, clock: options.clock, payoutProvider: options.payoutProvider, fetchFn: options.fetchFn, limitStore });
   await inTransaction(database.db, (tx) => services.rules.ensureInitial(tx, options.initialRules));
   const http = await buildHttpApp(services, { logger, plugins: options.plugins });
-  const stopJobs = startJobs(services, options.config.jobIntervalMs);
+  const jobs = await startJobs({ services, database, config: options.config, log: logger });
   return {
     http,
     services,
     database,
     async close() {
-      stopJobs();
+      await jobs.stop();
       await http.close();
       redis?.disconnect();
       if (!options.database) await database.close();

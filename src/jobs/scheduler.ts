@@ -1,9 +1,24 @@
 // Periodic sweeps. Each is idempotent and safe to run on several instances at once
 // (rows are claimed with SKIP LOCKED or guarded by status), so no leader election is needed.
+import type { Logger } from 'pino';
+import type { AppConfig } from '../config.js';
+import type { DatabaseHandle } from '../db/database.js';
 import type { Services } from '../services.js';
 
-export function startJobs(services: Services, intervalMs: number): () => void {
-  if (intervalMs <= 0) return () => undefined;
+export interface JobsContext {
+  services: Services;
+  database: DatabaseHandle;
+  config: AppConfig;
+  log: Logger;
+}
+
+export interface RunningJobs {
+  stop(): Promise<void>;
+}
+
+export async function startJobs({ services, config }: JobsContext): Promise<RunningJobs> {
+  const intervalMs = config.jobIntervalMs;
+  if (intervalMs <= 0) return { stop: async () => undefined };
   let running = false;
   const tick = async () => {
     if (running) return;
@@ -36,5 +51,5 @@ export function startJobs(services: Services, intervalMs: number): () => void {
   };
   const timer = setInterval(() => void tick(), intervalMs);
   timer.unref();
-  return () => clearInterval(timer);
+  return { stop: async () => clearInterval(timer) };
 }
