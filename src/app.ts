@@ -50,6 +50,7 @@ export async function startApp(options: StartOptions): Promise<RunningApp> {
     (await openDatabase({
       databaseUrl: options.config.databaseUrl,
       dataDir: options.config.databaseUrl ? undefined : `${options.config.dataDir}/pglite`,
+      listenUrl: options.config.databaseListenUrl,
       poolSize: options.config.databasePoolMax,
       preparedStatements: options.config.databasePreparedStatements,
       onConnectionError: (message) => logger.warn(message),
@@ -60,6 +61,8 @@ export async function startApp(options: StartOptions): Promise<RunningApp> {
   const limitStore = redis ? new RedisLimitStore(redis) : undefined;
   const services = createServices({ db: database.db, config: options.config, log: logger, clock: options.clock, payoutProvider: options.payoutProvider, fetchFn: options.fetchFn, limitStore });
   await inTransaction(database.db, (tx) => services.rules.ensureInitial(tx, options.initialRules));
+  // this instance hears every instance's inbox writes, so a stream open here gets alerts paid anywhere
+  await services.notifications.startLive(database.listen);
   const http = await buildHttpApp(services, { logger, plugins: options.plugins });
   const jobs = await startJobs({ services, database, config: options.config, log: logger });
   return {
@@ -69,6 +72,7 @@ export async function startApp(options: StartOptions): Promise<RunningApp> {
     async close() {
       await jobs.stop();
       await http.close();
+      await services.notifications.stopLive();
       redis?.disconnect();
       if (!options.database) await database.close();
     },

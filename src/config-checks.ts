@@ -45,6 +45,9 @@ export function productionProblems(env: Env): ConfigProblem[] {
   const checks = providerChecks(env);
   // instances on one server database must share one secret, or each rejects the others' tokens
   checks.push(['JWT_SECRET', Boolean(env.DATABASE_URL) && !env.JWT_SECRET, 'is required with DATABASE_URL (every instance must sign with the same secret)']);
+  for (const setting of ['DATABASE_LISTEN_URL', 'DATABASE_READ_URL'] as const) {
+    checks.push([setting, Boolean(env[setting]) && !env.DATABASE_URL, 'needs DATABASE_URL: it names another address of the same PostgreSQL server']);
+  }
   if (env.APP_ENV === 'production') checks.push(...productionChecks(env));
   const seen = new Set<string>();
   return checks

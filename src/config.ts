@@ -19,6 +19,8 @@ const envSchema = paymentEnvSchema.extend({
   PUBLIC_URL: z.string().url().optional(),
   TRUST_PROXY: z.string().optional(),
   DATABASE_URL: z.string().optional(),
+  DATABASE_LISTEN_URL: z.string().optional(),
+  DATABASE_READ_URL: z.string().optional(),
   DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(1000).default(20),
   DATABASE_PREPARED_STATEMENTS: onOff.default('on'),
   DATA_DIR: z.string().default('./data'),
@@ -53,6 +55,7 @@ const envSchema = paymentEnvSchema.extend({
   PAYOUT_DEV_PROVIDER: onOff.optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   JOB_INTERVAL_MS: z.coerce.number().int().min(0).default(60_000),
+  JOBS_POOL_MAX: z.coerce.number().int().min(1).max(50).default(2),
 });
 export type Env = z.infer<typeof envSchema>;
 
@@ -82,6 +85,10 @@ export interface AppConfig {
   trustProxy?: boolean;
   /** PostgreSQL server; when absent the embedded PGlite in dataDir is used. */
   databaseUrl?: string;
+  /** where the live-event LISTEN connects when DATABASE_URL is a transaction-mode pooler (DATABASE_LISTEN_URL) */
+  databaseListenUrl?: string;
+  /** a replica for read models: dashboards, insights, exports, leaderboards, reconciliation (DATABASE_READ_URL) */
+  databaseReadUrl?: string;
   /** the most connections one instance opens to the server (DATABASE_POOL_MAX, default 20) */
   databasePoolMax?: number;
   /** named statements per connection; off behind a pooler without prepared-statement support (DATABASE_PREPARED_STATEMENTS) */
@@ -105,7 +112,10 @@ export interface AppConfig {
   /** a payment unpaid this long is queried (a lost callback); default 2 minutes */
   paymentQueryAfterMs?: number;
   logLevel: string;
+  /** how often the frequent sweeps run (JOB_INTERVAL_MS, default 60 s); 0: this instance runs no jobs */
   jobIntervalMs: number;
+  /** the connections the job queue (pg-boss) opens to the server, apart from the app's pool (JOBS_POOL_MAX, default 2) */
+  jobsPoolMax?: number;
 }
 
 export class ConfigError extends Error {
@@ -184,6 +194,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     publicUrl: parsed.PUBLIC_URL?.replace(/\/+$/, ''),
     trustProxy: parsed.TRUST_PROXY === '1' || parsed.TRUST_PROXY === 'true',
     databaseUrl: parsed.DATABASE_URL,
+    databaseListenUrl: parsed.DATABASE_LISTEN_URL,
+    databaseReadUrl: parsed.DATABASE_READ_URL,
     databasePoolMax: parsed.DATABASE_POOL_MAX,
     databasePreparedStatements: parsed.DATABASE_PREPARED_STATEMENTS === 'on',
     dataDir: parsed.DATA_DIR,
@@ -205,5 +217,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     ...rails.config,
     logLevel: parsed.LOG_LEVEL,
     jobIntervalMs: parsed.JOB_INTERVAL_MS,
+    jobsPoolMax: parsed.JOBS_POOL_MAX,
   };
 }

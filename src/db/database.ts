@@ -4,6 +4,7 @@ import { CompiledQuery, Kysely, PostgresDialect, PostgresDriver, sql, type Datab
 import { PGliteDialect } from 'kysely-pglite-dialect';
 import { createHash } from 'node:crypto';
 import pg from 'pg';
+import { listenOnPglite, listenOnServer, type Listen } from './listen.js';
 import type { Database } from './schema.js';
 
 export type Db = Kysely<Database>;
@@ -25,11 +26,18 @@ export function parseSafeInteger(text: string): number {
 const INT8_OID = 20;
 const NUMERIC_OID = 1700;
 
+/** Where the job queue (pg-boss, src/jobs) connects: a small pool of its own on the server, or the embedded instance. */
+export type JobsConnection = { kind: 'postgres'; connectionString: string } | { kind: 'pglite'; pglite: PGlite };
+
 export interface DatabaseHandle {
   db: Db;
   kind: 'pglite' | 'postgres';
+  /** what the job queue connects through (src/jobs/boss.ts); absent on a hand-made handle: no job runner */
+  jobs?: JobsConnection;
   /** Runs a multi-statement SQL script (migrations) in its own transaction, on the simple protocol. */
   runScriptTransaction<T>(fn: (exec: (script: string) => Promise<Array<Record<string, unknown>>>) => Promise<T>): Promise<T>;
+  /** LISTEN on a channel through this instance's own listening connection (live events) */
+  listen: Listen;
   close(): Promise<void>;
 }
 
@@ -44,6 +52,8 @@ export interface OpenDatabaseOptions {
    * pooler that cannot keep named statements (PgBouncer before 1.21, or without max_prepared_statements).
    */
   preparedStatements?: boolean;
+  /** where LISTEN connects (DATABASE_LISTEN_URL): past a transaction-mode pooler; default databaseUrl */
+  listenUrl?: string;
   /** where a lost connection is reported (it never ends the process); default: one line on stderr */
   onConnectionError?: (message: string) => void;
 }
@@ -276,7 +286,9 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
     const db = new Kysely<Database>({ dialect: prepare ? new TransactionPlanningDialect(guarded) : new PostgresDialect({ pool: guarded }) });
     return {
       db,
+      jobs: { kind: 'postgres', connectionString: options.databaseUrl },
       kind: 'postgres',
+      listen: listenOnServer(options.listenUrl ?? options.databaseUrl, report),
       async runScriptTransaction(fn) {
         const client = await guarded.connectGuarded();
         const run = (text: string) => (client.query(text) as unknown as Promise<pg.QueryResult | pg.QueryResult[]>).catch(rethrowFromDatabase);
@@ -310,7 +322,9 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
   const db = new Kysely<Database>({ dialect: new PGliteDialect(pglite) });
   return {
     db,
+    jobs: { kind: 'pglite', pglite },
     kind: 'pglite',
+    listen: listenOnPglite(pglite),
     runScriptTransaction(fn) {
       return pglite.transaction((tx) =>
         fn(async (script) => {

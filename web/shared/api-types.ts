@@ -7576,11 +7576,12 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Server-sent events: each new notification as `event: notification` (token may be passed as ?access_token=) */
+        /** Server-sent events: each new notification as `event: notification` (token may be passed as ?access_token=); a reconnect with Last-Event-ID (header, or ?lastEventId=) first gets what it missed */
         get: {
             parameters: {
                 query?: {
                     access_token?: string;
+                    lastEventId?: number;
                 };
                 header?: never;
                 path?: never;
@@ -7588,7 +7589,7 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description `retry`, then `event: notification` with the notification as JSON data (id: its id); a comment every 25 s */
+                /** @description `retry`, then `event: notification` with the notification as JSON data (id: its id); after Last-Event-ID, the notifications after it first; a comment every 25 s */
                 200: {
                     headers: {
                         [name: string]: unknown;
@@ -17406,6 +17407,90 @@ export interface paths {
                 };
             };
         };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/jobs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The periodic jobs: schedule, last run, duration, outcome, last failure and the last 24 hours' failures */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description this instance runs jobs (JOB_INTERVAL_MS > 0); any instance may */
+                            runnerHere: boolean;
+                            timeZone: string;
+                            retry: {
+                                limit: number;
+                                firstDelaySeconds: number;
+                                maxDelaySeconds: number;
+                            };
+                            /** Format: date-time */
+                            since: string;
+                            items: {
+                                name: string;
+                                schedule: {
+                                    /** @enum {string} */
+                                    kind: "interval";
+                                    /** @description JOB_INTERVAL_MS in seconds; 0 when this instance runs no jobs */
+                                    everySeconds: number;
+                                } | {
+                                    /** @enum {string} */
+                                    kind: "cron";
+                                    cron: string;
+                                    timeZone: string;
+                                };
+                                lastRun: {
+                                    /** Format: date-time */
+                                    startedAt: string;
+                                    /** Format: date-time */
+                                    finishedAt: string | null;
+                                    durationMs: number | null;
+                                    /** @enum {string} */
+                                    outcome: "running" | "succeeded" | "failed";
+                                    error: string | null;
+                                    /** @description 0 for a scheduled run, n for its n-th retry */
+                                    attempt: number;
+                                    instance: string;
+                                } | null;
+                                /** Format: date-time */
+                                lastSuccessAt: string | null;
+                                lastFailure: {
+                                    /** Format: date-time */
+                                    at: string;
+                                    error: string | null;
+                                    attempt: number;
+                                } | null;
+                                recentRuns: number;
+                                recentFailures: number;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;

@@ -2,7 +2,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { notFound } from '../../errors.js';
+import { badRequest, notFound } from '../../errors.js';
 import type { Services } from '../../services.js';
 import { member, type Auth } from '../auth.js';
 import { dateTime, eventStream, fenOut, file, intOut, listOf, noContent, refundRequestOut } from '../responses.js';
@@ -75,23 +75,34 @@ export function engagementRoutes(app: FastifyInstance, s: Services, auth: Auth) 
 
   r.get('/api/me/notifications/stream', {
     preHandler: auth.authenticate,
-    schema: { tags: ['notifications'], summary: 'Server-sent events: each new notification as `event: notification` (token may be passed as ?access_token=)', querystring: z.object({ access_token: z.string().optional() }),
-      response: { 200: eventStream('`retry`, then `event: notification` with the notification as JSON data (id: its id); a comment every 25 s') },
+    schema: { tags: ['notifications'], summary: 'Server-sent events: each new notification as `event: notification` (token may be passed as ?access_token=); a reconnect with Last-Event-ID (header, or ?lastEventId=) first gets what it missed', querystring: z.object({ access_token: z.string().optional(), lastEventId: z.coerce.number().int().min(0).max(Number.MAX_SAFE_INTEGER).optional() }),
+      response: { 200: eventStream('`retry`, then `event: notification` with the notification as JSON data (id: its id); after Last-Event-ID, the notifications after it first; a comment every 25 s') },
     },
   }, async (req, reply) => {
     const me = member(req);
+    const lastEventId = req.query.lastEventId ?? lastEventIdHeader(req.headers['last-event-id']);
     reply.hijack();
     const res = reply.raw;
     res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache, no-transform', connection: 'keep-alive', 'x-accel-buffering': 'no' });
     res.write(`retry: 3000\n: connected\n\n`);
-    const unsubscribe = s.notifications.subscribe(me.id, (n) => {
-      res.write(`id: ${n.id}\nevent: notification\ndata: ${JSON.stringify(n)}\n\n`);
-    });
+    let closeStream: (() => void) | undefined;
+    let gone = false;
     const heartbeat = setInterval(() => res.write(': ping\n\n'), HEARTBEAT_MS);
     req.raw.on('close', () => {
+      gone = true;
       clearInterval(heartbeat);
-      unsubscribe();
+      closeStream?.();
     });
+    try {
+      const close = await s.notifications.openStream(me.id, lastEventId, (n) => res.write(`id: ${n.id}\nevent: notification\ndata: ${JSON.stringify(n)}\n\n`));
+      if (gone) close();
+      else closeStream = close;
+    } catch (error) {
+      // the replay could not be read (database away): the client reconnects with the same Last-Event-ID
+      req.log.warn({ err: error }, 'notification stream could not open');
+      clearInterval(heartbeat);
+      res.end();
+    }
   });
 
   r.post('/api/orders/:id/refund-requests', {
@@ -109,4 +120,12 @@ export function engagementRoutes(app: FastifyInstance, s: Services, auth: Auth) 
     preHandler: auth.authenticate,
     schema: { tags: ['orders'], summary: 'My refund requests', querystring: page, response: { 200: listOf(refundRequestOut) } },
   }, async (req) => ({ items: await s.orders.listRefundRequests(s.db, { ...req.query, buyerId: member(req).id }) }));
+}
+
+/** EventSource sends back the last `id:` it saw; it is ours, so anything but a plain id is refused. */
+function lastEventIdHeader(header: string | string[] | undefined): number | null {
+  if (header === undefined) return null;
+  const text = Array.isArray(header) ? header[0] : header;
+  if (!/^\d{1,15}$/.test(text ?? '')) throw badRequest('LAST_EVENT_ID_INVALID', 'Last-Event-ID must be a notification id');
+  return Number(text);
 }

@@ -2,7 +2,7 @@
 // reversed in proportion by refunds at any stage, with a debt when it was already withdrawn.
 // Every step is ledger transfers under idempotency keys, in the caller's transaction.
 import { sql } from 'kysely';
-import type { Clock, EventBus } from '../../context.js';
+import type { Clock, DomainEvents, EventBus } from '../../context.js';
 import { inTransaction, type Db, type Executor, type Tx } from '../../db/database.js';
 import type { EarningKind, EarningState } from './tables.js';
 import { unprocessable } from '../../errors.js';
@@ -119,11 +119,7 @@ export class CommissionService {
         };
       }),
     );
-    afterCommit(() => {
-      for (const e of earned) {
-        this.bus.publish('commission.earned', { earningId: e.id, earnerId: e.earner_id, orderId: order.id, level: e.level, amountFen: e.amount_fen, at: now });
-      }
-    });
+    await this.bus.publishInTransaction(tx, afterCommit, 'commission.earned', earned.map((e) => ({ earningId: e.id, earnerId: e.earner_id, orderId: order.id, level: e.level, amountFen: e.amount_fen, at: now })));
     return earned;
   }
 
@@ -175,6 +171,7 @@ export class CommissionService {
       .execute();
     const expense = await this.ledger.platformAccount(tx, 'commission_expense');
     let reversedNow = 0;
+    const reversed: Array<DomainEvents['commission.reversed']> = [];
     const due = earnings.filter((e) => reversalTarget(e.amount_fen, line.paidFen, line.refundedFen) > e.reversed_fen);
     if (due.length === 0) return 0;
     // all earners' accounts at once, in account-id order, like the unfreeze sweep: no deadlock between them
@@ -187,9 +184,9 @@ export class CommissionService {
       const state: EarningState = target === e.amount_fen ? 'reversed' : e.state;
       await tx.updateTable('commission_earnings').set({ reversed_fen: target, state }).where('id', '=', e.id).execute();
       reversedNow += deltaFen;
-      const at = this.clock.now();
-      afterCommit(() => this.bus.publish('commission.reversed', { earningId: e.id, earnerId: e.earner_id, orderId: e.order_id, amountFen: deltaFen, at }));
+      reversed.push({ earningId: e.id, earnerId: e.earner_id, orderId: e.order_id, amountFen: deltaFen, at: this.clock.now() });
     }
+    await this.bus.publishInTransaction(tx, afterCommit, 'commission.reversed', reversed);
     return reversedNow;
   }
 

@@ -198,7 +198,7 @@ export class PayoutsService {
       await this.release(tx, payout, 'rejected');
       await tx.updateTable('payouts').set({ status: 'rejected', reject_reason: reason, reviewed_by: actorId, reviewed_at: this.clock.now(), updated_at: this.clock.now() }).where('id', '=', payoutId).execute();
       await this.audit.record(tx, { actorId, action: 'payout.reject', targetType: 'payout', targetId: payoutId, before: { status: payout.status }, after: { status: 'rejected' }, reason });
-      afterCommit(() => this.bus.publish('payout.changed', { payoutId, memberId: payout.member_id, status: 'rejected', at: this.clock.now() }));
+      await this.bus.publishInTransaction(tx, afterCommit, 'payout.changed', [{ payoutId, memberId: payout.member_id, status: 'rejected', at: this.clock.now() }]);
     });
     return this.get(this.db, payoutId);
   }
@@ -250,7 +250,7 @@ export class PayoutsService {
       await this.release(tx, row, `failed:${attempt}`);
       await tx.updateTable('payouts').set({ status: 'failed', failure_reason: result.reason, updated_at: now }).where('id', '=', row.id).execute();
     }
-    afterCommit(() => this.bus.publish('payout.changed', { payoutId: row.id, memberId: row.member_id, status: result.status, at: now }));
+    await this.bus.publishInTransaction(tx, afterCommit, 'payout.changed', [{ payoutId: row.id, memberId: row.member_id, status: result.status, at: now }]);
     return row.id;
   }
 
