@@ -62,7 +62,7 @@ export class ServerProcess {
     this.exited = new Promise((res) => child.once('exit', (code, signal) => res({ code, signal })));
   }
 
-  static async start(options: { databaseUrl: string; jwtSecret: string; dataDir: string; crashPoint?: string; timeoutMs?: number }): Promise<ServerProcess> {
+  static async start(options: { databaseUrl: string; jwtSecret: string; dataDir: string; crashPoint?: string; timeoutMs?: number; env?: Record<string, string> }): Promise<ServerProcess> {
     const port = await freePort();
     const env: NodeJS.ProcessEnv = {
       ...process.env,
@@ -75,6 +75,7 @@ export class ServerProcess {
       JWT_SECRET: options.jwtSecret,
       DATA_DIR: options.dataDir,
       LOG_LEVEL: 'warn',
+      ...options.env,
     };
     delete env.FENXIAO_CRASH_POINT;
     if (options.crashPoint) env.FENXIAO_CRASH_POINT = options.crashPoint;
