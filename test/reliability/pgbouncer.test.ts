@@ -6,10 +6,6 @@
 // statements (max_prepared_statements), so they stay on; an older one (Debian 12 ships 1.18) cannot,
 // so the app runs with DATABASE_PREPARED_STATEMENTS=off as docs/going-live.md says.
 // Needs the pgbouncer package (.ci/system-packages); runs whenever TEST_DATABASE_URL is set.
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { chownSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createLogger, startApp } from '../../src/app.js';
@@ -19,91 +15,22 @@ import { inTransaction, openDatabase } from '../../src/db/database.js';
 import { reconcile } from '../../src/jobs/reconcile.js';
 import { DevPayoutProvider } from '../../src/modules/payouts/providers.js';
 import { buyAndPay, call, createProduct, hqMember, registerChain } from '../support/api.js';
-import { freePort } from '../support/crash.js';
 import { describeOnPostgres, testConfig, type TestApp } from '../support/harness.js';
+import { startPgbouncer, type RunningBouncer } from '../support/pgbouncer.js';
 import { createScratchDatabase, sleep } from '../support/reliability.js';
 
-const PGBOUNCER = '/usr/sbin/pgbouncer';
-
-/** Debian's pgbouncer, e.g. [1, 18]. */
-function pgbouncerVersion(): [number, number] {
-  const out = execFileSync(PGBOUNCER, ['--version'], { encoding: 'utf8' });
-  const m = /PgBouncer (\d+)\.(\d+)/.exec(out);
-  if (!m) throw new Error(`unexpected pgbouncer --version: ${out}`);
-  return [Number(m[1]), Number(m[2])];
-}
-
 describeOnPostgres('behind PgBouncer in transaction mode', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'fenxiao-pgbouncer-'));
-  let bouncer: ChildProcess | undefined;
+  let bouncer: RunningBouncer | undefined;
   let scratch: Awaited<ReturnType<typeof createScratchDatabase>>;
   let bouncerUrl = '';
   let app: TestApp;
   let prepared = false;
 
   beforeAll(async () => {
-    const [major, minor] = pgbouncerVersion();
-    prepared = major > 1 || minor >= 21;
     scratch = await createScratchDatabase(process.env.TEST_DATABASE_URL!, 'fenxiao_bouncer');
-    const server = new URL(process.env.TEST_DATABASE_URL!);
-    const port = await freePort();
-    writeFileSync(join(dir, 'userlist.txt'), `"${decodeURIComponent(server.username) || 'postgres'}" ""\n`);
-    writeFileSync(
-      join(dir, 'pgbouncer.ini'),
-      [
-        '[databases]',
-        `* = host=${server.hostname} port=${server.port || 5432}`,
-        '[pgbouncer]',
-        'listen_addr = 127.0.0.1',
-        `listen_port = ${port}`,
-        'unix_socket_dir =',
-        'auth_type = trust',
-        `auth_file = ${join(dir, 'userlist.txt')}`,
-        'pool_mode = transaction',
-        `admin_users = ${decodeURIComponent(server.username) || 'postgres'}`,
-        'default_pool_size = 6',
-        'max_client_conn = 200',
-        `logfile = ${join(dir, 'pgbouncer.log')}`,
-        ...(prepared ? ['max_prepared_statements = 200'] : []),
-        // pgbouncer will not run as root; as root it changes to this user after it starts
-        ...(process.getuid?.() === 0 ? ['user = postgres'] : []),
-        '',
-      ].join('\n'),
-    );
-    if (process.getuid?.() === 0) execFileSync('chown', ['-R', 'postgres', dir]);
-    else chownSync(dir, process.getuid!(), process.getgid!());
-    bouncer = spawn(PGBOUNCER, [join(dir, 'pgbouncer.ini')], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let output = '';
-    bouncer.stdout?.on('data', (c: Buffer) => (output += c.toString()));
-    bouncer.stderr?.on('data', (c: Buffer) => (output += c.toString()));
-    const url = new URL(scratch.url);
-    url.hostname = '127.0.0.1';
-    url.port = String(port);
-    bouncerUrl = url.toString();
-    // up when a client gets through to the server
-    const deadline = Date.now() + 15_000;
-    for (;;) {
-      const probe = new pg.Client({ connectionString: bouncerUrl });
-      probe.on('error', () => undefined);
-      try {
-        await probe.connect();
-        await probe.query('select 1');
-        await probe.end();
-        break;
-      } catch (error) {
-        await probe.end().catch(() => undefined);
-        if (bouncer.exitCode !== null || Date.now() > deadline) {
-          let log = '';
-          try {
-            log = readFileSync(join(dir, 'pgbouncer.log'), 'utf8');
-          } catch {
-            /* none */
-          }
-          throw new Error(`pgbouncer did not start: ${(error as Error).message}\n${output}\n${log}`);
-        }
-        await sleep(100);
-      }
-    }
+    bouncer = await startPgbouncer(scratch.url);
+    bouncerUrl = bouncer.url;
+    prepared = bouncer.preparedStatements;
 
     const database = await openDatabase({ databaseUrl: bouncerUrl, poolSize: 12, preparedStatements: prepared });
     const clock = new ManualClock(new Date('2026-11-20T04:00:00Z'));
@@ -123,12 +50,8 @@ describeOnPostgres('behind PgBouncer in transaction mode', () => {
 
   afterAll(async () => {
     await app?.close();
-    if (bouncer && bouncer.exitCode === null) {
-      bouncer.kill('SIGTERM');
-      await new Promise((r) => bouncer!.once('exit', r));
-    }
+    await bouncer?.stop();
     await scratch?.drop();
-    rmSync(dir, { recursive: true, force: true });
   });
 
   it('refuses a startup option, as the app used to send plan_cache_mode (so the app starting here proves it sends none)', async () => {
