@@ -56,10 +56,14 @@ export async function startApp(options: StartOptions): Promise<RunningApp> {
       onConnectionError: (message) => logger.warn(message),
     }));
   await migrate(database);
+  // DATABASE_READ_URL: a replica for the read models; its lag is theirs to bear, never the money path's
+  const readDatabase = options.config.databaseReadUrl
+    ? await openDatabase({ databaseUrl: options.config.databaseReadUrl, poolSize: Math.max(2, Math.ceil((options.config.databasePoolMax ?? 20) / 2)), preparedStatements: options.config.databasePreparedStatements, onConnectionError: (message) => logger.warn(message) })
+    : undefined;
   // REDIS_URL: limits live in Redis; otherwise in PostgreSQL (both shared by every instance)
   const redis = options.config.redisUrl ? new Redis(options.config.redisUrl, { maxRetriesPerRequest: 2, lazyConnect: false }) : undefined;
   const limitStore = redis ? new RedisLimitStore(redis) : undefined;
-  const services = createServices({ db: database.db, config: options.config, log: logger, clock: options.clock, payoutProvider: options.payoutProvider, fetchFn: options.fetchFn, limitStore });
+  const services = createServices({ db: database.db, config: options.config, log: logger, clock: options.clock, payoutProvider: options.payoutProvider, fetchFn: options.fetchFn, limitStore, readDb: readDatabase?.db });
   await inTransaction(database.db, (tx) => services.rules.ensureInitial(tx, options.initialRules));
   // this instance hears every instance's inbox writes, so a stream open here gets alerts paid anywhere
   await services.notifications.startLive(database.listen);
@@ -74,6 +78,7 @@ export async function startApp(options: StartOptions): Promise<RunningApp> {
       await http.close();
       await services.notifications.stopLive();
       redis?.disconnect();
+      await readDatabase?.close();
       if (!options.database) await database.close();
     },
   };

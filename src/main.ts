@@ -17,7 +17,10 @@ const { webPlugins } = await import('./http/web.js');
 const logger = createLogger(config.logLevel);
 const app = await startApp({ config, logger, plugins: webPlugins() });
 // DEMO_DATA=off: none; DEMO_DATA=core: HQ, the chain, products and rules only; otherwise everything (development only)
-if (config.demoData !== 'off' && (await seedDemo(app.services, { features: config.demoData !== 'core' }))) {
+const { LOCK_KEYS } = await import('./db/database.js');
+// instances starting together seed one after another; the later ones find the demo there and skip
+const seeded = config.demoData !== 'off' && (await app.database.exclusive(LOCK_KEYS.demoSeed, () => seedDemo(app.services, { features: config.demoData !== 'core' })));
+if (seeded) {
   logger.info({ hqLogin: DEMO_HQ[0].nickname, chainTop: DEMO_CHAIN[0].slice(0, 3) + '…' }, 'demo data created (see README for the demo logins)');
 }
 await app.http.listen({ port: config.port, host: config.host });

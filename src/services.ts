@@ -40,6 +40,8 @@ export interface ServiceOptions {
   fetchFn?: typeof fetch;
   /** counters shared by instances; PostgreSQL unless the caller brings Redis's */
   limitStore?: LimitStore;
+  /** where read models read (DATABASE_READ_URL, a replica); default the primary */
+  readDb?: Db;
   /** wall time for sessions and tokens (tests move the business clock by days) */
   authClock?: Clock;
 }
@@ -120,7 +122,8 @@ export function createServices(options: ServiceOptions) {
   const analytics = new AnalyticsService(clock);
   const stores = new StoresService(db, audit);
 
-  const core = { clients, db, clock, bus, config, log, audit, ledger, rules, catalog, referral, members, identity, limits, commission, orders, payments, paymentChecks, payouts, payoutBatches, payoutProvider, sms, notifications, posters, analytics, stores, agents, extensions };
+  const readDb = options.readDb ?? db;
+  const core = { clients, db, readDb, clock, bus, config, log, audit, ledger, rules, catalog, referral, members, identity, limits, commission, orders, payments, paymentChecks, payouts, payoutBatches, payoutProvider, sms, notifications, posters, analytics, stores, agents, extensions };
   // channels: credit paid orders to the customer's store (region protection); 'agent' and 'store' parties
   agents.attach({ orders, extensions });
   stores.attach({ orders, extensions, clock });
@@ -142,6 +145,8 @@ export function createServices(options: ServiceOptions) {
 export interface CoreServices {
   clients: PaymentClients;
   db: Db;
+  /** read models only (dashboard, insights, exports, leaderboards, reconciliation): may lag the primary */
+  readDb: Db;
   clock: Clock;
   bus: EventBus;
   config: AppConfig;

@@ -38,6 +38,11 @@ export interface DatabaseHandle {
   runScriptTransaction<T>(fn: (exec: (script: string) => Promise<Array<Record<string, unknown>>>) => Promise<T>): Promise<T>;
   /** LISTEN on a channel through this instance's own listening connection (live events) */
   listen: Listen;
+  /**
+   * Runs fn while holding an advisory lock on one connection: instances starting at once do
+   * their start-up writes (demo data) one after another. PGlite is one process's, so fn just runs.
+   */
+  exclusive<T>(lockKey: number, fn: () => Promise<T>): Promise<T>;
   close(): Promise<void>;
 }
 
@@ -289,6 +294,28 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
       jobs: { kind: 'postgres', connectionString: options.databaseUrl },
       kind: 'postgres',
       listen: listenOnServer(options.listenUrl ?? options.databaseUrl, report),
+      async exclusive(lockKey, fn) {
+        // a transaction-level lock in a transaction held open meanwhile: a transaction-mode
+        // PgBouncer keeps one server connection for it, where a session lock would be left on
+        // whichever server connection the pooler handed out
+        const client = await guarded.connectGuarded();
+        let broken = false;
+        try {
+          await client.query('begin');
+          await client.query('select pg_advisory_xact_lock($1)', [lockKey]);
+          try {
+            return await fn();
+          } finally {
+            await client.query('commit').catch(() => (broken = true));
+          }
+        } catch (error) {
+          if (isConnectionError(error)) broken = true;
+          else await client.query('rollback').catch(() => (broken = true));
+          throw error;
+        } finally {
+          guarded.releaseGuarded(client, broken);
+        }
+      },
       async runScriptTransaction(fn) {
         const client = await guarded.connectGuarded();
         const run = (text: string) => (client.query(text) as unknown as Promise<pg.QueryResult | pg.QueryResult[]>).catch(rethrowFromDatabase);
@@ -325,6 +352,7 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
     jobs: { kind: 'pglite', pglite },
     kind: 'pglite',
     listen: listenOnPglite(pglite),
+    exclusive: (_lockKey, fn) => fn(),
     runScriptTransaction(fn) {
       return pglite.transaction((tx) =>
         fn(async (script) => {
@@ -391,6 +419,8 @@ export async function lockForTransaction(tx: Tx, lockKey: number): Promise<void>
 /** Every advisory lock key in one place, so no two features ever pick the same number. */
 export const LOCK_KEYS = {
   migrations: 7_100_001,
+  startup: 7_100_007,
+  demoSeed: 7_100_008,
   referralTree: 7_100_002,
   ledgerFold: 7_100_003,
   leaderboardFold: 7_100_004,

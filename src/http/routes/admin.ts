@@ -421,7 +421,7 @@ export function adminRoutes(app: FastifyInstance, s: Services, auth: Auth) {
     // the growth module's commission board (folded totals plus unfolded deltas): milliseconds at a
     // million distributors, where summing the period's earnings took seconds
     const period = periodOf(req.query.period === 'today' ? 'day' : req.query.period, s.leaderboards.today());
-    const board = await s.leaderboards.top(s.db, 'commission', period, req.query.limit);
+    const board = await s.leaderboards.top(s.readDb, 'commission', period, req.query.limit);
     const since = period.from === null ? null : new Date(`${period.from}T00:00:00+08:00`);
     const orders = await s.commission.orderCountsOf(s.db, board.map((b) => b.memberId), COMMISSION_KINDS, since);
     const phoneOf = phoneViewFor(req);
@@ -462,7 +462,7 @@ export function adminRoutes(app: FastifyInstance, s: Services, auth: Auth) {
 
   // --- dashboard and exports ---
   r.get('/api/admin/dashboard', { preHandler: anyHq, schema: { tags, summary: "Today's and this month's GMV, orders, members; commission by state; 30-day trend", response: { 200: dashboardOut } } }, async () =>
-    s.analytics.dashboard(s.db),
+    s.analytics.dashboard(s.readDb),
   );
   r.get('/api/admin/members/export', {
     preHandler: anyHq,
@@ -480,7 +480,7 @@ export function adminRoutes(app: FastifyInstance, s: Services, auth: Auth) {
     },
   }, async (req, reply) => {
     const phoneOf = phoneViewFor(req);
-    const [{ items }, tiers, groups] = await Promise.all([s.members.search(s.db, { ...req.query, limit: 50_000, offset: 0 }), s.members.tiers(s.db), s.members.groups(s.db)]);
+    const [{ items }, tiers, groups] = await Promise.all([s.members.search(s.readDb, { ...req.query, limit: 50_000, offset: 0 }), s.members.tiers(s.readDb), s.members.groups(s.readDb)]);
     type Row = (typeof items)[number];
     // names, not ids: the sheet is read by people
     const tierName = new Map(tiers.map((t) => [t.id, t.name]));
@@ -512,7 +512,7 @@ export function adminRoutes(app: FastifyInstance, s: Services, auth: Auth) {
     schema: { tags, summary: 'The audit log', querystring: z.object({ limit: z.coerce.number().int().min(1).max(200).default(50), beforeId: z.coerce.number().int().optional(), action: z.string().max(50).optional(), targetType: z.string().max(50).optional(), targetId: z.string().max(50).optional(), actorId: z.coerce.number().int().optional() }), response: { 200: listOf(auditEntryOut) } },
   }, async (req) => ({ items: await s.audit.list(s.db, req.query) }));
   r.get('/api/admin/reconciliation', { preHandler: auth.requireRoles('owner', 'finance', 'auditor'), schema: { tags, summary: 'Check every ledger invariant now', response: { 200: reconciliationOut } } }, async () =>
-    reconcile(s.db, s.clock.now()),
+    reconcile(s.readDb, s.clock.now()),
   );
   r.post('/api/admin/jobs/unfreeze', { preHandler: finance, schema: { tags, summary: 'Run the unfreeze sweep now', response: { 200: z.object({ earnings: intOut, amountFen: fenOut, debtRepaidFen: fenOut }) } } }, async () => s.commission.unfreezeDue());
   r.get('/api/admin/members/:id/balances', { preHandler: anyHq, schema: { tags, summary: "A member's ledger balances", params: idParams, response: { 200: balancesOut } } }, async (req) => {

@@ -60,7 +60,7 @@ export function growthRoutes(app: FastifyInstance, s: Services, auth: Auth) {
     schema: { tags, summary: 'A public leaderboard: top N with masked names (the caller is marked)', querystring: boardQuery.extend({ limit: z.coerce.number().int().min(1).max(100).default(50) }), response: { 200: R.leaderboard } },
   }, async (req) => {
     const period = periodFrom(req.query);
-    const items = await s.leaderboards.top(s.db, req.query.metric, period, req.query.limit);
+    const items = await s.leaderboards.top(s.readDb, req.query.metric, period, req.query.limit);
     const me = req.member?.id;
     return {
       metric: req.query.metric,
@@ -74,7 +74,7 @@ export function growthRoutes(app: FastifyInstance, s: Services, auth: Auth) {
     schema: { tags, summary: 'My rank on a leaderboard: value, rank and the gap to the one above', querystring: boardQuery, response: { 200: R.myRank } },
   }, async (req) => {
     const period = periodFrom(req.query);
-    const rank = await s.leaderboards.rankOf(s.db, req.query.metric, period, member(req).id);
+    const rank = await s.leaderboards.rankOf(s.readDb, req.query.metric, period, member(req).id);
     return { metric: req.query.metric, period: describe(period), value: rank.value, rank: rank.rank, gapToAbove: rank.gapToAbove };
   });
 
@@ -91,7 +91,7 @@ export function growthRoutes(app: FastifyInstance, s: Services, auth: Auth) {
   }, async (req) => {
     const period = periodFrom(req.query);
     const phoneOf = phoneViewFor(req);
-    const items = await s.leaderboards.top(s.db, req.query.metric, period, req.query.limit);
+    const items = await s.leaderboards.top(s.readDb, req.query.metric, period, req.query.limit);
     return { metric: req.query.metric, period: describe(period), items: items.map((e) => ({ ...e, phone: phoneOf(e.phone) })) };
   });
 
@@ -101,7 +101,7 @@ export function growthRoutes(app: FastifyInstance, s: Services, auth: Auth) {
   }, async (req, reply) => {
     const period = periodFrom(req.query);
     const phoneOf = phoneViewFor(req);
-    const items = await s.leaderboards.top(s.db, req.query.metric, period, req.query.limit);
+    const items = await s.leaderboards.top(s.readDb, req.query.metric, period, req.query.limit);
     type Row = (typeof items)[number];
     const money = req.query.metric !== 'invites';
     const columns: ExportColumn<Row>[] = [
@@ -127,7 +127,7 @@ export function growthRoutes(app: FastifyInstance, s: Services, auth: Auth) {
   }, async (req) => {
     await s.members.require(s.db, req.query.memberId);
     const period = periodFrom(req.query);
-    return { period: describe(period), ...(await s.leaderboards.rankOf(s.db, req.query.metric, period, req.query.memberId)) };
+    return { period: describe(period), ...(await s.leaderboards.rankOf(s.readDb, req.query.metric, period, req.query.memberId)) };
   });
 
   r.post('/api/admin/leaderboards/fold', { preHandler: operators, schema: { tags, summary: 'Fold pending leaderboard deltas and scan new invites now', response: { 200: R.folded } } }, async () => {

@@ -34,7 +34,7 @@ export function insightsRoutes(app: FastifyInstance, s: Services, auth: Auth) {
     preHandler: analysts,
     schema: { tags, summary: 'Members by value: lifetime spend, social value direct (depth 1) and indirect (depth ≥ 2), team size', querystring: page.extend(memberSort.shape), response: { 200: R.memberValues } },
   }, async (req) => {
-    const result = await s.insights.memberValues(s.db, req.query);
+    const result = await s.insights.memberValues(s.readDb, req.query);
     const phoneOf = phoneFor(req);
     return { total: result.total, items: result.items.map((m) => ({ ...m, phone: phoneOf(m.phone) })) };
   });
@@ -43,7 +43,7 @@ export function insightsRoutes(app: FastifyInstance, s: Services, auth: Auth) {
     preHandler: analysts,
     schema: { tags, summary: 'Export the member value list (CSV), in the list’s order', querystring: memberSort, response: { 200: file('The member value list as CSV', CSV) } },
   }, async (req, reply) => {
-    const { items } = await s.insights.memberValues(s.db, { ...req.query, limit: EXPORT_MAX_ROWS, offset: 0 });
+    const { items } = await s.insights.memberValues(s.readDb, { ...req.query, limit: EXPORT_MAX_ROWS, offset: 0 });
     const phoneOf = phoneFor(req);
     type Row = (typeof items)[number];
     const columns: ExportColumn<Row>[] = [
@@ -67,20 +67,20 @@ export function insightsRoutes(app: FastifyInstance, s: Services, auth: Auth) {
     preHandler: analysts,
     schema: { tags, summary: "One member's value: spend, social value by depth, journey fan → first order → distributor", params: idParams, response: { 200: R.memberValue } },
   }, async (req) => {
-    const detail = await s.insights.memberValue(s.db, req.params.id);
+    const detail = await s.insights.memberValue(s.readDb, req.params.id);
     return { ...detail, phone: phoneFor(req)(detail.phone) };
   });
 
   r.get('/api/admin/insights/trends', {
     preHandler: analysts,
     schema: { tags, summary: 'Paid orders per Shanghai day: first vs repeat, referral vs other, shares (bp); repurchase rate', querystring: range, response: { 200: R.trends } },
-  }, async (req) => s.insights.trends(s.db, req.query));
+  }, async (req) => s.insights.trends(s.readDb, req.query));
 
   r.get('/api/admin/insights/trends/export', {
     preHandler: analysts,
     schema: { tags, summary: 'Export the daily order trend (CSV)', querystring: range, response: { 200: file('The daily order trend as CSV', CSV) } },
   }, async (req, reply) => {
-    const trend = await s.insights.trends(s.db, req.query);
+    const trend = await s.insights.trends(s.readDb, req.query);
     type Row = (typeof trend.days)[number];
     const pct = (bp: number) => (bp / 100).toFixed(2);
     const columns: ExportColumn<Row>[] = [
@@ -101,15 +101,15 @@ export function insightsRoutes(app: FastifyInstance, s: Services, auth: Auth) {
   r.get('/api/admin/insights/cycle-times', {
     preHandler: analysts,
     schema: { tags, summary: 'Median and p75 days fan → member → first order → distributor, for members registered in the range', querystring: range, response: { 200: R.cycleTimes } },
-  }, async (req) => s.insights.cycleTimes(s.db, req.query));
+  }, async (req) => s.insights.cycleTimes(s.readDb, req.query));
 
   r.get('/api/admin/insights/funnel', {
     preHandler: analysts,
     schema: { tags, summary: 'Share-link funnel: distinct visitors → registrations through the link → first orders, with conversion (bp)', querystring: range, response: { 200: R.funnel } },
-  }, async (req) => s.insights.funnel(s.db, req.query));
+  }, async (req) => s.insights.funnel(s.readDb, req.query));
 
   r.get('/api/admin/insights/channels', {
     preHandler: analysts,
     schema: { tags, summary: 'Per earning mode: orders, base, earned, reversed, payables by state; pickup vs express GMV (range optional, payables as of now)', querystring: range, response: { 200: R.channels } },
-  }, async (req) => s.insights.channels(s.db, req.query));
+  }, async (req) => s.insights.channels(s.readDb, req.query));
 }

@@ -1,5 +1,5 @@
 // Versioned programme settings: commission, binding, distributor, payout and order rules.
-import type { Executor, Tx } from '../../db/database.js';
+import { LOCK_KEYS, lockForTransaction, type Executor, type Tx } from '../../db/database.js';
 import { unprocessable, notFound } from '../../errors.js';
 import type { AuditService } from '../audit/index.js';
 import { RuleChangesService } from './changes.js';
@@ -55,6 +55,8 @@ export class RulesService {
   }
 
   async ensureInitial(tx: Tx, initial: RuleConfigInput = {}): Promise<RuleVersion> {
+    // instances starting at once: the second waits here and finds the first's defaults
+    await lockForTransaction(tx, LOCK_KEYS.startup);
     const existing = await tx.selectFrom('rule_versions').select('id').limit(1).executeTakeFirst();
     if (existing) return this.current(tx);
     const config = this.validate(initial);
