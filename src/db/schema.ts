@@ -10,6 +10,7 @@ import type { DealersTables } from '../modules/dealers/tables.js';
 import type { GrowthTables } from '../modules/growth/tables.js';
 import type { IdentityTables } from '../modules/identity/tables.js';
 import type { InsightsTables } from '../modules/insights/tables.js';
+import type { JobsTables } from '../modules/jobs/tables.js';
 import type { LedgerTables } from '../modules/ledger/tables.js';
 import type { LoyaltyTables } from '../modules/loyalty/tables.js';
 import type { MembersTables } from '../modules/members/tables.js';
@@ -34,6 +35,7 @@ export interface Database
     GrowthTables,
     IdentityTables,
     InsightsTables,
+    JobsTables,
     LedgerTables,
     LoyaltyTables,
     MembersTables,

@@ -27,6 +27,7 @@ import { dealersRoutes } from './routes/dealers.js';
 import { payoutBatchRoutes } from './routes/payout-batches.js';
 import { payoutChannelRoutes } from './routes/payout-channels.js';
 import { statementRoutes } from './routes/statements.js';
+import { jobsRoutes } from './routes/jobs.js';
 
 export interface HttpOptions {
   logger: Logger;
@@ -105,6 +106,7 @@ export async function buildHttpApp(services: Services, options: HttpOptions): Pr
   payoutBatchRoutes(app, services, auth);
   payoutChannelRoutes(app, services, auth);
   statementRoutes(app, services, auth);
+  jobsRoutes(app, services, auth);
   for (const plugin of options.plugins ?? []) await plugin(app, services);
 
   await app.ready();

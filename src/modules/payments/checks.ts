@@ -55,12 +55,7 @@ export class PaymentChecks {
 
   /** One sweep: orders about to close first (a paid one must not be closed), then the backlog, then refunds. */
   async sweep(): Promise<CheckReport> {
-    const report: CheckReport = { queried: 0, paid: 0, closed: 0, refundsChecked: 0, refundsSettled: 0 };
-    const dueOrders = await this.orders.dueForClose(this.db);
-    const beforeClose = dueOrders.length
-      ? await this.db.selectFrom('payments').select(['id', 'provider', 'out_trade_no']).where('order_id', 'in', dueOrders).where('status', '=', 'created').where('provider', '<>', 'dev').execute()
-      : [];
-    for (const attempt of beforeClose) await this.check(attempt, report);
+    const report = await this.checkDueForClose();
     // attempts whose order closed or was paid another way: closed at once, whatever their backoff
     const orphaned = await this.db
       .selectFrom('payments as p')
@@ -78,6 +73,20 @@ export class PaymentChecks {
       if (batch.length < CLAIM_BATCH) break;
     }
     await this.sweepRefunds(report);
+    return report;
+  }
+
+  /**
+   * The open attempts of orders the unpaid close is about to close, asked now whatever their backoff: an
+   * order paid at the provider must not be closed as unpaid (the unpaid-close job runs this first).
+   */
+  async checkDueForClose(): Promise<CheckReport> {
+    const report: CheckReport = { queried: 0, paid: 0, closed: 0, refundsChecked: 0, refundsSettled: 0 };
+    const dueOrders = await this.orders.dueForClose(this.db);
+    const beforeClose = dueOrders.length
+      ? await this.db.selectFrom('payments').select(['id', 'provider', 'out_trade_no']).where('order_id', 'in', dueOrders).where('status', '=', 'created').where('provider', '<>', 'dev').execute()
+      : [];
+    for (const attempt of beforeClose) await this.check(attempt, report);
     return report;
   }
 

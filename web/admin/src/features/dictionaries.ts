@@ -9,7 +9,8 @@ import { dictionary as suppliers } from './suppliers/i18n';
 import { dictionary as dealers } from './dealers/i18n';
 import { dictionary as channels } from './channels/i18n';
 import { dictionary as statements } from './statements/i18n';
+import { dictionary as jobs } from './jobs/i18n';
 
-const all: FeatureDictionary[] = [promotions, loyalty, growth, contests, insights, suppliers, dealers, channels, statements];
+const all: FeatureDictionary[] = [promotions, loyalty, growth, contests, insights, suppliers, dealers, channels, statements, jobs];
 export const FEATURE_ZH: Record<string, string> = Object.assign({}, ...all.map((d) => d.zh));
 export const FEATURE_EN: Record<string, string> = Object.assign({}, ...all.map((d) => d.en));

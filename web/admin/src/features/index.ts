@@ -9,8 +9,9 @@ import { feature as suppliers } from './suppliers';
 import { feature as dealers } from './dealers';
 import { feature as channels } from './channels';
 import { feature as statements } from './statements';
+import { feature as jobs } from './jobs';
 
-export const FEATURES: AdminFeature[] = [promotions, loyalty, growth, contests, insights, suppliers, dealers, channels, statements];
+export const FEATURES: AdminFeature[] = [promotions, loyalty, growth, contests, insights, suppliers, dealers, channels, statements, jobs];
 export const FEATURE_SCREENS: FeatureScreen[] = FEATURES.flatMap((f) => f.screens);
 export const FEATURE_GROUPS: FeatureGroup[] = FEATURES.flatMap((f) => f.groups ?? []);
 export type { FeatureDictionary };

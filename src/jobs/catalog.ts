@@ -1,0 +1,88 @@
+// Every periodic job: the core's sweeps, then each feature's (services.extensions.jobs), then the
+// runner's own housekeeping. Each is a pg-boss queue of its own (src/jobs/runner.ts), so a long one
+// delays no other; each handler is the existing sweep, idempotent and safe on several instances
+// (rows claimed with SKIP LOCKED or guarded by status), and the queue lets one run at a time.
+import { JobRuns } from '../modules/jobs/index.js';
+import type { Services } from '../services.js';
+
+/** Cron expressions are read in this zone (the business calendar's). */
+export const JOBS_TIME_ZONE = 'Asia/Shanghai';
+
+/** `interval`: every JOB_INTERVAL_MS (the frequent sweeps); `cron`: at these times, Asia/Shanghai. */
+export type JobSchedule = { kind: 'interval' } | { kind: 'cron'; cron: string };
+
+export interface JobRunContext {
+  /** 0 for a scheduled run, n for its n-th retry */
+  attempt: number;
+  /** pg-boss's job id */
+  id: string;
+  /** the schedule slot the run was sent for (interval jobs), else null */
+  slot: Date | null;
+}
+
+export interface JobDefinition {
+  /** the queue's name: letters, digits, _ . - / */
+  name: string;
+  schedule: JobSchedule;
+  run(context: JobRunContext): Promise<unknown>;
+}
+
+const INTERVAL: JobSchedule = { kind: 'interval' };
+
+/** The jobs this app runs, in the order the console lists them. */
+export function jobCatalog(services: Services): JobDefinition[] {
+  const log = services.log;
+  const core: JobDefinition[] = [
+    {
+      // lost callbacks: open attempts queried on their backoff, processing refunds and returns
+      name: 'payments.checks',
+      schedule: INTERVAL,
+      async run() {
+        const checked = await services.paymentChecks.sweep();
+        if (checked.paid + checked.closed + checked.refundsSettled > 0) log.info(checked, 'applied what payment providers reported');
+        return checked;
+      },
+    },
+    {
+      name: 'orders.close-unpaid',
+      schedule: INTERVAL,
+      async run() {
+        // the orders about to close are asked about first, in this run: an order paid at the provider
+        // must not be closed as unpaid, whatever the payment checks' queue is doing
+        const checked = await services.paymentChecks.checkDueForClose();
+        if (checked.paid > 0) log.info(checked, 'orders about to close were paid at the provider');
+        const unpaid = await services.orders.closeUnpaid();
+        if (unpaid.closed > 0) log.info(unpaid, 'closed unpaid orders');
+        return unpaid;
+      },
+    },
+    {
+      name: 'commission.unfreeze',
+      schedule: INTERVAL,
+      async run() {
+        const unfrozen = await services.commission.unfreezeDue();
+        if (unfrozen.earnings > 0) log.info(unfrozen, 'unfroze earnings');
+        return unfrozen;
+      },
+    },
+    { name: 'ledger.fold-checkpoints', schedule: INTERVAL, run: () => services.ledger.foldCheckpoints(services.db) },
+    { name: 'referral.fold-team-totals', schedule: INTERVAL, run: () => services.referral.foldTeamTotals() },
+    {
+      // payouts left processing (a call that died, a provider that refused for now): resent or queried
+      name: 'payouts.resend-stuck',
+      schedule: INTERVAL,
+      async run() {
+        const resent = await services.payouts.resendStuck();
+        if (resent > 0) log.info({ resent }, 'resent stuck payouts');
+        return { resent };
+      },
+    },
+  ];
+  const features = services.extensions.jobs.map((job): JobDefinition => ({ name: job.name, schedule: INTERVAL, run: () => job.run() }));
+  const runs = new JobRuns(services.db);
+  const housekeeping: JobDefinition[] = [
+    // job_runs keeps a week; at 03:30 Beijing time, when the shop is quiet
+    { name: 'jobs.prune-runs', schedule: { kind: 'cron', cron: '30 3 * * *' }, run: () => runs.prune() },
+  ];
+  return [...core, ...features, ...housekeeping];
+}
