@@ -382,7 +382,12 @@ export async function inTransaction<T>(
     const callbacks: Array<() => void> = [];
     const result = await (db as Db).transaction().execute(async (tx) => {
       callbacksByTx.set(tx, callbacks);
-      return fn(tx, (cb) => callbacks.push(cb));
+      const finishing: Array<() => Promise<void>> = [];
+      beforeCommitByTx.set(tx, finishing);
+      const value = await fn(tx, (cb) => callbacks.push(cb));
+      // a finishing step may register another; each runs once, in order
+      for (let step = finishing.shift(); step; step = finishing.shift()) await step();
+      return value;
     });
     return { result, callbacks };
   };
@@ -402,6 +407,19 @@ export async function inTransaction<T>(
 }
 
 const callbacksByTx = new WeakMap<Tx, Array<() => void>>();
+const beforeCommitByTx = new WeakMap<Tx, Array<() => Promise<void>>>();
+
+/**
+ * Runs step inside tx once the transaction's own work is done, just before it commits (a batch of
+ * rows raised all through the transaction is written in one statement). Answers false when tx was
+ * not opened by inTransaction: then nothing was registered and the caller writes at once.
+ */
+export function beforeCommit(tx: Tx, step: () => Promise<void>): boolean {
+  const list = beforeCommitByTx.get(tx);
+  if (!list) return false;
+  list.push(step);
+  return true;
+}
 function pendingCallbacks(tx: Tx): Array<() => void> {
   let list = callbacksByTx.get(tx);
   if (!list) {

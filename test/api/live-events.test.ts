@@ -2,6 +2,7 @@
 // hears it, an SSE reconnect with Last-Event-ID replays exactly what it missed, and a lost listening
 // connection catches up. Two instances in one process here; two server processes in
 // test/reliability/two-instances.test.ts.
+import { sql } from 'kysely';
 import pg from 'pg';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createLogger, startApp, type RunningApp } from '../../src/app.js';
@@ -84,12 +85,13 @@ describeEachDatabase('live alerts and Last-Event-ID', (kind) => {
         throw new Error('the money failed after the alert was written');
       }),
     ).rejects.toThrow('the money failed');
-    await inTransaction(app.services.db, async (tx, afterCommit) => {
+    const causeXid = await inTransaction(app.services.db, async (tx, afterCommit) => {
       await app.services.bus.publishInTransaction(tx, afterCommit, 'commission.earned', [event(900_002, 222)]);
-      // visible inside the cause's transaction, before it commits
-      const own = await tx.selectFrom('notifications').select('id').where('ref_id', '=', 900_002).execute();
-      expect(own).toHaveLength(1);
+      return (await sql<{ xid: string }>`select (pg_current_xact_id()::text::bigint % 4294967296)::text as xid`.execute(tx)).rows[0].xid;
     });
+    // the row was written by the cause's own transaction, not by one after it
+    const written = await sql<{ xid: string }>`select xmin::text as xid from notifications where ref_id = 900002`.execute(app.services.db);
+    expect(written.rows.map((r) => r.xid)).toEqual([causeXid]);
     const [only] = await stream.waitFor(1);
     expect(only.data.amountFen).toBe(222);
     stream.close();
