@@ -49,14 +49,14 @@ export default function JobsPage() {
         loading={jobs.loading && !answer}
         dataSource={answer?.items ?? []}
         pagination={false}
-        scroll={{ x: 1200 }}
+        scroll={{ x: 1060 }}
         data-testid="jobs-table"
         onRow={(j) => ({ 'data-testid': `job-row-${j.name}` }) as React.HTMLAttributes<HTMLElement>}
         columns={[
           {
             title: t('jobs.name'),
             key: 'name',
-            width: 260,
+            width: 240,
             fixed: mobile ? undefined : 'left',
             render: (_v, j) => (
               <Space orientation="vertical" size={0}>
@@ -68,27 +68,34 @@ export default function JobsPage() {
           {
             title: t('jobs.schedule'),
             key: 'schedule',
-            width: 170,
+            width: 150,
             render: (_v, j) => (j.schedule.kind === 'cron' ? t('jobs.cron', { cron: j.schedule.cron }) : t('jobs.every', { s: j.schedule.everySeconds })),
           },
           {
             title: t('jobs.lastRun'),
             key: 'lastRun',
-            width: 190,
+            width: 210,
             render: (_v, j) =>
               j.lastRun ? (
-                <Tooltip title={t('jobs.instance', { instance: j.lastRun.instance })}>
-                  <span>{formatDateTime(j.lastRun.startedAt)}</span>
-                </Tooltip>
+                <Space orientation="vertical" size={0}>
+                  <Tooltip title={t('jobs.instance', { instance: j.lastRun.instance })}>
+                    <span>{formatDateTime(j.lastRun.startedAt)}</span>
+                  </Tooltip>
+                  {j.lastRun.outcome !== 'succeeded' && (
+                    <Typography.Text type="secondary" style={{ fontSize: 12 }} data-testid={`job-last-success-${j.name}`}>
+                      {t('jobs.lastSuccessAt', { at: formatDateTime(j.lastSuccessAt) })}
+                    </Typography.Text>
+                  )}
+                </Space>
               ) : (
                 <Typography.Text type="secondary">{t('jobs.never')}</Typography.Text>
               ),
           },
-          { title: t('jobs.duration'), key: 'duration', width: 110, align: 'right', render: (_v, j) => formatDuration(j.lastRun?.durationMs) },
+          { title: t('jobs.duration'), key: 'duration', width: 90, align: 'right', render: (_v, j) => formatDuration(j.lastRun?.durationMs) },
           {
             title: t('jobs.outcome'),
             key: 'outcome',
-            width: 170,
+            width: 150,
             render: (_v, j) =>
               j.lastRun ? (
                 <Space size={4} wrap>
@@ -99,17 +106,16 @@ export default function JobsPage() {
                 '—'
               ),
           },
-          { title: t('jobs.lastSuccess'), key: 'lastSuccess', width: 170, render: (_v, j) => formatDateTime(j.lastSuccessAt) },
           {
             title: t('jobs.lastFailure'),
             key: 'lastFailure',
-            width: 280,
+            width: 250,
             render: (_v, j) =>
               j.lastFailure ? (
                 <Space orientation="vertical" size={0} data-testid={`job-failure-${j.name}`}>
                   <span>{formatDateTime(j.lastFailure.at)}</span>
                   <Tooltip title={j.lastFailure.error}>
-                    <Typography.Text type="danger" ellipsis style={{ maxWidth: 260 }}>{j.lastFailure.error ?? '—'}</Typography.Text>
+                    <Typography.Text type="danger" ellipsis style={{ maxWidth: 230 }}>{j.lastFailure.error ?? '—'}</Typography.Text>
                   </Tooltip>
                 </Space>
               ) : (
@@ -119,7 +125,7 @@ export default function JobsPage() {
           {
             title: t('jobs.recent'),
             key: 'recent',
-            width: 150,
+            width: 130,
             align: 'right',
             render: (_v, j) => (
               <span data-testid={`job-recent-${j.name}`}>
