@@ -33,6 +33,8 @@ export interface RunnerOptions extends BossOptions {
   heartbeatSeconds?: number;
   /** how long stop() waits for running handlers; default 15 s */
   stopTimeoutMs?: number;
+  /** the first tick after start, ms; default one interval (as the sweeps always waited: start-up work such as the demo seed goes first) */
+  firstTickMs?: number;
 }
 
 export interface JobRunner {
@@ -113,9 +115,14 @@ export async function startJobRunner({ database, log, jobs, options }: RunnerCon
     }
     if (failures.length > 0) log.warn({ failures }, 'could not send the interval jobs this tick');
   };
-  await tick();
-  const timer = setInterval(() => void tick(), Math.max(options.intervalMs, 250));
-  timer.unref();
+  const every = Math.max(options.intervalMs, 250);
+  let timer: NodeJS.Timeout | undefined;
+  const first = setTimeout(() => {
+    void tick();
+    timer = setInterval(() => void tick(), every);
+    timer.unref();
+  }, options.firstTickMs ?? every);
+  first.unref();
   log.info({ instance, jobs: jobs.length, intervalMs: options.intervalMs }, 'job runner started (pg-boss)');
   return {
     instance,
@@ -123,6 +130,7 @@ export async function startJobRunner({ database, log, jobs, options }: RunnerCon
     tick,
     async stop() {
       stopped = true;
+      clearTimeout(first);
       clearInterval(timer);
       await boss.stop({ graceful: true, timeout: options.stopTimeoutMs ?? 15_000, close: true });
     },

@@ -89,8 +89,8 @@ describeEachDatabase('jobs on pg-boss', (kind) => {
       calls.push(Date.now());
       throw new Error('payout provider unreachable');
     });
-    // a long interval: the only runs are the first tick's and the retries
-    const jobs = await startJobs({ services: app.services, database: app.database, config: testConfig({ jobIntervalMs: 60_000 }), log: quietLog() }, { retryLimit: 2, retryDelaySeconds: 1, pollingIntervalSeconds: 0.5 });
+    // a long interval, its first tick at once: the only runs are that tick's and the retries
+    const jobs = await startJobs({ services: app.services, database: app.database, config: testConfig({ jobIntervalMs: 60_000 }), log: quietLog() }, { retryLimit: 2, retryDelaySeconds: 1, pollingIntervalSeconds: 0.5, firstTickMs: 0 });
     cleanups.push(() => jobs.stop());
 
     // the run and its two retries, then pg-boss gives up on this one: failed, nothing left to retry
