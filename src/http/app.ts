@@ -2,6 +2,7 @@
 // document, JSON errors, and the routes of every module.
 import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
+import { sharedRateLimitStore } from './rate-limit-store.js';
 import swagger from '@fastify/swagger';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
@@ -73,7 +74,8 @@ export async function buildHttpApp(services: Services, options: HttpOptions): Pr
     // the web apps load their own bundles and images from this origin and data: URLs (posters, QR)
     contentSecurityPolicy: { directives: { 'img-src': ["'self'", 'data:', 'blob:'], 'script-src': ["'self'"] } },
   });
-  await app.register(rateLimit, { global: false });
+  // counted in the shared store, so every instance allows what one would; a store outage lets requests through
+  await app.register(rateLimit, { global: false, store: sharedRateLimitStore(services.limits), skipOnError: true });
   await app.register(swagger, {
     openapi: {
       info: { title: 'Fenxiao API', description: '分销 — social-distribution commerce: members, referral tree, orders, commission, ledger, withdrawals', version: '0.1.0' },

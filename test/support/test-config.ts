@@ -13,7 +13,7 @@ export function testConfig(overrides: Partial<AppConfig> = {}): AppConfig {
     logLevel: 'silent',
     jobIntervalMs: 0,
     // suites register and sign in hundreds of members from one address: limits tests set their own
-    limits: { smsPerIpPerHour: 1_000_000, smsGlobalPerMinute: 1_000_000, loginPerIpPerMinute: 1_000_000, loginGlobalPerMinute: 1_000_000 },
+    limits: { smsPerIpPerHour: 1_000_000, smsGlobalPerMinute: 1_000_000, loginPerIpPerMinute: 1_000_000, loginGlobalPerMinute: 1_000_000, checkoutPerMemberPerMinute: 1_000_000 },
     ...overrides,
   };
 }

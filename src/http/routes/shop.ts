@@ -1,8 +1,9 @@
 // The buyer's and distributor's side: catalog, orders, payments, team, commission, withdrawals.
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { notFound } from '../../errors.js';
+import { enforceLimits } from '../../modules/identity/index.js';
 import { maskPhone } from '../../privacy.js';
 import type { Services } from '../../services.js';
 import { member, type Auth } from '../auth.js';
@@ -140,8 +141,11 @@ export function shopRoutes(app: FastifyInstance, s: Services, auth: Auth) {
     },
   }, async (req) => s.orders.quoteFor(member(req).id, req.body));
 
+  // unpaid orders hold stock: one buyer starts at most so many a minute, counted across instances
+  const checkoutLimit = async (req: FastifyRequest) =>
+    enforceLimits(s.limits, [{ key: `checkout:member:${member(req).id}`, windowMs: 60_000, max: s.config.limits?.checkoutPerMemberPerMinute ?? 30, code: 'CHECKOUT_RATE_LIMITED', message: 'too many orders in a minute: try again shortly' }], new Date());
   r.post('/api/orders', {
-    preHandler: auth.authenticate,
+    preHandler: [auth.authenticate, checkoutLimit],
     schema: {
       tags: ['orders'],
       summary: 'Check out: takes stock and creates an order awaiting payment; the same checkoutKey returns the same order',

@@ -37,6 +37,8 @@ export interface AccessLimits {
   smsGlobalPerMinute: number;
   loginPerIpPerMinute: number;
   loginGlobalPerMinute: number;
+  /** checkouts one buyer may start per minute (unpaid orders hold stock); default 30 */
+  checkoutPerMemberPerMinute?: number;
 }
 const INVITE_ALPHABET = 'ABCDEFGHJKLMNPQRSTUVWXYZ23456789';
 

@@ -272,6 +272,7 @@ const zh = {
 
   'error.LOGIN_BACKOFF': '尝试过多，请稍后再试',
   'error.LOGIN_BACKOFF.wait': '尝试过多，请 {n} 秒后再试',
+  'error.CHECKOUT_RATE_LIMITED': '下单太频繁，请稍后再试',
   'error.LOGIN_RATE_LIMITED': '登录请求过多，请稍后再试',
   'error.LOGIN_RATE_LIMITED.wait': '登录请求过多，请 {n} 秒后再试',
   'error.SMS_TOO_FREQUENT': '验证码发送太频繁，请稍后再试',
@@ -709,6 +710,7 @@ const en: Record<MessageKey, string> = {
 
   'error.LOGIN_BACKOFF': 'Too many attempts; try again later',
   'error.LOGIN_BACKOFF.wait': 'Too many attempts; try again in {n} s',
+  'error.CHECKOUT_RATE_LIMITED': 'Too many orders in a minute; try again shortly',
   'error.LOGIN_RATE_LIMITED': 'Too many sign-ins; try again later',
   'error.LOGIN_RATE_LIMITED.wait': 'Too many sign-ins; try again in {n} s',
   'error.SMS_TOO_FREQUENT': 'Codes are being asked for too often; try again later',
