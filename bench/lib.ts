@@ -120,7 +120,7 @@ export class BenchServer {
     const profile = process.env.BENCH_SERVER_PROFILE ? ['--cpu-prof', '--cpu-prof-dir', process.env.BENCH_SERVER_PROFILE] : [];
     const child = spawn(process.execPath, [...profile, '--import', 'tsx', 'src/main.ts'], {
       cwd: ROOT,
-      env: { ...process.env, DATABASE_URL: databaseUrl, PORT: String(port), HOST: '127.0.0.1', DEMO_DATA: 'off', JOB_INTERVAL_MS: '0', JWT_SECRET: jwtSecret, DATA_DIR: dataDir, LOG_LEVEL: process.env.BENCH_SERVER_LOG_LEVEL ?? 'warn' },
+      env: { ...process.env, DATABASE_URL: databaseUrl, PORT: String(port), HOST: '127.0.0.1', DEMO_DATA: 'off', JOB_INTERVAL_MS: '0', CHECKOUT_PER_MEMBER_PER_MINUTE: '1000000', JWT_SECRET: jwtSecret, DATA_DIR: dataDir, LOG_LEVEL: process.env.BENCH_SERVER_LOG_LEVEL ?? 'warn' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     const server = new BenchServer(child, `http://127.0.0.1:${port}`);
