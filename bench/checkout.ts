@@ -96,7 +96,7 @@ function post(base: string, path: string, token: string | undefined, body: unkno
 /** One paid order through the API: checkout, start payment, the provider's callback. */
 const stepTimes = { checkout: [] as number[], pay: [] as number[], callback: [] as number[] };
 
-async function paidOrder(base: string, token: string, skuId: number, devSecret: string, key: string): Promise<string> {
+async function paidOrder(base: string, token: string, skuId: number, devSecret: string, key: string, callbackBase = base): Promise<string> {
   let t = now();
   const order = await post(base, '/api/orders', token, { items: [{ skuId, quantity: 1 }], checkoutKey: key });
   stepTimes.checkout.push(now() - t);
@@ -105,7 +105,7 @@ async function paidOrder(base: string, token: string, skuId: number, devSecret: 
   stepTimes.pay.push(now() - t);
   const body = devPaymentBody(pay.outTradeNo, pay.amountFen);
   t = now();
-  const result = await post(base, '/api/payments/dev/notify', undefined, body, { 'x-dev-signature': signDev(devSecret, body) });
+  const result = await post(callbackBase, '/api/payments/dev/notify', undefined, body, { 'x-dev-signature': signDev(devSecret, body) });
   stepTimes.callback.push(now() - t);
   return result.outcome;
 }
@@ -129,7 +129,7 @@ interface CpuProbe {
   backendPids: () => Promise<number[]>;
 }
 
-async function apiLoad(base: string, buyers: number[], tokens: Map<number, string>, skuIds: number[], devSecret: string, label: string, cpu?: CpuProbe): Promise<{ perSecond: number; errors: number; cpuMsPerOrder?: { server: number; postgres: number; clients: number } }> {
+async function apiLoad(bases: string | string[], buyers: number[], tokens: Map<number, string>, skuIds: number[], devSecret: string, label: string, cpu?: CpuProbe): Promise<{ perSecond: number; errors: number; cpuMsPerOrder?: { server: number; postgres: number; clients: number } }> {
   const start = now();
   const measureFrom = start + WARMUP * 1000;
   const end = measureFrom + SECONDS * 1000;
@@ -142,12 +142,16 @@ async function apiLoad(base: string, buyers: number[], tokens: Map<number, strin
   let counted = 0;
   let errors = 0;
   let seq = 0;
+  const servers = typeof bases === 'string' ? [bases] : bases;
   const loop = async (client: number) => {
+    // with two instances a client orders on one and the provider's callback reaches the other
+    const base = servers[client % servers.length]!;
+    const callbackBase = servers[(client + 1) % servers.length]!;
     while (now() < end) {
       const buyer = buyers[Math.floor(Math.random() * buyers.length)];
       const sku = skuIds[Math.floor(Math.random() * skuIds.length)];
       try {
-        const outcome = await paidOrder(base, tokens.get(buyer)!, sku, devSecret, `bench-${label}-${client}-${seq++}-${Date.now()}`);
+        const outcome = await paidOrder(base, tokens.get(buyer)!, sku, devSecret, `bench-${label}-${client}-${seq++}-${Date.now()}`, callbackBase);
         const t = now();
         if (outcome === 'applied' && t >= measureFrom && t <= end) counted++;
       } catch (error) {
@@ -191,7 +195,7 @@ SELECT price_fen AS price, product_id AS pid FROM product_skus WHERE id = :sku F
 UPDATE product_skus SET stock = stock - 1 WHERE id = :sku;
 INSERT INTO orders (order_no, buyer_id, status, goods_fen, payable_fen, paid_fen, rule_version_id, paid_at) VALUES ('PGB' || gen_random_uuid(), :b, 'paid', :price, :price, :price, :rv, now()) RETURNING id AS oid \\gset
 INSERT INTO order_lines (order_id, product_id, sku_id, title, quantity, unit_price_fen, paid_fen) VALUES (:oid, :pid, :sku, 'bench', 1, :price, :price) RETURNING id AS lid \\gset
-INSERT INTO payments (order_id, provider, out_trade_no, amount_fen, status, provider_txn_id, paid_at) VALUES (:oid, 'dev', 'PGB' || :oid, :price, 'succeeded', 'dev-PGB' || :oid, now());
+INSERT INTO payments (order_id, provider, method, out_trade_no, amount_fen, status, provider_txn_id, paid_at) VALUES (:oid, 'dev', 'dev', 'PGB' || :oid, :price, 'succeeded', 'dev-PGB' || :oid, now());
 INSERT INTO payment_events (provider, event_key, kind, outcome) VALUES ('dev', 'pgb-' || :oid, 'payment', 'applied');
 INSERT INTO referral_member_sales (member_id, paid_fen, order_count) VALUES (:b, :price, 1) ON CONFLICT (member_id) DO UPDATE SET paid_fen = referral_member_sales.paid_fen + excluded.paid_fen, order_count = referral_member_sales.order_count + 1;
 INSERT INTO commission_earnings (order_id, order_line_id, earner_id, buyer_id, level, base_fen, rate_bp, amount_fen, state, rule_version_id) VALUES (:oid, :lid, :u1, :b, 1, :price, 1000, :price * 1000 / 10000, 'pending', :rv), (:oid, :lid, :u2, :b, 2, :price, 500, :price * 500 / 10000, 'pending', :rv), (:oid, :lid, :u3, :b, 3, :price, 300, :price * 300 / 10000, 'pending', :rv);
@@ -214,7 +218,7 @@ async function pgbench(dbUrl: string, scriptFile: string, vars: Record<string, n
 }
 
 /** The probe: one earner's SSE stream, and its own buyer paying one order at a time. */
-async function latencyProbe(base: string, earnerToken: string, buyerToken: string, skuId: number, devSecret: string, until: number) {
+async function latencyProbe(base: string, earnerToken: string, buyerToken: string, skuId: number, devSecret: string, until: number, callbackBase = base) {
   const samples: number[] = [];
   const acked: number[] = [];
   const afterAck: number[] = [];
@@ -260,7 +264,7 @@ async function latencyProbe(base: string, earnerToken: string, buyerToken: strin
       setTimeout(() => resolve(Number.NaN), 5_000);
     });
     const t0 = now();
-    await post(base, '/api/payments/dev/notify', undefined, body, { 'x-dev-signature': signDev(devSecret, body) });
+    await post(callbackBase, '/api/payments/dev/notify', undefined, body, { 'x-dev-signature': signDev(devSecret, body) });
     const tAck = now();
     acked.push(tAck - t0);
     const t1 = await event;
@@ -344,6 +348,23 @@ export async function benchCheckout(rows: Row[], notes: string[]): Promise<void>
       bare.hot.push(await pgbench(db.url, scriptFile, { ...hotRange, ...skuRange, rv, exp }));
       log(`  run ${run + 1}: API spread ${spread.perSecond.toFixed(1)}/s, hot ${hot.perSecond.toFixed(1)}/s; bare SQL spread ${bare.spread.at(-1)!.toFixed(0)}/s, hot ${bare.hot.at(-1)!.toFixed(0)}/s; probe ${probe.samples.length} events`);
     }
+    // BENCH_TWO_INSTANCES=0 skips it: a second server process on the same database, clients ordering
+    // on one instance with the callback sent to the other, and the probe's stream on A, callbacks on B
+    let two: { perSecond: number; errors: number; latency: number[] } | undefined;
+    if (process.env.BENCH_TWO_INSTANCES !== '0') {
+      const second = await BenchServer.start(db.url, jwtSecret, dataDir);
+      try {
+        const [load, probe] = await Promise.all([
+          apiLoad([server.base, second.base], world.spreadBuyers, tokenOf, skuIds, devSecret, 'two'),
+          latencyProbe(server.base, tokenOf.get(world.probeEarner)!, tokenOf.get(world.probeBuyer)!, skuIds[0], devSecret, now() + (WARMUP + SECONDS) * 1000, second.base),
+        ]);
+        two = { perSecond: load.perSecond, errors: load.errors, latency: probe.samples };
+        errors += load.errors;
+        log(`  two instances: ${load.perSecond.toFixed(1)}/s, probe ${probe.samples.length} events across instances`);
+      } finally {
+        await second.stop();
+      }
+    }
     // every order paid exactly its commissions, hot or not
     const check = await client.query(
       `select count(*)::int as n from orders o where o.status = 'paid' and o.buyer_id <> $1 and (select count(*) from commission_earnings e where e.order_id = o.id) <> 3`,
@@ -379,6 +400,12 @@ export async function benchCheckout(rows: Row[], notes: string[]): Promise<void>
         goal: 'p99 < 50 ms',
         met: sse && percentile(latency, 99) < 50,
       },
+      ...(two
+        ? [
+            { section: '1', what: 'paid orders/s via HTTP on two server processes (order on one, callback to the other)', figure: `${two.perSecond.toFixed(1)}/s`, reference: `one process: ${apiSpread.toFixed(1)}/s; both share this machine's CPUs with PostgreSQL and the clients`, goal: '' },
+            { section: '2', what: 'earning latency across instances under that load: callback to B → SSE event on A', figure: `p50 ${fmtMs(percentile(two.latency, 50))}, p99 ${fmtMs(percentile(two.latency, 99))}`, reference: `${two.latency.length} events (LISTEN/NOTIFY)`, goal: 'p99 < 50 ms', met: two.latency.length > 0 && percentile(two.latency, 99) < 50 },
+          ]
+        : []),
       { section: '2', what: 'earning latency with no other load', figure: `p50 ${fmtMs(percentile(idle.samples, 50))}, p99 ${fmtMs(percentile(idle.samples, 99))}`, reference: `${idle.samples.length} events`, goal: '' },
     );
   } finally {
