@@ -8,7 +8,16 @@ import { ALL_HQ_ROLES, member, type Auth } from '../auth.js';
 import { fen, idParams, page } from '../schemas.js';
 import * as R from './agents.responses.js';
 
+const yearQuery = z.object({ year: z.coerce.number().int().min(2000).max(2100).optional() });
+const shanghaiYear = (now: Date) => new Date(now.getTime() + 8 * 3_600_000).getUTCFullYear();
+
 export function agentRoutes(app: FastifyInstance, s: Services, auth: Auth) {
+  agentAdminRoutes(app, s, auth);
+  agentSelfRoutes(app, s, auth);
+}
+
+/** HQ: agents, levels, terms and targets. */
+function agentAdminRoutes(app: FastifyInstance, s: Services, auth: Auth) {
   const r = app.withTypeProvider<ZodTypeProvider>();
   const operators = auth.requireRoles('owner', 'operator');
 
@@ -44,8 +53,6 @@ export function agentRoutes(app: FastifyInstance, s: Services, auth: Auth) {
     z.object({ quartersFen: z.tuple([fen, fen, fen, fen]) }).strict(),
     z.object({ yearFen: fen }).strict(),
   ]);
-  const yearQuery = z.object({ year: z.coerce.number().int().min(2000).max(2100).optional() });
-  const shanghaiYear = () => new Date(s.clock.now().getTime() + 8 * 3_600_000).getUTCFullYear();
 
   r.get('/api/admin/agent-levels', { preHandler: anyHq, schema: { tags: ['agents'], summary: 'Levels of non-regional agents', response: { 200: R.agentLevels } } }, async () => ({ items: await s.agents.listLevels(s.db) }));
 
@@ -91,12 +98,17 @@ export function agentRoutes(app: FastifyInstance, s: Services, auth: Auth) {
   r.get('/api/admin/agents/:id/targets', {
     preHandler: anyHq,
     schema: { tags: ['agents'], summary: "An agent's target and progress by Asia/Shanghai quarter (default: this year)", params: idParams, querystring: yearQuery, response: { 200: R.targetProgressWithYears } },
-  }, async (req) => ({ ...(await s.agents.targetProgress(s.db, req.params.id, req.query.year ?? shanghaiYear())), years: await s.agents.targetYears(s.db, req.params.id) }));
+  }, async (req) => ({ ...(await s.agents.targetProgress(s.db, req.params.id, req.query.year ?? shanghaiYear(s.clock.now()))), years: await s.agents.targetYears(s.db, req.params.id) }));
 
   r.get('/api/admin/agents/:id/orders', {
     preHandler: anyHq,
     schema: { tags: ['agents'], summary: 'Orders attributed to an agent', params: idParams, querystring: page, response: { 200: R.attributedOrders } },
   }, async (req) => ({ items: await s.agents.attributedOrders(s.db, req.params.id, req.query) }));
+}
+
+/** The agent's own pages. */
+function agentSelfRoutes(app: FastifyInstance, s: Services, auth: Auth) {
+  const r = app.withTypeProvider<ZodTypeProvider>();
 
   // the agent's own pages: everything is the caller's agency, so there is no id to forge
   r.get('/api/agent/me', { preHandler: auth.authenticate, schema: { tags: ['agents'], summary: 'My agency: region or level, term and state', response: { 200: R.agent } } }, async (req) =>
@@ -122,6 +134,7 @@ export function agentRoutes(app: FastifyInstance, s: Services, auth: Auth) {
     schema: { tags: ['agents'], summary: 'My yearly target and progress by quarter (default: this year)', querystring: yearQuery, response: { 200: R.targetProgressWithYears } },
   }, async (req) => {
     const agent = await s.agents.agentOfMember(s.db, member(req).id);
-    return { ...(await s.agents.targetProgress(s.db, agent.id, req.query.year ?? shanghaiYear())), years: await s.agents.targetYears(s.db, agent.id) };
+    return { ...(await s.agents.targetProgress(s.db, agent.id, req.query.year ?? shanghaiYear(s.clock.now()))), years: await s.agents.targetYears(s.db, agent.id) };
   });
 }
+

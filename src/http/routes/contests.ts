@@ -28,6 +28,13 @@ export function squadInvitePath(code: string): string {
 }
 
 export function contestsRoutes(app: FastifyInstance, s: Services, auth: Auth) {
+  squadAdminRoutes(app, s, auth);
+  contestAdminRoutes(app, s, auth);
+  squadMemberRoutes(app, s, auth);
+}
+
+/** HQ: member tags, captain candidates and squads. */
+function squadAdminRoutes(app: FastifyInstance, s: Services, auth: Auth) {
   const r = app.withTypeProvider<ZodTypeProvider>();
   const readers = auth.requireRoles(...ALL_HQ_ROLES);
   const operators = auth.requireRoles('owner', 'operator');
@@ -92,6 +99,13 @@ export function contestsRoutes(app: FastifyInstance, s: Services, auth: Auth) {
     await s.squads.removeMember(member(req).id, req.params.id, req.params.memberId, true);
     return reply.status(204).send();
   });
+}
+
+/** HQ: contests. */
+function contestAdminRoutes(app: FastifyInstance, s: Services, auth: Auth) {
+  const r = app.withTypeProvider<ZodTypeProvider>();
+  const readers = auth.requireRoles(...ALL_HQ_ROLES);
+  const operators = auth.requireRoles('owner', 'operator');
 
   // --- HQ: contests ---
   r.get('/api/admin/contests', { preHandler: readers, schema: { tags, summary: 'Contests, newest first', querystring: page, response: { 200: R.contests } } }, async (req) => s.contests.list(s.db, req.query));
@@ -125,6 +139,11 @@ export function contestsRoutes(app: FastifyInstance, s: Services, auth: Auth) {
     if (standings.contest.state !== 'finished') throw notFound('RESULTS_NOT_READY', 'the contest has not been finalised yet');
     return standings;
   });
+}
+
+/** Captains and members. */
+function squadMemberRoutes(app: FastifyInstance, s: Services, auth: Auth) {
+  const r = app.withTypeProvider<ZodTypeProvider>();
 
   // --- captains and members ---
   r.get('/api/me/squad', { preHandler: auth.authenticate, schema: { tags, summary: 'My squad, its contests, and (for the captain) the invite link', response: { 200: R.mySquad } } }, async (req) => {
@@ -170,3 +189,4 @@ export function contestsRoutes(app: FastifyInstance, s: Services, auth: Auth) {
     return reply.status(204).send();
   });
 }
+

@@ -25,18 +25,16 @@ const restockItems = z
   .max(50);
 
 export function dealersRoutes(app: FastifyInstance, s: Services, auth: Auth) {
+  dealerAdminRoutes(app, s, auth);
+  dealerSelfRoutes(app, s, auth);
+}
+
+/** HQ: dealer tiers, dealers and restocks. */
+function dealerAdminRoutes(app: FastifyInstance, s: Services, auth: Auth) {
   const r = app.withTypeProvider<ZodTypeProvider>();
   const anyHq = auth.requireRoles(...ALL_HQ_ROLES);
   const operators = auth.requireRoles('owner', 'operator');
   const finance = auth.requireRoles('owner', 'finance');
-
-  /** The caller's own dealer shop: every dealer route is scoped by it, never by an id from the client. */
-  const ownDealer = async (req: FastifyRequest) => s.dealers.requireOwn(s.db, member(req).id);
-  const activeDealer = async (req: FastifyRequest) => {
-    const dealer = await ownDealer(req);
-    if (dealer.status !== 'active') throw forbidden('DEALER_SUSPENDED', 'this dealer shop is suspended');
-    return dealer;
-  };
 
   // --- HQ: tiers ---------------------------------------------------------------------
   r.get('/api/admin/dealer-tiers', { preHandler: anyHq, schema: { tags, summary: 'Dealer tiers', response: { 200: R.dealerTiers } } }, async () => ({ items: await s.dealers.listTiers(s.db) }));
@@ -115,6 +113,18 @@ export function dealersRoutes(app: FastifyInstance, s: Services, auth: Auth) {
   r.post('/api/admin/dealer-restocks/:id/cancel', { preHandler: operators, schema: { tags, summary: 'Cancel a restock awaiting payment (held upper stock goes back)', params: idParams, response: { 200: R.restock } } }, async (req) =>
     s.dealers.cancelRestock({ memberId: member(req).id }, req.params.id),
   );
+}
+
+/** The dealer's own shop, and its page for buyers. */
+function dealerSelfRoutes(app: FastifyInstance, s: Services, auth: Auth) {
+  const r = app.withTypeProvider<ZodTypeProvider>();
+  /** The caller's own dealer shop: every dealer route is scoped by it, never by an id from the client. */
+  const ownDealer = async (req: FastifyRequest) => s.dealers.requireOwn(s.db, member(req).id);
+  const activeDealer = async (req: FastifyRequest) => {
+    const dealer = await ownDealer(req);
+    if (dealer.status !== 'active') throw forbidden('DEALER_SUSPENDED', 'this dealer shop is suspended');
+    return dealer;
+  };
 
   // --- the dealer's own ----------------------------------------------------------------
   r.get('/api/dealer/me', { preHandler: auth.authenticate, schema: { tags, summary: 'My dealer shop, tier, upper dealer and earnings', response: { 200: R.myDealer } } }, async (req) => {
@@ -162,3 +172,4 @@ export function dealersRoutes(app: FastifyInstance, s: Services, auth: Auth) {
   // --- buyers ----------------------------------------------------------------------------
   r.get('/api/dealer-shops/:id', { schema: { tags, summary: 'A dealer shop: the products it holds stock of, at retail', params: idParams, response: { 200: R.dealerShop } } }, async (req) => s.dealers.shopPage(s.db, req.params.id));
 }
+

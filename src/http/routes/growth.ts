@@ -35,11 +35,14 @@ const tierRuleBody = z.object({
 });
 
 export function growthRoutes(app: FastifyInstance, s: Services, auth: Auth) {
-  const r = app.withTypeProvider<ZodTypeProvider>();
-  const anyHq = auth.requireRoles(...ALL_HQ_ROLES);
-  const operators = auth.requireRoles('owner', 'operator');
-  const tags = ['growth'];
+  leaderboardShopRoutes(app, s, auth);
+  growthAdminRoutes(app, s, auth);
+}
 
+/** Leaderboards and tier progress in the shop. */
+function leaderboardShopRoutes(app: FastifyInstance, s: Services, auth: Auth) {
+  const r = app.withTypeProvider<ZodTypeProvider>();
+  const tags = ['growth'];
   function periodFrom(q: BoardQuery): Period {
     try {
       if (q.period === 'range') {
@@ -82,9 +85,29 @@ export function growthRoutes(app: FastifyInstance, s: Services, auth: Auth) {
     preHandler: auth.authenticate,
     schema: { tags, summary: 'My distributor tier and what the next tier needs', response: { 200: R.tierProgress } },
   }, async (req) => s.tierUpgrades.progress(s.db, member(req).id));
+}
+
+/** HQ: leaderboards and tier rules. */
+function growthAdminRoutes(app: FastifyInstance, s: Services, auth: Auth) {
+  const r = app.withTypeProvider<ZodTypeProvider>();
+  const anyHq = auth.requireRoles(...ALL_HQ_ROLES);
+  const operators = auth.requireRoles('owner', 'operator');
+  const tags = ['growth'];
+  function periodFrom(q: BoardQuery): Period {
+    try {
+      if (q.period === 'range') {
+        if (!q.from || !q.to) throw badRequest('RANGE_REQUIRED', 'a range needs from and to');
+        return rangeOf(q.from, q.to);
+      }
+      return periodOf(q.period, q.date ?? s.leaderboards.today());
+    } catch (error) {
+      if (error instanceof RangeError) throw badRequest('PERIOD_INVALID', error.message);
+      throw error;
+    }
+  }
+  const describe = (p: Period) => ({ kind: p.kind, key: p.key, from: p.from, to: p.to });
 
   // --- console ---
-
   r.get('/api/admin/leaderboards', {
     preHandler: anyHq,
     schema: { tags, summary: 'A leaderboard with members (phones masked unless the role may see them)', querystring: boardQuery.extend({ limit: z.coerce.number().int().min(1).max(1000).default(100) }), response: { 200: R.adminLeaderboard } },
@@ -153,3 +176,4 @@ export function growthRoutes(app: FastifyInstance, s: Services, auth: Auth) {
 
   r.post('/api/admin/tier-rules/check', { preHandler: operators, schema: { tags, summary: 'Run queued tier checks now', response: { 200: R.tierCheck } } }, async () => s.tierUpgrades.processQueue(1000));
 }
+

@@ -43,9 +43,15 @@ const itemEditable = {
 };
 
 export function loyaltyRoutes(app: FastifyInstance, s: Services, auth: Auth) {
+  loyaltyMemberRoutes(app, s, auth);
+  loyaltyMallRoutes(app, s, auth);
+  loyaltyAdminRoutes(app, s, auth);
+  loyaltyAdminMallRoutes(app, s, auth);
+}
+
+/** Points, sign-in and notes. */
+function loyaltyMemberRoutes(app: FastifyInstance, s: Services, auth: Auth) {
   const r = app.withTypeProvider<ZodTypeProvider>();
-  const hqAll = auth.requireRoles(...ALL_HQ_ROLES);
-  const operators = auth.requireRoles('owner', 'operator');
   const L = s.loyalty;
 
   // --- points and sign-in (the member's own) ---
@@ -111,6 +117,12 @@ export function loyaltyRoutes(app: FastifyInstance, s: Services, auth: Auth) {
   r.delete('/api/loyalty/notes/:id/like', { preHandler: auth.authenticate, schema: { tags: ['loyalty'], summary: 'Take back my like', params: idParams, response: { 200: R.unliked } } }, async (req) =>
     L.notes.unlike(member(req).id, req.params.id),
   );
+}
+
+/** The points mall, badges and honour. */
+function loyaltyMallRoutes(app: FastifyInstance, s: Services, auth: Auth) {
+  const r = app.withTypeProvider<ZodTypeProvider>();
+  const L = s.loyalty;
 
   // --- the points mall ---
   r.get('/api/loyalty/mall/items', { schema: { tags: ['loyalty'], summary: 'Points-mall items on sale', querystring: page, response: { 200: R.mallItems } } }, async (req) => ({
@@ -142,6 +154,14 @@ export function loyaltyRoutes(app: FastifyInstance, s: Services, auth: Auth) {
   r.get('/api/loyalty/honour/top', {
     schema: { tags: ['loyalty'], summary: 'Honour top list by lifetime points earned (names masked)', querystring: z.object({ limit: z.coerce.number().int().min(1).max(100).default(20) }), response: { 200: R.honourTop } },
   }, async (req) => ({ items: await L.badges.topList(s.db, req.query.limit) }));
+}
+
+/** HQ: settings and the points ledger. */
+function loyaltyAdminRoutes(app: FastifyInstance, s: Services, auth: Auth) {
+  const r = app.withTypeProvider<ZodTypeProvider>();
+  const hqAll = auth.requireRoles(...ALL_HQ_ROLES);
+  const operators = auth.requireRoles('owner', 'operator');
+  const L = s.loyalty;
 
   // --- HQ: settings and the points ledger ---
   r.get('/api/admin/loyalty/settings', { preHandler: hqAll, schema: { tags: ['loyalty'], summary: 'Loyalty settings', response: { 200: R.loyaltySettings } } }, async () => L.settings.current(s.db));
@@ -175,6 +195,14 @@ export function loyaltyRoutes(app: FastifyInstance, s: Services, auth: Auth) {
       response: { 200: R.pointsAdjusted },
     },
   }, async (req) => L.points.adjust(member(req).id, req.body));
+}
+
+/** HQ: the mall, notes moderation and badges. */
+function loyaltyAdminMallRoutes(app: FastifyInstance, s: Services, auth: Auth) {
+  const r = app.withTypeProvider<ZodTypeProvider>();
+  const hqAll = auth.requireRoles(...ALL_HQ_ROLES);
+  const operators = auth.requireRoles('owner', 'operator');
+  const L = s.loyalty;
 
   // --- HQ: the mall ---
   r.get('/api/admin/loyalty/mall/items', { preHandler: hqAll, schema: { tags: ['loyalty'], summary: 'Every points-mall item', querystring: page, response: { 200: R.mallItems } } }, async (req) => ({
@@ -252,3 +280,4 @@ export function loyaltyRoutes(app: FastifyInstance, s: Services, auth: Auth) {
     schema: { tags: ['loyalty'], summary: 'Honour top list', querystring: z.object({ limit: z.coerce.number().int().min(1).max(100).default(50) }), response: { 200: R.honourTop } },
   }, async (req) => ({ items: await L.badges.topList(s.db, req.query.limit) }));
 }
+

@@ -58,6 +58,13 @@ const promotionOrderOut = z.object({
 });
 
 export function shopRoutes(app: FastifyInstance, s: Services, auth: Auth) {
+  catalogueRoutes(app, s, auth);
+  orderRoutes(app, s, auth);
+  earningRoutes(app, s, auth);
+}
+
+/** The catalogue, share links, mini-shops and the team. */
+function catalogueRoutes(app: FastifyInstance, s: Services, auth: Auth) {
   const r = app.withTypeProvider<ZodTypeProvider>();
 
   // --- catalog ---
@@ -123,6 +130,11 @@ export function shopRoutes(app: FastifyInstance, s: Services, auth: Auth) {
     preHandler: auth.authenticate,
     schema: { tags: ['referral'], summary: 'Apply to become a distributor (when HQ reviews applications)', body: z.object({ note: z.string().max(500).optional() }), response: { 201: z.object({ applicationId: intOut, status: z.string().describe('pending') }) } },
   }, async (req, reply) => reply.status(201).send(await s.members.applyForDistributor(member(req).id, req.body.note ?? null)));
+}
+
+/** Checkout and orders. */
+function orderRoutes(app: FastifyInstance, s: Services, auth: Auth) {
+  const r = app.withTypeProvider<ZodTypeProvider>();
 
   // --- orders ---
   r.post('/api/orders/quote', {
@@ -190,6 +202,11 @@ export function shopRoutes(app: FastifyInstance, s: Services, auth: Auth) {
     preHandler: auth.authenticate,
     schema: { tags: ['orders'], summary: 'Confirm receipt: completes the order and starts the return window', params: idParams, response: { 200: orderOut } },
   }, async (req) => s.orders.complete(req.params.id, member(req).id));
+}
+
+/** Commission and withdrawals. */
+function earningRoutes(app: FastifyInstance, s: Services, auth: Auth) {
+  const r = app.withTypeProvider<ZodTypeProvider>();
 
   // --- commission and withdrawals ---
   r.get('/api/me/commission/summary', {
@@ -234,3 +251,4 @@ export function shopRoutes(app: FastifyInstance, s: Services, auth: Auth) {
     s.payouts.get(s.db, req.params.id, member(req).id),
   );
 }
+

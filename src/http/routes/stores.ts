@@ -9,6 +9,12 @@ import { noContent } from './common.responses.js';
 import * as R from './stores.responses.js';
 
 export function storeRoutes(app: FastifyInstance, s: Services, auth: Auth) {
+  storeFrontRoutes(app, s, auth);
+  storeFigureRoutes(app, s, auth);
+}
+
+/** Nearby stores, redemption and HQ set-up. */
+function storeFrontRoutes(app: FastifyInstance, s: Services, auth: Auth) {
   const r = app.withTypeProvider<ZodTypeProvider>();
   const operators = auth.requireRoles('owner', 'operator');
 
@@ -66,8 +72,13 @@ export function storeRoutes(app: FastifyInstance, s: Services, auth: Auth) {
     await s.stores.addStaff(member(req).id, req.params.id, req.body.memberId, req.body.role);
     return reply.status(204).send();
   });
+}
 
+/** Binding, staff summaries and customers. */
+function storeFigureRoutes(app: FastifyInstance, s: Services, auth: Auth) {
+  const r = app.withTypeProvider<ZodTypeProvider>();
   const anyHq = auth.requireRoles(...ALL_HQ_ROLES);
+  const operators = auth.requireRoles('owner', 'operator');
 
   // region protection: a customer binds to one store (QR scan or first pickup); others cannot claim them
   r.post('/api/stores/:id/bind', {
@@ -123,3 +134,4 @@ export function storeRoutes(app: FastifyInstance, s: Services, auth: Auth) {
     schema: { tags: ['admin'], summary: 'Move a customer to another store, with a reason (audited)', params: idParams, body: z.object({ storeId: z.number().int().positive(), reason }), response: { 200: R.rebound } },
   }, async (req) => s.stores.rebind(member(req).id, req.params.id, req.body.storeId, req.body.reason));
 }
+

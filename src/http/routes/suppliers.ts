@@ -24,11 +24,15 @@ const proposedSku = z.object({
 });
 
 export function suppliersRoutes(app: FastifyInstance, s: Services, auth: Auth) {
+  supplierAdminRoutes(app, s, auth);
+  supplierSelfRoutes(app, s, auth);
+}
+
+/** HQ: suppliers and proposals. */
+function supplierAdminRoutes(app: FastifyInstance, s: Services, auth: Auth) {
   const r = app.withTypeProvider<ZodTypeProvider>();
   const anyHq = auth.requireRoles(...ALL_HQ_ROLES);
   const operators = auth.requireRoles('owner', 'operator');
-  /** the caller's supplier; 403 for a member who is not one */
-  const supplierOf = (req: FastifyRequest) => s.suppliers.requireOfMember(s.db, member(req).id);
 
   // --- HQ ---
   r.get('/api/admin/suppliers', {
@@ -88,6 +92,13 @@ export function suppliersRoutes(app: FastifyInstance, s: Services, auth: Auth) {
     preHandler: operators,
     schema: { tags, summary: 'Reject a proposal with a reason the supplier sees', params: idParams, body: z.object({ reason }), response: { 200: R.proposalRejected } },
   }, async (req) => s.suppliers.reject(member(req).id, req.params.id, req.body.reason));
+}
+
+/** The supplier's own console. */
+function supplierSelfRoutes(app: FastifyInstance, s: Services, auth: Auth) {
+  const r = app.withTypeProvider<ZodTypeProvider>();
+  /** the caller's supplier; 403 for a member who is not one */
+  const supplierOf = (req: FastifyRequest) => s.suppliers.requireOfMember(s.db, member(req).id);
 
   // --- the supplier's own console ---
   r.get('/api/supplier/me', { preHandler: auth.authenticate, schema: { tags, summary: 'My supplier account and my settlements by state', response: { 200: R.mySupplier } } }, async (req) => {
@@ -158,3 +169,4 @@ export function suppliersRoutes(app: FastifyInstance, s: Services, auth: Auth) {
     return { items: await s.suppliers.settlements(s.db, supplier.id, req.query) };
   });
 }
+
