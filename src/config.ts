@@ -8,11 +8,13 @@ import { z } from 'zod';
 import type { AccessLimits, AliyunSmsConfig, TencentSmsConfig } from './modules/members/index.js';
 import { productionProblems, type ConfigProblem } from './config-checks.js';
 import { paymentEnvSchema, paymentRails, type AlipayConfig, type PayoutChannelsConfig, type WechatpayConfig } from './config-payments.js';
+import { wechatReach, wechatReachEnvSchema, type WechatReachConfig } from './config-wechat.js';
 
 export type { AlipayConfig, PayoutChannelsConfig, WechatpayConfig } from './config-payments.js';
+export type { WechatReachConfig } from './config-wechat.js';
 
 const onOff = z.enum(['on', 'off']);
-const envSchema = paymentEnvSchema.extend({
+const envSchema = paymentEnvSchema.extend(wechatReachEnvSchema.shape).extend({
   APP_ENV: z.enum(['development', 'production']).default('development'),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   HOST: z.string().default('127.0.0.1'),
@@ -102,6 +104,8 @@ export interface AppConfig {
   sms?: SmsConfig;
   limits?: AccessLimits;
   wechat?: WechatConfig;
+  /** 小程序码 and income alerts outside the app (config-wechat.ts); defaults when absent */
+  wechatReach?: WechatReachConfig;
   /** HQ roles must enrol a second factor before using the console */
   hqMfaRequired?: boolean;
   devPaymentProvider: boolean;
@@ -184,7 +188,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const parsed = parsedResult.data;
   const production = parsed.APP_ENV === 'production';
   const rails = paymentRails(parsed, { publicUrl: parsed.PUBLIC_URL, oaAppid: parsed.WECHAT_OA_APPID, mpAppid: parsed.WECHAT_MP_APPID, production });
-  const problems = [...productionProblems(parsed), ...rails.problems];
+  const reach = wechatReach(parsed, { publicUrl: parsed.PUBLIC_URL, oaAppid: parsed.WECHAT_OA_APPID, mpAppid: parsed.WECHAT_MP_APPID });
+  const problems = [...productionProblems(parsed), ...rails.problems, ...reach.problems];
   if (problems.length > 0) throw new ConfigError(problems);
   const demo = parsed.DEMO_DATA ?? (production ? 'off' : 'full');
   const smsProvider = parsed.SMS_PROVIDER ?? 'dev';
@@ -213,6 +218,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       checkoutPerMemberPerMinute: parsed.CHECKOUT_PER_MEMBER_PER_MINUTE,
     },
     wechat: { apiBase: parsed.WECHAT_API_BASE, oauthBase: parsed.WECHAT_OAUTH_BASE, oa: wechatApp(parsed.WECHAT_OA_APPID, parsed.WECHAT_OA_SECRET), mp: wechatApp(parsed.WECHAT_MP_APPID, parsed.WECHAT_MP_SECRET) },
+    wechatReach: reach.config,
     hqMfaRequired: production || parsed.HQ_MFA === 'required',
     devPaymentProvider: (parsed.PAYMENT_DEV_PROVIDER ?? (production ? 'off' : 'on')) === 'on',
     devPayoutProvider: (parsed.PAYOUT_DEV_PROVIDER ?? (production ? 'off' : 'on')) === 'on',

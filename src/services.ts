@@ -29,6 +29,7 @@ import { createContests } from './modules/contests/index.js';
 import { createInsights } from './modules/insights/index.js';
 import { createSuppliers } from './modules/suppliers/index.js';
 import { createDealers } from './modules/dealers/index.js';
+import { createWechatReach } from './modules/wechat-reach/index.js';
 
 export interface ServiceOptions {
   db: Db;
@@ -138,7 +139,8 @@ export function createServices(options: ServiceOptions) {
   const suppliers = createSuppliers(core);
   const dealers = createDealers(core);
   const statements = createStatements(core, clients);
-  return { ...statements, ...core, ...promotions, ...loyalty, ...growth, ...contests, ...insights, ...suppliers, ...dealers };
+  const wechatReach = createWechatReach(core);
+  return { ...statements, ...core, ...promotions, ...loyalty, ...growth, ...contests, ...insights, ...suppliers, ...dealers, ...wechatReach };
 }
 
 /** What a feature module is given: every core service (features do not see each other except through the core). */

@@ -24,6 +24,7 @@ import type { RulesTables } from '../modules/rules/tables.js';
 import type { StatementsTables } from '../modules/statements/tables.js';
 import type { StoresTables } from '../modules/stores/tables.js';
 import type { SuppliersTables } from '../modules/suppliers/tables.js';
+import type { WechatReachTables } from '../modules/wechat-reach/tables.js';
 
 export interface Database
   extends AgentsTables,
@@ -48,4 +49,5 @@ export interface Database
     RulesTables,
     StatementsTables,
     StoresTables,
-    SuppliersTables {}
+    SuppliersTables,
+    WechatReachTables {}

@@ -25,6 +25,7 @@ const NOT_JSON: Record<string, string[]> = {
   'GET /api/auth/wechat/oauth/start': [], // 302 to WeChat's authorize page
   'GET /api/auth/wechat/oauth/callback': [], // 302 back to the shop with a ticket in the fragment
   'GET /api/me/poster.png': ['image/png'],
+  'GET /api/me/mini-program-code.png': ['image/png'], // the member's 小程序码
   'GET /api/me/notifications/stream': ['text/event-stream'], // server-sent events, written by the route itself
   'POST /api/payments/alipay/notify': ['text/plain'], // Alipay wants the text success
   'GET /api/admin/members/export': ['text/csv', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'],

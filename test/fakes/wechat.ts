@@ -6,12 +6,17 @@
 // - stable_token in normal mode returns the same token while it has more than 5 minutes left, then a new
 //   one (the old one keeps working until its own expiry); force_refresh invalidates the previous token at
 //   once, and a second force within 30 s does not refresh (WeChat's documented limits);
-// - the clock is the fake's own: tests move it with advance(ms).
+// - the clock is the fake's own: tests move it with advance(ms);
+// - what the server sends under its access token (小程序码, subscribe and template messages) is in
+//   wechat-messages.ts; an openid is known to those APIs once WeChat issued it (code2session, OAuth).
 import crypto from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { messagingFake, type DrawnWxacode, type FakeAnswer, type MessagingApp, type SentSubscribeMessage, type SentTemplateMessage } from './wechat-messages.js';
 
-export interface WechatFakeApp {
+export type { DrawnWxacode, SentSubscribeMessage, SentTemplateMessage } from './wechat-messages.js';
+
+export interface WechatFakeApp extends MessagingApp {
   appid: string;
   secret: string;
   /** 'oa' 公众号 (web OAuth), 'mp' mini-program (wx.login, phone number) */
@@ -29,7 +34,11 @@ export interface WechatFakeUser {
   avatarUrl: string;
 }
 
-export type WechatFakeFailure = { errcode: number; errmsg: string } | { httpStatus: number };
+export type WechatFakeFailure =
+  | { errcode: number; errmsg: string }
+  | { httpStatus: number }
+  /** WeChat does the work, then the connection drops before the answer (the caller cannot know) */
+  | { dropAfterHandling: true };
 
 export interface WechatFake {
   /** origin, e.g. http://127.0.0.1:50123; use it as both apiBase and oauthBase */
@@ -50,6 +59,18 @@ export interface WechatFake {
   failNext(path: string, failure: WechatFakeFailure): void;
   /** every server and user access token issued so far expires now */
   expireAccessTokens(): void;
+  /** requests to this path so far, failed ones included */
+  calls(path: string): number;
+  /** 小程序码 WeChat drew (wxacode.getUnlimited) */
+  readonly wxacodes: DrawnWxacode[];
+  readonly subscribeMessages: SentSubscribeMessage[];
+  readonly templateMessages: SentTemplateMessage[];
+  /** the user accepts the template in wx.requestSubscribeMessage: one more message; answers what the mini-program gets */
+  acceptSubscription(appid: string, user: WechatFakeUser, templateId: string): Record<string, string>;
+  /** the user turns the template's subscription off in the mini-program's settings */
+  revokeSubscriptions(appid: string, user: WechatFakeUser, templateId: string): void;
+  /** the user follows (or unfollows) the 公众号 */
+  setFollowing(appid: string, user: WechatFakeUser, following: boolean): void;
   advance(ms: number): void;
   now(): number;
   close(): Promise<void>;
@@ -87,7 +108,7 @@ interface UserToken {
   expiresAt: number;
 }
 
-type Answer = { status: number; body: unknown } | { redirect: string } | { status: number; text: string };
+type Answer = FakeAnswer;
 
 export async function startWechatFake(opts: { apps: WechatFakeApp[] }): Promise<WechatFake> {
   const apps = new Map(opts.apps.map((a) => [a.appid, a]));
@@ -103,6 +124,9 @@ export async function startWechatFake(opts: { apps: WechatFakeApp[] }): Promise<
   const lastForceAt = new Map<string, number>();
   const userTokens = new Map<string, UserToken>();
   const failures = new Map<string, WechatFakeFailure[]>();
+  const callCounts = new Map<string, number>();
+  /** appid|openid of every openid WeChat handed out: the sending APIs know only those */
+  const knownOpenids = new Set<string>();
 
   const rand = (bytes: number) => crypto.randomBytes(bytes).toString('base64url');
   const openidOf = (appid: string, u: WechatFakeUser) =>
@@ -150,6 +174,17 @@ export async function startWechatFake(opts: { apps: WechatFakeApp[] }): Promise<
     return t;
   }
 
+  const messaging = messagingFake({
+    apps,
+    now: () => clock,
+    err,
+    serverToken: (token) => {
+      const t = checkServerToken(token);
+      return 'revoked' in t ? { appid: t.appid } : t;
+    },
+    knowsOpenid: (appid, openid) => knownOpenids.has(`${appid}|${openid}`),
+  });
+
   function authorize(q: URLSearchParams): Answer {
     const page = (text: string): Answer => ({ status: 400, text });
     const app = apps.get(q.get('appid') ?? '');
@@ -181,6 +216,7 @@ export async function startWechatFake(opts: { apps: WechatFakeApp[] }): Promise<
     const c = takeCode(oauthCodes, q.get('code'), app.appid);
     if (!isCode(c)) return c;
     const openid = openidOf(app.appid, c.user);
+    knownOpenids.add(`${app.appid}|${openid}`);
     const token = rand(48);
     userTokens.set(token, { appid: app.appid, openid, user: c.user, scope: c.scope!, expiresAt: clock + TOKEN_TTL_MS });
     return {
@@ -227,6 +263,7 @@ export async function startWechatFake(opts: { apps: WechatFakeApp[] }): Promise<
     if (q.get('grant_type') !== 'authorization_code') return err(40002, 'invalid grant_type');
     const c = takeCode(loginCodes, q.get('js_code'), app.appid);
     if (!isCode(c)) return c;
+    knownOpenids.add(`${app.appid}|${openidOf(app.appid, c.user)}`);
     return {
       status: 200,
       body: {
@@ -311,9 +348,20 @@ export async function startWechatFake(opts: { apps: WechatFakeApp[] }): Promise<
       stableTokenCalls++;
       if (body?.force_refresh === true) forcedStableTokenCalls++;
     }
+    callCounts.set(u.pathname, (callCounts.get(u.pathname) ?? 0) + 1);
     const queued = failures.get(u.pathname)?.shift();
+    if (queued && 'dropAfterHandling' in queued) {
+      await handle(u, method, body);
+      return { drop: true };
+    }
     if (queued) return 'httpStatus' in queued ? { status: queued.httpStatus, text: 'upstream error' } : { status: 200, body: queued };
+    return handle(u, method, body);
+  }
+
+  async function handle(u: URL, method: string, body: Record<string, unknown> | undefined): Promise<Answer> {
     const q = u.searchParams;
+    const sending = messaging.routes[u.pathname];
+    if (sending) return sending(method, q, body);
     switch (u.pathname) {
       case '/connect/oauth2/authorize':
         return authorize(q);
@@ -335,7 +383,12 @@ export async function startWechatFake(opts: { apps: WechatFakeApp[] }): Promise<
   const server = http.createServer((req, res) => {
     route(req)
       .then((a) => {
-        if ('redirect' in a) {
+        if ('drop' in a) {
+          res.socket?.destroy();
+        } else if ('binary' in a) {
+          res.writeHead(a.status, { 'content-type': a.contentType, 'content-length': a.binary.length });
+          res.end(a.binary);
+        } else if ('redirect' in a) {
           res.writeHead(302, { location: a.redirect });
           res.end();
         } else if ('text' in a) {
@@ -384,6 +437,13 @@ export async function startWechatFake(opts: { apps: WechatFakeApp[] }): Promise<
       q.push(failure);
       failures.set(path, q);
     },
+    calls: (path) => callCounts.get(path) ?? 0,
+    wxacodes: messaging.wxacodes,
+    subscribeMessages: messaging.subscribeMessages,
+    templateMessages: messaging.templateMessages,
+    acceptSubscription: (appid, user, templateId) => messaging.acceptSubscription(appid, openidOf(appid, user), templateId),
+    revokeSubscriptions: (appid, user, templateId) => messaging.revokeSubscriptions(appid, openidOf(appid, user), templateId),
+    setFollowing: (appid, user, following) => messaging.setFollowing(appid, openidOf(appid, user), following),
     expireAccessTokens() {
       for (const t of serverTokens.values()) t.expiresAt = Math.min(t.expiresAt, clock);
       for (const t of userTokens.values()) t.expiresAt = Math.min(t.expiresAt, clock);

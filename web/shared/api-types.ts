@@ -117,6 +117,8 @@ export interface paths {
                         nickname?: string;
                         inviteCode?: string;
                         visitorKey?: string;
+                        /** @description in the mini-program: the scene of the 小程序码 it was opened from, binding like its invite code */
+                        scene?: string;
                     };
                 };
             };
@@ -1027,7 +1029,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Mini-program silent sign-in: the wx.login code (code2session); a new member is bound per the share code */
+        /** Mini-program silent sign-in: the wx.login code (code2session); a new member is bound per the share code or the scanned 小程序码 scene, and a scan counts as a visit of the sharer's link */
         post: {
             parameters: {
                 query?: never;
@@ -1039,6 +1041,8 @@ export interface paths {
                 content: {
                     "application/json": {
                         code: string;
+                        /** @description decodeURIComponent(query.scene) of a scanned 小程序码 (400 SCENE_INVALID when not ours) */
+                        scene?: string;
                         inviteCode?: string;
                         visitorKey?: string;
                     };
@@ -7446,11 +7450,12 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** My share poster (PNG) with a QR code of my share link, optionally for a product */
+        /** My share poster (PNG) with a QR code of my share link, or with my 小程序码 for the mini-program (target=mini-program), optionally for a product */
         get: {
             parameters: {
                 query?: {
                     productId?: number;
+                    target?: "h5" | "mini-program";
                 };
                 header?: never;
                 path?: never;
@@ -17491,6 +17496,196 @@ export interface paths {
         };
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/me/mini-program-code.png": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** My 小程序码 (PNG): wxacode.getUnlimited with my invite code (and the product) as its scene, drawn by WeChat once and cached */
+        get: {
+            parameters: {
+                query?: {
+                    productId?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The mini-program code */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "image/png": string;
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/me/wechat/alerts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** My income alerts outside the app: switched on or off, subscriptions left, the templates to ask for */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description income alerts outside the app: the shop sends them and the member has not switched them off */
+                            enabled: boolean;
+                            /** @description null: the shop sends no subscribe messages */
+                            miniProgram: {
+                                /** @description what to pass to wx.requestSubscribeMessage */
+                                templateIds: string[];
+                                /** @description subscribe messages the member has granted and not yet received */
+                                remaining: number;
+                            } | null;
+                            /** @description null: the shop sends no template messages */
+                            officialAccount: {
+                                /** @description the member has signed in through the 公众号, so template messages can reach them while they follow it */
+                                linked: boolean;
+                            } | null;
+                        };
+                    };
+                };
+            };
+        };
+        /** Switch my income alerts outside the app (subscribe and template messages) on or off; the in-app inbox stays */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        enabled: boolean;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description income alerts outside the app: the shop sends them and the member has not switched them off */
+                            enabled: boolean;
+                            /** @description null: the shop sends no subscribe messages */
+                            miniProgram: {
+                                /** @description what to pass to wx.requestSubscribeMessage */
+                                templateIds: string[];
+                                /** @description subscribe messages the member has granted and not yet received */
+                                remaining: number;
+                            } | null;
+                            /** @description null: the shop sends no template messages */
+                            officialAccount: {
+                                /** @description the member has signed in through the 公众号, so template messages can reach them while they follow it */
+                                linked: boolean;
+                            } | null;
+                        };
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/me/wechat/subscriptions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Report wx.requestSubscribeMessage's answer: each accepted template allows one more subscribe message (one-time subscriptions) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description template id → accept | reject | ban | filter; an errMsg key is ignored */
+                        results: {
+                            [key: string]: string;
+                        };
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description income alerts outside the app: the shop sends them and the member has not switched them off */
+                            enabled: boolean;
+                            /** @description null: the shop sends no subscribe messages */
+                            miniProgram: {
+                                /** @description what to pass to wx.requestSubscribeMessage */
+                                templateIds: string[];
+                                /** @description subscribe messages the member has granted and not yet received */
+                                remaining: number;
+                            } | null;
+                            /** @description null: the shop sends no template messages */
+                            officialAccount: {
+                                /** @description the member has signed in through the 公众号, so template messages can reach them while they follow it */
+                                linked: boolean;
+                            } | null;
+                        };
+                    };
+                };
+            };
+        };
         delete?: never;
         options?: never;
         head?: never;

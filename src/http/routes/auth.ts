@@ -4,6 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { conflict, unauthorized } from '../../errors.js';
+import { parseScene } from '../../modules/wechat-reach/index.js';
 import type { Services } from '../../services.js';
 import { member, type Auth } from '../auth.js';
 import { noContent } from '../responses.js';
@@ -41,11 +42,13 @@ export function authRoutes(app: FastifyInstance, s: Services, auth: Auth) {
         nickname: z.string().trim().min(1).max(30).optional(),
         inviteCode: z.string().trim().min(4).max(16).optional(),
         visitorKey: z.string().min(8).max(64).optional(),
+        scene: z.string().min(1).max(100).optional().describe('in the mini-program: the scene of the 小程序码 it was opened from, binding like its invite code'),
       }),
       response: { 201: authResultSchema },
     },
   }, async (req, reply) => {
-    const profile = await s.members.register(req.body);
+    const { scene, ...input } = req.body;
+    const profile = await s.members.register({ ...input, inviteCode: scene ? parseScene(scene).inviteCode : input.inviteCode });
     return reply.status(201).send(await authAnswer(s, profile.id, req));
   });
 

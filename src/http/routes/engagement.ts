@@ -2,11 +2,12 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { badRequest, notFound } from '../../errors.js';
+import { badRequest } from '../../errors.js';
 import type { Services } from '../../services.js';
 import { member, type Auth } from '../auth.js';
 import { dateTime, eventStream, fenOut, file, intOut, listOf, noContent, refundRequestOut } from '../responses.js';
 import { page } from '../schemas.js';
+import { productOnSale } from './wechat-reach.js';
 
 const notificationOut = z.object({
   id: intOut,
@@ -43,20 +44,18 @@ export function engagementRoutes(app: FastifyInstance, s: Services, auth: Auth) 
 
   r.get('/api/me/poster.png', {
     preHandler: auth.authenticate,
-    schema: { tags: ['referral'], summary: 'My share poster (PNG) with a QR code of my share link, optionally for a product',
-      querystring: z.object({ productId: z.coerce.number().int().positive().optional() }),
+    schema: { tags: ['referral'], summary: 'My share poster (PNG) with a QR code of my share link, or with my 小程序码 for the mini-program (target=mini-program), optionally for a product',
+      querystring: z.object({ productId: z.coerce.number().int().positive().optional(), target: z.enum(['h5', 'mini-program']).default('h5') }),
       response: { 200: file('The poster', 'image/png') },
     },
   }, async (req, reply) => {
     const me = member(req);
-    let product;
-    if (req.query.productId) {
-      const p = await s.catalog.get(s.db, req.query.productId);
-      if (p.status !== 'on_sale') throw notFound('PRODUCT_NOT_FOUND', `product ${req.query.productId} does not exist`);
-      product = { title: p.title, priceFen: p.minPriceFen, imageUrl: p.imageUrl };
-    }
+    const p = await productOnSale(s, req.query.productId);
+    const product = p ? { title: p.title, priceFen: p.minPriceFen, imageUrl: p.imageUrl } : undefined;
     const path = `/s/${me.inviteCode}${req.query.productId ? `?p=${req.query.productId}` : ''}`;
-    const png = await s.posters.render({ sharerName: me.nickname, shareUrl: `${publicOrigin(req)}${path}`, product });
+    // the mini-program's poster carries its 小程序码 (cached per member); the H5's keeps the link's QR
+    const miniProgramCode = req.query.target === 'mini-program' ? await s.wechatReach.codes.pngFor(me.id, { inviteCode: me.inviteCode, productId: p?.id }) : undefined;
+    const png = await s.posters.render({ sharerName: me.nickname, shareUrl: `${publicOrigin(req)}${path}`, product, miniProgramCode });
     return reply.header('content-type', 'image/png').header('cache-control', 'private, max-age=300').send(png);
   });
 

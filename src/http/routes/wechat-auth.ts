@@ -66,9 +66,14 @@ export function wechatAuthRoutes(app: FastifyInstance, s: Services, auth: Auth) 
   }, async (req) => signInAnswer(s, await s.identity.wechat.redeemTicket(req.body.ticket), req));
 
   r.post('/api/auth/wechat/mini-program', {
-    schema: { tags, summary: 'Mini-program silent sign-in: the wx.login code (code2session); a new member is bound per the share code', body: z.object({ code: z.string().min(1).max(200), ...attribution }), response: { 200: signInSchema } },
+    schema: {
+      tags,
+      summary: 'Mini-program silent sign-in: the wx.login code (code2session); a new member is bound per the share code or the scanned 小程序码 scene, and a scan counts as a visit of the sharer\'s link',
+      body: z.object({ code: z.string().min(1).max(200), scene: z.string().min(1).max(100).optional().describe('decodeURIComponent(query.scene) of a scanned 小程序码 (400 SCENE_INVALID when not ours)'), ...attribution }),
+      response: { 200: signInSchema },
+    },
   }, async (req) => {
-    const profile = await s.identity.wechat.miniProgramLogin(req.body.code, { inviteCode: req.body.inviteCode, visitorKey: req.body.visitorKey });
+    const profile = await s.wechatReach.entry.signIn(req.body.code, { scene: req.body.scene, inviteCode: req.body.inviteCode, visitorKey: req.body.visitorKey });
     return signInAnswer(s, profile.id, req);
   });
 

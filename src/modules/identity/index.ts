@@ -16,6 +16,8 @@ import { PgAccessTokenStore, WechatLoginService } from './wechat-login.js';
 
 export { PgLimitStore, RedisLimitStore, type LimitStore } from './limits.js';
 export type { SessionTokens, SignedInMember } from './sessions.js';
+export { WechatApiError, type SubscribeMessage, type TemplateMessage, type WechatTemplateData, type WxacodeRequest } from './wechat-api.js';
+export type { WechatAccessTokens } from './access-token-cache.js';
 
 export interface IdentityDeps {
   db: Db;
@@ -37,7 +39,9 @@ export function createIdentity(deps: IdentityDeps) {
   const api = new WechatApi({ apiBase: wechatConfig.apiBase, oauthBase: wechatConfig.oauthBase }, deps.fetchFn ?? fetch);
   const accessTokens = new WechatAccessTokens(api, new PgAccessTokenStore(deps.db), { now: () => deps.clock.now().getTime() });
   const wechat = new WechatLoginService(deps.db, wechatConfig, api, accessTokens, deps.members, deps.clock);
-  return { signer, sessions, secondFactor, wechat, mfaRequired: deps.config.hqMfaRequired === true };
+  // the server-API adapter and the shared access tokens, for features that call WeChat under the same apps
+  const wechatServer = { api, accessTokens, apps: { oa: wechatConfig.oa, mp: wechatConfig.mp } };
+  return { signer, sessions, secondFactor, wechat, wechatServer, mfaRequired: deps.config.hqMfaRequired === true };
 }
 
 export type Identity = ReturnType<typeof createIdentity>;

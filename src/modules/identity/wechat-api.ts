@@ -1,5 +1,6 @@
 // WeChat's server API, protocol only: 公众号 web OAuth2 (authorize URL, code → user token → userinfo),
-// mini-program login (jscode2session, phone number) and the stable server access token. No storage, no
+// mini-program login (jscode2session, phone number), the stable server access token, and what the server
+// sends out under it: 小程序码 (wxacode.getUnlimited), subscribe and template messages. No storage, no
 // policy: callers decide what a failure means. Base URLs are settings so tests (and a proxy) can point
 // it elsewhere.
 //
@@ -77,12 +78,21 @@ export class WechatApiError extends Error {
     /** the endpoint path, without its query */
     readonly path: string,
     kind?: WechatErrorKind,
+    /**
+     * the request may have reached WeChat and been acted on although no answer came (a timeout, a
+     * connection dropped after sending): a message resent then could arrive twice. False when WeChat
+     * answered (an errcode, a non-200) or the connection never opened.
+     */
+    readonly maybeDelivered = false,
   ) {
     super(`WeChat ${path}: ${errcode ? `${errcode} ` : ''}${errmsg}`);
     this.name = 'WechatApiError';
     this.kind = kind ?? wechatErrorKind(errcode);
   }
 }
+
+/** Transport failures that happen before a request is sent: WeChat cannot have acted on it. */
+const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ENETUNREACH', 'EHOSTUNREACH', 'UND_ERR_CONNECT_TIMEOUT', 'ERR_INVALID_URL']);
 
 export interface WechatOauthToken {
   openid: string;
@@ -124,6 +134,50 @@ export interface WechatPhoneNumber {
   phoneNumber: string;
   purePhoneNumber: string;
   countryCode: string;
+}
+
+/** wxacode.getUnlimited's body, as WeChat names it (line colours and transparency left at WeChat's defaults). */
+export interface WxacodeRequest {
+  /** at most 32 visible characters of [0-9A-Za-z!#$&'()*+,/:;=?@-._~] */
+  scene: string;
+  /** a page of the released mini-program (no leading '/', no query); WeChat's default is the home page */
+  page?: string;
+  /** false lets page name a page the released version lacks */
+  check_path?: boolean;
+  env_version?: 'release' | 'trial' | 'develop';
+  /** 280–1280 px, WeChat's default 430 */
+  width?: number;
+}
+
+export interface WxacodeImage {
+  /** image/jpeg or image/png, from the bytes (WeChat sends JPEG unless is_hyaline) */
+  contentType: 'image/jpeg' | 'image/png';
+  bytes: Buffer;
+}
+
+/** Template data as WeChat takes it: {key: {value}} for each of the template's keywords. */
+export type WechatTemplateData = Record<string, { value: string }>;
+
+export interface SubscribeMessage {
+  /** the receiver's openid in the mini-program */
+  touser: string;
+  template_id: string;
+  /** a page of the mini-program, query allowed (index?foo=bar) */
+  page?: string;
+  data: WechatTemplateData;
+  miniprogram_state?: 'developer' | 'trial' | 'formal';
+  lang?: 'zh_CN' | 'en_US' | 'zh_HK' | 'zh_TW';
+}
+
+export interface TemplateMessage {
+  /** the receiver's openid in the 公众号 */
+  touser: string;
+  template_id: string;
+  url?: string;
+  miniprogram?: { appid: string; pagepath?: string };
+  data: WechatTemplateData;
+  /** WeChat sends one message per openid + client_msg_id within 10 minutes */
+  client_msg_id?: string;
 }
 
 const STATE_RE = /^[A-Za-z0-9]{0,128}$/;
@@ -235,6 +289,27 @@ export class WechatApi {
     };
   }
 
+  /** wxacode.getUnlimited: a 小程序码 image for the scene, or WeChat's errcode as WechatApiError. */
+  async wxacodeUnlimited(accessToken: string, request: WxacodeRequest): Promise<WxacodeImage> {
+    const path = '/wxa/getwxacodeunlimit';
+    const { bytes } = await this.request('POST', path, { access_token: accessToken }, { ...request }, [accessToken]);
+    const contentType = imageType(bytes);
+    if (contentType) return { contentType, bytes };
+    this.parse(bytes.toString('utf8'), path, [accessToken]); // throws WeChat's errcode
+    throw new WechatApiError(0, 'answer is neither an image nor an error', path, 'other');
+  }
+
+  /** subscribeMessage.send: one message under one of the user's one-time subscriptions. */
+  async sendSubscribeMessage(accessToken: string, message: SubscribeMessage): Promise<void> {
+    await this.call('POST', '/cgi-bin/message/subscribe/send', { access_token: accessToken }, { ...message }, [accessToken]);
+  }
+
+  /** The 公众号's template message to a follower; answers WeChat's msgid. */
+  async sendTemplateMessage(accessToken: string, message: TemplateMessage): Promise<{ msgid: string }> {
+    const j = await this.call('POST', '/cgi-bin/message/template/send', { access_token: accessToken }, { ...message }, [accessToken]);
+    return { msgid: String(j.msgid ?? '') };
+  }
+
   /** One request; every failure comes out as WechatApiError, never with the query or body in it. */
   private async call(
     method: 'GET' | 'POST',
@@ -243,10 +318,20 @@ export class WechatApi {
     body: Json | undefined,
     sensitive: string[],
   ): Promise<Json> {
+    const { bytes } = await this.request(method, path, query, body, sensitive);
+    return this.parse(bytes.toString('utf8'), path, sensitive);
+  }
+
+  /** The answer's bytes (HTTP 200 only); transport failures as WechatApiError, scrubbed. */
+  private async request(
+    method: 'GET' | 'POST',
+    path: string,
+    query: Record<string, string>,
+    body: Json | undefined,
+    sensitive: string[],
+  ): Promise<{ bytes: Buffer }> {
     const qs = new URLSearchParams(query).toString();
     const url = `${this.apiBase}${path}${qs ? `?${qs}` : ''}`;
-    const scrub = (s: string) => sensitive.reduce((acc, v) => (v ? acc.split(v).join('***') : acc), s);
-    let text: string;
     try {
       const res = await this.fetchFn(url, {
         method,
@@ -259,16 +344,19 @@ export class WechatApi {
         await res.body?.cancel().catch(() => {});
         throw new WechatApiError(0, `HTTP ${res.status}`, path, 'unavailable');
       }
-      text = await res.text();
+      return { bytes: Buffer.from(await res.arrayBuffer()) };
     } catch (e) {
       if (e instanceof WechatApiError) throw e;
       const err = e as { name?: string; message?: string; cause?: { code?: string; message?: string } };
-      const why =
-        err.name === 'TimeoutError' || err.name === 'AbortError'
-          ? `timeout after ${this.timeoutMs} ms`
-          : `network error: ${err.cause?.code ?? err.cause?.message ?? err.message ?? 'unknown'}`;
-      throw new WechatApiError(0, scrub(why), path, 'unavailable');
+      const timedOut = err.name === 'TimeoutError' || err.name === 'AbortError';
+      const why = timedOut ? `timeout after ${this.timeoutMs} ms` : `network error: ${err.cause?.code ?? err.cause?.message ?? err.message ?? 'unknown'}`;
+      const notSent = !timedOut && NOT_SENT_CODES.has(err.cause?.code ?? '');
+      throw new WechatApiError(0, scrubbed(why, sensitive), path, 'unavailable', !notSent);
     }
+  }
+
+  /** WeChat's JSON answer; an errcode other than 0 comes out as WechatApiError. */
+  private parse(text: string, path: string, sensitive: string[]): Json {
     let j: unknown;
     try {
       j = JSON.parse(text);
@@ -279,10 +367,21 @@ export class WechatApi {
     const obj = j as Json;
     // success answers have no errcode, or errcode 0 (getuserphonenumber says {errcode:0, errmsg:'ok'})
     if (typeof obj.errcode === 'number' && obj.errcode !== 0) {
-      throw new WechatApiError(obj.errcode, scrub(String(obj.errmsg ?? '')), path);
+      throw new WechatApiError(obj.errcode, scrubbed(String(obj.errmsg ?? ''), sensitive), path);
     }
     return obj;
   }
+}
+
+function scrubbed(text: string, sensitive: string[]): string {
+  return sensitive.reduce((acc, v) => (v ? acc.split(v).join('***') : acc), text);
+}
+
+/** PNG and JPEG by their signatures: WeChat's content-type is not always set. */
+function imageType(bytes: Buffer): WxacodeImage['contentType'] | undefined {
+  if (bytes.length > 8 && bytes.readUInt32BE(0) === 0x89504e47) return 'image/png';
+  if (bytes.length > 3 && bytes[0] === 0xff && bytes[1] === 0xd8 && bytes[2] === 0xff) return 'image/jpeg';
+  return undefined;
 }
 
 function str(j: Json, key: string, path: string): string {

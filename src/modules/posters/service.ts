@@ -1,5 +1,6 @@
 // Share posters (专属海报): a PNG drawn on the server with the sharer's name, a product (or the
-// shop), its price and a QR code of the sharer's link. Scanning it opens the link and binds.
+// shop), its price and a QR code of the sharer's link — or, for the mini-program, the sharer's
+// 小程序码 (its scene carries the invite code). Scanning it opens the link or the mini-program and binds.
 import { existsSync } from 'node:fs';
 import { createCanvas, GlobalFonts, loadImage, type SKRSContext2D } from '@napi-rs/canvas';
 import QRCode from 'qrcode';
@@ -19,6 +20,8 @@ const HEIGHT = 1200;
 export interface PosterInput {
   sharerName: string;
   shareUrl: string;
+  /** a 小程序码 (PNG) to carry instead of the link's QR code */
+  miniProgramCode?: Buffer;
   product?: { title: string; priceFen: number; imageUrl: string | null };
 }
 
@@ -73,13 +76,13 @@ export class PosterService {
       ctx.fillText(`¥${formatYuan(input.product.priceFen)}`, 40, 900);
     }
 
-    // QR code of the share link
-    const qrPng = await QRCode.toBuffer(input.shareUrl, { errorCorrectionLevel: 'M', margin: 2, width: 240, color: { dark: '#000000', light: '#ffffff' } });
+    // QR code of the share link, or the mini-program's own code
+    const qrPng = input.miniProgramCode ?? (await QRCode.toBuffer(input.shareUrl, { errorCorrectionLevel: 'M', margin: 2, width: 240, color: { dark: '#000000', light: '#ffffff' } }));
     const qr = await loadImage(qrPng);
     ctx.drawImage(qr, WIDTH - 40 - 240, HEIGHT - 40 - 240, 240, 240);
     ctx.fillStyle = '#666666';
     ctx.font = font(26);
-    ctx.fillText(this.printable('长按识别二维码', 'Scan the QR code'), 40, HEIGHT - 160);
+    ctx.fillText(this.printable(input.miniProgramCode ? '长按识别小程序码' : '长按识别二维码', input.miniProgramCode ? 'Open the mini-program' : 'Scan the QR code'), 40, HEIGHT - 160);
     ctx.fillText(this.printable(`来自 ${input.sharerName} 的分享`, 'Shared with you'), 40, HEIGHT - 115);
     return canvas.toBuffer('image/png');
   }
