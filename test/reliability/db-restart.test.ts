@@ -4,7 +4,7 @@
 // times (what a restart or failover does to the connections, without disturbing other tests on the
 // same server). The same process must still answer; a request caught by it answers 503
 // DATABASE_UNAVAILABLE (and succeeds when sent again: every step is idempotent) or succeeds; nothing
-// else. Afterwards: every order once per checkout key, every paid order exactly one successful
+// else. The job queue (pg-boss) and the live-event listener run and lose their connections too. Afterwards: every order once per checkout key, every paid order exactly one successful
 // payment and the same earnings as an order paid before, stock taken once per order, reconciliation ok.
 import pg from 'pg';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -33,7 +33,8 @@ describeOnPostgres('the database restarts under load (pg_terminate_backend of ev
 
   beforeAll(async () => {
     scratch = await createScratchDatabase(process.env.TEST_DATABASE_URL!, 'fenxiao_dbrestart');
-    server = await ServerProcess.start({ databaseUrl: scratch.url, jwtSecret, dataDir });
+    // the job queue runs too: its connections and the live-event listener are ended with the rest
+    server = await ServerProcess.start({ databaseUrl: scratch.url, jwtSecret, dataDir, env: { JOB_INTERVAL_MS: '2000' } });
     admin = new pg.Client({ connectionString: scratch.url });
     await admin.connect();
   });
@@ -135,7 +136,8 @@ describeOnPostgres('the database restarts under load (pg_terminate_backend of ev
       }
     })();
     const outcomes = await Promise.allSettled([...workers, killer]);
-    expect(unexpected).toEqual([]);
+    // in full, so a failure names every unexpected answer
+    expect(JSON.stringify(unexpected)).toBe('[]');
     expect(outcomes.filter((o) => o.status === 'rejected')).toEqual([]);
     expect(terminated).toHaveLength(TERMINATE_AFTER.length);
     // each time the server's connections were there to be ended (the pool had reconnected in between)
@@ -180,5 +182,20 @@ describeOnPostgres('the database restarts under load (pg_terminate_backend of ev
     expect(report.status).toBe(200);
     expect(report.body.checks.filter((c: { differences: unknown[] }) => c.differences.length)).toEqual([]);
     expect(report.body.ok).toBe(true);
+
+    // the job queue lost its connections with the rest and works again: a run finished after the last cut
+    const lastCut = Date.now() - 1;
+    const deadline = Date.now() + 30_000;
+    let ranAgain: string[] = [];
+    while (ranAgain.length === 0 && Date.now() < deadline) {
+      await sleep(500);
+      const jobs = await server.request('GET', '/api/admin/jobs', { token: owner.token });
+      expect(jobs.status).toBe(200);
+      ranAgain = jobs.body.items
+        .filter((j: { lastRun: { finishedAt: string | null; outcome: string } | null }) => j.lastRun?.outcome === 'succeeded' && j.lastRun.finishedAt && Date.parse(j.lastRun.finishedAt) > lastCut)
+        .map((j: { name: string }) => j.name);
+    }
+    expect(ranAgain.length).toBeGreaterThan(0);
+    expect(server.child.exitCode).toBeNull();
   });
 });
