@@ -34,6 +34,20 @@ const tierRuleBody = z.object({
   enabled: z.boolean().default(true),
 });
 
+function periodFrom(s: Services, q: BoardQuery): Period {
+  try {
+    if (q.period === 'range') {
+      if (!q.from || !q.to) throw badRequest('RANGE_REQUIRED', 'a range needs from and to');
+      return rangeOf(q.from, q.to);
+    }
+    return periodOf(q.period, q.date ?? s.leaderboards.today());
+  } catch (error) {
+    if (error instanceof RangeError) throw badRequest('PERIOD_INVALID', error.message);
+    throw error;
+  }
+}
+const describe = (p: Period) => ({ kind: p.kind, key: p.key, from: p.from, to: p.to });
+
 export function growthRoutes(app: FastifyInstance, s: Services, auth: Auth) {
   leaderboardShopRoutes(app, s, auth);
   growthAdminRoutes(app, s, auth);
@@ -43,26 +57,13 @@ export function growthRoutes(app: FastifyInstance, s: Services, auth: Auth) {
 function leaderboardShopRoutes(app: FastifyInstance, s: Services, auth: Auth) {
   const r = app.withTypeProvider<ZodTypeProvider>();
   const tags = ['growth'];
-  function periodFrom(q: BoardQuery): Period {
-    try {
-      if (q.period === 'range') {
-        if (!q.from || !q.to) throw badRequest('RANGE_REQUIRED', 'a range needs from and to');
-        return rangeOf(q.from, q.to);
-      }
-      return periodOf(q.period, q.date ?? s.leaderboards.today());
-    } catch (error) {
-      if (error instanceof RangeError) throw badRequest('PERIOD_INVALID', error.message);
-      throw error;
-    }
-  }
-  const describe = (p: Period) => ({ kind: p.kind, key: p.key, from: p.from, to: p.to });
 
   // --- shop ---
   r.get('/api/leaderboards', {
     preHandler: auth.optionalAuth,
     schema: { tags, summary: 'A public leaderboard: top N with masked names (the caller is marked)', querystring: boardQuery.extend({ limit: z.coerce.number().int().min(1).max(100).default(50) }), response: { 200: R.leaderboard } },
   }, async (req) => {
-    const period = periodFrom(req.query);
+    const period = periodFrom(s, req.query);
     const items = await s.leaderboards.top(s.readDb, req.query.metric, period, req.query.limit);
     const me = req.member?.id;
     return {
@@ -76,7 +77,7 @@ function leaderboardShopRoutes(app: FastifyInstance, s: Services, auth: Auth) {
     preHandler: auth.authenticate,
     schema: { tags, summary: 'My rank on a leaderboard: value, rank and the gap to the one above', querystring: boardQuery, response: { 200: R.myRank } },
   }, async (req) => {
-    const period = periodFrom(req.query);
+    const period = periodFrom(s, req.query);
     const rank = await s.leaderboards.rankOf(s.readDb, req.query.metric, period, member(req).id);
     return { metric: req.query.metric, period: describe(period), value: rank.value, rank: rank.rank, gapToAbove: rank.gapToAbove };
   });
@@ -93,26 +94,13 @@ function growthAdminRoutes(app: FastifyInstance, s: Services, auth: Auth) {
   const anyHq = auth.requireRoles(...ALL_HQ_ROLES);
   const operators = auth.requireRoles('owner', 'operator');
   const tags = ['growth'];
-  function periodFrom(q: BoardQuery): Period {
-    try {
-      if (q.period === 'range') {
-        if (!q.from || !q.to) throw badRequest('RANGE_REQUIRED', 'a range needs from and to');
-        return rangeOf(q.from, q.to);
-      }
-      return periodOf(q.period, q.date ?? s.leaderboards.today());
-    } catch (error) {
-      if (error instanceof RangeError) throw badRequest('PERIOD_INVALID', error.message);
-      throw error;
-    }
-  }
-  const describe = (p: Period) => ({ kind: p.kind, key: p.key, from: p.from, to: p.to });
 
   // --- console ---
   r.get('/api/admin/leaderboards', {
     preHandler: anyHq,
     schema: { tags, summary: 'A leaderboard with members (phones masked unless the role may see them)', querystring: boardQuery.extend({ limit: z.coerce.number().int().min(1).max(1000).default(100) }), response: { 200: R.adminLeaderboard } },
   }, async (req) => {
-    const period = periodFrom(req.query);
+    const period = periodFrom(s, req.query);
     const phoneOf = phoneViewFor(req);
     const items = await s.leaderboards.top(s.readDb, req.query.metric, period, req.query.limit);
     return { metric: req.query.metric, period: describe(period), items: items.map((e) => ({ ...e, phone: phoneOf(e.phone) })) };
@@ -122,7 +110,7 @@ function growthAdminRoutes(app: FastifyInstance, s: Services, auth: Auth) {
     preHandler: anyHq,
     schema: { tags, summary: 'Export a leaderboard (CSV or XLSX)', querystring: boardQuery.extend({ limit: z.coerce.number().int().min(1).max(10_000).default(1000), format: z.enum(['csv', 'xlsx']).default('csv') }), response: { 200: file('The leaderboard as CSV or XLSX (format)', CSV, XLSX) } },
   }, async (req, reply) => {
-    const period = periodFrom(req.query);
+    const period = periodFrom(s, req.query);
     const phoneOf = phoneViewFor(req);
     const items = await s.leaderboards.top(s.readDb, req.query.metric, period, req.query.limit);
     type Row = (typeof items)[number];
@@ -149,7 +137,7 @@ function growthAdminRoutes(app: FastifyInstance, s: Services, auth: Auth) {
     schema: { tags, summary: "A member's rank on a leaderboard", querystring: boardQuery.extend({ memberId: z.coerce.number().int().positive() }), response: { 200: R.memberRank } },
   }, async (req) => {
     await s.members.require(s.db, req.query.memberId);
-    const period = periodFrom(req.query);
+    const period = periodFrom(s, req.query);
     return { period: describe(period), ...(await s.leaderboards.rankOf(s.readDb, req.query.metric, period, req.query.memberId)) };
   });
 
