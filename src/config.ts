@@ -19,6 +19,7 @@ const envSchema = paymentEnvSchema.extend(wechatReachEnvSchema.shape).extend({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   HOST: z.string().default('127.0.0.1'),
   PUBLIC_URL: z.string().url().optional(),
+  MEDIA_ORIGIN: z.string().optional(),
   TRUST_PROXY: z.string().optional(),
   DATABASE_URL: z.string().optional(),
   DATABASE_LISTEN_URL: z.string().optional(),
@@ -86,6 +87,8 @@ export interface AppConfig {
   publicUrl?: string;
   /** forwarded headers are believed only behind a proxy that sets them */
   trustProxy?: boolean;
+  /** the origins images may come from besides this one (MEDIA_ORIGIN: CDN / object storage); the security policy allows these and nothing else */
+  mediaOrigins?: string[];
   /** PostgreSQL server; when absent the embedded PGlite in dataDir is used. */
   databaseUrl?: string;
   /** where the live-event LISTEN connects when DATABASE_URL is a transaction-mode pooler (DATABASE_LISTEN_URL) */
@@ -175,6 +178,27 @@ function smsConfig(env: Env, provider: 'dev' | 'aliyun' | 'tencent'): SmsConfig 
   return { provider: 'dev' };
 }
 
+/** the demo's note photos (src/modules/loyalty/demo.ts) and where that host redirects them */
+export const DEMO_MEDIA_ORIGINS = ['https://picsum.photos', 'https://fastly.picsum.photos'];
+
+/** MEDIA_ORIGIN: comma-separated origins (scheme://host[:port], no path); unset: the demo's photo host while demo data is on, else none */
+function mediaOrigins(value: string | undefined, demo: string): { origins: string[]; problems: ConfigProblem[] } {
+  if (value === undefined) return { origins: demo === 'off' ? [] : DEMO_MEDIA_ORIGINS, problems: [] };
+  const origins: string[] = [];
+  const problems: ConfigProblem[] = [];
+  for (const part of value.split(',').map((p) => p.trim()).filter(Boolean)) {
+    let url: URL | undefined;
+    try {
+      url = new URL(part);
+    } catch {
+      /* reported below */
+    }
+    if (!url || !/^https?:$/.test(url.protocol) || url.origin !== part.replace(/\/+$/, '')) problems.push({ setting: 'MEDIA_ORIGIN', problem: `"${part}" is not an origin such as https://cdn.example.com (scheme and host, no path)` });
+    else origins.push(url.origin);
+  }
+  return { origins, problems };
+}
+
 function wechatApp(appid?: string, secret?: string): WechatAppConfig | undefined {
   return appid || secret ? { appid: appid ?? '', secret: secret ?? '' } : undefined;
 }
@@ -189,9 +213,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const production = parsed.APP_ENV === 'production';
   const rails = paymentRails(parsed, { publicUrl: parsed.PUBLIC_URL, oaAppid: parsed.WECHAT_OA_APPID, mpAppid: parsed.WECHAT_MP_APPID, production });
   const reach = wechatReach(parsed, { publicUrl: parsed.PUBLIC_URL, oaAppid: parsed.WECHAT_OA_APPID, mpAppid: parsed.WECHAT_MP_APPID });
-  const problems = [...productionProblems(parsed), ...rails.problems, ...reach.problems];
-  if (problems.length > 0) throw new ConfigError(problems);
   const demo = parsed.DEMO_DATA ?? (production ? 'off' : 'full');
+  const media = mediaOrigins(parsed.MEDIA_ORIGIN, demo);
+  const problems = [...productionProblems(parsed), ...rails.problems, ...reach.problems, ...media.problems];
+  if (problems.length > 0) throw new ConfigError(problems);
   const smsProvider = parsed.SMS_PROVIDER ?? 'dev';
   return {
     appEnv: parsed.APP_ENV,
@@ -199,6 +224,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     host: parsed.HOST,
     publicUrl: parsed.PUBLIC_URL?.replace(/\/+$/, ''),
     trustProxy: parsed.TRUST_PROXY === '1' || parsed.TRUST_PROXY === 'true',
+    mediaOrigins: media.origins,
     databaseUrl: parsed.DATABASE_URL,
     databaseListenUrl: parsed.DATABASE_LISTEN_URL,
     databaseReadUrl: parsed.DATABASE_READ_URL,

@@ -72,8 +72,9 @@ export async function buildHttpApp(services: Services, options: HttpOptions): Pr
   await app.register(helmet, {
     // WeChat's H5 cashier checks the Referer against the merchant's H5 payment domain: send our origin, never the path
     referrerPolicy: { policy: 'strict-origin-when-cross-origin' },
-    // the web apps load their own bundles and images from this origin and data: URLs (posters, QR)
-    contentSecurityPolicy: { directives: { 'img-src': ["'self'", 'data:', 'blob:'], 'script-src': ["'self'"] } },
+    // the web apps load their own bundles and images from this origin and data: URLs (posters, QR);
+    // images also from the configured media origins (MEDIA_ORIGIN: CDN / object storage), nothing else
+    contentSecurityPolicy: { directives: { 'img-src': ["'self'", 'data:', 'blob:', ...(services.config.mediaOrigins ?? [])], 'script-src': ["'self'"] } },
   });
   // counted in the shared store, so every instance allows what one would; a store outage lets requests through
   await app.register(rateLimit, { global: false, store: sharedRateLimitStore(services.limits), skipOnError: true });
