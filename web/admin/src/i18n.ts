@@ -2,6 +2,7 @@
 // `zh` has (the type checks it). Use t('key', {var}) for {var} placeholders.
 import { createContext, createElement, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
 import { FEATURE_EN, FEATURE_ZH } from './features/dictionaries';
+import { errorLabelEntries } from '../../shared/error-labels';
 
 const zh = {
   'app.title': '分销总部后台',
@@ -1310,7 +1311,8 @@ const en: Record<Key, string> = {
 
 export type Locale = 'zh' | 'en';
 // feature screens bring their own strings (features/*/i18n.ts)
-const dictionaries: Record<Locale, Record<string, string>> = { zh: { ...FEATURE_ZH, ...zh }, en: { ...FEATURE_EN, ...en } };
+// every server error code has a label (web/shared/error-labels.ts); the app's own wins
+const dictionaries: Record<Locale, Record<string, string>> = { zh: { ...errorLabelEntries('zh', 'error.code.'), ...FEATURE_ZH, ...zh }, en: { ...errorLabelEntries('en', 'error.code.'), ...FEATURE_EN, ...en } };
 
 type Vars = Record<string, string | number>;
 

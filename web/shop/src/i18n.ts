@@ -1,6 +1,7 @@
 // Every string the shop shows, in Chinese (first) and English. `t('key', {name: 'x'})` fills {name}.
 import { createContext, createElement, useCallback, useContext, useMemo, useState, type ReactNode } from 'react';
 import { FEATURE_EN, FEATURE_ZH } from './features/dictionaries';
+import { errorLabelEntries } from '../../shared/error-labels';
 
 const zh = {
   'app.name': '分销商城',
@@ -877,7 +878,8 @@ const en: Record<MessageKey, string> = {
 
 export type Locale = 'zh' | 'en';
 // feature pages bring their own strings (features/*/i18n.ts)
-const dictionaries: Record<Locale, Record<string, string>> = { zh: { ...FEATURE_ZH, ...zh }, en: { ...FEATURE_EN, ...en } };
+// every server error code has a label (web/shared/error-labels.ts); the app's own wins
+const dictionaries: Record<Locale, Record<string, string>> = { zh: { ...errorLabelEntries('zh', 'error.'), ...FEATURE_ZH, ...zh }, en: { ...errorLabelEntries('en', 'error.'), ...FEATURE_EN, ...en } };
 const LOCALE_KEY = 'fx_locale';
 
 function initialLocale(): Locale {
