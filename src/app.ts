@@ -76,6 +76,7 @@ export async function startApp(options: StartOptions): Promise<RunningApp> {
     async close() {
       await jobs.stop();
       await http.close();
+      await services.orders.stopEffects();
       await services.notifications.stopLive();
       redis?.disconnect();
       await readDatabase?.close();

@@ -63,7 +63,10 @@ export async function seedDemo(services: Services, options: { features?: boolean
       'demo rules: three tiers, ¥300 minus ¥30, free shipping from ¥99',
     ),
   );
-  if (options.features === false) return true;
+  if (options.features === false) {
+    await services.orders.drainEffects();
+    return true;
+  }
   // each feature adds its own demo data on top of the core's
   await seedPromotions(services);
   await seedLoyalty(services);
@@ -73,5 +76,7 @@ export async function seedDemo(services: Services, options: { features?: boolean
   await seedSuppliers(services);
   await seedDealers(services);
   await seedChannels(services);
+  // the participants' deferred effects of the demo's orders (points, growth, boards) are in place when it returns
+  await services.orders.drainEffects();
   return true;
 }

@@ -57,6 +57,17 @@ export function jobCatalog(services: Services): JobDefinition[] {
       },
     },
     {
+      // the participants' deferred effects (points, growth points, leaderboards, tier checks) that no
+      // process expanded right after its commit (it crashed) or that wait for a retry after a failure
+      name: 'orders.expand-effects',
+      schedule: INTERVAL,
+      async run() {
+        const expanded = await services.orders.expandEffects();
+        if (expanded.failed > 0) log.warn(expanded, 'order effects failed and wait for a retry');
+        return expanded;
+      },
+    },
+    {
       name: 'commission.unfreeze',
       schedule: INTERVAL,
       async run() {

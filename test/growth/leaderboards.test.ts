@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { periodOf, rangeOf } from '../../src/modules/growth/periods.js';
-import { buyAndPay, call, createProduct, hqMember, register, registerChain, type RegisteredMember } from '../support/api.js';
+import { buyAndPay, call, createProduct, hqMember, register, registerChain, settled, type RegisteredMember } from '../support/api.js';
 import { describeEachDatabase, describeOnPostgres, startTestApp, type TestApp } from '../support/harness.js';
 
 it('periods follow the Shanghai calendar and ISO weeks', () => {
@@ -57,6 +57,7 @@ describeEachDatabase('leaderboards: commission, sales and invites per Shanghai p
       body: { lines: [{ lineId: order.lines[0].id, amountFen: 4_000 }], reason: '部分退款', idempotencyKey: 'growth-refund-1' },
     });
     expect(refund.status).toBe(201);
+    await settled(app); // the refund's board deltas follow its commit
     // earner: 1000 + (1000 - 400); top: 500 + (500 - 200)
     expect(await board('metric=commission&period=day&date=2026-11-20')).toEqual([[earner.id, 1_600, 1], [top.id, 800, 2]]);
     await fold();

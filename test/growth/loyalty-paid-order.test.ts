@@ -53,6 +53,7 @@ function paidOrderOf(order: { id: number; lines: Array<{ id: number; productId?:
     lines: [],
     ruleVersion: undefined as unknown as PaidOrder['ruleVersion'],
     paidAt: at,
+    buyerPromoted: false,
   };
 }
 
@@ -93,6 +94,8 @@ describeEachDatabase('loyalty and member levels per paid order, after merging th
         refundId: id,
         lines: [{ lineId: line.id, productId: 0, skuId: 0, quantity: 1, paidFen: line.paidFen, refundedFen: lineNow.refunded_fen, amountFen }],
         fullyRefunded: lineNow.refunded_fen >= line.paidFen,
+        goodsPaidFen: line.paidFen,
+        goodsRefundedFen: lineNow.refunded_fen,
         at: app.clock.now(),
       };
       await app.services.memberLevels.onRefunded(tx, refund);

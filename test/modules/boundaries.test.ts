@@ -38,7 +38,7 @@ const CROSS_READS: Record<string, string[]> = {
   orders: ['rule_versions'],
   payments: ['orders', 'refunds'],
   payouts: ['member_wechat_identities'],
-  promotions: ['commission_earnings', 'order_lines', 'orders'],
+  promotions: ['commission_earnings', 'orders'],
   stores: ['orders', 'pickup_codes'],
   suppliers: ['commission_earnings', 'order_lines', 'orders'],
 };

@@ -72,7 +72,16 @@ export async function createProduct(app: TestApp, owner: RegisteredMember, skus:
 }
 
 let checkoutCounter = 0;
-/** Checks out and pays through the dev provider, as a buyer would. Returns the paid order. */
+/**
+ * What the participants do after a payment or refund commits (points, growth points, leaderboards,
+ * tier checks: the orders module's outbox) is done when this returns; helpers that pay or refund
+ * await it, and so must a test that pays or refunds another way and then reads those figures.
+ */
+export async function settled(app: TestApp): Promise<void> {
+  await app.services.orders.drainEffects();
+}
+
+/** Checks out and pays through the dev provider, as a buyer would, and lets the deferred effects run. Returns the paid order. */
 export async function buyAndPay(app: TestApp, buyer: RegisteredMember, items: Array<{ skuId: number; quantity: number }>, extra: { sharerInviteCode?: string; couponId?: number; dealerShopId?: number; pickupStoreId?: number } = {}) {
   checkoutCounter += 1;
   const order = await call(app, 'POST', '/api/orders', { token: buyer.token, body: { items, checkoutKey: `checkout-${process.pid}-${checkoutCounter}`, ...extra } });
@@ -81,6 +90,7 @@ export async function buyAndPay(app: TestApp, buyer: RegisteredMember, items: Ar
   if (pay.status !== 200) throw new Error(`pay failed: ${JSON.stringify(pay.body)}`);
   const done = await call(app, 'POST', '/api/payments/dev/simulate', { token: buyer.token, body: { outTradeNo: pay.body.outTradeNo } });
   if (done.status !== 200) throw new Error(`simulate failed: ${JSON.stringify(done.body)}`);
+  await settled(app);
   const paid = await call(app, 'GET', `/api/orders/${order.body.id}`, { token: buyer.token });
   return { ...paid.body, outTradeNo: pay.body.outTradeNo as string };
 }

@@ -3,7 +3,7 @@
 import { createHash, createHmac, randomBytes } from 'node:crypto';
 import { expect } from 'vitest';
 import type { RuleConfigInput } from '../../src/modules/rules/schema.js';
-import { call, hqMember, type RegisteredMember } from './api.js';
+import { call, hqMember, settled, type RegisteredMember } from './api.js';
 import type { TestApp } from './harness.js';
 
 let keyCounter = 0;
@@ -76,12 +76,13 @@ export async function checkout(app: TestApp, buyer: RegisteredMember, items: Arr
   return res.body as { id: number; payableFen: number; lines: Array<{ id: number; paidFen: number; skuId: number }> };
 }
 
-/** Starts a dev payment and lets the dev provider notify; returns the outTradeNo. */
+/** Starts a dev payment and lets the dev provider notify (and the deferred effects run); returns the outTradeNo. */
 export async function payDev(app: TestApp, buyer: RegisteredMember, orderId: number): Promise<string> {
   const pay = await call(app, 'POST', `/api/orders/${orderId}/pay`, { token: buyer.token, body: { provider: 'dev' } });
   if (pay.status !== 200) throw new Error(`pay failed: ${pay.status} ${JSON.stringify(pay.body)}`);
   const done = await call(app, 'POST', '/api/payments/dev/simulate', { token: buyer.token, body: { outTradeNo: pay.body.outTradeNo } });
   if (done.status !== 200) throw new Error(`simulate failed: ${done.status} ${JSON.stringify(done.body)}`);
+  await settled(app);
   return pay.body.outTradeNo;
 }
 
@@ -110,11 +111,14 @@ export async function earningsByEarner(app: TestApp, token: string, orderId: num
   return map;
 }
 
+/** Opens a refund through HQ's API (the dev provider confirms it at once); the deferred effects have run when it returns. */
 export async function refund(app: TestApp, support: RegisteredMember, orderId: number, lines: Array<{ lineId: number; amountFen: number }>, idempotencyKey = key('rf'), shippingFen?: number) {
-  return call(app, 'POST', `/api/admin/orders/${orderId}/refunds`, {
+  const res = await call(app, 'POST', `/api/admin/orders/${orderId}/refunds`, {
     token: support.token,
     body: { lines, reason: '测试退款', idempotencyKey, ...(shippingFen !== undefined ? { shippingFen } : {}) },
   });
+  await settled(app);
+  return res;
 }
 
 export async function confirmReceipt(app: TestApp, buyer: RegisteredMember, orderId: number) {

@@ -68,7 +68,8 @@ export async function seedGrowth(services: Services): Promise<void> {
     });
     await services.payments.requestRefund(refund.id);
   }
-  // what the jobs would do within seconds: count invites, check tiers, fold the boards
+  // what the jobs would do within seconds: the orders' deferred effects, count invites, check tiers, fold the boards
+  await services.orders.drainEffects();
   await services.leaderboards.scanInvites();
   for (let i = 0; i < 20 && (await services.tierUpgrades.processQueue(500)).checked > 0; i++);
   await services.leaderboards.fold();

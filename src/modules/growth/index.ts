@@ -9,13 +9,22 @@ export function createGrowth(core: CoreServices) {
 
   core.orders.addParticipant({
     name: 'growth',
-    // after commission: the deltas carry this order's earnings, and an upgrade applies from the next order
-    async onPaid(tx, order) {
-      await leaderboards.recordPaid(tx, order);
-      await tierUpgrades.afterPaid(tx, order);
-    },
-    async onRefunded(tx, refund) {
-      await leaderboards.recordRefund(tx, refund);
+    // no money moves here: after the payment commits, through the orders module's outbox
+    later: {
+      // the deltas carry the order's earnings (commission and coupon guide, written in the payment);
+      // the tier checks then see them, and an upgrade applies from the next order
+      async onPaid(tx, order) {
+        await leaderboards.recordPaid(tx, order);
+        await tierUpgrades.afterPaid(tx, order);
+      },
+      // several orders of a batch: their deltas, then each member they concern checked once
+      async onPaidMany(tx, orders) {
+        await leaderboards.recordPaidMany(tx, orders);
+        await tierUpgrades.afterPaidMany(tx, orders);
+      },
+      async onRefunded(tx, refund) {
+        await leaderboards.recordRefund(tx, refund);
+      },
     },
   });
   core.extensions.addJob({

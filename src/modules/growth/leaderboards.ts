@@ -1,6 +1,6 @@
 // Leaderboards (排行榜) by commission, sales and invites, per Shanghai day, ISO week, month, all
-// time or any range of days. Append-and-fold: the order's transaction only appends small delta
-// rows (no hot row is updated at checkout), a job folds them into per-period totals every few
+// time or any range of days. Append-and-fold: the order's deferred effects only append small delta
+// rows (no hot row is updated by a payment), a job folds them into per-period totals every few
 // seconds, and reads add the few deltas not folded yet. "My rank" counts members above by value
 // buckets, so it costs the same at rank 10 and at rank 900 000.
 import { sql } from 'kysely';
@@ -53,7 +53,7 @@ export class LeaderboardService {
     private readonly referral: ReferralService,
   ) {}
 
-  // --- writes in the order's transaction ----------------------------------------------------
+  // --- writes after the order's transaction (the growth participant's deferred hooks) ---------
 
   /**
    * A paid order: each earner's commission on it, and its goods for the sales board, credited to
@@ -61,33 +61,34 @@ export class LeaderboardService {
    * self-purchase): their direct customers' and, with self-purchase, their own purchases.
    */
   async recordPaid(tx: Tx, order: PaidOrder): Promise<void> {
-    const day = shanghaiDate(order.paidAt);
-    // the core's commission chain is the one recordPaid used to look up (same query, same transaction), except
-    // that under self-purchase the buyer may have been promoted to active distributor after commission ran
-    // (promotion on purchase): then the buyer is their own level 1, as a fresh chain lookup would find
-    const chainLevelOneId = order.commissionChain[0]?.memberId ?? null;
-    const buyerMayBeLevelOne = order.ruleVersion.config.commission.selfPurchase && chainLevelOneId !== order.buyerId;
-    const levelOne = buyerMayBeLevelOne
-      ? sql`coalesce((select m.id from referral_closure c join members m on m.id = c.ancestor_id
-                      where c.descendant_id = ${order.buyerId} and c.distance = 0 and m.distributor_status = 'active'), ${chainLevelOneId}::bigint)`
-      : sql`${chainLevelOneId}::bigint`;
-    // coupon guide earnings are recorded by the coupons participant (it runs before this one), so they are
-    // read back with the core's; one statement writes the credit and the deltas
-    const sales = order.goodsPaidFen > 0
-      ? sql`union all select 'sales', member_id, ${day}::date, ${order.goodsPaidFen}::bigint from level_one where member_id is not null`
-      : sql``;
+    await this.recordPaidMany(tx, [order]);
+  }
+
+  /** recordPaid for several orders (the outbox's batch), in one statement. */
+  async recordPaidMany(tx: Tx, orders: PaidOrder[]): Promise<void> {
+    // the core's commission chain, level 1 first; under self-purchase a buyer the payment promoted to
+    // active distributor (after commission ran) is their own level 1, as a chain lookup after the
+    // promotion finds. Both come with the order, so a late expansion credits whom the payment would have.
+    const levelOne = (o: PaidOrder) => (o.ruleVersion.config.commission.selfPurchase && o.buyerPromoted ? o.buyerId : (o.commissionChain[0]?.memberId ?? null));
+    // coupon guide earnings are recorded by the coupons participant in the payment's transaction, so they
+    // are read back with the core's; one statement writes the credits and the deltas
     await sql`
-      with level_one as (select ${levelOne} as member_id),
+      with input as (
+        select * from unnest(${orders.map((o) => o.orderId)}::bigint[], ${orders.map(levelOne)}::bigint[], ${orders.map((o) => shanghaiDate(o.paidAt))}::date[], ${orders.map((o) => o.goodsPaidFen)}::bigint[])
+          as t(order_id, member_id, day, goods_fen)
+      ),
       credit as (
         insert into growth_order_credits (order_id, sales_member_id, paid_on)
-        select ${order.orderId}, member_id, ${day}::date from level_one
+        select order_id, member_id, day from input
         on conflict do nothing
       )
       insert into growth_leaderboard_deltas (metric, member_id, occurred_on, value)
-      select 'commission', earner_id, ${day}::date, sum(amount_fen)::bigint from commission_earnings
-      where order_id = ${order.orderId} and kind in (${sql.join([...COMMISSION_KINDS])})
-      group by earner_id
-      ${sales}`.execute(tx);
+      select 'commission', e.earner_id, i.day, sum(e.amount_fen)::bigint
+      from commission_earnings e join input i on i.order_id = e.order_id
+      where e.order_id in (select order_id from input) and e.kind in (${sql.join([...COMMISSION_KINDS])})
+      group by e.order_id, e.earner_id, i.day
+      union all
+      select 'sales', member_id, day, goods_fen from input where member_id is not null and goods_fen > 0`.execute(tx);
   }
 
   /**

@@ -1,8 +1,9 @@
 // Distributor tier auto-upgrade (分销等级自动升级). HQ gives a tier an upgrade rule: conditions on
 // own spend, team sales, direct referrals, commission earned and buying a chosen product, matched
 // all or any. A member is checked when an order is paid (the buyer and their nearest uplines, in
-// the payment transaction, after commission: the upgrade applies from the next order) and by a job
-// (direct referrals, deep uplines, changed rules). Only upgrades; HQ can still set any tier by hand.
+// the order's deferred effects right after the payment commits, against their standing then: the
+// upgrade applies from the orders paid after it) and by a job (direct referrals, deep uplines,
+// changed rules). Only upgrades; HQ can still set any tier by hand.
 import { sql } from 'kysely';
 import type { Clock } from '../../context.js';
 import { inTransaction, type Db, type Executor, type Tx } from '../../db/database.js';
@@ -14,7 +15,7 @@ import type { LeaderboardService } from './leaderboards.js';
 import type { Selectable } from 'kysely';
 import type { GrowthTierRulesTable } from './tables.js';
 
-/** uplines this close to the buyer are checked inside the payment; farther ones by the job */
+/** uplines this close to the buyer are checked with the paid order's effects; farther ones by the job */
 const INLINE_UPLINE_DEPTH = 3;
 /**
  * How long a payment trusts "no enabled upgrade rule" without reading the rules again. This
@@ -99,7 +100,7 @@ export function ruleMet(rule: TierConditions & { match: 'all' | 'any' }, standin
   return rule.match === 'all' ? progress.every((p) => p.met) : progress.some((p) => p.met);
 }
 
-/** A member checked inside the payment: the buyer, then the nearest uplines, nearest first. */
+/** A member checked with a paid order: the buyer, then the nearest uplines, nearest first. */
 interface InlineMember {
   id: number;
   distributor_status: string;
@@ -257,7 +258,7 @@ export class TierUpgradeService {
   }
 
   /**
-   * In the payment transaction: the buyer and their nearest uplines now; farther uplines by the job.
+   * With the paid order's deferred effects: the buyer and their nearest uplines now; farther uplines by the job.
    * One statement reads the enabled rules and the members' tiers and queues the farther uplines;
    * then one statement per active member a rule could lift.
    */
@@ -296,6 +297,53 @@ export class TierUpgradeService {
     }
     for (const member of result.rows[0].members) {
       if (member.distributor_status === 'active') await this.upgrade(tx, member.id, member.rank, rules, cause);
+    }
+  }
+
+  /**
+   * afterPaid for several orders (the outbox's batch, after all their leaderboard deltas): one
+   * statement queues every order's farther uplines and reads the rules and every order's members;
+   * then each member is checked once, in id order (so concurrent batches lock member rows in one
+   * order), against their standing now, which has every order of the batch in it.
+   */
+  async afterPaidMany(tx: Tx, orders: PaidOrder[]): Promise<void> {
+    if (orders.length === 1) return this.afterPaid(tx, orders[0]);
+    if (orders.length === 0 || performance.now() < this.noEnabledRuleUntilMs) return;
+    const generation = this.rulesGeneration;
+    const result = await sql<{ rules: TierRuleJson[]; members: Array<InlineMember & { order_id: number }> }>`
+      with buyers as (
+        select * from unnest(${orders.map((o) => o.orderId)}::bigint[], ${orders.map((o) => o.buyerId)}::bigint[]) as b(order_id, buyer_id)
+      ),
+      queued as (
+        insert into growth_tier_checks (member_id, reason)
+        select c.ancestor_id, 'team sales: order ' || b.order_id || ' paid' from buyers b
+        join referral_closure c on c.descendant_id = b.buyer_id and c.distance > ${INLINE_UPLINE_DEPTH}
+        where exists (select 1 from growth_tier_rules where enabled and team_sales_fen is not null)
+      )
+      select
+        (select coalesce(json_agg(json_build_object(
+                  'tierId', r.tier_id, 'tierName', t.name, 'tierRank', t.rank, 'match', r.match, 'enabled', r.enabled,
+                  'ownSpendFen', r.own_spend_fen, 'teamSalesFen', r.team_sales_fen, 'directReferrals', r.direct_referrals,
+                  'commissionEarnedFen', r.commission_earned_fen, 'productId', r.product_id, 'updatedAt', r.updated_at)
+                order by t.rank), '[]'::json)
+         from growth_tier_rules r join distributor_tiers t on t.id = r.tier_id where r.enabled) as rules,
+        (select coalesce(json_agg(json_build_object('id', m.id, 'distributor_status', m.distributor_status, 'rank', t.rank, 'order_id', x.order_id) order by x.order_id), '[]'::json)
+         from (select order_id, buyer_id as id from buyers
+               union all
+               select b.order_id, c.ancestor_id from buyers b
+               join referral_closure c on c.descendant_id = b.buyer_id and c.distance > 0 and c.distance <= ${INLINE_UPLINE_DEPTH}) x
+         join members m on m.id = x.id
+         join distributor_tiers t on t.id = m.tier_id) as members`.execute(tx);
+    const rules = result.rows[0].rules.map((r): TierRule => ({ ...r, updatedAt: new Date(r.updatedAt) }));
+    if (rules.length === 0) {
+      if (generation === this.rulesGeneration) this.noEnabledRuleUntilMs = performance.now() + NO_ENABLED_RULE_TRUST_MS;
+      return;
+    }
+    // each member once, named by the last of the batch's orders that checks them
+    const members = new Map<number, InlineMember & { order_id: number }>();
+    for (const member of result.rows[0].members) members.set(member.id, member);
+    for (const member of [...members.values()].sort((a, b) => a.id - b.id)) {
+      if (member.distributor_status === 'active') await this.upgrade(tx, member.id, member.rank, rules, `order ${member.order_id} paid`);
     }
   }
 

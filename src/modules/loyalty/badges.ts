@@ -55,8 +55,8 @@ export class BadgesService {
     return inserted !== undefined;
   }
 
-  /** After points were earned: the lifetime badge. */
-  async checkLifetime(tx: Tx, memberId: number): Promise<void> {
+  /** After points were earned: the lifetime badge (awarded at `at`, default now). */
+  async checkLifetime(tx: Tx, memberId: number, at: Date = this.clock.now()): Promise<void> {
     // one statement: the award reads the balance row it depends on
     await tx
       .insertInto('loyalty_member_badges')
@@ -65,7 +65,7 @@ export class BadgesService {
         eb
           .selectFrom('points_accounts')
           // typed casts: parameters in an INSERT … SELECT list have no column type to infer from on every driver
-          .select([eb.cast<number>(eb.val(memberId), 'bigint').as('member_id'), eb.cast<string>(eb.val('points_1000'), 'text').as('badge_code'), eb.cast<Date>(eb.val(this.clock.now()), 'timestamptz').as('awarded_at')])
+          .select([eb.cast<number>(eb.val(memberId), 'bigint').as('member_id'), eb.cast<string>(eb.val('points_1000'), 'text').as('badge_code'), eb.cast<Date>(eb.val(at), 'timestamptz').as('awarded_at')])
           .where('member_id', '=', memberId)
           .where('lifetime_earned', '>=', LIFETIME_POINTS_BADGE),
       )

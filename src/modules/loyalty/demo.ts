@@ -36,6 +36,8 @@ export async function seedLoyalty(services: Services): Promise<void> {
   await demoOrder(services, chain[0], products[0].skuId, 2, 'demo-loyalty-1');
   await demoOrder(services, chain[4], products[2].skuId, 1, 'demo-loyalty-2');
   await demoOrder(services, chain[2], products[4].skuId, 3, 'demo-loyalty-3');
+  // their points come through the orders' deferred effects
+  await services.orders.drainEffects();
 
   // sign-in streaks: six past days recorded, today's sign-in runs the real path (day 7: bonus and badge)
   const today = services.clock.now();

@@ -39,12 +39,15 @@ export function createLoyalty(core: CoreServices) {
   const loyalty = new LoyaltyService(core);
   core.orders.addParticipant({
     name: 'loyalty',
-    async onPaid(tx, order) {
-      // also awards the first_order badge, in the same statement as the points
-      await loyalty.points.earnForPaidOrder(tx, order);
-    },
-    async onRefunded(tx, refund) {
-      await loyalty.points.takeBackForRefund(tx, refund);
+    // points are not money: after the payment commits, through the orders module's outbox
+    later: {
+      async onPaid(tx, order) {
+        // also awards the first_order badge, in the same statement as the points
+        await loyalty.points.earnForPaidOrder(tx, order);
+      },
+      async onRefunded(tx, refund) {
+        await loyalty.points.takeBackForRefund(tx, refund);
+      },
     },
   });
   return { loyalty };

@@ -122,10 +122,12 @@ export class PointsService {
    *   snapshot (a first earn) gets the separate lifetime check after the statement instead.
    * - the badge inserts read the entry, so they run after it: balance row before badge rows, the
    *   order record() then award() always locked them in.
+   * It runs after the payment committed (a deferred hook), so every row is stamped with the payment's
+   * time, and first_order keeps the earliest paid order's time whichever order's points come first.
    */
   async earnForPaidOrder(tx: Tx, order: PaidOrder): Promise<void> {
     const idempotencyKey = `order:paid:${order.orderId}`;
-    const now = this.clock.now();
+    const now = order.paidAt;
     const { rows } = await sql<{ hasSettings: boolean; points: number | null; keyMemberId: number | null; entered: boolean; accountLocked: boolean; holdsLifetimeBadge: boolean }>`
       with settings as (select points_per_yuan from loyalty_settings where id = 1),
       earned as (
@@ -160,7 +162,8 @@ export class PointsService {
         insert into loyalty_member_badges (member_id, badge_code, awarded_at)
         select ${order.buyerId}::bigint, 'first_order', ${now}::timestamptz
         from (select count(*) from entry) as after_entry
-        on conflict (member_id, badge_code) do nothing
+        on conflict (member_id, badge_code) do update set awarded_at = excluded.awarded_at
+        where loyalty_member_badges.awarded_at > excluded.awarded_at
       )
       select
         exists (select 1 from settings) as "hasSettings",
@@ -177,13 +180,14 @@ export class PointsService {
       throw conflict('IDEMPOTENCY_KEY_REUSED', 'this idempotency key was used for another member');
     }
     // a first earn created the balance row in the trigger; badges are never taken away, so one held in this snapshot still is
-    if (result.entered && !result.accountLocked && !result.holdsLifetimeBadge) await this.badges.checkLifetime(tx, order.buyerId);
+    if (result.entered && !result.accountLocked && !result.holdsLifetimeBadge) await this.badges.checkLifetime(tx, order.buyerId, now);
   }
 
   /**
    * Order participant, onRefunded: cumulatively, floor(points × goods refunded ÷ goods paid) is due
    * back (all of it on a full refund). It is taken from the balance as far as it goes; the rest is
-   * recorded as shortfall and never taken later.
+   * recorded as shortfall and never taken later. A deferred hook: stamped with the refund's time, and
+   * the balance is the one when it runs.
    */
   async takeBackForRefund(tx: Tx, refund: RefundedOrder): Promise<void> {
     const earned = await tx.selectFrom('loyalty_order_points').selectAll().where('order_id', '=', refund.orderId).forUpdate().executeTakeFirst();
@@ -211,7 +215,7 @@ export class PointsService {
         where order_id = ${refund.orderId}::bigint
       )
       insert into points_transactions (member_id, points, reason, ref_type, ref_id, idempotency_key, shortfall, memo, created_at)
-      values (${earned.member_id}::bigint, ${-taken}::integer, 'order_refunded', 'refund', ${refund.refundId}::bigint, ${key}, ${shortfall}::integer, ${`order ${refund.orderId}`}, ${this.clock.now()}::timestamptz)
+      values (${earned.member_id}::bigint, ${-taken}::integer, 'order_refunded', 'refund', ${refund.refundId}::bigint, ${key}, ${shortfall}::integer, ${`order ${refund.orderId}`}, ${refund.at}::timestamptz)
     `.execute(tx);
   }
 

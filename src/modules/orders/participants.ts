@@ -1,6 +1,7 @@
 // Order participants: other modules (coupons, member prices, agents, points, leaderboards, suppliers,
-// dealers) take part in an order's life without the orders module knowing them. Every hook runs
-// inside the order's own transaction, so what they write commits or rolls back with the order.
+// dealers) take part in an order's life without the orders module knowing them. The inline hooks run
+// inside the order's own transaction, so what they write commits or rolls back with the order; the
+// deferred ones (`later`) run after it commits, through the orders module's outbox (effects.ts).
 import type { Tx } from '../../db/database.js';
 import type { OrderSource } from './tables.js';
 import type { RuleVersion } from '../rules/index.js';
@@ -69,6 +70,8 @@ export interface PaidOrder {
   lines: PaidOrderLine[];
   ruleVersion: RuleVersion;
   paidAt: Date;
+  /** this payment made the buyer an active distributor (promotion on purchase, after commission ran) */
+  buyerPromoted: boolean;
 }
 
 export interface RefundedOrderLine {
@@ -90,7 +93,33 @@ export interface RefundedOrder {
   lines: RefundedOrderLine[];
   /** the whole order is refunded now */
   fullyRefunded: boolean;
+  /** the order's goods paid (every line, shipping not included) */
+  goodsPaidFen: number;
+  /** the order's goods refunded so far, this refund included */
+  goodsRefundedFen: number;
   at: Date;
+}
+
+/**
+ * Deferred hooks: work that moves no money and need not commit with the payment (points, growth
+ * points, leaderboards, tier checks). The orders module writes one outbox row per paid order or
+ * succeeded refund in that transaction, with the exact PaidOrder / RefundedOrder the inline hooks
+ * get, and runs each deferred hook after the commit in a transaction of its own: exactly once per
+ * order (or refund) and participant, a refund's never before its order's paid one, retried with a
+ * backoff while it fails. The transaction may hold several orders' effects, so a hook must not
+ * assume it is alone in it, and must not read what the payment's later statements change.
+ */
+export interface DeferredHooks {
+  /** Paid, once per order, after the payment committed (after every inline onPaid). */
+  onPaid?(tx: Tx, order: PaidOrder): Promise<void>;
+  /**
+   * Optional, with onPaid: what onPaid does for each of these orders, in one go (set-based: a few
+   * statements for the whole batch). The orders are of different payments; none of them has a refund
+   * waiting in the same call.
+   */
+  onPaidMany?(tx: Tx, orders: PaidOrder[]): Promise<void>;
+  /** A refund succeeded, once per refund, after its order's deferred onPaid. */
+  onRefunded?(tx: Tx, refund: RefundedOrder): Promise<void>;
 }
 
 export interface OrderParticipant {
@@ -112,12 +141,17 @@ export interface OrderParticipant {
    * returns them; they join PaidOrder.coreEarnings.
    */
   earnOnPaid?(tx: Tx, order: PayingOrder, afterCommit: AfterCommit): Promise<PaidOrderEarning[]>;
-  /** Paid, once per order (after commission). */
+  /** Paid, once per order (after commission), in the payment's transaction: for what moves money (earnings) or must commit with it. */
   onPaid?(tx: Tx, order: PaidOrder, afterCommit: AfterCommit): Promise<void>;
   /** Received or redeemed: the return window starts. */
   onCompleted?(tx: Tx, order: { orderId: number; buyerId: number; at: Date }): Promise<void>;
   /** A refund succeeded (once per refund). */
   onRefunded?(tx: Tx, refund: RefundedOrder, afterCommit: AfterCommit): Promise<void>;
+  /**
+   * The same events, after the order's transaction (DeferredHooks): for participants whose writes
+   * move no money. A participant's name keys its deferred work, so it must stay unique and stable.
+   */
+  later?: DeferredHooks;
 }
 
 /**

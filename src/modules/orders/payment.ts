@@ -1,18 +1,24 @@
 // Payment and the unpaid order's end: paid once under the rule version in force (commission, the
-// tree's sales, the earning participants and then the others, in the payment's transaction), or
-// cancelled by the buyer / closed by the job with its stock and participants' holds given back.
+// tree's sales, the earning participants and then the others' inline hooks, in the payment's
+// transaction; their deferred hooks through the outbox, effects.ts), or cancelled by the buyer /
+// closed by the job with its stock and participants' holds given back.
 import { randomInt } from 'node:crypto';
 import { sql } from 'kysely';
 import { jsonArrayFrom } from 'kysely/helpers/postgres';
 import { inTransaction, type Tx } from '../../db/database.js';
 import { badRequest, notFound } from '../../errors.js';
 import { OrdersPart, type OrdersDeps } from './deps.js';
-import { paidOrderEarning, type AfterCommit, type PaidOrderEarning } from './participants.js';
+import type { OrderEffects } from './effects.js';
+import { paidOrderEarning, type AfterCommit, type PaidOrder, type PaidOrderEarning } from './participants.js';
 import type { OrderReads } from './reads.js';
 import { assertTransition, canTransition, statusesFor } from './states.js';
 
 export class OrderPayment extends OrdersPart {
-  constructor(deps: OrdersDeps, private readonly reads: OrderReads) {
+  constructor(
+    deps: OrdersDeps,
+    private readonly reads: OrderReads,
+    private readonly effects: OrderEffects,
+  ) {
     super(deps);
   }
 
@@ -104,6 +110,7 @@ export class OrderPayment extends OrdersPart {
     const awards: PaidOrderEarning[] = [];
     for (const participant of this.participants) if (participant.earnOnPaid) awards.push(...(await participant.earnOnPaid(tx, paying, afterCommit)));
     const promotion = version.config.distributor;
+    let buyerPromoted = false;
     if (promotion.mode === 'first_purchase' || promotion.mode === 'spend_threshold') {
       const spent = await tx
         .selectFrom('orders')
@@ -111,11 +118,11 @@ export class OrderPayment extends OrdersPart {
         .where('buyer_id', '=', order.buyer_id)
         .where('paid_at', 'is not', null)
         .executeTakeFirstOrThrow();
-      await this.members.promoteAfterPurchase(tx, order.buyer_id, spent.fen, promotion);
+      buyerPromoted = await this.members.promoteAfterPurchase(tx, order.buyer_id, spent.fen, promotion);
     }
     if (order.delivery_method === 'pickup') await this.issuePickupCode(tx, orderId, order.store_id!);
     if (this.participants.length) {
-      const paid = {
+      const paid: PaidOrder = {
         orderId,
         buyerId: order.buyer_id,
         sharerId: order.sharer_id,
@@ -131,8 +138,11 @@ export class OrderPayment extends OrdersPart {
         lines: lines.map((l) => ({ lineId: l.id, productId: l.product_id, skuId: l.sku_id, quantity: l.quantity, unitPriceFen: l.unit_price_fen, paidFen: l.paid_fen })),
         ruleVersion: version,
         paidAt: now,
+        buyerPromoted,
       };
       for (const participant of this.participants) await participant.onPaid?.(tx, paid, afterCommit);
+      // what moves no money (points, growth points, leaderboards, tier checks): one outbox row, expanded after the commit
+      await this.effects.recordPaid(tx, paid, afterCommit);
     }
     afterCommit(() => this.bus.publish('order.paid', { orderId, buyerId: order.buyer_id, paidFen: amountFen, at: now }));
     return 'paid';

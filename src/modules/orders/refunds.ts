@@ -1,13 +1,15 @@
 // Refunds: HQ opens one (or approves a buyer's request: one review wins), the amounts checked against
 // what each line has left; the provider's confirmation applies it once — lines, order, commission
-// reversed, the tree's sales and the participants — or its failure closes it.
+// reversed, the tree's sales and the participants (their deferred hooks through the outbox,
+// effects.ts) — or its failure closes it.
 import { sql } from 'kysely';
 import { inTransaction, type Executor, type Tx } from '../../db/database.js';
 import { createOnce } from '../../db/idempotency.js';
 import { AppError, badRequest, conflict, notFound, unprocessable } from '../../errors.js';
-import { OrdersPart } from './deps.js';
+import { OrdersPart, type OrdersDeps } from './deps.js';
+import type { OrderEffects } from './effects.js';
 import { businessNumber } from './numbers.js';
-import type { AfterCommit, RefundedOrderLine } from './participants.js';
+import type { AfterCommit, RefundedOrder, RefundedOrderLine } from './participants.js';
 import { assertSameRequest, type RequestFields } from './request-fingerprint.js';
 import { assertTransition, ORDER_TRANSITIONS } from './states.js';
 import type { OrderStatus } from './tables.js';
@@ -17,6 +19,13 @@ import type { RefundInput } from './types.js';
 const REVIEW_CLAIM_MS = 2 * 60_000;
 
 export class OrderRefunds extends OrdersPart {
+  constructor(
+    deps: OrdersDeps,
+    private readonly effects: OrderEffects,
+  ) {
+    super(deps);
+  }
+
   /**
    * HQ support opens a refund of some lines (and shipping). Amounts may not exceed what is left
    * after other refunds, including ones still processing. The provider is asked separately.
@@ -219,15 +228,30 @@ export class OrderRefunds extends OrdersPart {
       await this.commission.reverseForRefundedLine(tx, { lineId: line.id, paidFen: line.paid_fen, refundedFen: line.refunded_fen }, refundId, afterCommit);
     }
     const refundedFen = order.refunded_fen + refund.amount_fen;
-    await tx
+    // the order's goods totals come back with the update (the lines' updates above are visible to it)
+    const goods = await tx
       .updateTable('orders')
       .set({ refunded_fen: refundedFen, status: refundedFen >= order.paid_fen ? ORDER_TRANSITIONS.refund.to : order.status })
       .where('id', '=', order.id)
-      .execute();
+      .returning([
+        sql<number>`(select coalesce(sum(paid_fen), 0) from order_lines where order_id = ${order.id}::bigint)`.as('paidFen'),
+        sql<number>`(select coalesce(sum(refunded_fen), 0) from order_lines where order_id = ${order.id}::bigint)`.as('refundedFen'),
+      ])
+      .executeTakeFirstOrThrow();
     await tx.updateTable('refunds').set({ status: 'succeeded', completed_at: this.clock.now() }).where('id', '=', refundId).execute();
     if (goodsRefundedFen > 0) await this.referral.recordSale(tx, order.buyer_id, { refundedFen: goodsRefundedFen });
-    const refunded = { orderId: order.id, buyerId: order.buyer_id, refundId, lines: refundedLines, fullyRefunded: refundedFen >= order.paid_fen, at: this.clock.now() };
+    const refunded: RefundedOrder = {
+      orderId: order.id,
+      buyerId: order.buyer_id,
+      refundId,
+      lines: refundedLines,
+      fullyRefunded: refundedFen >= order.paid_fen,
+      goodsPaidFen: goods.paidFen,
+      goodsRefundedFen: goods.refundedFen,
+      at: this.clock.now(),
+    };
     for (const participant of this.participants) await participant.onRefunded?.(tx, refunded, afterCommit);
+    await this.effects.recordRefunded(tx, refunded, afterCommit);
     return 'applied';
   }
 

@@ -1,8 +1,9 @@
 // Orders: the module's one service, made of its parts — checkout.ts (pricing, stock, the order once
 // per key), payment.ts (paid once with commission and the participants; cancelled or closed unpaid),
 // fulfilment.ts (shipped, received, picked up), refunds.ts (opened, reviewed, applied once) and
-// reads.ts; states.ts is the state machine every status check asks. Other modules register
-// participants (participants.ts) and the stores module the pickup-stores port.
+// reads.ts, effects.ts (the participants' deferred hooks, through an outbox); states.ts is the state
+// machine every status check asks. Other modules register participants (participants.ts) and the
+// stores module the pickup-stores port.
 import type { Clock, EventBus } from '../../context.js';
 import type { Db } from '../../db/database.js';
 import type { AuditService } from '../audit/index.js';
@@ -13,6 +14,7 @@ import type { ReferralService } from '../referral/index.js';
 import type { RulesService } from '../rules/index.js';
 import { OrderCheckout } from './checkout.js';
 import type { OrdersDeps } from './deps.js';
+import { OrderEffects } from './effects.js';
 import { OrderFulfilment } from './fulfilment.js';
 import type { OrderParticipant, PickupStores } from './participants.js';
 import { OrderPayment } from './payment.js';
@@ -30,14 +32,17 @@ export class OrdersService {
   private readonly payment: OrderPayment;
   private readonly fulfilment: OrderFulfilment;
   private readonly refunds: OrderRefunds;
+  /** the participants' deferred effects (effects.ts): tests set its faults and reference mode */
+  readonly effects: OrderEffects;
 
   constructor(db: Db, clock: Clock, bus: EventBus, catalog: CatalogService, rules: RulesService, commission: CommissionService, referral: ReferralService, members: MembersService, audit: AuditService) {
     this.deps = { db, clock, bus, catalog, rules, commission, referral, members, audit, participants: [], pickupStores: {} };
     this.reads = new OrderReads(this.deps);
+    this.effects = new OrderEffects(this.deps);
     this.checkoutPart = new OrderCheckout(this.deps, this.reads);
-    this.payment = new OrderPayment(this.deps, this.reads);
+    this.payment = new OrderPayment(this.deps, this.reads, this.effects);
     this.fulfilment = new OrderFulfilment(this.deps, this.reads);
-    this.refunds = new OrderRefunds(this.deps);
+    this.refunds = new OrderRefunds(this.deps, this.effects);
   }
 
   /** Another module takes part in every order from now on (see participants.ts); pricing runs in this order. */
@@ -85,4 +90,12 @@ export class OrdersService {
   reviewRefundRequest: OrderRefunds['reviewRefundRequest'] = (...a) => this.refunds.reviewRefundRequest(...a);
   applyRefundSucceeded: OrderRefunds['applyRefundSucceeded'] = (...a) => this.refunds.applyRefundSucceeded(...a);
   applyRefundFailed: OrderRefunds['applyRefundFailed'] = (...a) => this.refunds.applyRefundFailed(...a);
+
+  // effects.ts
+  /** The job and the in-process trigger: runs the participants' deferred hooks that are due. */
+  expandEffects = (): ReturnType<OrderEffects['expand']> => this.effects.expand();
+  /** Expands until nothing is pending (tests and scripts, after paying or refunding). */
+  drainEffects = (): Promise<void> => this.effects.drain();
+  /** The process is stopping. */
+  stopEffects = (): Promise<void> => this.effects.stop();
 }

@@ -1,5 +1,5 @@
-// Row types of orders, their lines, refunds, refund requests and pickup codes (001, 009, 016, 026), for
-// Kysely; db/schema.ts merges them.
+// Row types of orders, their lines, refunds, refund requests, pickup codes and the participants'
+// deferred effects (001, 009, 016, 026, 037), for Kysely; db/schema.ts merges them.
 import type { ColumnType, Generated, Kysely, Transaction } from 'kysely';
 import type { CreatedAt, Json } from '../../db/columns.js';
 import type { Executor } from '../../db/database.js';
@@ -118,6 +118,19 @@ export interface PickupCodesTable {
   created_at: CreatedAt;
 }
 
+/** 037_order_effects.sql: a paid order's or succeeded refund's deferred participant work (effects.ts) */
+export interface OrderEffectsTable {
+  id: Generated<number>;
+  order_id: number;
+  refund_id: number | null;
+  payload: Json<unknown>;
+  pending: ColumnType<string[], string[], string[]>;
+  tries: Generated<number>;
+  last_error: string | null;
+  next_at: Date;
+  created_at: Date;
+}
+
 export interface OrdersTables {
   orders: OrdersTable;
   order_lines: OrderLinesTable;
@@ -125,4 +138,5 @@ export interface OrdersTables {
   refund_lines: RefundLinesTable;
   refund_requests: RefundRequestsTable;
   pickup_codes: PickupCodesTable;
+  order_effects: OrderEffectsTable;
 }

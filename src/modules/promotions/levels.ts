@@ -143,19 +143,45 @@ export class MemberLevelsService {
   }
 
   /**
+   * onPaid for several orders (the outbox's batch), in one statement: the events once per order, and
+   * each member's growth moved by the sum of their new events (the latest one's time).
+   */
+  async onPaidMany(tx: Tx, orders: PaidOrder[]): Promise<void> {
+    const events = orders.map((o) => ({ memberId: o.buyerId, orderId: o.orderId, points: growthForPaidFen(o.goodsPaidFen), at: o.paidAt })).filter((e) => e.points > 0);
+    if (events.length === 0) return;
+    await sql`
+      with input as (
+        select * from unnest(${events.map((e) => e.memberId)}::bigint[], ${events.map((e) => e.orderId)}::bigint[], ${events.map((e) => e.points)}::bigint[], ${events.map((e) => e.at.toISOString())}::timestamptz[])
+          as t(member_id, order_id, points, at)
+      ),
+      event as (
+        insert into growth_events (member_id, order_id, refund_id, points, created_at)
+        select member_id, order_id, null, points, at from input
+        on conflict (order_id) where refund_id is null do nothing
+        returning member_id, points, created_at
+      )
+      insert into member_growth (member_id, growth_points, updated_at)
+      select member_id, sum(points), max(created_at) from event group by member_id
+      on conflict (member_id) do update set growth_points = member_growth.growth_points + excluded.growth_points,
+        updated_at = greatest(member_growth.updated_at, excluded.updated_at)
+    `.execute(tx);
+  }
+
+  /**
    * A refund takes back the order's points cumulatively in proportion to the goods refunded:
    * floor(earned × refunded ÷ paid), all of them once the goods are fully refunded; never below zero.
+   * The goods figures are the refund's own (as of this refund), so a refund expanded late reads the
+   * same as it would have in the refund's transaction.
    */
   async onRefunded(tx: Tx, refund: RefundedOrder): Promise<void> {
-    // the order's earned and taken-back points and its goods, read in one statement
-    const { rows } = await sql<{ earnedPoints: number | null; takenPoints: number; paidFen: number; refundedFen: number }>`
+    // the order's earned and taken-back points, read in one statement
+    const { rows } = await sql<{ earnedPoints: number | null; takenPoints: number }>`
       select
         (select points from growth_events where order_id = ${refund.orderId}::bigint and refund_id is null) as "earnedPoints",
-        (select coalesce(-sum(points), 0) from growth_events where order_id = ${refund.orderId}::bigint and refund_id is not null) as "takenPoints",
-        (select coalesce(sum(paid_fen), 0) from order_lines where order_id = ${refund.orderId}::bigint) as "paidFen",
-        (select coalesce(sum(refunded_fen), 0) from order_lines where order_id = ${refund.orderId}::bigint) as "refundedFen"
+        (select coalesce(-sum(points), 0) from growth_events where order_id = ${refund.orderId}::bigint and refund_id is not null) as "takenPoints"
     `.execute(tx);
-    const { earnedPoints, takenPoints, paidFen, refundedFen } = rows[0];
+    const { earnedPoints, takenPoints } = rows[0];
+    const { goodsPaidFen: paidFen, goodsRefundedFen: refundedFen } = refund;
     if (earnedPoints === null) return;
     if (paidFen <= 0) return;
     const target = refundedFen >= paidFen ? earnedPoints : mulDivFloor(earnedPoints, refundedFen, paidFen);
@@ -168,6 +194,7 @@ export class MemberLevelsService {
    * Appends a growth event, once per payment (refundId null) or per refund, and moves the member's
    * growth by it (never below zero), in one statement: the member_growth upsert only runs on the
    * event row the insert returned, so a replay that the unique index skips changes nothing.
+   * updated_at is the latest event's time, whatever order different orders' events are expanded in.
    */
   private async recordGrowthEvent(tx: Tx, event: { memberId: number; orderId: number; refundId: number | null; points: number; at: Date }) {
     // the partial unique index that guards this kind of event
@@ -181,7 +208,8 @@ export class MemberLevelsService {
       )
       insert into member_growth (member_id, growth_points, updated_at)
       select ${event.memberId}::bigint, ${Math.max(event.points, 0)}::bigint, ${event.at}::timestamptz from event
-      on conflict (member_id) do update set growth_points = greatest(member_growth.growth_points + ${event.points}::bigint, 0), updated_at = ${event.at}::timestamptz
+      on conflict (member_id) do update set growth_points = greatest(member_growth.growth_points + ${event.points}::bigint, 0),
+        updated_at = greatest(member_growth.updated_at, ${event.at}::timestamptz)
     `.execute(tx);
   }
 
@@ -189,8 +217,12 @@ export class MemberLevelsService {
     return {
       name: 'member-levels',
       priceCheckout: (tx, ctx, quote) => this.priceCheckout(tx, ctx, quote),
-      onPaid: (tx, order) => this.onPaid(tx, order),
-      onRefunded: (tx, refund) => this.onRefunded(tx, refund),
+      // growth points are not money: after the payment commits, through the orders module's outbox
+      later: {
+        onPaid: (tx, order) => this.onPaid(tx, order),
+        onPaidMany: (tx, orders) => this.onPaidMany(tx, orders),
+        onRefunded: (tx, refund) => this.onRefunded(tx, refund),
+      },
     };
   }
 }
