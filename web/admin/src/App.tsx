@@ -119,6 +119,8 @@ function Themed() {
     <ConfigProvider
       locale={locale === 'zh' ? zhCN : enUS}
       theme={{ token: { colorPrimary: '#1677ff', borderRadius: 6 } }}
+      // two-character labels stay "发货", not antd's letter-spaced "发 货"
+      button={{ autoInsertSpace: false }}
     >
       <AntApp>
         <AuthProvider>

@@ -3,6 +3,7 @@
 import { createContext, createElement, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
 import { FEATURE_EN, FEATURE_ZH } from './features/dictionaries';
 import { errorLabelEntries } from '../../shared/error-labels';
+import { labelEntries } from './labels';
 
 const zh = {
   'app.title': '分销总部后台',
@@ -425,6 +426,15 @@ const zh = {
   'order.order': '订单',
   'order.orderNo': '订单号',
   'order.searchPlaceholder': '搜索订单号',
+  'order.refundRequestPending': '买家申请退款 {amount}，待审核',
+  'order.refundRequestReview': '去审核',
+  'order.deliveryMethod': '配送方式',
+  'order.delivery.express': '快递',
+  'order.delivery.pickup': '门店自提',
+  'order.consignee': '收货人',
+  'order.consigneePhone': '联系电话',
+  'order.address': '收货地址',
+  'order.pickupStore': '自提门店',
   'order.buyer': '买家',
   'order.summary': '商品',
   'order.source': '来源',
@@ -1075,6 +1085,15 @@ const en: Record<Key, string> = {
   'order.order': 'Order',
   'order.orderNo': 'Order no.',
   'order.searchPlaceholder': 'Search order number',
+  'order.refundRequestPending': 'The buyer asks for a refund of {amount}: to review',
+  'order.refundRequestReview': 'Review',
+  'order.deliveryMethod': 'Delivery',
+  'order.delivery.express': 'Express',
+  'order.delivery.pickup': 'Store pickup',
+  'order.consignee': 'Consignee',
+  'order.consigneePhone': 'Phone',
+  'order.address': 'Address',
+  'order.pickupStore': 'Pickup store',
   'order.buyer': 'Buyer',
   'order.summary': 'Items',
   'order.source': 'Source',
@@ -1312,7 +1331,7 @@ const en: Record<Key, string> = {
 export type Locale = 'zh' | 'en';
 // feature screens bring their own strings (features/*/i18n.ts)
 // every server error code has a label (web/shared/error-labels.ts); the app's own wins
-const dictionaries: Record<Locale, Record<string, string>> = { zh: { ...errorLabelEntries('zh', 'error.code.'), ...FEATURE_ZH, ...zh }, en: { ...errorLabelEntries('en', 'error.code.'), ...FEATURE_EN, ...en } };
+const dictionaries: Record<Locale, Record<string, string>> = { zh: { ...errorLabelEntries('zh', 'error.code.'), ...labelEntries('zh'), ...FEATURE_ZH, ...zh }, en: { ...errorLabelEntries('en', 'error.code.'), ...labelEntries('en'), ...FEATURE_EN, ...en } };
 
 type Vars = Record<string, string | number>;
 

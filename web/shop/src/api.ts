@@ -30,6 +30,16 @@ export const { getToken, getRefreshToken, setSession, msUntilExpiry, refreshSess
 
 let providers: Promise<AuthProviders> | null = null;
 
+/** Identical reads in flight at once share one request (the home page was mounted twice and asked twice, issue 17). */
+const inFlight = new Map<string, Promise<unknown>>();
+function shared<T>(key: string, load: () => Promise<T>): Promise<T> {
+  const pending = inFlight.get(key) as Promise<T> | undefined;
+  if (pending) return pending;
+  const started = load().finally(() => inFlight.delete(key));
+  inFlight.set(key, started);
+  return started;
+}
+
 export const api = {
   // auth (every sign-in answers AuthResult; store it with setSession)
   providers: () => (providers ??= request<AuthProviders>('/api/auth/providers', { redirectOn401: false }).catch((e: unknown) => {
@@ -50,8 +60,7 @@ export const api = {
   me: () => request<MeProfile>('/api/me'),
 
   // catalog
-  products: (query: { category?: string; q?: string; limit?: number; offset?: number } = {}) =>
-    request<{ items: Product[] }>('/api/products', { query: { limit: 100, ...query } }),
+  products: (query: { category?: string; q?: string; limit?: number; offset?: number } = {}) => shared(`products:${JSON.stringify(query)}`, () => request<{ items: Product[] }>('/api/products', { query: { limit: 100, ...query } })),
   product: (id: number) => request<Product>(`/api/products/${id}`),
 
   // referral

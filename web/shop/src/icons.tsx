@@ -1,4 +1,4 @@
-// Inline line icons (no icon package: antd-mobile-icons is only a transitive dependency).
+// Inline line icons: the shop's one icon set (antd-mobile-icons is only a transitive dependency of antd-mobile, not ours to import).
 import type { ReactNode } from 'react';
 
 function Svg({ children, size = 22, className }: { children: ReactNode; size?: number; className?: string }) {
@@ -125,5 +125,92 @@ export const LogoutIcon = (p: P) => (
 export const ChevronRight = (p: P) => (
   <Svg {...p}>
     <path d="m9.5 6 6 6-6 6" />
+  </Svg>
+);
+
+// Feature tiles and feature pages: the same line set (no emoji: boxes where no emoji font exists)
+export const MedalIcon = (p: P) => (
+  <Svg {...p}>
+    <path d="M8 3.5h8l-2.5 6h-3z" />
+    <circle cx="12" cy="15" r="5.5" />
+    <path d="m12 12.3.9 1.8 2 .3-1.4 1.4.3 2-1.8-.9-1.8.9.3-2-1.4-1.4 2-.3z" />
+  </Svg>
+);
+export const StoreIcon = (p: P) => (
+  <Svg {...p}>
+    <path d="M4 9.5 5.5 4h13L20 9.5" />
+    <path d="M4 9.5c0 1.5 1.2 2.5 2.7 2.5S9.3 11 9.3 9.5c0 1.5 1.2 2.5 2.7 2.5s2.7-1 2.7-2.5c0 1.5 1.2 2.5 2.6 2.5S20 11 20 9.5" />
+    <path d="M5.5 12v8h13v-8M10 20v-5h4v5" />
+  </Svg>
+);
+export const TrophyIcon = (p: P) => (
+  <Svg {...p}>
+    <path d="M7.5 4h9v5a4.5 4.5 0 0 1-9 0z" />
+    <path d="M7.5 6H4.5c0 3 1.3 4.5 3.3 4.8M16.5 6h3c0 3-1.3 4.5-3.3 4.8M12 13.5V17M8.5 20h7M9.5 17h5v3h-5z" />
+  </Svg>
+);
+export const ChartIcon = (p: P) => (
+  <Svg {...p}>
+    <path d="M4 20h16M6 16.5l4-4.5 3 2.5 5-6" />
+    <path d="M15 8.5h3v3" />
+  </Svg>
+);
+export const GiftIcon = (p: P) => (
+  <Svg {...p}>
+    <rect x="4" y="8.5" width="16" height="4" rx="1" />
+    <path d="M5.5 12.5V20h13v-7.5M12 8.5V20M12 8.5C10.5 5 7.5 4.5 7.5 6.5S10 8.5 12 8.5zM12 8.5c1.5-3.5 4.5-4 4.5-2S14 8.5 12 8.5z" />
+  </Svg>
+);
+export const NoteIcon = (p: P) => (
+  <Svg {...p}>
+    <path d="M6 3.5h9l3.5 3.5v13.5H6z" />
+    <path d="M14.5 3.5V7.5h4M9 11.5h6M9 14.5h6M9 17.5h4" />
+  </Svg>
+);
+export const CalendarIcon = (p: P) => (
+  <Svg {...p}>
+    <rect x="4" y="5.5" width="16" height="14.5" rx="2" />
+    <path d="M4 10h16M8.5 3.5v4M15.5 3.5v4M9 14.5l2 2 4-4" />
+  </Svg>
+);
+export const TicketIcon = (p: P) => (
+  <Svg {...p}>
+    <path d="M3.5 7a1.5 1.5 0 0 1 1.5-1.5h14A1.5 1.5 0 0 1 20.5 7v2.5a2.5 2.5 0 0 0 0 5V17a1.5 1.5 0 0 1-1.5 1.5H5A1.5 1.5 0 0 1 3.5 17v-2.5a2.5 2.5 0 0 0 0-5z" />
+    <path d="M14.5 5.5v13" strokeDasharray="2 2" />
+  </Svg>
+);
+export const CrownIcon = (p: P) => (
+  <Svg {...p}>
+    <path d="M4 8l4 4 4-6 4 6 4-4-1.5 10h-13z" />
+    <path d="M5.5 20.5h13" />
+  </Svg>
+);
+export const LinkIcon = (p: P) => (
+  <Svg {...p}>
+    <path d="M10 14a4 4 0 0 0 5.7 0l3-3a4 4 0 0 0-5.7-5.7l-1 1" />
+    <path d="M14 10a4 4 0 0 0-5.7 0l-3 3a4 4 0 0 0 5.7 5.7l1-1" />
+  </Svg>
+);
+export const LockIcon = (p: P) => (
+  <Svg {...p}>
+    <rect x="5" y="10.5" width="14" height="10" rx="2" />
+    <path d="M8 10.5V8a4 4 0 0 1 8 0v2.5M12 14.5v2" />
+  </Svg>
+);
+export const HeartIcon = (p: P) => (
+  <Svg {...p}>
+    <path d="M12 20s-7.5-4.5-7.5-10A4.2 4.2 0 0 1 12 7.5 4.2 4.2 0 0 1 19.5 10c0 5.5-7.5 10-7.5 10z" />
+  </Svg>
+);
+export const BagIcon = (p: P) => (
+  <Svg {...p}>
+    <path d="M5 8h14l-1 12.5H6z" />
+    <path d="M9 10V7a3 3 0 0 1 6 0v3" />
+  </Svg>
+);
+export const LocationIcon = (p: P) => (
+  <Svg {...p}>
+    <path d="M12 21s-6.5-6-6.5-11a6.5 6.5 0 0 1 13 0c0 5-6.5 11-6.5 11z" />
+    <circle cx="12" cy="10" r="2.3" />
   </Svg>
 );

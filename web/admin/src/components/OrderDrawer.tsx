@@ -8,7 +8,7 @@ import { formatDateTime } from '../format';
 import { describeError, useApi, useIsMobile, useRun } from '../hooks';
 import { useT } from '../i18n';
 import { fenToYuanText, formatBp, formatFen, newIdempotencyKey, parseYuanToFen } from '../../../shared/money';
-import type { Earning, OrderDetail, OrderLine, Refund } from '../types';
+import type { Earning, Items, OrderDetail, OrderLine, Refund, RefundRequest } from '../types';
 import { FormModal, ReasonField } from './FormModal';
 import { enumLabel, StatusTag } from './StatusTag';
 
@@ -28,6 +28,9 @@ export function OrderDrawer({ orderId, onClose, onChanged }: { orderId: number |
   const { run, running } = useRun();
   const detail = useApi<OrderDetail>(orderId ? `/api/admin/orders/${orderId}` : null);
   const o = detail.data && detail.data.id === orderId ? detail.data : undefined;
+  // a buyer's refund request waiting for review, shown on its order (the list holds every pending one)
+  const pendingRequests = useApi<Items<RefundRequest>>(orderId ? '/api/admin/refund-requests' : null, { status: 'pending', limit: 100 });
+  const pendingRequest = (pendingRequests.data?.items ?? []).find((r) => r.orderId === orderId);
   const [refunding, setRefunding] = useState(false);
   const [refundKey, setRefundKey] = useState('');
 
@@ -124,6 +127,39 @@ export function OrderDrawer({ orderId, onClose, onChanged }: { orderId: number |
         <Skeleton active />
       ) : (
         <Space orientation="vertical" size={16} style={{ width: '100%' }}>
+          {pendingRequest && (
+            <Alert
+              type="warning"
+              showIcon
+              data-testid="order-refund-request"
+              data-request-id={pendingRequest.id}
+              title={t('order.refundRequestPending', { amount: formatFen(pendingRequest.lines.reduce((n, l) => n + l.amountFen, 0) + pendingRequest.shippingFen) })}
+              description={`${t('common.reason')}: ${pendingRequest.reason} · ${formatDateTime(pendingRequest.createdAt)}`}
+              action={<a href="/admin/refund-requests">{t('order.refundRequestReview')}</a>}
+            />
+          )}
+          <Descriptions
+            size="small"
+            bordered
+            column={mobile ? 1 : 3}
+            data-testid="order-delivery"
+            items={[
+              { key: 'method', label: t('order.deliveryMethod'), children: t(o.deliveryMethod === 'pickup' ? 'order.delivery.pickup' : 'order.delivery.express') },
+              ...(o.shippingAddress
+                ? [
+                    { key: 'consignee', label: t('order.consignee'), children: <span data-testid="order-consignee">{o.shippingAddress.name}</span> },
+                    { key: 'phone', label: t('order.consigneePhone'), children: <span data-testid="order-consignee-phone">{o.shippingAddress.phone}</span> },
+                    {
+                      key: 'address',
+                      label: t('order.address'),
+                      children: <span data-testid="order-address">{[o.shippingAddress.province, o.shippingAddress.city, o.shippingAddress.district, o.shippingAddress.detail].filter(Boolean).join(' ')}</span>,
+                    },
+                  ]
+                : o.deliveryMethod === 'pickup'
+                  ? [{ key: 'store', label: t('order.pickupStore'), children: o.storeId ? `#${o.storeId}` : '—' }]
+                  : []),
+            ]}
+          />
           <Descriptions
             size="small"
             bordered
@@ -172,10 +208,10 @@ export function OrderDrawer({ orderId, onClose, onChanged }: { orderId: number |
               dataSource={o.payments}
               scroll={{ x: 640 }}
               columns={[
-                { title: t('order.provider'), dataIndex: 'provider' },
+                { title: t('order.provider'), dataIndex: 'provider', render: (v: string) => t.maybe(`order.provider.${v}`) ?? v },
                 { title: t('order.outTradeNo'), dataIndex: 'outTradeNo' },
                 { title: t('common.amount'), dataIndex: 'amountFen', align: 'right', render: (v: number) => formatFen(v) },
-                { title: t('common.status'), dataIndex: 'status', render: (s: string) => <Tag>{s}</Tag> },
+                { title: t('common.status'), dataIndex: 'status', render: (s: string) => <Tag data-testid="payment-status">{t.maybe(`enum.payment.${s}`) ?? s}</Tag> },
                 { title: t('order.paidAt'), dataIndex: 'paidAt', render: formatDateTime },
               ]}
             />

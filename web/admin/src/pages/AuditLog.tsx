@@ -70,7 +70,10 @@ export default function AuditLogPage() {
           { title: 'ID', dataIndex: 'id', width: 70 },
           { title: t('common.time'), dataIndex: 'createdAt', width: 170, render: formatDateTime },
           { title: t('common.actor'), dataIndex: 'actorName', width: 140, render: (n: string | null, r) => (r.actorId ? `${n ?? ''} (#${r.actorId})` : t('common.system')) },
-          { title: t('audit.action'), dataIndex: 'action', width: 220, render: (a: string) => (<span><Tag color="geekblue">{a}</Tag>{t.maybe(`audit.actions.${a}`) && <Typography.Text type="secondary" style={{ fontSize: 12 }}>{t.maybe(`audit.actions.${a}`)}</Typography.Text>}</span>) },
+          { title: t('audit.action'), dataIndex: 'action', width: 220, render: (a: string) => (
+            // the label; the action's code only as a tooltip (and data-action for tests)
+            <Tag color="geekblue" title={a} data-testid="audit-action" data-action={a}>{t.maybe(`audit.actions.${a}`) ?? a}</Tag>
+          ) },
           { title: t('audit.target'), key: 'target', width: 160, render: (_v, r) => `${r.targetType} #${r.targetId}` },
           { title: t('common.reason'), dataIndex: 'reason', render: (v: string | null) => v ?? '—' },
         ]}

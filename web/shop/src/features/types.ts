@@ -21,6 +21,8 @@ export interface ShopEntry {
   label: string;
   path: string;
   icon?: ReactNode;
+  /** shown only to a member who acts for this kind of party (GET /api/me → parties) */
+  party?: 'agent' | 'dealer' | 'store' | 'supplier';
 }
 
 export interface ShopFeature {

@@ -102,6 +102,9 @@ export function CheckoutPage() {
   };
 
   const q = quote.data;
+  // the quote's discount is the cart's own (满减) plus the chosen coupon's: each shown once
+  const reductionFen = q ? (coupons.couponId ? Math.min(coupons.baseDiscountFen, q.discountFen) : q.discountFen) : 0;
+  const couponFen = q ? q.discountFen - reductionFen : 0;
   return (
     <SubPage title={t('checkout.title')} className="checkout-page" testId="checkout-page">
       {(quote.loading || !coupons.ready) && !q ? (
@@ -130,18 +133,21 @@ export function CheckoutPage() {
               </div>
             ))}
           </div>
-          <div className="card amounts">
+          {/* one line per deduction actually charged: 满减 (the cart's discount without a coupon) and the coupon's part; none at ¥0 */}
+          <div className="card amounts" data-testid="quote-discount" data-fen={q.discountFen}>
             <div className="amount-row">
               <span>{t('checkout.goods')}</span>
               <span data-testid="quote-goods">{formatFen(q.goodsFen)}</span>
             </div>
-            <div className="amount-row">
-              <span>{t('checkout.discount')}</span>
-              <span className={q.discountFen > 0 ? 'accent' : ''} data-testid="quote-discount" data-fen={q.discountFen}>
-                -{formatFen(q.discountFen)}
-              </span>
-            </div>
-            <CouponRow coupons={coupons.coupons} couponId={coupons.couponId} couponDiscountFen={Math.max(0, q.discountFen - coupons.baseDiscountFen)} onChoose={coupons.choose} />
+            {reductionFen > 0 && (
+              <div className="amount-row">
+                <span>{t('checkout.discount')}</span>
+                <span className="accent" data-testid="quote-full-reduction" data-fen={reductionFen}>
+                  -{formatFen(reductionFen)}
+                </span>
+              </div>
+            )}
+            <CouponRow coupons={coupons.coupons} couponId={coupons.couponId} couponDiscountFen={couponFen} onChoose={coupons.choose} />
             <div className="amount-row">
               <span>{t('checkout.shipping')}</span>
               <span data-testid="quote-shipping" data-fen={q.shippingFen}>

@@ -73,9 +73,11 @@ export function HomePage() {
   const { t } = useI18n();
   const navigate = useNavigate();
   const [q, setQ] = useState('');
-  const products = useLoad(() => api.products(q ? { q } : {}), [q]);
+  // one request for the whole list (its categories make the strip); a search asks again only for its words
   const all = useLoad(() => api.products(), []);
-  const source = all.data ?? (q ? undefined : products.data);
+  const search = useLoad(() => (q ? api.products({ q }) : Promise.resolve(undefined)), [q]);
+  const products = q ? search : all;
+  const source = all.data;
   const categories = useMemo(() => Array.from(new Set((source?.items ?? []).map((p) => p.category).filter(Boolean))), [source]);
 
   return (

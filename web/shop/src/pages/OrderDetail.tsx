@@ -258,7 +258,7 @@ export function OrderDetailPage() {
             {openRequest ? t('refundReq.pending') : t('orders.refund')}
           </Button>
         )}
-        {(o.status === 'paid' || o.status === 'shipped') && (
+        {o.status === 'shipped' && (
           <Button shape="rounded" color="primary" loading={busy} onClick={() => void actions.confirmReceipt(o.id)} data-testid="order-confirm-receipt">
             {t('orders.confirmReceipt')}
           </Button>

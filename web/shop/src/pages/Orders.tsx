@@ -89,7 +89,7 @@ function OrderCard({ order, actions }: { order: OrderSummary; actions: ReturnTyp
             </Button>
           </>
         )}
-        {(order.status === 'paid' || order.status === 'shipped') && (
+        {order.status === 'shipped' && (
           <Button size="small" shape="rounded" color="primary" loading={busy} onClick={() => void actions.confirmReceipt(order.id)} data-testid="order-confirm-receipt">
             {t('orders.confirmReceipt')}
           </Button>

@@ -59,16 +59,35 @@ export function StorePage() {
   );
 }
 
+/** city centres to measure from when the device gives no location */
+const CITIES = [
+  { key: 'beijing', lat: 39.9042, lng: 116.4074 },
+  { key: 'shanghai', lat: 31.2304, lng: 121.4737 },
+  { key: 'guangzhou', lat: 23.1291, lng: 113.2644 },
+  { key: 'shenzhen', lat: 22.5431, lng: 114.0579 },
+  { key: 'hangzhou', lat: 30.2741, lng: 120.1551 },
+  { key: 'chengdu', lat: 30.5728, lng: 104.0668 },
+] as const;
+type CityKey = (typeof CITIES)[number]['key'];
+
 export function MyStorePage() {
   const t = useFeatureT();
   const navigate = useNavigate();
   const mine = useLoad(() => channelsApi.myStore(), []);
-  const [position, setPosition] = useState<{ lat: number; lng: number } | null>(null);
+  // where distances are measured from: the device's location, or a city the buyer picks when it is
+  // denied or unavailable (never a silent default)
+  const [position, setPosition] = useState<{ lat: number; lng: number; city?: CityKey } | null>(null);
+  const [located, setLocated] = useState<'asking' | 'device' | 'denied'>('asking');
   useEffect(() => {
-    // without a location, stores are listed from the city centre of Shanghai
-    const fallback = () => setPosition({ lat: 31.2304, lng: 121.4737 });
-    if (!navigator.geolocation) return fallback();
-    navigator.geolocation.getCurrentPosition((p) => setPosition({ lat: p.coords.latitude, lng: p.coords.longitude }), fallback, { timeout: 3000 });
+    if (!navigator.geolocation) return setLocated('denied');
+    navigator.geolocation.getCurrentPosition(
+      (p) => {
+        setPosition({ lat: p.coords.latitude, lng: p.coords.longitude });
+        setLocated('device');
+      },
+      () => setLocated('denied'),
+      { timeout: 3000 },
+    );
   }, []);
   const nearby = useLoad(() => (position ? channelsApi.nearby(position.lat, position.lng) : Promise.resolve(null)), [position?.lat, position?.lng]);
   const store: MyStore | null = mine.data?.store ?? null;
@@ -77,7 +96,22 @@ export function MyStorePage() {
       {mine.loading ? <Loading /> : mine.error ? <ErrorView error={mine.error} onRetry={mine.reload} /> : store ? <StoreCard store={store} testId="my-store-card" /> : <div className="card muted small" data-testid="my-store-none">{t('channels.myStore.none')}</div>}
       <div className="card">
         <div className="card-title">{t('channels.myStore.nearby')}</div>
-        {!nearby.data && <Loading />}
+        {located === 'device' && <div className="muted small" data-testid="nearby-basis" data-basis="device">{t('channels.myStore.fromDevice')}</div>}
+        {located === 'denied' && (
+          <div data-testid="nearby-city-picker">
+            <div className="muted small" data-testid="nearby-basis" data-basis={position?.city ?? 'none'}>
+              {position?.city ? t('channels.myStore.fromCity', { city: t(`channels.city.${position.city}`) }) : t('channels.myStore.noLocation')}
+            </div>
+            <div style={{ display: 'flex', flexWrap: 'wrap', gap: 8, margin: '8px 0' }}>
+              {CITIES.map((c) => (
+                <Button key={c.key} size="mini" shape="rounded" color={position?.city === c.key ? 'primary' : 'default'} onClick={() => setPosition({ lat: c.lat, lng: c.lng, city: c.key })} data-testid={`nearby-city-${c.key}`}>
+                  {t(`channels.city.${c.key}`)}
+                </Button>
+              ))}
+            </div>
+          </div>
+        )}
+        {!nearby.data && (located === 'asking' || position) && <Loading />}
         {(nearby.data?.items ?? []).map((s) => (
           <div key={s.id} onClick={() => navigate(`/store/${s.id}`)} style={{ padding: '8px 0', borderBottom: '1px solid #f2f2f2', cursor: 'pointer' }} data-testid={`nearby-store-${s.id}`}>
             <div style={{ display: 'flex', justifyContent: 'space-between' }}>

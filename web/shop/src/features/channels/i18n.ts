@@ -34,6 +34,15 @@ const zh = {
   'channels.myStore.title': '我的门店',
   'channels.myStore.none': '你还没有归属门店，可在附近门店中选择',
   'channels.myStore.nearby': '附近门店',
+  'channels.myStore.fromDevice': '按你当前的位置计算距离',
+  'channels.myStore.noLocation': '无法获取你的位置，请选择所在城市，按该城市市中心计算距离',
+  'channels.myStore.fromCity': '按{city}市中心计算距离（未获取到你的位置）',
+  'channels.city.beijing': '北京',
+  'channels.city.shanghai': '上海',
+  'channels.city.guangzhou': '广州',
+  'channels.city.shenzhen': '深圳',
+  'channels.city.hangzhou': '杭州',
+  'channels.city.chengdu': '成都',
 };
 
 const en: Record<keyof typeof zh, string> = {
@@ -69,6 +78,15 @@ const en: Record<keyof typeof zh, string> = {
   'channels.myStore.title': 'My store',
   'channels.myStore.none': 'You have no store yet; pick one nearby',
   'channels.myStore.nearby': 'Nearby stores',
+  'channels.myStore.fromDevice': 'Distances from where you are',
+  'channels.myStore.noLocation': 'Your location is unavailable: pick your city to measure from its centre',
+  'channels.myStore.fromCity': 'Distances from the centre of {city} (your location is unavailable)',
+  'channels.city.beijing': 'Beijing',
+  'channels.city.shanghai': 'Shanghai',
+  'channels.city.guangzhou': 'Guangzhou',
+  'channels.city.shenzhen': 'Shenzhen',
+  'channels.city.hangzhou': 'Hangzhou',
+  'channels.city.chengdu': 'Chengdu',
 };
 
 export const dictionary: FeatureDictionary = { zh, en };

@@ -3,6 +3,7 @@
 import type { ShopFeature } from '../types';
 import { MyAgencyPage } from './MyAgencyPage';
 import { MyStorePage, StorePage } from './StorePages';
+import { MedalIcon, StoreIcon } from '../../icons';
 
 export const feature: ShopFeature = {
   routes: [
@@ -11,7 +12,7 @@ export const feature: ShopFeature = {
     { path: '/centre/agency', element: <MyAgencyPage />, auth: true },
   ],
   entries: [
-    { where: 'centre', key: 'my-agency', label: 'channels.entry.agency', path: '/centre/agency', icon: '🏅' },
-    { where: 'me', key: 'my-store', label: 'channels.entry.store', path: '/me/store', icon: '🏬' },
+    { where: 'centre', key: 'my-agency', label: 'channels.entry.agency', path: '/centre/agency', icon: <MedalIcon />, party: 'agent' },
+    { where: 'me', key: 'my-store', label: 'channels.entry.store', path: '/me/store', icon: <StoreIcon /> },
   ],
 };

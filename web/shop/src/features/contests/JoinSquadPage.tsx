@@ -5,6 +5,7 @@ import { useNavigate, useParams } from 'react-router-dom';
 import { ErrorView, Loading, SubPage, toastError, useLoad } from '../../components';
 import { useFeatureT } from '../../i18n';
 import { contestsApi } from './api';
+import { TrophyIcon } from '../../icons';
 
 export function JoinSquadPage() {
   const t = useFeatureT();
@@ -31,7 +32,7 @@ export function JoinSquadPage() {
         <ErrorView error={preview.error} />
       ) : (
         <div className="card">
-          <Result status="info" title={`🏆 ${preview.data!.name}`} description={t('contests.joinDescription', { captain: preview.data!.captainNickname, n: preview.data!.memberCount })} />
+          <Result status="info" icon={<TrophyIcon size={48} />} title={preview.data!.name} description={t('contests.joinDescription', { captain: preview.data!.captainNickname, n: preview.data!.memberCount })} />
           {preview.data!.locked && <div style={{ fontSize: 13, color: 'var(--adm-color-warning)', marginBottom: 12 }}>{t('contests.lockedHint')}</div>}
           <Button block color="primary" loading={busy} disabled={preview.data!.locked} onClick={join} data-testid="squad-join">
             {t('contests.join')}

@@ -7,6 +7,7 @@ import { useFeatureT } from '../../i18n';
 import { formatFen } from '../../../../shared/money';
 import { contestsApi, type Contest, type MySquad } from './api';
 import { formatMetricValue } from './format';
+import { TrophyIcon } from '../../icons';
 
 /** The contest to show first: a running (or closing) one, else the next, else the latest. */
 function currentContest(contests: Contest[]): Contest | undefined {
@@ -85,7 +86,7 @@ function SquadView({ data, reload }: { data: MySquad; reload: () => void }) {
       <div className="card" data-testid="squad-card">
         <div className="card-title-row" style={{ display: 'flex', justifyContent: 'space-between', alignItems: 'center' }}>
           <div className="card-title" data-testid="squad-name">
-            🏆 {squad.name}
+            <TrophyIcon size={18} /> {squad.name}
           </div>
           {squad.locked && <Tag color="warning">{t('contests.locked')}</Tag>}
         </div>

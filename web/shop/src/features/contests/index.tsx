@@ -2,11 +2,12 @@
 import type { ShopFeature } from '../types';
 import { JoinSquadPage } from './JoinSquadPage';
 import { MySquadPage } from './MySquadPage';
+import { TrophyIcon } from '../../icons';
 
 export const feature: ShopFeature = {
   routes: [
     { path: '/squad', element: <MySquadPage />, auth: true },
     { path: '/squad/join/:code', element: <JoinSquadPage />, auth: true },
   ],
-  entries: [{ where: 'centre', key: 'squad', label: 'contests.entry', path: '/squad', icon: '🏆' }],
+  entries: [{ where: 'centre', key: 'squad', label: 'contests.entry', path: '/squad', icon: <TrophyIcon /> }],
 };

@@ -6,10 +6,12 @@ import { useAuth } from '../../auth';
 import { useFeatureT } from '../../i18n';
 import { formatFen } from '../../../../shared/money';
 import { growthApi, type Metric, type PeriodKind } from './growthApi';
+import { MedalIcon } from '../../icons';
 
 const METRICS: Metric[] = ['commission', 'sales', 'invites'];
 const PERIODS: PeriodKind[] = ['day', 'week', 'month', 'all'];
-const MEDALS = ['🥇', '🥈', '🥉'];
+// gold, silver, bronze: the line medal in the rank's colour
+const MEDALS = ['#f5b400', '#a0a8b3', '#c57b3a'];
 
 export default function LeaderboardPage() {
   const t = useFeatureT();
@@ -68,7 +70,7 @@ export default function LeaderboardPage() {
               style={{ display: 'flex', alignItems: 'center', gap: 12, padding: '10px 16px', borderBottom: '1px solid #f5f5f5', background: e.isMe ? '#fff7e6' : undefined }}
               data-testid={`growth-board-row-${i + 1}`}
             >
-              <div style={{ width: 28, textAlign: 'center', fontWeight: 700 }}>{MEDALS[e.rank - 1] ?? e.rank}</div>
+              <div style={{ width: 28, textAlign: 'center', fontWeight: 700 }}>{MEDALS[e.rank - 1] ? <span style={{ color: MEDALS[e.rank - 1] }} aria-label={String(e.rank)}><MedalIcon size={22} /></span> : e.rank}</div>
               <Avatar src={e.avatarUrl} name={e.nickname} size={32} />
               <div style={{ flex: 1 }}>
                 {e.nickname}

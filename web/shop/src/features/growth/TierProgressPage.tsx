@@ -4,6 +4,7 @@ import { ErrorView, Loading, SubPage, useLoad } from '../../components';
 import { useFeatureT } from '../../i18n';
 import { formatFen } from '../../../../shared/money';
 import { growthApi, type TierProgress } from './growthApi';
+import { CheckCircleIcon } from '../../icons';
 
 type Condition = NonNullable<TierProgress['next']>['conditions'][number];
 
@@ -31,7 +32,7 @@ export function TierProgressCard() {
           {p.next.conditions.map((c) => (
             <div key={c.condition} style={{ marginTop: 10 }} data-testid={`growth-condition-${c.condition}`} data-met={c.met ? 'yes' : 'no'}>
               <div style={{ display: 'flex', justifyContent: 'space-between' }} className="small">
-                <span>{c.met ? '✅ ' : ''}{t(`growth.cond.${c.condition}`, { title: p.next!.productTitle ?? `#${c.required}` })}</span>
+                <span>{c.met ? <CheckCircleIcon size={14} /> : null} {t(`growth.cond.${c.condition}`, { title: p.next!.productTitle ?? `#${c.required}` })}</span>
                 {c.condition !== 'productId' && (
                   <span>
                     {amount(c, c.current)} / {amount(c, c.required)}

@@ -3,6 +3,7 @@
 import { lazy, Suspense, type ReactNode } from 'react';
 import { Loading } from '../../components';
 import type { ShopFeature } from '../types';
+import { ChartIcon, TrophyIcon } from '../../icons';
 
 const LeaderboardPage = lazy(() => import('./LeaderboardPage'));
 const TierProgressPage = lazy(() => import('./TierProgressPage'));
@@ -16,8 +17,8 @@ export const feature: ShopFeature = {
     { path: '/tier-progress', element: page(<TierProgressPage />), auth: true },
   ],
   entries: [
-    { where: 'centre', key: 'growth-leaderboards', label: 'growth.entry.leaderboards', path: '/leaderboards', icon: '🏆' },
-    { where: 'home', key: 'growth-leaderboards-home', label: 'growth.entry.leaderboards', path: '/leaderboards', icon: '🏆' },
-    { where: 'centre', key: 'growth-tier-progress', label: 'growth.entry.tier', path: '/tier-progress', icon: '📈' },
+    { where: 'centre', key: 'growth-leaderboards', label: 'growth.entry.leaderboards', path: '/leaderboards', icon: <TrophyIcon /> },
+    { where: 'home', key: 'growth-leaderboards-home', label: 'growth.entry.leaderboards', path: '/leaderboards', icon: <TrophyIcon /> },
+    { where: 'centre', key: 'growth-tier-progress', label: 'growth.entry.tier', path: '/tier-progress', icon: <ChartIcon /> },
   ],
 };

@@ -3,6 +3,7 @@ import { List, Tag } from 'antd-mobile';
 import { Empty, ErrorView, formatDate, Loading, SubPage, useLoad } from '../../components';
 import { useFeatureT, useI18n } from '../../i18n';
 import { loyaltyApi } from './loyaltyApi';
+import { LockIcon, MedalIcon } from '../../icons';
 
 export default function BadgesPage() {
   const t = useFeatureT();
@@ -16,7 +17,7 @@ export default function BadgesPage() {
       <div style={{ display: 'grid', gridTemplateColumns: '1fr 1fr', gap: 8 }}>
         {badges.data?.map((b) => (
           <div key={b.code} className="card" style={{ padding: 12, textAlign: 'center', opacity: b.earned ? 1 : 0.45 }} data-testid={`badge-${b.code}`} data-earned={b.earned}>
-            <div style={{ fontSize: 32 }}>{b.earned ? '🏅' : '🔒'}</div>
+            <div style={{ color: b.earned ? 'var(--accent)' : '#bbb' }}>{b.earned ? <MedalIcon size={32} /> : <LockIcon size={32} />}</div>
             <div style={{ fontWeight: 600 }}>{locale === 'en' ? b.nameEn : b.name}</div>
             <div className="muted small">{b.description}</div>
             {b.earned && b.awardedAt && <div className="small">{formatDate(b.awardedAt)}</div>}

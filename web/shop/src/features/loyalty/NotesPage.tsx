@@ -6,6 +6,7 @@ import { useAuth } from '../../auth';
 import { Avatar, Empty, ErrorView, formatDate, LoadMore, Loading, SubPage, TextBox, TextField, toastError, usePaged } from '../../components';
 import { useFeatureT } from '../../i18n';
 import { loyaltyApi, type Note } from './loyaltyApi';
+import { BagIcon, HeartIcon } from '../../icons';
 
 function NoteCard({ note, onChange }: { note: Note; onChange: (n: Note) => void }) {
   const t = useFeatureT();
@@ -51,11 +52,11 @@ function NoteCard({ note, onChange }: { note: Note; onChange: (n: Note) => void 
       <div style={{ display: 'flex', alignItems: 'center', marginTop: 8 }}>
         {note.productId && (
           <a className="small" onClick={() => navigate(`/product/${note.productId}`)} data-testid={`note-product-${note.id}`}>
-            🛍 {note.productTitle}
+            <BagIcon size={14} /> {note.productTitle}
           </a>
         )}
         <Button size="mini" fill={note.likedByMe ? 'solid' : 'outline'} color="danger" style={{ marginLeft: 'auto' }} loading={busy} disabled={note.mine} onClick={toggleLike} data-testid={`note-like-${note.id}`} data-liked={note.likedByMe}>
-          ♥ {note.likeCount}
+          <HeartIcon size={14} /> {note.likeCount}
         </Button>
       </div>
       {note.mine && note.rewardedAt && <div className="small" style={{ color: '#d48806', marginTop: 4 }}>{t('loyalty.notes.rewarded')}</div>}

@@ -2,7 +2,7 @@
 // notes (种草) and badges; tiles on "me", and the sign-in card's page on "home".
 import { lazy, Suspense, type ReactNode } from 'react';
 import { Loading } from '../../components';
-import { CoinIcon } from '../../icons';
+import { CalendarIcon, CoinIcon, GiftIcon, MedalIcon, NoteIcon } from '../../icons';
 import type { ShopFeature } from '../types';
 
 const PointsPage = lazy(() => import('./PointsPage'));
@@ -23,10 +23,10 @@ export const feature: ShopFeature = {
   ],
   entries: [
     { where: 'me', key: 'loyalty-points', label: 'loyalty.entry.points', path: '/points', icon: <CoinIcon /> },
-    { where: 'me', key: 'loyalty-mall', label: 'loyalty.entry.mall', path: '/points/mall', icon: '🎁' },
-    { where: 'me', key: 'loyalty-notes', label: 'loyalty.entry.notes', path: '/notes', icon: '📝' },
-    { where: 'me', key: 'loyalty-badges', label: 'loyalty.entry.badges', path: '/badges', icon: '🏅' },
-    { where: 'home', key: 'loyalty-sign-in', label: 'loyalty.entry.signIn', path: '/points', icon: '📅' },
-    { where: 'home', key: 'loyalty-notes-home', label: 'loyalty.entry.notes', path: '/notes', icon: '📝' },
+    { where: 'me', key: 'loyalty-mall', label: 'loyalty.entry.mall', path: '/points/mall', icon: <GiftIcon /> },
+    { where: 'me', key: 'loyalty-notes', label: 'loyalty.entry.notes', path: '/notes', icon: <NoteIcon /> },
+    { where: 'me', key: 'loyalty-badges', label: 'loyalty.entry.badges', path: '/badges', icon: <MedalIcon /> },
+    { where: 'home', key: 'loyalty-sign-in', label: 'loyalty.entry.signIn', path: '/points', icon: <CalendarIcon /> },
+    { where: 'home', key: 'loyalty-notes-home', label: 'loyalty.entry.notes', path: '/notes', icon: <NoteIcon /> },
   ],
 };

@@ -48,8 +48,8 @@ export function CouponRow({
     <>
       <div className="amount-row" onClick={() => setOpen(true)} style={{ cursor: 'pointer' }} data-testid="checkout-coupon">
         <span>{t('promo.checkout.coupon')}</span>
-        <span className={couponId ? 'accent' : 'muted'} data-testid="checkout-coupon-discount" data-fen={couponId ? couponDiscountFen : 0}>
-          {couponId ? `-${formatFen(couponDiscountFen)}` : usable > 0 ? t('promo.checkout.available', { count: usable }) : t('promo.checkout.noneAvailable')} ›
+        <span className={couponId && couponDiscountFen > 0 ? 'accent' : 'muted'} data-testid="checkout-coupon-discount" data-fen={couponId ? couponDiscountFen : 0}>
+          {couponId && couponDiscountFen > 0 ? `-${formatFen(couponDiscountFen)}` : usable > 0 ? t('promo.checkout.available', { count: usable }) : t('promo.checkout.noneAvailable')} ›
         </span>
       </div>
       <Popup visible={open} onMaskClick={() => setOpen(false)} bodyStyle={{ maxHeight: '70vh', overflowY: 'auto', borderRadius: '12px 12px 0 0', paddingBottom: 12 }}>

@@ -6,6 +6,7 @@ import { CouponClaimPage } from './CouponClaimPage';
 import { CouponSharePage } from './CouponSharePage';
 import { MemberLevelPage } from './MemberLevelPage';
 import { MyCouponsPage } from './MyCouponsPage';
+import { CrownIcon, LinkIcon, TicketIcon } from '../../icons';
 
 export const feature: ShopFeature = {
   routes: [
@@ -16,10 +17,10 @@ export const feature: ShopFeature = {
     { path: '/centre/coupons', element: <CouponSharePage />, auth: true },
   ],
   entries: [
-    { where: 'home', key: 'coupon-centre', label: 'promo.entry.centre', path: '/coupons', icon: '🎟️' },
-    { where: 'me', key: 'my-coupons', label: 'promo.entry.mine', path: '/me/coupons', icon: '🎫' },
-    { where: 'me', key: 'coupon-centre-me', label: 'promo.entry.centre', path: '/coupons', icon: '🎟️' },
-    { where: 'me', key: 'member-level', label: 'promo.entry.level', path: '/me/level', icon: '👑' },
-    { where: 'centre', key: 'coupon-share', label: 'promo.entry.share', path: '/centre/coupons', icon: '🔗' },
+    { where: 'home', key: 'coupon-centre', label: 'promo.entry.centre', path: '/coupons', icon: <TicketIcon /> },
+    { where: 'me', key: 'my-coupons', label: 'promo.entry.mine', path: '/me/coupons', icon: <TicketIcon /> },
+    { where: 'me', key: 'coupon-centre-me', label: 'promo.entry.centre', path: '/coupons', icon: <TicketIcon /> },
+    { where: 'me', key: 'member-level', label: 'promo.entry.level', path: '/me/level', icon: <CrownIcon /> },
+    { where: 'centre', key: 'coupon-share', label: 'promo.entry.share', path: '/centre/coupons', icon: <LinkIcon /> },
   ],
 };
