@@ -1,10 +1,12 @@
 // Builds each web app (web/shop, web/admin) when its sources are newer than its build, so
 // `npm start` on a fresh clone serves the console and the shop without a separate step.
+// The browser tests call buildWeb() in-process before each world (test/e2e/world.ts).
 import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
-const force = process.argv.includes('--force');
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
 function newestMtime(dir: string): number {
   let newest = 0;
@@ -16,13 +18,17 @@ function newestMtime(dir: string): number {
   return newest;
 }
 
-for (const app of ['shop', 'admin']) {
-  const root = join('web', app);
-  if (!existsSync(join(root, 'index.html'))) continue;
-  const built = join(root, 'dist', 'index.html');
-  // both apps import web/shared (the API client, money text, the generated API types)
-  const sources = Math.max(newestMtime(root), newestMtime(join('web', 'shared')));
-  if (!force && existsSync(built) && statSync(built).mtimeMs >= sources) continue;
-  console.log(`building web/${app} …`);
-  execFileSync(process.execPath, [join('node_modules', 'vite', 'bin', 'vite.js'), 'build', root, '--logLevel', 'warn'], { stdio: 'inherit' });
+export function buildWeb(options: { force?: boolean } = {}): void {
+  for (const app of ['shop', 'admin']) {
+    const root = join(ROOT, 'web', app);
+    if (!existsSync(join(root, 'index.html'))) continue;
+    const built = join(root, 'dist', 'index.html');
+    // both apps import web/shared (the API client, money text, the generated API types)
+    const sources = Math.max(newestMtime(root), newestMtime(join(ROOT, 'web', 'shared')));
+    if (!options.force && existsSync(built) && statSync(built).mtimeMs >= sources) continue;
+    console.log(`building web/${app} …`);
+    execFileSync(process.execPath, [join(ROOT, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', root, '--logLevel', 'warn'], { cwd: ROOT, stdio: 'inherit' });
+  }
 }
+
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) buildWeb({ force: process.argv.includes('--force') });

@@ -57,9 +57,9 @@ async function soakModel(kind: 'pglite' | 'postgres'): Promise<ModelStats> {
         fenLost += error.fen;
         failures.push(`[${kind}] episode at step ${from}: ${error.message}`);
       }
-      process.stdout.write(`\r[${kind}] ${Math.min(from + EPISODE, ops.length)}/${ops.length} steps, ${((Date.now() - started) / 1000).toFixed(0)} s`);
+      // a line per world: the two databases' runs go on at once and would overwrite each other's \r
+      console.log(`[${kind}] ${Math.min(from + EPISODE, ops.length)}/${ops.length} steps, ${((Date.now() - started) / 1000).toFixed(0)} s`);
     }
-    process.stdout.write('\n');
   } finally {
     await app.close();
   }
@@ -126,11 +126,13 @@ const add = (s: ModelStats) => {
 };
 
 console.log(`soak: ${STEPS} model steps per database (worlds of ${EPISODE}), seed ${SEED}${PG_URL ? '' : ' — PostgreSQL not set: PGlite only, no races or crashes'}`);
-add(await soakModel('pglite'));
+// the two model runs at once: each has its own app, database, operations and stats, and the
+// PGlite run works this process's CPU while the server's mostly waits on PostgreSQL. The races and
+// the crash walk come after, alone, so nothing else shares their timing.
+for (const stats of await Promise.all([soakModel('pglite'), ...(PG_URL ? [soakModel('postgres')] : [])])) add(stats);
 let races: RaceReport[] = [];
 let crashes = { crashes: 0, walks: 0 };
 if (PG_URL) {
-  add(await soakModel('postgres'));
   races = await soakRaces();
   crashes = await soakCrashes();
 }

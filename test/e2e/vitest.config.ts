@@ -13,5 +13,8 @@ export default defineConfig({
     // one fork, one file at a time: the suite shares one server and one browser
     maxWorkers: 1,
     fileParallelism: false,
+    // the fork keeps its module cache from file to file (the app and PGlite load once); each file
+    // still starts its own world (server, database, browser) and stops it
+    isolate: false,
   },
 });

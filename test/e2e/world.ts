@@ -1,7 +1,6 @@
 // What both browser suites share: the real server in-process (PGlite in memory, demo data) with the
 // built web apps, Debian's Chromium through playwright-core, the API as the apps call it, and the
 // screenshot and 375 px overflow checks.
-import { execFileSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import net, { type AddressInfo } from 'node:net';
 import { join } from 'node:path';
@@ -13,6 +12,7 @@ import type { AppConfig } from '../../src/config.js';
 import type { DatabaseHandle } from '../../src/db/database.js';
 import { DEMO_PASSWORD, seedDemo } from '../../src/demo/seed.js';
 import { webPlugins } from '../../src/http/web.js';
+import { buildWeb } from '../../scripts/build-web.js';
 import { openTestDatabase, testConfig } from '../support/harness.js';
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -30,16 +30,19 @@ export interface World {
 let database: DatabaseHandle | undefined;
 let world: World | undefined;
 const contexts: BrowserContext[] = [];
-/** every uncaught error of every page opened through newContext */
+/** every uncaught error of every page opened through newContext since this file's startWorld */
 export const pageErrors: string[] = [];
 
 /** Builds the web apps if their sources changed, starts the server with the demo, launches Chromium. */
 /** port: listen there (0 = any); tests that must tell a provider fake the server's URL first pick one with freePort(). */
 export async function startWorld(options: { features: boolean; config?: Partial<AppConfig>; port?: number }): Promise<World> {
   mkdirSync(SHOTS, { recursive: true });
-  // builds web/shop and web/admin only when their sources are newer than the build
-  execFileSync('npx', ['tsx', 'scripts/build-web.ts'], { cwd: ROOT, stdio: 'inherit' });
-  database = await openTestDatabase('pglite');
+  // builds web/shop and web/admin only when their sources are newer than the build (in-process:
+  // the check is a few stat calls, where a tsx child took a second and more per file)
+  buildWeb();
+  // each file's own errors: the fork keeps this module from file to file
+  pageErrors.length = 0;
+  database = await openTestDatabase('pglite', undefined, { migrated: true });
   const app = await startApp({
     config: testConfig({ jobIntervalMs: 0, devPaymentProvider: true, ...options.config }),
     logger: createLogger(process.env.TEST_LOG_LEVEL ?? 'silent'),

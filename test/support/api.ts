@@ -24,8 +24,12 @@ export async function call<T = any>(app: TestApp, method: string, url: string, o
 }
 
 let phoneCounter = 0;
+/**
+ * A phone unique within this process's last 9,999 (each suite has its own database; a worker runs
+ * many suites one after another with the module cache kept, so the counter wraps and stays 11 digits).
+ */
 export function nextPhone(): string {
-  phoneCounter += 1;
+  phoneCounter = (phoneCounter % 9_999) + 1;
   return `139${String(process.pid % 10_000).padStart(4, '0')}${String(phoneCounter).padStart(4, '0')}`;
 }
 

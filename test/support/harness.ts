@@ -9,6 +9,7 @@ import { ManualClock } from '../../src/context.js';
 import { openDatabase, type DatabaseHandle } from '../../src/db/database.js';
 import type { RuleConfigInput } from '../../src/modules/rules/schema.js';
 import { DevPayoutProvider } from '../../src/modules/payouts/providers.js';
+import { createMigratedDatabase, openMigratedPglite } from './db-templates.js';
 
 export type DatabaseKind = 'pglite' | 'postgres';
 
@@ -24,14 +25,21 @@ export function describeEachDatabase(name: string, fn: (kind: DatabaseKind) => v
 /** Only on the real server: concurrency needs more than PGlite's one session. */
 export const describeOnPostgres = process.env.TEST_DATABASE_URL ? describe : describe.skip;
 
-export async function openTestDatabase(kind: DatabaseKind, poolSize?: number): Promise<DatabaseHandle> {
-  if (kind === 'pglite') return openDatabase({ dataDir: 'memory://' });
+/**
+ * A fresh database of its own. migrated: every migration already applied, copied from a template
+ * (test/support/db-templates.ts) rather than migrated for each app; otherwise empty.
+ */
+export async function openTestDatabase(kind: DatabaseKind, poolSize?: number, options: { migrated?: boolean } = {}): Promise<DatabaseHandle> {
+  if (kind === 'pglite') return options.migrated ? openMigratedPglite() : openDatabase({ dataDir: 'memory://' });
   const adminUrl = process.env.TEST_DATABASE_URL!;
   const name = `fenxiao_test_${randomBytes(6).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: adminUrl });
-  await admin.connect();
-  await admin.query(`create database ${name}`);
-  await admin.end();
+  if (options.migrated) await createMigratedDatabase(adminUrl, name);
+  else {
+    const admin = new pg.Client({ connectionString: adminUrl });
+    await admin.connect();
+    await admin.query(`create database ${name}`);
+    await admin.end();
+  }
   const url = new URL(adminUrl);
   url.pathname = `/${name}`;
   const handle = await openDatabase({ databaseUrl: url.toString(), poolSize });
@@ -69,7 +77,8 @@ export async function startTestApp(
   kind: DatabaseKind,
   options: { rules?: RuleConfigInput; config?: Partial<AppConfig>; poolSize?: number; tickingClock?: boolean } & Partial<Pick<StartOptions, 'plugins' | 'fetchFn'>> = {},
 ): Promise<TestApp> {
-  const database = await openTestDatabase(kind, options.poolSize);
+  // startApp applies the migrations either way; from the template it finds them applied
+  const database = await openTestDatabase(kind, options.poolSize, { migrated: true });
   const start = new Date('2026-11-20T04:00:00Z');
   const clock = options.tickingClock ? new TickingClock(start) : new ManualClock(start);
   const payoutProvider = new DevPayoutProvider();

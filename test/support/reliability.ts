@@ -11,6 +11,7 @@ import { MembersService } from '../../src/modules/members/service.js';
 import { DevPayoutProvider } from '../../src/modules/payouts/providers.js';
 import type { RuleConfigInput } from '../../src/modules/rules/schema.js';
 import type { TestApp } from './harness.js';
+import { createMigratedDatabase, openMigratedPglite } from './db-templates.js';
 
 // --- the dev payment provider's signature ---------------------------------------------
 
@@ -35,13 +36,19 @@ export function devRefundBody(outTradeNo: string, refundNo: string, amountFen: n
 
 // --- databases ------------------------------------------------------------------------
 
-/** Creates a database with a random name on the server of adminUrl; returns its URL and a dropper. */
-export async function createScratchDatabase(adminUrl: string, prefix = 'fenxiao_rel'): Promise<{ url: string; name: string; drop(): Promise<void> }> {
+/**
+ * Creates a database with a random name on the server of adminUrl; returns its URL and a dropper.
+ * Empty, or (migrated) with every migration applied: a copy of test/support/db-templates.ts's template.
+ */
+export async function createScratchDatabase(adminUrl: string, prefix = 'fenxiao_rel', options: { migrated?: boolean } = {}): Promise<{ url: string; name: string; drop(): Promise<void> }> {
   const name = `${prefix}_${randomBytes(5).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: adminUrl });
-  await admin.connect();
-  await admin.query(`create database ${name}`);
-  await admin.end();
+  if (options.migrated) await createMigratedDatabase(adminUrl, name);
+  else {
+    const admin = new pg.Client({ connectionString: adminUrl });
+    await admin.connect();
+    await admin.query(`create database ${name}`);
+    await admin.end();
+  }
   const url = new URL(adminUrl);
   url.pathname = `/${name}`;
   return {
@@ -66,11 +73,12 @@ export async function createScratchDatabase(adminUrl: string, prefix = 'fenxiao_
 export async function startScriptApp(kind: 'pglite' | 'postgres', options: { adminUrl?: string; rules?: RuleConfigInput; poolSize?: number; config?: Partial<AppConfig> } = {}): Promise<TestApp> {
   let database: DatabaseHandle;
   let drop: (() => Promise<void>) | undefined;
+  // migrated from the template; startApp finds every migration applied
   if (kind === 'pglite') {
-    database = await openDatabase({ dataDir: 'memory://' });
+    database = await openMigratedPglite();
   } else {
     if (!options.adminUrl) throw new Error('postgres needs an admin URL');
-    const scratch = await createScratchDatabase(options.adminUrl);
+    const scratch = await createScratchDatabase(options.adminUrl, undefined, { migrated: true });
     database = await openDatabase({ databaseUrl: scratch.url, poolSize: options.poolSize });
     drop = scratch.drop;
   }
