@@ -8,13 +8,14 @@ import { z } from 'zod';
 import type { AccessLimits, AliyunSmsConfig, TencentSmsConfig } from './modules/members/index.js';
 import { productionProblems, type ConfigProblem } from './config-checks.js';
 import { paymentEnvSchema, paymentRails, type AlipayConfig, type PayoutChannelsConfig, type WechatpayConfig } from './config-payments.js';
+import { trackingConfig, trackingEnvSchema, type TrackingConfig } from './config-tracking.js';
 import { wechatReach, wechatReachEnvSchema, type WechatReachConfig } from './config-wechat.js';
 
 export type { AlipayConfig, PayoutChannelsConfig, WechatpayConfig } from './config-payments.js';
 export type { WechatReachConfig } from './config-wechat.js';
 
 const onOff = z.enum(['on', 'off']);
-const envSchema = paymentEnvSchema.extend(wechatReachEnvSchema.shape).extend({
+const envSchema = paymentEnvSchema.extend(wechatReachEnvSchema.shape).extend(trackingEnvSchema.shape).extend({
   APP_ENV: z.enum(['development', 'production']).default('development'),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   HOST: z.string().default('127.0.0.1'),
@@ -109,6 +110,8 @@ export interface AppConfig {
   wechat?: WechatConfig;
   /** 小程序码 and income alerts outside the app (config-wechat.ts); defaults when absent */
   wechatReach?: WechatReachConfig;
+  /** parcel tracking (config-tracking.ts); absent: none */
+  tracking?: TrackingConfig;
   /** HQ roles must enrol a second factor before using the console */
   hqMfaRequired?: boolean;
   devPaymentProvider: boolean;
@@ -215,7 +218,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const reach = wechatReach(parsed, { publicUrl: parsed.PUBLIC_URL, oaAppid: parsed.WECHAT_OA_APPID, mpAppid: parsed.WECHAT_MP_APPID });
   const demo = parsed.DEMO_DATA ?? (production ? 'off' : 'full');
   const media = mediaOrigins(parsed.MEDIA_ORIGIN, demo);
-  const problems = [...productionProblems(parsed), ...rails.problems, ...reach.problems, ...media.problems];
+  const tracking = trackingConfig(parsed, { publicUrl: parsed.PUBLIC_URL, production });
+  const problems = [...productionProblems(parsed), ...rails.problems, ...reach.problems, ...media.problems, ...tracking.problems];
   if (problems.length > 0) throw new ConfigError(problems);
   const smsProvider = parsed.SMS_PROVIDER ?? 'dev';
   return {
@@ -245,6 +249,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     },
     wechat: { apiBase: parsed.WECHAT_API_BASE, oauthBase: parsed.WECHAT_OAUTH_BASE, oa: wechatApp(parsed.WECHAT_OA_APPID, parsed.WECHAT_OA_SECRET), mp: wechatApp(parsed.WECHAT_MP_APPID, parsed.WECHAT_MP_SECRET) },
     wechatReach: reach.config,
+    tracking: tracking.config,
     hqMfaRequired: production || parsed.HQ_MFA === 'required',
     devPaymentProvider: (parsed.PAYMENT_DEV_PROVIDER ?? (production ? 'off' : 'on')) === 'on',
     devPayoutProvider: (parsed.PAYOUT_DEV_PROVIDER ?? (production ? 'off' : 'on')) === 'on',

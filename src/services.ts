@@ -13,7 +13,7 @@ import { LedgerService } from './modules/ledger/index.js';
 import { AliyunSmsProvider, DevSmsProvider, MembersService, type SmsProvider, type SmsSendError, TencentSmsProvider } from './modules/members/index.js';
 import { createIdentity, type LimitStore, PgLimitStore } from './modules/identity/index.js';
 import { NotificationsService } from './modules/notifications/index.js';
-import { OrdersService } from './modules/orders/index.js';
+import { DevTracking, Kuaidi100Tracking, OrdersService, type TrackingProvider } from './modules/orders/index.js';
 import { AlipayProvider, createPaymentClients, DevPaymentProvider, PaymentChecks, type PaymentClients, type PaymentProvider, PaymentsService, WechatpayProvider } from './modules/payments/index.js';
 import { PayoutBatchesService, type PayoutProvider, payoutProviderFor, PayoutsService } from './modules/payouts/index.js';
 import { createStatements } from './modules/statements/index.js';
@@ -74,6 +74,14 @@ function loggingFailures(provider: SmsProvider, log: Logger): SmsProvider {
 }
 
 /** Generous limits for a configuration that names none (tests); production reads them from the environment. */
+/** The parcel-tracking provider the configuration names (config-tracking.ts); none when off. */
+function trackingProviderFor(config: AppConfig, clock: Clock, fetchFn?: typeof fetch): TrackingProvider | undefined {
+  const tracking = config.tracking ?? { provider: 'off' as const };
+  if (tracking.provider === 'dev') return new DevTracking(() => clock.now());
+  if (tracking.provider === 'kuaidi100') return new Kuaidi100Tracking({ ...tracking, fetchFn });
+  return undefined;
+}
+
 const DEFAULT_ACCESS_LIMITS = { smsPerIpPerHour: 30, smsGlobalPerMinute: 300, loginPerIpPerMinute: 60, loginGlobalPerMinute: 3000 };
 
 export function createServices(options: ServiceOptions) {
@@ -95,6 +103,8 @@ export function createServices(options: ServiceOptions) {
   const commission = new CommissionService(db, clock, bus, ledger, referral, rules, audit, config.databaseUrl ? 2 : 1);
   const agents = new AgentsService(db, clock, commission, audit);
   orders = new OrdersService(db, clock, bus, catalog, rules, commission, referral, members, audit);
+  const tracking = trackingProviderFor(config, clock, options.fetchFn);
+  if (tracking) orders.provideTracking(tracking);
 
   const clients = createPaymentClients(config, options.fetchFn);
   const providers = new Map<string, PaymentProvider>();
@@ -124,7 +134,7 @@ export function createServices(options: ServiceOptions) {
   const stores = new StoresService(db, audit);
 
   const readDb = options.readDb ?? db;
-  const core = { clients, db, readDb, clock, bus, config, log, audit, ledger, rules, catalog, referral, members, identity, limits, commission, orders, payments, paymentChecks, payouts, payoutBatches, payoutProvider, sms, notifications, posters, analytics, stores, agents, extensions };
+  const core = { clients, db, readDb, clock, bus, config, log, audit, ledger, rules, catalog, referral, members, identity, limits, commission, orders, tracking, payments, paymentChecks, payouts, payoutBatches, payoutProvider, sms, notifications, posters, analytics, stores, agents, extensions };
   // channels: credit paid orders to the customer's store (region protection); 'agent' and 'store' parties
   agents.attach({ orders, extensions });
   stores.attach({ orders, extensions, clock });

@@ -29,6 +29,7 @@ import { payoutBatchRoutes } from './routes/payout-batches.js';
 import { payoutChannelRoutes } from './routes/payout-channels.js';
 import { statementRoutes } from './routes/statements.js';
 import { jobsRoutes } from './routes/jobs.js';
+import { trackingRoutes } from './routes/tracking.js';
 import { wechatReachRoutes } from './routes/wechat-reach.js';
 
 export interface HttpOptions {
@@ -111,6 +112,7 @@ export async function buildHttpApp(services: Services, options: HttpOptions): Pr
   payoutChannelRoutes(app, services, auth);
   statementRoutes(app, services, auth);
   jobsRoutes(app, services, auth);
+  trackingRoutes(app, services);
   wechatReachRoutes(app, services, auth);
   for (const plugin of options.plugins ?? []) await plugin(app, services);
 

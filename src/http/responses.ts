@@ -178,6 +178,22 @@ export const orderRefundOut = z.object({
   completedAt: dateTime.nullable(),
 });
 
+export const trackingStateOut = z.enum(['in_transit', 'collected', 'problem', 'delivered', 'returned', 'out_for_delivery', 'customs', 'rejected']);
+
+/** A parcel of an order, with what the tracking provider last pushed. */
+export const parcelOut = z.object({
+  id: intOut,
+  carrierCode: z.string().nullable().describe('the 快递100 company code when the carrier is a known one'),
+  carrierName: z.string(),
+  trackingNo: z.string(),
+  shippedBy: z.enum(['hq', 'supplier']),
+  shippedAt: dateTime,
+  trackingState: trackingStateOut.nullable().describe('null until the provider reported'),
+  trackingUpdatedAt: dateTime.nullable(),
+  deliveredAt: dateTime.nullable(),
+  events: z.array(z.object({ at: z.string().describe('ISO 8601'), text: z.string(), area: z.string().optional() })).describe('newest first'),
+});
+
 /** One order with its lines and refunds. */
 export const orderOut = z.object({
   id: intOut,
@@ -204,6 +220,9 @@ export const orderOut = z.object({
   pickup: z.object({ code: z.string(), redeemedAt: dateTime.nullable() }).nullable().describe("the pickup code: the buyer's only"),
   lines: z.array(orderLineOut),
   refunds: z.array(orderRefundOut),
+  parcels: z.array(parcelOut),
+  receiveDueAt: dateTime.nullable().describe('a shipped order completes by itself then (自动确认收货)'),
+  receiveExtendedAt: dateTime.nullable().describe("when the buyer used the one extension (延长收货)"),
 });
 
 /** An order in a list. */

@@ -1,5 +1,6 @@
 // Request schemas shared by routes; the same zod schemas validate and document (OpenAPI).
 import { z } from 'zod';
+import { CARRIER_CODES } from '../modules/orders/index.js';
 
 export const idParams = z.object({ id: z.coerce.number().int().positive() });
 export const page = z.object({
@@ -16,3 +17,9 @@ export const checkoutItems = z
   .array(z.object({ skuId: z.number().int().positive(), quantity: z.number().int().min(1).max(999) }))
   .min(1)
   .max(50);
+
+/** A parcel as HQ records it: a known carrier (快递100's company code) and its tracking number. */
+export const parcelInput = z.object({
+  carrierCode: z.enum(CARRIER_CODES),
+  trackingNo: z.string().trim().regex(/^[A-Za-z0-9-]{4,40}$/, 'letters, digits and -'),
+});

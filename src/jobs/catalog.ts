@@ -68,6 +68,26 @@ export function jobCatalog(services: Services): JobDefinition[] {
       },
     },
     {
+      // 自动确认收货: shipped orders whose receipt date passed complete, which starts their freeze
+      name: 'orders.auto-receive',
+      schedule: INTERVAL,
+      async run() {
+        const received = await services.orders.autoReceiveDue();
+        if (received.completed > 0) log.info(received, 'orders received automatically');
+        return received;
+      },
+    },
+    {
+      // recorded parcels subscribed at the tracking provider; failed subscriptions retried with a backoff
+      name: 'orders.track-parcels',
+      schedule: INTERVAL,
+      async run() {
+        const tracked = await services.orders.subscribeParcels();
+        if (tracked.failed > 0) log.warn(tracked, 'parcels the tracking provider refused');
+        return tracked;
+      },
+    },
+    {
       name: 'commission.unfreeze',
       schedule: INTERVAL,
       async run() {

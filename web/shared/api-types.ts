@@ -1879,6 +1879,43 @@ export interface paths {
                                 /** Format: date-time */
                                 completedAt: string | null;
                             }[];
+                            parcels: {
+                                id: number;
+                                /** @description the 快递100 company code when the carrier is a known one */
+                                carrierCode: string | null;
+                                carrierName: string;
+                                trackingNo: string;
+                                /** @enum {string} */
+                                shippedBy: "hq" | "supplier";
+                                /** Format: date-time */
+                                shippedAt: string;
+                                /**
+                                 * @description null until the provider reported
+                                 * @enum {string|null}
+                                 */
+                                trackingState: "in_transit" | "collected" | "problem" | "delivered" | "returned" | "out_for_delivery" | "customs" | "rejected" | null;
+                                /** Format: date-time */
+                                trackingUpdatedAt: string | null;
+                                /** Format: date-time */
+                                deliveredAt: string | null;
+                                /** @description newest first */
+                                events: {
+                                    /** @description ISO 8601 */
+                                    at: string;
+                                    text: string;
+                                    area?: string;
+                                }[];
+                            }[];
+                            /**
+                             * Format: date-time
+                             * @description a shipped order completes by itself then (自动确认收货)
+                             */
+                            receiveDueAt: string | null;
+                            /**
+                             * Format: date-time
+                             * @description when the buyer used the one extension (延长收货)
+                             */
+                            receiveExtendedAt: string | null;
                         };
                     };
                 };
@@ -1985,6 +2022,43 @@ export interface paths {
                                 /** Format: date-time */
                                 completedAt: string | null;
                             }[];
+                            parcels: {
+                                id: number;
+                                /** @description the 快递100 company code when the carrier is a known one */
+                                carrierCode: string | null;
+                                carrierName: string;
+                                trackingNo: string;
+                                /** @enum {string} */
+                                shippedBy: "hq" | "supplier";
+                                /** Format: date-time */
+                                shippedAt: string;
+                                /**
+                                 * @description null until the provider reported
+                                 * @enum {string|null}
+                                 */
+                                trackingState: "in_transit" | "collected" | "problem" | "delivered" | "returned" | "out_for_delivery" | "customs" | "rejected" | null;
+                                /** Format: date-time */
+                                trackingUpdatedAt: string | null;
+                                /** Format: date-time */
+                                deliveredAt: string | null;
+                                /** @description newest first */
+                                events: {
+                                    /** @description ISO 8601 */
+                                    at: string;
+                                    text: string;
+                                    area?: string;
+                                }[];
+                            }[];
+                            /**
+                             * Format: date-time
+                             * @description a shipped order completes by itself then (自动确认收货)
+                             */
+                            receiveDueAt: string | null;
+                            /**
+                             * Format: date-time
+                             * @description when the buyer used the one extension (延长收货)
+                             */
+                            receiveExtendedAt: string | null;
                         };
                     };
                 };
@@ -2095,6 +2169,43 @@ export interface paths {
                                 /** Format: date-time */
                                 completedAt: string | null;
                             }[];
+                            parcels: {
+                                id: number;
+                                /** @description the 快递100 company code when the carrier is a known one */
+                                carrierCode: string | null;
+                                carrierName: string;
+                                trackingNo: string;
+                                /** @enum {string} */
+                                shippedBy: "hq" | "supplier";
+                                /** Format: date-time */
+                                shippedAt: string;
+                                /**
+                                 * @description null until the provider reported
+                                 * @enum {string|null}
+                                 */
+                                trackingState: "in_transit" | "collected" | "problem" | "delivered" | "returned" | "out_for_delivery" | "customs" | "rejected" | null;
+                                /** Format: date-time */
+                                trackingUpdatedAt: string | null;
+                                /** Format: date-time */
+                                deliveredAt: string | null;
+                                /** @description newest first */
+                                events: {
+                                    /** @description ISO 8601 */
+                                    at: string;
+                                    text: string;
+                                    area?: string;
+                                }[];
+                            }[];
+                            /**
+                             * Format: date-time
+                             * @description a shipped order completes by itself then (自动确认收货)
+                             */
+                            receiveDueAt: string | null;
+                            /**
+                             * Format: date-time
+                             * @description when the buyer used the one extension (延长收货)
+                             */
+                            receiveExtendedAt: string | null;
                         };
                     };
                 };
@@ -2203,6 +2314,188 @@ export interface paths {
                                 /** Format: date-time */
                                 completedAt: string | null;
                             }[];
+                            parcels: {
+                                id: number;
+                                /** @description the 快递100 company code when the carrier is a known one */
+                                carrierCode: string | null;
+                                carrierName: string;
+                                trackingNo: string;
+                                /** @enum {string} */
+                                shippedBy: "hq" | "supplier";
+                                /** Format: date-time */
+                                shippedAt: string;
+                                /**
+                                 * @description null until the provider reported
+                                 * @enum {string|null}
+                                 */
+                                trackingState: "in_transit" | "collected" | "problem" | "delivered" | "returned" | "out_for_delivery" | "customs" | "rejected" | null;
+                                /** Format: date-time */
+                                trackingUpdatedAt: string | null;
+                                /** Format: date-time */
+                                deliveredAt: string | null;
+                                /** @description newest first */
+                                events: {
+                                    /** @description ISO 8601 */
+                                    at: string;
+                                    text: string;
+                                    area?: string;
+                                }[];
+                            }[];
+                            /**
+                             * Format: date-time
+                             * @description a shipped order completes by itself then (自动确认收货)
+                             */
+                            receiveDueAt: string | null;
+                            /**
+                             * Format: date-time
+                             * @description when the buyer used the one extension (延长收货)
+                             */
+                            receiveExtendedAt: string | null;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/orders/{id}/extend-receipt": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Extend receipt (延长收货): the automatic receipt moves back by the rules' days, once per order */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: number;
+                            orderNo: string;
+                            buyerId: number;
+                            /** @enum {string} */
+                            status: "pending_payment" | "paid" | "shipped" | "completed" | "closed" | "refunded";
+                            goodsFen: number;
+                            discountFen: number;
+                            shippingFen: number;
+                            payableFen: number;
+                            paidFen: number;
+                            refundedFen: number;
+                            /** @enum {string} */
+                            source: "share_link" | "poster" | "store" | "direct";
+                            sharerId: number | null;
+                            ruleVersionId: number | null;
+                            /** Format: date-time */
+                            paidAt: string | null;
+                            /** Format: date-time */
+                            shippedAt: string | null;
+                            /** Format: date-time */
+                            completedAt: string | null;
+                            /** Format: date-time */
+                            closedAt: string | null;
+                            /** Format: date-time */
+                            createdAt: string;
+                            /** @description consignee masked for roles that do not ship */
+                            shippingAddress: {
+                                city: string;
+                                name: string;
+                                phone: string;
+                                detail: string;
+                                district: string;
+                                province: string;
+                                /** @description 6-digit district code (GB/T 2260) */
+                                regionCode: string;
+                            } | null;
+                            /** @enum {string} */
+                            deliveryMethod: "express" | "pickup";
+                            storeId: number | null;
+                            /** @description the pickup code: the buyer's only */
+                            pickup: {
+                                code: string;
+                                /** Format: date-time */
+                                redeemedAt: string | null;
+                            } | null;
+                            lines: {
+                                id: number;
+                                productId: number;
+                                skuId: number;
+                                title: string;
+                                quantity: number;
+                                unitPriceFen: number;
+                                discountFen: number;
+                                paidFen: number;
+                                refundedFen: number;
+                            }[];
+                            refunds: {
+                                id: number;
+                                refundNo: string;
+                                /** @enum {string} */
+                                status: "processing" | "succeeded" | "failed" | "overpaid";
+                                amountFen: number;
+                                shippingFen: number;
+                                reason: string;
+                                /** Format: date-time */
+                                createdAt: string;
+                                /** Format: date-time */
+                                completedAt: string | null;
+                            }[];
+                            parcels: {
+                                id: number;
+                                /** @description the 快递100 company code when the carrier is a known one */
+                                carrierCode: string | null;
+                                carrierName: string;
+                                trackingNo: string;
+                                /** @enum {string} */
+                                shippedBy: "hq" | "supplier";
+                                /** Format: date-time */
+                                shippedAt: string;
+                                /**
+                                 * @description null until the provider reported
+                                 * @enum {string|null}
+                                 */
+                                trackingState: "in_transit" | "collected" | "problem" | "delivered" | "returned" | "out_for_delivery" | "customs" | "rejected" | null;
+                                /** Format: date-time */
+                                trackingUpdatedAt: string | null;
+                                /** Format: date-time */
+                                deliveredAt: string | null;
+                                /** @description newest first */
+                                events: {
+                                    /** @description ISO 8601 */
+                                    at: string;
+                                    text: string;
+                                    area?: string;
+                                }[];
+                            }[];
+                            /**
+                             * Format: date-time
+                             * @description a shipped order completes by itself then (自动确认收货)
+                             */
+                            receiveDueAt: string | null;
+                            /**
+                             * Format: date-time
+                             * @description when the buyer used the one extension (延长收货)
+                             */
+                            receiveExtendedAt: string | null;
                         };
                     };
                 };
@@ -4058,6 +4351,43 @@ export interface paths {
                                 /** Format: date-time */
                                 completedAt: string | null;
                             }[];
+                            parcels: {
+                                id: number;
+                                /** @description the 快递100 company code when the carrier is a known one */
+                                carrierCode: string | null;
+                                carrierName: string;
+                                trackingNo: string;
+                                /** @enum {string} */
+                                shippedBy: "hq" | "supplier";
+                                /** Format: date-time */
+                                shippedAt: string;
+                                /**
+                                 * @description null until the provider reported
+                                 * @enum {string|null}
+                                 */
+                                trackingState: "in_transit" | "collected" | "problem" | "delivered" | "returned" | "out_for_delivery" | "customs" | "rejected" | null;
+                                /** Format: date-time */
+                                trackingUpdatedAt: string | null;
+                                /** Format: date-time */
+                                deliveredAt: string | null;
+                                /** @description newest first */
+                                events: {
+                                    /** @description ISO 8601 */
+                                    at: string;
+                                    text: string;
+                                    area?: string;
+                                }[];
+                            }[];
+                            /**
+                             * Format: date-time
+                             * @description a shipped order completes by itself then (自动确认收货)
+                             */
+                            receiveDueAt: string | null;
+                            /**
+                             * Format: date-time
+                             * @description when the buyer used the one extension (延长收货)
+                             */
+                            receiveExtendedAt: string | null;
                             payments: {
                                 id: number;
                                 provider: string;
@@ -4106,222 +4436,6 @@ export interface paths {
         };
         put?: never;
         post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/admin/orders/{id}/ship": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /** Mark shipped */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    id: number;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            id: number;
-                            orderNo: string;
-                            buyerId: number;
-                            /** @enum {string} */
-                            status: "pending_payment" | "paid" | "shipped" | "completed" | "closed" | "refunded";
-                            goodsFen: number;
-                            discountFen: number;
-                            shippingFen: number;
-                            payableFen: number;
-                            paidFen: number;
-                            refundedFen: number;
-                            /** @enum {string} */
-                            source: "share_link" | "poster" | "store" | "direct";
-                            sharerId: number | null;
-                            ruleVersionId: number | null;
-                            /** Format: date-time */
-                            paidAt: string | null;
-                            /** Format: date-time */
-                            shippedAt: string | null;
-                            /** Format: date-time */
-                            completedAt: string | null;
-                            /** Format: date-time */
-                            closedAt: string | null;
-                            /** Format: date-time */
-                            createdAt: string;
-                            /** @description consignee masked for roles that do not ship */
-                            shippingAddress: {
-                                city: string;
-                                name: string;
-                                phone: string;
-                                detail: string;
-                                district: string;
-                                province: string;
-                                /** @description 6-digit district code (GB/T 2260) */
-                                regionCode: string;
-                            } | null;
-                            /** @enum {string} */
-                            deliveryMethod: "express" | "pickup";
-                            storeId: number | null;
-                            /** @description the pickup code: the buyer's only */
-                            pickup: {
-                                code: string;
-                                /** Format: date-time */
-                                redeemedAt: string | null;
-                            } | null;
-                            lines: {
-                                id: number;
-                                productId: number;
-                                skuId: number;
-                                title: string;
-                                quantity: number;
-                                unitPriceFen: number;
-                                discountFen: number;
-                                paidFen: number;
-                                refundedFen: number;
-                            }[];
-                            refunds: {
-                                id: number;
-                                refundNo: string;
-                                /** @enum {string} */
-                                status: "processing" | "succeeded" | "failed" | "overpaid";
-                                amountFen: number;
-                                shippingFen: number;
-                                reason: string;
-                                /** Format: date-time */
-                                createdAt: string;
-                                /** Format: date-time */
-                                completedAt: string | null;
-                            }[];
-                        };
-                    };
-                };
-            };
-        };
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/admin/orders/{id}/complete": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /** Mark received: the return window starts */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    id: number;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            id: number;
-                            orderNo: string;
-                            buyerId: number;
-                            /** @enum {string} */
-                            status: "pending_payment" | "paid" | "shipped" | "completed" | "closed" | "refunded";
-                            goodsFen: number;
-                            discountFen: number;
-                            shippingFen: number;
-                            payableFen: number;
-                            paidFen: number;
-                            refundedFen: number;
-                            /** @enum {string} */
-                            source: "share_link" | "poster" | "store" | "direct";
-                            sharerId: number | null;
-                            ruleVersionId: number | null;
-                            /** Format: date-time */
-                            paidAt: string | null;
-                            /** Format: date-time */
-                            shippedAt: string | null;
-                            /** Format: date-time */
-                            completedAt: string | null;
-                            /** Format: date-time */
-                            closedAt: string | null;
-                            /** Format: date-time */
-                            createdAt: string;
-                            /** @description consignee masked for roles that do not ship */
-                            shippingAddress: {
-                                city: string;
-                                name: string;
-                                phone: string;
-                                detail: string;
-                                district: string;
-                                province: string;
-                                /** @description 6-digit district code (GB/T 2260) */
-                                regionCode: string;
-                            } | null;
-                            /** @enum {string} */
-                            deliveryMethod: "express" | "pickup";
-                            storeId: number | null;
-                            /** @description the pickup code: the buyer's only */
-                            pickup: {
-                                code: string;
-                                /** Format: date-time */
-                                redeemedAt: string | null;
-                            } | null;
-                            lines: {
-                                id: number;
-                                productId: number;
-                                skuId: number;
-                                title: string;
-                                quantity: number;
-                                unitPriceFen: number;
-                                discountFen: number;
-                                paidFen: number;
-                                refundedFen: number;
-                            }[];
-                            refunds: {
-                                id: number;
-                                refundNo: string;
-                                /** @enum {string} */
-                                status: "processing" | "succeeded" | "failed" | "overpaid";
-                                amountFen: number;
-                                shippingFen: number;
-                                reason: string;
-                                /** Format: date-time */
-                                createdAt: string;
-                                /** Format: date-time */
-                                completedAt: string | null;
-                            }[];
-                        };
-                    };
-                };
-            };
-        };
         delete?: never;
         options?: never;
         head?: never;
@@ -4538,6 +4652,504 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/carriers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The express companies a parcel can name (快递100 company codes) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                code: string;
+                                zh: string;
+                                en: string;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/orders/{id}/ship": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Shipped, with the parcels that leave now (none: goods that need no carrier); the automatic receipt counts from now */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: number;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @default [] */
+                        parcels?: {
+                            /** @enum {string} */
+                            carrierCode: "shunfeng" | "jd" | "ems" | "youzhengguonei" | "zhongtong" | "yuantong" | "shentong" | "yunda" | "jtexpress" | "debangkuaidi" | "debangwuliu" | "huitongkuaidi" | "zhaijisong" | "youshuwuliu" | "annengwuliu" | "kuayue" | "shunfengkuaiyun" | "zhongtongkuaiyun" | "jingdongkuaiyun" | "fengwang" | "danniao";
+                            trackingNo: string;
+                        }[];
+                    } | null;
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: number;
+                            orderNo: string;
+                            buyerId: number;
+                            /** @enum {string} */
+                            status: "pending_payment" | "paid" | "shipped" | "completed" | "closed" | "refunded";
+                            goodsFen: number;
+                            discountFen: number;
+                            shippingFen: number;
+                            payableFen: number;
+                            paidFen: number;
+                            refundedFen: number;
+                            /** @enum {string} */
+                            source: "share_link" | "poster" | "store" | "direct";
+                            sharerId: number | null;
+                            ruleVersionId: number | null;
+                            /** Format: date-time */
+                            paidAt: string | null;
+                            /** Format: date-time */
+                            shippedAt: string | null;
+                            /** Format: date-time */
+                            completedAt: string | null;
+                            /** Format: date-time */
+                            closedAt: string | null;
+                            /** Format: date-time */
+                            createdAt: string;
+                            /** @description consignee masked for roles that do not ship */
+                            shippingAddress: {
+                                city: string;
+                                name: string;
+                                phone: string;
+                                detail: string;
+                                district: string;
+                                province: string;
+                                /** @description 6-digit district code (GB/T 2260) */
+                                regionCode: string;
+                            } | null;
+                            /** @enum {string} */
+                            deliveryMethod: "express" | "pickup";
+                            storeId: number | null;
+                            /** @description the pickup code: the buyer's only */
+                            pickup: {
+                                code: string;
+                                /** Format: date-time */
+                                redeemedAt: string | null;
+                            } | null;
+                            lines: {
+                                id: number;
+                                productId: number;
+                                skuId: number;
+                                title: string;
+                                quantity: number;
+                                unitPriceFen: number;
+                                discountFen: number;
+                                paidFen: number;
+                                refundedFen: number;
+                            }[];
+                            refunds: {
+                                id: number;
+                                refundNo: string;
+                                /** @enum {string} */
+                                status: "processing" | "succeeded" | "failed" | "overpaid";
+                                amountFen: number;
+                                shippingFen: number;
+                                reason: string;
+                                /** Format: date-time */
+                                createdAt: string;
+                                /** Format: date-time */
+                                completedAt: string | null;
+                            }[];
+                            parcels: {
+                                id: number;
+                                /** @description the 快递100 company code when the carrier is a known one */
+                                carrierCode: string | null;
+                                carrierName: string;
+                                trackingNo: string;
+                                /** @enum {string} */
+                                shippedBy: "hq" | "supplier";
+                                /** Format: date-time */
+                                shippedAt: string;
+                                /**
+                                 * @description null until the provider reported
+                                 * @enum {string|null}
+                                 */
+                                trackingState: "in_transit" | "collected" | "problem" | "delivered" | "returned" | "out_for_delivery" | "customs" | "rejected" | null;
+                                /** Format: date-time */
+                                trackingUpdatedAt: string | null;
+                                /** Format: date-time */
+                                deliveredAt: string | null;
+                                /** @description newest first */
+                                events: {
+                                    /** @description ISO 8601 */
+                                    at: string;
+                                    text: string;
+                                    area?: string;
+                                }[];
+                            }[];
+                            /**
+                             * Format: date-time
+                             * @description a shipped order completes by itself then (自动确认收货)
+                             */
+                            receiveDueAt: string | null;
+                            /**
+                             * Format: date-time
+                             * @description when the buyer used the one extension (延长收货)
+                             */
+                            receiveExtendedAt: string | null;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/orders/{id}/parcels": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** More parcels: part of a paid order leaves (it stays paid until shipped), or a late parcel of a shipped one (its receipt counts from it) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: number;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        parcels: {
+                            /** @enum {string} */
+                            carrierCode: "shunfeng" | "jd" | "ems" | "youzhengguonei" | "zhongtong" | "yuantong" | "shentong" | "yunda" | "jtexpress" | "debangkuaidi" | "debangwuliu" | "huitongkuaidi" | "zhaijisong" | "youshuwuliu" | "annengwuliu" | "kuayue" | "shunfengkuaiyun" | "zhongtongkuaiyun" | "jingdongkuaiyun" | "fengwang" | "danniao";
+                            trackingNo: string;
+                        }[];
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: number;
+                            orderNo: string;
+                            buyerId: number;
+                            /** @enum {string} */
+                            status: "pending_payment" | "paid" | "shipped" | "completed" | "closed" | "refunded";
+                            goodsFen: number;
+                            discountFen: number;
+                            shippingFen: number;
+                            payableFen: number;
+                            paidFen: number;
+                            refundedFen: number;
+                            /** @enum {string} */
+                            source: "share_link" | "poster" | "store" | "direct";
+                            sharerId: number | null;
+                            ruleVersionId: number | null;
+                            /** Format: date-time */
+                            paidAt: string | null;
+                            /** Format: date-time */
+                            shippedAt: string | null;
+                            /** Format: date-time */
+                            completedAt: string | null;
+                            /** Format: date-time */
+                            closedAt: string | null;
+                            /** Format: date-time */
+                            createdAt: string;
+                            /** @description consignee masked for roles that do not ship */
+                            shippingAddress: {
+                                city: string;
+                                name: string;
+                                phone: string;
+                                detail: string;
+                                district: string;
+                                province: string;
+                                /** @description 6-digit district code (GB/T 2260) */
+                                regionCode: string;
+                            } | null;
+                            /** @enum {string} */
+                            deliveryMethod: "express" | "pickup";
+                            storeId: number | null;
+                            /** @description the pickup code: the buyer's only */
+                            pickup: {
+                                code: string;
+                                /** Format: date-time */
+                                redeemedAt: string | null;
+                            } | null;
+                            lines: {
+                                id: number;
+                                productId: number;
+                                skuId: number;
+                                title: string;
+                                quantity: number;
+                                unitPriceFen: number;
+                                discountFen: number;
+                                paidFen: number;
+                                refundedFen: number;
+                            }[];
+                            refunds: {
+                                id: number;
+                                refundNo: string;
+                                /** @enum {string} */
+                                status: "processing" | "succeeded" | "failed" | "overpaid";
+                                amountFen: number;
+                                shippingFen: number;
+                                reason: string;
+                                /** Format: date-time */
+                                createdAt: string;
+                                /** Format: date-time */
+                                completedAt: string | null;
+                            }[];
+                            parcels: {
+                                id: number;
+                                /** @description the 快递100 company code when the carrier is a known one */
+                                carrierCode: string | null;
+                                carrierName: string;
+                                trackingNo: string;
+                                /** @enum {string} */
+                                shippedBy: "hq" | "supplier";
+                                /** Format: date-time */
+                                shippedAt: string;
+                                /**
+                                 * @description null until the provider reported
+                                 * @enum {string|null}
+                                 */
+                                trackingState: "in_transit" | "collected" | "problem" | "delivered" | "returned" | "out_for_delivery" | "customs" | "rejected" | null;
+                                /** Format: date-time */
+                                trackingUpdatedAt: string | null;
+                                /** Format: date-time */
+                                deliveredAt: string | null;
+                                /** @description newest first */
+                                events: {
+                                    /** @description ISO 8601 */
+                                    at: string;
+                                    text: string;
+                                    area?: string;
+                                }[];
+                            }[];
+                            /**
+                             * Format: date-time
+                             * @description a shipped order completes by itself then (自动确认收货)
+                             */
+                            receiveDueAt: string | null;
+                            /**
+                             * Format: date-time
+                             * @description when the buyer used the one extension (延长收货)
+                             */
+                            receiveExtendedAt: string | null;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/orders/{id}/complete": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Mark received: the return window starts */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: number;
+                            orderNo: string;
+                            buyerId: number;
+                            /** @enum {string} */
+                            status: "pending_payment" | "paid" | "shipped" | "completed" | "closed" | "refunded";
+                            goodsFen: number;
+                            discountFen: number;
+                            shippingFen: number;
+                            payableFen: number;
+                            paidFen: number;
+                            refundedFen: number;
+                            /** @enum {string} */
+                            source: "share_link" | "poster" | "store" | "direct";
+                            sharerId: number | null;
+                            ruleVersionId: number | null;
+                            /** Format: date-time */
+                            paidAt: string | null;
+                            /** Format: date-time */
+                            shippedAt: string | null;
+                            /** Format: date-time */
+                            completedAt: string | null;
+                            /** Format: date-time */
+                            closedAt: string | null;
+                            /** Format: date-time */
+                            createdAt: string;
+                            /** @description consignee masked for roles that do not ship */
+                            shippingAddress: {
+                                city: string;
+                                name: string;
+                                phone: string;
+                                detail: string;
+                                district: string;
+                                province: string;
+                                /** @description 6-digit district code (GB/T 2260) */
+                                regionCode: string;
+                            } | null;
+                            /** @enum {string} */
+                            deliveryMethod: "express" | "pickup";
+                            storeId: number | null;
+                            /** @description the pickup code: the buyer's only */
+                            pickup: {
+                                code: string;
+                                /** Format: date-time */
+                                redeemedAt: string | null;
+                            } | null;
+                            lines: {
+                                id: number;
+                                productId: number;
+                                skuId: number;
+                                title: string;
+                                quantity: number;
+                                unitPriceFen: number;
+                                discountFen: number;
+                                paidFen: number;
+                                refundedFen: number;
+                            }[];
+                            refunds: {
+                                id: number;
+                                refundNo: string;
+                                /** @enum {string} */
+                                status: "processing" | "succeeded" | "failed" | "overpaid";
+                                amountFen: number;
+                                shippingFen: number;
+                                reason: string;
+                                /** Format: date-time */
+                                createdAt: string;
+                                /** Format: date-time */
+                                completedAt: string | null;
+                            }[];
+                            parcels: {
+                                id: number;
+                                /** @description the 快递100 company code when the carrier is a known one */
+                                carrierCode: string | null;
+                                carrierName: string;
+                                trackingNo: string;
+                                /** @enum {string} */
+                                shippedBy: "hq" | "supplier";
+                                /** Format: date-time */
+                                shippedAt: string;
+                                /**
+                                 * @description null until the provider reported
+                                 * @enum {string|null}
+                                 */
+                                trackingState: "in_transit" | "collected" | "problem" | "delivered" | "returned" | "out_for_delivery" | "customs" | "rejected" | null;
+                                /** Format: date-time */
+                                trackingUpdatedAt: string | null;
+                                /** Format: date-time */
+                                deliveredAt: string | null;
+                                /** @description newest first */
+                                events: {
+                                    /** @description ISO 8601 */
+                                    at: string;
+                                    text: string;
+                                    area?: string;
+                                }[];
+                            }[];
+                            /**
+                             * Format: date-time
+                             * @description a shipped order completes by itself then (自动确认收货)
+                             */
+                            receiveDueAt: string | null;
+                            /**
+                             * Format: date-time
+                             * @description when the buyer used the one extension (延长收货)
+                             */
+                            receiveExtendedAt: string | null;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/admin/rules": {
         parameters: {
             query?: never;
@@ -4673,6 +5285,10 @@ export interface paths {
                                         }[];
                                         /** @default 30 */
                                         unpaidCloseMinutes: number;
+                                        /** @default 10 */
+                                        autoReceiveDays: number;
+                                        /** @default 3 */
+                                        receiveExtensionDays: number;
                                     };
                                 };
                                 note: string | null;
@@ -4831,6 +5447,10 @@ export interface paths {
                                     }[];
                                     /** @default 30 */
                                     unpaidCloseMinutes: number;
+                                    /** @default 10 */
+                                    autoReceiveDays: number;
+                                    /** @default 3 */
+                                    receiveExtensionDays: number;
                                 };
                             };
                             note: string | null;
@@ -4960,6 +5580,10 @@ export interface paths {
                                     }[];
                                     /** @default 30 */
                                     unpaidCloseMinutes: number;
+                                    /** @default 10 */
+                                    autoReceiveDays: number;
+                                    /** @default 3 */
+                                    receiveExtensionDays: number;
                                 };
                             };
                             note: string | null;
@@ -5223,6 +5847,10 @@ export interface paths {
                                     }[];
                                     /** @default 30 */
                                     unpaidCloseMinutes: number;
+                                    /** @default 10 */
+                                    autoReceiveDays: number;
+                                    /** @default 3 */
+                                    receiveExtensionDays: number;
                                 };
                             };
                             note: string | null;
@@ -5384,6 +6012,10 @@ export interface paths {
                                         }[];
                                         /** @default 30 */
                                         unpaidCloseMinutes: number;
+                                        /** @default 10 */
+                                        autoReceiveDays: number;
+                                        /** @default 3 */
+                                        receiveExtensionDays: number;
                                     };
                                 };
                                 note: string | null;
@@ -5653,6 +6285,10 @@ export interface paths {
                                     }[];
                                     /** @default 30 */
                                     unpaidCloseMinutes: number;
+                                    /** @default 10 */
+                                    autoReceiveDays: number;
+                                    /** @default 3 */
+                                    receiveExtensionDays: number;
                                 };
                             };
                             note: string | null;
@@ -5933,6 +6569,10 @@ export interface paths {
                                         }[];
                                         /** @default 30 */
                                         unpaidCloseMinutes: number;
+                                        /** @default 10 */
+                                        autoReceiveDays: number;
+                                        /** @default 3 */
+                                        receiveExtensionDays: number;
                                     };
                                 };
                                 note: string | null;
@@ -6070,6 +6710,10 @@ export interface paths {
                                         }[];
                                         /** @default 30 */
                                         unpaidCloseMinutes: number;
+                                        /** @default 10 */
+                                        autoReceiveDays: number;
+                                        /** @default 3 */
+                                        receiveExtensionDays: number;
                                     };
                                 };
                                 note: string | null;
@@ -6325,6 +6969,10 @@ export interface paths {
                                     }[];
                                     /** @default 30 */
                                     unpaidCloseMinutes: number;
+                                    /** @default 10 */
+                                    autoReceiveDays: number;
+                                    /** @default 3 */
+                                    receiveExtensionDays: number;
                                 };
                             };
                             note: string | null;
@@ -17496,6 +18144,52 @@ export interface paths {
         };
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/tracking/kuaidi100/callback": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 快递100's tracking push (form fields param and sign = MD5(param + salt)) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        [key: string]: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            result: boolean;
+                            returnCode: string;
+                            message: string;
+                        };
+                    };
+                };
+            };
+        };
         delete?: never;
         options?: never;
         head?: never;

@@ -41,6 +41,7 @@ export type Order = ResponseOf<'/api/orders/{id}'>;
 export type OrderLine = Order['lines'][number];
 /** A refund of an order (on the order's answer). */
 export type Refund = Order['refunds'][number];
+export type Parcel = Order['parcels'][number];
 export type OrderStatus = Order['status'];
 export type OrderSummary = ItemOf<ResponseOf<'/api/orders'>>;
 /** A buyer's refund request (the buyer's list and HQ's answer the same). */

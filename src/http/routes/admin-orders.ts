@@ -65,10 +65,6 @@ export function adminOrderRoutes(app: FastifyInstance, s: Services, auth: Auth) 
     const [payments, earnings] = await Promise.all([s.payments.paymentsOfOrder(s.db, order.id), s.commission.earnings(s.db, { orderId: order.id, limit: 100, offset: 0 })]);
     return { ...order, payments, earnings };
   });
-  r.post('/api/admin/orders/:id/ship', { preHandler: fulfilment, schema: { tags, summary: 'Mark shipped', params: idParams, response: { 200: orderOut } } }, async (req) => s.orders.ship(req.params.id));
-  r.post('/api/admin/orders/:id/complete', { preHandler: fulfilment, schema: { tags, summary: 'Mark received: the return window starts', params: idParams, response: { 200: orderOut } } }, async (req) =>
-    s.orders.complete(req.params.id),
-  );
   r.post('/api/admin/orders/:id/refunds', {
     preHandler: support,
     schema: {

@@ -1,10 +1,11 @@
-// The HQ console's API, by area: members (admin-members.ts), the catalogue and orders (admin-orders.ts),
+// The HQ console's API, by area: members (admin-members.ts), the catalogue and orders (admin-orders.ts), shipping (admin-fulfilment.ts),
 // rules, commission and payouts (admin-money.ts), the dashboard, exports and operations (admin-reports.ts).
 import type { FastifyInstance } from 'fastify';
 import type { Services } from '../../services.js';
 import type { Auth } from '../auth.js';
 import { adminDistributorRoutes, adminMemberRoutes } from './admin-members.js';
 import { adminMoneyRoutes } from './admin-money.js';
+import { adminFulfilmentRoutes } from './admin-fulfilment.js';
 import { adminOrderRoutes } from './admin-orders.js';
 import { adminReportRoutes } from './admin-reports.js';
 
@@ -12,6 +13,7 @@ export function adminRoutes(app: FastifyInstance, s: Services, auth: Auth) {
   adminMemberRoutes(app, s, auth);
   adminDistributorRoutes(app, s, auth);
   adminOrderRoutes(app, s, auth);
+  adminFulfilmentRoutes(app, s, auth);
   adminMoneyRoutes(app, s, auth);
   adminReportRoutes(app, s, auth);
 }

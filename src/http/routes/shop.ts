@@ -202,6 +202,10 @@ function orderRoutes(app: FastifyInstance, s: Services, auth: Auth) {
     preHandler: auth.authenticate,
     schema: { tags: ['orders'], summary: 'Confirm receipt: completes the order and starts the return window', params: idParams, response: { 200: orderOut } },
   }, async (req) => s.orders.complete(req.params.id, member(req).id));
+  r.post('/api/orders/:id/extend-receipt', {
+    preHandler: auth.authenticate,
+    schema: { tags: ['orders'], summary: 'Extend receipt (延长收货): the automatic receipt moves back by the rules\' days, once per order', params: idParams, response: { 200: orderOut } },
+  }, async (req) => s.orders.extendReceipt(req.params.id, member(req).id));
 }
 
 /** Commission and withdrawals. */

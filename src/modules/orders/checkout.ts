@@ -112,9 +112,9 @@ export class OrderCheckout extends OrdersPart {
       const { order, lines } = await this.insertOrder(tx, { buyerId, input, quote, sharerId: context.sharerId, viaSharer: Boolean(sharer), checkoutKey, fingerprint, now });
       for (const participant of this.participants) await participant.afterCheckout?.(tx, { ...context, orderId: order.id }, quote);
       // what get() would read back, from what this transaction just wrote: a new order has no refunds
-      // and no pickup code yet, and the buyer sees their own consignee
+      // no pickup code, no parcels and no receipt date yet, and the buyer sees their own consignee
       lines.sort((a, b) => a.id - b.id);
-      const view: OrderView = { ...order, shippingAddress: order.shippingAddress as ShippingAddress | null, pickup: null, lines, refunds: [] };
+      const view: OrderView = { ...order, shippingAddress: order.shippingAddress as ShippingAddress | null, pickup: null, lines, refunds: [], parcels: [], receiveDueAt: null, receiveExtendedAt: null };
       return view;
     }), findExisting).catch(replayed);
   }

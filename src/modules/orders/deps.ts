@@ -9,6 +9,7 @@ import type { MembersService } from '../members/index.js';
 import type { ReferralService } from '../referral/index.js';
 import type { RulesService } from '../rules/index.js';
 import type { OrderParticipant, PickupStores } from './participants.js';
+import type { TrackingProvider } from './tracking.js';
 
 export interface OrdersDeps {
   db: Db;
@@ -23,6 +24,8 @@ export interface OrdersDeps {
   /** in registration order (pricing runs in this order) */
   participants: OrderParticipant[];
   pickupStores: { current?: PickupStores };
+  /** the parcel-tracking provider, when one is configured (tracking.ts) */
+  tracking: { current?: TrackingProvider };
 }
 
 /** A part of the orders module: its dependencies under their usual names. */

@@ -1,9 +1,10 @@
-// Reading orders: one order as its buyer or HQ sees it, lists, what paying needs, refund lists.
+// Reading orders: one order as its buyer or HQ sees it (with its parcels), lists, what paying needs, refund lists.
 import { sql } from 'kysely';
 import type { Executor } from '../../db/database.js';
 import { notFound } from '../../errors.js';
 import { maskName, maskPhone } from '../../privacy.js';
-import { OrdersPart } from './deps.js';
+import { OrdersPart, type OrdersDeps } from './deps.js';
+import type { OrderParcels } from './parcels.js';
 import { statusesFor } from './states.js';
 import type { OrderStatus, ShippingAddress } from './tables.js';
 
@@ -35,16 +36,24 @@ const REFUND_COLUMNS = ['id', 'refund_no as refundNo', 'status', 'amount_fen as 
 export type OrderView = Awaited<ReturnType<OrderReads['get']>>;
 
 export class OrderReads extends OrdersPart {
+  constructor(deps: OrdersDeps, private readonly parcels: OrderParcels) {
+    super(deps);
+  }
+
   /** An order with its lines and refunds; the consignee is masked unless `showConsignee`. */
   async get(ex: Executor, orderId: number, buyerId?: number, showConsignee = buyerId !== undefined) {
-    let q = ex.selectFrom('orders').select([...ORDER_COLUMNS, 'shipping_address as shippingAddress', 'delivery_method as deliveryMethod', 'store_id as storeId']).where('id', '=', orderId);
+    let q = ex
+      .selectFrom('orders')
+      .select([...ORDER_COLUMNS, 'shipping_address as shippingAddress', 'delivery_method as deliveryMethod', 'store_id as storeId', 'receive_due_at as receiveDueAt', 'receive_extended_at as receiveExtendedAt'])
+      .where('id', '=', orderId);
     // a buyer asking for someone else's order learns nothing, not even that it exists
     if (buyerId !== undefined) q = q.where('buyer_id', '=', buyerId);
     const order = await q.executeTakeFirst();
     if (!order) throw notFound('ORDER_NOT_FOUND', `order ${orderId} does not exist`);
-    const [lines, refunds] = await Promise.all([
+    const [lines, refunds, parcels] = await Promise.all([
       ex.selectFrom('order_lines').select(ORDER_LINE_COLUMNS).where('order_id', '=', orderId).orderBy('id').execute(),
       ex.selectFrom('refunds').select(REFUND_COLUMNS).where('order_id', '=', orderId).orderBy('id').execute(),
+      this.parcels.ofOrders(ex, [orderId]),
     ]);
     // the pickup code is the buyer's to show at the store, nobody else's
     const pickup =
@@ -53,7 +62,7 @@ export class OrderReads extends OrdersPart {
         : undefined;
     const address = order.shippingAddress as ShippingAddress | null;
     const shippingAddress = address && !showConsignee ? { ...address, name: maskName(address.name), phone: maskPhone(address.phone) } : address;
-    return { ...order, shippingAddress, pickup: pickup ?? null, lines, refunds };
+    return { ...order, shippingAddress, pickup: pickup ?? null, lines, refunds, parcels: parcels.get(orderId)! };
   }
 
   /** What paying needs of a buyer's order, in one read: its status, amount and a description of its lines. */

@@ -17,9 +17,11 @@ import type { OrdersDeps } from './deps.js';
 import { OrderEffects } from './effects.js';
 import { OrderFulfilment } from './fulfilment.js';
 import type { OrderParticipant, PickupStores } from './participants.js';
+import { OrderParcels } from './parcels.js';
 import { OrderPayment } from './payment.js';
 import { OrderReads } from './reads.js';
 import { OrderRefunds } from './refunds.js';
+import type { TrackingProvider } from './tracking.js';
 
 export { priceLines } from './checkout.js';
 export type { OrderView } from './reads.js';
@@ -32,22 +34,29 @@ export class OrdersService {
   private readonly payment: OrderPayment;
   private readonly fulfilment: OrderFulfilment;
   private readonly refunds: OrderRefunds;
+  private readonly parcels: OrderParcels;
   /** the participants' deferred effects (effects.ts): tests set its faults and reference mode */
   readonly effects: OrderEffects;
 
   constructor(db: Db, clock: Clock, bus: EventBus, catalog: CatalogService, rules: RulesService, commission: CommissionService, referral: ReferralService, members: MembersService, audit: AuditService) {
-    this.deps = { db, clock, bus, catalog, rules, commission, referral, members, audit, participants: [], pickupStores: {} };
-    this.reads = new OrderReads(this.deps);
+    this.deps = { db, clock, bus, catalog, rules, commission, referral, members, audit, participants: [], pickupStores: {}, tracking: {} };
+    this.parcels = new OrderParcels(this.deps);
+    this.reads = new OrderReads(this.deps, this.parcels);
     this.effects = new OrderEffects(this.deps);
     this.checkoutPart = new OrderCheckout(this.deps, this.reads);
     this.payment = new OrderPayment(this.deps, this.reads, this.effects);
-    this.fulfilment = new OrderFulfilment(this.deps, this.reads);
+    this.fulfilment = new OrderFulfilment(this.deps, this.reads, this.parcels);
     this.refunds = new OrderRefunds(this.deps, this.effects);
   }
 
   /** Another module takes part in every order from now on (see participants.ts); pricing runs in this order. */
   addParticipant(participant: OrderParticipant): void {
     this.deps.participants.push(participant);
+  }
+
+  /** The app's parcel-tracking provider (tracking.ts): parcels with a known carrier are subscribed there. */
+  provideTracking(tracking: TrackingProvider): void {
+    this.deps.tracking.current = tracking;
   }
 
   /** The stores module says which stores take pickup orders and where they are (participants.ts). */
@@ -83,6 +92,21 @@ export class OrdersService {
   redeemPickup: OrderFulfilment['redeemPickup'] = (...a) => this.fulfilment.redeemPickup(...a);
   ship: OrderFulfilment['ship'] = (...a) => this.fulfilment.ship(...a);
   complete: OrderFulfilment['complete'] = (...a) => this.fulfilment.complete(...a);
+  /** More parcels for an order that is paid (part of it shipped) or shipped (a late parcel). */
+  addParcels: OrderFulfilment['addParcels'] = (...a) => this.fulfilment.addParcels(...a);
+  /** Records parcels in the caller's transaction (a supplier's shipment). */
+  addParcelsIn: OrderFulfilment['addParcelsIn'] = (...a) => this.fulfilment.addParcelsIn(...a);
+  /** The buyer pushes the automatic receipt back once (延长收货). */
+  extendReceipt: OrderFulfilment['extendReceipt'] = (...a) => this.fulfilment.extendReceipt(...a);
+  /** The job: shipped orders whose receipt date passed complete by themselves. */
+  autoReceiveDue: OrderFulfilment['autoReceiveDue'] = (...a) => this.fulfilment.autoReceiveDue(...a);
+
+  // parcels.ts
+  parcelsOf: OrderParcels['ofOrders'] = (...a) => this.parcels.ofOrders(...a);
+  /** The job: subscribes recorded parcels at the tracking provider, retrying failures. */
+  subscribeParcels: OrderParcels['subscribeDue'] = (...a) => this.parcels.subscribeDue(...a);
+  /** The tracking provider's push (verified by the caller's adapter). */
+  applyTracking: OrderParcels['applyTracking'] = (...a) => this.parcels.applyTracking(...a);
 
   // refunds.ts
   createRefund: OrderRefunds['createRefund'] = (...a) => this.refunds.createRefund(...a);

@@ -1,10 +1,13 @@
 // Row types of orders, their lines, refunds, refund requests, pickup codes and the participants'
-// deferred effects (001, 009, 016, 026, 037), for Kysely; db/schema.ts merges them.
+// deferred effects and parcels (001, 009, 016, 026, 037, 038), for Kysely; db/schema.ts merges them.
 import type { ColumnType, Generated, Kysely, Transaction } from 'kysely';
 import type { CreatedAt, Json } from '../../db/columns.js';
 import type { Executor } from '../../db/database.js';
 import type { Database } from '../../db/schema.js';
 import type { Fingerprint } from './request-fingerprint.js';
+import type { TrackingState } from './tracking.js';
+
+export type { TrackingState };
 
 export type CheckoutFingerprintTables = {
   orders: { checkout_fingerprint: ColumnType<Fingerprint | null, string | null | undefined, string | null> };
@@ -57,6 +60,9 @@ export interface OrdersTable {
   completed_at: Date | null;
   closed_at: Date | null;
   created_at: CreatedAt;
+  /** 038_order_parcels.sql: when a shipped order completes by itself, and the buyer's one extension */
+  receive_due_at: Date | null;
+  receive_extended_at: Date | null;
   /** 026_idempotency_fingerprints.sql */
   checkout_fingerprint: ColumnType<Fingerprint | null, string | null | undefined, string | null>;
 }
@@ -131,6 +137,33 @@ export interface OrderEffectsTable {
   created_at: Date;
 }
 
+export interface TrackingEvent {
+  at: string;
+  text: string;
+  area?: string;
+}
+
+/** 038_order_parcels.sql */
+export interface OrderParcelsTable {
+  id: Generated<number>;
+  order_id: number;
+  carrier_code: string | null;
+  carrier_name: string;
+  tracking_no: string;
+  shipped_by_kind: 'hq' | 'supplier';
+  supplier_id: number | null;
+  shipped_by: number | null;
+  shipped_at: Date;
+  tracking_state: TrackingState | null;
+  tracking_events: ColumnType<TrackingEvent[], string | undefined, string>;
+  tracking_updated_at: Date | null;
+  delivered_at: Date | null;
+  subscription: Generated<'none' | 'pending' | 'subscribed' | 'failed'>;
+  subscribe_tries: Generated<number>;
+  subscribe_next_at: Date | null;
+  subscribe_error: string | null;
+}
+
 export interface OrdersTables {
   orders: OrdersTable;
   order_lines: OrderLinesTable;
@@ -139,4 +172,5 @@ export interface OrdersTables {
   refund_requests: RefundRequestsTable;
   pickup_codes: PickupCodesTable;
   order_effects: OrderEffectsTable;
+  order_parcels: OrderParcelsTable;
 }

@@ -62,6 +62,10 @@ export const ruleConfigSchema = z.object({
       fullReduction: z.array(z.object({ thresholdFen: fen, offFen: fen })).max(10).default([]),
       /** an order left unpaid this long is closed and its stock given back; 0 keeps it open */
       unpaidCloseMinutes: z.number().int().min(0).max(10_080).default(30),
+      /** a shipped order completes by itself this many days after its last parcel (自动确认收货); 0 = never */
+      autoReceiveDays: z.number().int().min(0).max(60).default(10),
+      /** the buyer may push that date back once, by this many days (延长收货); 0 = no extension */
+      receiveExtensionDays: z.number().int().min(0).max(30).default(3),
     })
     .prefault({}),
 });

@@ -105,6 +105,8 @@ export class SupplierOrders {
         .returning('id')
         .executeTakeFirst();
       if (!inserted) throw conflict('SHIPMENT_EXISTS', 'you already shipped this order');
+      // the buyer's order page shows the parcel, and tracking follows it, as for HQ's own
+      await this.core.orders.addParcelsIn(tx, orderId, [{ carrierName: parcel.carrier, trackingNo: parcel.trackingNo }], { kind: 'supplier', supplierId: supplier.id, actorId });
       if (lines.some((l) => l.supplier_id === null)) return false;
       const shipped = await tx.selectFrom('supplier_shipments').select('supplier_id').where('order_id', '=', orderId).execute();
       const shippedBy = new Set(shipped.map((s) => s.supplier_id));

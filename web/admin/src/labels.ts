@@ -41,6 +41,7 @@ export const AUDIT_ACTION_LABELS: Record<string, { zh: string; en: string }> = {
   "member_level.delete": { zh: "删除会员等级", en: "Member level deleted" },
   "member_level.update": { zh: "修改会员等级", en: "Member level edited" },
   "order.refund_overpaid": { zh: "退回多付款项", en: "Overpayment refunded" },
+  "order.auto_receive": { zh: "自动确认收货", en: "Received automatically" },
   "payment.return": { zh: "退回无法入账的付款", en: "Payment returned" },
   "payout_batch.create": { zh: "生成代发批次", en: "Payout batch created" },
   "payout_batch.download": { zh: "下载代发文件", en: "Payout batch downloaded" },

@@ -85,6 +85,7 @@ export const api = {
   order: (id: number) => request<Order>(`/api/orders/${id}`),
   cancelOrder: (id: number) => request<unknown>(`/api/orders/${id}/cancel`, { method: 'POST' }),
   confirmReceipt: (id: number) => request<unknown>(`/api/orders/${id}/confirm-receipt`, { method: 'POST' }),
+  extendReceipt: (id: number) => request<Order>(`/api/orders/${id}/extend-receipt`, { method: 'POST' }),
   pay: (id: number) => request<{ provider: string; outTradeNo: string; amountFen: number }>(`/api/orders/${id}/pay`, { method: 'POST', body: { provider: 'dev' } }),
   simulateDevPayment: (outTradeNo: string) => request<{ outcome: string }>('/api/payments/dev/simulate', { method: 'POST', body: { outTradeNo } }),
   requestRefund: (orderId: number, body: { reason: string; lines: Array<{ lineId: number; amountFen: number }> }) =>

@@ -10,6 +10,7 @@ import { useT } from '../i18n';
 import { fenToYuanText, formatBp, formatFen, newIdempotencyKey, parseYuanToFen } from '../../../shared/money';
 import type { Earning, Items, OrderDetail, OrderLine, Refund, RefundRequest } from '../types';
 import { FormModal, ReasonField } from './FormModal';
+import { ParcelsCard, ShipModal } from './OrderParcels';
 import { enumLabel, StatusTag } from './StatusTag';
 
 interface RefundForm {
@@ -43,12 +44,13 @@ export function OrderDrawer({ orderId, onClose, onChanged }: { orderId: number |
     onChanged?.();
   };
 
-  const transition = (kind: 'ship' | 'complete') =>
+  const [shipping, setShipping] = useState<'ship' | 'add' | null>(null);
+  const complete = () =>
     modal.confirm({
-      title: kind === 'ship' ? t('order.shipConfirm') : t('order.completeConfirm'),
-      content: kind === 'complete' ? t('order.completeHint') : undefined,
+      title: t('order.completeConfirm'),
+      content: t('order.completeHint'),
       onOk: async () => {
-        const r = await run(() => api.post(`/api/admin/orders/${o!.id}/${kind}`), { success: t('common.done') });
+        const r = await run(() => api.post(`/api/admin/orders/${o!.id}/complete`), { success: t('common.done') });
         if (r !== undefined) changed();
       },
     });
@@ -99,10 +101,13 @@ export function OrderDrawer({ orderId, onClose, onChanged }: { orderId: number |
         o && (
           <Space wrap>
             {o.status === 'paid' && can('orders.fulfil') && (
-              <Button onClick={() => transition('ship')} loading={running} data-testid="order-ship">{t('order.ship')}</Button>
+              <Button onClick={() => setShipping('ship')} loading={running} data-testid="order-ship">{t('order.ship')}</Button>
+            )}
+            {['paid', 'shipped'].includes(o.status) && o.deliveryMethod !== 'pickup' && can('orders.fulfil') && (
+              <Button onClick={() => setShipping('add')} data-testid="order-add-parcels">{t('order.addParcels')}</Button>
             )}
             {o.status === 'shipped' && can('orders.fulfil') && (
-              <Button onClick={() => transition('complete')} loading={running} data-testid="order-complete">{t('order.complete')}</Button>
+              <Button onClick={complete} loading={running} data-testid="order-complete">{t('order.complete')}</Button>
             )}
             {canRefund && (
               <Button
@@ -182,6 +187,7 @@ export function OrderDrawer({ orderId, onClose, onChanged }: { orderId: number |
               { key: 'rule', label: t('order.ruleVersion'), children: o.ruleVersionId ? `#${o.ruleVersionId}` : '—' },
             ]}
           />
+          <ParcelsCard order={o} />
           <Card size="small" title={t('order.lines')}>
             <Table<OrderLine>
               size="small"
@@ -322,6 +328,7 @@ export function OrderDrawer({ orderId, onClose, onChanged }: { orderId: number |
           )}
         </FormModal>
       )}
+      {o && shipping && <ShipModal order={o} mode={shipping} open onClose={() => setShipping(null)} onDone={changed} />}
     </Drawer>
   );
 }

@@ -325,6 +325,16 @@ export default function RulesPage() {
             <InputNumber min={0} max={10080} precision={0} addonAfter={t('rules.minutes')} style={{ width: '100%' }} />
           </Form.Item>
         </Col>
+        <Col xs={24} md={12}>
+          <Form.Item name={['order', 'autoReceiveDays']} label={t('rules.autoReceive')} rules={[{ required: true }]} extra={t('rules.autoReceiveHint')}>
+            <InputNumber min={0} max={60} precision={0} addonAfter={t('common.days')} style={{ width: '100%' }} data-testid="rules-auto-receive-days" />
+          </Form.Item>
+        </Col>
+        <Col xs={24} md={12}>
+          <Form.Item name={['order', 'receiveExtensionDays']} label={t('rules.receiveExtension')} rules={[{ required: true }]} extra={t('rules.receiveExtensionHint')}>
+            <InputNumber min={0} max={30} precision={0} addonAfter={t('common.days')} style={{ width: '100%' }} />
+          </Form.Item>
+        </Col>
       </Row>
       <Typography.Title level={5}>{t('rules.fullReduction')}</Typography.Title>
       <Form.List name={['order', 'fullReduction']}>

@@ -53,6 +53,8 @@ const FIELD_LABELS: Record<string, Key> = {
   'order.freeShippingMinFen': 'rules.freeShippingMin',
   'order.fullReduction': 'rules.fullReduction',
   'order.unpaidCloseMinutes': 'rules.unpaidClose',
+  'order.autoReceiveDays': 'rules.autoReceive',
+  'order.receiveExtensionDays': 'rules.receiveExtension',
 };
 
 export function fieldLabel(t: Translate, field: string): string {

@@ -32,6 +32,8 @@ export interface RulesForm {
     shippingYuan: string;
     freeShippingMinYuan: string;
     unpaidCloseMinutes: number;
+    autoReceiveDays: number;
+    receiveExtensionDays: number;
     fullReduction: Array<{ thresholdYuan: string; offYuan: string }>;
   };
   note?: string;
@@ -75,6 +77,8 @@ export function configToForm(config: RuleConfig, tierIds: number[]): RulesForm {
       shippingYuan: fenToYuanText(config.order.shippingFen),
       freeShippingMinYuan: fenToYuanText(config.order.freeShippingMinFen),
       unpaidCloseMinutes: config.order.unpaidCloseMinutes ?? 30,
+      autoReceiveDays: config.order.autoReceiveDays ?? 10,
+      receiveExtensionDays: config.order.receiveExtensionDays ?? 3,
       fullReduction: config.order.fullReduction.map((r) => ({ thresholdYuan: fenToYuanText(r.thresholdFen), offYuan: fenToYuanText(r.offFen) })),
     },
   };
@@ -156,6 +160,8 @@ export function formToConfig(form: RulesForm, original: RuleConfig): RuleConfig 
       shippingFen: fenOf(form.order.shippingYuan, 'shipping'),
       freeShippingMinFen: fenOf(form.order.freeShippingMinYuan, 'free shipping minimum'),
       unpaidCloseMinutes: form.order.unpaidCloseMinutes,
+      autoReceiveDays: form.order.autoReceiveDays,
+      receiveExtensionDays: form.order.receiveExtensionDays,
       fullReduction: (form.order.fullReduction ?? []).map((r, i) => ({ thresholdFen: fenOf(r.thresholdYuan, `full reduction ${i + 1}`), offFen: fenOf(r.offYuan, `full reduction ${i + 1}`) })),
     },
   };

@@ -6,6 +6,7 @@ import { ErrorView, Loading, Price, ProductImage, SubPage, TextBox, TextField, f
 import { useI18n, type MessageKey } from '../i18n';
 import { fenToYuanText, formatFen, parseYuanToFen } from '../../../shared/money';
 import type { Order, RefundRequest } from '../../../shared/types';
+import { OrderParcels } from './OrderParcels';
 import { statusLabelKey, useOrderActions } from './Orders';
 
 const REFUNDABLE = ['paid', 'shipped', 'completed'];
@@ -149,6 +150,8 @@ export function OrderDetailPage() {
         <div className="status-banner-title">{t(statusLabelKey(o.status))}</div>
         <div className="status-banner-sub">{t(`statusHint.${o.status}` as MessageKey)}</div>
       </div>
+
+      <OrderParcels order={o} onChanged={order.reload} />
 
       <div className="card">
         <div className="card-title">{t('orders.lines')}</div>
