@@ -9,13 +9,15 @@ import type { AccessLimits, AliyunSmsConfig, TencentSmsConfig } from './modules/
 import { productionProblems, type ConfigProblem } from './config-checks.js';
 import { paymentEnvSchema, paymentRails, type AlipayConfig, type PayoutChannelsConfig, type WechatpayConfig } from './config-payments.js';
 import { trackingConfig, trackingEnvSchema, type TrackingConfig } from './config-tracking.js';
+import { mediaConfig, mediaEnvSchema, type MediaConfig } from './config-media.js';
 import { wechatReach, wechatReachEnvSchema, type WechatReachConfig } from './config-wechat.js';
 
 export type { AlipayConfig, PayoutChannelsConfig, WechatpayConfig } from './config-payments.js';
 export type { WechatReachConfig } from './config-wechat.js';
+export type { MediaConfig, S3MediaConfig } from './config-media.js';
 
 const onOff = z.enum(['on', 'off']);
-const envSchema = paymentEnvSchema.extend(wechatReachEnvSchema.shape).extend(trackingEnvSchema.shape).extend({
+const envSchema = paymentEnvSchema.extend(wechatReachEnvSchema.shape).extend(trackingEnvSchema.shape).extend(mediaEnvSchema.shape).extend({
   APP_ENV: z.enum(['development', 'production']).default('development'),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   HOST: z.string().default('127.0.0.1'),
@@ -112,6 +114,8 @@ export interface AppConfig {
   wechatReach?: WechatReachConfig;
   /** parcel tracking (config-tracking.ts); absent: none */
   tracking?: TrackingConfig;
+  /** product pictures: upload size, storage, public address (config-media.ts); absent: files in dataDir/media served at /media */
+  media?: MediaConfig;
   /** HQ roles must enrol a second factor before using the console */
   hqMfaRequired?: boolean;
   devPaymentProvider: boolean;
@@ -219,7 +223,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const demo = parsed.DEMO_DATA ?? (production ? 'off' : 'full');
   const media = mediaOrigins(parsed.MEDIA_ORIGIN, demo);
   const tracking = trackingConfig(parsed, { publicUrl: parsed.PUBLIC_URL, production });
-  const problems = [...productionProblems(parsed), ...rails.problems, ...reach.problems, ...media.problems, ...tracking.problems];
+  const storage = mediaConfig(parsed, { production });
+  const problems = [...productionProblems(parsed), ...rails.problems, ...reach.problems, ...media.problems, ...tracking.problems, ...storage.problems];
   if (problems.length > 0) throw new ConfigError(problems);
   const smsProvider = parsed.SMS_PROVIDER ?? 'dev';
   return {
@@ -228,7 +233,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     host: parsed.HOST,
     publicUrl: parsed.PUBLIC_URL?.replace(/\/+$/, ''),
     trustProxy: parsed.TRUST_PROXY === '1' || parsed.TRUST_PROXY === 'true',
-    mediaOrigins: media.origins,
+    // where the pictures are loaded from (MEDIA_PUBLIC_BASE_URL) is allowed as well as MEDIA_ORIGIN's
+    mediaOrigins: [...new Set([...media.origins, ...storage.origins])],
     databaseUrl: parsed.DATABASE_URL,
     databaseListenUrl: parsed.DATABASE_LISTEN_URL,
     databaseReadUrl: parsed.DATABASE_READ_URL,
@@ -250,6 +256,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     wechat: { apiBase: parsed.WECHAT_API_BASE, oauthBase: parsed.WECHAT_OAUTH_BASE, oa: wechatApp(parsed.WECHAT_OA_APPID, parsed.WECHAT_OA_SECRET), mp: wechatApp(parsed.WECHAT_MP_APPID, parsed.WECHAT_MP_SECRET) },
     wechatReach: reach.config,
     tracking: tracking.config,
+    media: storage.config,
     hqMfaRequired: production || parsed.HQ_MFA === 'required',
     devPaymentProvider: (parsed.PAYMENT_DEV_PROVIDER ?? (production ? 'off' : 'on')) === 'on',
     devPayoutProvider: (parsed.PAYOUT_DEV_PROVIDER ?? (production ? 'off' : 'on')) === 'on',

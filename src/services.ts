@@ -1,7 +1,9 @@
 // The composition root: every module service, wired with its dependencies explicitly.
 import { createHash } from 'node:crypto';
+import { join } from 'node:path';
 import type { Logger } from 'pino';
 import type { AppConfig } from './config.js';
+import { DEFAULT_MEDIA } from './config-media.js';
 import { EventBus, systemClock, type Clock } from './context.js';
 import type { Db } from './db/database.js';
 import { AgentsService } from './modules/agents/index.js';
@@ -10,6 +12,7 @@ import { AuditService } from './modules/audit/index.js';
 import { CatalogService } from './modules/catalog/index.js';
 import { CommissionService } from './modules/commission/index.js';
 import { LedgerService } from './modules/ledger/index.js';
+import { LocalMediaStorage, MediaService, type MediaStorage, MemoryMediaStorage, S3MediaStorage } from './modules/media/index.js';
 import { AliyunSmsProvider, DevSmsProvider, MembersService, type SmsProvider, type SmsSendError, TencentSmsProvider } from './modules/members/index.js';
 import { createIdentity, type LimitStore, PgLimitStore } from './modules/identity/index.js';
 import { NotificationsService } from './modules/notifications/index.js';
@@ -18,6 +21,7 @@ import { AlipayProvider, createPaymentClients, DevPaymentProvider, PaymentChecks
 import { PayoutBatchesService, type PayoutProvider, payoutProviderFor, PayoutsService } from './modules/payouts/index.js';
 import { createStatements } from './modules/statements/index.js';
 import { PosterService } from './modules/posters/index.js';
+import { ShowcaseService } from './modules/showcase/index.js';
 import { StoresService } from './modules/stores/index.js';
 import { ReferralService } from './modules/referral/index.js';
 import { RulesService } from './modules/rules/index.js';
@@ -82,6 +86,14 @@ function trackingProviderFor(config: AppConfig, clock: Clock, fetchFn?: typeof f
   return undefined;
 }
 
+/** Where pictures go (config-media.ts): the bucket when one is configured, else DATA_DIR/media (memory for memory://). */
+function mediaStorageFor(config: AppConfig): MediaStorage {
+  const media = config.media ?? DEFAULT_MEDIA;
+  if (media.s3) return new S3MediaStorage(media.s3);
+  if (config.dataDir === 'memory://') return new MemoryMediaStorage();
+  return new LocalMediaStorage(join(config.dataDir, 'media'));
+}
+
 const DEFAULT_ACCESS_LIMITS = { smsPerIpPerHour: 30, smsGlobalPerMinute: 300, loginPerIpPerMinute: 60, loginGlobalPerMinute: 3000 };
 
 export function createServices(options: ServiceOptions) {
@@ -91,7 +103,8 @@ export function createServices(options: ServiceOptions) {
   const audit = new AuditService();
   const ledger = new LedgerService();
   const rules = new RulesService(audit);
-  const catalog = new CatalogService(db);
+  const media = new MediaService(db, mediaStorageFor(config), { publicBaseUrl: (config.media ?? DEFAULT_MEDIA).publicBaseUrl, log });
+  const catalog = new CatalogService(db, media);
   // orders is created below; referral asks it lazily whether a member ever paid
   let orders: OrdersService | undefined;
   const referral = new ReferralService(db, clock, audit, (ex, memberId) => orders!.hasPaidOrders(ex, memberId));
@@ -132,9 +145,10 @@ export function createServices(options: ServiceOptions) {
   const posters = new PosterService(log);
   const analytics = new AnalyticsService(clock);
   const stores = new StoresService(db, audit);
+  const showcase = new ShowcaseService(db, catalog, members);
 
   const readDb = options.readDb ?? db;
-  const core = { clients, db, readDb, clock, bus, config, log, audit, ledger, rules, catalog, referral, members, identity, limits, commission, orders, tracking, payments, paymentChecks, payouts, payoutBatches, payoutProvider, sms, notifications, posters, analytics, stores, agents, extensions };
+  const core = { clients, db, readDb, clock, bus, config, log, audit, ledger, rules, media, catalog, referral, members, identity, limits, commission, orders, tracking, payments, paymentChecks, payouts, payoutBatches, payoutProvider, sms, notifications, posters, analytics, stores, showcase, agents, extensions };
   // channels: credit paid orders to the customer's store (region protection); 'agent' and 'store' parties
   agents.attach({ orders, extensions });
   stores.attach({ orders, extensions, clock });
@@ -166,6 +180,7 @@ export interface CoreServices {
   audit: AuditService;
   ledger: LedgerService;
   rules: RulesService;
+  media: MediaService;
   catalog: CatalogService;
   referral: ReferralService;
   members: MembersService;
@@ -183,6 +198,8 @@ export interface CoreServices {
   posters: PosterService;
   analytics: AnalyticsService;
   stores: StoresService;
+  /** distributors' mini-shop picks (选品) */
+  showcase: ShowcaseService;
   agents: AgentsService;
   extensions: Extensions;
 }

@@ -13,6 +13,7 @@ import type { InsightsTables } from '../modules/insights/tables.js';
 import type { JobsTables } from '../modules/jobs/tables.js';
 import type { LedgerTables } from '../modules/ledger/tables.js';
 import type { LoyaltyTables } from '../modules/loyalty/tables.js';
+import type { MediaTables } from '../modules/media/tables.js';
 import type { MembersTables } from '../modules/members/tables.js';
 import type { NotificationsTables } from '../modules/notifications/tables.js';
 import type { OrdersTables } from '../modules/orders/tables.js';
@@ -21,6 +22,7 @@ import type { PayoutsTables } from '../modules/payouts/tables.js';
 import type { PromotionsTables } from '../modules/promotions/tables.js';
 import type { ReferralTables } from '../modules/referral/tables.js';
 import type { RulesTables } from '../modules/rules/tables.js';
+import type { ShowcaseTables } from '../modules/showcase/tables.js';
 import type { StatementsTables } from '../modules/statements/tables.js';
 import type { StoresTables } from '../modules/stores/tables.js';
 import type { SuppliersTables } from '../modules/suppliers/tables.js';
@@ -39,6 +41,7 @@ export interface Database
     JobsTables,
     LedgerTables,
     LoyaltyTables,
+    MediaTables,
     MembersTables,
     NotificationsTables,
     OrdersTables,
@@ -47,6 +50,7 @@ export interface Database
     PromotionsTables,
     ReferralTables,
     RulesTables,
+    ShowcaseTables,
     StatementsTables,
     StoresTables,
     SuppliersTables,

@@ -11,6 +11,7 @@ import { seedContests } from '../modules/contests/index.js';
 import { seedInsights } from '../modules/insights/index.js';
 import { seedSuppliers } from '../modules/suppliers/index.js';
 import { seedDealers } from '../modules/dealers/index.js';
+import { seedProductPictures } from './pictures.js';
 
 export const DEMO_PASSWORD = 'demo1234';
 
@@ -47,7 +48,10 @@ export async function seedDemo(services: Services, options: { features?: boolean
     }
     await services.members.addMissingTiers(tx, [{ id: 2, name: '银牌推客', rank: 2 }, { id: 3, name: '金牌推客', rank: 3 }]);
   });
-  for (const product of PRODUCTS) await services.catalog.create(product);
+  const products = [];
+  for (const product of PRODUCTS) products.push(await services.catalog.create(product));
+  // drawn here and stored through the media storage, like uploads (src/demo/pictures.ts)
+  await seedProductPictures(services, products);
   const rules = await services.rules.current(services.db);
   const ownerId = (await services.members.search(services.db, { q: DEMO_HQ[0].phone, limit: 1, offset: 0 })).items[0].id;
   await inTransaction(services.db, (tx) =>

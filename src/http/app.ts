@@ -1,6 +1,8 @@
 // The Fastify app: security headers, rate limits, zod validation that also writes the OpenAPI
 // document, JSON errors, and the routes of every module.
 import helmet from '@fastify/helmet';
+import multipart from '@fastify/multipart';
+import { DEFAULT_MEDIA } from '../config-media.js';
 import rateLimit from '@fastify/rate-limit';
 import { sharedRateLimitStore } from './rate-limit-store.js';
 import swagger from '@fastify/swagger';
@@ -29,8 +31,11 @@ import { payoutBatchRoutes } from './routes/payout-batches.js';
 import { payoutChannelRoutes } from './routes/payout-channels.js';
 import { statementRoutes } from './routes/statements.js';
 import { jobsRoutes } from './routes/jobs.js';
+import { afterSalesRoutes } from './routes/after-sales.js';
+import { showcaseRoutes } from './routes/showcase.js';
 import { trackingRoutes } from './routes/tracking.js';
 import { wechatReachRoutes } from './routes/wechat-reach.js';
+import { mediaRoutes } from './routes/media.js';
 
 export interface HttpOptions {
   logger: Logger;
@@ -79,6 +84,8 @@ export async function buildHttpApp(services: Services, options: HttpOptions): Pr
   });
   // counted in the shared store, so every instance allows what one would; a store outage lets requests through
   await app.register(rateLimit, { global: false, store: sharedRateLimitStore(services.limits), skipOnError: true });
+  // picture uploads (POST /api/admin/media): one file, refused while it streams in past MEDIA_MAX_BYTES
+  await app.register(multipart, { limits: { fileSize: (services.config.media ?? DEFAULT_MEDIA).maxBytes, files: 1, fields: 4, fieldSize: 1024, parts: 5 } });
   await app.register(swagger, {
     openapi: {
       info: { title: 'Fenxiao API', description: '分销 — social-distribution commerce: members, referral tree, orders, commission, ledger, withdrawals', version: '0.1.0' },
@@ -92,6 +99,7 @@ export async function buildHttpApp(services: Services, options: HttpOptions): Pr
 
   app.get('/health', { schema: { hide: true } }, async () => ({ ok: true }));
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+  mediaRoutes(app, services);
 
   authRoutes(app, services, auth);
   wechatAuthRoutes(app, services, auth);
@@ -113,6 +121,8 @@ export async function buildHttpApp(services: Services, options: HttpOptions): Pr
   statementRoutes(app, services, auth);
   jobsRoutes(app, services, auth);
   trackingRoutes(app, services);
+  afterSalesRoutes(app, services, auth);
+  showcaseRoutes(app, services, auth);
   wechatReachRoutes(app, services, auth);
   for (const plugin of options.plugins ?? []) await plugin(app, services);
 

@@ -3,6 +3,8 @@
 // the same schemas write the responses of /openapi.json, from which the web clients' types are made.
 // So each schema lists every field its service returns, with the nullability it has.
 import { z } from 'zod';
+import { productImagesOut } from './media.responses.js';
+import { AFTER_SALES_KINDS, AFTER_SALES_REASONS, REFUND_REQUEST_STATUSES } from '../modules/orders/index.js';
 
 // --- scalars ---
 
@@ -132,6 +134,7 @@ export const productOut = z.object({
   title: z.string(),
   description: z.string(),
   imageUrl: z.string().nullable(),
+  images: productImagesOut,
   category: z.string(),
   status: z.enum(['on_sale', 'off_sale']),
   skus: z.array(skuOut),
@@ -240,6 +243,7 @@ export const orderListItemOut = z.object({
   createdAt: dateTime,
   paidAt: dateTime.nullable(),
   summary: z.string().describe('the lines in a few words'),
+  imageUrl: z.string().nullable().describe("the first line's product picture"),
 });
 
 /** A priced cart. */
@@ -260,19 +264,33 @@ export const quoteOut = z.object({
 });
 
 /** A buyer's request for a refund, which HQ support reviews. */
+export const refundRequestStatusOut = z.enum(REFUND_REQUEST_STATUSES).describe('pending review; awaiting_return (approved return, the buyer ships it back); returning (on its way back); approved (refund opened); rejected; cancelled by the buyer; expired (not sent back in time)');
+export const afterSalesKindOut = z.enum(AFTER_SALES_KINDS).describe('refund_only (仅退款) or return_refund (退货退款)');
+export const afterSalesReasonOut = z.enum(AFTER_SALES_REASONS);
+
 export const refundRequestOut = z.object({
   id: intOut,
   orderId: intOut,
   orderNo: z.string(),
   buyerId: intOut,
+  kind: afterSalesKindOut,
+  reasonCode: afterSalesReasonOut,
   lines: z.array(z.object({ lineId: intOut, amountFen: fenOut })),
   shippingFen: fenOut,
   reason: z.string(),
-  status: z.enum(['pending', 'approved', 'rejected']),
+  status: refundRequestStatusOut,
   refundId: intOut.nullable(),
   reviewReason: z.string().nullable(),
   createdAt: dateTime,
   reviewedAt: dateTime.nullable(),
+  returnAddress: z.object({ name: z.string(), phone: z.string(), address: z.string() }).nullable().describe('where an approved return goes'),
+  returnDueAt: dateTime.nullable().describe('the return must leave the buyer by then'),
+  returnCarrierCode: z.string().nullable(),
+  returnCarrierName: z.string().nullable(),
+  returnTrackingNo: z.string().nullable(),
+  returnShippedAt: dateTime.nullable(),
+  receivedAt: dateTime.nullable().describe('HQ confirmed the return arrived'),
+  closedAt: dateTime.nullable(),
 });
 
 // --- payments ---

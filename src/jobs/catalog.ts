@@ -78,6 +78,16 @@ export function jobCatalog(services: Services): JobDefinition[] {
       },
     },
     {
+      // approved returns whose parcel never left the buyer by the deadline expire
+      name: 'orders.expire-returns',
+      schedule: INTERVAL,
+      async run() {
+        const expired = await services.orders.expireReturns();
+        if (expired.expired > 0) log.info(expired, 'returns expired');
+        return expired;
+      },
+    },
+    {
       // recorded parcels subscribed at the tracking provider; failed subscriptions retried with a backoff
       name: 'orders.track-parcels',
       schedule: INTERVAL,

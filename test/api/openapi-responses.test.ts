@@ -29,6 +29,11 @@ const NOT_JSON: Record<string, string[]> = {
   'GET /api/me/notifications/stream': ['text/event-stream'], // server-sent events, written by the route itself
   'POST /api/payments/alipay/notify': ['text/plain'], // Alipay wants the text success
   'GET /api/admin/members/export': ['text/csv', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'],
+  'GET /api/admin/orders/export': ['text/csv', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'],
+  'GET /api/admin/commissions/export': ['text/csv', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'],
+  'GET /api/admin/payouts/export': ['text/csv', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'],
+  'GET /api/admin/refund-requests/export': ['text/csv', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'],
+  'GET /api/admin/ledger/export': ['text/csv', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'],
   'GET /api/admin/payout-batches/{id}/file': ['application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', 'text/csv'],
   'GET /api/admin/leaderboards/export': ['text/csv', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'],
   'GET /api/admin/insights/members/export': ['text/csv'],

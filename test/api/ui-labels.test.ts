@@ -79,6 +79,20 @@ describe('audit actions have console labels in both locales', async () => {
     expect(missing).toEqual([]);
   });
 
+  it('labels every reconciliation check (recon.check.<name>) in zh and en, not the English description', () => {
+    const names = [...readFileSync(join(ROOT, 'src/jobs/reconcile.ts'), 'utf8').matchAll(/^\s+name: '([a-z_]+)',$/gm)].map((m) => m[1]!);
+    expect(names.length).toBeGreaterThan(10);
+    const missing: string[] = [];
+    for (const locale of ['zh', 'en'] as const) {
+      const t = makeTranslate(locale);
+      for (const name of names) {
+        const label = t.maybe(`recon.check.${name}`);
+        if (label === undefined || (locale === 'zh' && !CJK.test(label))) missing.push(`${locale} ${name}`);
+      }
+    }
+    expect(missing).toEqual([]);
+  });
+
   it('labels the payment states and providers the order drawer shows', () => {
     for (const locale of ['zh', 'en'] as const) {
       const t = makeTranslate(locale);

@@ -1,6 +1,7 @@
 // Runs each suite on the embedded PGlite and, when TEST_DATABASE_URL is set, on a real PostgreSQL
 // (a fresh database per suite, dropped afterwards).
 import { randomBytes } from 'node:crypto';
+import type { KyselyPlugin } from 'kysely';
 import pg from 'pg';
 import { describe } from 'vitest';
 import { createLogger, startApp, type RunningApp, type StartOptions } from '../../src/app.js';
@@ -75,10 +76,12 @@ class TickingClock extends ManualClock {
 
 export async function startTestApp(
   kind: DatabaseKind,
-  options: { rules?: RuleConfigInput; config?: Partial<AppConfig>; poolSize?: number; tickingClock?: boolean } & Partial<Pick<StartOptions, 'plugins' | 'fetchFn'>> = {},
+  options: { rules?: RuleConfigInput; config?: Partial<AppConfig>; poolSize?: number; tickingClock?: boolean; queryPlugins?: KyselyPlugin[] } & Partial<Pick<StartOptions, 'plugins' | 'fetchFn'>> = {},
 ): Promise<TestApp> {
   // startApp applies the migrations either way; from the template it finds them applied
-  const database = await openTestDatabase(kind, options.poolSize, { migrated: true });
+  const opened = await openTestDatabase(kind, options.poolSize, { migrated: true });
+  // queryPlugins: Kysely plugins on the app's handle (a test counting or failing queries)
+  const database = { ...opened, db: (options.queryPlugins ?? []).reduce((db, plugin) => db.withPlugin(plugin), opened.db) };
   const start = new Date('2026-11-20T04:00:00Z');
   const clock = options.tickingClock ? new TickingClock(start) : new ManualClock(start);
   const payoutProvider = new DevPayoutProvider();

@@ -1236,6 +1236,114 @@ export interface paths {
                                 title: string;
                                 description: string;
                                 imageUrl: string | null;
+                                /** @description A product's pictures */
+                                images: {
+                                    /** @description the main picture (the first one shown; imageUrl is its large URL) */
+                                    main: {
+                                        id: number;
+                                        /** @description the uploaded picture, upright */
+                                        width: number;
+                                        /** @description the uploaded picture, upright */
+                                        height: number;
+                                        /** @description WebP, 1080 px wide (or the picture’s own width when narrower) */
+                                        large: {
+                                            /** @description where the browser loads it: /media/… on this server, or MEDIA_PUBLIC_BASE_URL/… */
+                                            url: string;
+                                            /** @description pixels */
+                                            width: number;
+                                            /** @description pixels */
+                                            height: number;
+                                        };
+                                        /** @description WebP, 540 px wide or narrower */
+                                        medium: {
+                                            /** @description where the browser loads it: /media/… on this server, or MEDIA_PUBLIC_BASE_URL/… */
+                                            url: string;
+                                            /** @description pixels */
+                                            width: number;
+                                            /** @description pixels */
+                                            height: number;
+                                        };
+                                        /** @description WebP, 240 px wide or narrower */
+                                        thumb: {
+                                            /** @description where the browser loads it: /media/… on this server, or MEDIA_PUBLIC_BASE_URL/… */
+                                            url: string;
+                                            /** @description pixels */
+                                            width: number;
+                                            /** @description pixels */
+                                            height: number;
+                                        };
+                                    } | null;
+                                    /** @description the pictures after the main one, in order */
+                                    gallery: {
+                                        id: number;
+                                        /** @description the uploaded picture, upright */
+                                        width: number;
+                                        /** @description the uploaded picture, upright */
+                                        height: number;
+                                        /** @description WebP, 1080 px wide (or the picture’s own width when narrower) */
+                                        large: {
+                                            /** @description where the browser loads it: /media/… on this server, or MEDIA_PUBLIC_BASE_URL/… */
+                                            url: string;
+                                            /** @description pixels */
+                                            width: number;
+                                            /** @description pixels */
+                                            height: number;
+                                        };
+                                        /** @description WebP, 540 px wide or narrower */
+                                        medium: {
+                                            /** @description where the browser loads it: /media/… on this server, or MEDIA_PUBLIC_BASE_URL/… */
+                                            url: string;
+                                            /** @description pixels */
+                                            width: number;
+                                            /** @description pixels */
+                                            height: number;
+                                        };
+                                        /** @description WebP, 240 px wide or narrower */
+                                        thumb: {
+                                            /** @description where the browser loads it: /media/… on this server, or MEDIA_PUBLIC_BASE_URL/… */
+                                            url: string;
+                                            /** @description pixels */
+                                            width: number;
+                                            /** @description pixels */
+                                            height: number;
+                                        };
+                                    }[];
+                                    /** @description 详情图: shown below the description, in order */
+                                    detail: {
+                                        id: number;
+                                        /** @description the uploaded picture, upright */
+                                        width: number;
+                                        /** @description the uploaded picture, upright */
+                                        height: number;
+                                        /** @description WebP, 1080 px wide (or the picture’s own width when narrower) */
+                                        large: {
+                                            /** @description where the browser loads it: /media/… on this server, or MEDIA_PUBLIC_BASE_URL/… */
+                                            url: string;
+                                            /** @description pixels */
+                                            width: number;
+                                            /** @description pixels */
+                                            height: number;
+                                        };
+                                        /** @description WebP, 540 px wide or narrower */
+                                        medium: {
+                                            /** @description where the browser loads it: /media/… on this server, or MEDIA_PUBLIC_BASE_URL/… */
+                                            url: string;
+                                            /** @description pixels */
+                                            width: number;
+                                            /** @description pixels */
+                                            height: number;
+                                        };
+                                        /** @description WebP, 240 px wide or narrower */
+                                        thumb: {
+                                            /** @description where the browser loads it: /media/… on this server, or MEDIA_PUBLIC_BASE_URL/… */
+                                            url: string;
+                                            /** @description pixels */
+                                            width: number;
+                                            /** @description pixels */
+                                            height: number;
+                                        };
+                                    }[];
+                                };
                                 category: string;
                                 /** @enum {string} */
                                 status: "on_sale" | "off_sale";
@@ -1290,6 +1398,114 @@ export interface paths {
                             title: string;
                             description: string;
                             imageUrl: string | null;
+                            /** @description A product's pictures */
+                            images: {
+                                /** @description the main picture (the first one shown; imageUrl is its large URL) */
+                                main: {
+                                    id: number;
+                                    /** @description the uploaded picture, upright */
+                                    width: number;
+                                    /** @description the uploaded picture, upright */
+                                    height: number;
+                                    /** @description WebP, 1080 px wide (or the picture’s own width when narrower) */
+                                    large: {
+                                        /** @description where the browser loads it: /media/… on this server, or MEDIA_PUBLIC_BASE_URL/… */
+                                        url: string;
+                                        /** @description pixels */
+                                        width: number;
+                                        /** @description pixels */
+                                        height: number;
+                                    };
+                                    /** @description WebP, 540 px wide or narrower */
+                                    medium: {
+                                        /** @description where the browser loads it: /media/… on this server, or MEDIA_PUBLIC_BASE_URL/… */
+                                        url: string;
+                                        /** @description pixels */
+                                        width: number;
+                                        /** @description pixels */
+                                        height: number;
+                                    };
+                                    /** @description WebP, 240 px wide or narrower */
+                                    thumb: {
+                                        /** @description where the browser loads it: /media/… on this server, or MEDIA_PUBLIC_BASE_URL/… */
+                                        url: string;
+                                        /** @description pixels */
+                                        width: number;
+                                        /** @description pixels */
+                                        height: number;
+                                    };
+                                } | null;
+                                /** @description the pictures after the main one, in order */
+                                gallery: {
+                                    id: number;
+                                    /** @description the uploaded picture, upright */
+                                    width: number;
+                                    /** @description the uploaded picture, upright */
+                                    height: number;
+                                    /** @description WebP, 1080 px wide (or the picture’s own width when narrower) */
+                                    large: {
+                                        /** @description where the browser loads it: /media/… on this server, or MEDIA_PUBLIC_BASE_URL/… */
+                                        url: string;
+                                        /** @description pixels */
+                                        width: number;
+                                        /** @description pixels */
+                                        height: number;
+                                    };
+                                    /** @description WebP, 540 px wide or narrower */
+                                    medium: {
+                                        /** @description where the browser loads it: /media/… on this server, or MEDIA_PUBLIC_BASE_URL/… */
+                                        url: string;
+                                        /** @description pixels */
+                                        width: number;
+                                        /** @description pixels */
+                                        height: number;
+                                    };
+                                    /** @description WebP, 240 px wide or narrower */
+                                    thumb: {
+                                        /** @description where the browser loads it: /media/… on this server, or MEDIA_PUBLIC_BASE_URL/… */
+                                        url: string;
+                                        /** @description pixels */
+                                        width: number;
+                                        /** @description pixels */
+                                        height: number;
+                                    };
+                                }[];
+                                /** @description 详情图: shown below the description, in order */
+                                detail: {
+                                    id: number;
+                                    /** @description the uploaded picture, upright */
+                                    width: number;
+                                    /** @description the uploaded picture, upright */
+                                    height: number;
+                                    /** @description WebP, 1080 px wide (or the picture’s own width when narrower) */
+                                    large: {
+                                        /** @description where the browser loads it: /media/… on this server, or MEDIA_PUBLIC_BASE_URL/… */
+                                        url: string;
+                                        /** @description pixels */
+                                        width: number;
+                                        /** @description pixels */
+                                        height: number;
+                                    };
+                                    /** @description WebP, 540 px wide or narrower */
+                                    medium: {
+                                        /** @description where the browser loads it: /media/… on this server, or MEDIA_PUBLIC_BASE_URL/… */
+                                        url: string;
+                                        /** @description pixels */
+                                        width: number;
+                                        /** @description pixels */
+                                        height: number;
+                                    };
+                                    /** @description WebP, 240 px wide or narrower */
+                                    thumb: {
+                                        /** @description where the browser loads it: /media/… on this server, or MEDIA_PUBLIC_BASE_URL/… */
+                                        url: string;
+                                        /** @description pixels */
+                                        width: number;
+                                        /** @description pixels */
+                                        height: number;
+                                    };
+                                }[];
+                            };
                             category: string;
                             /** @enum {string} */
                             status: "on_sale" | "off_sale";
@@ -1761,6 +1977,8 @@ export interface paths {
                                 paidAt: string | null;
                                 /** @description the lines in a few words */
                                 summary: string;
+                                /** @description the first line's product picture */
+                                imageUrl: string | null;
                             }[];
                         };
                     };
@@ -3994,6 +4212,114 @@ export interface paths {
                                 title: string;
                                 description: string;
                                 imageUrl: string | null;
+                                /** @description A product's pictures */
+                                images: {
+                                    /** @description the main picture (the first one shown; imageUrl is its large URL) */
+                                    main: {
+                                        id: number;
+                                        /** @description the uploaded picture, upright */
+                                        width: number;
+                                        /** @description the uploaded picture, upright */
+                                        height: number;
+                                        /** @description WebP, 1080 px wide (or the picture’s own width when narrower) */
+                                        large: {
+                                            /** @description where the browser loads it: /media/… on this server, or MEDIA_PUBLIC_BASE_URL/… */
+                                            url: string;
+                                            /** @description pixels */
+                                            width: number;
+                                            /** @description pixels */
+                                            height: number;
+                                        };
+                                        /** @description WebP, 540 px wide or narrower */
+                                        medium: {
+                                            /** @description where the browser loads it: /media/… on this server, or MEDIA_PUBLIC_BASE_URL/… */
+                                            url: string;
+                                            /** @description pixels */
+                                            width: number;
+                                            /** @description pixels */
+                                            height: number;
+                                        };
+                                        /** @description WebP, 240 px wide or narrower */
+                                        thumb: {
+                                            /** @description where the browser loads it: /media/… on this server, or MEDIA_PUBLIC_BASE_URL/… */
+                                            url: string;
+                                            /** @description pixels */
+                                            width: number;
+                                            /** @description pixels */
+                                            height: number;
+                                        };
+                                    } | null;
+                                    /** @description the pictures after the main one, in order */
+                                    gallery: {
+                                        id: number;
+                                        /** @description the uploaded picture, upright */
+                                        width: number;
+                                        /** @description the uploaded picture, upright */
+                                        height: number;
+                                        /** @description WebP, 1080 px wide (or the picture’s own width when narrower) */
+                                        large: {
+                                            /** @description where the browser loads it: /media/… on this server, or MEDIA_PUBLIC_BASE_URL/… */
+                                            url: string;
+                                            /** @description pixels */
+                                            width: number;
+                                            /** @description pixels */
+                                            height: number;
+                                        };
+                                        /** @description WebP, 540 px wide or narrower */
+                                        medium: {
+                                            /** @description where the browser loads it: /media/… on this server, or MEDIA_PUBLIC_BASE_URL/… */
+                                            url: string;
+                                            /** @description pixels */
+                                            width: number;
+                                            /** @description pixels */
+                                            height: number;
+                                        };
+                                        /** @description WebP, 240 px wide or narrower */
+                                        thumb: {
+                                            /** @description where the browser loads it: /media/… on this server, or MEDIA_PUBLIC_BASE_URL/… */
+                                            url: string;
+                                            /** @description pixels */
+                                            width: number;
+                                            /** @description pixels */
+                                            height: number;
+                                        };
+                                    }[];
+                                    /** @description 详情图: shown below the description, in order */
+                                    detail: {
+                                        id: number;
+                                        /** @description the uploaded picture, upright */
+                                        width: number;
+                                        /** @description the uploaded picture, upright */
+                                        height: number;
+                                        /** @description WebP, 1080 px wide (or the picture’s own width when narrower) */
+                                        large: {
+                                            /** @description where the browser loads it: /media/… on this server, or MEDIA_PUBLIC_BASE_URL/… */
+                                            url: string;
+                                            /** @description pixels */
+                                            width: number;
+                                            /** @description pixels */
+                                            height: number;
+                                        };
+                                        /** @description WebP, 540 px wide or narrower */
+                                        medium: {
+                                            /** @description where the browser loads it: /media/… on this server, or MEDIA_PUBLIC_BASE_URL/… */
+                                            url: string;
+                                            /** @description pixels */
+                                            width: number;
+                                            /** @description pixels */
+                                            height: number;
+                                        };
+                                        /** @description WebP, 240 px wide or narrower */
+                                        thumb: {
+                                            /** @description where the browser loads it: /media/… on this server, or MEDIA_PUBLIC_BASE_URL/… */
+                                            url: string;
+                                            /** @description pixels */
+                                            width: number;
+                                            /** @description pixels */
+                                            height: number;
+                                        };
+                                    }[];
+                                };
                                 category: string;
                                 /** @enum {string} */
                                 status: "on_sale" | "off_sale";
@@ -4048,6 +4374,114 @@ export interface paths {
                             title: string;
                             description: string;
                             imageUrl: string | null;
+                            /** @description A product's pictures */
+                            images: {
+                                /** @description the main picture (the first one shown; imageUrl is its large URL) */
+                                main: {
+                                    id: number;
+                                    /** @description the uploaded picture, upright */
+                                    width: number;
+                                    /** @description the uploaded picture, upright */
+                                    height: number;
+                                    /** @description WebP, 1080 px wide (or the picture’s own width when narrower) */
+                                    large: {
+                                        /** @description where the browser loads it: /media/… on this server, or MEDIA_PUBLIC_BASE_URL/… */
+                                        url: string;
+                                        /** @description pixels */
+                                        width: number;
+                                        /** @description pixels */
+                                        height: number;
+                                    };
+                                    /** @description WebP, 540 px wide or narrower */
+                                    medium: {
+                                        /** @description where the browser loads it: /media/… on this server, or MEDIA_PUBLIC_BASE_URL/… */
+                                        url: string;
+                                        /** @description pixels */
+                                        width: number;
+                                        /** @description pixels */
+                                        height: number;
+                                    };
+                                    /** @description WebP, 240 px wide or narrower */
+                                    thumb: {
+                                        /** @description where the browser loads it: /media/… on this server, or MEDIA_PUBLIC_BASE_URL/… */
+                                        url: string;
+                                        /** @description pixels */
+                                        width: number;
+                                        /** @description pixels */
+                                        height: number;
+                                    };
+                                } | null;
+                                /** @description the pictures after the main one, in order */
+                                gallery: {
+                                    id: number;
+                                    /** @description the uploaded picture, upright */
+                                    width: number;
+                                    /** @description the uploaded picture, upright */
+                                    height: number;
+                                    /** @description WebP, 1080 px wide (or the picture’s own width when narrower) */
+                                    large: {
+                                        /** @description where the browser loads it: /media/… on this server, or MEDIA_PUBLIC_BASE_URL/… */
+                                        url: string;
+                                        /** @description pixels */
+                                        width: number;
+                                        /** @description pixels */
+                                        height: number;
+                                    };
+                                    /** @description WebP, 540 px wide or narrower */
+                                    medium: {
+                                        /** @description where the browser loads it: /media/… on this server, or MEDIA_PUBLIC_BASE_URL/… */
+                                        url: string;
+                                        /** @description pixels */
+                                        width: number;
+                                        /** @description pixels */
+                                        height: number;
+                                    };
+                                    /** @description WebP, 240 px wide or narrower */
+                                    thumb: {
+                                        /** @description where the browser loads it: /media/… on this server, or MEDIA_PUBLIC_BASE_URL/… */
+                                        url: string;
+                                        /** @description pixels */
+                                        width: number;
+                                        /** @description pixels */
+                                        height: number;
+                                    };
+                                }[];
+                                /** @description 详情图: shown below the description, in order */
+                                detail: {
+                                    id: number;
+                                    /** @description the uploaded picture, upright */
+                                    width: number;
+                                    /** @description the uploaded picture, upright */
+                                    height: number;
+                                    /** @description WebP, 1080 px wide (or the picture’s own width when narrower) */
+                                    large: {
+                                        /** @description where the browser loads it: /media/… on this server, or MEDIA_PUBLIC_BASE_URL/… */
+                                        url: string;
+                                        /** @description pixels */
+                                        width: number;
+                                        /** @description pixels */
+                                        height: number;
+                                    };
+                                    /** @description WebP, 540 px wide or narrower */
+                                    medium: {
+                                        /** @description where the browser loads it: /media/… on this server, or MEDIA_PUBLIC_BASE_URL/… */
+                                        url: string;
+                                        /** @description pixels */
+                                        width: number;
+                                        /** @description pixels */
+                                        height: number;
+                                    };
+                                    /** @description WebP, 240 px wide or narrower */
+                                    thumb: {
+                                        /** @description where the browser loads it: /media/… on this server, or MEDIA_PUBLIC_BASE_URL/… */
+                                        url: string;
+                                        /** @description pixels */
+                                        width: number;
+                                        /** @description pixels */
+                                        height: number;
+                                    };
+                                }[];
+                            };
                             category: string;
                             /** @enum {string} */
                             status: "on_sale" | "off_sale";
@@ -4116,6 +4550,114 @@ export interface paths {
                             title: string;
                             description: string;
                             imageUrl: string | null;
+                            /** @description A product's pictures */
+                            images: {
+                                /** @description the main picture (the first one shown; imageUrl is its large URL) */
+                                main: {
+                                    id: number;
+                                    /** @description the uploaded picture, upright */
+                                    width: number;
+                                    /** @description the uploaded picture, upright */
+                                    height: number;
+                                    /** @description WebP, 1080 px wide (or the picture’s own width when narrower) */
+                                    large: {
+                                        /** @description where the browser loads it: /media/… on this server, or MEDIA_PUBLIC_BASE_URL/… */
+                                        url: string;
+                                        /** @description pixels */
+                                        width: number;
+                                        /** @description pixels */
+                                        height: number;
+                                    };
+                                    /** @description WebP, 540 px wide or narrower */
+                                    medium: {
+                                        /** @description where the browser loads it: /media/… on this server, or MEDIA_PUBLIC_BASE_URL/… */
+                                        url: string;
+                                        /** @description pixels */
+                                        width: number;
+                                        /** @description pixels */
+                                        height: number;
+                                    };
+                                    /** @description WebP, 240 px wide or narrower */
+                                    thumb: {
+                                        /** @description where the browser loads it: /media/… on this server, or MEDIA_PUBLIC_BASE_URL/… */
+                                        url: string;
+                                        /** @description pixels */
+                                        width: number;
+                                        /** @description pixels */
+                                        height: number;
+                                    };
+                                } | null;
+                                /** @description the pictures after the main one, in order */
+                                gallery: {
+                                    id: number;
+                                    /** @description the uploaded picture, upright */
+                                    width: number;
+                                    /** @description the uploaded picture, upright */
+                                    height: number;
+                                    /** @description WebP, 1080 px wide (or the picture’s own width when narrower) */
+                                    large: {
+                                        /** @description where the browser loads it: /media/… on this server, or MEDIA_PUBLIC_BASE_URL/… */
+                                        url: string;
+                                        /** @description pixels */
+                                        width: number;
+                                        /** @description pixels */
+                                        height: number;
+                                    };
+                                    /** @description WebP, 540 px wide or narrower */
+                                    medium: {
+                                        /** @description where the browser loads it: /media/… on this server, or MEDIA_PUBLIC_BASE_URL/… */
+                                        url: string;
+                                        /** @description pixels */
+                                        width: number;
+                                        /** @description pixels */
+                                        height: number;
+                                    };
+                                    /** @description WebP, 240 px wide or narrower */
+                                    thumb: {
+                                        /** @description where the browser loads it: /media/… on this server, or MEDIA_PUBLIC_BASE_URL/… */
+                                        url: string;
+                                        /** @description pixels */
+                                        width: number;
+                                        /** @description pixels */
+                                        height: number;
+                                    };
+                                }[];
+                                /** @description 详情图: shown below the description, in order */
+                                detail: {
+                                    id: number;
+                                    /** @description the uploaded picture, upright */
+                                    width: number;
+                                    /** @description the uploaded picture, upright */
+                                    height: number;
+                                    /** @description WebP, 1080 px wide (or the picture’s own width when narrower) */
+                                    large: {
+                                        /** @description where the browser loads it: /media/… on this server, or MEDIA_PUBLIC_BASE_URL/… */
+                                        url: string;
+                                        /** @description pixels */
+                                        width: number;
+                                        /** @description pixels */
+                                        height: number;
+                                    };
+                                    /** @description WebP, 540 px wide or narrower */
+                                    medium: {
+                                        /** @description where the browser loads it: /media/… on this server, or MEDIA_PUBLIC_BASE_URL/… */
+                                        url: string;
+                                        /** @description pixels */
+                                        width: number;
+                                        /** @description pixels */
+                                        height: number;
+                                    };
+                                    /** @description WebP, 240 px wide or narrower */
+                                    thumb: {
+                                        /** @description where the browser loads it: /media/… on this server, or MEDIA_PUBLIC_BASE_URL/… */
+                                        url: string;
+                                        /** @description pixels */
+                                        width: number;
+                                        /** @description pixels */
+                                        height: number;
+                                    };
+                                }[];
+                            };
                             category: string;
                             /** @enum {string} */
                             status: "on_sale" | "off_sale";
@@ -4177,6 +4719,114 @@ export interface paths {
                             title: string;
                             description: string;
                             imageUrl: string | null;
+                            /** @description A product's pictures */
+                            images: {
+                                /** @description the main picture (the first one shown; imageUrl is its large URL) */
+                                main: {
+                                    id: number;
+                                    /** @description the uploaded picture, upright */
+                                    width: number;
+                                    /** @description the uploaded picture, upright */
+                                    height: number;
+                                    /** @description WebP, 1080 px wide (or the picture’s own width when narrower) */
+                                    large: {
+                                        /** @description where the browser loads it: /media/… on this server, or MEDIA_PUBLIC_BASE_URL/… */
+                                        url: string;
+                                        /** @description pixels */
+                                        width: number;
+                                        /** @description pixels */
+                                        height: number;
+                                    };
+                                    /** @description WebP, 540 px wide or narrower */
+                                    medium: {
+                                        /** @description where the browser loads it: /media/… on this server, or MEDIA_PUBLIC_BASE_URL/… */
+                                        url: string;
+                                        /** @description pixels */
+                                        width: number;
+                                        /** @description pixels */
+                                        height: number;
+                                    };
+                                    /** @description WebP, 240 px wide or narrower */
+                                    thumb: {
+                                        /** @description where the browser loads it: /media/… on this server, or MEDIA_PUBLIC_BASE_URL/… */
+                                        url: string;
+                                        /** @description pixels */
+                                        width: number;
+                                        /** @description pixels */
+                                        height: number;
+                                    };
+                                } | null;
+                                /** @description the pictures after the main one, in order */
+                                gallery: {
+                                    id: number;
+                                    /** @description the uploaded picture, upright */
+                                    width: number;
+                                    /** @description the uploaded picture, upright */
+                                    height: number;
+                                    /** @description WebP, 1080 px wide (or the picture’s own width when narrower) */
+                                    large: {
+                                        /** @description where the browser loads it: /media/… on this server, or MEDIA_PUBLIC_BASE_URL/… */
+                                        url: string;
+                                        /** @description pixels */
+                                        width: number;
+                                        /** @description pixels */
+                                        height: number;
+                                    };
+                                    /** @description WebP, 540 px wide or narrower */
+                                    medium: {
+                                        /** @description where the browser loads it: /media/… on this server, or MEDIA_PUBLIC_BASE_URL/… */
+                                        url: string;
+                                        /** @description pixels */
+                                        width: number;
+                                        /** @description pixels */
+                                        height: number;
+                                    };
+                                    /** @description WebP, 240 px wide or narrower */
+                                    thumb: {
+                                        /** @description where the browser loads it: /media/… on this server, or MEDIA_PUBLIC_BASE_URL/… */
+                                        url: string;
+                                        /** @description pixels */
+                                        width: number;
+                                        /** @description pixels */
+                                        height: number;
+                                    };
+                                }[];
+                                /** @description 详情图: shown below the description, in order */
+                                detail: {
+                                    id: number;
+                                    /** @description the uploaded picture, upright */
+                                    width: number;
+                                    /** @description the uploaded picture, upright */
+                                    height: number;
+                                    /** @description WebP, 1080 px wide (or the picture’s own width when narrower) */
+                                    large: {
+                                        /** @description where the browser loads it: /media/… on this server, or MEDIA_PUBLIC_BASE_URL/… */
+                                        url: string;
+                                        /** @description pixels */
+                                        width: number;
+                                        /** @description pixels */
+                                        height: number;
+                                    };
+                                    /** @description WebP, 540 px wide or narrower */
+                                    medium: {
+                                        /** @description where the browser loads it: /media/… on this server, or MEDIA_PUBLIC_BASE_URL/… */
+                                        url: string;
+                                        /** @description pixels */
+                                        width: number;
+                                        /** @description pixels */
+                                        height: number;
+                                    };
+                                    /** @description WebP, 240 px wide or narrower */
+                                    thumb: {
+                                        /** @description where the browser loads it: /media/… on this server, or MEDIA_PUBLIC_BASE_URL/… */
+                                        url: string;
+                                        /** @description pixels */
+                                        width: number;
+                                        /** @description pixels */
+                                        height: number;
+                                    };
+                                }[];
+                            };
                             category: string;
                             /** @enum {string} */
                             status: "on_sale" | "off_sale";
@@ -4242,6 +4892,8 @@ export interface paths {
                                 paidAt: string | null;
                                 /** @description the lines in a few words */
                                 summary: string;
+                                /** @description the first line's product picture */
+                                imageUrl: string | null;
                             }[];
                         };
                     };
@@ -5289,6 +5941,13 @@ export interface paths {
                                         autoReceiveDays: number;
                                         /** @default 3 */
                                         receiveExtensionDays: number;
+                                        /** @default 7 */
+                                        returnShipDays: number;
+                                        returnAddress?: {
+                                            name: string;
+                                            phone: string;
+                                            address: string;
+                                        };
                                     };
                                 };
                                 note: string | null;
@@ -5451,6 +6110,13 @@ export interface paths {
                                     autoReceiveDays: number;
                                     /** @default 3 */
                                     receiveExtensionDays: number;
+                                    /** @default 7 */
+                                    returnShipDays: number;
+                                    returnAddress?: {
+                                        name: string;
+                                        phone: string;
+                                        address: string;
+                                    };
                                 };
                             };
                             note: string | null;
@@ -5584,6 +6250,13 @@ export interface paths {
                                     autoReceiveDays: number;
                                     /** @default 3 */
                                     receiveExtensionDays: number;
+                                    /** @default 7 */
+                                    returnShipDays: number;
+                                    returnAddress?: {
+                                        name: string;
+                                        phone: string;
+                                        address: string;
+                                    };
                                 };
                             };
                             note: string | null;
@@ -5851,6 +6524,13 @@ export interface paths {
                                     autoReceiveDays: number;
                                     /** @default 3 */
                                     receiveExtensionDays: number;
+                                    /** @default 7 */
+                                    returnShipDays: number;
+                                    returnAddress?: {
+                                        name: string;
+                                        phone: string;
+                                        address: string;
+                                    };
                                 };
                             };
                             note: string | null;
@@ -6016,6 +6696,13 @@ export interface paths {
                                         autoReceiveDays: number;
                                         /** @default 3 */
                                         receiveExtensionDays: number;
+                                        /** @default 7 */
+                                        returnShipDays: number;
+                                        returnAddress?: {
+                                            name: string;
+                                            phone: string;
+                                            address: string;
+                                        };
                                     };
                                 };
                                 note: string | null;
@@ -6289,6 +6976,13 @@ export interface paths {
                                     autoReceiveDays: number;
                                     /** @default 3 */
                                     receiveExtensionDays: number;
+                                    /** @default 7 */
+                                    returnShipDays: number;
+                                    returnAddress?: {
+                                        name: string;
+                                        phone: string;
+                                        address: string;
+                                    };
                                 };
                             };
                             note: string | null;
@@ -6573,6 +7267,13 @@ export interface paths {
                                         autoReceiveDays: number;
                                         /** @default 3 */
                                         receiveExtensionDays: number;
+                                        /** @default 7 */
+                                        returnShipDays: number;
+                                        returnAddress?: {
+                                            name: string;
+                                            phone: string;
+                                            address: string;
+                                        };
                                     };
                                 };
                                 note: string | null;
@@ -6714,6 +7415,13 @@ export interface paths {
                                         autoReceiveDays: number;
                                         /** @default 3 */
                                         receiveExtensionDays: number;
+                                        /** @default 7 */
+                                        returnShipDays: number;
+                                        returnAddress?: {
+                                            name: string;
+                                            phone: string;
+                                            address: string;
+                                        };
                                     };
                                 };
                                 note: string | null;
@@ -6973,6 +7681,13 @@ export interface paths {
                                     autoReceiveDays: number;
                                     /** @default 3 */
                                     receiveExtensionDays: number;
+                                    /** @default 7 */
+                                    returnShipDays: number;
+                                    returnAddress?: {
+                                        name: string;
+                                        phone: string;
+                                        address: string;
+                                    };
                                 };
                             };
                             note: string | null;
@@ -7636,118 +8351,6 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/admin/refund-requests": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** Refund requests from buyers */
-        get: {
-            parameters: {
-                query?: {
-                    limit?: number;
-                    offset?: number;
-                    status?: "pending" | "approved" | "rejected";
-                };
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            items: {
-                                id: number;
-                                orderId: number;
-                                orderNo: string;
-                                buyerId: number;
-                                lines: {
-                                    lineId: number;
-                                    amountFen: number;
-                                }[];
-                                shippingFen: number;
-                                reason: string;
-                                /** @enum {string} */
-                                status: "pending" | "approved" | "rejected";
-                                refundId: number | null;
-                                reviewReason: string | null;
-                                /** Format: date-time */
-                                createdAt: string;
-                                /** Format: date-time */
-                                reviewedAt: string | null;
-                            }[];
-                        };
-                    };
-                };
-            };
-        };
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/admin/refund-requests/{id}/review": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /** Approve (opens the refund) or reject a refund request */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    id: number;
-                };
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": {
-                        approve: boolean;
-                        reason?: string;
-                    };
-                };
-            };
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            requestId: number;
-                            /** @enum {string} */
-                            status: "approved" | "rejected";
-                            /** @description the refund an approval opened */
-                            refundId: number | null;
-                        };
-                    };
-                };
-            };
-        };
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
     "/api/admin/dashboard": {
         parameters: {
             query?: never;
@@ -8047,6 +8650,484 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/admin/orders/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Export orders, one row per order line (CSV or XLSX, streamed), with the orders list filters and a paid-date range; phones and consignees masked as the role sees them */
+        get: {
+            parameters: {
+                query?: {
+                    format?: "csv" | "xlsx";
+                    /** @description headers and labels: Chinese (default) or English */
+                    lang?: "zh" | "en";
+                    /** @description first day, Asia/Shanghai */
+                    from?: string;
+                    /** @description last day (included), Asia/Shanghai */
+                    to?: string;
+                    status?: "pending_payment" | "paid" | "shipped" | "completed" | "closed" | "refunded";
+                    /** @description order-number prefix */
+                    q?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The order lines sheet (attachment), as the format asks */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "text/csv": string;
+                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/commissions/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Export commission earnings (CSV or XLSX, streamed) by state, kind, earner and created-date range */
+        get: {
+            parameters: {
+                query?: {
+                    format?: "csv" | "xlsx";
+                    /** @description headers and labels: Chinese (default) or English */
+                    lang?: "zh" | "en";
+                    /** @description first day, Asia/Shanghai */
+                    from?: string;
+                    /** @description last day (included), Asia/Shanghai */
+                    to?: string;
+                    state?: "pending" | "frozen" | "available" | "reversed";
+                    kind?: "distribution" | "agent_regional" | "agent_sales" | "coupon_guide" | "supplier_settlement" | "dealer_sale" | "dealer_rebate";
+                    earnerId?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The earnings sheet (attachment), as the format asks */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "text/csv": string;
+                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/payouts/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Export withdrawals (CSV or XLSX, streamed) by status, member and requested-date range; destinations masked */
+        get: {
+            parameters: {
+                query?: {
+                    format?: "csv" | "xlsx";
+                    /** @description headers and labels: Chinese (default) or English */
+                    lang?: "zh" | "en";
+                    /** @description first day, Asia/Shanghai */
+                    from?: string;
+                    /** @description last day (included), Asia/Shanghai */
+                    to?: string;
+                    status?: "reviewing" | "processing" | "paid" | "rejected" | "failed";
+                    memberId?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The withdrawals sheet (attachment), as the format asks */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "text/csv": string;
+                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/refund-requests/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Export after-sales requests (CSV or XLSX, streamed) with the queue’s filters and a requested-date range: kind, reason, amounts, status, the return parcel, the refund number; buyer phones masked as the role sees them */
+        get: {
+            parameters: {
+                query?: {
+                    format?: "csv" | "xlsx";
+                    /** @description headers and labels: Chinese (default) or English */
+                    lang?: "zh" | "en";
+                    /** @description first day, Asia/Shanghai */
+                    from?: string;
+                    /** @description last day (included), Asia/Shanghai */
+                    to?: string;
+                    status?: "pending" | "awaiting_return" | "returning" | "approved" | "rejected" | "cancelled" | "expired";
+                    kind?: "refund_only" | "return_refund";
+                    orderId?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The after-sales sheet (attachment), as the format asks */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "text/csv": string;
+                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/ledger/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Export ledger transfers (CSV or XLSX, streamed) in booking order by booked-date range, code and member: both accounts, the amount, the code, the key and reference, and the order, refund and withdrawal numbers the providers’ statements carry */
+        get: {
+            parameters: {
+                query?: {
+                    format?: "csv" | "xlsx";
+                    /** @description headers and labels: Chinese (default) or English */
+                    lang?: "zh" | "en";
+                    /** @description first day, Asia/Shanghai */
+                    from?: string;
+                    /** @description last day (included), Asia/Shanghai */
+                    to?: string;
+                    /** @description transfer code, exactly */
+                    code?: string;
+                    /** @description transfers from or to any of this member’s accounts */
+                    memberId?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The ledger transfers sheet (attachment), as the format asks */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "text/csv": string;
+                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/media": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Upload a picture: multipart/form-data with one file (JPEG, PNG, WebP or GIF, told by its bytes; at most MEDIA_MAX_BYTES). Turned upright, metadata removed, stored as WebP renditions */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description An uploaded picture: its renditions are WebP without metadata, never upscaled */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: number;
+                            /** @description the uploaded picture, upright */
+                            width: number;
+                            /** @description the uploaded picture, upright */
+                            height: number;
+                            /** @description WebP, 1080 px wide (or the picture’s own width when narrower) */
+                            large: {
+                                /** @description where the browser loads it: /media/… on this server, or MEDIA_PUBLIC_BASE_URL/… */
+                                url: string;
+                                /** @description pixels */
+                                width: number;
+                                /** @description pixels */
+                                height: number;
+                            };
+                            /** @description WebP, 540 px wide or narrower */
+                            medium: {
+                                /** @description where the browser loads it: /media/… on this server, or MEDIA_PUBLIC_BASE_URL/… */
+                                url: string;
+                                /** @description pixels */
+                                width: number;
+                                /** @description pixels */
+                                height: number;
+                            };
+                            /** @description WebP, 240 px wide or narrower */
+                            thumb: {
+                                /** @description where the browser loads it: /media/… on this server, or MEDIA_PUBLIC_BASE_URL/… */
+                                url: string;
+                                /** @description pixels */
+                                width: number;
+                                /** @description pixels */
+                                height: number;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/products/{id}/images": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Set a product's pictures: the main one, the gallery after it and the detail pictures (详情图), as ordered ids of uploaded pictures; each picture once. No main with a gallery: the first gallery picture is the main one */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: number;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        main: number | null;
+                        gallery: number[];
+                        detail: number[];
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: number;
+                            title: string;
+                            description: string;
+                            imageUrl: string | null;
+                            /** @description A product's pictures */
+                            images: {
+                                /** @description the main picture (the first one shown; imageUrl is its large URL) */
+                                main: {
+                                    id: number;
+                                    /** @description the uploaded picture, upright */
+                                    width: number;
+                                    /** @description the uploaded picture, upright */
+                                    height: number;
+                                    /** @description WebP, 1080 px wide (or the picture’s own width when narrower) */
+                                    large: {
+                                        /** @description where the browser loads it: /media/… on this server, or MEDIA_PUBLIC_BASE_URL/… */
+                                        url: string;
+                                        /** @description pixels */
+                                        width: number;
+                                        /** @description pixels */
+                                        height: number;
+                                    };
+                                    /** @description WebP, 540 px wide or narrower */
+                                    medium: {
+                                        /** @description where the browser loads it: /media/… on this server, or MEDIA_PUBLIC_BASE_URL/… */
+                                        url: string;
+                                        /** @description pixels */
+                                        width: number;
+                                        /** @description pixels */
+                                        height: number;
+                                    };
+                                    /** @description WebP, 240 px wide or narrower */
+                                    thumb: {
+                                        /** @description where the browser loads it: /media/… on this server, or MEDIA_PUBLIC_BASE_URL/… */
+                                        url: string;
+                                        /** @description pixels */
+                                        width: number;
+                                        /** @description pixels */
+                                        height: number;
+                                    };
+                                } | null;
+                                /** @description the pictures after the main one, in order */
+                                gallery: {
+                                    id: number;
+                                    /** @description the uploaded picture, upright */
+                                    width: number;
+                                    /** @description the uploaded picture, upright */
+                                    height: number;
+                                    /** @description WebP, 1080 px wide (or the picture’s own width when narrower) */
+                                    large: {
+                                        /** @description where the browser loads it: /media/… on this server, or MEDIA_PUBLIC_BASE_URL/… */
+                                        url: string;
+                                        /** @description pixels */
+                                        width: number;
+                                        /** @description pixels */
+                                        height: number;
+                                    };
+                                    /** @description WebP, 540 px wide or narrower */
+                                    medium: {
+                                        /** @description where the browser loads it: /media/… on this server, or MEDIA_PUBLIC_BASE_URL/… */
+                                        url: string;
+                                        /** @description pixels */
+                                        width: number;
+                                        /** @description pixels */
+                                        height: number;
+                                    };
+                                    /** @description WebP, 240 px wide or narrower */
+                                    thumb: {
+                                        /** @description where the browser loads it: /media/… on this server, or MEDIA_PUBLIC_BASE_URL/… */
+                                        url: string;
+                                        /** @description pixels */
+                                        width: number;
+                                        /** @description pixels */
+                                        height: number;
+                                    };
+                                }[];
+                                /** @description 详情图: shown below the description, in order */
+                                detail: {
+                                    id: number;
+                                    /** @description the uploaded picture, upright */
+                                    width: number;
+                                    /** @description the uploaded picture, upright */
+                                    height: number;
+                                    /** @description WebP, 1080 px wide (or the picture’s own width when narrower) */
+                                    large: {
+                                        /** @description where the browser loads it: /media/… on this server, or MEDIA_PUBLIC_BASE_URL/… */
+                                        url: string;
+                                        /** @description pixels */
+                                        width: number;
+                                        /** @description pixels */
+                                        height: number;
+                                    };
+                                    /** @description WebP, 540 px wide or narrower */
+                                    medium: {
+                                        /** @description where the browser loads it: /media/… on this server, or MEDIA_PUBLIC_BASE_URL/… */
+                                        url: string;
+                                        /** @description pixels */
+                                        width: number;
+                                        /** @description pixels */
+                                        height: number;
+                                    };
+                                    /** @description WebP, 240 px wide or narrower */
+                                    thumb: {
+                                        /** @description where the browser loads it: /media/… on this server, or MEDIA_PUBLIC_BASE_URL/… */
+                                        url: string;
+                                        /** @description pixels */
+                                        width: number;
+                                        /** @description pixels */
+                                        height: number;
+                                    };
+                                }[];
+                            };
+                            category: string;
+                            /** @enum {string} */
+                            status: "on_sale" | "off_sale";
+                            skus: {
+                                id: number;
+                                name: string;
+                                priceFen: number;
+                                stock: number;
+                            }[];
+                            minPriceFen: number;
+                        };
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/me/share-link": {
         parameters: {
             query?: never;
@@ -8249,123 +9330,6 @@ export interface paths {
                     };
                     content: {
                         "text/event-stream": string;
-                    };
-                };
-            };
-        };
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/orders/{id}/refund-requests": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /** Ask for a refund of some lines of my order; HQ support reviews it */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    id: number;
-                };
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": {
-                        lines: {
-                            lineId: number;
-                            amountFen: number;
-                        }[];
-                        shippingFen?: number;
-                        reason: string;
-                    };
-                };
-            };
-            responses: {
-                /** @description Default Response */
-                201: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            id: number;
-                            orderId: number;
-                            /** @enum {string} */
-                            status: "pending" | "approved" | "rejected";
-                            reason: string;
-                            /** Format: date-time */
-                            createdAt: string;
-                        };
-                    };
-                };
-            };
-        };
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/me/refund-requests": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** My refund requests */
-        get: {
-            parameters: {
-                query?: {
-                    limit?: number;
-                    offset?: number;
-                };
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            items: {
-                                id: number;
-                                orderId: number;
-                                orderNo: string;
-                                buyerId: number;
-                                lines: {
-                                    lineId: number;
-                                    amountFen: number;
-                                }[];
-                                shippingFen: number;
-                                reason: string;
-                                /** @enum {string} */
-                                status: "pending" | "approved" | "rejected";
-                                refundId: number | null;
-                                reviewReason: string | null;
-                                /** Format: date-time */
-                                createdAt: string;
-                                /** Format: date-time */
-                                reviewedAt: string | null;
-                            }[];
-                        };
                     };
                 };
             };
@@ -16078,6 +17042,205 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/supplier/refund-requests": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** After-sales requests on my lines only */
+        get: {
+            parameters: {
+                query?: {
+                    limit?: number;
+                    offset?: number;
+                    status?: "pending" | "awaiting_return" | "returning" | "approved" | "rejected" | "cancelled" | "expired";
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                id: number;
+                                orderId: number;
+                                orderNo: string;
+                                buyerId: number;
+                                /**
+                                 * @description refund_only (仅退款) or return_refund (退货退款)
+                                 * @enum {string}
+                                 */
+                                kind: "refund_only" | "return_refund";
+                                /** @enum {string} */
+                                reasonCode: "no_longer_needed" | "not_received" | "damaged" | "wrong_item" | "quality" | "not_as_described" | "other";
+                                lines: {
+                                    lineId: number;
+                                    amountFen: number;
+                                }[];
+                                shippingFen: number;
+                                reason: string;
+                                /**
+                                 * @description pending review; awaiting_return (approved return, the buyer ships it back); returning (on its way back); approved (refund opened); rejected; cancelled by the buyer; expired (not sent back in time)
+                                 * @enum {string}
+                                 */
+                                status: "pending" | "awaiting_return" | "returning" | "approved" | "rejected" | "cancelled" | "expired";
+                                refundId: number | null;
+                                reviewReason: string | null;
+                                /** Format: date-time */
+                                createdAt: string;
+                                /** Format: date-time */
+                                reviewedAt: string | null;
+                                /** @description where an approved return goes */
+                                returnAddress: {
+                                    name: string;
+                                    phone: string;
+                                    address: string;
+                                } | null;
+                                /**
+                                 * Format: date-time
+                                 * @description the return must leave the buyer by then
+                                 */
+                                returnDueAt: string | null;
+                                returnCarrierCode: string | null;
+                                returnCarrierName: string | null;
+                                returnTrackingNo: string | null;
+                                /** Format: date-time */
+                                returnShippedAt: string | null;
+                                /**
+                                 * Format: date-time
+                                 * @description HQ confirmed the return arrived
+                                 */
+                                receivedAt: string | null;
+                                /** Format: date-time */
+                                closedAt: string | null;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/supplier/refund-requests/{id}/review": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Approve or reject a request on my lines; approving a return names where it goes */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: number;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        approve: boolean;
+                        reason?: string;
+                        returnAddress?: {
+                            name: string;
+                            phone: string;
+                            address: string;
+                        };
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            requestId: number;
+                            /** @enum {string} */
+                            status: "approved" | "rejected" | "awaiting_return";
+                            refundId: number | null;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/supplier/refund-requests/{id}/receive": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** My return arrived (the refund goes through now) or what came back is refused */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: number;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        accept: boolean;
+                        reason?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            requestId: number;
+                            /** @enum {string} */
+                            status: "approved" | "rejected" | "awaiting_return";
+                            refundId: number | null;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/admin/dealer-tiers": {
         parameters: {
             query?: never;
@@ -18190,6 +19353,1101 @@ export interface paths {
                 };
             };
         };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/orders/{id}/refund-requests": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** After-sales: ask for a refund only or a return and refund of some lines of my order; HQ support reviews it */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: number;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /**
+                         * @default refund_only
+                         * @enum {string}
+                         */
+                        kind?: "refund_only" | "return_refund";
+                        /**
+                         * @default other
+                         * @enum {string}
+                         */
+                        reasonCode?: "no_longer_needed" | "not_received" | "damaged" | "wrong_item" | "quality" | "not_as_described" | "other";
+                        lines: {
+                            lineId: number;
+                            amountFen: number;
+                        }[];
+                        shippingFen?: number;
+                        /** @description in the buyer’s own words */
+                        reason: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: number;
+                            orderId: number;
+                            /**
+                             * @description pending review; awaiting_return (approved return, the buyer ships it back); returning (on its way back); approved (refund opened); rejected; cancelled by the buyer; expired (not sent back in time)
+                             * @enum {string}
+                             */
+                            status: "pending" | "awaiting_return" | "returning" | "approved" | "rejected" | "cancelled" | "expired";
+                            /**
+                             * @description refund_only (仅退款) or return_refund (退货退款)
+                             * @enum {string}
+                             */
+                            kind: "refund_only" | "return_refund";
+                            /** @enum {string} */
+                            reasonCode: "no_longer_needed" | "not_received" | "damaged" | "wrong_item" | "quality" | "not_as_described" | "other";
+                            reason: string;
+                            /** Format: date-time */
+                            createdAt: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/me/refund-requests": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** My after-sales requests */
+        get: {
+            parameters: {
+                query?: {
+                    limit?: number;
+                    offset?: number;
+                    orderId?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                id: number;
+                                orderId: number;
+                                orderNo: string;
+                                buyerId: number;
+                                /**
+                                 * @description refund_only (仅退款) or return_refund (退货退款)
+                                 * @enum {string}
+                                 */
+                                kind: "refund_only" | "return_refund";
+                                /** @enum {string} */
+                                reasonCode: "no_longer_needed" | "not_received" | "damaged" | "wrong_item" | "quality" | "not_as_described" | "other";
+                                lines: {
+                                    lineId: number;
+                                    amountFen: number;
+                                }[];
+                                shippingFen: number;
+                                reason: string;
+                                /**
+                                 * @description pending review; awaiting_return (approved return, the buyer ships it back); returning (on its way back); approved (refund opened); rejected; cancelled by the buyer; expired (not sent back in time)
+                                 * @enum {string}
+                                 */
+                                status: "pending" | "awaiting_return" | "returning" | "approved" | "rejected" | "cancelled" | "expired";
+                                refundId: number | null;
+                                reviewReason: string | null;
+                                /** Format: date-time */
+                                createdAt: string;
+                                /** Format: date-time */
+                                reviewedAt: string | null;
+                                /** @description where an approved return goes */
+                                returnAddress: {
+                                    name: string;
+                                    phone: string;
+                                    address: string;
+                                } | null;
+                                /**
+                                 * Format: date-time
+                                 * @description the return must leave the buyer by then
+                                 */
+                                returnDueAt: string | null;
+                                returnCarrierCode: string | null;
+                                returnCarrierName: string | null;
+                                returnTrackingNo: string | null;
+                                /** Format: date-time */
+                                returnShippedAt: string | null;
+                                /**
+                                 * Format: date-time
+                                 * @description HQ confirmed the return arrived
+                                 */
+                                receivedAt: string | null;
+                                /** Format: date-time */
+                                closedAt: string | null;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/refund-requests/{id}/return": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** I sent the goods back: the return parcel’s carrier and tracking number (an approved return only) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: number;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        carrierCode: "shunfeng" | "jd" | "ems" | "youzhengguonei" | "zhongtong" | "yuantong" | "shentong" | "yunda" | "jtexpress" | "debangkuaidi" | "debangwuliu" | "huitongkuaidi" | "zhaijisong" | "youshuwuliu" | "annengwuliu" | "kuayue" | "shunfengkuaiyun" | "zhongtongkuaiyun" | "jingdongkuaiyun" | "fengwang" | "danniao";
+                        trackingNo: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: number;
+                            orderId: number;
+                            orderNo: string;
+                            buyerId: number;
+                            /**
+                             * @description refund_only (仅退款) or return_refund (退货退款)
+                             * @enum {string}
+                             */
+                            kind: "refund_only" | "return_refund";
+                            /** @enum {string} */
+                            reasonCode: "no_longer_needed" | "not_received" | "damaged" | "wrong_item" | "quality" | "not_as_described" | "other";
+                            lines: {
+                                lineId: number;
+                                amountFen: number;
+                            }[];
+                            shippingFen: number;
+                            reason: string;
+                            /**
+                             * @description pending review; awaiting_return (approved return, the buyer ships it back); returning (on its way back); approved (refund opened); rejected; cancelled by the buyer; expired (not sent back in time)
+                             * @enum {string}
+                             */
+                            status: "pending" | "awaiting_return" | "returning" | "approved" | "rejected" | "cancelled" | "expired";
+                            refundId: number | null;
+                            reviewReason: string | null;
+                            /** Format: date-time */
+                            createdAt: string;
+                            /** Format: date-time */
+                            reviewedAt: string | null;
+                            /** @description where an approved return goes */
+                            returnAddress: {
+                                name: string;
+                                phone: string;
+                                address: string;
+                            } | null;
+                            /**
+                             * Format: date-time
+                             * @description the return must leave the buyer by then
+                             */
+                            returnDueAt: string | null;
+                            returnCarrierCode: string | null;
+                            returnCarrierName: string | null;
+                            returnTrackingNo: string | null;
+                            /** Format: date-time */
+                            returnShippedAt: string | null;
+                            /**
+                             * Format: date-time
+                             * @description HQ confirmed the return arrived
+                             */
+                            receivedAt: string | null;
+                            /** Format: date-time */
+                            closedAt: string | null;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/refund-requests/{id}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Withdraw my after-sales request while it is open */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: number;
+                            orderId: number;
+                            orderNo: string;
+                            buyerId: number;
+                            /**
+                             * @description refund_only (仅退款) or return_refund (退货退款)
+                             * @enum {string}
+                             */
+                            kind: "refund_only" | "return_refund";
+                            /** @enum {string} */
+                            reasonCode: "no_longer_needed" | "not_received" | "damaged" | "wrong_item" | "quality" | "not_as_described" | "other";
+                            lines: {
+                                lineId: number;
+                                amountFen: number;
+                            }[];
+                            shippingFen: number;
+                            reason: string;
+                            /**
+                             * @description pending review; awaiting_return (approved return, the buyer ships it back); returning (on its way back); approved (refund opened); rejected; cancelled by the buyer; expired (not sent back in time)
+                             * @enum {string}
+                             */
+                            status: "pending" | "awaiting_return" | "returning" | "approved" | "rejected" | "cancelled" | "expired";
+                            refundId: number | null;
+                            reviewReason: string | null;
+                            /** Format: date-time */
+                            createdAt: string;
+                            /** Format: date-time */
+                            reviewedAt: string | null;
+                            /** @description where an approved return goes */
+                            returnAddress: {
+                                name: string;
+                                phone: string;
+                                address: string;
+                            } | null;
+                            /**
+                             * Format: date-time
+                             * @description the return must leave the buyer by then
+                             */
+                            returnDueAt: string | null;
+                            returnCarrierCode: string | null;
+                            returnCarrierName: string | null;
+                            returnTrackingNo: string | null;
+                            /** Format: date-time */
+                            returnShippedAt: string | null;
+                            /**
+                             * Format: date-time
+                             * @description HQ confirmed the return arrived
+                             */
+                            receivedAt: string | null;
+                            /** Format: date-time */
+                            closedAt: string | null;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/refund-requests": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The after-sales queue */
+        get: {
+            parameters: {
+                query?: {
+                    limit?: number;
+                    offset?: number;
+                    status?: "pending" | "awaiting_return" | "returning" | "approved" | "rejected" | "cancelled" | "expired";
+                    kind?: "refund_only" | "return_refund";
+                    orderId?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                id: number;
+                                orderId: number;
+                                orderNo: string;
+                                buyerId: number;
+                                /**
+                                 * @description refund_only (仅退款) or return_refund (退货退款)
+                                 * @enum {string}
+                                 */
+                                kind: "refund_only" | "return_refund";
+                                /** @enum {string} */
+                                reasonCode: "no_longer_needed" | "not_received" | "damaged" | "wrong_item" | "quality" | "not_as_described" | "other";
+                                lines: {
+                                    lineId: number;
+                                    amountFen: number;
+                                }[];
+                                shippingFen: number;
+                                reason: string;
+                                /**
+                                 * @description pending review; awaiting_return (approved return, the buyer ships it back); returning (on its way back); approved (refund opened); rejected; cancelled by the buyer; expired (not sent back in time)
+                                 * @enum {string}
+                                 */
+                                status: "pending" | "awaiting_return" | "returning" | "approved" | "rejected" | "cancelled" | "expired";
+                                refundId: number | null;
+                                reviewReason: string | null;
+                                /** Format: date-time */
+                                createdAt: string;
+                                /** Format: date-time */
+                                reviewedAt: string | null;
+                                /** @description where an approved return goes */
+                                returnAddress: {
+                                    name: string;
+                                    phone: string;
+                                    address: string;
+                                } | null;
+                                /**
+                                 * Format: date-time
+                                 * @description the return must leave the buyer by then
+                                 */
+                                returnDueAt: string | null;
+                                returnCarrierCode: string | null;
+                                returnCarrierName: string | null;
+                                returnTrackingNo: string | null;
+                                /** Format: date-time */
+                                returnShippedAt: string | null;
+                                /**
+                                 * Format: date-time
+                                 * @description HQ confirmed the return arrived
+                                 */
+                                receivedAt: string | null;
+                                /** Format: date-time */
+                                closedAt: string | null;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/refund-requests/{id}/review": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Approve or reject a request: a refund only opens its refund; a return waits for the goods (sent to returnAddress, or the rules’ return address) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: number;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        approve: boolean;
+                        reason?: string;
+                        returnAddress?: {
+                            name: string;
+                            phone: string;
+                            address: string;
+                        };
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            requestId: number;
+                            /** @enum {string} */
+                            status: "approved" | "rejected" | "awaiting_return";
+                            /** @description the refund the decision opened */
+                            refundId: number | null;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/refund-requests/{id}/receive": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** The return arrived (accept: the refund goes through the payment rail now) or what came back is refused */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: number;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        accept: boolean;
+                        reason?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            requestId: number;
+                            /** @enum {string} */
+                            status: "approved" | "rejected" | "awaiting_return";
+                            /** @description the refund the decision opened */
+                            refundId: number | null;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/shops/{inviteCode}/products": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** What a distributor's mini-shop shows */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    inviteCode: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description false: no picks; the mini-shop shows the mall */
+                            picked: boolean;
+                            /** @description the picks on sale, in the shop’s order */
+                            items: {
+                                id: number;
+                                title: string;
+                                description: string;
+                                imageUrl: string | null;
+                                /** @description A product's pictures */
+                                images: {
+                                    /** @description the main picture (the first one shown; imageUrl is its large URL) */
+                                    main: {
+                                        id: number;
+                                        /** @description the uploaded picture, upright */
+                                        width: number;
+                                        /** @description the uploaded picture, upright */
+                                        height: number;
+                                        /** @description WebP, 1080 px wide (or the picture’s own width when narrower) */
+                                        large: {
+                                            /** @description where the browser loads it: /media/… on this server, or MEDIA_PUBLIC_BASE_URL/… */
+                                            url: string;
+                                            /** @description pixels */
+                                            width: number;
+                                            /** @description pixels */
+                                            height: number;
+                                        };
+                                        /** @description WebP, 540 px wide or narrower */
+                                        medium: {
+                                            /** @description where the browser loads it: /media/… on this server, or MEDIA_PUBLIC_BASE_URL/… */
+                                            url: string;
+                                            /** @description pixels */
+                                            width: number;
+                                            /** @description pixels */
+                                            height: number;
+                                        };
+                                        /** @description WebP, 240 px wide or narrower */
+                                        thumb: {
+                                            /** @description where the browser loads it: /media/… on this server, or MEDIA_PUBLIC_BASE_URL/… */
+                                            url: string;
+                                            /** @description pixels */
+                                            width: number;
+                                            /** @description pixels */
+                                            height: number;
+                                        };
+                                    } | null;
+                                    /** @description the pictures after the main one, in order */
+                                    gallery: {
+                                        id: number;
+                                        /** @description the uploaded picture, upright */
+                                        width: number;
+                                        /** @description the uploaded picture, upright */
+                                        height: number;
+                                        /** @description WebP, 1080 px wide (or the picture’s own width when narrower) */
+                                        large: {
+                                            /** @description where the browser loads it: /media/… on this server, or MEDIA_PUBLIC_BASE_URL/… */
+                                            url: string;
+                                            /** @description pixels */
+                                            width: number;
+                                            /** @description pixels */
+                                            height: number;
+                                        };
+                                        /** @description WebP, 540 px wide or narrower */
+                                        medium: {
+                                            /** @description where the browser loads it: /media/… on this server, or MEDIA_PUBLIC_BASE_URL/… */
+                                            url: string;
+                                            /** @description pixels */
+                                            width: number;
+                                            /** @description pixels */
+                                            height: number;
+                                        };
+                                        /** @description WebP, 240 px wide or narrower */
+                                        thumb: {
+                                            /** @description where the browser loads it: /media/… on this server, or MEDIA_PUBLIC_BASE_URL/… */
+                                            url: string;
+                                            /** @description pixels */
+                                            width: number;
+                                            /** @description pixels */
+                                            height: number;
+                                        };
+                                    }[];
+                                    /** @description 详情图: shown below the description, in order */
+                                    detail: {
+                                        id: number;
+                                        /** @description the uploaded picture, upright */
+                                        width: number;
+                                        /** @description the uploaded picture, upright */
+                                        height: number;
+                                        /** @description WebP, 1080 px wide (or the picture’s own width when narrower) */
+                                        large: {
+                                            /** @description where the browser loads it: /media/… on this server, or MEDIA_PUBLIC_BASE_URL/… */
+                                            url: string;
+                                            /** @description pixels */
+                                            width: number;
+                                            /** @description pixels */
+                                            height: number;
+                                        };
+                                        /** @description WebP, 540 px wide or narrower */
+                                        medium: {
+                                            /** @description where the browser loads it: /media/… on this server, or MEDIA_PUBLIC_BASE_URL/… */
+                                            url: string;
+                                            /** @description pixels */
+                                            width: number;
+                                            /** @description pixels */
+                                            height: number;
+                                        };
+                                        /** @description WebP, 240 px wide or narrower */
+                                        thumb: {
+                                            /** @description where the browser loads it: /media/… on this server, or MEDIA_PUBLIC_BASE_URL/… */
+                                            url: string;
+                                            /** @description pixels */
+                                            width: number;
+                                            /** @description pixels */
+                                            height: number;
+                                        };
+                                    }[];
+                                };
+                                category: string;
+                                /** @enum {string} */
+                                status: "on_sale" | "off_sale";
+                                skus: {
+                                    id: number;
+                                    name: string;
+                                    priceFen: number;
+                                    stock: number;
+                                }[];
+                                minPriceFen: number;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/products/{id}/share-earning": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 分享赚: what I would earn at level 1 on one unit of each SKU bought through my share, under the rules in force (checkout discounts can lower it) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description false: I am not an active distributor, nothing is earned */
+                            eligible: boolean;
+                            maxFen: number;
+                            minFen: number;
+                            skus: {
+                                skuId: number;
+                                amountFen: number;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/me/showcase": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** My mini-shop: the picks in order (on sale or not) and what it shows */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description false: no picks; the mini-shop shows the mall */
+                            picked: boolean;
+                            /** @description the picks on sale, in the shop’s order */
+                            items: {
+                                id: number;
+                                title: string;
+                                description: string;
+                                imageUrl: string | null;
+                                /** @description A product's pictures */
+                                images: {
+                                    /** @description the main picture (the first one shown; imageUrl is its large URL) */
+                                    main: {
+                                        id: number;
+                                        /** @description the uploaded picture, upright */
+                                        width: number;
+                                        /** @description the uploaded picture, upright */
+                                        height: number;
+                                        /** @description WebP, 1080 px wide (or the picture’s own width when narrower) */
+                                        large: {
+                                            /** @description where the browser loads it: /media/… on this server, or MEDIA_PUBLIC_BASE_URL/… */
+                                            url: string;
+                                            /** @description pixels */
+                                            width: number;
+                                            /** @description pixels */
+                                            height: number;
+                                        };
+                                        /** @description WebP, 540 px wide or narrower */
+                                        medium: {
+                                            /** @description where the browser loads it: /media/… on this server, or MEDIA_PUBLIC_BASE_URL/… */
+                                            url: string;
+                                            /** @description pixels */
+                                            width: number;
+                                            /** @description pixels */
+                                            height: number;
+                                        };
+                                        /** @description WebP, 240 px wide or narrower */
+                                        thumb: {
+                                            /** @description where the browser loads it: /media/… on this server, or MEDIA_PUBLIC_BASE_URL/… */
+                                            url: string;
+                                            /** @description pixels */
+                                            width: number;
+                                            /** @description pixels */
+                                            height: number;
+                                        };
+                                    } | null;
+                                    /** @description the pictures after the main one, in order */
+                                    gallery: {
+                                        id: number;
+                                        /** @description the uploaded picture, upright */
+                                        width: number;
+                                        /** @description the uploaded picture, upright */
+                                        height: number;
+                                        /** @description WebP, 1080 px wide (or the picture’s own width when narrower) */
+                                        large: {
+                                            /** @description where the browser loads it: /media/… on this server, or MEDIA_PUBLIC_BASE_URL/… */
+                                            url: string;
+                                            /** @description pixels */
+                                            width: number;
+                                            /** @description pixels */
+                                            height: number;
+                                        };
+                                        /** @description WebP, 540 px wide or narrower */
+                                        medium: {
+                                            /** @description where the browser loads it: /media/… on this server, or MEDIA_PUBLIC_BASE_URL/… */
+                                            url: string;
+                                            /** @description pixels */
+                                            width: number;
+                                            /** @description pixels */
+                                            height: number;
+                                        };
+                                        /** @description WebP, 240 px wide or narrower */
+                                        thumb: {
+                                            /** @description where the browser loads it: /media/… on this server, or MEDIA_PUBLIC_BASE_URL/… */
+                                            url: string;
+                                            /** @description pixels */
+                                            width: number;
+                                            /** @description pixels */
+                                            height: number;
+                                        };
+                                    }[];
+                                    /** @description 详情图: shown below the description, in order */
+                                    detail: {
+                                        id: number;
+                                        /** @description the uploaded picture, upright */
+                                        width: number;
+                                        /** @description the uploaded picture, upright */
+                                        height: number;
+                                        /** @description WebP, 1080 px wide (or the picture’s own width when narrower) */
+                                        large: {
+                                            /** @description where the browser loads it: /media/… on this server, or MEDIA_PUBLIC_BASE_URL/… */
+                                            url: string;
+                                            /** @description pixels */
+                                            width: number;
+                                            /** @description pixels */
+                                            height: number;
+                                        };
+                                        /** @description WebP, 540 px wide or narrower */
+                                        medium: {
+                                            /** @description where the browser loads it: /media/… on this server, or MEDIA_PUBLIC_BASE_URL/… */
+                                            url: string;
+                                            /** @description pixels */
+                                            width: number;
+                                            /** @description pixels */
+                                            height: number;
+                                        };
+                                        /** @description WebP, 240 px wide or narrower */
+                                        thumb: {
+                                            /** @description where the browser loads it: /media/… on this server, or MEDIA_PUBLIC_BASE_URL/… */
+                                            url: string;
+                                            /** @description pixels */
+                                            width: number;
+                                            /** @description pixels */
+                                            height: number;
+                                        };
+                                    }[];
+                                };
+                                category: string;
+                                /** @enum {string} */
+                                status: "on_sale" | "off_sale";
+                                skus: {
+                                    id: number;
+                                    name: string;
+                                    priceFen: number;
+                                    stock: number;
+                                }[];
+                                minPriceFen: number;
+                            }[];
+                            pickIds: number[];
+                        };
+                    };
+                };
+            };
+        };
+        /** Pick the products my mini-shop shows, in order (an empty list: the mall) */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        productIds: number[];
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description false: no picks; the mini-shop shows the mall */
+                            picked: boolean;
+                            /** @description the picks on sale, in the shop’s order */
+                            items: {
+                                id: number;
+                                title: string;
+                                description: string;
+                                imageUrl: string | null;
+                                /** @description A product's pictures */
+                                images: {
+                                    /** @description the main picture (the first one shown; imageUrl is its large URL) */
+                                    main: {
+                                        id: number;
+                                        /** @description the uploaded picture, upright */
+                                        width: number;
+                                        /** @description the uploaded picture, upright */
+                                        height: number;
+                                        /** @description WebP, 1080 px wide (or the picture’s own width when narrower) */
+                                        large: {
+                                            /** @description where the browser loads it: /media/… on this server, or MEDIA_PUBLIC_BASE_URL/… */
+                                            url: string;
+                                            /** @description pixels */
+                                            width: number;
+                                            /** @description pixels */
+                                            height: number;
+                                        };
+                                        /** @description WebP, 540 px wide or narrower */
+                                        medium: {
+                                            /** @description where the browser loads it: /media/… on this server, or MEDIA_PUBLIC_BASE_URL/… */
+                                            url: string;
+                                            /** @description pixels */
+                                            width: number;
+                                            /** @description pixels */
+                                            height: number;
+                                        };
+                                        /** @description WebP, 240 px wide or narrower */
+                                        thumb: {
+                                            /** @description where the browser loads it: /media/… on this server, or MEDIA_PUBLIC_BASE_URL/… */
+                                            url: string;
+                                            /** @description pixels */
+                                            width: number;
+                                            /** @description pixels */
+                                            height: number;
+                                        };
+                                    } | null;
+                                    /** @description the pictures after the main one, in order */
+                                    gallery: {
+                                        id: number;
+                                        /** @description the uploaded picture, upright */
+                                        width: number;
+                                        /** @description the uploaded picture, upright */
+                                        height: number;
+                                        /** @description WebP, 1080 px wide (or the picture’s own width when narrower) */
+                                        large: {
+                                            /** @description where the browser loads it: /media/… on this server, or MEDIA_PUBLIC_BASE_URL/… */
+                                            url: string;
+                                            /** @description pixels */
+                                            width: number;
+                                            /** @description pixels */
+                                            height: number;
+                                        };
+                                        /** @description WebP, 540 px wide or narrower */
+                                        medium: {
+                                            /** @description where the browser loads it: /media/… on this server, or MEDIA_PUBLIC_BASE_URL/… */
+                                            url: string;
+                                            /** @description pixels */
+                                            width: number;
+                                            /** @description pixels */
+                                            height: number;
+                                        };
+                                        /** @description WebP, 240 px wide or narrower */
+                                        thumb: {
+                                            /** @description where the browser loads it: /media/… on this server, or MEDIA_PUBLIC_BASE_URL/… */
+                                            url: string;
+                                            /** @description pixels */
+                                            width: number;
+                                            /** @description pixels */
+                                            height: number;
+                                        };
+                                    }[];
+                                    /** @description 详情图: shown below the description, in order */
+                                    detail: {
+                                        id: number;
+                                        /** @description the uploaded picture, upright */
+                                        width: number;
+                                        /** @description the uploaded picture, upright */
+                                        height: number;
+                                        /** @description WebP, 1080 px wide (or the picture’s own width when narrower) */
+                                        large: {
+                                            /** @description where the browser loads it: /media/… on this server, or MEDIA_PUBLIC_BASE_URL/… */
+                                            url: string;
+                                            /** @description pixels */
+                                            width: number;
+                                            /** @description pixels */
+                                            height: number;
+                                        };
+                                        /** @description WebP, 540 px wide or narrower */
+                                        medium: {
+                                            /** @description where the browser loads it: /media/… on this server, or MEDIA_PUBLIC_BASE_URL/… */
+                                            url: string;
+                                            /** @description pixels */
+                                            width: number;
+                                            /** @description pixels */
+                                            height: number;
+                                        };
+                                        /** @description WebP, 240 px wide or narrower */
+                                        thumb: {
+                                            /** @description where the browser loads it: /media/… on this server, or MEDIA_PUBLIC_BASE_URL/… */
+                                            url: string;
+                                            /** @description pixels */
+                                            width: number;
+                                            /** @description pixels */
+                                            height: number;
+                                        };
+                                    }[];
+                                };
+                                category: string;
+                                /** @enum {string} */
+                                status: "on_sale" | "off_sale";
+                                skus: {
+                                    id: number;
+                                    name: string;
+                                    priceFen: number;
+                                    stock: number;
+                                }[];
+                                minPriceFen: number;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;

@@ -27,6 +27,9 @@ export type ConsoleMe = MemberProfile & Partial<Pick<MeProfile, 'referrer'>> & {
 // --- catalog and referral ---
 export type Product = ResponseOf<'/api/products/{id}'>;
 export type Sku = Product['skus'][number];
+/** An uploaded picture: its upright size and a WebP URL per rendition (large 1080, medium 540, thumb 240 px wide, never upscaled). */
+export type MediaImage = ResponseOf<'/api/admin/media', 'post'>;
+export type ProductImages = Product['images'];
 export type ShopInfo = ResponseOf<'/api/shops/{inviteCode}'>;
 export type TeamMember = ItemOf<ResponseOf<'/api/me/team'>>;
 export type TeamSummary = ResponseOf<'/api/me/team/summary'>;

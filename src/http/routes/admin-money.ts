@@ -8,13 +8,13 @@ import type { Services } from '../../services.js';
 import { member, phoneViewFor, type Auth } from '../auth.js';
 import { checkoutItems, idempotencyKey, idParams, page, reason } from '../schemas.js';
 import { ruleChangeRoutes } from '../../modules/rules/index.js';
-import { earningOut, fenOut, intOut, listOf, payoutOut, refundRequestOut } from '../responses.js';
+import { earningOut, fenOut, intOut, listOf, payoutOut } from '../responses.js';
 import { adminGuards } from './admin-guards.js';
 import { ruleVersionOut, dryRunOut, adjustmentOut } from './admin.responses.js';
 
 export function adminMoneyRoutes(app: FastifyInstance, s: Services, auth: Auth) {
   const r = app.withTypeProvider<ZodTypeProvider>();
-  const { anyHq, finance, support, owner } = adminGuards(auth);
+  const { anyHq, finance } = adminGuards(auth);
   const tags = ['admin'];
 
   // --- rules and commission ---
@@ -86,21 +86,4 @@ export function adminMoneyRoutes(app: FastifyInstance, s: Services, auth: Auth) 
   r.post('/api/admin/payouts/:id/retry', { preHandler: finance, schema: { tags, summary: 'Send a failed withdrawal again, same payout number', params: idParams, response: { 200: payoutOut } } }, async (req) =>
     s.payouts.retry(member(req).id, req.params.id),
   );
-
-  r.get('/api/admin/refund-requests', {
-    preHandler: anyHq,
-    schema: { tags, summary: 'Refund requests from buyers', querystring: page.extend({ status: z.enum(['pending', 'approved', 'rejected']).optional() }), response: { 200: listOf(refundRequestOut) } },
-  }, async (req) => ({ items: await s.orders.listRefundRequests(s.db, req.query) }));
-  r.post('/api/admin/refund-requests/:id/review', {
-    preHandler: support,
-    schema: { tags, summary: 'Approve (opens the refund) or reject a refund request',
-      params: idParams,
-      body: z.object({ approve: z.boolean(), reason: reason.optional() }),
-      response: { 200: z.object({ requestId: intOut, status: z.enum(['approved', 'rejected']), refundId: intOut.nullable().describe('the refund an approval opened') }) },
-    },
-  }, async (req) => {
-    const result = await s.orders.reviewRefundRequest(member(req).id, req.params.id, req.body.approve, req.body.reason ?? null);
-    if (result.refundId !== null) await s.payments.requestRefund(result.refundId);
-    return result;
-  });
 }

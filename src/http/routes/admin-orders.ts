@@ -7,6 +7,7 @@ import type { Services } from '../../services.js';
 import { member, phoneViewFor, type Auth } from '../auth.js';
 import { fen, idempotencyKey, idParams, page, positiveFen, reason } from '../schemas.js';
 import { earningOut, listOf, orderListItemOut, orderOut, paymentOut, productOut } from '../responses.js';
+import { withThumbnails } from '../order-list.js';
 import { adminGuards } from './admin-guards.js';
 import { paymentReturnOut, refundOut, refundListItemOut } from './admin.responses.js';
 
@@ -56,7 +57,7 @@ export function adminOrderRoutes(app: FastifyInstance, s: Services, auth: Auth) 
     schema: { tags, summary: 'Orders', querystring: page.extend({ status: z.enum(['pending_payment', 'paid', 'shipped', 'completed', 'closed', 'refunded']).optional(), q: z.string().max(40).optional() }), response: { 200: listOf(orderListItemOut) } },
   }, async (req) => {
     const phoneOf = phoneViewFor(req);
-    const items = await s.orders.list(s.db, req.query);
+    const items = await withThumbnails(s, await s.orders.list(s.db, req.query));
     return { items: items.map((o) => ({ ...o, buyerPhone: phoneOf(o.buyerPhone) })) };
   });
   r.get('/api/admin/orders/:id', { preHandler: anyHq, schema: { tags, summary: 'An order with its payments and earnings', params: idParams, response: { 200: orderOut.extend({ payments: z.array(paymentOut), earnings: z.array(earningOut) }) } } }, async (req) => {

@@ -8,6 +8,8 @@ import { adminMoneyRoutes } from './admin-money.js';
 import { adminFulfilmentRoutes } from './admin-fulfilment.js';
 import { adminOrderRoutes } from './admin-orders.js';
 import { adminReportRoutes } from './admin-reports.js';
+import { adminExportRoutes } from './admin-exports.js';
+import { adminMediaRoutes } from './admin-media.js';
 
 export function adminRoutes(app: FastifyInstance, s: Services, auth: Auth) {
   adminMemberRoutes(app, s, auth);
@@ -16,4 +18,6 @@ export function adminRoutes(app: FastifyInstance, s: Services, auth: Auth) {
   adminFulfilmentRoutes(app, s, auth);
   adminMoneyRoutes(app, s, auth);
   adminReportRoutes(app, s, auth);
+  adminExportRoutes(app, s, auth);
+  adminMediaRoutes(app, s, auth);
 }

@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { badRequest } from '../../errors.js';
 import type { Services } from '../../services.js';
 import { member, type Auth } from '../auth.js';
-import { dateTime, eventStream, fenOut, file, intOut, listOf, noContent, refundRequestOut } from '../responses.js';
+import { dateTime, eventStream, fenOut, file, intOut, noContent } from '../responses.js';
 import { page } from '../schemas.js';
 import { productOnSale } from './wechat-reach.js';
 
@@ -103,22 +103,6 @@ export function engagementRoutes(app: FastifyInstance, s: Services, auth: Auth) 
       res.end();
     }
   });
-
-  r.post('/api/orders/:id/refund-requests', {
-    preHandler: auth.authenticate,
-    schema: {
-      tags: ['orders'],
-      summary: 'Ask for a refund of some lines of my order; HQ support reviews it',
-      params: z.object({ id: z.coerce.number().int().positive() }),
-      body: z.object({ lines: z.array(z.object({ lineId: z.number().int().positive(), amountFen: z.number().int().min(1).max(1e12) })).max(50), shippingFen: z.number().int().min(0).max(1e12).optional(), reason: z.string().trim().min(2).max(500) }),
-      response: { 201: z.object({ id: intOut, orderId: intOut, status: z.enum(['pending', 'approved', 'rejected']), reason: z.string(), createdAt: dateTime }) },
-    },
-  }, async (req, reply) => reply.status(201).send(await s.orders.requestRefundByBuyer(member(req).id, req.params.id, req.body)));
-
-  r.get('/api/me/refund-requests', {
-    preHandler: auth.authenticate,
-    schema: { tags: ['orders'], summary: 'My refund requests', querystring: page, response: { 200: listOf(refundRequestOut) } },
-  }, async (req) => ({ items: await s.orders.listRefundRequests(s.db, { ...req.query, buyerId: member(req).id }) }));
 }
 
 /** EventSource sends back the last `id:` it saw; it is ours, so anything but a plain id is refused. */

@@ -24,6 +24,7 @@ import {
   teamMemberOut,
   teamSummaryOut,
 } from '../responses.js';
+import { withThumbnails } from '../order-list.js';
 import { checkoutItems, idempotencyKey, idParams, page, positiveFen } from '../schemas.js';
 
 const shopConfigOut = z.object({
@@ -188,7 +189,7 @@ function orderRoutes(app: FastifyInstance, s: Services, auth: Auth) {
   r.get('/api/orders', {
     preHandler: auth.authenticate,
     schema: { tags: ['orders'], summary: 'My orders', querystring: page.extend({ status: z.enum(['pending_payment', 'paid', 'shipped', 'completed', 'closed', 'refunded']).optional() }), response: { 200: listOf(orderListItemOut) } },
-  }, async (req) => ({ items: await s.orders.list(s.db, { ...req.query, buyerId: member(req).id }) }));
+  }, async (req) => ({ items: await withThumbnails(s, await s.orders.list(s.db, { ...req.query, buyerId: member(req).id })) }));
 
   r.get('/api/orders/:id', { preHandler: auth.authenticate, schema: { tags: ['orders'], summary: 'One of my orders', params: idParams, response: { 200: orderOut } } }, async (req) =>
     s.orders.get(s.db, req.params.id, member(req).id),

@@ -9,6 +9,7 @@ import { maskPhone } from '../../privacy.js';
 import type { Services } from '../../services.js';
 import { ALL_HQ_ROLES, member, ROLES_SEEING_PERSONAL_DATA, type Auth } from '../auth.js';
 import { idParams, page, positiveFen, reason } from '../schemas.js';
+import { supplierAfterSalesRoutes } from './supplier-after-sales.js';
 import * as R from './suppliers.responses.js';
 
 const tags = ['suppliers'];
@@ -26,6 +27,7 @@ const proposedSku = z.object({
 export function suppliersRoutes(app: FastifyInstance, s: Services, auth: Auth) {
   supplierAdminRoutes(app, s, auth);
   supplierSelfRoutes(app, s, auth);
+  supplierAfterSalesRoutes(app, s, auth);
 }
 
 /** HQ: suppliers and proposals. */

@@ -1,5 +1,6 @@
 // The audit log: every HQ action that changes money, bindings, tiers or roles, with actor,
 // time, before and after. Written in the same transaction as the change it describes.
+import { sql } from 'kysely';
 import type { Executor, Tx } from '../../db/database.js';
 
 export interface AuditEntry {
@@ -22,8 +23,9 @@ export interface AuditQuery {
 }
 
 export class AuditService {
-  async record(tx: Tx, entry: AuditEntry): Promise<void> {
-    await tx
+  /** Writes the entry; returns its id. */
+  async record(tx: Tx, entry: AuditEntry): Promise<number> {
+    const row = await tx
       .insertInto('audit_log')
       .values({
         actor_id: entry.actorId,
@@ -34,6 +36,21 @@ export class AuditService {
         after: entry.after === undefined ? null : JSON.stringify(entry.after),
         reason: entry.reason ?? null,
       })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    return row.id;
+  }
+
+  /**
+   * Adds what was known only later to an entry's after: an export is recorded (who, which filter)
+   * before its file is written, and how many rows the file holds once it has ended. Keys are added,
+   * never replaced or removed, and nothing else of an entry changes.
+   */
+  async addToAfter(ex: Executor, id: number, more: Record<string, unknown>): Promise<void> {
+    await ex
+      .updateTable('audit_log')
+      .set({ after: sql`coalesce(after, '{}'::jsonb) || (${JSON.stringify(more)}::jsonb - array(select jsonb_object_keys(coalesce(after, '{}'::jsonb))))` })
+      .where('id', '=', id)
       .execute();
   }
 

@@ -2,6 +2,7 @@
 import type { Db, Executor, Tx } from '../../db/database.js';
 import { inTransaction } from '../../db/database.js';
 import { conflict, notFound, unprocessable } from '../../errors.js';
+import { imagesOf, setImages, type PictureLookup, type ProductImagesInput } from './images.js';
 
 export interface SkuInput {
   name: string;
@@ -27,7 +28,10 @@ export interface ReservedSku {
 }
 
 export class CatalogService {
-  constructor(private readonly db: Db) {}
+  constructor(
+    private readonly db: Db,
+    private readonly pictures: PictureLookup,
+  ) {}
 
   async list(ex: Executor, filter: { status?: 'on_sale' | 'off_sale'; category?: string; q?: string; ids?: number[]; limit: number; offset: number }) {
     let q = ex.selectFrom('products').selectAll();
@@ -39,11 +43,14 @@ export class CatalogService {
     const skus = products.length
       ? await ex.selectFrom('product_skus').selectAll().where('product_id', 'in', products.map((p) => p.id)).orderBy('id').execute()
       : [];
+    const images = await imagesOf(ex, this.pictures, products.map((p) => p.id));
     return products.map((p) => ({
       id: p.id,
       title: p.title,
       description: p.description,
-      imageUrl: p.image_url,
+      // the main picture's large rendition when it has one (image_url follows it), else what was set by hand
+      imageUrl: images.get(p.id)?.main?.large.url ?? p.image_url,
+      images: images.get(p.id)!,
       category: p.category,
       status: p.status,
       skus: skus.filter((s) => s.product_id === p.id).map((s) => ({ id: s.id, name: s.name, priceFen: s.price_fen, stock: s.stock })),
@@ -98,6 +105,12 @@ export class CatalogService {
       .where('id', '=', id)
       .executeTakeFirst();
     if (Number(updated.numUpdatedRows) === 0) throw notFound('PRODUCT_NOT_FOUND', `product ${id} does not exist`);
+    return this.get(this.db, id);
+  }
+
+  /** Replaces a product's pictures (main, gallery, detail: ordered media ids) and answers the product. */
+  async setImages(id: number, input: ProductImagesInput) {
+    await setImages(this.db, this.pictures, id, input);
     return this.get(this.db, id);
   }
 

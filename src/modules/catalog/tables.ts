@@ -1,4 +1,4 @@
-// Row types of products and SKUs (001), for Kysely; db/schema.ts merges them.
+// Row types of products and SKUs (001) and product pictures (040), for Kysely; db/schema.ts merges them.
 import type { Generated } from 'kysely';
 import type { CreatedAt } from '../../db/columns.js';
 
@@ -21,7 +21,16 @@ export interface ProductSkusTable {
   created_at: CreatedAt;
 }
 
+/** A product's pictures in order, by kind; media_id names a picture of the media module. */
+export interface ProductImagesTable {
+  product_id: number;
+  kind: 'main' | 'gallery' | 'detail';
+  position: number;
+  media_id: number;
+}
+
 export interface CatalogTables {
   products: ProductsTable;
   product_skus: ProductSkusTable;
+  product_images: ProductImagesTable;
 }

@@ -82,3 +82,16 @@ export function reversalTarget(amountFen: number, linePaidFen: number, lineRefun
   if (lineRefundedFen >= linePaidFen) return amountFen;
   return mulDivFloor(amountFen, lineRefundedFen, linePaidFen);
 }
+
+/**
+ * 分享赚: what a distributor of this tier would earn at level 1 on one unit of each SKU bought
+ * through its share, under the rules in force — with a full chain above it, so the order cap
+ * applies as it would. Discounts at checkout (full reduction, coupons, member prices) can lower it.
+ */
+export function shareEarnings(skus: Array<{ productId: number; skuId: number; priceFen: number }>, tierId: number, rules: RuleConfig['commission']): Array<{ skuId: number; amountFen: number }> {
+  const chain: ChainMember[] = Array.from({ length: rules.levels }, (_, i) => ({ memberId: i + 1, tierId: i === 0 ? tierId : 1, level: i + 1 }));
+  return skus.map((sku) => {
+    const planned = planCommission([{ lineId: 1, productId: sku.productId, skuId: sku.skuId, quantity: 1, paidFen: sku.priceFen }], chain, rules);
+    return { skuId: sku.skuId, amountFen: planned.find((e) => e.level === 1)?.amountFen ?? 0 };
+  });
+}

@@ -4,12 +4,37 @@ import { sql } from 'kysely';
 import type { Executor } from '../../db/database.js';
 import type { EarningKind, EarningState } from './tables.js';
 
-export async function earningsOf(ex: Executor, filter: { earnerId?: number; orderId?: number; state?: EarningState; limit: number; offset: number }) {
+/** Which earnings a list or an export selects; createdFrom inclusive, createdBefore exclusive. */
+export interface EarningsFilter {
+  earnerId?: number;
+  orderId?: number;
+  state?: EarningState;
+  kind?: EarningKind;
+  createdFrom?: Date;
+  createdBefore?: Date;
+  /** only earnings with a lower id: the next page of an export (keyset, newest first) */
+  beforeId?: number;
+}
+
+/** The earnings the filter selects, with their order, buyer and earner joined (each always exists). */
+function selection(ex: Executor, filter: EarningsFilter) {
   let q = ex
     .selectFrom('commission_earnings as e')
     .innerJoin('orders as o', 'o.id', 'e.order_id')
     .innerJoin('members as b', 'b.id', 'e.buyer_id')
-    .innerJoin('members as r', 'r.id', 'e.earner_id')
+    .innerJoin('members as r', 'r.id', 'e.earner_id');
+  if (filter.earnerId !== undefined) q = q.where('e.earner_id', '=', filter.earnerId);
+  if (filter.orderId !== undefined) q = q.where('e.order_id', '=', filter.orderId);
+  if (filter.state) q = q.where('e.state', '=', filter.state);
+  if (filter.kind) q = q.where('e.kind', '=', filter.kind);
+  if (filter.createdFrom) q = q.where('e.created_at', '>=', filter.createdFrom);
+  if (filter.createdBefore) q = q.where('e.created_at', '<', filter.createdBefore);
+  if (filter.beforeId !== undefined) q = q.where('e.id', '<', filter.beforeId);
+  return q;
+}
+
+export async function earningsOf(ex: Executor, filter: EarningsFilter & { limit: number; offset: number }) {
+  return selection(ex, filter)
     .select([
       'e.id',
       'e.order_id as orderId',
@@ -30,11 +55,11 @@ export async function earningsOf(ex: Executor, filter: { earnerId?: number; orde
       'e.frozen_until as frozenUntil',
       'e.created_at as createdAt',
       'o.status as orderStatus',
-    ]);
-  if (filter.earnerId !== undefined) q = q.where('e.earner_id', '=', filter.earnerId);
-  if (filter.orderId !== undefined) q = q.where('e.order_id', '=', filter.orderId);
-  if (filter.state) q = q.where('e.state', '=', filter.state);
-  return q.orderBy('e.id', 'desc').limit(filter.limit).offset(filter.offset).execute();
+    ])
+    .orderBy('e.id', 'desc')
+    .limit(filter.limit)
+    .offset(filter.offset)
+    .execute();
 }
 
 /** Orders that paid the member commission, one row per order with its earnings summed. */

@@ -14,7 +14,7 @@ import type { ReferralService } from '../referral/index.js';
 import type { RulesService, RuleVersion } from '../rules/index.js';
 import { planCommission, reversalTarget, type CommissionLine, type PlannedEarning } from './plan.js';
 import { assertSameRequest } from '../orders/index.js';
-import { earningsOf, orderCountsOf, promotionOrders, totalsByState } from './reads.js';
+import { earningsOf, orderCountsOf, promotionOrders, totalsByState, type EarningsFilter } from './reads.js';
 
 const DAY_MS = 86_400_000;
 /**
@@ -398,7 +398,7 @@ export class CommissionService {
     };
   }
 
-  earnings(ex: Executor, filter: { earnerId?: number; orderId?: number; state?: EarningState; limit: number; offset: number }) {
+  earnings(ex: Executor, filter: EarningsFilter & { limit: number; offset: number }) {
     return earningsOf(ex, filter);
   }
 

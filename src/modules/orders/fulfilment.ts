@@ -7,6 +7,7 @@ import { OrdersPart, type OrdersDeps } from './deps.js';
 import type { OrderParcels, ParcelInput, ParcelShipper } from './parcels.js';
 import type { OrderReads } from './reads.js';
 import { assertTransition, canTransition } from './states.js';
+import { OPEN_REFUND_REQUEST_STATUSES } from './tables.js';
 
 const DAY_MS = 86_400_000;
 
@@ -99,7 +100,7 @@ export class OrderFulfilment extends OrdersPart {
   /**
    * The job: shipped orders whose receipt date passed complete by themselves, each in its own
    * transaction and exactly once (the row is locked and its status checked again; another instance
-   * skips a locked row). An order with a refund request waiting for review waits with it.
+   * skips a locked row). An order with an after-sales request in progress waits with it.
    */
   async autoReceiveDue(limit = 200): Promise<{ completed: number }> {
     const now = this.clock.now();
@@ -108,7 +109,7 @@ export class OrderFulfilment extends OrdersPart {
       .select('id')
       .where('status', '=', 'shipped')
       .where('receive_due_at', '<=', now)
-      .where((eb) => eb.not(eb.exists(eb.selectFrom('refund_requests as q').select('q.id').whereRef('q.order_id', '=', 'orders.id').where('q.status', '=', 'pending'))))
+      .where((eb) => eb.not(eb.exists(eb.selectFrom('refund_requests as q').select('q.id').whereRef('q.order_id', '=', 'orders.id').where('q.status', 'in', OPEN_REFUND_REQUEST_STATUSES))))
       .orderBy('receive_due_at')
       .limit(limit)
       .execute();
@@ -117,7 +118,7 @@ export class OrderFulfilment extends OrdersPart {
       const done = await inTransaction(this.db, async (tx) => {
         const order = await tx.selectFrom('orders').select(['status', 'receive_due_at']).where('id', '=', id).forUpdate().skipLocked().executeTakeFirst();
         if (!order || order.status !== 'shipped' || !order.receive_due_at || order.receive_due_at > now) return false;
-        const pending = await tx.selectFrom('refund_requests').select('id').where('order_id', '=', id).where('status', '=', 'pending').executeTakeFirst();
+        const pending = await tx.selectFrom('refund_requests').select('id').where('order_id', '=', id).where('status', 'in', OPEN_REFUND_REQUEST_STATUSES).executeTakeFirst();
         if (pending) return false;
         await this.completeIn(tx, id);
         await this.audit.record(tx, { actorId: null, action: 'order.auto_receive', targetType: 'order', targetId: id, before: { status: 'shipped' }, after: { status: 'completed' }, reason: `receipt due ${order.receive_due_at.toISOString()}` });

@@ -6,7 +6,7 @@ import { maskName, maskPhone } from '../../privacy.js';
 import { OrdersPart, type OrdersDeps } from './deps.js';
 import type { OrderParcels } from './parcels.js';
 import { statusesFor } from './states.js';
-import type { OrderStatus, ShippingAddress } from './tables.js';
+import type { AfterSalesKind, OrderStatus, RefundRequestStatus, ReturnAddress, ShippingAddress } from './tables.js';
 
 export const ORDER_COLUMNS = [
   'id',
@@ -100,6 +100,8 @@ export class OrderReads extends OrdersPart {
       'o.created_at as createdAt',
       'o.paid_at as paidAt',
       sql<string>`(select string_agg(l.title || ' ×' || l.quantity, '，' order by l.id) from order_lines l where l.order_id = o.id)`.as('summary'),
+      // the first line's product, for the list's thumbnail (the catalog says which picture)
+      sql<number | null>`(select l.product_id from order_lines l where l.order_id = o.id order by l.id limit 1)`.as('firstProductId'),
     ]);
     if (filter.buyerId !== undefined) q = q.where('o.buyer_id', '=', filter.buyerId);
     if (filter.status) q = q.where('o.status', '=', filter.status);
@@ -121,14 +123,47 @@ export class OrderReads extends OrdersPart {
     return rows.map((r) => r.id);
   }
 
-  async listRefundRequests(ex: Executor, filter: { status?: 'pending' | 'approved' | 'rejected'; buyerId?: number; limit: number; offset: number }) {
+  /** After-sales requests; productIds: only those whose order holds a line of one of these products (a supplier's). */
+  async listRefundRequests(ex: Executor, filter: { id?: number; status?: RefundRequestStatus; kind?: AfterSalesKind; buyerId?: number; orderId?: number; productIds?: number[]; limit: number; offset: number }) {
     let q = ex
       .selectFrom('refund_requests as q')
       .innerJoin('orders as o', 'o.id', 'q.order_id')
-      .select(['q.id', 'q.order_id as orderId', 'o.order_no as orderNo', 'q.buyer_id as buyerId', 'q.lines', 'q.shipping_fen as shippingFen', 'q.reason', 'q.status', 'q.refund_id as refundId', 'q.review_reason as reviewReason', 'q.created_at as createdAt', 'q.reviewed_at as reviewedAt']);
+      .select([
+        'q.id',
+        'q.order_id as orderId',
+        'o.order_no as orderNo',
+        'q.buyer_id as buyerId',
+        'q.kind',
+        'q.reason_code as reasonCode',
+        'q.lines',
+        'q.shipping_fen as shippingFen',
+        'q.reason',
+        'q.status',
+        'q.refund_id as refundId',
+        'q.review_reason as reviewReason',
+        'q.created_at as createdAt',
+        'q.reviewed_at as reviewedAt',
+        'q.return_address as returnAddress',
+        'q.return_due_at as returnDueAt',
+        'q.return_carrier_code as returnCarrierCode',
+        'q.return_carrier_name as returnCarrierName',
+        'q.return_tracking_no as returnTrackingNo',
+        'q.return_shipped_at as returnShippedAt',
+        'q.received_at as receivedAt',
+        'q.closed_at as closedAt',
+      ]);
+    if (filter.id !== undefined) q = q.where('q.id', '=', filter.id);
     if (filter.status) q = q.where('q.status', '=', filter.status);
+    if (filter.kind) q = q.where('q.kind', '=', filter.kind);
     if (filter.buyerId !== undefined) q = q.where('q.buyer_id', '=', filter.buyerId);
-    return q.orderBy('q.id', 'desc').limit(filter.limit).offset(filter.offset).execute();
+    if (filter.orderId !== undefined) q = q.where('q.order_id', '=', filter.orderId);
+    if (filter.productIds) {
+      const productIds = filter.productIds;
+      if (productIds.length === 0) return [];
+      q = q.where(({ exists, selectFrom }) => exists(selectFrom('order_lines as l').select('l.id').whereRef('l.order_id', '=', 'q.order_id').where('l.product_id', 'in', productIds)));
+    }
+    const rows = await q.orderBy('q.id', 'desc').limit(filter.limit).offset(filter.offset).execute();
+    return rows.map((r) => ({ ...r, returnAddress: (typeof r.returnAddress === 'string' ? JSON.parse(r.returnAddress) : r.returnAddress) as ReturnAddress | null }));
   }
 
   async refundByNo(ex: Executor, refundNo: string) {

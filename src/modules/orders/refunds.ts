@@ -1,4 +1,4 @@
-// Refunds: HQ opens one (or approves a buyer's request: one review wins), the amounts checked against
+// Refunds: HQ opens one (or a buyer's after-sales request leads to one: after-sales.ts), the amounts checked against
 // what each line has left; the provider's confirmation applies it once — lines, order, commission
 // reversed, the tree's sales and the participants (their deferred hooks through the outbox,
 // effects.ts) — or its failure closes it.
@@ -14,9 +14,6 @@ import { assertSameRequest, type RequestFields } from './request-fingerprint.js'
 import { assertTransition, ORDER_TRANSITIONS } from './states.js';
 import type { OrderStatus } from './tables.js';
 import type { RefundInput } from './types.js';
-
-/** how long an approval's claim on a refund request holds before another review may take it over */
-const REVIEW_CLAIM_MS = 2 * 60_000;
 
 export class OrderRefunds extends OrdersPart {
   constructor(
@@ -92,14 +89,15 @@ export class OrderRefunds extends OrdersPart {
     return order;
   }
 
-  private async lockRefundableOrder(tx: Tx, orderId: number, buyerId?: number) {
+  /** The order, locked, if it may be refunded (after-sales.ts asks the same). */
+  async lockRefundableOrder(tx: Tx, orderId: number, buyerId?: number) {
     const order = await this.lockOrder(tx, orderId, buyerId);
     checkRefundable(order);
     return order;
   }
 
   /** What may still be refunded: per line, paid minus refunded minus refunds still processing; returns the shipping part. */
-  private async checkRefundAmounts(tx: Tx, order: { id: number; order_no: string; shipping_fen: number }, refundLines: RefundInput['lines'], shippingFen: number): Promise<number> {
+  async checkRefundAmounts(tx: Tx, order: { id: number; order_no: string; shipping_fen: number }, refundLines: RefundInput['lines'], shippingFen: number): Promise<number> {
     const orderId = order.id;
     if (refundLines.length === 0 && !shippingFen) throw badRequest('REFUND_EMPTY', 'a refund needs at least one line or shipping');
     const lines = await tx.selectFrom('order_lines').selectAll().where('order_id', '=', orderId).execute();
@@ -132,64 +130,6 @@ export class OrderRefunds extends OrdersPart {
       throw unprocessable('REFUND_EXCEEDS_PAID', `only ${order.shipping_fen - shippingRefunded.fen} fen of shipping is left to refund`);
     }
     return shippingFen;
-  }
-
-  /** A buyer asks for a refund; support reviews it. One open request per order. */
-  async requestRefundByBuyer(buyerId: number, orderId: number, input: { lines: RefundInput['lines']; shippingFen?: number; reason: string }) {
-    return inTransaction(this.db, async (tx) => {
-      const order = await this.lockRefundableOrder(tx, orderId, buyerId);
-      const shippingFen = await this.checkRefundAmounts(tx, order, input.lines, input.shippingFen ?? 0);
-      const open = await tx.selectFrom('refund_requests').select('id').where('order_id', '=', orderId).where('status', '=', 'pending').executeTakeFirst();
-      if (open) throw conflict('REFUND_REQUEST_OPEN', 'this order already has a refund request under review');
-      return tx
-        .insertInto('refund_requests')
-        .values({ order_id: orderId, buyer_id: buyerId, lines: JSON.stringify(input.lines), shipping_fen: shippingFen, reason: input.reason, created_at: this.clock.now() })
-        .returning(['id', 'order_id as orderId', 'status', 'reason', 'created_at as createdAt'])
-        .executeTakeFirstOrThrow();
-    });
-  }
-
-  /** Approving opens the refund (idempotently, keyed by the request); rejecting closes the request. */
-  /**
-   * One review wins: it claims the request first (a rejection decides in the claim itself), so two
-   * reviewers at once cannot both be told yes, and the stored status always matches the money. An
-   * approval whose refund did not finish can be claimed again after a while; the refund's
-   * idempotency key keeps it to one refund.
-   */
-  async reviewRefundRequest(actorId: number, requestId: number, approve: boolean, reviewReason: string | null) {
-    const now = this.clock.now();
-    const claimed = await inTransaction(this.db, async (tx) => {
-      const row = await tx
-        .updateTable('refund_requests')
-        .set({ reviewed_by: actorId, reviewed_at: now, review_reason: reviewReason, ...(approve ? {} : { status: 'rejected' as const }) })
-        .where('id', '=', requestId)
-        .where('status', '=', 'pending')
-        .where((eb) => eb.or([eb('reviewed_at', 'is', null), eb('reviewed_at', '<', new Date(now.getTime() - REVIEW_CLAIM_MS))]))
-        .returningAll()
-        .executeTakeFirst();
-      if (row && !approve) {
-        await this.audit.record(tx, { actorId, action: 'order.refund_request.reject', targetType: 'order', targetId: row.order_id, before: { status: 'pending' }, after: { status: 'rejected' }, reason: reviewReason });
-      }
-      return row;
-    });
-    if (!claimed) {
-      const request = await this.db.selectFrom('refund_requests').select('status').where('id', '=', requestId).executeTakeFirst();
-      if (!request) throw notFound('REFUND_REQUEST_NOT_FOUND', `refund request ${requestId} does not exist`);
-      throw conflict('REFUND_REQUEST_REVIEWED', request.status === 'pending' ? 'another reviewer is deciding this request' : `the request is already ${request.status}`);
-    }
-    if (!approve) return { requestId, status: 'rejected' as const, refundId: null };
-    const { refund } = await this.createRefund(actorId, claimed.order_id, {
-      lines: claimed.lines as Array<{ lineId: number; amountFen: number }>,
-      shippingFen: claimed.shipping_fen,
-      reason: claimed.reason,
-      idempotencyKey: `refund-request-${requestId}`,
-    }).catch(async (error: unknown) => {
-      // refused (the order moved on): the request stays open for another decision at once
-      if (error instanceof AppError) await this.db.updateTable('refund_requests').set({ reviewed_by: null, reviewed_at: null }).where('id', '=', requestId).where('status', '=', 'pending').execute();
-      throw error;
-    });
-    await this.db.updateTable('refund_requests').set({ status: 'approved', refund_id: refund.id }).where('id', '=', requestId).where('status', '=', 'pending').execute();
-    return { requestId, status: 'approved' as const, refundId: refund.id };
   }
 
   /** The provider confirmed the refund: lines and order record it and commission reverses, once. */

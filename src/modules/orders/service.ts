@@ -12,6 +12,7 @@ import type { CommissionService } from '../commission/index.js';
 import type { MembersService } from '../members/index.js';
 import type { ReferralService } from '../referral/index.js';
 import type { RulesService } from '../rules/index.js';
+import { OrderAfterSales } from './after-sales.js';
 import { OrderCheckout } from './checkout.js';
 import type { OrdersDeps } from './deps.js';
 import { OrderEffects } from './effects.js';
@@ -35,6 +36,7 @@ export class OrdersService {
   private readonly fulfilment: OrderFulfilment;
   private readonly refunds: OrderRefunds;
   private readonly parcels: OrderParcels;
+  private readonly afterSales: OrderAfterSales;
   /** the participants' deferred effects (effects.ts): tests set its faults and reference mode */
   readonly effects: OrderEffects;
 
@@ -47,6 +49,7 @@ export class OrdersService {
     this.payment = new OrderPayment(this.deps, this.reads, this.effects);
     this.fulfilment = new OrderFulfilment(this.deps, this.reads, this.parcels);
     this.refunds = new OrderRefunds(this.deps, this.effects);
+    this.afterSales = new OrderAfterSales(this.deps, this.refunds, this.reads);
   }
 
   /** Another module takes part in every order from now on (see participants.ts); pricing runs in this order. */
@@ -110,8 +113,15 @@ export class OrdersService {
 
   // refunds.ts
   createRefund: OrderRefunds['createRefund'] = (...a) => this.refunds.createRefund(...a);
-  requestRefundByBuyer: OrderRefunds['requestRefundByBuyer'] = (...a) => this.refunds.requestRefundByBuyer(...a);
-  reviewRefundRequest: OrderRefunds['reviewRefundRequest'] = (...a) => this.refunds.reviewRefundRequest(...a);
+  // after-sales.ts
+  /** A buyer's after-sales request: a refund only or a return and refund. */
+  requestRefundByBuyer: OrderAfterSales['request'] = (...a) => this.afterSales.request(...a);
+  reviewRefundRequest: OrderAfterSales['review'] = (...a) => this.afterSales.review(...a);
+  shipReturn: OrderAfterSales['shipReturn'] = (...a) => this.afterSales.shipReturn(...a);
+  receiveReturn: OrderAfterSales['receiveReturn'] = (...a) => this.afterSales.receiveReturn(...a);
+  cancelRefundRequest: OrderAfterSales['cancel'] = (...a) => this.afterSales.cancel(...a);
+  /** The job: approved returns whose parcel never left by the deadline expire. */
+  expireReturns: OrderAfterSales['expireReturns'] = (...a) => this.afterSales.expireReturns(...a);
   applyRefundSucceeded: OrderRefunds['applyRefundSucceeded'] = (...a) => this.refunds.applyRefundSucceeded(...a);
   applyRefundFailed: OrderRefunds['applyRefundFailed'] = (...a) => this.refunds.applyRefundFailed(...a);
 

@@ -107,12 +107,39 @@ export interface RefundRequestsTable {
   lines: Json<Array<{ lineId: number; amountFen: number }>>;
   shipping_fen: Generated<number>;
   reason: string;
-  status: Generated<'pending' | 'approved' | 'rejected'>;
+  status: Generated<RefundRequestStatus>;
   refund_id: number | null;
   review_reason: string | null;
   reviewed_by: number | null;
   reviewed_at: Date | null;
   created_at: CreatedAt;
+  /** 039_after_sales.sql */
+  kind: Generated<AfterSalesKind>;
+  reason_code: Generated<AfterSalesReason>;
+  return_address: Json<ReturnAddress> | null;
+  return_due_at: Date | null;
+  return_carrier_code: string | null;
+  return_carrier_name: string | null;
+  return_tracking_no: string | null;
+  return_shipped_at: Date | null;
+  received_at: Date | null;
+  received_by: number | null;
+  closed_at: Date | null;
+}
+
+export const REFUND_REQUEST_STATUSES = ['pending', 'awaiting_return', 'returning', 'approved', 'rejected', 'cancelled', 'expired'] as const;
+export type RefundRequestStatus = (typeof REFUND_REQUEST_STATUSES)[number];
+/** a request in these still holds the order (one per order; the automatic receipt waits) */
+export const OPEN_REFUND_REQUEST_STATUSES = ['pending', 'awaiting_return', 'returning'] as const satisfies readonly RefundRequestStatus[];
+export const AFTER_SALES_KINDS = ['refund_only', 'return_refund'] as const;
+export type AfterSalesKind = (typeof AFTER_SALES_KINDS)[number];
+export const AFTER_SALES_REASONS = ['no_longer_needed', 'not_received', 'damaged', 'wrong_item', 'quality', 'not_as_described', 'other'] as const;
+export type AfterSalesReason = (typeof AFTER_SALES_REASONS)[number];
+/** where a return goes: HQ's return address as the buyer must write it on the parcel */
+export interface ReturnAddress {
+  name: string;
+  phone: string;
+  address: string;
 }
 
 export interface PickupCodesTable {

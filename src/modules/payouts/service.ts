@@ -86,6 +86,26 @@ const REQUIRED_DESTINATION: Record<PayoutChannel, string[]> = {
   bank: ['bankName', 'accountNo', 'realName'],
 };
 
+/** Which withdrawals an export selects; requestedFrom inclusive, requestedBefore exclusive. */
+export interface PayoutsFilter {
+  memberId?: number;
+  status?: PayoutStatus;
+  requestedFrom?: Date;
+  requestedBefore?: Date;
+  /** only withdrawals with a lower id: the next page of an export (keyset, newest first) */
+  beforeId?: number;
+}
+
+function exportSelection(ex: Executor, filter: PayoutsFilter) {
+  let q = ex.selectFrom('payouts as p');
+  if (filter.memberId !== undefined) q = q.where('p.member_id', '=', filter.memberId);
+  if (filter.status) q = q.where('p.status', '=', filter.status);
+  if (filter.requestedFrom) q = q.where('p.created_at', '>=', filter.requestedFrom);
+  if (filter.requestedBefore) q = q.where('p.created_at', '<', filter.requestedBefore);
+  if (filter.beforeId !== undefined) q = q.where('p.id', '<', filter.beforeId);
+  return q;
+}
+
 export class PayoutsService {
   private readonly dispatch: PayoutDispatch;
 
@@ -289,6 +309,19 @@ export class PayoutsService {
     const rows = await q.orderBy('id', 'desc').limit(filter.limit).offset(filter.offset).execute();
     const waiting = await this.dispatch.awaitingConfirmation(rows);
     return rows.map((row) => presentPayout(row, waiting.has(row.id)));
+  }
+
+  /** A page of withdrawals for an export, newest first, destination masked as list() masks it, with who asked and who reviewed. */
+  async exportRows(ex: Executor, filter: PayoutsFilter & { limit: number }) {
+    const rows = await exportSelection(ex, filter)
+      .innerJoin('members as m', 'm.id', 'p.member_id')
+      .leftJoin('members as v', 'v.id', 'p.reviewed_by')
+      .selectAll('p')
+      .select(['m.nickname as memberNickname', 'v.nickname as reviewerNickname'])
+      .orderBy('p.id', 'desc')
+      .limit(filter.limit)
+      .execute();
+    return rows.map((row) => ({ ...presentPayout(row), memberNickname: row.memberNickname, reviewedBy: row.reviewed_by, reviewerNickname: row.reviewerNickname }));
   }
 
   async withdrawnFen(ex: Executor, memberId: number): Promise<number> {

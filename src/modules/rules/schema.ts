@@ -66,6 +66,10 @@ export const ruleConfigSchema = z.object({
       autoReceiveDays: z.number().int().min(0).max(60).default(10),
       /** the buyer may push that date back once, by this many days (延长收货); 0 = no extension */
       receiveExtensionDays: z.number().int().min(0).max(30).default(3),
+      /** an approved return must leave the buyer within this many days, or it expires */
+      returnShipDays: z.number().int().min(1).max(30).default(7),
+      /** where returns go unless the reviewer names another address */
+      returnAddress: z.object({ name: z.string().trim().min(1).max(50), phone: z.string().trim().min(5).max(30), address: z.string().trim().min(5).max(200) }).optional(),
     })
     .prefault({}),
 });

@@ -10,6 +10,7 @@ import { inTransaction, type Executor, type Tx } from '../../db/database.js';
 import type { EarningState } from '../commission/index.js';
 import { badRequest, conflict, forbidden, notFound, unprocessable } from '../../errors.js';
 import type { CoreServices } from '../../services.js';
+import { SupplierAfterSales } from './after-sales.js';
 import type { AfterCommit, PaidOrder } from '../orders/index.js';
 import { SupplierEarnings } from './earnings.js';
 import { SupplierOrders, type SupplierOrderStatus } from './orders.js';
@@ -47,9 +48,12 @@ const PROPOSAL_COLUMNS = [
 export class SuppliersService {
   private readonly ordersOf: SupplierOrders;
   private readonly earnings: SupplierEarnings;
+  /** the supplier's own after-sales requests (after-sales.ts) */
+  readonly afterSales: SupplierAfterSales;
 
   constructor(private readonly core: CoreServices) {
     this.ordersOf = new SupplierOrders(core);
+    this.afterSales = new SupplierAfterSales(core);
     this.earnings = new SupplierEarnings(core);
   }
 

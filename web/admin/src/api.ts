@@ -1,6 +1,6 @@
 // The console's API client (web/shared/client.ts): its own session keys, error labels from the console's
 // dictionary (error.code.<CODE>), and the get/post/put/patch/delete shorthands its screens use.
-import { createApiClient, type Query } from '../../shared/client';
+import { ApiError, createApiClient, type Query } from '../../shared/client';
 import { makeTranslate, type Locale } from './i18n';
 
 export { ApiError, withQuery, type SecurityBlock, type SessionTokens } from '../../shared/client';
@@ -23,6 +23,28 @@ const client = createApiClient({
 
 export const SESSION_TOKEN_KEY = client.sessionTokenKey;
 export const { getToken, getRefreshToken, setSession, refreshSession, endSession, onUnauthorized, onSecurityBlock } = client;
+
+/**
+ * Uploads one file as multipart/form-data (POST /api/admin/media) with the session's token, renewed
+ * first when it is about to expire; a refusal throws an ApiError labelled like every other answer's.
+ */
+export async function uploadFile<T>(path: string, file: Blob, filename?: string): Promise<T> {
+  const token = await client.freshToken();
+  const form = new FormData();
+  form.append('file', file, filename);
+  let res: Response;
+  try {
+    res = await fetch(path, { method: 'POST', headers: { accept: 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) }, body: form });
+  } catch (e) {
+    throw new ApiError(0, 'NETWORK', e instanceof Error ? e.message : 'network error');
+  }
+  const body = (await res.json().catch(() => ({}))) as { code?: string; message?: string };
+  if (!res.ok) {
+    const code = body.code ?? `HTTP_${res.status}`;
+    throw new ApiError(res.status, code, t().maybe(`error.code.${code}`) ?? body.message ?? `HTTP ${res.status}`);
+  }
+  return body as T;
+}
 
 export function setToken(token: string | null) {
   setSession(token ? { token } : null);

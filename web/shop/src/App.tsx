@@ -16,6 +16,7 @@ import { CheckoutPage } from './pages/Checkout';
 import { HomePage } from './pages/Home';
 import { InboxPage } from './pages/Inbox';
 import { InvitePage } from './pages/Invite';
+import { ShowcasePage } from './pages/Showcase';
 import { LoginPage, RegisterPage } from './pages/Login';
 import { PasswordPage } from './pages/Password';
 import { MePage } from './pages/Me';
@@ -158,6 +159,7 @@ function AppRoutes() {
       <Route path="/centre/withdraw" element={<Authed><WithdrawPage /></Authed>} />
       <Route path="/centre/payouts" element={<Navigate to="/centre/withdraw#history" replace />} />
       <Route path="/centre/invite" element={<Authed><InvitePage /></Authed>} />
+      <Route path="/centre/showcase" element={<Authed><ShowcasePage /></Authed>} />
       <Route path="/inbox" element={<Authed><InboxPage /></Authed>} />
       {FEATURE_ROUTES.map((route) => {
         const page = route.auth ? <Authed>{route.element}</Authed> : route.element;

@@ -88,8 +88,15 @@ export const api = {
   extendReceipt: (id: number) => request<Order>(`/api/orders/${id}/extend-receipt`, { method: 'POST' }),
   pay: (id: number) => request<{ provider: string; outTradeNo: string; amountFen: number }>(`/api/orders/${id}/pay`, { method: 'POST', body: { provider: 'dev' } }),
   simulateDevPayment: (outTradeNo: string) => request<{ outcome: string }>('/api/payments/dev/simulate', { method: 'POST', body: { outTradeNo } }),
-  requestRefund: (orderId: number, body: { reason: string; lines: Array<{ lineId: number; amountFen: number }> }) =>
+  requestRefund: (orderId: number, body: { kind: RefundRequest['kind']; reasonCode: RefundRequest['reasonCode']; reason: string; lines: Array<{ lineId: number; amountFen: number }> }) =>
     request<RefundRequest>(`/api/orders/${orderId}/refund-requests`, { method: 'POST', body }),
+  shipReturn: (requestId: number, body: { carrierCode: string; trackingNo: string }) => request<RefundRequest>(`/api/refund-requests/${requestId}/return`, { method: 'POST', body }),
+  cancelRefundRequest: (requestId: number) => request<RefundRequest>(`/api/refund-requests/${requestId}/cancel`, { method: 'POST' }),
+  showcase: (inviteCode: string) => request<{ picked: boolean; items: Product[] }>(`/api/shops/${encodeURIComponent(inviteCode)}/products`),
+  shareEarning: (productId: number) => request<{ eligible: boolean; maxFen: number; minFen: number; skus: Array<{ skuId: number; amountFen: number }> }>(`/api/products/${productId}/share-earning`),
+  myShowcase: () => request<{ picked: boolean; items: Product[]; pickIds: number[] }>('/api/me/showcase'),
+  setShowcase: (productIds: number[]) => request<{ picked: boolean; items: Product[] }>('/api/me/showcase', { method: 'PUT', body: { productIds } }),
+  carriers: () => request<{ items: Array<{ code: string; zh: string; en: string }> }>('/api/carriers'),
   refundRequests: () => request<{ items: RefundRequest[] }>('/api/me/refund-requests', { query: { limit: 100 } }),
 
   // commission and withdrawals

@@ -1,6 +1,7 @@
 // Every string the shop shows, in Chinese (first) and English. `t('key', {name: 'x'})` fills {name}.
 import { createContext, createElement, useCallback, useContext, useMemo, useState, type ReactNode } from 'react';
 import { FEATURE_EN, FEATURE_ZH } from './features/dictionaries';
+import { afterSalesLabelEntries } from '../../shared/after-sales-labels';
 import { errorLabelEntries } from '../../shared/error-labels';
 
 const zh = {
@@ -53,8 +54,12 @@ const zh = {
   'product.added': '已加入购物车',
   'product.pickSku': '请先选择规格',
   'product.shareEarn': '分享赚',
+  'product.shareEarnAmount': '分享赚 {amount}',
+  'product.shareEarnUpTo': '分享最高赚 {amount}',
   'product.description': '商品介绍',
   'product.noDescription': '品质好物，放心选购。',
+  'product.detailImages': '图文详情',
+  'product.pictureOf': '{title} 第 {n} 张图',
   'product.service': '正品保障 · 7天无理由 · 极速发货',
 
   'cart.title': '购物车',
@@ -194,7 +199,7 @@ const zh = {
   'orders.paidAt': '付款时间',
   'orders.refunded': '已退款',
   'orders.refunds': '退款记录',
-  'orders.refundRequests': '退款申请',
+  'orders.refundRequests': '售后申请',
   'orders.lines': '商品清单',
   'orders.amounts': '金额明细',
   'status.pending_payment': '待付款',
@@ -215,6 +220,22 @@ const zh = {
   'refundReq.pending': '审核中',
   'refundReq.approved': '已同意',
   'refundReq.rejected': '已拒绝',
+  'refundReq.awaiting_return': '待寄回',
+  'refundReq.returning': '退货中',
+  'refundReq.cancelled': '已撤销',
+  'refundReq.expired': '已超时关闭',
+  'afterSales.returnTo': '请寄回：{name}，{phone}，{address}',
+  'afterSales.returnBy': '请在 {at} 前寄出，逾期申请自动关闭',
+  'afterSales.returnParcel': '退货物流：{carrier} {no}',
+  'afterSales.reviewReason': '处理说明：{reason}',
+  'afterSales.carrier': '选择快递公司',
+  'afterSales.trackingNo': '快递单号',
+  'afterSales.sendReturn': '提交退货物流',
+  'afterSales.returnSent': '已提交，商家收到后为你退款',
+  'afterSales.returnFormInvalid': '请选择快递公司并填写正确的单号',
+  'afterSales.cancel': '撤销申请',
+  'afterSales.inProgress': '售后处理中',
+  'afterSales.cancelConfirm': '确定撤销这个售后申请吗？',
 
   'refund.title': '申请退款',
   'refund.lines': '选择退款商品',
@@ -355,6 +376,14 @@ const zh = {
   'centre.promotionOrders': '推广订单',
   'centre.payouts': '提现记录',
   'centre.invite': '邀请好友',
+  'showcase.entry': '小店选品',
+  'showcase.title': '小店选品',
+  'showcase.picked': '已选 {n} 件（按此顺序展示）',
+  'showcase.none': '还没有选品：你的小店展示商城全部商品',
+  'showcase.all': '商城在售商品',
+  'showcase.save': '保存选品',
+  'showcase.saved': '已保存，好友打开你的分享链接时会先看到这些商品',
+  'showcase.ownerPicks': '店主推荐',
   'centre.poster': '专属海报',
   'centre.inbox': '收益消息',
   'centre.tools': '推广工具',
@@ -513,8 +542,12 @@ const en: Record<MessageKey, string> = {
   'product.added': 'Added to cart',
   'product.pickSku': 'Please choose an option first',
   'product.shareEarn': 'Share & earn',
+  'product.shareEarnAmount': 'Share & earn {amount}',
+  'product.shareEarnUpTo': 'Share & earn up to {amount}',
   'product.description': 'Description',
   'product.noDescription': 'Quality goods, shop with confidence.',
+  'product.detailImages': 'In pictures',
+  'product.pictureOf': '{title}, picture {n}',
   'product.service': 'Genuine · 7-day returns · Fast shipping',
 
   'cart.title': 'Cart',
@@ -654,7 +687,7 @@ const en: Record<MessageKey, string> = {
   'orders.paidAt': 'Paid at',
   'orders.refunded': 'Refunded',
   'orders.refunds': 'Refunds',
-  'orders.refundRequests': 'Refund requests',
+  'orders.refundRequests': 'After-sales requests',
   'orders.lines': 'Items',
   'orders.amounts': 'Amounts',
   'status.pending_payment': 'To pay',
@@ -675,6 +708,22 @@ const en: Record<MessageKey, string> = {
   'refundReq.pending': 'Under review',
   'refundReq.approved': 'Approved',
   'refundReq.rejected': 'Rejected',
+  'refundReq.awaiting_return': 'Send it back',
+  'refundReq.returning': 'On its way back',
+  'refundReq.cancelled': 'Withdrawn',
+  'refundReq.expired': 'Closed (not sent back)',
+  'afterSales.returnTo': 'Send it to: {name}, {phone}, {address}',
+  'afterSales.returnBy': 'Send it by {at}, or the request closes',
+  'afterSales.returnParcel': 'Return parcel: {carrier} {no}',
+  'afterSales.reviewReason': 'Note from the shop: {reason}',
+  'afterSales.carrier': 'Carrier',
+  'afterSales.trackingNo': 'Tracking number',
+  'afterSales.sendReturn': 'Submit the return parcel',
+  'afterSales.returnSent': 'Submitted; you are refunded once the shop receives it',
+  'afterSales.returnFormInvalid': 'Choose the carrier and enter a valid tracking number',
+  'afterSales.cancel': 'Withdraw request',
+  'afterSales.inProgress': 'After-sales in progress',
+  'afterSales.cancelConfirm': 'Withdraw this after-sales request?',
 
   'refund.title': 'Request a refund',
   'refund.lines': 'Items to refund',
@@ -815,6 +864,14 @@ const en: Record<MessageKey, string> = {
   'centre.promotionOrders': 'Promotion orders',
   'centre.payouts': 'Withdrawals',
   'centre.invite': 'Invite friends',
+  'showcase.entry': 'My shop picks',
+  'showcase.title': 'My shop picks',
+  'showcase.picked': '{n} picked (shown in this order)',
+  'showcase.none': 'Nothing picked: your shop shows the whole mall',
+  'showcase.all': 'Products on sale',
+  'showcase.save': 'Save picks',
+  'showcase.saved': 'Saved; friends who open your share link see these first',
+  'showcase.ownerPicks': 'Picked by the shop owner',
   'centre.poster': 'Share poster',
   'centre.inbox': 'Income alerts',
   'centre.tools': 'Tools',
@@ -923,7 +980,7 @@ const en: Record<MessageKey, string> = {
 export type Locale = 'zh' | 'en';
 // feature pages bring their own strings (features/*/i18n.ts)
 // every server error code has a label (web/shared/error-labels.ts); the app's own wins
-const dictionaries: Record<Locale, Record<string, string>> = { zh: { ...errorLabelEntries('zh', 'error.'), ...FEATURE_ZH, ...zh }, en: { ...errorLabelEntries('en', 'error.'), ...FEATURE_EN, ...en } };
+const dictionaries: Record<Locale, Record<string, string>> = { zh: { ...afterSalesLabelEntries('zh'), ...errorLabelEntries('zh', 'error.'), ...FEATURE_ZH, ...zh }, en: { ...afterSalesLabelEntries('en'), ...errorLabelEntries('en', 'error.'), ...FEATURE_EN, ...en } };
 const LOCALE_KEY = 'fx_locale';
 
 function initialLocale(): Locale {

@@ -23,6 +23,11 @@ const COLORS: Record<string, string> = {
   succeeded: 'success',
   pending: 'gold',
   approved: 'success',
+  // after-sales
+  awaiting_return: 'orange',
+  returning: 'cyan',
+  cancelled: 'default',
+  expired: 'default',
   // earnings
   frozen: 'blue',
   available: 'success',
@@ -32,7 +37,7 @@ const COLORS: Record<string, string> = {
   off_sale: 'default',
 };
 
-export type EnumGroup = 'distributor' | 'order' | 'payout' | 'refund' | 'review' | 'earning' | 'product' | 'role' | 'channel';
+export type EnumGroup = 'distributor' | 'order' | 'payout' | 'refund' | 'review' | 'afterSales' | 'earning' | 'product' | 'role' | 'channel';
 
 export function enumLabel(t: Translate, group: EnumGroup, value: string | null | undefined): string {
   if (value === null || value === undefined) return '—';

@@ -10,8 +10,9 @@ import { feature as dealers } from './dealers';
 import { feature as channels } from './channels';
 import { feature as statements } from './statements';
 import { feature as jobs } from './jobs';
+import { feature as commission } from './commission';
 
-export const FEATURES: AdminFeature[] = [promotions, loyalty, growth, contests, insights, suppliers, dealers, channels, statements, jobs];
+export const FEATURES: AdminFeature[] = [commission, promotions, loyalty, growth, contests, insights, suppliers, dealers, channels, statements, jobs];
 export const FEATURE_SCREENS: FeatureScreen[] = FEATURES.flatMap((f) => f.screens);
 export const FEATURE_GROUPS: FeatureGroup[] = FEATURES.flatMap((f) => f.groups ?? []);
 export type { FeatureDictionary };

@@ -1,10 +1,11 @@
-// 提现审核: withdrawals by status; approve, reject with a reason, retry a failed one (same payout number).
+// 提现审核: withdrawals by status; approve, reject with a reason, retry a failed one (same payout number); export (导出) with the status and a requested-date range.
 import { Alert, Button, Card, Popconfirm, Segmented, Space, Table, Tag, Typography } from 'antd';
 import { useState } from 'react';
 import { api } from '../api';
 import { useAuth } from '../auth';
 import { FormModal, ReasonField } from '../components/FormModal';
 import { MemberDrawer } from '../components/MemberDrawer';
+import { ExportButton } from '../components/ExportButton';
 import { enumLabel, StatusTag } from '../components/StatusTag';
 import { formatDateTime } from '../format';
 import { describeError, useApi, useMemberNames, useRun, useIsMobile } from '../hooks';
@@ -43,16 +44,19 @@ export default function PayoutsPage() {
 
   return (
     <Card>
-      <Segmented
-        style={{ marginBottom: 16, maxWidth: '100%', overflowX: 'auto' }}
-        value={status}
-        onChange={(v) => {
-          setStatus(v as typeof status);
-          setPage(1);
-        }}
-        options={[...PAYOUT_STATUSES.map((s) => ({ value: s, label: enumLabel(t, 'payout', s) })), { value: 'all', label: t('common.all') }]}
-        data-testid="payouts-status"
-      />
+      <Space wrap style={{ marginBottom: 16, width: '100%', justifyContent: 'space-between' }}>
+        <Segmented
+          style={{ maxWidth: '100%', overflowX: 'auto' }}
+          value={status}
+          onChange={(v) => {
+            setStatus(v as typeof status);
+            setPage(1);
+          }}
+          options={[...PAYOUT_STATUSES.map((s) => ({ value: s, label: enumLabel(t, 'payout', s) })), { value: 'all', label: t('common.all') }]}
+          data-testid="payouts-status"
+        />
+        <ExportButton path="/api/admin/payouts/export" filters={{ status: status === 'all' ? undefined : status }} fileName="payouts" title="export.payoutsTitle" rangeLabel="export.rangeRequested" testId="payouts-export" />
+      </Space>
       {list.error && <Alert type="error" showIcon title={describeError(list.error, t)} style={{ marginBottom: 16 }} />}
       <Table<Payout>
         rowKey="id"

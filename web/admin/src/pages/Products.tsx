@@ -1,11 +1,12 @@
-// 商品: list, create (with SKUs), edit a product, edit a SKU's price / stock / name.
+// 商品: list, create (with SKUs), edit a product and its pictures (components/ProductImages.tsx), edit a SKU's price / stock / name.
 import { MinusCircleOutlined, PlusOutlined } from '@ant-design/icons';
-import { Alert, Button, Card, Form, Input, InputNumber, Select, Space, Table, Typography } from 'antd';
+import { Alert, App, Button, Card, Form, Input, InputNumber, Select, Space, Table, Typography } from 'antd';
 import type { Rule } from 'antd/es/form';
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { api } from '../api';
 import { useAuth } from '../auth';
 import { FormModal } from '../components/FormModal';
+import { imageListsOf, imagesBody, imagesChanged, ProductImagesEditor, type ImageLists } from '../components/ProductImages';
 import { StatusTag } from '../components/StatusTag';
 import { describeError, useApi, useRun, useIsMobile } from '../hooks';
 import { useT, type Translate } from '../i18n';
@@ -20,7 +21,6 @@ interface SkuForm {
 interface ProductForm {
   title: string;
   description?: string;
-  imageUrl?: string;
   category?: string;
   status: 'on_sale' | 'off_sale';
   skus: SkuForm[];
@@ -43,14 +43,27 @@ export default function ProductsPage() {
   const [editing, setEditing] = useState<Product | 'new' | null>(null);
   const [editingSku, setEditingSku] = useState<Sku | null>(null);
   const { run } = useRun();
+  const { message } = App.useApp();
+  const [images, setImages] = useState<ImageLists>(() => imageListsOf(null));
+  useEffect(() => setImages(imageListsOf(editing === 'new' ? null : editing)), [editing]);
 
   const saveProduct = async (v: ProductForm) => {
-    const base = { title: v.title.trim(), description: v.description ?? '', imageUrl: v.imageUrl?.trim() || null, category: v.category?.trim() ?? '', status: v.status };
+    if (images.pending.pictures + images.pending.detail > 0) {
+      message.warning(t('products.uploadsPending'));
+      return false;
+    }
+    // imageUrl follows the main picture (the server keeps it): the form no longer sends one
+    const base = { title: v.title.trim(), description: v.description ?? '', category: v.category?.trim() ?? '', status: v.status };
+    const saved = editing === 'new' ? null : editing;
     const ok = await run(
-      () =>
-        editing === 'new'
-          ? api.post('/api/admin/products', { ...base, skus: v.skus.map((s) => ({ name: s.name.trim(), priceFen: parseYuanToFen(s.price)!, stock: s.stock })) })
-          : api.patch(`/api/admin/products/${(editing as Product).id}`, base),
+      async () => {
+        const product =
+          saved === null
+            ? await api.post<Product>('/api/admin/products', { ...base, skus: v.skus.map((s) => ({ name: s.name.trim(), priceFen: parseYuanToFen(s.price)!, stock: s.stock })) })
+            : await api.patch<Product>(`/api/admin/products/${saved!.id}`, base);
+        if (imagesChanged(images, saved)) await api.put(`/api/admin/products/${product.id}/images`, imagesBody(images));
+        return product;
+      },
       { success: t('common.saved') },
     );
     if (ok === undefined) return false;
@@ -109,6 +122,15 @@ export default function ProductsPage() {
         }}
         columns={[
           { title: 'ID', dataIndex: 'id', width: 70 },
+          {
+            title: t('products.picture'),
+            key: 'picture',
+            width: 72,
+            render: (_v, p) => {
+              const src = p.images.main?.thumb.url ?? p.imageUrl;
+              return src ? <img src={src} alt="" width={48} height={48} style={{ objectFit: 'cover', borderRadius: 6, display: 'block' }} data-testid={`product-thumb-${p.id}`} /> : <span style={{ color: '#bbb' }}>—</span>;
+            },
+          },
           { title: t('products.title'), dataIndex: 'title', render: (v: string, p) => (<div><div>{v}</div>{p.description && <Typography.Text type="secondary" ellipsis style={{ maxWidth: 320, fontSize: 12 }}>{p.description}</Typography.Text>}</div>) },
           { title: t('products.category'), dataIndex: 'category', width: 100, render: (v: string) => v || '—' },
           { title: t('products.minPrice'), dataIndex: 'minPriceFen', width: 120, align: 'right', render: (v: number) => formatFen(v) },
@@ -147,7 +169,7 @@ export default function ProductsPage() {
           editing === 'new'
             ? { status: 'on_sale', skus: [{ name: '', price: '', stock: 0 }] }
             : editing
-              ? { title: editing.title, description: editing.description, imageUrl: editing.imageUrl ?? undefined, category: editing.category, status: editing.status }
+              ? { title: editing.title, description: editing.description, category: editing.category, status: editing.status }
               : undefined
         }
       >
@@ -162,9 +184,7 @@ export default function ProductsPage() {
             <Select style={{ width: 140 }} options={[{ value: 'on_sale', label: t('enum.product.on_sale') }, { value: 'off_sale', label: t('enum.product.off_sale') }]} />
           </Form.Item>
         </Space>
-        <Form.Item name="imageUrl" label={t('products.imageUrl')} rules={[{ max: 500 }]}>
-          <Input maxLength={500} placeholder="https://" />
-        </Form.Item>
+        <ProductImagesEditor lists={images} setLists={setImages} />
         <Form.Item name="description" label={t('products.description')} rules={[{ max: 5000 }]}>
           <Input.TextArea rows={3} maxLength={5000} />
         </Form.Item>

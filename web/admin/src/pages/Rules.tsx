@@ -335,6 +335,26 @@ export default function RulesPage() {
             <InputNumber min={0} max={30} precision={0} addonAfter={t('common.days')} style={{ width: '100%' }} />
           </Form.Item>
         </Col>
+        <Col xs={24} md={12}>
+          <Form.Item name={['order', 'returnShipDays']} label={t('rules.returnShipDays')} rules={[{ required: true }]} extra={t('rules.returnShipDaysHint')}>
+            <InputNumber min={1} max={30} precision={0} addonAfter={t('common.days')} style={{ width: '100%' }} />
+          </Form.Item>
+        </Col>
+        <Col xs={24} md={12}>
+          <Form.Item label={t('rules.returnAddress')} extra={t('rules.returnAddressHint')}>
+            <Space.Compact style={{ width: '100%' }}>
+              <Form.Item name={['order', 'returnAddress', 'name']} noStyle rules={[{ max: 50 }]}>
+                <Input placeholder={t('afterSales.returnName')} style={{ width: '30%' }} />
+              </Form.Item>
+              <Form.Item name={['order', 'returnAddress', 'phone']} noStyle rules={[{ max: 30 }]}>
+                <Input placeholder={t('afterSales.returnPhone')} style={{ width: '30%' }} />
+              </Form.Item>
+            </Space.Compact>
+            <Form.Item name={['order', 'returnAddress', 'address']} noStyle rules={[{ max: 200 }]}>
+              <Input placeholder={t('afterSales.returnAddress')} style={{ marginTop: 8 }} />
+            </Form.Item>
+          </Form.Item>
+        </Col>
       </Row>
       <Typography.Title level={5}>{t('rules.fullReduction')}</Typography.Title>
       <Form.List name={['order', 'fullReduction']}>

@@ -55,6 +55,8 @@ const FIELD_LABELS: Record<string, Key> = {
   'order.unpaidCloseMinutes': 'rules.unpaidClose',
   'order.autoReceiveDays': 'rules.autoReceive',
   'order.receiveExtensionDays': 'rules.receiveExtension',
+  'order.returnShipDays': 'rules.returnShipDays',
+  'order.returnAddress': 'rules.returnAddress',
 };
 
 export function fieldLabel(t: Translate, field: string): string {

@@ -34,6 +34,8 @@ export interface RulesForm {
     unpaidCloseMinutes: number;
     autoReceiveDays: number;
     receiveExtensionDays: number;
+    returnShipDays: number;
+    returnAddress: { name: string; phone: string; address: string };
     fullReduction: Array<{ thresholdYuan: string; offYuan: string }>;
   };
   note?: string;
@@ -79,6 +81,8 @@ export function configToForm(config: RuleConfig, tierIds: number[]): RulesForm {
       unpaidCloseMinutes: config.order.unpaidCloseMinutes ?? 30,
       autoReceiveDays: config.order.autoReceiveDays ?? 10,
       receiveExtensionDays: config.order.receiveExtensionDays ?? 3,
+      returnShipDays: config.order.returnShipDays ?? 7,
+      returnAddress: { name: config.order.returnAddress?.name ?? '', phone: config.order.returnAddress?.phone ?? '', address: config.order.returnAddress?.address ?? '' },
       fullReduction: config.order.fullReduction.map((r) => ({ thresholdYuan: fenToYuanText(r.thresholdFen), offYuan: fenToYuanText(r.offFen) })),
     },
   };
@@ -162,6 +166,9 @@ export function formToConfig(form: RulesForm, original: RuleConfig): RuleConfig 
       unpaidCloseMinutes: form.order.unpaidCloseMinutes,
       autoReceiveDays: form.order.autoReceiveDays,
       receiveExtensionDays: form.order.receiveExtensionDays,
+      returnShipDays: form.order.returnShipDays,
+      // all three or none: an empty address means the reviewer names one for each return
+      returnAddress: form.order.returnAddress?.name?.trim() || form.order.returnAddress?.address?.trim() ? { name: form.order.returnAddress.name.trim(), phone: (form.order.returnAddress.phone ?? '').trim(), address: form.order.returnAddress.address.trim() } : undefined,
       fullReduction: (form.order.fullReduction ?? []).map((r, i) => ({ thresholdFen: fenOf(r.thresholdYuan, `full reduction ${i + 1}`), offFen: fenOf(r.offYuan, `full reduction ${i + 1}`) })),
     },
   };

@@ -3,6 +3,7 @@ import { useMemo } from 'react';
 import { Link, useSearchParams } from 'react-router-dom';
 import { api } from '../api';
 import { Empty, ErrorView, Loading, Price, ProductImage, useLoad } from '../components';
+import { pictureOf } from '../gallery';
 import { useI18n } from '../i18n';
 
 const ALL = '__all__';
@@ -36,7 +37,7 @@ export function CategoryPage() {
             ) : (
               shown.map((p) => (
                 <Link key={p.id} to={`/product/${p.id}`} className="category-row" data-testid="product-card" data-product-id={p.id}>
-                  <ProductImage src={p.imageUrl} title={p.title} seed={p.id} className="category-row-image" />
+                  <ProductImage src={pictureOf(p, 'thumb')} title={p.title} seed={p.id} className="category-row-image" />
                   <div className="category-row-body">
                     <div className="category-row-title">{p.title}</div>
                     <div className="muted small">{p.skus.map((s) => s.name).join(' / ')}</div>

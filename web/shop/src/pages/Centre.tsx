@@ -5,7 +5,7 @@ import { api, errorMessage } from '../api';
 import { useAuth } from '../auth';
 import { Avatar, ErrorView, Loading, SubPage, useLoad } from '../components';
 import { useI18n, type MessageKey } from '../i18n';
-import { BellIcon, ImageIcon, OrderIcon, ShareIcon, TeamIcon, WalletIcon } from '../icons';
+import { BellIcon, ImageIcon, OrderIcon, ShareIcon, StoreIcon, TeamIcon, WalletIcon } from '../icons';
 import { formatFen } from '../../../shared/money';
 import { useNotificationListener, useNotifications } from '../notifications';
 import type { CommissionSummary } from '../../../shared/types';
@@ -112,6 +112,7 @@ export function CentrePage() {
     { to: '/centre/withdraw#history', icon: <WalletIcon size={26} />, label: t('centre.payouts'), testId: 'centre-payouts' },
     { to: '/centre/invite', icon: <ShareIcon size={26} />, label: t('centre.invite'), testId: 'centre-invite' },
     { to: '/centre/invite#poster', icon: <ImageIcon size={26} />, label: t('centre.poster'), testId: 'centre-poster' },
+    { to: '/centre/showcase', icon: <StoreIcon size={26} />, label: t('showcase.entry'), testId: 'centre-showcase' },
     { to: '/inbox', icon: <BellIcon size={26} />, label: t('centre.inbox'), testId: 'centre-inbox', badge: unread },
   ];
 

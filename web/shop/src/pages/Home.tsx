@@ -3,10 +3,12 @@ import { useEffect, useMemo, useState } from 'react';
 import { Link, useNavigate } from 'react-router-dom';
 import { api } from '../api';
 import { Avatar, Empty, ErrorView, Loading, Price, ProductImage, useLoad } from '../components';
+import { pictureOf } from '../gallery';
 import { useI18n } from '../i18n';
 import { storedInviteCode } from '../referral';
 import type { Product, ShopInfo } from '../../../shared/types';
 import { FeatureEntries } from '../features/entries';
+import { ShowcaseSection } from './Showcase';
 
 export function ProductCard({ product }: { product: Product }) {
   const { t } = useI18n();
@@ -15,7 +17,7 @@ export function ProductCard({ product }: { product: Product }) {
   return (
     <Link to={`/product/${product.id}`} className="product-card" data-testid="product-card" data-product-id={product.id}>
       <div className="product-card-image">
-        <ProductImage src={product.imageUrl} title={product.title} seed={product.id} />
+        <ProductImage src={pictureOf(product, 'medium')} title={product.title} seed={product.id} />
         {soldOut && <span className="sold-out">{t('product.soldOut')}</span>}
       </div>
       <div className="product-card-body">
@@ -106,6 +108,8 @@ export function HomePage() {
       )}
 
       <FeatureEntries where="home" />
+
+      {!q && <ShowcaseSection inviteCode={storedInviteCode()} />}
 
       <div className="section-title">
         <span className="section-bar" />

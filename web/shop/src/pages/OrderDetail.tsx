@@ -6,105 +6,11 @@ import { ErrorView, Loading, Price, ProductImage, SubPage, TextBox, TextField, f
 import { useI18n, type MessageKey } from '../i18n';
 import { fenToYuanText, formatFen, parseYuanToFen } from '../../../shared/money';
 import type { Order, RefundRequest } from '../../../shared/types';
+import { AfterSalesCard, OPEN_STATUSES, RefundPopup } from './AfterSales';
 import { OrderParcels } from './OrderParcels';
 import { statusLabelKey, useOrderActions } from './Orders';
 
 const REFUNDABLE = ['paid', 'shipped', 'completed'];
-
-function RefundPopup({ order, visible, onClose, onDone }: { order: Order; visible: boolean; onClose: () => void; onDone: () => void }) {
-  const { t } = useI18n();
-  const refundable = order.lines.filter((l) => l.paidFen - l.refundedFen > 0);
-  const [picked, setPicked] = useState<Record<number, boolean>>({});
-  const [amounts, setAmounts] = useState<Record<number, string>>({});
-  const [reason, setReason] = useState('');
-  const [error, setError] = useState<string | null>(null);
-  const [submitting, setSubmitting] = useState(false);
-
-  useEffect(() => {
-    if (!visible) return;
-    setPicked(Object.fromEntries(refundable.map((l) => [l.id, refundable.length === 1])));
-    setAmounts(Object.fromEntries(refundable.map((l) => [l.id, fenToYuanText(l.paidFen - l.refundedFen)])));
-    setError(null);
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [visible, order.id]);
-
-  const submit = async () => {
-    setError(null);
-    const lines: Array<{ lineId: number; amountFen: number }> = [];
-    for (const l of refundable) {
-      if (!picked[l.id]) continue;
-      const fen = parseYuanToFen(amounts[l.id] ?? '');
-      if (fen === null || fen <= 0 || fen > l.paidFen - l.refundedFen) {
-        setError(t('refund.badAmount'));
-        return;
-      }
-      lines.push({ lineId: l.id, amountFen: fen });
-    }
-    if (!lines.length) {
-      setError(t('refund.pickLine'));
-      return;
-    }
-    if (reason.trim().length < 2) {
-      setError(t('refund.reasonShort'));
-      return;
-    }
-    setSubmitting(true);
-    try {
-      await api.requestRefund(order.id, { reason: reason.trim(), lines });
-      Toast.show({ icon: 'success', content: <span data-testid="refund-submitted">{t('refund.submitted')}</span> });
-      onDone();
-      onClose();
-    } catch (e) {
-      setError(errorMessage(e));
-    } finally {
-      setSubmitting(false);
-    }
-  };
-
-  const quick: MessageKey[] = ['refund.quick.quality', 'refund.quick.wrong', 'refund.quick.damaged', 'refund.quick.notWanted'];
-  return (
-    <Popup visible={visible} onMaskClick={onClose} onClose={onClose} bodyClassName="sheet" showCloseButton>
-      <div className="sheet-inner" data-testid="refund-popup">
-        <div className="sheet-title">{t('refund.title')}</div>
-        <div className="card-title">{t('refund.lines')}</div>
-        {refundable.map((l) => (
-          <div className="refund-line" key={l.id} data-testid="refund-line" data-line-id={l.id}>
-            <Checkbox checked={!!picked[l.id]} onChange={(v) => setPicked((p) => ({ ...p, [l.id]: v }))} data-testid="refund-line-check">
-              <span className="refund-line-title">{l.title}</span>
-            </Checkbox>
-            <div className="refund-line-amount">
-              <span className="muted small">{t('refund.max', { amount: formatFen(l.paidFen - l.refundedFen) })}</span>
-              <span className="yuan-input">
-                ¥
-                <TextField value={amounts[l.id] ?? ''} onChange={(v) => {
-                    setError(null);
-                    setAmounts((a) => ({ ...a, [l.id]: v }));
-                  }} inputMode="decimal" ariaLabel={t('refund.amount')} testId="refund-amount" />
-              </span>
-            </div>
-          </div>
-        ))}
-        <div className="card-title">{t('refund.reason')}</div>
-        <div className="chips">
-          {quick.map((k) => (
-            <button type="button" key={k} className={`chip ${reason === t(k) ? 'active' : ''}`} onClick={() => setReason(t(k))}>
-              {t(k)}
-            </button>
-          ))}
-        </div>
-        <TextBox value={reason} onChange={(v) => { setError(null); setReason(v); }} placeholder={t('refund.reasonPlaceholder')} maxLength={500} rows={3} testId="refund-reason" />
-        {error && (
-          <div className="form-error" data-testid="refund-error">
-            {error}
-          </div>
-        )}
-        <Button block color="primary" shape="rounded" loading={submitting} onClick={() => void submit()} data-testid="refund-submit">
-          {t('refund.submit')}
-        </Button>
-      </div>
-    </Popup>
-  );
-}
 
 export function OrderDetailPage() {
   const { t } = useI18n();
@@ -140,7 +46,7 @@ export function OrderDetailPage() {
       </SubPage>
     );
   }
-  const openRequest = (requests.data ?? []).some((q) => q.status === 'pending');
+  const openRequest = (requests.data ?? []).some((q) => OPEN_STATUSES.includes(q.status));
   const canRefund = REFUNDABLE.includes(o.status) && o.lines.some((l) => l.paidFen - l.refundedFen > 0);
   const busy = actions.busy === o.id;
 
@@ -180,10 +86,12 @@ export function OrderDetailPage() {
           <span>{t('checkout.goods')}</span>
           <span>{formatFen(o.goodsFen)}</span>
         </div>
-        <div className="amount-row">
-          <span>{t('checkout.discount')}</span>
-          <span>-{formatFen(o.discountFen)}</span>
-        </div>
+        {o.discountFen > 0 && (
+          <div className="amount-row">
+            <span>{t('checkout.discount')}</span>
+            <span>-{formatFen(o.discountFen)}</span>
+          </div>
+        )}
         <div className="amount-row">
           <span>{t('checkout.shipping')}</span>
           <span>{o.shippingFen === 0 ? t('checkout.freeShipping') : formatFen(o.shippingFen)}</span>
@@ -219,17 +127,7 @@ export function OrderDetailPage() {
         )}
       </div>
 
-      {(requests.data?.length ?? 0) > 0 && (
-        <div className="card" data-testid="refund-requests">
-          <div className="card-title">{t('orders.refundRequests')}</div>
-          {requests.data!.map((q) => (
-            <div className="amount-row" key={q.id} data-testid="refund-request" data-status={q.status}>
-              <span>{q.reason}</span>
-              <span className={`tag tag-${q.status}`}>{t(`refundReq.${q.status}` as MessageKey)}</span>
-            </div>
-          ))}
-        </div>
-      )}
+      <AfterSalesCard requests={requests.data ?? []} onChanged={() => { order.reload(); requests.reload(); }} />
 
       {o.refunds.length > 0 && (
         <div className="card" data-testid="refunds">
@@ -258,7 +156,7 @@ export function OrderDetailPage() {
         )}
         {canRefund && (
           <Button shape="rounded" disabled={openRequest} onClick={() => setRefundOpen(true)} data-testid="refund-open">
-            {openRequest ? t('refundReq.pending') : t('orders.refund')}
+            {openRequest ? t('afterSales.inProgress') : t('orders.refund')}
           </Button>
         )}
         {o.status === 'shipped' && (

@@ -4,9 +4,11 @@ import { Link, useNavigate, useParams } from 'react-router-dom';
 import { api } from '../api';
 import { useAuth } from '../auth';
 import { cart, cartCount, encodeItems, useCart } from '../cart';
-import { ErrorView, Loading, Price, ProductImage, SubPage, useLoad } from '../components';
+import { ErrorView, Loading, Price, SubPage, useLoad } from '../components';
+import { DetailImages, pictureOf, ProductGallery } from '../gallery';
 import { useI18n } from '../i18n';
 import { CartIcon, HomeIcon } from '../icons';
+import { formatFen } from '../../../shared/money';
 
 /** − [n] + with stable test ids; clamps to 1..max. */
 export function QtyStepper({ value, max = 999, onChange, testId = 'quantity' }: { value: number; max?: number; onChange: (n: number) => void; testId?: string }) {
@@ -41,6 +43,9 @@ export function ProductPage() {
   const items = useCart();
   const productId = Number(id);
   const product = useLoad(() => api.product(productId), [productId]);
+  // 分享赚: what sharing this product earns me at level 1 (distributors only)
+  const distributor = me?.distributorStatus === 'active';
+  const earning = useLoad(() => (distributor ? api.shareEarning(productId).catch(() => null) : Promise.resolve(null)), [productId, distributor]);
   const [skuId, setSkuId] = useState<number | null>(null);
   const [quantity, setQuantity] = useState(1);
 
@@ -79,7 +84,7 @@ export function ProductPage() {
   const addToCart = () => {
     const s = requireSku();
     if (!s) return;
-    cart.add({ skuId: s.id, productId: p.id, title: p.title, skuName: s.name, priceFen: s.priceFen, quantity, imageUrl: p.imageUrl });
+    cart.add({ skuId: s.id, productId: p.id, title: p.title, skuName: s.name, priceFen: s.priceFen, quantity, imageUrl: pictureOf(p, 'thumb') });
     Toast.show({ icon: 'success', content: <span data-testid="added-toast">{t('product.added')}</span> });
   };
   const buyNow = () => {
@@ -91,14 +96,14 @@ export function ProductPage() {
   return (
     <SubPage title={t('product.title')} className="product-page" testId="product-page">
       <div className="product-hero">
-        <ProductImage src={p.imageUrl} title={p.title} seed={p.id} className="product-hero-image" />
+        <ProductGallery product={p} />
       </div>
       <div className="card product-info">
         <div className="product-price-row">
           <Price fen={sku ? sku.priceFen : p.minPriceFen} size="lg" testId="product-detail-price" />
-          {me?.distributorStatus === 'active' && (
+          {distributor && (
             <Link className="share-earn" to={`/centre/invite?productId=${p.id}`} data-testid="share-earn">
-              {t('product.shareEarn')}
+              {shareEarnText(t, earning.data ?? null, sku?.id ?? null)}
             </Link>
           )}
         </div>
@@ -142,6 +147,7 @@ export function ProductPage() {
         <div className="card-title">{t('product.description')}</div>
         <div className="product-description">{p.description || t('product.noDescription')}</div>
       </div>
+      <DetailImages product={p} />
 
       <div className="action-bar product-actions">
         <Link to="/" className="action-icon">
@@ -165,4 +171,11 @@ export function ProductPage() {
       </div>
     </SubPage>
   );
+}
+
+/** 分享赚 ¥x for the chosen SKU (or up to the most any SKU earns); without the figure, 分享赚. */
+function shareEarnText(t: ReturnType<typeof useI18n>['t'], earning: { eligible: boolean; maxFen: number; skus: Array<{ skuId: number; amountFen: number }> } | null, skuId: number | null): string {
+  if (!earning?.eligible || earning.maxFen === 0) return t('product.shareEarn');
+  const forSku = skuId === null ? undefined : earning.skus.find((k) => k.skuId === skuId)?.amountFen;
+  return forSku !== undefined ? t('product.shareEarnAmount', { amount: formatFen(forSku) }) : t('product.shareEarnUpTo', { amount: formatFen(earning.maxFen) });
 }

@@ -1,0 +1,181 @@
+// The console's finance and operations exports (issue 15): orders by line, commission earnings,
+// withdrawals, after-sales requests and the ledger's transfers, as CSV or XLSX with the members
+// export's conventions (src/http/exports.ts). Each is streamed: read from the database a page at a
+// time (db/keyset.ts) and written as it is read, so there is no row cap and memory stays at about a
+// page (bench/export.ts). Personal data is masked for the caller's role, and each export is written
+// to the audit log with its filter when it starts, and its row count added when the file has ended.
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { inTransaction } from '../../db/database.js';
+import { EXPORT_BATCH_ROWS as EXPORT_PAGE, keysetPages } from '../../db/keyset.js';
+import { ledgerExportRows, orderExportLines, refundRequestExportRows } from '../../modules/analytics/index.js';
+import { AFTER_SALES_KINDS, REFUND_REQUEST_STATUSES } from '../../modules/orders/index.js';
+import type { Services } from '../../services.js';
+import { member, phoneViewFor, type Auth } from '../auth.js';
+import { primed, sendExport, type ExportColumn, type ExportEnd } from '../exports.js';
+import { CSV, file, XLSX } from '../responses.js';
+import { adminGuards } from './admin-guards.js';
+import { earningColumns, orderColumns, payoutColumns, refundRequestColumns } from './admin-exports.columns.js';
+import { ledgerColumns } from './admin-exports.ledger-columns.js';
+
+/** A calendar day in Asia/Shanghai; 2026-02-30 is refused like any other bad input (400). */
+const day = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, 'a date YYYY-MM-DD (Asia/Shanghai)')
+  .refine((d) => {
+    const at = new Date(`${d}T00:00:00Z`);
+    return !Number.isNaN(at.getTime()) && at.toISOString().slice(0, 10) === d;
+  }, 'not a calendar date');
+
+/** format, language of the headers and labels, and a day range (both days included) */
+const exportQuery = z.object({
+  format: z.enum(['csv', 'xlsx']).default('csv'),
+  lang: z.enum(['zh', 'en']).default('zh').describe('headers and labels: Chinese (default) or English'),
+  from: day.optional().describe('first day, Asia/Shanghai'),
+  to: day.optional().describe('last day (included), Asia/Shanghai'),
+});
+const rangeInOrder = { check: (q: { from?: string; to?: string }) => !q.from || !q.to || q.from <= q.to, message: { message: 'from must not be after to', path: ['to'] } };
+
+/** [from 00:00, the day after to 00:00) in Asia/Shanghai, as instants */
+function dayRange(q: { from?: string; to?: string }): { start?: Date; before?: Date } {
+  const start = q.from ? new Date(`${q.from}T00:00:00+08:00`) : undefined;
+  const before = q.to ? new Date(new Date(`${q.to}T00:00:00+08:00`).getTime() + 86_400_000) : undefined;
+  return { start, before };
+}
+
+const ORDER_STATUSES = ['pending_payment', 'paid', 'shipped', 'completed', 'closed', 'refunded'] as const;
+const EARNING_KINDS = ['distribution', 'agent_regional', 'agent_sales', 'coupon_guide', 'supplier_settlement', 'dealer_sale', 'dealer_rebate'] as const;
+const EARNING_STATES = ['pending', 'frozen', 'available', 'reversed'] as const;
+const PAYOUT_STATUSES = ['reviewing', 'processing', 'paid', 'rejected', 'failed'] as const;
+/** the roles the order detail shows the consignee whole (src/http/routes/admin-orders.ts) */
+const CONSIGNEE_ROLES = ['owner', 'operator', 'support'];
+
+type Sheet = 'orders' | 'commissions' | 'payouts' | 'refund_requests' | 'ledger';
+
+/** one export: its audit sheet, the filter as asked, and the file */
+interface ExportJob<T> {
+  sheet: Sheet;
+  format: 'csv' | 'xlsx';
+  filter: object;
+  name: string;
+  sheetName: string;
+  columns: ExportColumn<T>[];
+  batches: AsyncIterable<T[]>;
+}
+
+function exportRunner(s: Services) {
+  const stamp = () => s.clock.now().toISOString().slice(0, 10);
+  /** The audit entry is written when the export starts (who, which sheet and filter); its row count is added when the file ends. */
+  const started = async (req: FastifyRequest, sheet: Sheet, filter: object): Promise<ExportEnd> => {
+    const id = await inTransaction(s.db, (tx) =>
+      s.audit.record(tx, {
+        actorId: member(req).id,
+        action: ({ orders: 'export.orders', commissions: 'export.commissions', payouts: 'export.payouts', refund_requests: 'export.refund_requests', ledger: 'export.ledger' } as const)[sheet],
+        targetType: 'export',
+        targetId: sheet,
+        after: filter,
+      }),
+    );
+    // the entry is committed before the first byte is sent: this later write does not race it
+    return ({ rows, complete }) => s.audit.addToAfter(s.db, id, complete ? { rows } : { rows, incomplete: true });
+  };
+  /** Reads the first page (a failure is answered as an error, and nothing is audited), records the export, then streams the file. */
+  return async <T>(req: FastifyRequest, reply: FastifyReply, job: ExportJob<T>) => {
+    const batches = await primed(job.batches);
+    const ended = await started(req, job.sheet, { ...job.filter, format: job.format });
+    return sendExport(reply, job.format, { name: `${job.name}-${stamp()}`, sheet: job.sheetName, columns: job.columns, batches }, ended);
+  };
+}
+
+export function adminExportRoutes(app: FastifyInstance, s: Services, auth: Auth) {
+  const r = app.withTypeProvider<ZodTypeProvider>();
+  const { anyHq } = adminGuards(auth);
+  const money = auth.requireRoles('owner', 'finance', 'auditor');
+  const tags = ['admin'];
+  const run = exportRunner(s);
+  const sheetName = (lang: 'zh' | 'en', zh: string, en: string) => (lang === 'zh' ? zh : en);
+
+  r.get('/api/admin/orders/export', {
+    preHandler: anyHq,
+    schema: {
+      tags,
+      summary: 'Export orders, one row per order line (CSV or XLSX, streamed), with the orders list filters and a paid-date range; phones and consignees masked as the role sees them',
+      querystring: exportQuery.extend({ status: z.enum(ORDER_STATUSES).optional(), q: z.string().max(40).optional().describe('order-number prefix') }).refine(rangeInOrder.check, rangeInOrder.message),
+      response: { 200: file('The order lines sheet (attachment), as the format asks', CSV, XLSX) },
+    },
+  }, async (req, reply) => {
+    const { format, lang, ...filter } = req.query;
+    const { start, before } = dayRange(filter);
+    const viewer = { phoneOf: phoneViewFor(req), consigneeWhole: CONSIGNEE_ROLES.includes(member(req).hqRole!) };
+    const batches = orderExportLines(s.readDb, { status: filter.status, q: filter.q, paidFrom: start, paidBefore: before });
+    return run(req, reply, { sheet: 'orders', format, filter, name: 'orders', sheetName: sheetName(lang, '订单', 'Orders'), columns: orderColumns(lang, viewer), batches });
+  });
+
+  r.get('/api/admin/commissions/export', {
+    preHandler: money,
+    schema: {
+      tags,
+      summary: 'Export commission earnings (CSV or XLSX, streamed) by state, kind, earner and created-date range',
+      querystring: exportQuery.extend({ state: z.enum(EARNING_STATES).optional(), kind: z.enum(EARNING_KINDS).optional(), earnerId: z.coerce.number().int().positive().optional() }).refine(rangeInOrder.check, rangeInOrder.message),
+      response: { 200: file('The earnings sheet (attachment), as the format asks', CSV, XLSX) },
+    },
+  }, async (req, reply) => {
+    const { format, lang, ...filter } = req.query;
+    const { start, before } = dayRange(filter);
+    const selection = { state: filter.state, kind: filter.kind, earnerId: filter.earnerId, createdFrom: start, createdBefore: before };
+    const batches = keysetPages((beforeId: number | undefined) => s.commission.earnings(s.readDb, { ...selection, beforeId, limit: EXPORT_PAGE, offset: 0 }), (e) => e.id, EXPORT_PAGE);
+    return run(req, reply, { sheet: 'commissions', format, filter, name: 'commissions', sheetName: sheetName(lang, '佣金明细', 'Commissions'), columns: earningColumns(lang), batches });
+  });
+
+  r.get('/api/admin/payouts/export', {
+    preHandler: money,
+    schema: {
+      tags,
+      summary: 'Export withdrawals (CSV or XLSX, streamed) by status, member and requested-date range; destinations masked',
+      querystring: exportQuery.extend({ status: z.enum(PAYOUT_STATUSES).optional(), memberId: z.coerce.number().int().positive().optional() }).refine(rangeInOrder.check, rangeInOrder.message),
+      response: { 200: file('The withdrawals sheet (attachment), as the format asks', CSV, XLSX) },
+    },
+  }, async (req, reply) => {
+    const { format, lang, ...filter } = req.query;
+    const { start, before } = dayRange(filter);
+    const selection = { status: filter.status, memberId: filter.memberId, requestedFrom: start, requestedBefore: before };
+    const batches = keysetPages((beforeId: number | undefined) => s.payouts.exportRows(s.readDb, { ...selection, beforeId, limit: EXPORT_PAGE }), (p) => p.id, EXPORT_PAGE);
+    return run(req, reply, { sheet: 'payouts', format, filter, name: 'payouts', sheetName: sheetName(lang, '提现记录', 'Payouts'), columns: payoutColumns(lang), batches });
+  });
+
+  r.get('/api/admin/refund-requests/export', {
+    preHandler: anyHq,
+    schema: {
+      tags,
+      summary: 'Export after-sales requests (CSV or XLSX, streamed) with the queue’s filters and a requested-date range: kind, reason, amounts, status, the return parcel, the refund number; buyer phones masked as the role sees them',
+      querystring: exportQuery.extend({ status: z.enum(REFUND_REQUEST_STATUSES).optional(), kind: z.enum(AFTER_SALES_KINDS).optional(), orderId: z.coerce.number().int().positive().optional() }).refine(rangeInOrder.check, rangeInOrder.message),
+      response: { 200: file('The after-sales sheet (attachment), as the format asks', CSV, XLSX) },
+    },
+  }, async (req, reply) => {
+    const { format, lang, ...filter } = req.query;
+    const { start, before } = dayRange(filter);
+    const batches = refundRequestExportRows(s.readDb, { status: filter.status, kind: filter.kind, orderId: filter.orderId, createdFrom: start, createdBefore: before });
+    return run(req, reply, { sheet: 'refund_requests', format, filter, name: 'after-sales', sheetName: sheetName(lang, '售后', 'After-sales'), columns: refundRequestColumns(lang, { phoneOf: phoneViewFor(req) }), batches });
+  });
+
+  r.get('/api/admin/ledger/export', {
+    preHandler: money,
+    schema: {
+      tags,
+      summary: 'Export ledger transfers (CSV or XLSX, streamed) in booking order by booked-date range, code and member: both accounts, the amount, the code, the key and reference, and the order, refund and withdrawal numbers the providers’ statements carry',
+      querystring: exportQuery
+        .extend({
+          code: z.string().regex(/^[a-z0-9_.]{1,64}$/, 'a transfer code such as commission.earn').optional().describe('transfer code, exactly'),
+          memberId: z.coerce.number().int().positive().optional().describe('transfers from or to any of this member’s accounts'),
+        })
+        .refine(rangeInOrder.check, rangeInOrder.message),
+      response: { 200: file('The ledger transfers sheet (attachment), as the format asks', CSV, XLSX) },
+    },
+  }, async (req, reply) => {
+    const { format, lang, ...filter } = req.query;
+    const { start, before } = dayRange(filter);
+    const batches = ledgerExportRows(s.readDb, { code: filter.code, memberId: filter.memberId, createdFrom: start, createdBefore: before });
+    return run(req, reply, { sheet: 'ledger', format, filter, name: 'ledger', sheetName: sheetName(lang, '账本流水', 'Ledger'), columns: ledgerColumns(lang), batches });
+  });
+}
