@@ -299,7 +299,7 @@ export class ContestsService {
   async finalizeDue(): Promise<number> {
     let finalized = 0;
     for (;;) {
-      const done = await inTransaction(this.db, async (tx, afterCommit) => {
+      const done = await inTransaction(this.db, async (tx) => {
         const contest = await tx
           .selectFrom('contests')
           .select(['id', 'name', 'metric', 'start_at', 'deadline', 'status', 'finalized_at'])
@@ -312,7 +312,8 @@ export class ContestsService {
           .executeTakeFirst();
         if (!contest) return false;
         const squads = await this.finalize(tx, contest);
-        afterCommit(() => void this.notifyResults(contest, squads));
+        // the results' notes commit with the prizes: a reader right after the job sees both
+        await this.notifyResults(tx, contest, squads);
         return true;
       });
       if (!done) return finalized;
@@ -353,11 +354,11 @@ export class ContestsService {
     return squads;
   }
 
-  private async notifyResults(contest: ContestRow, squads: SquadStanding[]) {
+  private async notifyResults(tx: Tx, contest: ContestRow, squads: SquadStanding[]) {
     for (const s of squads)
       for (const m of s.members.length > 0 ? s.members : [{ memberId: s.captainId, value: 0, prizeFen: s.prizeFen }]) {
         const prize = m.prizeFen > 0 ? `，奖金 ¥${formatYuan(m.prizeFen)} 已到账` : '';
-        await this.notifications.notify(m.memberId, {
+        await this.notifications.notifyIn(tx, m.memberId, {
           kind: 'contest.finished',
           title: `${contest.name} 已结束：战队第 ${s.rank} 名`,
           body: `战队「${s.name}」成绩 ${formatMetricValue(contest.metric, s.value)}，你贡献了 ${formatMetricValue(contest.metric, m.value)}${prize}`,

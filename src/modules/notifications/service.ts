@@ -2,7 +2,7 @@
 // transaction, so each inbox row commits with its money (inbox.ts); live.ts pushes it to the
 // earner's open SSE streams on whichever instance holds them.
 import type { Clock, EventBus } from '../../context.js';
-import { inTransaction, type Db, type Executor } from '../../db/database.js';
+import { inTransaction, type Db, type Executor, type Tx } from '../../db/database.js';
 import type { Listen } from '../../db/listen.js';
 import { formatYuan } from '../../money.js';
 import type { Logger } from 'pino';
@@ -63,9 +63,14 @@ export class NotificationsService {
     return this.live.stop();
   }
 
-  /** A note that is not part of a money transaction (a contest's result, a daily report). */
+  /** A note that is not part of a money transaction (a daily report). */
   async notify(memberId: number, n: NotificationInput): Promise<void> {
-    await inTransaction(this.db, (tx) => writeInbox(tx, [{ memberId, n, at: this.clock.now() }]));
+    await inTransaction(this.db, (tx) => this.notifyIn(tx, memberId, n));
+  }
+
+  /** A note written with its cause (a contest's result with its prizes): it exists exactly when the cause committed. */
+  async notifyIn(tx: Tx, memberId: number, n: NotificationInput): Promise<void> {
+    await writeInbox(tx, [{ memberId, n, at: this.clock.now() }]);
   }
 
   /** A member's live stream: rows after lastEventId first (an SSE reconnect), then each new one. */
