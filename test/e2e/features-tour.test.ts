@@ -244,9 +244,9 @@ describe('the console as a party: its own pages only', () => {
   it('the supplier: 2 products, its orders and settlements', async () => {
     const page = await partyPage(SUPPLIER, '/supplier/products');
     const keys = await menuKeys(page);
-    expect(keys).toEqual(expect.arrayContaining(['supplier-products', 'supplier-orders', 'supplier-settlements']));
+    expect(keys).toEqual(expect.arrayContaining(['supplier-products', 'supplier-orders', 'supplier-after-sales', 'supplier-settlements']));
     for (const k of HQ_ONLY) expect(keys, k).not.toContain(k);
-    expect(keys.length).toBe(3);
+    expect(keys.length).toBe(4);
 
     const products = await tableRows(page, 'supplier-products-table');
     await expect.poll(() => products.count()).toBe(2);
