@@ -6,7 +6,7 @@
 // read as it is when its page is read.
 
 /** rows per page of an export: one query each; small enough that a page is never much memory */
-export const EXPORT_BATCH_ROWS = Number(process.env.XPAGE ?? 2_000);
+export const EXPORT_BATCH_ROWS = 2_000;
 
 /**
  * Pages of `size` rows: `page(after)` reads the rows after the key `after` (undefined: from the
@@ -19,7 +19,7 @@ export async function* keysetPages<T, K>(page: (after: K | undefined) => Promise
     const full = rows.length === size;
     if (full) after = keyOf(rows[rows.length - 1]!);
     if (rows.length > 0) yield rows;
-    // not held while the next page is read: it would outlive the young generation and be promoted
+    // not held while the next page is read: one page in memory at a time
     rows = null;
     if (!full) return;
     // let the event loop through between pages: PGlite answers in this thread, and while the socket

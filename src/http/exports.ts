@@ -93,7 +93,7 @@ export async function primed<T>(batches: AsyncIterable<T[]>): Promise<AsyncItera
   return {
     async *[Symbol.asyncIterator]() {
       try {
-        // references are dropped as soon as a page is handed on (see eachPage)
+        // a page is let go of as soon as it is handed on (see eachPage)
         let next: IteratorResult<T[]> | null = first;
         first = null;
         while (next && !next.done) {
@@ -111,11 +111,9 @@ export async function primed<T>(batches: AsyncIterable<T[]>): Promise<AsyncItera
 }
 
 /**
- * Hands each page to `use`, and lets go of it before the next is read. A page still referenced
- * while the next one arrives outlives the young generation's collections and is promoted: the old
- * space would then fill with dead pages between full collections, and the server's resident memory
- * grow with the file (bench/export.ts measured it). Returns false when `use` does (the client
- * left); stopping early closes the pages, so no further query runs.
+ * Hands each page to `use`, and lets go of it before the next is read (so one page, not two, is
+ * held at a time). Returns false when `use` does (the client left); stopping early closes the
+ * pages, so no further query runs.
  */
 async function eachPage<T>(batches: AsyncIterable<T[]>, use: (rows: T[]) => Promise<boolean>): Promise<boolean> {
   const pages = batches[Symbol.asyncIterator]();
@@ -165,7 +163,7 @@ interface Progress {
   allWritten(): Promise<void>;
 }
 
-/** characters of CSV per chunk: well under V8's large-object size, so a page's text dies young instead of piling up in the old space */
+/** characters of CSV per chunk: a page goes out as several chunks, none of them a string large enough for V8's large-object space */
 const CSV_CHUNK_CHARS = 16 * 1024;
 
 /** A page as chunks of CSV lines. */

@@ -1,6 +1,8 @@
 // Browser test of the console's exports (issue 15): 导出 on the orders list downloads the list's
-// current filter as CSV (streamed, no row cap); the 佣金明细 screen lists an earner's earnings and exports them as Excel; the payouts list
-// exports its current view with the destination masked.
+// current filter as CSV, and with no filter every order line (there is no row cap: the file is
+// streamed); the after-sales queue exports its current view as Excel; the 佣金明细 screen lists an
+// earner's earnings and exports them as Excel; the payouts list exports its current view with the
+// destination masked.
 import { readFileSync } from 'node:fs';
 import ExcelJS from 'exceljs';
 import type { Page } from 'playwright-core';
@@ -15,6 +17,7 @@ const SECOND = '13900000002';
 const BUYER = '13900000005';
 let base: string;
 let single: { id: number; orderNo: string };
+let four: { id: number; orderNo: string };
 let top: { token: string; member: { id: number } };
 
 async function paidOrder(token: string, items: Array<{ skuId: number; quantity: number }>, key: string) {
@@ -25,13 +28,13 @@ async function paidOrder(token: string, items: Array<{ skuId: number; quantity: 
 }
 
 beforeAll(async () => {
-  ({ base } = await startWorld({ features: false, }));
+  ({ base } = await startWorld({ features: false }));
   const skus = (await api<{ items: Array<{ skus: Array<{ id: number; stock: number }> }> }>('GET', '/api/products')).items.flatMap((p) => p.skus).filter((s) => s.stock > 5);
   expect(skus.length).toBeGreaterThanOrEqual(4);
   // one line bought by the second member: the top member's only earning; four lines lower down,
   // where the top member is four levels up and earns nothing: five order lines in all
   single = await paidOrder((await login(SECOND)).token, [{ skuId: skus[0]!.id, quantity: 1 }], 'single');
-  await paidOrder((await login(BUYER)).token, skus.slice(0, 4).map((s) => ({ skuId: s.id, quantity: 1 })), 'four');
+  four = await paidOrder((await login(BUYER)).token, skus.slice(0, 4).map((s) => ({ skuId: s.id, quantity: 1 })), 'four');
   top = await login(TOP);
 });
 afterAll(async () => stopWorld());
@@ -52,7 +55,7 @@ async function exportFrom(page: Page, testId: string, format: 'csv' | 'xlsx') {
 }
 
 describe('exports in the console', () => {
-  it('orders: the current filter downloads as CSV', async () => {
+  it('orders: the current filter downloads as CSV, and with no filter every line', async () => {
     const page = await consoleAs((await login(OWNER)).token);
     await page.goto(`${base}/admin/orders?q=${single.orderNo}`);
     await page.getByTestId('orders-table').waitFor();
@@ -66,6 +69,38 @@ describe('exports in the console', () => {
     expect(lines[1]!.startsWith(`${single.orderNo},`)).toBe(true);
     expect(lines[1]).toContain(',待发货,');
 
+    // no filter: every order line, these five among them
+    const orders = (await api<{ items: Array<{ id: number }> }>('GET', '/api/admin/orders?limit=100', { token: (await login(OWNER)).token })).items.length;
+    await page.goto(`${base}/admin/orders`);
+    await page.getByTestId('orders-table').waitFor();
+    const every = (await exportFrom(page, 'orders-export', 'csv')).bytes.toString('utf8').slice(1).trim().split('\r\n').slice(1);
+    expect(every.length).toBeGreaterThanOrEqual(orders);
+    expect(every.filter((l) => l.startsWith(`${four.orderNo},`))).toHaveLength(4);
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('售后 exports the queue’s current view as Excel', async () => {
+    const buyer = await login(BUYER);
+    const order = await api<{ lines: Array<{ id: number }> }>('GET', `/api/orders/${four.id}`, { token: buyer.token });
+    const asked = await api<{ id: number }>('POST', `/api/orders/${four.id}/refund-requests`, { token: buyer.token, body: { kind: 'refund_only', reasonCode: 'quality', lines: [{ lineId: order.lines[0]!.id, amountFen: 100 }], reason: 'e2e 导出测试' } });
+    const page = await consoleAs((await login(OWNER)).token);
+    await page.goto(`${base}/admin/refund-requests`);
+    await page.getByTestId('refund-requests-table').waitFor();
+    const file = await exportFrom(page, 'refund-requests-export', 'xlsx');
+    expect(file.name).toMatch(/^after-sales-\d{4}-\d{2}-\d{2}\.xlsx$/);
+    const workbook = new ExcelJS.Workbook();
+    await workbook.xlsx.load(file.bytes as unknown as ArrayBuffer);
+    const sheet = workbook.worksheets[0]!;
+    expect(sheet.name).toBe('售后');
+    const header = (sheet.getRow(1).values as unknown[]).slice(1);
+    const rows = Array.from({ length: sheet.rowCount - 1 }, (_, i) => (sheet.getRow(i + 2).values as unknown[]).slice(1));
+    // the queue opens on 待审核: the pending request is in the file, and only pending ones
+    const ours = rows.find((r) => r[header.indexOf('售后ID')] === asked.id)!;
+    expect(ours[header.indexOf('订单号')]).toBe(four.orderNo);
+    expect(ours[header.indexOf('类型')]).toBe('仅退款');
+    expect(ours[header.indexOf('状态')]).toBe('待审核');
+    expect(ours[header.indexOf('申请金额(元)')]).toBe(1);
+    expect(rows.every((r) => r[header.indexOf('状态')] === '待审核')).toBe(true);
     expect(pageErrors).toEqual([]);
   });
 

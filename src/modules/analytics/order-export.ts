@@ -113,7 +113,7 @@ export async function* orderExportLines(ex: Executor, filter: OrderExportFilter,
   for await (const ids of pages) {
     let lines: OrderExportLine[] | null = await linesOf(ex, ids);
     yield lines;
-    // not held while the next page is read (it would be promoted to the old space with it)
+    // not held while the next page is read: one page in memory at a time
     lines = null;
   }
 }
