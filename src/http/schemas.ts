@@ -18,8 +18,11 @@ export const checkoutItems = z
   .min(1)
   .max(50);
 
-/** A parcel as HQ records it: a known carrier (快递100's company code) and its tracking number. */
-export const parcelInput = z.object({
-  carrierCode: z.enum(CARRIER_CODES),
-  trackingNo: z.string().trim().regex(/^[A-Za-z0-9-]{4,40}$/, 'letters, digits and -'),
-});
+/** A carrier's tracking number as carriers print them. */
+export const trackingNo = z.string().trim().regex(/^[A-Za-z0-9-]{4,40}$/, 'letters, digits and -');
+
+/** A parcel as HQ records it (or a buyer's return parcel): a known carrier (快递100's company code) and its tracking number. */
+export const parcelInput = z.object({ carrierCode: z.enum(CARRIER_CODES), trackingNo });
+
+/** Where a return goes, as the reviewer (HQ or a supplier) names it. */
+export const returnAddressInput = z.object({ name: z.string().trim().min(1).max(50), phone: z.string().trim().min(5).max(30), address: z.string().trim().min(5).max(200) });

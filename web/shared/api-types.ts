@@ -17179,6 +17179,7 @@ export interface paths {
                             requestId: number;
                             /** @enum {string} */
                             status: "approved" | "rejected" | "awaiting_return";
+                            /** @description the refund the decision opened */
                             refundId: number | null;
                         };
                     };
@@ -17229,6 +17230,7 @@ export interface paths {
                             requestId: number;
                             /** @enum {string} */
                             status: "approved" | "rejected" | "awaiting_return";
+                            /** @description the refund the decision opened */
                             refundId: number | null;
                         };
                     };

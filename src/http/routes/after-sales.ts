@@ -4,15 +4,14 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { AFTER_SALES_KINDS, AFTER_SALES_REASONS, CARRIER_CODES, REFUND_REQUEST_STATUSES } from '../../modules/orders/index.js';
+import { AFTER_SALES_KINDS, AFTER_SALES_REASONS, REFUND_REQUEST_STATUSES } from '../../modules/orders/index.js';
 import type { Services } from '../../services.js';
 import { member, type Auth } from '../auth.js';
 import { afterSalesKindOut, afterSalesReasonOut, dateTime, intOut, listOf, refundRequestOut, refundRequestStatusOut } from '../responses.js';
-import { idParams, page, reason } from '../schemas.js';
+import { idParams, page, parcelInput, reason, returnAddressInput } from '../schemas.js';
 import { adminGuards } from './admin-guards.js';
 
-const decisionOut = z.object({ requestId: intOut, status: z.enum(['approved', 'rejected', 'awaiting_return']), refundId: intOut.nullable().describe('the refund the decision opened') });
-const trackingNo = z.string().trim().regex(/^[A-Za-z0-9-]{4,40}$/, 'letters, digits and -');
+export const decisionOut = z.object({ requestId: intOut, status: z.enum(['approved', 'rejected', 'awaiting_return']), refundId: intOut.nullable().describe('the refund the decision opened') });
 
 export function afterSalesRoutes(app: FastifyInstance, s: Services, auth: Auth) {
   const r = app.withTypeProvider<ZodTypeProvider>();
@@ -46,7 +45,7 @@ export function afterSalesRoutes(app: FastifyInstance, s: Services, auth: Auth) 
       tags: ['orders'],
       summary: 'I sent the goods back: the return parcel’s carrier and tracking number (an approved return only)',
       params: idParams,
-      body: z.object({ carrierCode: z.enum(CARRIER_CODES), trackingNo }),
+      body: parcelInput,
       response: { 200: refundRequestOut },
     },
   }, async (req) => s.orders.shipReturn(member(req).id, req.params.id, req.body));
@@ -71,7 +70,7 @@ export function afterSalesRoutes(app: FastifyInstance, s: Services, auth: Auth) 
       tags,
       summary: 'Approve or reject a request: a refund only opens its refund; a return waits for the goods (sent to returnAddress, or the rules’ return address)',
       params: idParams,
-      body: z.object({ approve: z.boolean(), reason: reason.optional(), returnAddress: z.object({ name: z.string().trim().min(1).max(50), phone: z.string().trim().min(5).max(30), address: z.string().trim().min(5).max(200) }).optional() }),
+      body: z.object({ approve: z.boolean(), reason: reason.optional(), returnAddress: returnAddressInput.optional() }),
       response: { 200: decisionOut },
     },
   }, async (req) => {

@@ -7,10 +7,9 @@ import { z } from 'zod';
 import { REFUND_REQUEST_STATUSES } from '../../modules/orders/index.js';
 import type { Services } from '../../services.js';
 import { member, type Auth } from '../auth.js';
-import { intOut, listOf, refundRequestOut } from '../responses.js';
-import { idParams, page, reason } from '../schemas.js';
-
-const decisionOut = z.object({ requestId: intOut, status: z.enum(['approved', 'rejected', 'awaiting_return']), refundId: intOut.nullable() });
+import { listOf, refundRequestOut } from '../responses.js';
+import { idParams, page, reason, returnAddressInput } from '../schemas.js';
+import { decisionOut } from './after-sales.js';
 
 export function supplierAfterSalesRoutes(app: FastifyInstance, s: Services, auth: Auth) {
   const r = app.withTypeProvider<ZodTypeProvider>();
@@ -27,7 +26,7 @@ export function supplierAfterSalesRoutes(app: FastifyInstance, s: Services, auth
       tags,
       summary: 'Approve or reject a request on my lines; approving a return names where it goes',
       params: idParams,
-      body: z.object({ approve: z.boolean(), reason: reason.optional(), returnAddress: z.object({ name: z.string().trim().min(1).max(50), phone: z.string().trim().min(5).max(30), address: z.string().trim().min(5).max(200) }).optional() }),
+      body: z.object({ approve: z.boolean(), reason: reason.optional(), returnAddress: returnAddressInput.optional() }),
       response: { 200: decisionOut },
     },
   }, async (req) => {
