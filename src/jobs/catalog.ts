@@ -77,16 +77,7 @@ export function jobCatalog(services: Services): JobDefinition[] {
         return received;
       },
     },
-    {
-      // approved returns whose parcel never left the buyer by the deadline expire
-      name: 'orders.expire-returns',
-      schedule: INTERVAL,
-      async run() {
-        const expired = await services.orders.expireReturns();
-        if (expired.expired > 0) log.info(expired, 'returns expired');
-        return expired;
-      },
-    },
+    ...afterSalesJobs(services),
     {
       // recorded parcels subscribed at the tracking provider; failed subscriptions retried with a backoff
       name: 'orders.track-parcels',
@@ -126,4 +117,38 @@ export function jobCatalog(services: Services): JobDefinition[] {
     { name: 'jobs.prune-runs', schedule: { kind: 'cron', cron: '30 3 * * *' }, run: () => runs.prune() },
   ];
   return [...core, ...features, ...housekeeping];
+}
+
+/** After-sales' sweeps: returns never sent back expire; requests past the merchant's deadlines are decided. */
+function afterSalesJobs(services: Services): JobDefinition[] {
+  const log = services.log;
+  return [
+    {
+      // approved returns whose parcel never left the buyer by the deadline expire
+      name: 'orders.expire-returns',
+      schedule: INTERVAL,
+      async run() {
+        const expired = await services.orders.expireReturns();
+        if (expired.expired > 0) log.info(expired, 'returns expired');
+        return expired;
+      },
+    },
+    {
+      // 商家处理时限: requests the merchant did not review in afterSalesReviewDays are approved, returns
+      // not confirmed in returnReceiveDays after the parcel are received; their refunds go out now, as
+      // after a reviewer's decision (a call that fails is resent and queried by payments.checks)
+      name: 'orders.after-sales-deadlines',
+      schedule: INTERVAL,
+      async run() {
+        const decided = await services.orders.decideOverdueAfterSales();
+        for (const refundId of decided.refundIds) {
+          await services.payments.requestRefund(refundId).catch((error: unknown) => log.warn({ err: error, refundId }, 'the refund of an overdue after-sales request did not go out'));
+        }
+        const { refundIds, ...counts } = decided;
+        if (counts.approved + counts.awaitingReturn + counts.received > 0) log.info({ ...counts, refunds: refundIds.length }, 'after-sales requests decided past the merchant’s deadline');
+        if (counts.overdue > 0) log.warn(counts, 'after-sales requests past their deadline wait for HQ');
+        return { ...counts, refunds: refundIds.length };
+      },
+    },
+  ];
 }

@@ -58,7 +58,7 @@ export interface RuleConfig {
   };
   distributor: { mode: 'automatic' | 'first_purchase' | 'spend_threshold' | 'application'; spendThresholdFen: number; [k: string]: unknown };
   payout: { minAmountFen: number; feeBp: number; dailyCountLimit: number; autoApproveMaxFen: number; channels: Array<'wechat' | 'alipay' | 'bank'>; [k: string]: unknown };
-  order: { shippingFen: number; freeShippingMinFen: number; fullReduction: Array<{ thresholdFen: number; offFen: number }>; unpaidCloseMinutes?: number; autoReceiveDays?: number; receiveExtensionDays?: number; returnShipDays?: number; returnAddress?: { name: string; phone: string; address: string }; [k: string]: unknown };
+  order: { shippingFen: number; freeShippingMinFen: number; fullReduction: Array<{ thresholdFen: number; offFen: number }>; unpaidCloseMinutes?: number; autoReceiveDays?: number; receiveExtensionDays?: number; returnShipDays?: number; afterSalesReviewDays?: number; returnReceiveDays?: number; returnAddress?: { name: string; phone: string; address: string }; [k: string]: unknown };
   [k: string]: unknown;
 }
 

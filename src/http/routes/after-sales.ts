@@ -1,6 +1,7 @@
 // After-sales (售后): the buyer's requests (a refund only or a return and refund), the return parcel
 // and withdrawing; HQ's queue, review and confirming a return arrived. A decision that opens a
-// refund sends it through the payment rail at once (payments.requestRefund).
+// refund sends it through the payment rail at once (payments.requestRefund). Each request shows the
+// merchant's deadline that applies now (reviewDueAt, receiveDueAt: the job orders.after-sales-deadlines).
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
@@ -32,7 +33,18 @@ export function afterSalesRoutes(app: FastifyInstance, s: Services, auth: Auth) 
         shippingFen: z.number().int().min(0).max(1e12).optional(),
         reason: z.string().trim().min(2).max(500).describe('in the buyer’s own words'),
       }),
-      response: { 201: z.object({ id: intOut, orderId: intOut, status: refundRequestStatusOut, kind: afterSalesKindOut, reasonCode: afterSalesReasonOut, reason: z.string(), createdAt: dateTime }) },
+      response: {
+        201: z.object({
+          id: intOut,
+          orderId: intOut,
+          status: refundRequestStatusOut,
+          kind: afterSalesKindOut,
+          reasonCode: afterSalesReasonOut,
+          reason: z.string(),
+          createdAt: dateTime,
+          reviewDueAt: dateTime.nullable().describe('not reviewed by then, the request is approved by itself'),
+        }),
+      },
     },
   }, async (req, reply) => reply.status(201).send(await s.orders.requestRefundByBuyer(member(req).id, req.params.id, req.body)));
   r.get('/api/me/refund-requests', {

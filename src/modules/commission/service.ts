@@ -158,6 +158,15 @@ export class CommissionService {
   }
 
   /**
+   * The orders module holds (or lets go) every earning of an order while the buyer's after-sales
+   * request on it is open, in the transaction that opens or closes the request: a held earning does
+   * not unfreeze (the sweep's index leaves it out) until the hold is let go, or a refund reverses it.
+   */
+  async holdForAfterSales(tx: Tx, orderId: number, held: boolean): Promise<void> {
+    await tx.updateTable('commission_earnings').set({ after_sales_hold: held }).where('order_id', '=', orderId).where('after_sales_hold', '<>', held).execute();
+  }
+
+  /**
    * A refund of a line reverses each of its earnings cumulatively: the earning stands reversed by
    * floor(amount × refunded ÷ paid), and exactly the whole when the line is fully refunded.
    */
@@ -267,7 +276,8 @@ export class CommissionService {
 
   /**
    * One batch, set-based. The claim first takes the oldest due earnings through the partial index
-   * `(frozen_until, id) where state = 'frozen'`, SKIP LOCKED (so lanes and refunds never make it
+   * `(frozen_until, id) where state = 'frozen' and not after_sales_hold` (an order with an open
+   * after-sales request holds its earnings: holdForAfterSales), SKIP LOCKED (so lanes and refunds never make it
    * wait), and only then joins the earners' accounts, locking each debt account, SKIP LOCKED too:
    * an earning whose debt account another lane or a refund holds stays frozen for a later batch.
    * (Joined and filtered in one query, the planner misjudged the rows due and joined and sorted all
@@ -281,7 +291,7 @@ export class CommissionService {
         with claimed as materialized (
           select id, earner_id, amount_fen - reversed_fen as remaining_fen
           from commission_earnings
-          where state = 'frozen' and frozen_until <= ${this.clock.now()}
+          where state = 'frozen' and not after_sales_hold and frozen_until <= ${this.clock.now()}
           order by frozen_until, id
           limit ${batchSize}
           for update skip locked)

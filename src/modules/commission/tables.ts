@@ -21,6 +21,8 @@ export interface CommissionEarningsTable {
   rule_version_id: number;
   frozen_until: Date | null;
   created_at: CreatedAt;
+  /** 043: the order has an open after-sales request (set by orders through holdForAfterSales); a held earning does not unfreeze */
+  after_sales_hold: Generated<boolean>;
 }
 
 export interface CommissionTables {

@@ -3,10 +3,14 @@
 // period after completion, the same window the commission is frozen through). HQ support reviews
 // it; a refund only opens its refund at once, a return first waits for the buyer's parcel back (by
 // returnShipDays, or it expires) and for HQ to confirm it arrived. Every refund goes through
-// refunds.ts, so its money reverses exactly as any refund does. One open request per order.
+// refunds.ts, so its money reverses exactly as any refund does. One open request per order. A
+// merchant that lets a deadline pass (afterSalesReviewDays, returnReceiveDays) is answered for by the
+// job (after-sales-deadlines.ts); while a request is open the order's commission is held
+// (after-sales-hold.ts).
 import type { Selectable } from 'kysely';
 import { inTransaction } from '../../db/database.js';
 import { AppError, conflict, notFound, unprocessable } from '../../errors.js';
+import { settleAfterSalesHold } from './after-sales-hold.js';
 import { OrdersPart, type OrdersDeps } from './deps.js';
 import { resolveCarrier } from './parcels.js';
 import type { OrderRefunds } from './refunds.js';
@@ -14,8 +18,8 @@ import { OPEN_REFUND_REQUEST_STATUSES, type AfterSalesKind, type AfterSalesReaso
 import type { RefundInput } from './types.js';
 import type { OrderReads } from './reads.js';
 
-/** how long a reviewer's claim on a request holds before another review may take it over */
-const REVIEW_CLAIM_MS = 2 * 60_000;
+/** how long a reviewer's claim on a request holds before another review (or the deadline job) may take it over */
+export const REVIEW_CLAIM_MS = 2 * 60_000;
 const DAY_MS = 86_400_000;
 
 export interface AfterSalesRequest {
@@ -43,21 +47,26 @@ export class OrderAfterSales extends OrdersPart {
     return inTransaction(this.db, async (tx) => {
       const order = await this.refunds.lockRefundableOrder(tx, orderId, buyerId);
       const kind = input.kind ?? 'refund_only';
+      const now = this.clock.now();
       if (kind === 'return_refund' && order.status !== 'shipped' && order.status !== 'completed') throw conflict('RETURN_NOT_SHIPPED', 'nothing was shipped to return: ask for a refund only');
       if (order.status === 'completed' && order.completed_at) {
         // the return window is the freeze the order's rules gave its commission
         const { freezeDays } = (order.rule_version_id ? await this.rules.byId(tx, order.rule_version_id) : await this.rules.current(tx)).config.commission;
         const closesAt = new Date(order.completed_at.getTime() + freezeDays * DAY_MS);
-        if (this.clock.now() > closesAt) throw unprocessable('AFTER_SALES_CLOSED', `the return window of this order closed at ${closesAt.toISOString()}`);
+        if (now > closesAt) throw unprocessable('AFTER_SALES_CLOSED', `the return window of this order closed at ${closesAt.toISOString()}`);
       }
       const shippingFen = await this.refunds.checkRefundAmounts(tx, order, input.lines, input.shippingFen ?? 0);
       const open = await tx.selectFrom('refund_requests').select('id').where('order_id', '=', orderId).where('status', 'in', OPEN_REFUND_REQUEST_STATUSES).executeTakeFirst();
       if (open) throw conflict('REFUND_REQUEST_OPEN', 'this order already has an after-sales request in progress');
-      return tx
+      const { afterSalesReviewDays } = (await this.rules.current(tx)).config.order;
+      const created = await tx
         .insertInto('refund_requests')
-        .values({ order_id: orderId, buyer_id: buyerId, lines: JSON.stringify(input.lines), shipping_fen: shippingFen, reason: input.reason, kind, reason_code: input.reasonCode ?? 'other', created_at: this.clock.now() })
-        .returning(['id', 'order_id as orderId', 'status', 'kind', 'reason_code as reasonCode', 'reason', 'created_at as createdAt'])
+        .values({ order_id: orderId, buyer_id: buyerId, lines: JSON.stringify(input.lines), shipping_fen: shippingFen, reason: input.reason, kind, reason_code: input.reasonCode ?? 'other', created_at: now, review_due_at: new Date(now.getTime() + afterSalesReviewDays * DAY_MS) })
+        .returning(['id', 'order_id as orderId', 'status', 'kind', 'reason_code as reasonCode', 'reason', 'created_at as createdAt', 'review_due_at as reviewDueAt'])
         .executeTakeFirstOrThrow();
+      // the order's commission waits with the request (the order row is locked above)
+      await this.commission.holdForAfterSales(tx, orderId, true);
+      return created;
     });
   }
 
@@ -92,6 +101,7 @@ export class OrderAfterSales extends OrdersPart {
       if (row && (!approve || returning)) {
         const action = approve ? 'order.refund_request.approve_return' : 'order.refund_request.reject';
         await this.audit.record(tx, { actorId, action, targetType: 'order', targetId: row.order_id, before: { status: 'pending' }, after: { status: row.status, kind: row.kind }, reason: reviewReason });
+        if (!approve) await settleAfterSalesHold(tx, this.commission, row.order_id);
       }
       return row;
     });
@@ -105,9 +115,11 @@ export class OrderAfterSales extends OrdersPart {
   /** The buyer sent the goods back: the carrier and tracking number of the return parcel. */
   async shipReturn(buyerId: number, requestId: number, parcel: { carrierCode: string; trackingNo: string }) {
     const carrier = resolveCarrier(parcel);
+    const now = this.clock.now();
+    const { returnReceiveDays } = (await this.rules.current(this.db)).config.order;
     const row = await this.db
       .updateTable('refund_requests')
-      .set({ status: 'returning', return_carrier_code: carrier.code, return_carrier_name: carrier.name, return_tracking_no: parcel.trackingNo, return_shipped_at: this.clock.now() })
+      .set({ status: 'returning', return_carrier_code: carrier.code, return_carrier_name: carrier.name, return_tracking_no: parcel.trackingNo, return_shipped_at: now, receive_due_at: new Date(now.getTime() + returnReceiveDays * DAY_MS) })
       .where('id', '=', requestId)
       .where('buyer_id', '=', buyerId)
       .where('status', '=', 'awaiting_return')
@@ -134,6 +146,7 @@ export class OrderAfterSales extends OrdersPart {
         .executeTakeFirst();
       if (row) {
         await this.audit.record(tx, { actorId, action: accept ? 'order.return.receive' : 'order.return.refuse', targetType: 'order', targetId: row.order_id, before: { status: 'returning' }, after: { status: accept ? 'approved' : 'rejected', trackingNo: row.return_tracking_no }, reason });
+        if (!accept) await settleAfterSalesHold(tx, this.commission, row.order_id);
       }
       return row;
     });
@@ -145,17 +158,21 @@ export class OrderAfterSales extends OrdersPart {
 
   /** The buyer withdraws an open request: before a review takes it up, or while a return waits for its parcel or HQ. */
   async cancel(buyerId: number, requestId: number) {
-    const row = await this.db
-      .updateTable('refund_requests')
-      .set({ status: 'cancelled', closed_at: this.clock.now() })
-      .where('id', '=', requestId)
-      .where('buyer_id', '=', buyerId)
-      .where('status', 'in', OPEN_REFUND_REQUEST_STATUSES)
-      // a review or a receipt being decided right now finishes first
-      .where('received_at', 'is', null)
-      .where((eb) => eb.or([eb('status', '<>', 'pending'), eb('reviewed_at', 'is', null)]))
-      .returning('id')
-      .executeTakeFirst();
+    const row = await inTransaction(this.db, async (tx) => {
+      const cancelled = await tx
+        .updateTable('refund_requests')
+        .set({ status: 'cancelled', closed_at: this.clock.now() })
+        .where('id', '=', requestId)
+        .where('buyer_id', '=', buyerId)
+        .where('status', 'in', OPEN_REFUND_REQUEST_STATUSES)
+        // a review or a receipt being decided right now finishes first
+        .where('received_at', 'is', null)
+        .where((eb) => eb.or([eb('status', '<>', 'pending'), eb('reviewed_at', 'is', null)]))
+        .returning(['id', 'order_id'])
+        .executeTakeFirst();
+      if (cancelled) await settleAfterSalesHold(tx, this.commission, cancelled.order_id);
+      return cancelled;
+    });
     if (!row) throw await this.notClaimable(requestId, 'pending', buyerId);
     return this.get(requestId, buyerId);
   }
@@ -171,7 +188,10 @@ export class OrderAfterSales extends OrdersPart {
         .where('return_due_at', '<=', now)
         .returning(['id', 'order_id'])
         .execute();
-      for (const r of expired) await this.audit.record(tx, { actorId: null, action: 'order.return.expire', targetType: 'order', targetId: r.order_id, before: { status: 'awaiting_return' }, after: { status: 'expired' }, reason: 'the buyer did not send the goods back in time' });
+      for (const r of expired) {
+        await this.audit.record(tx, { actorId: null, action: 'order.return.expire', targetType: 'order', targetId: r.order_id, before: { status: 'awaiting_return' }, after: { status: 'expired' }, reason: 'the buyer did not send the goods back in time' });
+        await settleAfterSalesHold(tx, this.commission, r.order_id);
+      }
       return expired;
     });
     return { expired: rows.length };
@@ -191,7 +211,11 @@ export class OrderAfterSales extends OrdersPart {
         if (error instanceof AppError) await release();
         throw error;
       });
-    await this.db.updateTable('refund_requests').set({ status: 'approved', refund_id: refund.id, closed_at: this.clock.now() }).where('id', '=', request.id).where('status', '=', from).execute();
+    await inTransaction(this.db, async (tx) => {
+      const approved = await tx.updateTable('refund_requests').set({ status: 'approved', refund_id: refund.id, closed_at: this.clock.now() }).where('id', '=', request.id).where('status', '=', from).executeTakeFirst();
+      // held until the provider settles the refund (refunds.ts lets go then)
+      if (Number(approved.numUpdatedRows) > 0) await settleAfterSalesHold(tx, this.commission, request.order_id);
+    });
     return refund.id;
   }
 

@@ -3,7 +3,7 @@ export { CARRIER_CODES, CARRIERS, carrierName, isCarrierCode } from './carriers.
 export { checkOrderTotal } from './limits.js';
 export { businessNumber } from './numbers.js';
 export { paidOrderEarning } from './participants.js';
-export type { AfterCommit, CheckoutContext, DeferredHooks, OrderParticipant, PaidOrder, PaidOrderEarning, PayingOrder, PickupStores, RefundedOrder } from './participants.js';
+export type { AfterCommit, AfterSalesRequestLines, CheckoutContext, DeferredHooks, OrderParticipant, PaidOrder, PaidOrderEarning, PayingOrder, PickupStores, RefundedOrder } from './participants.js';
 export type { EffectsFaultPoint, EffectsFaults, ExpandResult } from './effects.js';
 export { assertSameRequest, canonicalJson } from './request-fingerprint.js';
 export type { RequestFields } from './request-fingerprint.js';

@@ -3,7 +3,7 @@
 // inside the order's own transaction, so what they write commits or rolls back with the order; the
 // deferred ones (`later`) run after it commits, through the orders module's outbox (effects.ts).
 import type { Tx } from '../../db/database.js';
-import type { OrderSource } from './tables.js';
+import type { OrderSource, ReturnAddress } from './tables.js';
 import type { RuleVersion } from '../rules/index.js';
 import type { CheckoutInput, Quote } from './types.js';
 
@@ -148,10 +148,25 @@ export interface OrderParticipant {
   /** A refund succeeded (once per refund). */
   onRefunded?(tx: Tx, refund: RefundedOrder, afterCommit: AfterCommit): Promise<void>;
   /**
+   * A return request's review deadline passed and the job approves it (after-sales-deadlines.ts):
+   * a participant that decides the after-sales of its own lines (a supplier) says where the goods
+   * go — its address, or null when it has none (the request then waits for HQ); undefined when the
+   * request is not its own (HQ's return address in the rules). Reads only.
+   */
+  returnAddressFor?(tx: Tx, request: AfterSalesRequestLines): Promise<ReturnAddress | null | undefined>;
+  /**
    * The same events, after the order's transaction (DeferredHooks): for participants whose writes
    * move no money. A participant's name keys its deferred work, so it must stay unique and stable.
    */
   later?: DeferredHooks;
+}
+
+/** What a participant is told of an after-sales request: the order and the lines it names. */
+export interface AfterSalesRequestLines {
+  requestId: number;
+  orderId: number;
+  lines: ReadonlyArray<{ lineId: number; amountFen: number }>;
+  shippingFen: number;
 }
 
 /**

@@ -151,6 +151,9 @@ export class OrderReads extends OrdersPart {
         'q.return_shipped_at as returnShippedAt',
         'q.received_at as receivedAt',
         'q.closed_at as closedAt',
+        // the merchant's deadline that applies now (逾期自动同意): the review while pending, the receipt while returning
+        sql<Date | null>`case when q.status = 'pending' then q.review_due_at end`.as('reviewDueAt'),
+        sql<Date | null>`case when q.status = 'returning' then q.receive_due_at end`.as('receiveDueAt'),
       ]);
     if (filter.id !== undefined) q = q.where('q.id', '=', filter.id);
     if (filter.status) q = q.where('q.status', '=', filter.status);

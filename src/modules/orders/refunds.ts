@@ -6,6 +6,7 @@ import { sql } from 'kysely';
 import { inTransaction, type Executor, type Tx } from '../../db/database.js';
 import { createOnce } from '../../db/idempotency.js';
 import { AppError, badRequest, conflict, notFound, unprocessable } from '../../errors.js';
+import { settleAfterSalesHold } from './after-sales-hold.js';
 import { OrdersPart, type OrdersDeps } from './deps.js';
 import type { OrderEffects } from './effects.js';
 import { businessNumber } from './numbers.js';
@@ -25,9 +26,11 @@ export class OrderRefunds extends OrdersPart {
 
   /**
    * HQ support opens a refund of some lines (and shipping). Amounts may not exceed what is left
-   * after other refunds, including ones still processing. The provider is asked separately.
+   * after other refunds, including ones still processing. The provider is asked separately. In the
+   * caller's transaction when one is given (the after-sales deadline job's): a refusal is then
+   * thrown before anything is written, so the caller's transaction stays usable.
    */
-  async createRefund(actorId: number | null, orderId: number, input: RefundInput) {
+  async createRefund(actorId: number | null, orderId: number, input: RefundInput, ex: Executor = this.db) {
     const idempotencyKey = `${orderId}:${input.idempotencyKey}`;
     // a replay answers the key's refund only when it refunds the same lines, amounts and shipping
     const replayOf = async (ex: Executor) => {
@@ -36,7 +39,7 @@ export class OrderRefunds extends OrdersPart {
       assertSameRequest('refund', await this.refundFields(ex, refund), refundFields(input));
       return { refund, duplicate: true };
     };
-    return createOnce('refunds_idempotency_key_key', () => inTransaction(this.db, async (tx) => {
+    return createOnce('refunds_idempotency_key_key', () => inTransaction(ex, async (tx) => {
       // looked up under the order lock: a replay that waited on it sees the refund it waited for,
       // not amounts or a status that refund changed
       const order = await this.lockOrder(tx, orderId);
@@ -192,12 +195,17 @@ export class OrderRefunds extends OrdersPart {
     };
     for (const participant of this.participants) await participant.onRefunded?.(tx, refunded, afterCommit);
     await this.effects.recordRefunded(tx, refunded, afterCommit);
+    // an approved after-sales request held the order's commission until its refund settled
+    await settleAfterSalesHold(tx, this.commission, order.id, { orderLocked: true });
     return 'applied';
   }
 
   async applyRefundFailed(tx: Tx, refundId: number): Promise<'applied' | 'duplicate'> {
-    const updated = await tx.updateTable('refunds').set({ status: 'failed', completed_at: this.clock.now() }).where('id', '=', refundId).where('status', '=', 'processing').executeTakeFirst();
-    return Number(updated.numUpdatedRows) > 0 ? 'applied' : 'duplicate';
+    const failed = await tx.updateTable('refunds').set({ status: 'failed', completed_at: this.clock.now() }).where('id', '=', refundId).where('status', '=', 'processing').returning('order_id').executeTakeFirst();
+    if (!failed) return 'duplicate';
+    // the refund an approved request waited for is not coming: its hold on the commission goes
+    await settleAfterSalesHold(tx, this.commission, failed.order_id);
+    return 'applied';
   }
 }
 

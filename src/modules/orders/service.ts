@@ -13,6 +13,7 @@ import type { MembersService } from '../members/index.js';
 import type { ReferralService } from '../referral/index.js';
 import type { RulesService } from '../rules/index.js';
 import { OrderAfterSales } from './after-sales.js';
+import { OrderAfterSalesDeadlines } from './after-sales-deadlines.js';
 import { OrderCheckout } from './checkout.js';
 import type { OrdersDeps } from './deps.js';
 import { OrderEffects } from './effects.js';
@@ -37,6 +38,7 @@ export class OrdersService {
   private readonly refunds: OrderRefunds;
   private readonly parcels: OrderParcels;
   private readonly afterSales: OrderAfterSales;
+  private readonly afterSalesDeadlines: OrderAfterSalesDeadlines;
   /** the participants' deferred effects (effects.ts): tests set its faults and reference mode */
   readonly effects: OrderEffects;
 
@@ -50,6 +52,7 @@ export class OrdersService {
     this.fulfilment = new OrderFulfilment(this.deps, this.reads, this.parcels);
     this.refunds = new OrderRefunds(this.deps, this.effects);
     this.afterSales = new OrderAfterSales(this.deps, this.refunds, this.reads);
+    this.afterSalesDeadlines = new OrderAfterSalesDeadlines(this.deps, this.refunds);
   }
 
   /** Another module takes part in every order from now on (see participants.ts); pricing runs in this order. */
@@ -122,6 +125,8 @@ export class OrdersService {
   cancelRefundRequest: OrderAfterSales['cancel'] = (...a) => this.afterSales.cancel(...a);
   /** The job: approved returns whose parcel never left by the deadline expire. */
   expireReturns: OrderAfterSales['expireReturns'] = (...a) => this.afterSales.expireReturns(...a);
+  /** The job: requests past the merchant's review or receipt deadline are approved (refunds opened: the caller sends them). */
+  decideOverdueAfterSales: OrderAfterSalesDeadlines['decideDue'] = (...a) => this.afterSalesDeadlines.decideDue(...a);
   applyRefundSucceeded: OrderRefunds['applyRefundSucceeded'] = (...a) => this.refunds.applyRefundSucceeded(...a);
   applyRefundFailed: OrderRefunds['applyRefundFailed'] = (...a) => this.refunds.applyRefundFailed(...a);
 

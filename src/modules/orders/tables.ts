@@ -125,6 +125,10 @@ export interface RefundRequestsTable {
   received_at: Date | null;
   received_by: number | null;
   closed_at: Date | null;
+  /** 043_after_sales_deadlines.sql: a pending request not reviewed by then is approved by the job */
+  review_due_at: Date | null;
+  /** a return sent back and not confirmed by then is received and refunded by the job */
+  receive_due_at: Date | null;
 }
 
 export const REFUND_REQUEST_STATUSES = ['pending', 'awaiting_return', 'returning', 'approved', 'rejected', 'cancelled', 'expired'] as const;

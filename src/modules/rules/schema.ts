@@ -68,6 +68,10 @@ export const ruleConfigSchema = z.object({
       receiveExtensionDays: z.number().int().min(0).max(30).default(3),
       /** an approved return must leave the buyer within this many days, or it expires */
       returnShipDays: z.number().int().min(1).max(30).default(7),
+      /** 商家处理时限: a request HQ (or the supplier, for its lines) has not reviewed within this many days is approved by itself */
+      afterSalesReviewDays: z.number().int().min(1).max(15).default(2),
+      /** a return the buyer sent back that is not confirmed within this many days of its parcel is received and refunded by itself */
+      returnReceiveDays: z.number().int().min(1).max(30).default(10),
       /** where returns go unless the reviewer names another address */
       returnAddress: z.object({ name: z.string().trim().min(1).max(50), phone: z.string().trim().min(5).max(30), address: z.string().trim().min(5).max(200) }).optional(),
     })

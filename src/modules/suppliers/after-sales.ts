@@ -3,9 +3,12 @@
 // reviews them and confirms its returns arrived, through the orders module's after-sales, so the
 // refund, its money and the supplier's settlement reversal are exactly those of any refund. A
 // supplier names its own return address: HQ's default address in the rules is not the supplier's.
-import type { Executor } from '../../db/database.js';
+// The address it named last is kept (suppliers.return_address): when the supplier lets a return's
+// review deadline pass, the orders module's job sends the buyer there (returnAddressFor); a supplier
+// that never named one leaves such a return to HQ.
+import type { Executor, Tx } from '../../db/database.js';
 import { notFound, unprocessable } from '../../errors.js';
-import type { RefundRequestStatus, ReturnAddress } from '../orders/index.js';
+import type { AfterSalesRequestLines, RefundRequestStatus, ReturnAddress } from '../orders/index.js';
 import type { CoreServices } from '../../services.js';
 import type { Supplier } from './types.js';
 
@@ -26,7 +29,32 @@ export class SupplierAfterSales {
   async review(supplier: Supplier, actorId: number, requestId: number, approve: boolean, reason: string | null, returnAddress?: ReturnAddress) {
     const request = await this.ownRequest(supplier.id, requestId);
     if (approve && request.kind === 'return_refund' && !returnAddress) throw unprocessable('RETURN_ADDRESS_REQUIRED', 'say where the buyer sends the goods back');
-    return this.core.orders.reviewRefundRequest(actorId, requestId, approve, reason, returnAddress);
+    const decided = await this.core.orders.reviewRefundRequest(actorId, requestId, approve, reason, returnAddress);
+    // the address it names is where its returns go when it lets a review deadline pass
+    if (decided.status === 'awaiting_return' && returnAddress) await this.core.db.updateTable('suppliers').set({ return_address: JSON.stringify(returnAddress) }).where('id', '=', supplier.id).execute();
+    return decided;
+  }
+
+  /**
+   * The orders module's deadline job asks where a return goes (participants.ts): a request wholly
+   * on one supplier's lines goes to the address that supplier named last, or nowhere yet (null: HQ
+   * decides); any other request is not the supplier's (undefined).
+   */
+  async returnAddressFor(tx: Tx, request: AfterSalesRequestLines): Promise<ReturnAddress | null | undefined> {
+    if (request.lines.length === 0 || request.shippingFen !== 0) return undefined;
+    const lineIds = request.lines.map((l) => l.lineId);
+    const owners = await tx
+      .selectFrom('order_lines as l')
+      .innerJoin('supplier_products as sp', 'sp.product_id', 'l.product_id')
+      .innerJoin('suppliers as s', 's.id', 'sp.supplier_id')
+      .select(['l.id', 's.id as supplierId', 's.return_address as returnAddress'])
+      .where('l.order_id', '=', request.orderId)
+      .where('l.id', 'in', lineIds)
+      .execute();
+    const suppliers = new Set(owners.map((o) => o.supplierId));
+    if (owners.length !== new Set(lineIds).size || suppliers.size !== 1) return undefined;
+    const saved = owners[0]!.returnAddress as ReturnAddress | string | null;
+    return typeof saved === 'string' ? (JSON.parse(saved) as ReturnAddress) : saved;
   }
 
   async receive(supplier: Supplier, actorId: number, requestId: number, accept: boolean, reason: string | null) {

@@ -9,6 +9,8 @@ export function createSuppliers(core: CoreServices) {
   core.orders.addParticipant({
     name: 'suppliers',
     onPaid: (tx, order, afterCommit) => suppliers.settlePaidOrder(tx, order, afterCommit),
+    // a return on its lines the supplier let the review deadline pass on goes to its address
+    returnAddressFor: (tx, request) => suppliers.afterSales.returnAddressFor(tx, request),
   });
   core.extensions.addPartyResolver(async (ex, memberId) => {
     const supplier = await suppliers.ofMember(ex, memberId);

@@ -24,6 +24,8 @@ export interface SuppliersTable {
   status: Generated<SupplierStatus>;
   created_by: number | null;
   created_at: CreatedAt;
+  /** 043: the return address the supplier named last; the after-sales deadline job sends its returns there */
+  return_address: Json<{ name: string; phone: string; address: string }> | null;
 }
 
 export interface SupplierProposalsTable {

@@ -18,7 +18,7 @@ describe('rules form', () => {
     binding: { trigger: 'registration', protectionDays: 7, permanence: 'permanent', validDays: 365, newUsersOnly: true },
     distributor: { mode: 'automatic', spendThresholdFen: 0 },
     payout: { minAmountFen: 100, feeBp: 60, dailyCountLimit: 3, autoApproveMaxFen: 5000, channels: ['wechat', 'alipay'] },
-    order: { shippingFen: 800, freeShippingMinFen: 9900, fullReduction: [{ thresholdFen: 30000, offFen: 3000 }], unpaidCloseMinutes: 30, autoReceiveDays: 10, receiveExtensionDays: 3, returnShipDays: 7 },
+    order: { shippingFen: 800, freeShippingMinFen: 9900, fullReduction: [{ thresholdFen: 30000, offFen: 3000 }], unpaidCloseMinutes: 30, autoReceiveDays: 10, receiveExtensionDays: 3, returnShipDays: 7, afterSalesReviewDays: 2, returnReceiveDays: 10 },
     futureSection: { x: 1 },
   };
 

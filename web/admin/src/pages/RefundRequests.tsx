@@ -1,6 +1,8 @@
 // 售后: buyers' after-sales requests. Support approves a refund only (the refund opens) or a return
 // (the buyer is told where to send it), rejects with a reason, and confirms a return arrived (the
-// refund opens then) or refuses what came back.
+// refund opens then) or refuses what came back. Each open request shows the merchant's deadline
+// (逾期自动同意: reviewDueAt while pending, receiveDueAt while the return is on its way back); one past
+// its deadline that the job could not decide (no return address) waits for a person.
 import { Alert, Button, Card, Form, Input, Result, Segmented, Space, Table, Tag, Typography } from 'antd';
 import { useState } from 'react';
 import { api } from '../api';
@@ -14,6 +16,20 @@ import { describeError, useApi, useRun, useIsMobile } from '../hooks';
 import { useT } from '../i18n';
 import { formatFen } from '../../../shared/money';
 import type { Items, RefundRequest } from '../types';
+
+/** the merchant's deadline that applies now, or that the job left it to a person */
+function Deadline({ r }: { r: RefundRequest }) {
+  const t = useT();
+  const step = r.status === 'pending' ? { at: r.reviewDueAt, key: 'afterSales.reviewDue' as const } : r.status === 'returning' ? { at: r.receiveDueAt, key: 'afterSales.receiveDue' as const } : null;
+  if (!step) return <>—</>;
+  if (!step.at) return <Typography.Text type="danger" data-testid={`refund-request-overdue-${r.id}`}>{t('afterSales.overdueHint')}</Typography.Text>;
+  const soon = new Date(step.at).getTime() - Date.now() < 86_400_000;
+  return (
+    <Typography.Text type={soon ? 'warning' : 'secondary'} data-testid={`refund-request-due-${r.id}`}>
+      {t(step.key, { at: formatDateTime(step.at) })}
+    </Typography.Text>
+  );
+}
 
 const requested = (r: RefundRequest) => (r.lines ?? []).reduce((n, l) => n + l.amountFen, 0) + (r.shippingFen ?? 0);
 const FILTERS = ['pending', 'returning', 'awaiting_return', 'approved', 'rejected'] as const;
@@ -66,6 +82,7 @@ function DecisionModal({ desk, deciding, onClose, onDone }: { desk: Desk; decidi
           </Form.Item>
         </>
       )}
+      {approvingReturn && desk === 'supplier' && <Typography.Paragraph type="secondary">{t('afterSales.supplierAddressKept')}</Typography.Paragraph>}
       <ReasonField required={!yes} />
     </FormModal>
   );
@@ -121,7 +138,7 @@ export function AfterSalesQueue({ desk }: { desk: Desk }) {
         rowKey="id"
         loading={list.loading}
         dataSource={list.data?.items ?? []}
-        scroll={{ x: 1280 }}
+        scroll={{ x: 1500 }}
         pagination={{ pageSize: 20, hideOnSinglePage: true }}
         data-testid="refund-requests-table"
         columns={[
@@ -132,6 +149,7 @@ export function AfterSalesQueue({ desk }: { desk: Desk }) {
           { title: t('afterSales.reasonCode'), dataIndex: 'reasonCode', width: 140, render: (c: string) => t.maybe(`afterSales.reason.${c}`) ?? c },
           { title: t('common.reason'), dataIndex: 'reason', ellipsis: true },
           { title: t('common.status'), dataIndex: 'status', width: 110, render: (s: string) => <StatusTag group="afterSales" value={s} /> },
+          { title: t('afterSales.deadline'), key: 'due', width: 220, render: (_v, r) => <Deadline r={r} /> },
           {
             title: t('afterSales.return'),
             key: 'ret',

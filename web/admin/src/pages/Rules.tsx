@@ -341,6 +341,16 @@ export default function RulesPage() {
           </Form.Item>
         </Col>
         <Col xs={24} md={12}>
+          <Form.Item name={['order', 'afterSalesReviewDays']} label={t('rules.afterSalesReviewDays')} rules={[{ required: true }]} extra={t('rules.afterSalesReviewDaysHint')}>
+            <InputNumber min={1} max={15} precision={0} addonAfter={t('common.days')} style={{ width: '100%' }} data-testid="rules-after-sales-review-days" />
+          </Form.Item>
+        </Col>
+        <Col xs={24} md={12}>
+          <Form.Item name={['order', 'returnReceiveDays']} label={t('rules.returnReceiveDays')} rules={[{ required: true }]} extra={t('rules.returnReceiveDaysHint')}>
+            <InputNumber min={1} max={30} precision={0} addonAfter={t('common.days')} style={{ width: '100%' }} />
+          </Form.Item>
+        </Col>
+        <Col xs={24} md={12}>
           <Form.Item label={t('rules.returnAddress')} extra={t('rules.returnAddressHint')}>
             <Space.Compact style={{ width: '100%' }}>
               <Form.Item name={['order', 'returnAddress', 'name']} noStyle rules={[{ max: 50 }]}>

@@ -56,6 +56,8 @@ const FIELD_LABELS: Record<string, Key> = {
   'order.autoReceiveDays': 'rules.autoReceive',
   'order.receiveExtensionDays': 'rules.receiveExtension',
   'order.returnShipDays': 'rules.returnShipDays',
+  'order.afterSalesReviewDays': 'rules.afterSalesReviewDays',
+  'order.returnReceiveDays': 'rules.returnReceiveDays',
   'order.returnAddress': 'rules.returnAddress',
 };
 

@@ -35,6 +35,8 @@ export interface RulesForm {
     autoReceiveDays: number;
     receiveExtensionDays: number;
     returnShipDays: number;
+    afterSalesReviewDays: number;
+    returnReceiveDays: number;
     returnAddress: { name: string; phone: string; address: string };
     fullReduction: Array<{ thresholdYuan: string; offYuan: string }>;
   };
@@ -82,6 +84,8 @@ export function configToForm(config: RuleConfig, tierIds: number[]): RulesForm {
       autoReceiveDays: config.order.autoReceiveDays ?? 10,
       receiveExtensionDays: config.order.receiveExtensionDays ?? 3,
       returnShipDays: config.order.returnShipDays ?? 7,
+      afterSalesReviewDays: config.order.afterSalesReviewDays ?? 2,
+      returnReceiveDays: config.order.returnReceiveDays ?? 10,
       returnAddress: { name: config.order.returnAddress?.name ?? '', phone: config.order.returnAddress?.phone ?? '', address: config.order.returnAddress?.address ?? '' },
       fullReduction: config.order.fullReduction.map((r) => ({ thresholdYuan: fenToYuanText(r.thresholdFen), offYuan: fenToYuanText(r.offFen) })),
     },
@@ -167,6 +171,8 @@ export function formToConfig(form: RulesForm, original: RuleConfig): RuleConfig 
       autoReceiveDays: form.order.autoReceiveDays,
       receiveExtensionDays: form.order.receiveExtensionDays,
       returnShipDays: form.order.returnShipDays,
+      afterSalesReviewDays: form.order.afterSalesReviewDays,
+      returnReceiveDays: form.order.returnReceiveDays,
       // all three or none: an empty address means the reviewer names one for each return
       returnAddress: form.order.returnAddress?.name?.trim() || form.order.returnAddress?.address?.trim() ? { name: form.order.returnAddress.name.trim(), phone: (form.order.returnAddress.phone ?? '').trim(), address: form.order.returnAddress.address.trim() } : undefined,
       fullReduction: (form.order.fullReduction ?? []).map((r, i) => ({ thresholdFen: fenOf(r.thresholdYuan, `full reduction ${i + 1}`), offFen: fenOf(r.offYuan, `full reduction ${i + 1}`) })),

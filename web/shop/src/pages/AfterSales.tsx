@@ -1,7 +1,8 @@
 // After-sales on the buyer's order page: the request sheet (refund only, or return and refund once
 // the goods were shipped; a reason from the list and the buyer's own words; lines and amounts), and
 // each request with its state — for an approved return, where to send it and by when, the form for
-// the return parcel's carrier and tracking number, and withdrawing while it is open.
+// the return parcel's carrier and tracking number, and withdrawing while it is open; and the shop's
+// deadline (商家逾期自动同意): by when a pending request is decided, or a returned parcel confirmed.
 import { Button, Checkbox, Dialog, Popup, Toast } from 'antd-mobile';
 import { useEffect, useState } from 'react';
 import { api, errorMessage } from '../api';
@@ -195,6 +196,16 @@ export function AfterSalesCard({ requests, onChanged }: { requests: RefundReques
             </span>
             <span className={`tag tag-${q.status}`}>{t(`refundReq.${q.status}` as MessageKey)}</span>
           </div>
+          {q.status === 'pending' && q.reviewDueAt && (
+            <div className="muted small" data-testid="review-due">
+              {t('afterSales.reviewDue', { at: formatDateTime(q.reviewDueAt) })}
+            </div>
+          )}
+          {q.status === 'returning' && q.receiveDueAt && (
+            <div className="muted small" data-testid="receive-due">
+              {t('afterSales.receiveDue', { at: formatDateTime(q.receiveDueAt) })}
+            </div>
+          )}
           {q.status === 'awaiting_return' && q.returnAddress && (
             <div className="muted small" data-testid="return-address">
               {t('afterSales.returnTo', { name: q.returnAddress.name, phone: q.returnAddress.phone, address: q.returnAddress.address })}
