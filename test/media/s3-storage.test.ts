@@ -47,6 +47,23 @@ describe('S3 media storage against s3rver', () => {
     unknownKey.close();
   });
 
+  it('loads an object back for the server (a poster), signed; an unknown key is no object', async () => {
+    const storage = new S3MediaStorage(s3.config);
+    const refusedBefore = s3.refused.length;
+    const body = await sharp(await pngPicture(48, 48)).webp().toBuffer();
+    await storage.put('2026/11/load-back-48.webp', body, 'image/webp');
+    const loaded = await storage.load('2026/11/load-back-48.webp');
+    expect(loaded?.contentType).toBe('image/webp');
+    expect(loaded!.body.equals(body)).toBe(true);
+    expect(await storage.load('2026/11/never-stored-48.webp')).toBeUndefined();
+    expect(await storage.load('../escape.webp')).toBeUndefined();
+    expect(s3.refused.length).toBe(refusedBefore);
+    const wrong = new S3MediaStorage({ ...s3.config, secretAccessKey: 'not-the-secret' });
+    expect(await wrong.load('2026/11/load-back-48.webp').catch((e: unknown) => e)).toMatchObject({ providerCode: 'SignatureDoesNotMatch', httpStatus: 403 });
+    storage.close();
+    wrong.close();
+  });
+
   it('never writes a key that is not one of ours', async () => {
     const storage = new S3MediaStorage(s3.config);
     await expect(storage.put('../escape.webp', Buffer.from('x'), 'image/webp')).rejects.toThrow(/not a media key/);

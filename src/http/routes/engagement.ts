@@ -3,6 +3,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { badRequest } from '../../errors.js';
+import { posterPicture } from '../../modules/posters/index.js';
 import type { Services } from '../../services.js';
 import { member, type Auth } from '../auth.js';
 import { dateTime, eventStream, fenOut, file, intOut, noContent } from '../responses.js';
@@ -51,7 +52,9 @@ export function engagementRoutes(app: FastifyInstance, s: Services, auth: Auth) 
   }, async (req, reply) => {
     const me = member(req);
     const p = await productOnSale(s, req.query.productId);
-    const product = p ? { title: p.title, priceFen: p.minPriceFen, imageUrl: p.imageUrl } : undefined;
+    // the main picture's bytes from the media storage (never a fetch of its URL); the price is the lowest SKU's
+    const picture = p ? await posterPicture(s.media, p.images.main, req.log) : undefined;
+    const product = p ? { title: p.title, priceFen: p.minPriceFen, imageUrl: p.imageUrl, picture } : undefined;
     const path = `/s/${me.inviteCode}${req.query.productId ? `?p=${req.query.productId}` : ''}`;
     // the mini-program's poster carries its 小程序码 (cached per member); the H5's keeps the link's QR
     const miniProgramCode = req.query.target === 'mini-program' ? await s.wechatReach.codes.pngFor(me.id, { inviteCode: me.inviteCode, productId: p?.id }) : undefined;

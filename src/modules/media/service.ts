@@ -93,6 +93,11 @@ export class MediaService {
     return this.storage.read ? this.storage.read(key) : undefined;
   }
 
+  /** A stored object for the server's own use (a poster draws the picture), from whichever storage keeps it. */
+  async load(key: string): Promise<StoredObject | undefined> {
+    return this.storage.load(key);
+  }
+
   private view(id: number, width: number, height: number, variants: Record<MediaVariantName, MediaVariantRow>): MediaImageView {
     const out = { id, width, height } as MediaImageView;
     for (const name of VARIANT_NAMES) {

@@ -17,6 +17,8 @@ export interface MediaStorage {
   put(key: string, body: Buffer, contentType: string): Promise<void>;
   /** The bytes of an object this server serves itself (/media); undefined when unknown. Absent: the browser loads from the bucket. */
   read?(key: string): Promise<StoredObject | undefined>;
+  /** The bytes of an object for the server's own use (a poster draws a picture), wherever it is kept; undefined when unknown. */
+  load(key: string): Promise<StoredObject | undefined>;
 }
 
 export const CONTENT_TYPES: Record<string, string> = { webp: 'image/webp', png: 'image/png', jpg: 'image/jpeg', gif: 'image/gif' };
@@ -68,6 +70,10 @@ export class LocalMediaStorage implements MediaStorage {
       throw error;
     }
   }
+
+  load(key: string): Promise<StoredObject | undefined> {
+    return this.read(key);
+  }
 }
 
 /** Objects in this process only: for a data folder of memory:// (tests, a throwaway demo). */
@@ -81,5 +87,9 @@ export class MemoryMediaStorage implements MediaStorage {
 
   async read(key: string): Promise<StoredObject | undefined> {
     return this.objects.get(key);
+  }
+
+  load(key: string): Promise<StoredObject | undefined> {
+    return this.read(key);
   }
 }

@@ -1,8 +1,11 @@
 // Share posters (专属海报): a PNG drawn on the server with the sharer's name, a product (or the
 // shop), its price and a QR code of the sharer's link — or, for the mini-program, the sharer's
 // 小程序码 (its scene carries the invite code). Scanning it opens the link or the mini-program and binds.
+// The product's picture is its uploaded main picture's bytes (picture.ts reads them from the media
+// storage), else a data: URL set by hand, drawn cover-fit; without either, or when it does not
+// decode, a placeholder.
 import { existsSync } from 'node:fs';
-import { createCanvas, GlobalFonts, loadImage, type SKRSContext2D } from '@napi-rs/canvas';
+import { createCanvas, GlobalFonts, loadImage, type Image, type SKRSContext2D } from '@napi-rs/canvas';
 import QRCode from 'qrcode';
 import type { Logger } from 'pino';
 import { formatYuan } from '../../money.js';
@@ -16,19 +19,29 @@ const CJK_FONT_FILES = [
 const FAMILY = 'FenxiaoPoster';
 const WIDTH = 750;
 const HEIGHT = 1200;
+/** where the product's picture goes */
+export const PICTURE_BOX = { x: 40, y: 190, width: WIDTH - 80, height: 520 } as const;
 
 export interface PosterInput {
   sharerName: string;
   shareUrl: string;
   /** a 小程序码 (PNG) to carry instead of the link's QR code */
   miniProgramCode?: Buffer;
-  product?: { title: string; priceFen: number; imageUrl: string | null };
+  product?: {
+    title: string;
+    /** the lowest SKU price */
+    priceFen: number;
+    /** a data:image/ URL is drawn when there are no picture bytes; any other URL is never fetched */
+    imageUrl: string | null;
+    /** the uploaded main picture's bytes (a stored WebP rendition) */
+    picture?: Buffer;
+  };
 }
 
 export class PosterService {
   readonly cjkFontLoaded: boolean;
 
-  constructor(log: Logger) {
+  constructor(private readonly log: Logger) {
     let loaded = false;
     for (const file of CJK_FONT_FILES) {
       if (existsSync(file) && GlobalFonts.registerFromPath(file, FAMILY)) loaded = true;
@@ -65,12 +78,12 @@ export class PosterService {
     ctx.fillText(this.printable('好物推荐 · 扫码即可购买', 'Scan to shop'), 40, 120);
 
     // product picture (or a soft placeholder), title and price
-    await this.drawPicture(ctx, input.product?.imageUrl ?? null, 40, 190, WIDTH - 80, 520);
+    await this.drawPicture(ctx, input.product, PICTURE_BOX.x, PICTURE_BOX.y, PICTURE_BOX.width, PICTURE_BOX.height);
     ctx.fillStyle = '#222222';
     ctx.font = font(34, true);
     const title = this.printable(input.product?.title ?? '精选好物，邀你一起逛', 'Featured products');
     wrapText(ctx, title, 40, 770, WIDTH - 80, 46, 2);
-    if (input.product) {
+    if (input.product && Number.isFinite(input.product.priceFen)) {
       ctx.fillStyle = '#ff4d2e';
       ctx.font = font(52, true);
       ctx.fillText(`¥${formatYuan(input.product.priceFen)}`, 40, 900);
@@ -87,16 +100,22 @@ export class PosterService {
     return canvas.toBuffer('image/png');
   }
 
-  private async drawPicture(ctx: SKRSContext2D, imageUrl: string | null, x: number, y: number, w: number, h: number) {
-    // only local data: images; the server never fetches remote URLs on a user's behalf
-    if (imageUrl?.startsWith('data:image/')) {
+  private async drawPicture(ctx: SKRSContext2D, product: PosterInput['product'], x: number, y: number, w: number, h: number) {
+    // the stored picture's bytes, else a data: image; the server never fetches remote URLs on a user's behalf
+    const sources: Array<Buffer | string> = [];
+    if (product?.picture) sources.push(product.picture);
+    if (product?.imageUrl?.startsWith('data:image/')) sources.push(product.imageUrl);
+    for (const source of sources) {
+      let image: Image;
       try {
-        const image = await loadImage(imageUrl);
-        ctx.drawImage(image, x, y, w, h);
-        return;
-      } catch {
-        /* fall through to the placeholder */
+        image = await loadImage(source);
+      } catch (error) {
+        this.log.warn({ err: error, source: typeof source === 'string' ? 'data-url' : 'media' }, 'poster picture did not decode');
+        continue;
       }
+      if (!image.width || !image.height) continue;
+      drawCover(ctx, image, x, y, w, h);
+      return;
     }
     const fill = ctx.createLinearGradient(x, y, x + w, y + h);
     fill.addColorStop(0, '#ffe1cc');
@@ -108,6 +127,16 @@ export class PosterService {
     ctx.arc(x + w / 2, y + h / 2, 90, 0, Math.PI * 2);
     ctx.fill();
   }
+}
+
+/** The picture scaled to cover the box (aspect ratio kept), centred, its overflow cropped; transparency shows white. */
+function drawCover(ctx: SKRSContext2D, image: Image, x: number, y: number, w: number, h: number) {
+  const scale = Math.max(w / image.width, h / image.height);
+  const sw = w / scale;
+  const sh = h / scale;
+  ctx.fillStyle = '#ffffff';
+  ctx.fillRect(x, y, w, h);
+  ctx.drawImage(image, (image.width - sw) / 2, (image.height - sh) / 2, sw, sh, x, y, w, h);
 }
 
 function wrapText(ctx: SKRSContext2D, text: string, x: number, y: number, maxWidth: number, lineHeight: number, maxLines: number) {
