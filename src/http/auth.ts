@@ -40,6 +40,10 @@ export function createAuth(identity: Identity, db: Db) {
   async function resolve(request: FastifyRequest): Promise<MemberProfile | null> {
     const token = bearerOf(request);
     if (!token) return null;
+    return resolveToken(request, token);
+  }
+
+  async function resolveToken(request: FastifyRequest, token: string): Promise<MemberProfile> {
     const signedIn = await identity.sessions.resolve(token);
     request.sessionId = signedIn.sessionId;
     if (signedIn.mustChangePassword && !request.routeOptions.config.allowPendingPassword) {
@@ -63,12 +67,27 @@ export function createAuth(identity: Identity, db: Db) {
   function requireRoles(...roles: HqRole[]) {
     return async (request: FastifyRequest, reply: FastifyReply) => {
       await authenticate(request, reply);
-      const role = request.member!.hqRole;
-      if (!role || !roles.includes(role)) throw forbidden('ROLE_FORBIDDEN', `this needs one of the roles: ${roles.join(', ')}`);
-      if (identity.mfaRequired && !(await identity.secondFactor.isEnabled(db, request.member!.id))) {
-        throw forbidden('MFA_ENROLMENT_REQUIRED', 'HQ staff must turn on a second factor (账号安全) first');
-      }
+      await admitRoles(request, roles);
     };
+  }
+
+  /** requireRoles' check of the member signed in: one of these roles (and, where required, a second factor). */
+  async function admitRoles(request: FastifyRequest, roles: HqRole[]) {
+    const role = request.member!.hqRole;
+    if (!role || !roles.includes(role)) throw forbidden('ROLE_FORBIDDEN', `this needs one of the roles: ${roles.join(', ')}`);
+    if (identity.mfaRequired && !(await identity.secondFactor.isEnabled(db, request.member!.id))) {
+      throw forbidden('MFA_ENROLMENT_REQUIRED', 'HQ staff must turn on a second factor (账号安全) first');
+    }
+  }
+
+  /**
+   * requireRoles for a member the request names some other way than its Authorization header (a
+   * download ticket, download-tickets.ts): `token` is an access token the server made from it. The
+   * same checks, read fresh: the session live and current, the account enabled, the role.
+   */
+  async function requireRolesWithToken(request: FastifyRequest, token: string, roles: HqRole[]) {
+    request.member = await resolveToken(request, token);
+    await admitRoles(request, roles);
   }
 
   /** preHandler: an active distributor. */
@@ -77,7 +96,7 @@ export function createAuth(identity: Identity, db: Db) {
     if (request.member!.distributorStatus !== 'active') throw forbidden('NOT_A_DISTRIBUTOR', 'this is for distributors');
   }
 
-  return { authenticate, optionalAuth, requireRoles, requireDistributor };
+  return { authenticate, optionalAuth, requireRoles, requireRolesWithToken, requireDistributor };
 }
 
 export type Auth = ReturnType<typeof createAuth>;

@@ -2,7 +2,8 @@
 // current filter as CSV, and with no filter every order line (there is no row cap: the file is
 // streamed); the after-sales queue exports its current view as Excel; the 佣金明细 screen lists an
 // earner's earnings and exports them as Excel; the payouts list exports its current view with the
-// destination masked.
+// destination masked. Each file is downloaded by the browser itself (a one-time download ticket in
+// the export's URL), never fetched into the page's memory.
 import { readFileSync } from 'node:fs';
 import ExcelJS from 'exceljs';
 import type { Page } from 'playwright-core';
@@ -51,7 +52,19 @@ async function exportFrom(page: Page, testId: string, format: 'csv' | 'xlsx') {
   await page.getByTestId(testId).click();
   await page.getByTestId(`${testId}-format`).getByText(format === 'csv' ? 'CSV' : 'Excel (XLSX)').click();
   const [file] = await Promise.all([page.waitForEvent('download'), page.getByTestId(`${testId}-submit`).click()]);
-  return { name: file.suggestedFilename(), bytes: readFileSync((await file.path())!) };
+  // the browser downloads the export itself, straight to disk: the export's own URL with a one-time
+  // ticket in place of the Authorization header, not a blob: the page filled in memory
+  const url = new URL(file.url());
+  expect(url.origin).toBe(base);
+  expect(url.pathname).toMatch(/^\/api\/admin\/[a-z-]+\/export$/);
+  expect(url.searchParams.get('format')).toBe(format);
+  expect(url.searchParams.get('ticket')).toMatch(/^[\w-]+\.[\w-]+\.[\w-]+$/);
+  const bytes = readFileSync((await file.path())!);
+  // the ticket was spent on this download: opened again it is refused, with the code to say why
+  const again = await page.request.get(file.url());
+  expect(again.status()).toBe(401);
+  expect((await again.json()).code).toBe('DOWNLOAD_TICKET_USED');
+  return { name: file.suggestedFilename(), bytes };
 }
 
 describe('exports in the console', () => {

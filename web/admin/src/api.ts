@@ -63,7 +63,7 @@ export const api = {
   delete: <T>(path: string) => request<T>('DELETE', path),
 };
 
-/** Fetches a file with the token and hands it to the browser as a download. */
+/** Fetches a small file with the token (into memory) and hands it to the browser as a download; the streamed exports use downloadExport. */
 export async function download(path: string, query: Query, fallbackName: string): Promise<void> {
   const res = await client.send(path, { query });
   const blob = await res.blob();
@@ -78,4 +78,22 @@ export async function download(path: string, query: Query, fallbackName: string)
   a.click();
   a.remove();
   setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}
+
+/**
+ * Downloads a streamed export natively, straight to disk: asks `<path>/ticket` for a download ticket
+ * for this query (the server checks the query, the role and a free slot there, so a refusal throws
+ * its ApiError here, before any download), then lets the browser open the export with the ticket in
+ * place of the Authorization header. The browser names the file (Content-Disposition) and shows its
+ * progress; the file is never held in the page's memory.
+ */
+export async function downloadExport(path: string, query: Query): Promise<void> {
+  const { url } = await client.request<{ url: string }>(`${path}/ticket`, { method: 'POST', query });
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = '';
+  a.rel = 'noopener';
+  document.body.appendChild(a);
+  a.click();
+  a.remove();
 }

@@ -1,21 +1,22 @@
 // 导出: a button opening the export form — CSV or Excel, an optional day range (Asia/Shanghai, both
 // days included) — that downloads with the list's current filters and the console's language. The
-// server streams the file however many rows it holds; the form stays busy until the download is in.
-// A refusal (bad input, role) is shown as the error it is; a download cut off midway (the server
-// destroys the response when a read fails, so a short file never looks whole) says so, and the form
-// stays open to try again.
+// browser downloads the file itself, straight to disk, however many rows it holds (api.ts
+// downloadExport): the console first asks the server for a one-time download ticket for exactly this
+// export, which checks the filters, the role and that an export slot is free. A refusal there (bad
+// input, role, too many exports running) is shown in the form as the error it is, and the form stays
+// open to try again; once the ticket is in, the browser takes over (its download list shows the
+// progress, and a download cut off midway as failed) and the form closes.
 import { DownloadOutlined } from '@ant-design/icons';
 import { Alert, App, Button, DatePicker, Form, Modal, Radio, Typography } from 'antd';
 import { useState, type ReactNode } from 'react';
 import type { Query } from '../../../shared/client';
-import { ApiError, download } from '../api';
+import { ApiError, downloadExport } from '../api';
 import { describeError } from '../hooks';
 import { useT, type Key } from '../i18n';
 
 export function ExportButton({
   path,
   filters,
-  fileName,
   title,
   rangeLabel,
   testId,
@@ -25,7 +26,7 @@ export function ExportButton({
   path: string;
   /** the list's current filters, sent as they are */
   filters: Query;
-  /** the download's name without extension, if the server names none */
+  /** the download's name without extension (the server names the file: `<name>-<date>.<format>`) */
   fileName: string;
   title: Key;
   /** what the day range filters on (paid, created, requested) */
@@ -47,7 +48,7 @@ export function ExportButton({
     setRunning(true);
     setError(null);
     try {
-      await download(path, { ...filters, format, lang: t.locale, from: range?.from, to: range?.to }, `${fileName}.${format}`);
+      await downloadExport(path, { ...filters, format, lang: t.locale, from: range?.from, to: range?.to });
       message.success(t('export.started'));
       setOpen(false);
     } catch (e) {

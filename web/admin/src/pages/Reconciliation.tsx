@@ -1,7 +1,10 @@
 // 对账: run every ledger invariant now and show any difference; finance can also run the unfreeze sweep.
-// Below, the providers' statements (对账单) and their differences.
+// Below, the providers' statements (对账单) and their differences. The ledger's transfers export from
+// here (导出账本流水: by booked date, transfer code and member), streamed however many there are.
 import { CheckCircleTwoTone, CloseCircleTwoTone, ReloadOutlined } from '@ant-design/icons';
-import { Alert, App, Button, Card, Result, Space, Tag, Typography } from 'antd';
+import { Alert, App, Button, Card, Form, Input, Result, Space, Tag, Typography } from 'antd';
+import { useState } from 'react';
+import { ExportButton } from '../components/ExportButton';
 import { api } from '../api';
 import { useAuth } from '../auth';
 import { formatDateTime } from '../format';
@@ -17,6 +20,7 @@ export default function ReconciliationPage() {
   const { can } = useAuth();
   const rec = useApi<Reconciliation>('/api/admin/reconciliation');
   const { run, running } = useRun();
+  const [ledgerCode, setLedgerCode] = useState('');
   const r = rec.data;
 
   // a payment that reached a closed order: finance sends it back through its provider, once (the key is the payment's)
@@ -52,6 +56,11 @@ export default function ReconciliationPage() {
         title={t('recon.title')}
         extra={
           <Space wrap>
+            <ExportButton path="/api/admin/ledger/export" filters={{ code: /^[a-z0-9_.]{1,64}$/.test(ledgerCode) ? ledgerCode : undefined }} fileName="ledger" title="export.ledgerTitle" rangeLabel="export.rangeBooked" testId="ledger-export">
+              <Form.Item label={t('export.ledgerCode')} extra={t('export.ledgerCodeHint')}>
+                <Input allowClear value={ledgerCode} onChange={(e) => setLedgerCode(e.target.value.trim())} placeholder="commission.earn" data-testid="ledger-export-code" />
+              </Form.Item>
+            </ExportButton>
             {can('jobs.unfreeze') && (
               <Button onClick={unfreeze} loading={running} data-testid="recon-unfreeze">
                 {t('recon.unfreeze')}
