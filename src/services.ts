@@ -104,7 +104,7 @@ export function createServices(options: ServiceOptions) {
   const ledger = new LedgerService();
   const rules = new RulesService(audit);
   const media = new MediaService(db, mediaStorageFor(config), { publicBaseUrl: (config.media ?? DEFAULT_MEDIA).publicBaseUrl, log });
-  const catalog = new CatalogService(db, media);
+  const catalog = new CatalogService(db, media, audit);
   // orders is created below; referral asks it lazily whether a member ever paid
   let orders: OrdersService | undefined;
   const referral = new ReferralService(db, clock, audit, (ex, memberId) => orders!.hasPaidOrders(ex, memberId));

@@ -133,6 +133,25 @@ async function upload(services: Services, drawing: string): Promise<number> {
   return (await services.media.uploadDrawing(drawing)).id;
 }
 
+/** Colours a spec value may name, drawn as the background of its SKU's picture. */
+const SWATCHES: Record<string, { from: string; to: string }> = {
+  米白: { from: '#f7f1e6', to: '#d8c7a8' },
+  雾蓝: { from: '#c9d8ea', to: '#6f8fb5' },
+};
+
+/** Gives each SKU of a product with a 颜色 attribute a picture in that colour (the spec picker shows it). */
+export async function seedSkuPictures(services: Services, p: Omit<DemoProduct, 'skus'> & { specs: Array<{ name: string; values: string[] }>; skus: Array<{ name: string; specValues: string[]; priceFen: number; stock: number }> }): Promise<void> {
+  const colour = p.specs.findIndex((a) => a.name === '颜色');
+  if (colour < 0) return;
+  const base = LOOKS[p.category] ?? DEFAULT_LOOK;
+  const pictures = new Map<string, number>();
+  for (const value of p.specs[colour]!.values) {
+    const swatch = SWATCHES[value];
+    if (swatch) pictures.set(value, await upload(services, mainPicture({ ...p, title: `${p.title} · ${value}` }, { ...base, ...swatch })));
+  }
+  await services.catalog.setSpecs(p.id, { attributes: p.specs, skus: p.skus.map((k) => ({ specValues: k.specValues, priceFen: k.priceFen, stock: k.stock, imageMediaId: pictures.get(k.specValues[colour]!) ?? null })) });
+}
+
 /** Draws and stores each product's pictures (main, one gallery, one detail) and sets them. */
 export async function seedProductPictures(services: Services, products: DemoProduct[]): Promise<void> {
   await Promise.all(

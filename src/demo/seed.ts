@@ -11,7 +11,7 @@ import { seedContests } from '../modules/contests/index.js';
 import { seedInsights } from '../modules/insights/index.js';
 import { seedSuppliers } from '../modules/suppliers/index.js';
 import { seedDealers } from '../modules/dealers/index.js';
-import { seedProductPictures } from './pictures.js';
+import { seedProductPictures, seedSkuPictures } from './pictures.js';
 
 export const DEMO_PASSWORD = 'demo1234';
 
@@ -30,7 +30,22 @@ const PRODUCTS = [
   { title: '云南古树普洱茶饼 357g', category: '茶饮', imageUrl: null, skus: [{ name: '生茶', priceFen: 29_900, stock: 500 }, { name: '熟茶', priceFen: 26_900, stock: 500 }] },
   { title: '有机五常大米 5kg', category: '粮油', imageUrl: null, skus: [{ name: '5kg 装', priceFen: 8_990, stock: 2_000 }] },
   { title: '手工阿胶糕 500g', category: '滋补', imageUrl: null, skus: [{ name: '原味', priceFen: 15_800, stock: 800 }, { name: '玫瑰味', priceFen: 16_800, stock: 800 }] },
-  { title: '纯棉四件套', category: '家纺', imageUrl: null, skus: [{ name: '1.5m 床', priceFen: 39_900, stock: 300 }, { name: '1.8m 床', priceFen: 45_900, stock: 300 }] },
+  {
+    title: '纯棉四件套',
+    category: '家纺',
+    imageUrl: null,
+    skus: [],
+    // 规格: 颜色 × 尺寸 make four SKUs, the larger bed dearer
+    specs: {
+      attributes: [{ name: '颜色', values: ['米白', '雾蓝'] }, { name: '尺寸', values: ['1.5m 床', '1.8m 床'] }],
+      skus: [
+        { specValues: ['米白', '1.5m 床'], priceFen: 39_900, stock: 150 },
+        { specValues: ['米白', '1.8m 床'], priceFen: 45_900, stock: 150 },
+        { specValues: ['雾蓝', '1.5m 床'], priceFen: 39_900, stock: 150 },
+        { specValues: ['雾蓝', '1.8m 床'], priceFen: 45_900, stock: 0 },
+      ],
+    },
+  },
   { title: '新疆阿克苏冰糖心苹果 5kg', category: '生鲜', imageUrl: null, skus: [{ name: '中果', priceFen: 5_990, stock: 1_000 }, { name: '大果', priceFen: 7_990, stock: 1_000 }] },
 ];
 
@@ -52,6 +67,7 @@ export async function seedDemo(services: Services, options: { features?: boolean
   for (const product of PRODUCTS) products.push(await services.catalog.create(product));
   // drawn here and stored through the media storage, like uploads (src/demo/pictures.ts)
   await seedProductPictures(services, products);
+  for (const p of products) await seedSkuPictures(services, p);
   const rules = await services.rules.current(services.db);
   const ownerId = (await services.members.search(services.db, { q: DEMO_HQ[0].phone, limit: 1, offset: 0 })).items[0].id;
   await inTransaction(services.db, (tx) =>

@@ -3,7 +3,7 @@
 // the same schemas write the responses of /openapi.json, from which the web clients' types are made.
 // So each schema lists every field its service returns, with the nullability it has.
 import { z } from 'zod';
-import { productImagesOut } from './media.responses.js';
+import { mediaImageOut, productImagesOut } from './media.responses.js';
 import { AFTER_SALES_KINDS, AFTER_SALES_REASONS, REFUND_REQUEST_STATUSES } from '../modules/orders/index.js';
 
 // --- scalars ---
@@ -128,7 +128,15 @@ export const commissionSummaryOut = balancesOut.extend({
 
 // --- catalog ---
 
-export const skuOut = z.object({ id: intOut, name: z.string(), priceFen: fenOut, stock: intOut });
+export const specAttributeOut = z.object({ name: z.string().describe('颜色, 尺码 …'), values: z.array(z.string()).describe('in display order') });
+export const skuOut = z.object({
+  id: intOut,
+  name: z.string().describe('the spec values joined by " / " (or a free name without specs)'),
+  specValues: z.array(z.string()).describe("the SKU's value of each of the product's spec attributes, in their order"),
+  priceFen: fenOut,
+  stock: intOut,
+  image: mediaImageOut.nullable().describe('the SKU’s own picture (the spec picker shows it), or null for the product’s'),
+});
 export const productOut = z.object({
   id: intOut,
   title: z.string(),
@@ -137,7 +145,9 @@ export const productOut = z.object({
   images: productImagesOut,
   category: z.string(),
   status: z.enum(['on_sale', 'off_sale']),
-  skus: z.array(skuOut),
+  selectable: z.boolean().describe('distributors may pick it for their mini-shops (选品)'),
+  specs: z.array(specAttributeOut).describe('规格: the attributes that generate the SKU matrix (empty: a single SKU, or SKUs by name)'),
+  skus: z.array(skuOut).describe('the SKUs on sale, in matrix order (the first attribute varies slowest)'),
   minPriceFen: fenOut,
 });
 
@@ -291,6 +301,8 @@ export const refundRequestOut = z.object({
   returnShippedAt: dateTime.nullable(),
   receivedAt: dateTime.nullable().describe('HQ confirmed the return arrived'),
   closedAt: dateTime.nullable(),
+  reviewDueAt: dateTime.nullable().describe('pending: not reviewed by then, the request is approved by itself (商家逾期自动同意; the rules’ afterSalesReviewDays); else null'),
+  receiveDueAt: dateTime.nullable().describe('returning: not confirmed by then, the return is received and refunded by itself (the rules’ returnReceiveDays after the parcel); else null'),
 });
 
 // --- payments ---

@@ -50,6 +50,26 @@ describeEachDatabase('mini-shop picks', (kind) => {
     expect(await shop(distributor.inviteCode)).toEqual({ picked: false, items: [] });
   });
 
+  it('HQ decides what may be picked: a withdrawn product leaves every mini-shop, cannot be picked anew, and comes back when allowed again', async () => {
+    const [tea, rice] = products as [number, number];
+    await call(app, 'PUT', '/api/me/showcase', { token: distributor.token, body: { productIds: [rice, tea] } });
+    const withdrawn = await call(app, 'PATCH', `/api/admin/products/${rice}`, { token: owner.token, body: { selectable: false } });
+    expect(withdrawn.status).toBe(200);
+    expect(withdrawn.body.selectable).toBe(false);
+    expect((await shop(distributor.inviteCode)).items.map((p) => p.id)).toEqual([tea]);
+    // the candidates the centre offers leave it out; the mall still sells it
+    const candidates = (await call(app, 'GET', '/api/products?selectable=true&limit=100')).body.items.map((p: { id: number }) => p.id);
+    expect(candidates).toContain(tea);
+    expect(candidates).not.toContain(rice);
+    expect((await call(app, 'GET', '/api/products?limit=100')).body.items.map((p: { id: number }) => p.id)).toContain(rice);
+    const refused = await call(app, 'PUT', '/api/me/showcase', { token: distributor.token, body: { productIds: [tea, rice] } });
+    expect(refused.status).toBe(422);
+    expect(refused.body.code).toBe('SHOWCASE_PRODUCT_UNAVAILABLE');
+    await call(app, 'PATCH', `/api/admin/products/${rice}`, { token: owner.token, body: { selectable: true } });
+    expect((await shop(distributor.inviteCode)).items.map((p) => p.id)).toEqual([rice, tea]);
+    await call(app, 'PUT', '/api/me/showcase', { token: distributor.token, body: { productIds: [] } });
+  });
+
   it('分享赚: the level-1 earning on each SKU under the rules in force, capped as an order would be', async () => {
     const product = await createProduct(app, owner, [{ priceFen: 1_000, name: '小' }, { priceFen: 2_999, name: '大' }], '分享茶');
     const earn = await call(app, 'GET', `/api/products/${product.id}/share-earning`, { token: distributor.token });

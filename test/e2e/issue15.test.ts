@@ -8,22 +8,30 @@
 // Then 选品: a distributor picks products for its mini-shop in the centre; a visitor who opens its
 // share link sees them first on the home page, in the order picked. Last, the catalogue: HQ uploads a
 // product picture in the console's editor; the shop's product page shows it, and a distributor sees
-// what sharing it earns (分享赚 ¥x).
+// what sharing it earns (分享赚 ¥x). Then 规格: HQ adds a colour to the 颜色 × 尺寸 matrix of the demo's
+// 纯棉四件套 in the console; the buyer picks a colour and a size in the shop (a combination out of
+// stock cannot be picked; the SKU's own picture and price show) and puts it in the cart. Between
+// them, time passes: the shipped order completes by itself and its earner sees the commission frozen.
 //
 //   npx vitest run --config test/e2e/vitest.config.ts test/e2e/issue15.test.ts
 import type { Page } from 'playwright-core';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { TickingClock } from '../support/harness.js';
 import { api, current, DESKTOP, expectNoHorizontalOverflow, login, MOBILE, newContext, pageErrors, shot, startWorld, stopWorld } from './world.js';
 
 const OWNER = '13800000000';
 const CHAIN_MEMBER = '13900000003';
+/** CHAIN_MEMBER's referrer: level 1 of its orders */
+const EARNER = '13900000002';
 const ADDRESS = { name: '李四', phone: '13612345679', province: '广东省', city: '深圳市', district: '南山区', detail: '科技园 2 号', regionCode: '440305' };
 
 let base: string;
 let owner: string;
 let buyer: string;
 let orderId: number;
+// the business clock: time moves on for the automatic receipt
+const clock = new TickingClock(new Date());
 
 async function signedIn(options: typeof DESKTOP, key: string, token: string): Promise<Page> {
   const context = await newContext(options);
@@ -37,7 +45,7 @@ async function signedIn(options: typeof DESKTOP, key: string, token: string): Pr
 }
 
 beforeAll(async () => {
-  ({ base } = await startWorld({ features: false, config: { tracking: { provider: 'dev' } } }));
+  ({ base } = await startWorld({ features: false, config: { tracking: { provider: 'dev' } }, clock }));
   owner = (await login(OWNER)).token;
   buyer = (await login(CHAIN_MEMBER)).token;
   const products = await api<{ items: Array<{ skus: Array<{ id: number; stock: number }> }> }>('GET', '/api/products');
@@ -151,6 +159,22 @@ describe('shipping in parcels and receiving', () => {
     await shop.reload();
     await shop.locator('[data-testid=refund-request][data-status=approved]').waitFor();
   });
+
+  it('ten days (and the three of the extension) later the order completes by itself; its earner sees the commission frozen', async () => {
+    clock.advanceDays(14);
+    expect(await current().app.services.orders.autoReceiveDue()).toEqual({ completed: 1 });
+    const order = await api<{ status: string; orderNo: string }>('GET', `/api/orders/${orderId}`, { token: buyer });
+    expect(order.status).toBe('completed');
+    // the buyer's referrer earns level 1; what was not refunded is frozen now, through the return window
+    const earner = (await login(EARNER)).token;
+    const page = await signedIn(MOBILE, 'fx_token', earner);
+    await page.goto(`${base}/centre/orders`);
+    const row = page.locator(`[data-testid=promotion-order][data-order-no="${order.orderNo}"]`);
+    await row.waitFor();
+    await row.locator('[data-testid=promotion-state][data-state=frozen]').waitFor();
+    expect(await row.getByTestId('promotion-state').first().textContent()).toMatch(/冻结/);
+    await shot(page, 'shop-auto-receipt-frozen');
+  });
 });
 
 describe('选品: a mini-shop shows what its distributor picked', () => {
@@ -211,5 +235,60 @@ describe('the catalogue: a picture uploaded in the console, 分享赚 on the pro
     await expect.poll(() => shop.getByTestId('share-earn').textContent()).toMatch(/分享(最高)?赚 ¥\d/);
     await expectNoHorizontalOverflow(shop, 'product');
     await shot(shop, 'shop-product-share-earn');
+  });
+});
+
+describe('规格: the console edits the matrix, the shop picks 颜色 × 尺寸', () => {
+  interface Sku { id: number; name: string; specValues: string[]; priceFen: number; stock: number; image: { id: number } | null }
+  const bedding = async () => (await api<{ items: Array<{ id: number; title: string; skus: Sku[] }> }>('GET', '/api/products?q=四件套')).items[0]!;
+
+  it('HQ adds 浅灰 to the colours: two new SKUs, the four that stay keep their ids', async () => {
+    const before = await bedding();
+    const page = await signedIn(DESKTOP, 'fenxiao.admin.token', owner);
+    await page.goto(`${base}/admin/products`);
+    await page.getByTestId(`product-specs-${before.id}`).click();
+    const editor = page.getByTestId('specs-editor');
+    await editor.waitFor();
+    await expect.poll(() => editor.getByTestId('spec-row-name').count()).toBe(4);
+    await page.getByTestId('spec-attr-values-0').locator('input').fill('浅灰');
+    await page.keyboard.press('Enter');
+    await expect.poll(() => editor.getByTestId('spec-row-name').count()).toBe(6);
+    // the new rows have no price yet: saving waits for them
+    expect(await page.getByTestId('specs-save').isDisabled()).toBe(true);
+    for (const size of ['1.5m 床', '1.8m 床']) {
+      const row = editor.locator('tr', { has: page.locator('[data-testid=spec-row-name]', { hasText: `浅灰 / ${size}` }) });
+      await row.getByTestId('spec-row-price').fill(size === '1.5m 床' ? '419' : '479');
+      await row.getByTestId('spec-row-stock').fill('20');
+    }
+    await shot(page, 'admin-product-specs');
+    await page.getByTestId('specs-save').click();
+    await expect.poll(async () => (await bedding()).skus.length).toBe(6);
+    const after = await bedding();
+    expect(after.skus.map((k) => k.name)).toEqual(['米白 / 1.5m 床', '米白 / 1.8m 床', '雾蓝 / 1.5m 床', '雾蓝 / 1.8m 床', '浅灰 / 1.5m 床', '浅灰 / 1.8m 床']);
+    expect(after.skus.slice(0, 4).map((k) => k.id)).toEqual(before.skus.map((k) => k.id));
+    expect(after.skus[4]).toMatchObject({ priceFen: 41_900, stock: 20 });
+  });
+
+  it('the buyer picks 雾蓝: 1.8m is sold out, 1.5m shows its own picture and price, and goes to the cart', async () => {
+    const product = await bedding();
+    const blueSmall = product.skus.find((k) => k.name === '雾蓝 / 1.5m 床')!;
+    const page = await signedIn(MOBILE, 'fx_token', buyer);
+    await page.goto(`${base}/product/${product.id}`);
+    await expect.poll(() => page.getByTestId('spec-attribute').count()).toBe(2);
+    const value = (attribute: string, v: string) => page.locator(`[data-testid=spec-attribute][data-attribute="${attribute}"] [data-testid=spec-value][data-value="${v}"]`);
+    // the first SKU in stock is chosen: 米白 / 1.5m 床; switching the colour keeps the size
+    await expect.poll(() => value('尺寸', '1.5m 床').getAttribute('data-selected')).toBe('true');
+    await value('颜色', '雾蓝').click();
+    expect(await value('尺寸', '1.8m 床').isDisabled()).toBe(true);
+    expect(await value('尺寸', '1.5m 床').getAttribute('data-selected')).toBe('true');
+    await expect.poll(() => page.getByTestId('sku-chosen').textContent()).toContain('雾蓝 / 1.5m 床');
+    expect(Number(await page.getByTestId('sku-picture').getAttribute('data-media-id'))).toBe(blueSmall.image!.id);
+    expect(await page.getByTestId('product-detail-price').textContent()).toContain('399');
+    await expectNoHorizontalOverflow(page, 'spec picker');
+    await shot(page, 'shop-spec-picker');
+    await page.getByTestId('add-to-cart').click();
+    await page.getByTestId('added-toast').waitFor();
+    await page.goto(`${base}/cart`);
+    await expect.poll(() => page.locator('body').textContent()).toContain('雾蓝 / 1.5m 床');
   });
 });

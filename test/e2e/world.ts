@@ -9,6 +9,7 @@ import { chromium, type Browser, type BrowserContext, type BrowserContextOptions
 import { expect } from 'vitest';
 import { createLogger, startApp, type RunningApp } from '../../src/app.js';
 import type { AppConfig } from '../../src/config.js';
+import type { Clock } from '../../src/context.js';
 import type { DatabaseHandle } from '../../src/db/database.js';
 import { DEMO_PASSWORD, seedDemo } from '../../src/demo/seed.js';
 import { webPlugins } from '../../src/http/web.js';
@@ -35,7 +36,7 @@ export const pageErrors: string[] = [];
 
 /** Builds the web apps if their sources changed, starts the server with the demo, launches Chromium. */
 /** port: listen there (0 = any); tests that must tell a provider fake the server's URL first pick one with freePort(). */
-export async function startWorld(options: { features: boolean; config?: Partial<AppConfig>; port?: number }): Promise<World> {
+export async function startWorld(options: { features: boolean; config?: Partial<AppConfig>; port?: number; clock?: Clock }): Promise<World> {
   mkdirSync(SHOTS, { recursive: true });
   // builds web/shop and web/admin only when their sources are newer than the build (in-process:
   // the check is a few stat calls, where a tsx child took a second and more per file)
@@ -48,6 +49,7 @@ export async function startWorld(options: { features: boolean; config?: Partial<
     logger: createLogger(process.env.TEST_LOG_LEVEL ?? 'silent'),
     database,
     plugins: webPlugins(),
+    clock: options.clock,
   });
   expect(await seedDemo(app.services, { features: options.features })).toBe(true);
   await app.http.listen({ port: options.port ?? 0, host: '127.0.0.1' });

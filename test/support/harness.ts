@@ -67,7 +67,7 @@ export interface TestApp extends RunningApp {
 }
 
 /** A test clock that also moves with wall time (for code that waits a moment, like the demo seed). */
-class TickingClock extends ManualClock {
+export class TickingClock extends ManualClock {
   private readonly origin = Date.now();
   override now(): Date {
     return new Date(super.now().getTime() + (Date.now() - this.origin));

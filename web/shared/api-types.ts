@@ -1217,6 +1217,8 @@ export interface paths {
                     offset?: number;
                     category?: string;
                     q?: string;
+                    /** @description true: only what distributors may pick for their mini-shops (选品) */
+                    selectable?: "true" | "false";
                 };
                 header?: never;
                 path?: never;
@@ -1347,11 +1349,59 @@ export interface paths {
                                 category: string;
                                 /** @enum {string} */
                                 status: "on_sale" | "off_sale";
+                                /** @description distributors may pick it for their mini-shops (选品) */
+                                selectable: boolean;
+                                /** @description 规格: the attributes that generate the SKU matrix (empty: a single SKU, or SKUs by name) */
+                                specs: {
+                                    /** @description 颜色, 尺码 … */
+                                    name: string;
+                                    /** @description in display order */
+                                    values: string[];
+                                }[];
+                                /** @description the SKUs on sale, in matrix order (the first attribute varies slowest) */
                                 skus: {
                                     id: number;
+                                    /** @description the spec values joined by " / " (or a free name without specs) */
                                     name: string;
+                                    /** @description the SKU's value of each of the product's spec attributes, in their order */
+                                    specValues: string[];
                                     priceFen: number;
                                     stock: number;
+                                    /** @description the SKU’s own picture (the spec picker shows it), or null for the product’s */
+                                    image: {
+                                        id: number;
+                                        /** @description the uploaded picture, upright */
+                                        width: number;
+                                        /** @description the uploaded picture, upright */
+                                        height: number;
+                                        /** @description WebP, 1080 px wide (or the picture’s own width when narrower) */
+                                        large: {
+                                            /** @description where the browser loads it: /media/… on this server, or MEDIA_PUBLIC_BASE_URL/… */
+                                            url: string;
+                                            /** @description pixels */
+                                            width: number;
+                                            /** @description pixels */
+                                            height: number;
+                                        };
+                                        /** @description WebP, 540 px wide or narrower */
+                                        medium: {
+                                            /** @description where the browser loads it: /media/… on this server, or MEDIA_PUBLIC_BASE_URL/… */
+                                            url: string;
+                                            /** @description pixels */
+                                            width: number;
+                                            /** @description pixels */
+                                            height: number;
+                                        };
+                                        /** @description WebP, 240 px wide or narrower */
+                                        thumb: {
+                                            /** @description where the browser loads it: /media/… on this server, or MEDIA_PUBLIC_BASE_URL/… */
+                                            url: string;
+                                            /** @description pixels */
+                                            width: number;
+                                            /** @description pixels */
+                                            height: number;
+                                        };
+                                    } | null;
                                 }[];
                                 minPriceFen: number;
                             }[];
@@ -1509,11 +1559,59 @@ export interface paths {
                             category: string;
                             /** @enum {string} */
                             status: "on_sale" | "off_sale";
+                            /** @description distributors may pick it for their mini-shops (选品) */
+                            selectable: boolean;
+                            /** @description 规格: the attributes that generate the SKU matrix (empty: a single SKU, or SKUs by name) */
+                            specs: {
+                                /** @description 颜色, 尺码 … */
+                                name: string;
+                                /** @description in display order */
+                                values: string[];
+                            }[];
+                            /** @description the SKUs on sale, in matrix order (the first attribute varies slowest) */
                             skus: {
                                 id: number;
+                                /** @description the spec values joined by " / " (or a free name without specs) */
                                 name: string;
+                                /** @description the SKU's value of each of the product's spec attributes, in their order */
+                                specValues: string[];
                                 priceFen: number;
                                 stock: number;
+                                /** @description the SKU’s own picture (the spec picker shows it), or null for the product’s */
+                                image: {
+                                    id: number;
+                                    /** @description the uploaded picture, upright */
+                                    width: number;
+                                    /** @description the uploaded picture, upright */
+                                    height: number;
+                                    /** @description WebP, 1080 px wide (or the picture’s own width when narrower) */
+                                    large: {
+                                        /** @description where the browser loads it: /media/… on this server, or MEDIA_PUBLIC_BASE_URL/… */
+                                        url: string;
+                                        /** @description pixels */
+                                        width: number;
+                                        /** @description pixels */
+                                        height: number;
+                                    };
+                                    /** @description WebP, 540 px wide or narrower */
+                                    medium: {
+                                        /** @description where the browser loads it: /media/… on this server, or MEDIA_PUBLIC_BASE_URL/… */
+                                        url: string;
+                                        /** @description pixels */
+                                        width: number;
+                                        /** @description pixels */
+                                        height: number;
+                                    };
+                                    /** @description WebP, 240 px wide or narrower */
+                                    thumb: {
+                                        /** @description where the browser loads it: /media/… on this server, or MEDIA_PUBLIC_BASE_URL/… */
+                                        url: string;
+                                        /** @description pixels */
+                                        width: number;
+                                        /** @description pixels */
+                                        height: number;
+                                    };
+                                } | null;
                             }[];
                             minPriceFen: number;
                         };
@@ -4323,11 +4421,59 @@ export interface paths {
                                 category: string;
                                 /** @enum {string} */
                                 status: "on_sale" | "off_sale";
+                                /** @description distributors may pick it for their mini-shops (选品) */
+                                selectable: boolean;
+                                /** @description 规格: the attributes that generate the SKU matrix (empty: a single SKU, or SKUs by name) */
+                                specs: {
+                                    /** @description 颜色, 尺码 … */
+                                    name: string;
+                                    /** @description in display order */
+                                    values: string[];
+                                }[];
+                                /** @description the SKUs on sale, in matrix order (the first attribute varies slowest) */
                                 skus: {
                                     id: number;
+                                    /** @description the spec values joined by " / " (or a free name without specs) */
                                     name: string;
+                                    /** @description the SKU's value of each of the product's spec attributes, in their order */
+                                    specValues: string[];
                                     priceFen: number;
                                     stock: number;
+                                    /** @description the SKU’s own picture (the spec picker shows it), or null for the product’s */
+                                    image: {
+                                        id: number;
+                                        /** @description the uploaded picture, upright */
+                                        width: number;
+                                        /** @description the uploaded picture, upright */
+                                        height: number;
+                                        /** @description WebP, 1080 px wide (or the picture’s own width when narrower) */
+                                        large: {
+                                            /** @description where the browser loads it: /media/… on this server, or MEDIA_PUBLIC_BASE_URL/… */
+                                            url: string;
+                                            /** @description pixels */
+                                            width: number;
+                                            /** @description pixels */
+                                            height: number;
+                                        };
+                                        /** @description WebP, 540 px wide or narrower */
+                                        medium: {
+                                            /** @description where the browser loads it: /media/… on this server, or MEDIA_PUBLIC_BASE_URL/… */
+                                            url: string;
+                                            /** @description pixels */
+                                            width: number;
+                                            /** @description pixels */
+                                            height: number;
+                                        };
+                                        /** @description WebP, 240 px wide or narrower */
+                                        thumb: {
+                                            /** @description where the browser loads it: /media/… on this server, or MEDIA_PUBLIC_BASE_URL/… */
+                                            url: string;
+                                            /** @description pixels */
+                                            width: number;
+                                            /** @description pixels */
+                                            height: number;
+                                        };
+                                    } | null;
                                 }[];
                                 minPriceFen: number;
                             }[];
@@ -4354,11 +4500,26 @@ export interface paths {
                         category?: string;
                         /** @enum {string} */
                         status?: "on_sale" | "off_sale";
+                        selectable?: boolean;
                         skus: {
                             name: string;
                             priceFen: number;
                             stock: number;
                         }[];
+                        /** @description 规格 and their SKU matrix; when given, skus is ignored */
+                        specs?: {
+                            attributes: {
+                                name: string;
+                                values: string[];
+                            }[];
+                            skus: {
+                                specValues: string[];
+                                priceFen: number;
+                                stock: number;
+                                imageMediaId?: number | null;
+                                name?: string;
+                            }[];
+                        };
                     };
                 };
             };
@@ -4485,11 +4646,59 @@ export interface paths {
                             category: string;
                             /** @enum {string} */
                             status: "on_sale" | "off_sale";
+                            /** @description distributors may pick it for their mini-shops (选品) */
+                            selectable: boolean;
+                            /** @description 规格: the attributes that generate the SKU matrix (empty: a single SKU, or SKUs by name) */
+                            specs: {
+                                /** @description 颜色, 尺码 … */
+                                name: string;
+                                /** @description in display order */
+                                values: string[];
+                            }[];
+                            /** @description the SKUs on sale, in matrix order (the first attribute varies slowest) */
                             skus: {
                                 id: number;
+                                /** @description the spec values joined by " / " (or a free name without specs) */
                                 name: string;
+                                /** @description the SKU's value of each of the product's spec attributes, in their order */
+                                specValues: string[];
                                 priceFen: number;
                                 stock: number;
+                                /** @description the SKU’s own picture (the spec picker shows it), or null for the product’s */
+                                image: {
+                                    id: number;
+                                    /** @description the uploaded picture, upright */
+                                    width: number;
+                                    /** @description the uploaded picture, upright */
+                                    height: number;
+                                    /** @description WebP, 1080 px wide (or the picture’s own width when narrower) */
+                                    large: {
+                                        /** @description where the browser loads it: /media/… on this server, or MEDIA_PUBLIC_BASE_URL/… */
+                                        url: string;
+                                        /** @description pixels */
+                                        width: number;
+                                        /** @description pixels */
+                                        height: number;
+                                    };
+                                    /** @description WebP, 540 px wide or narrower */
+                                    medium: {
+                                        /** @description where the browser loads it: /media/… on this server, or MEDIA_PUBLIC_BASE_URL/… */
+                                        url: string;
+                                        /** @description pixels */
+                                        width: number;
+                                        /** @description pixels */
+                                        height: number;
+                                    };
+                                    /** @description WebP, 240 px wide or narrower */
+                                    thumb: {
+                                        /** @description where the browser loads it: /media/… on this server, or MEDIA_PUBLIC_BASE_URL/… */
+                                        url: string;
+                                        /** @description pixels */
+                                        width: number;
+                                        /** @description pixels */
+                                        height: number;
+                                    };
+                                } | null;
                             }[];
                             minPriceFen: number;
                         };
@@ -4535,6 +4744,8 @@ export interface paths {
                         category?: string;
                         /** @enum {string} */
                         status?: "on_sale" | "off_sale";
+                        /** @description false: distributors may not pick it, and it leaves the mini-shops that did */
+                        selectable?: boolean;
                     };
                 };
             };
@@ -4661,11 +4872,59 @@ export interface paths {
                             category: string;
                             /** @enum {string} */
                             status: "on_sale" | "off_sale";
+                            /** @description distributors may pick it for their mini-shops (选品) */
+                            selectable: boolean;
+                            /** @description 规格: the attributes that generate the SKU matrix (empty: a single SKU, or SKUs by name) */
+                            specs: {
+                                /** @description 颜色, 尺码 … */
+                                name: string;
+                                /** @description in display order */
+                                values: string[];
+                            }[];
+                            /** @description the SKUs on sale, in matrix order (the first attribute varies slowest) */
                             skus: {
                                 id: number;
+                                /** @description the spec values joined by " / " (or a free name without specs) */
                                 name: string;
+                                /** @description the SKU's value of each of the product's spec attributes, in their order */
+                                specValues: string[];
                                 priceFen: number;
                                 stock: number;
+                                /** @description the SKU’s own picture (the spec picker shows it), or null for the product’s */
+                                image: {
+                                    id: number;
+                                    /** @description the uploaded picture, upright */
+                                    width: number;
+                                    /** @description the uploaded picture, upright */
+                                    height: number;
+                                    /** @description WebP, 1080 px wide (or the picture’s own width when narrower) */
+                                    large: {
+                                        /** @description where the browser loads it: /media/… on this server, or MEDIA_PUBLIC_BASE_URL/… */
+                                        url: string;
+                                        /** @description pixels */
+                                        width: number;
+                                        /** @description pixels */
+                                        height: number;
+                                    };
+                                    /** @description WebP, 540 px wide or narrower */
+                                    medium: {
+                                        /** @description where the browser loads it: /media/… on this server, or MEDIA_PUBLIC_BASE_URL/… */
+                                        url: string;
+                                        /** @description pixels */
+                                        width: number;
+                                        /** @description pixels */
+                                        height: number;
+                                    };
+                                    /** @description WebP, 240 px wide or narrower */
+                                    thumb: {
+                                        /** @description where the browser loads it: /media/… on this server, or MEDIA_PUBLIC_BASE_URL/… */
+                                        url: string;
+                                        /** @description pixels */
+                                        width: number;
+                                        /** @description pixels */
+                                        height: number;
+                                    };
+                                } | null;
                             }[];
                             minPriceFen: number;
                         };
@@ -4673,6 +4932,231 @@ export interface paths {
                 };
             };
         };
+        trace?: never;
+    };
+    "/api/admin/products/{id}/specs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** 规格: replace the spec attributes and the SKU matrix (every combination once; a combination that stays keeps its SKU id, dropped ones stop selling) */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: number;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        attributes: {
+                            name: string;
+                            values: string[];
+                        }[];
+                        skus: {
+                            specValues: string[];
+                            priceFen: number;
+                            stock: number;
+                            imageMediaId?: number | null;
+                            name?: string;
+                        }[];
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: number;
+                            title: string;
+                            description: string;
+                            imageUrl: string | null;
+                            /** @description A product's pictures */
+                            images: {
+                                /** @description the main picture (the first one shown; imageUrl is its large URL) */
+                                main: {
+                                    id: number;
+                                    /** @description the uploaded picture, upright */
+                                    width: number;
+                                    /** @description the uploaded picture, upright */
+                                    height: number;
+                                    /** @description WebP, 1080 px wide (or the picture’s own width when narrower) */
+                                    large: {
+                                        /** @description where the browser loads it: /media/… on this server, or MEDIA_PUBLIC_BASE_URL/… */
+                                        url: string;
+                                        /** @description pixels */
+                                        width: number;
+                                        /** @description pixels */
+                                        height: number;
+                                    };
+                                    /** @description WebP, 540 px wide or narrower */
+                                    medium: {
+                                        /** @description where the browser loads it: /media/… on this server, or MEDIA_PUBLIC_BASE_URL/… */
+                                        url: string;
+                                        /** @description pixels */
+                                        width: number;
+                                        /** @description pixels */
+                                        height: number;
+                                    };
+                                    /** @description WebP, 240 px wide or narrower */
+                                    thumb: {
+                                        /** @description where the browser loads it: /media/… on this server, or MEDIA_PUBLIC_BASE_URL/… */
+                                        url: string;
+                                        /** @description pixels */
+                                        width: number;
+                                        /** @description pixels */
+                                        height: number;
+                                    };
+                                } | null;
+                                /** @description the pictures after the main one, in order */
+                                gallery: {
+                                    id: number;
+                                    /** @description the uploaded picture, upright */
+                                    width: number;
+                                    /** @description the uploaded picture, upright */
+                                    height: number;
+                                    /** @description WebP, 1080 px wide (or the picture’s own width when narrower) */
+                                    large: {
+                                        /** @description where the browser loads it: /media/… on this server, or MEDIA_PUBLIC_BASE_URL/… */
+                                        url: string;
+                                        /** @description pixels */
+                                        width: number;
+                                        /** @description pixels */
+                                        height: number;
+                                    };
+                                    /** @description WebP, 540 px wide or narrower */
+                                    medium: {
+                                        /** @description where the browser loads it: /media/… on this server, or MEDIA_PUBLIC_BASE_URL/… */
+                                        url: string;
+                                        /** @description pixels */
+                                        width: number;
+                                        /** @description pixels */
+                                        height: number;
+                                    };
+                                    /** @description WebP, 240 px wide or narrower */
+                                    thumb: {
+                                        /** @description where the browser loads it: /media/… on this server, or MEDIA_PUBLIC_BASE_URL/… */
+                                        url: string;
+                                        /** @description pixels */
+                                        width: number;
+                                        /** @description pixels */
+                                        height: number;
+                                    };
+                                }[];
+                                /** @description 详情图: shown below the description, in order */
+                                detail: {
+                                    id: number;
+                                    /** @description the uploaded picture, upright */
+                                    width: number;
+                                    /** @description the uploaded picture, upright */
+                                    height: number;
+                                    /** @description WebP, 1080 px wide (or the picture’s own width when narrower) */
+                                    large: {
+                                        /** @description where the browser loads it: /media/… on this server, or MEDIA_PUBLIC_BASE_URL/… */
+                                        url: string;
+                                        /** @description pixels */
+                                        width: number;
+                                        /** @description pixels */
+                                        height: number;
+                                    };
+                                    /** @description WebP, 540 px wide or narrower */
+                                    medium: {
+                                        /** @description where the browser loads it: /media/… on this server, or MEDIA_PUBLIC_BASE_URL/… */
+                                        url: string;
+                                        /** @description pixels */
+                                        width: number;
+                                        /** @description pixels */
+                                        height: number;
+                                    };
+                                    /** @description WebP, 240 px wide or narrower */
+                                    thumb: {
+                                        /** @description where the browser loads it: /media/… on this server, or MEDIA_PUBLIC_BASE_URL/… */
+                                        url: string;
+                                        /** @description pixels */
+                                        width: number;
+                                        /** @description pixels */
+                                        height: number;
+                                    };
+                                }[];
+                            };
+                            category: string;
+                            /** @enum {string} */
+                            status: "on_sale" | "off_sale";
+                            /** @description distributors may pick it for their mini-shops (选品) */
+                            selectable: boolean;
+                            /** @description 规格: the attributes that generate the SKU matrix (empty: a single SKU, or SKUs by name) */
+                            specs: {
+                                /** @description 颜色, 尺码 … */
+                                name: string;
+                                /** @description in display order */
+                                values: string[];
+                            }[];
+                            /** @description the SKUs on sale, in matrix order (the first attribute varies slowest) */
+                            skus: {
+                                id: number;
+                                /** @description the spec values joined by " / " (or a free name without specs) */
+                                name: string;
+                                /** @description the SKU's value of each of the product's spec attributes, in their order */
+                                specValues: string[];
+                                priceFen: number;
+                                stock: number;
+                                /** @description the SKU’s own picture (the spec picker shows it), or null for the product’s */
+                                image: {
+                                    id: number;
+                                    /** @description the uploaded picture, upright */
+                                    width: number;
+                                    /** @description the uploaded picture, upright */
+                                    height: number;
+                                    /** @description WebP, 1080 px wide (or the picture’s own width when narrower) */
+                                    large: {
+                                        /** @description where the browser loads it: /media/… on this server, or MEDIA_PUBLIC_BASE_URL/… */
+                                        url: string;
+                                        /** @description pixels */
+                                        width: number;
+                                        /** @description pixels */
+                                        height: number;
+                                    };
+                                    /** @description WebP, 540 px wide or narrower */
+                                    medium: {
+                                        /** @description where the browser loads it: /media/… on this server, or MEDIA_PUBLIC_BASE_URL/… */
+                                        url: string;
+                                        /** @description pixels */
+                                        width: number;
+                                        /** @description pixels */
+                                        height: number;
+                                    };
+                                    /** @description WebP, 240 px wide or narrower */
+                                    thumb: {
+                                        /** @description where the browser loads it: /media/… on this server, or MEDIA_PUBLIC_BASE_URL/… */
+                                        url: string;
+                                        /** @description pixels */
+                                        width: number;
+                                        /** @description pixels */
+                                        height: number;
+                                    };
+                                } | null;
+                            }[];
+                            minPriceFen: number;
+                        };
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/api/admin/skus/{id}": {
@@ -4830,11 +5314,59 @@ export interface paths {
                             category: string;
                             /** @enum {string} */
                             status: "on_sale" | "off_sale";
+                            /** @description distributors may pick it for their mini-shops (选品) */
+                            selectable: boolean;
+                            /** @description 规格: the attributes that generate the SKU matrix (empty: a single SKU, or SKUs by name) */
+                            specs: {
+                                /** @description 颜色, 尺码 … */
+                                name: string;
+                                /** @description in display order */
+                                values: string[];
+                            }[];
+                            /** @description the SKUs on sale, in matrix order (the first attribute varies slowest) */
                             skus: {
                                 id: number;
+                                /** @description the spec values joined by " / " (or a free name without specs) */
                                 name: string;
+                                /** @description the SKU's value of each of the product's spec attributes, in their order */
+                                specValues: string[];
                                 priceFen: number;
                                 stock: number;
+                                /** @description the SKU’s own picture (the spec picker shows it), or null for the product’s */
+                                image: {
+                                    id: number;
+                                    /** @description the uploaded picture, upright */
+                                    width: number;
+                                    /** @description the uploaded picture, upright */
+                                    height: number;
+                                    /** @description WebP, 1080 px wide (or the picture’s own width when narrower) */
+                                    large: {
+                                        /** @description where the browser loads it: /media/… on this server, or MEDIA_PUBLIC_BASE_URL/… */
+                                        url: string;
+                                        /** @description pixels */
+                                        width: number;
+                                        /** @description pixels */
+                                        height: number;
+                                    };
+                                    /** @description WebP, 540 px wide or narrower */
+                                    medium: {
+                                        /** @description where the browser loads it: /media/… on this server, or MEDIA_PUBLIC_BASE_URL/… */
+                                        url: string;
+                                        /** @description pixels */
+                                        width: number;
+                                        /** @description pixels */
+                                        height: number;
+                                    };
+                                    /** @description WebP, 240 px wide or narrower */
+                                    thumb: {
+                                        /** @description where the browser loads it: /media/… on this server, or MEDIA_PUBLIC_BASE_URL/… */
+                                        url: string;
+                                        /** @description pixels */
+                                        width: number;
+                                        /** @description pixels */
+                                        height: number;
+                                    };
+                                } | null;
                             }[];
                             minPriceFen: number;
                         };
@@ -5943,6 +6475,10 @@ export interface paths {
                                         receiveExtensionDays: number;
                                         /** @default 7 */
                                         returnShipDays: number;
+                                        /** @default 2 */
+                                        afterSalesReviewDays: number;
+                                        /** @default 10 */
+                                        returnReceiveDays: number;
                                         returnAddress?: {
                                             name: string;
                                             phone: string;
@@ -6112,6 +6648,10 @@ export interface paths {
                                     receiveExtensionDays: number;
                                     /** @default 7 */
                                     returnShipDays: number;
+                                    /** @default 2 */
+                                    afterSalesReviewDays: number;
+                                    /** @default 10 */
+                                    returnReceiveDays: number;
                                     returnAddress?: {
                                         name: string;
                                         phone: string;
@@ -6252,6 +6792,10 @@ export interface paths {
                                     receiveExtensionDays: number;
                                     /** @default 7 */
                                     returnShipDays: number;
+                                    /** @default 2 */
+                                    afterSalesReviewDays: number;
+                                    /** @default 10 */
+                                    returnReceiveDays: number;
                                     returnAddress?: {
                                         name: string;
                                         phone: string;
@@ -6526,6 +7070,10 @@ export interface paths {
                                     receiveExtensionDays: number;
                                     /** @default 7 */
                                     returnShipDays: number;
+                                    /** @default 2 */
+                                    afterSalesReviewDays: number;
+                                    /** @default 10 */
+                                    returnReceiveDays: number;
                                     returnAddress?: {
                                         name: string;
                                         phone: string;
@@ -6698,6 +7246,10 @@ export interface paths {
                                         receiveExtensionDays: number;
                                         /** @default 7 */
                                         returnShipDays: number;
+                                        /** @default 2 */
+                                        afterSalesReviewDays: number;
+                                        /** @default 10 */
+                                        returnReceiveDays: number;
                                         returnAddress?: {
                                             name: string;
                                             phone: string;
@@ -6978,6 +7530,10 @@ export interface paths {
                                     receiveExtensionDays: number;
                                     /** @default 7 */
                                     returnShipDays: number;
+                                    /** @default 2 */
+                                    afterSalesReviewDays: number;
+                                    /** @default 10 */
+                                    returnReceiveDays: number;
                                     returnAddress?: {
                                         name: string;
                                         phone: string;
@@ -7269,6 +7825,10 @@ export interface paths {
                                         receiveExtensionDays: number;
                                         /** @default 7 */
                                         returnShipDays: number;
+                                        /** @default 2 */
+                                        afterSalesReviewDays: number;
+                                        /** @default 10 */
+                                        returnReceiveDays: number;
                                         returnAddress?: {
                                             name: string;
                                             phone: string;
@@ -7417,6 +7977,10 @@ export interface paths {
                                         receiveExtensionDays: number;
                                         /** @default 7 */
                                         returnShipDays: number;
+                                        /** @default 2 */
+                                        afterSalesReviewDays: number;
+                                        /** @default 10 */
+                                        returnReceiveDays: number;
                                         returnAddress?: {
                                             name: string;
                                             phone: string;
@@ -7683,6 +8247,10 @@ export interface paths {
                                     receiveExtensionDays: number;
                                     /** @default 7 */
                                     returnShipDays: number;
+                                    /** @default 2 */
+                                    afterSalesReviewDays: number;
+                                    /** @default 10 */
+                                    returnReceiveDays: number;
                                     returnAddress?: {
                                         name: string;
                                         phone: string;
@@ -8671,6 +9239,8 @@ export interface paths {
                     status?: "pending_payment" | "paid" | "shipped" | "completed" | "closed" | "refunded";
                     /** @description order-number prefix */
                     q?: string;
+                    /** @description a download ticket for exactly this export and query (POST …/export/ticket), instead of the Authorization header; used once */
+                    ticket?: string;
                 };
                 header?: never;
                 path?: never;
@@ -8698,6 +9268,59 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/admin/orders/export/ticket": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** A download ticket for GET /api/admin/orders/export with this query (valid once, for 60 s): the query, role and free slots are checked as the export checks them */
+        post: {
+            parameters: {
+                query?: {
+                    format?: "csv" | "xlsx";
+                    /** @description headers and labels: Chinese (default) or English */
+                    lang?: "zh" | "en";
+                    /** @description first day, Asia/Shanghai */
+                    from?: string;
+                    /** @description last day (included), Asia/Shanghai */
+                    to?: string;
+                    status?: "pending_payment" | "paid" | "shipped" | "completed" | "closed" | "refunded";
+                    /** @description order-number prefix */
+                    q?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description the download ticket: valid once, for this export and query, for a minute */
+                            ticket: string;
+                            /** @description the export’s path and query with the ticket: open it in the browser (no Authorization header) */
+                            url: string;
+                            expiresInSeconds: number;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/admin/commissions/export": {
         parameters: {
             query?: never;
@@ -8719,6 +9342,8 @@ export interface paths {
                     state?: "pending" | "frozen" | "available" | "reversed";
                     kind?: "distribution" | "agent_regional" | "agent_sales" | "coupon_guide" | "supplier_settlement" | "dealer_sale" | "dealer_rebate";
                     earnerId?: number;
+                    /** @description a download ticket for exactly this export and query (POST …/export/ticket), instead of the Authorization header; used once */
+                    ticket?: string;
                 };
                 header?: never;
                 path?: never;
@@ -8746,6 +9371,59 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/admin/commissions/export/ticket": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** A download ticket for GET /api/admin/commissions/export with this query (valid once, for 60 s): the query, role and free slots are checked as the export checks them */
+        post: {
+            parameters: {
+                query?: {
+                    format?: "csv" | "xlsx";
+                    /** @description headers and labels: Chinese (default) or English */
+                    lang?: "zh" | "en";
+                    /** @description first day, Asia/Shanghai */
+                    from?: string;
+                    /** @description last day (included), Asia/Shanghai */
+                    to?: string;
+                    state?: "pending" | "frozen" | "available" | "reversed";
+                    kind?: "distribution" | "agent_regional" | "agent_sales" | "coupon_guide" | "supplier_settlement" | "dealer_sale" | "dealer_rebate";
+                    earnerId?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description the download ticket: valid once, for this export and query, for a minute */
+                            ticket: string;
+                            /** @description the export’s path and query with the ticket: open it in the browser (no Authorization header) */
+                            url: string;
+                            expiresInSeconds: number;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/admin/payouts/export": {
         parameters: {
             query?: never;
@@ -8766,6 +9444,8 @@ export interface paths {
                     to?: string;
                     status?: "reviewing" | "processing" | "paid" | "rejected" | "failed";
                     memberId?: number;
+                    /** @description a download ticket for exactly this export and query (POST …/export/ticket), instead of the Authorization header; used once */
+                    ticket?: string;
                 };
                 header?: never;
                 path?: never;
@@ -8793,6 +9473,58 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/admin/payouts/export/ticket": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** A download ticket for GET /api/admin/payouts/export with this query (valid once, for 60 s): the query, role and free slots are checked as the export checks them */
+        post: {
+            parameters: {
+                query?: {
+                    format?: "csv" | "xlsx";
+                    /** @description headers and labels: Chinese (default) or English */
+                    lang?: "zh" | "en";
+                    /** @description first day, Asia/Shanghai */
+                    from?: string;
+                    /** @description last day (included), Asia/Shanghai */
+                    to?: string;
+                    status?: "reviewing" | "processing" | "paid" | "rejected" | "failed";
+                    memberId?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description the download ticket: valid once, for this export and query, for a minute */
+                            ticket: string;
+                            /** @description the export’s path and query with the ticket: open it in the browser (no Authorization header) */
+                            url: string;
+                            expiresInSeconds: number;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/admin/refund-requests/export": {
         parameters: {
             query?: never;
@@ -8814,6 +9546,8 @@ export interface paths {
                     status?: "pending" | "awaiting_return" | "returning" | "approved" | "rejected" | "cancelled" | "expired";
                     kind?: "refund_only" | "return_refund";
                     orderId?: number;
+                    /** @description a download ticket for exactly this export and query (POST …/export/ticket), instead of the Authorization header; used once */
+                    ticket?: string;
                 };
                 header?: never;
                 path?: never;
@@ -8835,6 +9569,59 @@ export interface paths {
         };
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/refund-requests/export/ticket": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** A download ticket for GET /api/admin/refund-requests/export with this query (valid once, for 60 s): the query, role and free slots are checked as the export checks them */
+        post: {
+            parameters: {
+                query?: {
+                    format?: "csv" | "xlsx";
+                    /** @description headers and labels: Chinese (default) or English */
+                    lang?: "zh" | "en";
+                    /** @description first day, Asia/Shanghai */
+                    from?: string;
+                    /** @description last day (included), Asia/Shanghai */
+                    to?: string;
+                    status?: "pending" | "awaiting_return" | "returning" | "approved" | "rejected" | "cancelled" | "expired";
+                    kind?: "refund_only" | "return_refund";
+                    orderId?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description the download ticket: valid once, for this export and query, for a minute */
+                            ticket: string;
+                            /** @description the export’s path and query with the ticket: open it in the browser (no Authorization header) */
+                            url: string;
+                            expiresInSeconds: number;
+                        };
+                    };
+                };
+            };
+        };
         delete?: never;
         options?: never;
         head?: never;
@@ -8863,6 +9650,8 @@ export interface paths {
                     code?: string;
                     /** @description transfers from or to any of this member’s accounts */
                     memberId?: number;
+                    /** @description a download ticket for exactly this export and query (POST …/export/ticket), instead of the Authorization header; used once */
+                    ticket?: string;
                 };
                 header?: never;
                 path?: never;
@@ -8884,6 +9673,60 @@ export interface paths {
         };
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/ledger/export/ticket": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** A download ticket for GET /api/admin/ledger/export with this query (valid once, for 60 s): the query, role and free slots are checked as the export checks them */
+        post: {
+            parameters: {
+                query?: {
+                    format?: "csv" | "xlsx";
+                    /** @description headers and labels: Chinese (default) or English */
+                    lang?: "zh" | "en";
+                    /** @description first day, Asia/Shanghai */
+                    from?: string;
+                    /** @description last day (included), Asia/Shanghai */
+                    to?: string;
+                    /** @description transfer code, exactly */
+                    code?: string;
+                    /** @description transfers from or to any of this member’s accounts */
+                    memberId?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description the download ticket: valid once, for this export and query, for a minute */
+                            ticket: string;
+                            /** @description the export’s path and query with the ticket: open it in the browser (no Authorization header) */
+                            url: string;
+                            expiresInSeconds: number;
+                        };
+                    };
+                };
+            };
+        };
         delete?: never;
         options?: never;
         head?: never;
@@ -9109,11 +9952,59 @@ export interface paths {
                             category: string;
                             /** @enum {string} */
                             status: "on_sale" | "off_sale";
+                            /** @description distributors may pick it for their mini-shops (选品) */
+                            selectable: boolean;
+                            /** @description 规格: the attributes that generate the SKU matrix (empty: a single SKU, or SKUs by name) */
+                            specs: {
+                                /** @description 颜色, 尺码 … */
+                                name: string;
+                                /** @description in display order */
+                                values: string[];
+                            }[];
+                            /** @description the SKUs on sale, in matrix order (the first attribute varies slowest) */
                             skus: {
                                 id: number;
+                                /** @description the spec values joined by " / " (or a free name without specs) */
                                 name: string;
+                                /** @description the SKU's value of each of the product's spec attributes, in their order */
+                                specValues: string[];
                                 priceFen: number;
                                 stock: number;
+                                /** @description the SKU’s own picture (the spec picker shows it), or null for the product’s */
+                                image: {
+                                    id: number;
+                                    /** @description the uploaded picture, upright */
+                                    width: number;
+                                    /** @description the uploaded picture, upright */
+                                    height: number;
+                                    /** @description WebP, 1080 px wide (or the picture’s own width when narrower) */
+                                    large: {
+                                        /** @description where the browser loads it: /media/… on this server, or MEDIA_PUBLIC_BASE_URL/… */
+                                        url: string;
+                                        /** @description pixels */
+                                        width: number;
+                                        /** @description pixels */
+                                        height: number;
+                                    };
+                                    /** @description WebP, 540 px wide or narrower */
+                                    medium: {
+                                        /** @description where the browser loads it: /media/… on this server, or MEDIA_PUBLIC_BASE_URL/… */
+                                        url: string;
+                                        /** @description pixels */
+                                        width: number;
+                                        /** @description pixels */
+                                        height: number;
+                                    };
+                                    /** @description WebP, 240 px wide or narrower */
+                                    thumb: {
+                                        /** @description where the browser loads it: /media/… on this server, or MEDIA_PUBLIC_BASE_URL/… */
+                                        url: string;
+                                        /** @description pixels */
+                                        width: number;
+                                        /** @description pixels */
+                                        height: number;
+                                    };
+                                } | null;
                             }[];
                             minPriceFen: number;
                         };
@@ -17122,6 +18013,16 @@ export interface paths {
                                 receivedAt: string | null;
                                 /** Format: date-time */
                                 closedAt: string | null;
+                                /**
+                                 * Format: date-time
+                                 * @description pending: not reviewed by then, the request is approved by itself (商家逾期自动同意; the rules’ afterSalesReviewDays); else null
+                                 */
+                                reviewDueAt: string | null;
+                                /**
+                                 * Format: date-time
+                                 * @description returning: not confirmed by then, the return is received and refunded by itself (the rules’ returnReceiveDays after the parcel); else null
+                                 */
+                                receiveDueAt: string | null;
                             }[];
                         };
                     };
@@ -19428,6 +20329,11 @@ export interface paths {
                             reason: string;
                             /** Format: date-time */
                             createdAt: string;
+                            /**
+                             * Format: date-time
+                             * @description not reviewed by then, the request is approved by itself
+                             */
+                            reviewDueAt: string | null;
                         };
                     };
                 };
@@ -19519,6 +20425,16 @@ export interface paths {
                                 receivedAt: string | null;
                                 /** Format: date-time */
                                 closedAt: string | null;
+                                /**
+                                 * Format: date-time
+                                 * @description pending: not reviewed by then, the request is approved by itself (商家逾期自动同意; the rules’ afterSalesReviewDays); else null
+                                 */
+                                reviewDueAt: string | null;
+                                /**
+                                 * Format: date-time
+                                 * @description returning: not confirmed by then, the return is received and refunded by itself (the rules’ returnReceiveDays after the parcel); else null
+                                 */
+                                receiveDueAt: string | null;
                             }[];
                         };
                     };
@@ -19620,6 +20536,16 @@ export interface paths {
                             receivedAt: string | null;
                             /** Format: date-time */
                             closedAt: string | null;
+                            /**
+                             * Format: date-time
+                             * @description pending: not reviewed by then, the request is approved by itself (商家逾期自动同意; the rules’ afterSalesReviewDays); else null
+                             */
+                            reviewDueAt: string | null;
+                            /**
+                             * Format: date-time
+                             * @description returning: not confirmed by then, the return is received and refunded by itself (the rules’ returnReceiveDays after the parcel); else null
+                             */
+                            receiveDueAt: string | null;
                         };
                     };
                 };
@@ -19710,6 +20636,16 @@ export interface paths {
                             receivedAt: string | null;
                             /** Format: date-time */
                             closedAt: string | null;
+                            /**
+                             * Format: date-time
+                             * @description pending: not reviewed by then, the request is approved by itself (商家逾期自动同意; the rules’ afterSalesReviewDays); else null
+                             */
+                            reviewDueAt: string | null;
+                            /**
+                             * Format: date-time
+                             * @description returning: not confirmed by then, the return is received and refunded by itself (the rules’ returnReceiveDays after the parcel); else null
+                             */
+                            receiveDueAt: string | null;
                         };
                     };
                 };
@@ -19803,6 +20739,16 @@ export interface paths {
                                 receivedAt: string | null;
                                 /** Format: date-time */
                                 closedAt: string | null;
+                                /**
+                                 * Format: date-time
+                                 * @description pending: not reviewed by then, the request is approved by itself (商家逾期自动同意; the rules’ afterSalesReviewDays); else null
+                                 */
+                                reviewDueAt: string | null;
+                                /**
+                                 * Format: date-time
+                                 * @description returning: not confirmed by then, the return is received and refunded by itself (the rules’ returnReceiveDays after the parcel); else null
+                                 */
+                                receiveDueAt: string | null;
                             }[];
                         };
                     };
@@ -20069,11 +21015,59 @@ export interface paths {
                                 category: string;
                                 /** @enum {string} */
                                 status: "on_sale" | "off_sale";
+                                /** @description distributors may pick it for their mini-shops (选品) */
+                                selectable: boolean;
+                                /** @description 规格: the attributes that generate the SKU matrix (empty: a single SKU, or SKUs by name) */
+                                specs: {
+                                    /** @description 颜色, 尺码 … */
+                                    name: string;
+                                    /** @description in display order */
+                                    values: string[];
+                                }[];
+                                /** @description the SKUs on sale, in matrix order (the first attribute varies slowest) */
                                 skus: {
                                     id: number;
+                                    /** @description the spec values joined by " / " (or a free name without specs) */
                                     name: string;
+                                    /** @description the SKU's value of each of the product's spec attributes, in their order */
+                                    specValues: string[];
                                     priceFen: number;
                                     stock: number;
+                                    /** @description the SKU’s own picture (the spec picker shows it), or null for the product’s */
+                                    image: {
+                                        id: number;
+                                        /** @description the uploaded picture, upright */
+                                        width: number;
+                                        /** @description the uploaded picture, upright */
+                                        height: number;
+                                        /** @description WebP, 1080 px wide (or the picture’s own width when narrower) */
+                                        large: {
+                                            /** @description where the browser loads it: /media/… on this server, or MEDIA_PUBLIC_BASE_URL/… */
+                                            url: string;
+                                            /** @description pixels */
+                                            width: number;
+                                            /** @description pixels */
+                                            height: number;
+                                        };
+                                        /** @description WebP, 540 px wide or narrower */
+                                        medium: {
+                                            /** @description where the browser loads it: /media/… on this server, or MEDIA_PUBLIC_BASE_URL/… */
+                                            url: string;
+                                            /** @description pixels */
+                                            width: number;
+                                            /** @description pixels */
+                                            height: number;
+                                        };
+                                        /** @description WebP, 240 px wide or narrower */
+                                        thumb: {
+                                            /** @description where the browser loads it: /media/… on this server, or MEDIA_PUBLIC_BASE_URL/… */
+                                            url: string;
+                                            /** @description pixels */
+                                            width: number;
+                                            /** @description pixels */
+                                            height: number;
+                                        };
+                                    } | null;
                                 }[];
                                 minPriceFen: number;
                             }[];
@@ -20280,11 +21274,59 @@ export interface paths {
                                 category: string;
                                 /** @enum {string} */
                                 status: "on_sale" | "off_sale";
+                                /** @description distributors may pick it for their mini-shops (选品) */
+                                selectable: boolean;
+                                /** @description 规格: the attributes that generate the SKU matrix (empty: a single SKU, or SKUs by name) */
+                                specs: {
+                                    /** @description 颜色, 尺码 … */
+                                    name: string;
+                                    /** @description in display order */
+                                    values: string[];
+                                }[];
+                                /** @description the SKUs on sale, in matrix order (the first attribute varies slowest) */
                                 skus: {
                                     id: number;
+                                    /** @description the spec values joined by " / " (or a free name without specs) */
                                     name: string;
+                                    /** @description the SKU's value of each of the product's spec attributes, in their order */
+                                    specValues: string[];
                                     priceFen: number;
                                     stock: number;
+                                    /** @description the SKU’s own picture (the spec picker shows it), or null for the product’s */
+                                    image: {
+                                        id: number;
+                                        /** @description the uploaded picture, upright */
+                                        width: number;
+                                        /** @description the uploaded picture, upright */
+                                        height: number;
+                                        /** @description WebP, 1080 px wide (or the picture’s own width when narrower) */
+                                        large: {
+                                            /** @description where the browser loads it: /media/… on this server, or MEDIA_PUBLIC_BASE_URL/… */
+                                            url: string;
+                                            /** @description pixels */
+                                            width: number;
+                                            /** @description pixels */
+                                            height: number;
+                                        };
+                                        /** @description WebP, 540 px wide or narrower */
+                                        medium: {
+                                            /** @description where the browser loads it: /media/… on this server, or MEDIA_PUBLIC_BASE_URL/… */
+                                            url: string;
+                                            /** @description pixels */
+                                            width: number;
+                                            /** @description pixels */
+                                            height: number;
+                                        };
+                                        /** @description WebP, 240 px wide or narrower */
+                                        thumb: {
+                                            /** @description where the browser loads it: /media/… on this server, or MEDIA_PUBLIC_BASE_URL/… */
+                                            url: string;
+                                            /** @description pixels */
+                                            width: number;
+                                            /** @description pixels */
+                                            height: number;
+                                        };
+                                    } | null;
                                 }[];
                                 minPriceFen: number;
                             }[];
@@ -20436,11 +21478,59 @@ export interface paths {
                                 category: string;
                                 /** @enum {string} */
                                 status: "on_sale" | "off_sale";
+                                /** @description distributors may pick it for their mini-shops (选品) */
+                                selectable: boolean;
+                                /** @description 规格: the attributes that generate the SKU matrix (empty: a single SKU, or SKUs by name) */
+                                specs: {
+                                    /** @description 颜色, 尺码 … */
+                                    name: string;
+                                    /** @description in display order */
+                                    values: string[];
+                                }[];
+                                /** @description the SKUs on sale, in matrix order (the first attribute varies slowest) */
                                 skus: {
                                     id: number;
+                                    /** @description the spec values joined by " / " (or a free name without specs) */
                                     name: string;
+                                    /** @description the SKU's value of each of the product's spec attributes, in their order */
+                                    specValues: string[];
                                     priceFen: number;
                                     stock: number;
+                                    /** @description the SKU’s own picture (the spec picker shows it), or null for the product’s */
+                                    image: {
+                                        id: number;
+                                        /** @description the uploaded picture, upright */
+                                        width: number;
+                                        /** @description the uploaded picture, upright */
+                                        height: number;
+                                        /** @description WebP, 1080 px wide (or the picture’s own width when narrower) */
+                                        large: {
+                                            /** @description where the browser loads it: /media/… on this server, or MEDIA_PUBLIC_BASE_URL/… */
+                                            url: string;
+                                            /** @description pixels */
+                                            width: number;
+                                            /** @description pixels */
+                                            height: number;
+                                        };
+                                        /** @description WebP, 540 px wide or narrower */
+                                        medium: {
+                                            /** @description where the browser loads it: /media/… on this server, or MEDIA_PUBLIC_BASE_URL/… */
+                                            url: string;
+                                            /** @description pixels */
+                                            width: number;
+                                            /** @description pixels */
+                                            height: number;
+                                        };
+                                        /** @description WebP, 240 px wide or narrower */
+                                        thumb: {
+                                            /** @description where the browser loads it: /media/… on this server, or MEDIA_PUBLIC_BASE_URL/… */
+                                            url: string;
+                                            /** @description pixels */
+                                            width: number;
+                                            /** @description pixels */
+                                            height: number;
+                                        };
+                                    } | null;
                                 }[];
                                 minPriceFen: number;
                             }[];

@@ -59,5 +59,5 @@ export function adminMediaRoutes(app: FastifyInstance, s: Services, auth: Auth) 
       body: z.object({ main: mediaId.nullable(), gallery: z.array(mediaId).max(20), detail: z.array(mediaId).max(50) }),
       response: { 200: productOut },
     },
-  }, async (req) => s.catalog.setImages(req.params.id, req.body));
+  }, async (req) => s.catalog.setImages(req.params.id, req.body, member(req).id));
 }

@@ -1,4 +1,4 @@
-// The HQ console's API: the catalogue, orders, refunds and payment returns. Every route checks roles; money, binding, tier and role changes are audited
+// The HQ console's API: orders, refunds and payment returns (the catalogue: admin-catalog.ts). Every route checks roles; money, binding, tier and role changes are audited
 // by the services they call.
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
@@ -6,7 +6,7 @@ import { z } from 'zod';
 import type { Services } from '../../services.js';
 import { member, phoneViewFor, type Auth } from '../auth.js';
 import { fen, idempotencyKey, idParams, page, positiveFen, reason } from '../schemas.js';
-import { earningOut, listOf, orderListItemOut, orderOut, paymentOut, productOut } from '../responses.js';
+import { earningOut, listOf, orderListItemOut, orderOut, paymentOut } from '../responses.js';
 import { withThumbnails } from '../order-list.js';
 import { adminGuards } from './admin-guards.js';
 import { paymentReturnOut, refundOut, refundListItemOut } from './admin.responses.js';
@@ -15,41 +15,6 @@ export function adminOrderRoutes(app: FastifyInstance, s: Services, auth: Auth) 
   const r = app.withTypeProvider<ZodTypeProvider>();
   const { anyHq, operators, finance, support, fulfilment, owner } = adminGuards(auth);
   const tags = ['admin'];
-
-  // --- catalog ---
-  const skuInput = z.object({ name: z.string().trim().min(1).max(50), priceFen: positiveFen, stock: z.number().int().min(0).max(10_000_000) });
-  r.get('/api/admin/products', { preHandler: anyHq, schema: { tags, summary: 'All products', querystring: page.extend({ q: z.string().max(50).optional() }), response: { 200: listOf(productOut) } } }, async (req) => ({
-    items: await s.catalog.list(s.db, req.query),
-  }));
-  r.post('/api/admin/products', {
-    preHandler: operators,
-    schema: {
-      tags,
-      summary: 'Create a product with SKUs',
-      body: z.object({
-        title: z.string().trim().min(1).max(100),
-        description: z.string().max(5000).optional(),
-        imageUrl: z.string().max(500).nullable().optional(),
-        category: z.string().max(50).optional(),
-        status: z.enum(['on_sale', 'off_sale']).optional(),
-        skus: z.array(skuInput).min(1).max(50),
-      }),
-      response: { 201: productOut },
-    },
-  }, async (req, reply) => reply.status(201).send(await s.catalog.create(req.body)));
-  r.patch('/api/admin/products/:id', {
-    preHandler: operators,
-    schema: {
-      tags,
-      summary: 'Edit a product',
-      params: idParams,
-      body: z.object({ title: z.string().trim().min(1).max(100).optional(), description: z.string().max(5000).optional(), imageUrl: z.string().max(500).nullable().optional(), category: z.string().max(50).optional(), status: z.enum(['on_sale', 'off_sale']).optional() }),
-      response: { 200: productOut },
-    },
-  }, async (req) => s.catalog.update(req.params.id, req.body));
-  r.patch('/api/admin/skus/:id', { preHandler: operators, schema: { tags, summary: 'Edit a SKU: price, stock, name (answers its product)', params: idParams, body: skuInput.partial(), response: { 200: productOut } } }, async (req) =>
-    s.catalog.updateSku(req.params.id, req.body),
-  );
 
   // --- orders and refunds ---
   r.get('/api/admin/orders', {

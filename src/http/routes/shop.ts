@@ -70,7 +70,11 @@ function catalogueRoutes(app: FastifyInstance, s: Services, auth: Auth) {
 
   // --- catalog ---
   r.get('/api/products', {
-    schema: { tags: ['catalog'], summary: 'Products on sale', querystring: page.extend({ category: z.string().max(50).optional(), q: z.string().max(50).optional() }), response: { 200: listOf(productOut) } },
+    schema: { tags: ['catalog'], summary: 'Products on sale', querystring: page.extend({
+      category: z.string().max(50).optional(),
+      q: z.string().max(50).optional(),
+      selectable: z.enum(['true', 'false']).transform((v) => v === 'true').optional().describe('true: only what distributors may pick for their mini-shops (选品)'),
+    }), response: { 200: listOf(productOut) } },
   }, async (req) => ({ items: await s.catalog.list(s.db, { ...req.query, status: 'on_sale' }) }));
 
   r.get('/api/products/:id', { schema: { tags: ['catalog'], summary: 'One product with its SKUs', params: idParams, response: { 200: productOut } } }, async (req) => {

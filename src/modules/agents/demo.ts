@@ -68,7 +68,7 @@ export async function seedChannels(services: Services): Promise<void> {
   // the silver agent's customers, shipped to Nanshan: sales awards for the silver agent, differentials for the regional chain
   const first = await buy('13700000023', [{ skuId: skuOf('普洱', '生茶'), quantity: 2 }], 'agent-1', { shippingAddress: address });
   await services.orders.complete(first.orderId, first.buyerId);
-  await buy('13700000024', [{ skuId: skuOf('四件套', '1.8m 床'), quantity: 1 }, { skuId: skuOf('五常大米', '5kg 装'), quantity: 2 }], 'agent-2', { shippingAddress: address });
+  await buy('13700000024', [{ skuId: skuOf('四件套', '米白 / 1.8m 床'), quantity: 1 }, { skuId: skuOf('五常大米', '5kg 装'), quantity: 2 }], 'agent-2', { shippingAddress: address });
   await buy('13700000022', [{ skuId: skuOf('阿胶糕', '原味'), quantity: 1 }], 'agent-3', { shippingAddress: address });
   // the store: the manager's friend picks up (bound by it, the manager earns commission), the manager redeems;
   // the scanned customer picks up at the other Nanshan store and the order still counts for the flagship

@@ -1,7 +1,7 @@
 // A product's pictures (product_images, 040): one main picture, the gallery after it, and the detail
 // pictures (详情图) below the description, each an ordered list of the media module's pictures.
 // products.image_url follows the main picture's large URL, for what reads that column directly.
-import type { Db, Executor } from '../../db/database.js';
+import type { Db, Executor, Tx } from '../../db/database.js';
 import { inTransaction } from '../../db/database.js';
 import { badRequest, notFound, unprocessable } from '../../errors.js';
 import type { MediaImageView } from '../media/index.js';
@@ -50,7 +50,7 @@ export async function imagesOf(ex: Executor, pictures: PictureLookup, productIds
 }
 
 /** Replaces a product's pictures; every id must be an uploaded picture, each used once. */
-export async function setImages(db: Db, pictures: PictureLookup, productId: number, input: ProductImagesInput): Promise<void> {
+export async function setImages(db: Db, pictures: PictureLookup, productId: number, input: ProductImagesInput, audit: (tx: Tx, before: ProductImagesInput, after: ProductImagesInput) => Promise<unknown>): Promise<void> {
   const gallery = [...input.gallery];
   const main = input.main ?? gallery.shift() ?? null;
   const all = [...(main === null ? [] : [main]), ...gallery, ...input.detail];
@@ -61,6 +61,8 @@ export async function setImages(db: Db, pictures: PictureLookup, productId: numb
     const views = await pictures.describe(tx, all);
     const unknown = all.find((id) => !views.has(id));
     if (unknown !== undefined) throw unprocessable('MEDIA_NOT_FOUND', `picture ${unknown} does not exist: upload it first`);
+    const old = await tx.selectFrom('product_images').select(['kind', 'media_id']).where('product_id', '=', productId).orderBy('kind').orderBy('position').execute();
+    const before = { main: old.find((r) => r.kind === 'main')?.media_id ?? null, gallery: old.filter((r) => r.kind === 'gallery').map((r) => r.media_id), detail: old.filter((r) => r.kind === 'detail').map((r) => r.media_id) };
     await tx.deleteFrom('product_images').where('product_id', '=', productId).execute();
     const rows = [
       ...(main === null ? [] : [{ product_id: productId, kind: 'main' as const, position: 0, media_id: main }]),
@@ -69,5 +71,6 @@ export async function setImages(db: Db, pictures: PictureLookup, productId: numb
     ];
     if (rows.length > 0) await tx.insertInto('product_images').values(rows).execute();
     await tx.updateTable('products').set({ image_url: main === null ? null : views.get(main)!.large.url }).where('id', '=', productId).execute();
+    await audit(tx, before, { main, gallery, detail: input.detail });
   });
 }

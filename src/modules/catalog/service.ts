@@ -2,7 +2,9 @@
 import type { Db, Executor, Tx } from '../../db/database.js';
 import { inTransaction } from '../../db/database.js';
 import { conflict, notFound, unprocessable } from '../../errors.js';
+import type { AuditService } from '../audit/index.js';
 import { imagesOf, setImages, type PictureLookup, type ProductImagesInput } from './images.js';
+import { insertMatrix, setSpecs, specsOfNamedSkus, type SpecsInput } from './specs.js';
 
 export interface SkuInput {
   name: string;
@@ -16,8 +18,14 @@ export interface ProductInput {
   imageUrl?: string | null;
   category?: string;
   status?: 'on_sale' | 'off_sale';
+  selectable?: boolean;
+  /** a plain list of SKUs; several distinct names become the values of one attribute, 规格 */
   skus: SkuInput[];
+  /** or the specs and their matrix (then skus is ignored) */
+  specs?: SpecsInput;
 }
+
+export type ProductPatch = { title?: string; description?: string; imageUrl?: string | null; category?: string; status?: 'on_sale' | 'off_sale'; selectable?: boolean };
 
 export interface ReservedSku {
   skuId: number;
@@ -31,19 +39,24 @@ export class CatalogService {
   constructor(
     private readonly db: Db,
     private readonly pictures: PictureLookup,
+    private readonly audit: AuditService,
   ) {}
 
-  async list(ex: Executor, filter: { status?: 'on_sale' | 'off_sale'; category?: string; q?: string; ids?: number[]; limit: number; offset: number }) {
+  async list(ex: Executor, filter: { status?: 'on_sale' | 'off_sale'; category?: string; q?: string; ids?: number[]; selectable?: boolean; limit: number; offset: number }) {
     let q = ex.selectFrom('products').selectAll();
     if (filter.status) q = q.where('status', '=', filter.status);
+    if (filter.selectable !== undefined) q = q.where('selectable', '=', filter.selectable);
     if (filter.category) q = q.where('category', '=', filter.category);
     if (filter.q) q = q.where('title', 'like', `%${filter.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
     if (filter.ids) q = q.where('id', 'in', filter.ids.length ? filter.ids : [-1]);
     const products = await q.orderBy('id', 'desc').limit(filter.limit).offset(filter.offset).execute();
     const skus = products.length
-      ? await ex.selectFrom('product_skus').selectAll().where('product_id', 'in', products.map((p) => p.id)).orderBy('id').execute()
+      ? await ex.selectFrom('product_skus').selectAll().where('product_id', 'in', products.map((p) => p.id)).where('retired_at', 'is', null).orderBy('id').execute()
       : [];
-    const images = await imagesOf(ex, this.pictures, products.map((p) => p.id));
+    const [images, skuPictures] = await Promise.all([
+      imagesOf(ex, this.pictures, products.map((p) => p.id)),
+      this.pictures.describe(ex, skus.flatMap((s) => (s.image_media_id === null ? [] : [s.image_media_id]))),
+    ]);
     return products.map((p) => ({
       id: p.id,
       title: p.title,
@@ -53,7 +66,11 @@ export class CatalogService {
       images: images.get(p.id)!,
       category: p.category,
       status: p.status,
-      skus: skus.filter((s) => s.product_id === p.id).map((s) => ({ id: s.id, name: s.name, priceFen: s.price_fen, stock: s.stock })),
+      selectable: p.selectable,
+      specs: p.spec_attributes,
+      skus: skus
+        .filter((s) => s.product_id === p.id)
+        .map((s) => ({ id: s.id, name: s.name, specValues: s.spec_values, priceFen: s.price_fen, stock: s.stock, image: (s.image_media_id !== null && skuPictures.get(s.image_media_id)) || null })),
       minPriceFen: Math.min(...skus.filter((s) => s.product_id === p.id).map((s) => s.price_fen)),
     }));
   }
@@ -76,57 +93,72 @@ export class CatalogService {
     return product;
   }
 
-  async create(input: ProductInput) {
+  /** Creates a product; actorId: the HQ member who did (audited), null for the system (demo, a supplier's approved proposal). */
+  async create(input: ProductInput, actorId: number | null = null) {
     const id = await inTransaction(this.db, async (tx) => {
       const product = await tx
         .insertInto('products')
-        .values({ title: input.title, description: input.description ?? '', image_url: input.imageUrl ?? null, category: input.category ?? '', status: input.status ?? 'on_sale' })
+        .values({ title: input.title, description: input.description ?? '', image_url: input.imageUrl ?? null, category: input.category ?? '', status: input.status ?? 'on_sale', selectable: input.selectable ?? true })
         .returning('id')
         .executeTakeFirstOrThrow();
-      await tx
-        .insertInto('product_skus')
-        .values(input.skus.map((s) => ({ product_id: product.id, name: s.name, price_fen: s.priceFen, stock: s.stock })))
-        .execute();
+      const specs = input.specs ?? specsOfNamedSkus(input.skus);
+      await insertMatrix(tx, product.id, specs);
+      await this.audit.record(tx, { actorId, action: 'product.create', targetType: 'product', targetId: product.id, after: { title: input.title, status: input.status ?? 'on_sale', specs: specs.attributes, skus: specs.skus.map((k) => ({ specValues: k.specValues, priceFen: k.priceFen, stock: k.stock })) } });
       return product.id;
     });
     return this.get(this.db, id);
   }
 
-  async update(id: number, patch: { title?: string; description?: string; imageUrl?: string | null; category?: string; status?: 'on_sale' | 'off_sale' }) {
-    const updated = await this.db
-      .updateTable('products')
-      .set({
-        ...(patch.title !== undefined ? { title: patch.title } : {}),
-        ...(patch.description !== undefined ? { description: patch.description } : {}),
-        ...(patch.imageUrl !== undefined ? { image_url: patch.imageUrl } : {}),
-        ...(patch.category !== undefined ? { category: patch.category } : {}),
-        ...(patch.status !== undefined ? { status: patch.status } : {}),
-      })
-      .where('id', '=', id)
-      .executeTakeFirst();
-    if (Number(updated.numUpdatedRows) === 0) throw notFound('PRODUCT_NOT_FOUND', `product ${id} does not exist`);
+  async update(id: number, patch: ProductPatch, actorId: number | null = null) {
+    const set = {
+      ...(patch.title !== undefined ? { title: patch.title } : {}),
+      ...(patch.description !== undefined ? { description: patch.description } : {}),
+      ...(patch.imageUrl !== undefined ? { image_url: patch.imageUrl } : {}),
+      ...(patch.category !== undefined ? { category: patch.category } : {}),
+      ...(patch.status !== undefined ? { status: patch.status } : {}),
+      ...(patch.selectable !== undefined ? { selectable: patch.selectable } : {}),
+    };
+    await inTransaction(this.db, async (tx) => {
+      const before = await tx.selectFrom('products').select(['title', 'description', 'image_url', 'category', 'status', 'selectable']).where('id', '=', id).forUpdate().executeTakeFirst();
+      if (!before) throw notFound('PRODUCT_NOT_FOUND', `product ${id} does not exist`);
+      if (Object.keys(set).length === 0) return;
+      await tx.updateTable('products').set(set).where('id', '=', id).execute();
+      const changed = Object.keys(set) as Array<keyof typeof set>;
+      await this.audit.record(tx, { actorId, action: 'product.update', targetType: 'product', targetId: id, before: Object.fromEntries(changed.map((k) => [k, before[k]])), after: set });
+    });
     return this.get(this.db, id);
   }
 
   /** Replaces a product's pictures (main, gallery, detail: ordered media ids) and answers the product. */
-  async setImages(id: number, input: ProductImagesInput) {
-    await setImages(this.db, this.pictures, id, input);
+  async setImages(id: number, input: ProductImagesInput, actorId: number | null = null) {
+    await setImages(this.db, this.pictures, id, input, (tx, before, after) => this.audit.record(tx, { actorId, action: 'product.images', targetType: 'product', targetId: id, before, after }));
     return this.get(this.db, id);
   }
 
-  async updateSku(skuId: number, patch: { priceFen?: number; stock?: number; name?: string }) {
-    const updated = await this.db
-      .updateTable('product_skus')
-      .set({
-        ...(patch.priceFen !== undefined ? { price_fen: patch.priceFen } : {}),
-        ...(patch.stock !== undefined ? { stock: patch.stock } : {}),
-        ...(patch.name !== undefined ? { name: patch.name } : {}),
-      })
-      .where('id', '=', skuId)
-      .returning('product_id')
-      .executeTakeFirst();
-    if (!updated) throw notFound('SKU_NOT_FOUND', `sku ${skuId} does not exist`);
-    return this.get(this.db, updated.product_id);
+  /** Replaces a product's specs and SKU matrix (specs.ts) and answers the product. */
+  async setSpecs(id: number, input: SpecsInput, actorId: number | null = null) {
+    await setSpecs(this.db, this.pictures, id, input, (tx, before, after) => this.audit.record(tx, { actorId, action: 'product.specs', targetType: 'product', targetId: id, before, after }));
+    return this.get(this.db, id);
+  }
+
+  async updateSku(skuId: number, patch: { priceFen?: number; stock?: number; name?: string }, actorId: number | null = null) {
+    const set = {
+      ...(patch.priceFen !== undefined ? { price_fen: patch.priceFen } : {}),
+      ...(patch.stock !== undefined ? { stock: patch.stock } : {}),
+      ...(patch.name !== undefined ? { name: patch.name } : {}),
+    };
+    const productId = await inTransaction(this.db, async (tx) => {
+      const before = await tx.selectFrom('product_skus').select(['product_id', 'name', 'price_fen', 'stock', 'spec_values']).where('id', '=', skuId).forUpdate().executeTakeFirst();
+      if (!before) throw notFound('SKU_NOT_FOUND', `sku ${skuId} does not exist`);
+      // a SKU of a spec matrix is named by its values: rename the values instead
+      if (patch.name !== undefined && before.spec_values.length > 0) throw unprocessable('SKU_NAME_FROM_SPECS', 'this SKU is named by its spec values: change them in the specs');
+      if (Object.keys(set).length === 0) return before.product_id;
+      await tx.updateTable('product_skus').set(set).where('id', '=', skuId).execute();
+      const changed = Object.keys(set) as Array<keyof typeof set>;
+      await this.audit.record(tx, { actorId, action: 'sku.update', targetType: 'sku', targetId: skuId, before: Object.fromEntries(changed.map((k) => [k, before[k]])), after: set });
+      return before.product_id;
+    });
+    return this.get(this.db, productId);
   }
 
   /** Takes stock for a checkout inside its transaction; SKUs are locked in id order so checkouts never deadlock. */
@@ -137,7 +169,7 @@ export class CatalogService {
     const rows = await tx
       .selectFrom('product_skus as s')
       .innerJoin('products as p', 'p.id', 's.product_id')
-      .select(['s.id', 's.product_id', 's.name', 's.price_fen', 's.stock', 'p.title', 'p.status'])
+      .select(['s.id', 's.product_id', 's.name', 's.price_fen', 's.stock', 's.retired_at', 'p.title', 'p.status'])
       .where('s.id', 'in', skuIds)
       .orderBy('s.id')
       .forUpdate()
@@ -147,6 +179,7 @@ export class CatalogService {
       const row = byId.get(skuId);
       if (!row) throw unprocessable('SKU_NOT_FOUND', `sku ${skuId} does not exist`);
       if (row.status !== 'on_sale') throw conflict('PRODUCT_OFF_SALE', `${row.title} is not on sale`);
+      if (row.retired_at !== null) throw conflict('SKU_RETIRED', `${row.title} (${row.name}) is no longer sold`);
       if (row.stock < merged.get(skuId)!) throw conflict('OUT_OF_STOCK', `${row.title} (${row.name}) has only ${row.stock} left`);
     }
     for (const skuId of skuIds) {

@@ -1,6 +1,15 @@
-// Row types of products and SKUs (001) and product pictures (040), for Kysely; db/schema.ts merges them.
-import type { Generated } from 'kysely';
+// Row types of products and SKUs (001, specs 042) and product pictures (040), for Kysely; db/schema.ts merges them.
+import type { ColumnType, Generated } from 'kysely';
 import type { CreatedAt } from '../../db/columns.js';
+
+/** jsonb with a default: read as T, written as JSON text or left out */
+type JsonDefault<T> = ColumnType<T, string | undefined, string>;
+
+/** One attribute of a product's specs (规格) and its values, in display order. */
+export interface SpecAttribute {
+  name: string;
+  values: string[];
+}
 
 export interface ProductsTable {
   id: Generated<number>;
@@ -9,6 +18,10 @@ export interface ProductsTable {
   image_url: string | null;
   category: Generated<string>;
   status: Generated<'on_sale' | 'off_sale'>;
+  /** the attributes that generate the SKU matrix (042) */
+  spec_attributes: JsonDefault<SpecAttribute[]>;
+  /** distributors may pick it for their mini-shops (选品) */
+  selectable: Generated<boolean>;
   created_at: CreatedAt;
 }
 
@@ -18,6 +31,11 @@ export interface ProductSkusTable {
   name: string;
   price_fen: number;
   stock: number;
+  /** the SKU's value of each attribute, in the attributes' order */
+  spec_values: JsonDefault<string[]>;
+  image_media_id: number | null;
+  /** dropped from the matrix: kept for what names it, never shown or sold */
+  retired_at: Date | null;
   created_at: CreatedAt;
 }
 

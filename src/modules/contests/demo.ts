@@ -36,7 +36,7 @@ export async function seedContests(services: Services): Promise<void> {
   const idOf = async (phone: string) => (await services.db.selectFrom('members').select(['id', 'invite_code']).where('phone', '=', phone).executeTakeFirstOrThrow());
   const ownerId = (await idOf(DEMO_HQ[0].phone)).id;
   const chain = await Promise.all(DEMO_CHAIN.map(idOf));
-  const skus = await services.db.selectFrom('product_skus').select('id').orderBy('id').execute();
+  const skus = await services.db.selectFrom('product_skus').select('id').where('stock', '>', 0).where('retired_at', 'is', null).orderBy('id').execute();
 
   const passwordHash = await MembersService.hashPassword(DEMO_PASSWORD);
   const people = new Map<string, { id: number; inviteCode: string }>(chain.map((m, i) => [`chain${i}`, { id: m.id, inviteCode: m.invite_code }]));

@@ -33,7 +33,7 @@ export async function seedGrowth(services: Services): Promise<void> {
   const chainCodes = await services.db.selectFrom('members').select(['phone', 'invite_code']).where('phone', 'in', [...DEMO_CHAIN]).execute();
   const codeOf = new Map(chainCodes.map((c) => [c.phone, c.invite_code]));
   const products = await services.db.selectFrom('products').select(['id', 'title']).orderBy('id').execute();
-  const skus = await services.db.selectFrom('product_skus').select(['id']).orderBy('id').execute();
+  const skus = await services.db.selectFrom('product_skus').select(['id']).where('stock', '>', 0).where('retired_at', 'is', null).orderBy('id').execute();
 
   // 银牌: ¥150 of commission or three direct referrals; 金牌: ¥10,000 of team sales, or buying the 四件套 "package"
   const tierIds = new Set((await services.members.tiers(services.db)).map((t) => t.id));

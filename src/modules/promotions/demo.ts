@@ -24,7 +24,7 @@ export async function seedPromotions(services: Services): Promise<void> {
 
   const tea = await skuOf('云南古树普洱茶饼 357g', '生茶');
   const rice = await skuOf('有机五常大米 5kg', '5kg 装');
-  const bedding = await skuOf('纯棉四件套', '1.8m 床');
+  const bedding = await skuOf('纯棉四件套', '米白 / 1.8m 床');
   const ejiao = await skuOf('手工阿胶糕 500g', '原味');
   const now = services.clock.now();
   const newcomer = await coupons.createTemplate(operatorId, { name: '新人立减10元', kind: 'fixed', offFen: 1_000, validDays: 30, totalQuantity: 1_000, perMemberLimit: 1 });

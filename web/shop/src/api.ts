@@ -60,7 +60,7 @@ export const api = {
   me: () => request<MeProfile>('/api/me'),
 
   // catalog
-  products: (query: { category?: string; q?: string; limit?: number; offset?: number } = {}) => shared(`products:${JSON.stringify(query)}`, () => request<{ items: Product[] }>('/api/products', { query: { limit: 100, ...query } })),
+  products: (query: { category?: string; q?: string; selectable?: 'true'; limit?: number; offset?: number } = {}) => shared(`products:${JSON.stringify(query)}`, () => request<{ items: Product[] }>('/api/products', { query: { limit: 100, ...query } })),
   product: (id: number) => request<Product>(`/api/products/${id}`),
 
   // referral

@@ -1,12 +1,14 @@
-// 商品: list, create (with SKUs), edit a product and its pictures (components/ProductImages.tsx), edit a SKU's price / stock / name.
+// 商品: list, create (with SKUs), edit a product and its pictures (components/ProductImages.tsx), its specs and
+// SKU matrix (components/SpecsEditor.tsx), a SKU's price / stock (and the name of a SKU without specs).
 import { MinusCircleOutlined, PlusOutlined } from '@ant-design/icons';
-import { Alert, App, Button, Card, Form, Input, InputNumber, Select, Space, Table, Typography } from 'antd';
+import { Alert, App, Button, Card, Form, Input, InputNumber, Select, Space, Switch, Table, Tag, Typography } from 'antd';
 import type { Rule } from 'antd/es/form';
 import { useEffect, useState } from 'react';
 import { api } from '../api';
 import { useAuth } from '../auth';
 import { FormModal } from '../components/FormModal';
 import { imageListsOf, imagesBody, imagesChanged, ProductImagesEditor, type ImageLists } from '../components/ProductImages';
+import { SpecsEditor } from '../components/SpecsEditor';
 import { StatusTag } from '../components/StatusTag';
 import { describeError, useApi, useRun, useIsMobile } from '../hooks';
 import { useT, type Translate } from '../i18n';
@@ -23,6 +25,7 @@ interface ProductForm {
   description?: string;
   category?: string;
   status: 'on_sale' | 'off_sale';
+  selectable: boolean;
   skus: SkuForm[];
 }
 
@@ -42,6 +45,7 @@ export default function ProductsPage() {
   const list = useApi<Items<Product>>('/api/admin/products', { q: q || undefined, limit: 100 });
   const [editing, setEditing] = useState<Product | 'new' | null>(null);
   const [editingSku, setEditingSku] = useState<Sku | null>(null);
+  const [editingSpecs, setEditingSpecs] = useState<Product | null>(null);
   const { run } = useRun();
   const { message } = App.useApp();
   const [images, setImages] = useState<ImageLists>(() => imageListsOf(null));
@@ -53,7 +57,7 @@ export default function ProductsPage() {
       return false;
     }
     // imageUrl follows the main picture (the server keeps it): the form no longer sends one
-    const base = { title: v.title.trim(), description: v.description ?? '', category: v.category?.trim() ?? '', status: v.status };
+    const base = { title: v.title.trim(), description: v.description ?? '', category: v.category?.trim() ?? '', status: v.status, selectable: v.selectable };
     const saved = editing === 'new' ? null : editing;
     const ok = await run(
       async () => {
@@ -73,7 +77,9 @@ export default function ProductsPage() {
 
   const saveSku = async (v: SkuForm) => {
     if (!editingSku) return false;
-    const ok = await run(() => api.patch(`/api/admin/skus/${editingSku.id}`, { name: v.name.trim(), priceFen: parseYuanToFen(v.price)!, stock: v.stock }), { success: t('common.saved') });
+    // a SKU of a spec matrix is named by its values (renamed in the specs)
+    const name = editingSku.specValues.length === 0 ? { name: v.name.trim() } : {};
+    const ok = await run(() => api.patch(`/api/admin/skus/${editingSku.id}`, { ...name, priceFen: parseYuanToFen(v.price)!, stock: v.stock }), { success: t('common.saved') });
     if (ok === undefined) return false;
     list.reload();
     return true;
@@ -110,7 +116,7 @@ export default function ProductsPage() {
               data-testid={`product-skus-${p.id}`}
               columns={[
                 { title: 'SKU ID', dataIndex: 'id', width: 80 },
-                { title: t('products.skuName'), dataIndex: 'name' },
+                { title: t('products.skuName'), dataIndex: 'name', render: (v: string, s: Sku) => (<Space size={6}>{s.image && <img src={s.image.thumb.url} alt="" width={28} height={28} style={{ objectFit: 'cover', borderRadius: 4 }} />}{v}</Space>) },
                 { title: t('products.price'), dataIndex: 'priceFen', align: 'right', render: (v: number) => formatFen(v) },
                 { title: t('products.stock'), dataIndex: 'stock', align: 'right' },
                 ...(writable
@@ -136,17 +142,23 @@ export default function ProductsPage() {
           { title: t('products.minPrice'), dataIndex: 'minPriceFen', width: 120, align: 'right', render: (v: number) => formatFen(v) },
           { title: t('products.skuCount'), key: 'skus', width: 80, align: 'right', render: (_v, p) => p.skus.length },
           { title: t('products.stock'), key: 'stock', width: 90, align: 'right', render: (_v, p) => p.skus.reduce((n, s) => n + s.stock, 0) },
-          { title: t('common.status'), dataIndex: 'status', width: 100, render: (s: string) => <StatusTag group="product" value={s} /> },
+          {
+            title: t('common.status'),
+            dataIndex: 'status',
+            width: 120,
+            render: (s: string, p: Product) => (<Space size={4} wrap><StatusTag group="product" value={s} />{!p.selectable && <Tag data-testid={`product-not-selectable-${p.id}`}>{t('products.notSelectable')}</Tag>}</Space>),
+          },
           ...(writable
             ? [
                 {
                   title: t('common.actions'),
                   key: 'a',
-                  width: 160,
+                  width: 200,
                   fixed: mobile ? undefined : ('right' as const),
                   render: (_v: unknown, p: Product) => (
                     <Space size={0}>
                       <Button type="link" size="small" onClick={() => setEditing(p)} data-testid={`product-edit-${p.id}`}>{t('common.edit')}</Button>
+                      <Button type="link" size="small" onClick={() => setEditingSpecs(p)} data-testid={`product-specs-${p.id}`}>{t('products.specs')}</Button>
                       <Button type="link" size="small" onClick={() => toggle(p)} data-testid={`product-toggle-${p.id}`}>
                         {p.status === 'on_sale' ? t('products.takeOff') : t('products.putOn')}
                       </Button>
@@ -167,9 +179,9 @@ export default function ProductsPage() {
         testId="product-form"
         initialValues={
           editing === 'new'
-            ? { status: 'on_sale', skus: [{ name: '', price: '', stock: 0 }] }
+            ? { status: 'on_sale', selectable: true, skus: [{ name: '', price: '', stock: 0 }] }
             : editing
-              ? { title: editing.title, description: editing.description, category: editing.category, status: editing.status }
+              ? { title: editing.title, description: editing.description, category: editing.category, status: editing.status, selectable: editing.selectable }
               : undefined
         }
       >
@@ -182,6 +194,9 @@ export default function ProductsPage() {
           </Form.Item>
           <Form.Item name="status" label={t('common.status')}>
             <Select style={{ width: 140 }} options={[{ value: 'on_sale', label: t('enum.product.on_sale') }, { value: 'off_sale', label: t('enum.product.off_sale') }]} />
+          </Form.Item>
+          <Form.Item name="selectable" label={t('products.selectable')} valuePropName="checked" tooltip={t('products.selectableHint')}>
+            <Switch data-testid="product-selectable" />
           </Form.Item>
         </Space>
         <ProductImagesEditor lists={images} setLists={setImages} />
@@ -218,6 +233,8 @@ export default function ProductsPage() {
         )}
       </FormModal>
 
+      <SpecsEditor product={editingSpecs} onClose={() => setEditingSpecs(null)} onSaved={list.reload} />
+
       <FormModal<SkuForm>
         open={editingSku !== null}
         title={t('products.editSku')}
@@ -226,8 +243,8 @@ export default function ProductsPage() {
         testId="sku-form"
         initialValues={editingSku ? { name: editingSku.name, price: fenToYuanText(editingSku.priceFen), stock: editingSku.stock } : undefined}
       >
-        <Form.Item name="name" label={t('products.skuName')} rules={[{ required: true, whitespace: true }, { max: 50 }]}>
-          <Input maxLength={50} />
+        <Form.Item name="name" label={t('products.skuName')} rules={[{ required: true, whitespace: true }, { max: 50 }]} extra={editingSku && editingSku.specValues.length > 0 ? t('products.skuNamedBySpecs') : undefined}>
+          <Input maxLength={50} disabled={!!editingSku && editingSku.specValues.length > 0} />
         </Form.Item>
         <Form.Item name="price" label={t('products.price')} rules={[priceRule(t)]}>
           <Input prefix="¥" inputMode="decimal" data-testid="sku-price" />

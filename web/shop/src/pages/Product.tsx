@@ -6,6 +6,7 @@ import { useAuth } from '../auth';
 import { cart, cartCount, encodeItems, useCart } from '../cart';
 import { ErrorView, Loading, Price, SubPage, useLoad } from '../components';
 import { DetailImages, pictureOf, ProductGallery } from '../gallery';
+import { SpecPicker } from '../SpecPicker';
 import { useI18n } from '../i18n';
 import { CartIcon, HomeIcon } from '../icons';
 import { formatFen } from '../../../shared/money';
@@ -115,25 +116,18 @@ export function ProductPage() {
 
       <div className="card">
         <div className="card-title">{t('product.chooseSku')}</div>
-        <div className="sku-options" data-testid="sku-options">
-          {p.skus.map((s) => (
-            <button
-              key={s.id}
-              type="button"
-              className={`sku-option ${s.id === skuId ? 'active' : ''}`}
-              data-testid="sku-option"
-              data-sku-id={s.id}
-              data-selected={s.id === skuId ? 'true' : 'false'}
-              disabled={s.stock <= 0}
-              onClick={() => {
-                setSkuId(s.id);
-                setQuantity((q) => Math.max(1, Math.min(q, s.stock)));
-              }}
-            >
-              {s.name}
-            </button>
-          ))}
+        <div className="sku-chosen">
+          {(sku?.image ?? p.images.main) && <img className="sku-picture" src={(sku?.image ?? p.images.main)!.thumb.url} alt="" data-testid="sku-picture" data-media-id={(sku?.image ?? p.images.main)!.id} />}
+          <span className="muted small" data-testid="sku-chosen">{sku ? `${t('product.selected')} ${sku.name}` : t('product.pickSku')}</span>
         </div>
+        <SpecPicker
+          product={p}
+          skuId={skuId}
+          onPick={(s) => {
+            setSkuId(s?.id ?? null);
+            if (s) setQuantity((q) => Math.max(1, Math.min(q, s.stock)));
+          }}
+        />
         <div className="qty-row">
           <span>{t('product.quantity')}</span>
           <span className="qty-right">

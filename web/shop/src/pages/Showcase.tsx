@@ -12,7 +12,8 @@ const MAX_PICKS = 100;
 
 export function ShowcasePage() {
   const { t } = useI18n();
-  const all = useLoad(() => api.products(), []);
+  // what HQ lets mini-shops pick (选品)
+  const all = useLoad(() => api.products({ selectable: 'true' }), []);
   const mine = useLoad(() => api.myShowcase(), []);
   const [picks, setPicks] = useState<number[] | null>(null);
   const [saving, setSaving] = useState(false);
