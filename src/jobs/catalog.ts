@@ -115,6 +115,8 @@ export function jobCatalog(services: Services): JobDefinition[] {
   const housekeeping: JobDefinition[] = [
     // job_runs keeps a week; at 03:30 Beijing time, when the shop is quiet
     { name: 'jobs.prune-runs', schedule: { kind: 'cron', cron: '30 3 * * *' }, run: () => runs.prune() },
+    // limit windows that ended over a day ago (logins, SMS codes, download tickets, export slots)
+    { name: 'limits.prune', schedule: { kind: 'cron', cron: '40 3 * * *' }, run: async () => ({ pruned: await services.limits.prune(new Date(services.clock.now().getTime() - 86_400_000)) }) },
   ];
   return [...core, ...features, ...housekeeping];
 }

@@ -181,6 +181,20 @@ function storeContract(make: () => { store: LimitStore; twin: LimitStore }, base
     expect((await store.hit(k, 60_000, at(50))).hits).toBe(1);
   });
 
+  it('prune forgets windows that ended before the time given and keeps the live ones', async () => {
+    const { store } = make();
+    const [ended, live, at] = [key(), key(), times()];
+    await store.hit(ended, 1_000, at(0));
+    await store.hit(live, 60_000, at(0));
+    const pruned = await store.prune(at(5_000));
+    // PostgreSQL deletes the rows; Redis let the key expire with its window
+    if (store.kind === 'postgres') expect(pruned).toBeGreaterThanOrEqual(1);
+    else expect(pruned).toBe(0);
+    expect(await store.peek(live, at(5_000))).toMatchObject({ hits: 1, resetAt: at(60_000) });
+    expect((await store.hit(live, 60_000, at(5_001))).hits).toBe(2);
+    expect(await store.hit(ended, 1_000, at(5_002))).toEqual({ hits: 1, resetAt: at(6_002), previousHitAt: null });
+  });
+
   it('two stores over the same backend share one count', async () => {
     const { store, twin } = make();
     const [k, at] = [key(), times()];

@@ -76,8 +76,11 @@ describeEachDatabase('jobs on pg-boss', (kind) => {
     const prune = answer.items.find((j) => j.name === 'jobs.prune-runs')!;
     expect(prune.schedule).toEqual({ kind: 'cron', cron: '30 3 * * *', timeZone: 'Asia/Shanghai' });
     // pg-boss holds the schedule in Asia/Shanghai time
-    const stored = await sql<{ name: string; cron: string; timezone: string }>`select name, cron, timezone from pgboss.schedule`.execute(app.database.db);
-    expect(stored.rows).toEqual([{ name: 'jobs.prune-runs', cron: '30 3 * * *', timezone: 'Asia/Shanghai' }]);
+    const stored = await sql<{ name: string; cron: string; timezone: string }>`select name, cron, timezone from pgboss.schedule order by name`.execute(app.database.db);
+    expect(stored.rows).toEqual([
+      { name: 'jobs.prune-runs', cron: '30 3 * * *', timezone: 'Asia/Shanghai' },
+      { name: 'limits.prune', cron: '40 3 * * *', timezone: 'Asia/Shanghai' },
+    ]);
   });
 
   it('retries a failing sweep with a growing backoff up to its cap, shows the failure, and the other sweeps go on', async () => {

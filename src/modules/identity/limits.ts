@@ -21,6 +21,8 @@ export interface LimitStore {
   /** The count in the current window, without counting. */
   peek(key: string, now: Date): Promise<WindowCount | undefined>;
   reset(key: string): Promise<void>;
+  /** Forgets counters whose window ended before `before`; answers how many (Redis expires its own: 0). */
+  prune(before: Date): Promise<number>;
 }
 
 export class PgLimitStore implements LimitStore {
@@ -54,6 +56,12 @@ export class PgLimitStore implements LimitStore {
 
   async reset(key: string): Promise<void> {
     await this.db.deleteFrom('limit_counters').where('key', '=', key).execute();
+  }
+
+  async prune(before: Date): Promise<number> {
+    // every window is a login, an SMS code, a download ticket …: without this the table only grows
+    const done = await sql`delete from limit_counters where window_start + window_ms * interval '1 millisecond' < ${before}`.execute(this.db);
+    return Number(done.numAffectedRows ?? 0);
   }
 }
 
@@ -95,6 +103,11 @@ export class RedisLimitStore implements LimitStore {
 
   async reset(key: string): Promise<void> {
     await this.redis.del(this.prefix + key);
+  }
+
+  async prune(): Promise<number> {
+    // every key carries its window as a PEXPIRE
+    return 0;
   }
 }
 
