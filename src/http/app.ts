@@ -1,6 +1,8 @@
 // The Fastify app: security headers, rate limits, zod validation that also writes the OpenAPI
 // document, JSON errors, and the routes of every module.
+import compress from '@fastify/compress';
 import helmet from '@fastify/helmet';
+import { constants as zlib } from 'node:zlib';
 import multipart from '@fastify/multipart';
 import { DEFAULT_MEDIA } from '../config-media.js';
 import rateLimit from '@fastify/rate-limit';
@@ -24,6 +26,7 @@ import { promotionsRoutes } from './routes/promotions.js';
 import { loyaltyRoutes } from './routes/loyalty.js';
 import { growthRoutes } from './routes/growth.js';
 import { contestsRoutes } from './routes/contests.js';
+import { complianceRoutes } from './routes/compliance.js';
 import { insightsRoutes } from './routes/insights.js';
 import { suppliersRoutes } from './routes/suppliers.js';
 import { dealersRoutes } from './routes/dealers.js';
@@ -36,6 +39,7 @@ import { showcaseRoutes } from './routes/showcase.js';
 import { trackingRoutes } from './routes/tracking.js';
 import { wechatReachRoutes } from './routes/wechat-reach.js';
 import { mediaRoutes } from './routes/media.js';
+import { observeDevices, riskRoutes } from './routes/risk.js';
 
 export interface HttpOptions {
   logger: Logger;
@@ -82,6 +86,16 @@ export async function buildHttpApp(services: Services, options: HttpOptions): Pr
     // images also from the configured media origins (MEDIA_ORIGIN: CDN / object storage), nothing else
     contentSecurityPolicy: { directives: { 'img-src': ["'self'", 'data:', 'blob:', ...(services.config.mediaOrigins ?? [])], 'script-src': ["'self'"] } },
   });
+  // API answers (JSON) compressed on the fly, quickly (brotli 4); the web apps' files are compressed
+  // once at build time (scripts/build-web.ts) and served as they are; a live event stream, an export
+  // (xlsx is a zip already; a CSV streams page by page) and a picture (WebP) are never touched
+  await app.register(compress, {
+    global: true,
+    threshold: 1024,
+    encodings: ['br', 'gzip'],
+    customTypes: /^(application\/(json|problem\+json)|text\/(html|css|javascript|plain))(;|$)/,
+    brotliOptions: { params: { [zlib.BROTLI_PARAM_QUALITY]: 4 } },
+  });
   // counted in the shared store, so every instance allows what one would; a store outage lets requests through
   await app.register(rateLimit, { global: false, store: sharedRateLimitStore(services.limits), skipOnError: true });
   // picture uploads (POST /api/admin/media): one file, refused while it streams in past MEDIA_MAX_BYTES
@@ -96,6 +110,8 @@ export async function buildHttpApp(services: Services, options: HttpOptions): Pr
   });
 
   const auth = createAuth(services.identity, services.db);
+  // the shop's device id (x-device-id) for the signed-in member, with the request's network (风控)
+  observeDevices(app, services);
 
   app.get('/health', { schema: { hide: true } }, async () => ({ ok: true }));
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
@@ -113,6 +129,7 @@ export async function buildHttpApp(services: Services, options: HttpOptions): Pr
   loyaltyRoutes(app, services, auth);
   growthRoutes(app, services, auth);
   contestsRoutes(app, services, auth);
+  complianceRoutes(app, services, auth);
   insightsRoutes(app, services, auth);
   suppliersRoutes(app, services, auth);
   dealersRoutes(app, services, auth);
@@ -124,6 +141,7 @@ export async function buildHttpApp(services: Services, options: HttpOptions): Pr
   afterSalesRoutes(app, services, auth);
   showcaseRoutes(app, services, auth);
   wechatReachRoutes(app, services, auth);
+  riskRoutes(app, services, auth);
   for (const plugin of options.plugins ?? []) await plugin(app, services);
 
   await app.ready();

@@ -1,9 +1,20 @@
-// Serves the built web apps (admin console at /admin, H5 shop at /) from the same server.
+// Serves the built web apps (admin console at /admin, H5 shop at /) from the same server: the
+// brotli / gzip files the build wrote beside each asset when the browser takes them, content-hashed
+// assets (assets/…) cached for a year as immutable, index.html never cached (it names the hashes).
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import fastifyStatic from '@fastify/static';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply } from 'fastify';
+
+export const IMMUTABLE = 'public, max-age=31536000, immutable';
+
+/** Cache headers by what a file is: hashed assets never change, pages must be asked again. */
+function cacheHeaders(reply: FastifyReply, path: string): void {
+  if (/[\\/]assets[\\/]/.test(path)) reply.header('cache-control', IMMUTABLE);
+  else if (/\.html(\.br|\.gz)?$/.test(path)) reply.header('cache-control', 'no-cache');
+  else reply.header('cache-control', 'public, max-age=3600');
+}
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'web');
 
@@ -17,7 +28,7 @@ export function webPlugins() {
       let decorated = false;
       for (const web of apps) {
         // wildcard: files are looked up per request, so a rebuild is served without a restart
-        await app.register(fastifyStatic, { root: web.dir, prefix: web.prefix, decorateReply: !decorated, wildcard: true, index: ['index.html'] });
+        await app.register(fastifyStatic, { root: web.dir, prefix: web.prefix, decorateReply: !decorated, wildcard: true, index: ['index.html'], preCompressed: true, setHeaders: cacheHeaders });
         decorated = true;
       }
       // client-side routes fall back to each app's index.html
@@ -29,7 +40,7 @@ export function webPlugins() {
         }
         const web = apps.find((a) => request.url.startsWith(a.prefix) || request.url === a.prefix.slice(0, -1));
         if (!web) return reply.status(404).send({ code: 'NOT_FOUND', message: 'the web apps are not built: run npm run build:web' });
-        return reply.sendFile('index.html', web.dir);
+        return reply.header('cache-control', 'no-cache').sendFile('index.html', web.dir);
       });
     },
   ];
