@@ -40,7 +40,8 @@ export interface EarningEvent {
  */
 export interface DomainEvents {
   'commission.earned': EarningEvent;
-  'commission.reversed': { earningId: number; earnerId: number; orderId: number; amountFen: number; at: Date };
+  /** cause: a refund (the default), or HQ voiding an earning a risk rule held ('review') */
+  'commission.reversed': { earningId: number; earnerId: number; orderId: number; amountFen: number; at: Date; cause?: 'refund' | 'review' };
   'order.paid': { orderId: number; buyerId: number; paidFen: number; at: Date };
   'payout.changed': { payoutId: number; memberId: number; status: string; at: Date };
 }

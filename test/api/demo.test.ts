@@ -61,6 +61,14 @@ describeEachDatabase('the demo data', (kind) => {
     expect(upgraded.length).toBeGreaterThan(0);
   });
 
+  it('compliance: nothing in the demo pays cash for recruiting alone or makes a purchase the only way to a tier', async () => {
+    const report = (await call(app, 'GET', '/api/admin/compliance/report', { token: owner })).body;
+    expect(report.findings).toEqual([]);
+    expect(report.overrides).toEqual([]);
+    expect(report.money.recruitingCashFen).toBe(0);
+    expect(report.money.commissionByLevel.map((l: { level: number }) => l.level)).toEqual([1, 2, 3]);
+  });
+
   it('insights: member value, channel figures and a share-link funnel with real numbers', async () => {
     const members = (await call(app, 'GET', '/api/admin/insights/members?limit=3', { token: owner })).body;
     expect(members.items[0].socialValueFen).toBeGreaterThan(0);

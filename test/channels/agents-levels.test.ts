@@ -26,7 +26,8 @@ describeEachDatabase('non-regional agents: levels, sales and referral awards, te
     owner = await hqMember(app, 'owner');
     support = await hqMember(app, 'support');
     skuId = (await createProduct(app, owner, [{ priceFen: 10_000 }])).skus[0].id;
-    const level = await call(app, 'POST', '/api/admin/agent-levels', { token: owner.token, body: { name: '金牌代理', salesAwardBp: 500, referralAwardFen: 8_800 } });
+    const level = await call(app, 'POST', '/api/admin/agent-levels', { token: owner.token, body: { name: '金牌代理', salesAwardBp: 500, referralAwardFen: 8_800, complianceOverride: { reason: '测试：推荐现金奖经法务审核' } } });
+    // a cash referral award pays for recruiting alone: only under a compliance override (test/compliance/guard.test.ts)
     expect(level.status).toBe(201);
     gold = level.body;
   });
@@ -51,7 +52,7 @@ describeEachDatabase('non-regional agents: levels, sales and referral awards, te
 
     // B becomes an agent below A: A earns the referral award, once; B is now C's nearest agent
     const appointedB = await appoint(b.id);
-    expect(appointedB.body.referralAward).toEqual({ earnerId: a.id, amountFen: 8_800 });
+    expect(appointedB.body.referralAward).toEqual({ earnerId: a.id, amountFen: 8_800, points: 0 });
     expect((await appoint(b.id)).body.code).toBe('AGENT_EXISTS');
     await call(app, 'POST', `/api/admin/agents/${appointedB.body.id}/level`, { token: owner.token, body: { levelId: gold.id } });
     const earningsA = await agentEarnings(a);

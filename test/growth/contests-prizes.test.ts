@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { rankSquads, splitSquadPrize, squadPrizes } from '../../src/modules/contests/prizes.js';
+import { paysCashForRecruiting, rankSquads, splitSquadPrize, squadAwards, squadPrizes } from '../../src/modules/contests/prizes.js';
 
 describe('contest prizes (pure)', () => {
   it('ranks by value with shared ranks for ties (1, 1, 3)', () => {
@@ -20,6 +20,24 @@ describe('contest prizes (pure)', () => {
     expect([...split.entries()].sort()).toEqual([[1, 6_667], [2, 3_333]]);
     expect([...splitSquadPrize(5_000, 9, [{ memberId: 1, value: 0 }, { memberId: 9, value: 0 }]).entries()]).toEqual([[9, 5_000]]);
     expect(splitSquadPrize(0, 9, [{ memberId: 1, value: 5 }]).size).toBe(0);
+  });
+
+  it('cash and points pool over ties each on its own; tied squads share the best honour of their positions', () => {
+    const ranked = rankSquads([{ squadId: 1, value: 80 }, { squadId: 2, value: 80 }, { squadId: 3, value: 50 }]);
+    // one prize per rank (the service refuses a second): cash for 1st, an honour for 2nd, points for 3rd
+    const awards = squadAwards(ranked, [
+      { rank: 1, kind: 'cash', amountFen: 1_001 },
+      { rank: 2, kind: 'honour', title: '亚军' },
+      { rank: 3, kind: 'points', points: 300 },
+    ]);
+    expect([awards.get(1), awards.get(2), awards.get(3)]).toEqual([
+      { cashFen: 501, points: 0, honour: '亚军' },
+      { cashFen: 500, points: 0, honour: '亚军' },
+      { cashFen: 0, points: 300, honour: null },
+    ]);
+    expect(paysCashForRecruiting('invites', [{ kind: 'points' }, { kind: 'cash' }])).toBe(true);
+    expect(paysCashForRecruiting('invites', [{ kind: 'points' }, { kind: 'honour' }])).toBe(false);
+    expect(paysCashForRecruiting('sales', [{ kind: 'cash' }])).toBe(false);
   });
 
   it('the parts always add up: squads to the prize total, members to their squad prize', () => {

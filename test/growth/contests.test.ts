@@ -227,7 +227,8 @@ describeEachDatabase('squads and PK contests', (kind) => {
     const t0 = app.clock.now().getTime();
     const created = await call(app, 'POST', '/api/admin/contests', {
       token: owner.token,
-      body: { name: '拉新赛', metric: 'invites', startAt: new Date(t0), deadline: new Date(t0 + DAY), squadIds: [squadA.id, squadB.id], prizes: [{ rank: 1, amountFen: 2_000 }, { rank: 2, amountFen: 1_000 }] },
+      // cash for invites pays for recruiting alone: only under a compliance override (test/compliance/guard.test.ts)
+      body: { name: '拉新赛', metric: 'invites', startAt: new Date(t0), deadline: new Date(t0 + DAY), squadIds: [squadA.id, squadB.id], prizes: [{ rank: 1, amountFen: 2_000 }, { rank: 2, amountFen: 1_000 }], complianceOverride: { reason: '测试：拉新奖金经法务审核' } },
     });
     expect(created.status).toBe(201);
     app.clock.advanceMs(1_000);
@@ -249,7 +250,7 @@ describeEachDatabase('squads and PK contests', (kind) => {
     const t0 = app.clock.now().getTime();
     const body = { name: '待定赛', metric: 'sales', startAt: new Date(t0 + DAY), deadline: new Date(t0 + 2 * DAY), squadIds: [squadA.id, squadB.id], prizes: [{ rank: 1, amountFen: 500 }] };
     const created = await call(app, 'POST', '/api/admin/contests', { token: owner.token, body });
-    const changed = await call(app, 'PUT', `/api/admin/contests/${created.body.id}`, { token: owner.token, body: { ...body, name: '改名赛', metric: 'invites', prizes: [{ rank: 1, amountFen: 700 }, { rank: 2, amountFen: 300 }] } });
+    const changed = await call(app, 'PUT', `/api/admin/contests/${created.body.id}`, { token: owner.token, body: { ...body, name: '改名赛', metric: 'invites', prizes: [{ rank: 1, amountFen: 700 }, { rank: 2, amountFen: 300 }], complianceOverride: { reason: '测试：拉新奖金经法务审核' } } });
     expect(changed.body).toMatchObject({ name: '改名赛', metric: 'invites', prizeTotalFen: 1_000 });
     expect((await call(app, 'DELETE', `/api/admin/contests/${created.body.id}`, { token: owner.token })).status).toBe(204);
     expect((await call(app, 'GET', `/api/admin/contests/${created.body.id}`, { token: auditor.token })).status).toBe(404);

@@ -90,7 +90,9 @@ describeEachDatabase('distributor tiers upgrade automatically, from the next ord
   });
 
   it('direct referrals are checked by the job; the shop shows progress to the next tier', async () => {
-    expect((await saveRule(2, { match: 'all', directReferrals: 2, ownSpendFen: 0 })).status).toBe(200);
+    // direct referrals alone into 银牌, which pays more than the entry tier: only under a compliance override
+    expect((await saveRule(2, { match: 'all', directReferrals: 2, ownSpendFen: 0 })).body.code).toBe('COMPLIANCE_RECRUITING_CASH');
+    expect((await saveRule(2, { match: 'all', directReferrals: 2, ownSpendFen: 0, complianceOverride: { reason: '测试：直推升级经法务审核' } })).status).toBe(200);
     await app.services.tierUpgrades.processQueue(1_000);
     const leader = await register(app);
     const progress0 = await call(app, 'GET', '/api/me/tier-progress', { token: leader.token });

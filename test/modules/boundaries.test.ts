@@ -39,6 +39,8 @@ const CROSS_READS: Record<string, string[]> = {
   payments: ['orders', 'refunds'],
   payouts: ['member_wechat_identities'],
   promotions: ['commission_earnings', 'orders'],
+  // the risk rules judge earnings against their orders and refunds; the sweep reads new withdrawals' payout accounts
+  risk: ['commission_earnings', 'orders', 'payouts', 'refunds'],
   stores: ['orders', 'pickup_codes'],
   suppliers: ['commission_earnings', 'order_lines', 'orders'],
 };

@@ -101,7 +101,11 @@ describeEachDatabase('order effects: the outbox of the participants’ deferred 
     try {
       const failing = await checkoutAndPay(app, chain[2], skuId);
       const other = await checkoutAndPay(app, chain[1], skuId);
-      expect(await app.services.orders.expandEffects()).toEqual({ expanded: 7, failed: 1 });
+      // every participant's deferred hook on both orders (flaky's included) but flaky's on the failing one
+      const deferred = (app.services.orders as unknown as { deps: { participants: OrderParticipant[] } }).deps.participants;
+      const paidHooks = deferred.filter((p) => p.later?.onPaid).length;
+      const refundHooks = deferred.filter((p) => p.later?.onRefunded).length;
+      expect(await app.services.orders.expandEffects()).toEqual({ expanded: 2 * paidHooks - 1, failed: 1 });
       const row = await app.services.db.selectFrom('order_effects').selectAll().executeTakeFirstOrThrow();
       expect(row).toMatchObject({ order_id: failing, refund_id: null, pending: ['flaky'], tries: 1, last_error: 'flaky: flaky is down' });
       expect(row.next_at.getTime()).toBe(app.clock.now().getTime() + 1_000);
@@ -113,7 +117,7 @@ describeEachDatabase('order effects: the outbox of the participants’ deferred 
       const lineId = (await app.services.orders.get(app.services.db, failing)).lines[0].id;
       const refunded = await call(app, 'POST', `/api/admin/orders/${failing}/refunds`, { token: support.token, body: { lines: [{ lineId, amountFen: 10_000 }], reason: '测试', idempotencyKey: key('rf') } });
       expect(refunded.status).toBe(201);
-      expect(await app.services.orders.expandEffects()).toEqual({ expanded: 3, failed: 0 });
+      expect(await app.services.orders.expandEffects()).toEqual({ expanded: refundHooks - 1, failed: 0 });
       expect((await app.services.db.selectFrom('order_effects').select(['refund_id', 'pending']).orderBy('id').execute()).map((r) => r.pending)).toEqual([['flaky'], ['flaky']]);
       expect(calls).toEqual([`paid:${other}`]);
 
@@ -184,7 +188,9 @@ describeOnPostgres('order effects on a server: several expanders, and one killed
       for (let i = 0; i < 60; i++) orders.push(await checkoutAndPay(app, buyers[i % buyers.length], skuId));
       expect((await app.services.db.selectFrom('order_effects').select(sql<number>`count(*)::int`.as('n')).executeTakeFirstOrThrow()).n).toBe(60);
       const results = await Promise.all(Array.from({ length: 6 }, () => app.services.orders.expandEffects()));
-      expect(results.reduce((s, r) => s + r.expanded, 0)).toBe(60 * 3);
+      // one expansion per order and participant with a deferred paid hook
+      const paidHooks = (app.services.orders as unknown as { deps: { participants: OrderParticipant[] } }).deps.participants.filter((p) => p.later?.onPaid).length;
+      expect(results.reduce((s, r) => s + r.expanded, 0)).toBe(60 * paidHooks);
       expect(results.every((r) => r.failed === 0)).toBe(true);
       expect(await app.services.db.selectFrom('order_effects').select('id').execute()).toEqual([]);
       const counts = await sql<{ points: number; growth: number; credits: number }>`

@@ -133,11 +133,24 @@ export async function unfreeze(app: TestApp, finance: RegisteredMember) {
   return res.body as { earnings: number; amountFen: number; debtRepaidFen: number };
 }
 
-/** Credits a member's available balance through a finance adjustment (audited like any other). */
+/**
+ * Credits a member's available balance through a finance adjustment (audited like any other). Above the
+ * rules' approvals.adjustmentSecondApprovalFen it waits (202) for a second approver: approveAdjustment.
+ */
 export async function credit(app: TestApp, finance: RegisteredMember, memberId: number, amountFen: number) {
   const res = await call(app, 'POST', '/api/admin/adjustments', { token: finance.token, body: { memberId, amountFen, reason: '测试入账', idempotencyKey: key('adj') } });
+  if (res.status === 202) return approveAdjustment(app, res.body.id);
   if (res.status !== 201) throw new Error(`adjustment failed: ${res.status} ${JSON.stringify(res.body)}`);
   return res.body;
+}
+
+/** Approves a pending adjustment as the second finance member made once per app; answers the adjustment ({ duplicate, balances }). */
+export async function approveAdjustment(app: TestApp, approvalId: number) {
+  let approver = secondApprovers.get(app);
+  if (!approver) secondApprovers.set(app, (approver = hqMember(app, 'finance')));
+  const res = await call(app, 'POST', `/api/admin/adjustment-approvals/${approvalId}/approve`, { token: (await approver).token, body: {} });
+  if (res.status !== 200) throw new Error(`adjustment approval ${approvalId} not approved: ${res.status} ${JSON.stringify(res.body)}`);
+  return res.body.adjustment;
 }
 
 export async function withdraw(app: TestApp, m: RegisteredMember, amountFen: number, options: { channel?: 'wechat' | 'alipay' | 'bank'; idempotencyKey?: string; destination?: Record<string, string> } = {}) {

@@ -69,6 +69,8 @@ export interface ApiClientConfig {
   sessionEndedMessage(): string;
   /** a 401 to a request sent without a token also counts as "signed out" (the shop sends a guest to its sign-in) */
   guest401EndsSession: boolean;
+  /** headers sent with every API call (the shop's device id, x-device-id) */
+  extraHeaders?: () => Record<string, string>;
 }
 
 type Outcome = 'fresh' | 'ended';
@@ -307,7 +309,7 @@ export function createApiClient(config: ApiClientConfig) {
       token = getToken();
     }
     const method = opts.method ?? 'GET';
-    const headers: Record<string, string> = { accept: 'application/json' };
+    const headers: Record<string, string> = { ...config.extraHeaders?.(), accept: 'application/json' };
     if (token) headers.authorization = `Bearer ${token}`;
     let body: string | undefined;
     if (opts.body !== undefined || method !== 'GET') {

@@ -24,6 +24,8 @@ const CODE: Record<string, Label> = {
   'commission.unfreeze': { zh: '佣金解冻（可提现）', en: 'Commission released' },
   'commission.reverse': { zh: '佣金冲回（退款）', en: 'Commission reversed (refund)' },
   'commission.adjust': { zh: '人工调整', en: 'Manual adjustment' },
+  'commission.risk_hold': { zh: '风控冻结（可提现转回冻结）', en: 'Risk hold (available back to frozen)' },
+  'commission.risk_release': { zh: '风控放行（回到可提现）', en: 'Risk hold released (back to available)' },
   'payout.reserve': { zh: '提现冻结', en: 'Withdrawal reserved' },
   'payout.paid': { zh: '提现打款', en: 'Withdrawal paid' },
   'payout.fee': { zh: '提现手续费', en: 'Withdrawal fee' },

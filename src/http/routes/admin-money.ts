@@ -8,9 +8,20 @@ import type { Services } from '../../services.js';
 import { member, phoneViewFor, type Auth } from '../auth.js';
 import { checkoutItems, idempotencyKey, idParams, page, reason } from '../schemas.js';
 import { ruleChangeRoutes } from '../../modules/rules/index.js';
-import { earningOut, fenOut, intOut, listOf, payoutOut } from '../responses.js';
+import { adjustmentApprovalOut, approvalRoutes } from '../../modules/approvals/index.js';
+import { dateTime, earningOut, fenOut, intOut, listOf, payoutOut } from '../responses.js';
 import { adminGuards } from './admin-guards.js';
 import { ruleVersionOut, dryRunOut, adjustmentOut } from './admin.responses.js';
+
+/** A withdrawal as HQ reviews it: above approvals.payoutSecondApprovalFen two different members approve it. */
+const reviewedPayoutOut = payoutOut.extend({
+  firstApprovedBy: intOut.nullable().describe('the first of two approvers; the payout stays reviewing until another member approves'),
+  firstApprovedByName: z.string().nullable(),
+  firstApprovedAt: dateTime.nullable(),
+  secondApprovalRequired: z.boolean().describe('approving it takes two members (it was first-approved, or it is above the line in force)'),
+});
+const moneyError = z.looseObject({ code: z.string(), message: z.string(), details: z.unknown().optional() });
+const reviewErrors = { 403: moneyError, 404: moneyError, 409: moneyError };
 
 export function adminMoneyRoutes(app: FastifyInstance, s: Services, auth: Auth) {
   const r = app.withTypeProvider<ZodTypeProvider>();
@@ -46,12 +57,20 @@ export function adminMoneyRoutes(app: FastifyInstance, s: Services, auth: Auth) 
   });
   r.post('/api/admin/adjustments', {
     preHandler: finance,
-    schema: { tags, summary: "Manually adjust a member's commission (positive or negative); audited", body: z.object({ memberId: z.number().int().positive(), amountFen: z.number().int().min(-1e10).max(1e10), reason, idempotencyKey }), response: { 200: adjustmentOut, 201: adjustmentOut } },
+    schema: {
+      tags,
+      summary: "Manually adjust a member's commission (positive or negative); audited",
+      description: 'Above the rules\' approvals.adjustmentSecondApprovalFen (absolute amount; 0 = never) it is filed for a second owner/finance member: 202 with the pending approval (POST /api/admin/adjustment-approvals/{id}/approve applies it under this idempotency key); a replay of the key answers that approval again.',
+      body: z.object({ memberId: z.number().int().positive(), amountFen: z.number().int().min(-1e10).max(1e10), reason, idempotencyKey }),
+      response: { 200: adjustmentOut, 201: adjustmentOut, 202: adjustmentApprovalOut },
+    },
   }, async (req, reply) => {
-    await s.members.require(s.db, req.body.memberId);
-    const result = await s.commission.adjust(member(req).id, req.body);
-    return reply.status(result.duplicate ? 200 : 201).send(result);
+    const outcome = await s.approvals.adjustments.request(member(req).id, req.body);
+    if (outcome.kind === 'pending') return reply.status(202).send(outcome.approval);
+    return reply.status(outcome.result.duplicate ? 200 : 201).send(outcome.result);
   });
+  // the adjustments waiting for a second approver, and 待我审批 (/api/admin/adjustment-approvals…, /api/admin/approvals/pending)
+  approvalRoutes(app, s, auth);
   r.get('/api/admin/commission/earnings', {
     preHandler: anyHq,
     schema: { tags, summary: 'Earnings', querystring: page.extend({ memberId: z.coerce.number().int().optional(), orderId: z.coerce.number().int().optional(), state: z.enum(['pending', 'frozen', 'available', 'reversed']).optional() }), response: { 200: listOf(earningOut) } },
@@ -75,15 +94,22 @@ export function adminMoneyRoutes(app: FastifyInstance, s: Services, auth: Auth) 
   // --- payouts ---
   r.get('/api/admin/payouts', {
     preHandler: auth.requireRoles('owner', 'finance', 'auditor'),
-    schema: { tags, summary: 'Withdrawals', querystring: page.extend({ status: z.enum(['reviewing', 'processing', 'paid', 'rejected', 'failed']).optional(), memberId: z.coerce.number().int().optional() }), response: { 200: listOf(payoutOut) } },
-  }, async (req) => ({ items: await s.payouts.list(s.db, req.query) }));
-  r.post('/api/admin/payouts/:id/approve', { preHandler: finance, schema: { tags, summary: 'Approve a withdrawal and send it', params: idParams, response: { 200: payoutOut } } }, async (req) =>
-    s.payouts.approve(member(req).id, req.params.id),
-  );
-  r.post('/api/admin/payouts/:id/reject', { preHandler: finance, schema: { tags, summary: 'Reject a withdrawal; funds go back', params: idParams, body: z.object({ reason }), response: { 200: payoutOut } } }, async (req) =>
+    schema: { tags, summary: 'Withdrawals', querystring: page.extend({ status: z.enum(['reviewing', 'processing', 'paid', 'rejected', 'failed']).optional(), memberId: z.coerce.number().int().optional() }), response: { 200: listOf(reviewedPayoutOut) } },
+  }, async (req) => ({ items: await s.payouts.reviewList(s.db, req.query) }));
+  r.post('/api/admin/payouts/:id/approve', {
+    preHandler: finance,
+    schema: {
+      tags,
+      summary: 'Approve a withdrawal and send it (above the second-approval line: the first of two approvals)',
+      description: "Above the rules' approvals.payoutSecondApprovalFen the first approval is recorded (firstApprovedBy) and it stays reviewing; a different owner/finance member's approval sends it (the first approver again: 403 SECOND_APPROVER_REQUIRED).",
+      params: idParams,
+      response: { 200: reviewedPayoutOut, ...reviewErrors },
+    },
+  }, async (req) => s.payouts.approve(member(req).id, req.params.id));
+  r.post('/api/admin/payouts/:id/reject', { preHandler: finance, schema: { tags, summary: 'Reject a withdrawal (also after a first approval); funds go back', params: idParams, body: z.object({ reason }), response: { 200: reviewedPayoutOut, ...reviewErrors } } }, async (req) =>
     s.payouts.reject(member(req).id, req.params.id, req.body.reason),
   );
-  r.post('/api/admin/payouts/:id/retry', { preHandler: finance, schema: { tags, summary: 'Send a failed withdrawal again, same payout number', params: idParams, response: { 200: payoutOut } } }, async (req) =>
+  r.post('/api/admin/payouts/:id/retry', { preHandler: finance, schema: { tags, summary: 'Send a failed withdrawal again, same payout number', params: idParams, response: { 200: reviewedPayoutOut, ...reviewErrors } } }, async (req) =>
     s.payouts.retry(member(req).id, req.params.id),
   );
 }

@@ -1,5 +1,5 @@
 // The HQ console's API, by area: members (admin-members.ts), the catalogue (admin-catalog.ts), orders (admin-orders.ts), shipping (admin-fulfilment.ts),
-// rules, commission and payouts (admin-money.ts), the dashboard, exports and operations (admin-reports.ts).
+// rules, commission and payouts (admin-money.ts), the dashboard, exports and operations (admin-reports.ts), the compliance report (compliance.ts).
 import type { FastifyInstance } from 'fastify';
 import type { Services } from '../../services.js';
 import type { Auth } from '../auth.js';
@@ -11,6 +11,7 @@ import { adminOrderRoutes } from './admin-orders.js';
 import { adminReportRoutes } from './admin-reports.js';
 import { adminExportRoutes } from './admin-exports.js';
 import { adminMediaRoutes } from './admin-media.js';
+import { complianceRoutes } from './compliance.js';
 
 export function adminRoutes(app: FastifyInstance, s: Services, auth: Auth) {
   adminMemberRoutes(app, s, auth);
@@ -22,4 +23,5 @@ export function adminRoutes(app: FastifyInstance, s: Services, auth: Auth) {
   adminReportRoutes(app, s, auth);
   adminExportRoutes(app, s, auth);
   adminMediaRoutes(app, s, auth);
+  complianceRoutes(app, s, auth);
 }

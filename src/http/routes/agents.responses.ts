@@ -31,7 +31,7 @@ export const agent = agentCreated.extend({
 
 export const agentAppointed = agent.extend({
   /** the award paid to the nearest agent above, if any */
-  referralAward: z.object({ earnerId: z.number(), amountFen: z.number() }).nullable(),
+  referralAward: z.object({ earnerId: z.number(), amountFen: z.number(), points: z.number() }).nullable(),
 });
 
 /** The agents row after a rate change (the table's own column names). */
@@ -50,7 +50,14 @@ export const agentRow = z.object({
   created_at: dateTime,
 });
 
-export const agentLevel = z.object({ id: z.number(), name: z.string(), salesAwardBp: z.number(), referralAwardFen: z.number() });
+export const agentLevel = z.object({
+  id: z.number(),
+  name: z.string(),
+  salesAwardBp: z.number(),
+  referralAwardFen: z.number().describe('cash, only under complianceOverride'),
+  referralAwardPoints: z.number(),
+  complianceOverride: z.object({ reason: z.string(), byId: z.number().nullable(), at: dateTime }).nullable(),
+});
 
 const progress = { targetFen: z.number(), achievedFen: z.number(), progressPermille: z.number() };
 export const targetProgress = z.object({
@@ -75,7 +82,7 @@ export const attributedOrders = itemsOf(
 );
 
 export const agentEarnings = z.object({
-  summary: z.object({ pendingFen: z.number(), frozenFen: z.number(), availableFen: z.number(), referralAwardFen: z.number() }),
+  summary: z.object({ pendingFen: z.number(), frozenFen: z.number(), availableFen: z.number(), referralAwardFen: z.number(), referralAwardPoints: z.number() }),
   items: z.array(
     z.object({
       id: z.number(),
@@ -91,7 +98,7 @@ export const agentEarnings = z.object({
       createdAt: dateTime,
     }),
   ),
-  referralAwards: z.array(z.object({ nickname: z.string(), appointedAgentId: z.number(), amountFen: z.number(), createdAt: dateTime })),
+  referralAwards: z.array(z.object({ nickname: z.string(), appointedAgentId: z.number(), amountFen: z.number(), points: z.number(), createdAt: dateTime })),
 });
 
 export const agentList = itemsOf(agent);

@@ -3,6 +3,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { complianceOverrideInput } from '../../modules/compliance/index.js';
 import type { Services } from '../../services.js';
 import { ALL_HQ_ROLES, member, type Auth } from '../auth.js';
 import { fen, idParams, page } from '../schemas.js';
@@ -10,6 +11,15 @@ import * as R from './agents.responses.js';
 
 const yearQuery = z.object({ year: z.coerce.number().int().min(2000).max(2100).optional() });
 const shanghaiYear = (now: Date) => new Date(now.getTime() + 8 * 3_600_000).getUTCFullYear();
+
+/** A non-regional agent level; its cash referral award pays for recruiting alone, so only under a compliance override. */
+const agentLevelBody = z.object({
+  name: z.string().trim().min(1).max(30),
+  salesAwardBp: z.number().int().min(0).max(10_000),
+  referralAwardFen: fen.max(100_000_000).default(0).describe('cash for bringing in an agent: pay for recruiting alone, so only with complianceOverride (else 422 COMPLIANCE_RECRUITING_CASH)'),
+  referralAwardPoints: z.number().int().min(0).max(100_000_000).default(0).describe('the referral award in points (needs no override)'),
+  complianceOverride: complianceOverrideInput.nullable().optional(),
+});
 
 export function agentRoutes(app: FastifyInstance, s: Services, auth: Auth) {
   agentAdminRoutes(app, s, auth);
@@ -47,7 +57,7 @@ function agentAdminRoutes(app: FastifyInstance, s: Services, auth: Auth) {
 
   const anyHq = auth.requireRoles(...ALL_HQ_ROLES);
   const term = { termStart: z.coerce.date(), termEnd: z.coerce.date() };
-  const levelBody = z.object({ name: z.string().trim().min(1).max(30), salesAwardBp: z.number().int().min(0).max(10_000), referralAwardFen: fen.max(100_000_000).default(0) });
+  const levelBody = agentLevelBody;
   const yearParams = z.object({ id: z.coerce.number().int().positive(), year: z.coerce.number().int().min(2000).max(2100) });
   const targetBody = z.union([
     z.object({ quartersFen: z.tuple([fen, fen, fen, fen]) }).strict(),
@@ -58,7 +68,13 @@ function agentAdminRoutes(app: FastifyInstance, s: Services, auth: Auth) {
 
   r.post('/api/admin/agent-levels', {
     preHandler: operators,
-    schema: { tags: ['agents'], summary: 'Define a level: sales award rate and the award for bringing in an agent of this level', body: levelBody, response: { 201: R.agentLevel } },
+    schema: {
+      tags: ['agents'],
+      summary: 'Define a level: sales award rate and the award (points, or cash under a compliance override) for bringing in an agent of this level',
+      description: 'A cash referral award pays for recruiting alone: 422 COMPLIANCE_RECRUITING_CASH (details.field = referralAwardFen) unless complianceOverride is given (stored with who and when, audited as agent_level.compliance_override).',
+      body: levelBody,
+      response: { 201: R.agentLevel },
+    },
   }, async (req, reply) => reply.status(201).send(await s.agents.saveLevel(member(req).id, req.body)));
 
   r.put('/api/admin/agent-levels/:id', {
@@ -71,6 +87,7 @@ function agentAdminRoutes(app: FastifyInstance, s: Services, auth: Auth) {
     schema: {
       tags: ['agents'],
       summary: 'Appoint a non-regional agent at a level; the nearest active agent above it earns the level’s referral award once',
+      description: '422 COMPLIANCE_RECRUITING_CASH when the level pays its referral award in cash with no compliance override (a level saved before the guard): change it to points or record the override on the level first.',
       body: z.object({ memberId: z.number().int().positive(), levelId: z.number().int().positive(), ...term }),
       response: { 201: R.agentAppointed },
     },

@@ -51,10 +51,23 @@ export const contest = z.object({
   state: z.enum(['scheduled', 'running', 'closing', 'finished']),
   finalizedAt: dateTime.nullable(),
   squads: z.array(z.object({ id: z.number(), name: z.string() })),
-  prizes: z.array(z.object({ rank: z.number(), amountFen: z.number() })),
-  prizeTotalFen: z.number(),
+  prizes: z.array(
+    z.object({
+      rank: z.number(),
+      kind: z.enum(['cash', 'points', 'honour']),
+      amountFen: z.number().describe('cash prizes; 0 for points and honours'),
+      points: z.number().nullable(),
+      title: z.string().nullable(),
+    }),
+  ),
+  prizeTotalFen: z.number().describe('the cash prizes'),
+  prizeTotalPoints: z.number(),
+  complianceOverride: z.object({ reason: z.string(), byId: z.number().nullable(), at: dateTime }).nullable().describe('lets an invites contest pay cash prizes'),
+  prizesWithheldAt: dateTime.nullable().describe('an invites contest without an override: its cash prizes were kept unpaid at the deadline'),
+  prizesReleasedAt: dateTime.nullable(),
   createdAt: dateTime,
 });
+export const prizesReleased = z.object({ releasedFen: z.number(), members: z.number(), contest });
 export const contests = z.object({ total, items: z.array(contest) });
 
 const standingCore = {
@@ -65,8 +78,10 @@ const standingCore = {
   rank: z.number(),
   value: z.number(),
   prizeFen: z.number(),
+  prizePoints: z.number(),
+  honour: z.string().nullable(),
 };
-const memberValue = z.object({ memberId: z.number(), nickname: z.string(), value: z.number(), prizeFen: z.number() });
+const memberValue = z.object({ memberId: z.number(), nickname: z.string(), value: z.number(), prizeFen: z.number(), prizePoints: z.number() });
 const squadStanding = z.object({ ...standingCore, members: z.array(memberValue) });
 export const standings = z.object({ contest, asOf: dateTime, squads: z.array(squadStanding) });
 /** A member's view: every squad's total, the member's own squad in full, and the member's share. */
@@ -97,5 +112,9 @@ export const myResults = itemsOf(
     value: z.number(),
     rank: z.number(),
     prizeFen: z.number(),
+    prizePoints: z.number(),
+    honour: z.string().nullable(),
+    prizesWithheldAt: dateTime.nullable(),
+    prizesReleasedAt: dateTime.nullable(),
   }),
 );

@@ -4,6 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { notFound } from '../../errors.js';
+import { complianceOverrideInput } from '../../modules/compliance/index.js';
 import type { Services } from '../../services.js';
 import { ALL_HQ_ROLES, member, type Auth } from '../auth.js';
 import { idParams, page, positiveFen } from '../schemas.js';
@@ -19,7 +20,18 @@ const contestBody = z.object({
   startAt: z.coerce.date(),
   deadline: z.coerce.date(),
   squadIds: z.array(z.number().int().positive()).min(2).max(50),
-  prizes: z.array(z.object({ rank: z.number().int().min(1).max(100), amountFen: positiveFen })).max(50),
+  prizes: z
+    .array(
+      z.object({
+        rank: z.number().int().min(1).max(100),
+        kind: z.enum(['cash', 'points', 'honour']).default('cash').describe('cash (amountFen), points (points) or an honour (title); an invites contest pays cash only with complianceOverride'),
+        amountFen: positiveFen.optional(),
+        points: z.number().int().min(1).max(100_000_000).optional(),
+        title: z.string().trim().min(1).max(20).optional(),
+      }),
+    )
+    .max(50),
+  complianceOverride: complianceOverrideInput.nullable().optional(),
 });
 
 /** The shop path that opens the join page for an invite code. */
@@ -112,7 +124,13 @@ function contestAdminRoutes(app: FastifyInstance, s: Services, auth: Auth) {
 
   r.post('/api/admin/contests', {
     preHandler: operators,
-    schema: { tags, summary: 'Create a contest: squads, metric, a hard window [startAt, deadline), prizes by squad rank', body: contestBody, response: { 201: R.contest } },
+    schema: {
+      tags,
+      summary: 'Create a contest: squads, metric, a hard window [startAt, deadline), prizes by squad rank',
+      description: 'An invites contest with a cash prize pays for recruiting alone: 422 COMPLIANCE_RECRUITING_CASH (details.field = prizes) unless the body carries complianceOverride (a reason of at least 10 characters, stored with who and when, audited as contests.compliance_override). Points and honour prizes need none.',
+      body: contestBody,
+      response: { 201: R.contest },
+    },
   }, async (req, reply) => reply.status(201).send(await s.contests.create(member(req).id, req.body)));
 
   r.get('/api/admin/contests/:id', { preHandler: readers, schema: { tags, summary: 'A contest', params: idParams, response: { 200: R.contest } } }, async (req) => {
@@ -129,6 +147,18 @@ function contestAdminRoutes(app: FastifyInstance, s: Services, auth: Auth) {
     await s.contests.remove(member(req).id, req.params.id);
     return reply.status(204).send();
   });
+
+  r.post('/api/admin/contests/:id/release-prizes', {
+    preHandler: auth.requireRoles('owner', 'finance'),
+    schema: {
+      tags,
+      summary: 'Record the compliance override for a finished invites contest whose cash prizes were withheld, and pay them (once, audited)',
+      description: 'An invites contest that reached its deadline with cash prizes and no override kept them in its results unpaid. 409 CONTEST_PRIZES_NOT_WITHHELD when nothing is withheld, 409 CONTEST_PRIZES_RELEASED when they were paid already.',
+      params: idParams,
+      body: z.object({ complianceOverride: complianceOverrideInput }),
+      response: { 200: R.prizesReleased },
+    },
+  }, async (req) => s.contests.releaseWithheldPrizes(member(req).id, req.params.id, req.body.complianceOverride));
 
   r.get('/api/admin/contests/:id/standings', { preHandler: readers, schema: { tags, summary: 'Live standings (or the frozen results): squads ranked, member contributions', params: idParams, response: { 200: R.standings } } }, async (req) =>
     s.contests.standings(s.db, req.params.id),

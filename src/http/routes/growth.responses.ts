@@ -63,6 +63,7 @@ export const tierRule = z.object({
   directReferrals: z.number().nullable(),
   commissionEarnedFen: z.number().nullable(),
   productId: z.number().nullable(),
+  complianceOverride: z.object({ reason: z.string(), byId: z.number().nullable(), at: dateTime }).nullable(),
 });
 export const tierRules = itemsOf(tierRule).extend({ tiers: z.array(z.object({ id: z.number(), name: z.string(), rank: z.number() })) });
 export const tierCheck = z.object({ checked: z.number(), upgraded: z.number() });

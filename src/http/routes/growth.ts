@@ -4,6 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { badRequest } from '../../errors.js';
+import { complianceOverrideInput } from '../../modules/compliance/index.js';
 import { type Period, periodOf, rangeOf } from '../../modules/growth/index.js';
 import { maskName } from '../../privacy.js';
 import type { Services } from '../../services.js';
@@ -32,6 +33,7 @@ const tierRuleBody = z.object({
   commissionEarnedFen: fen.nullable().default(null),
   productId: z.number().int().positive().nullable().default(null),
   enabled: z.boolean().default(true),
+  complianceOverride: complianceOverrideInput.nullable().optional(),
 });
 
 function periodFrom(s: Services, q: BoardQuery): Period {
@@ -154,7 +156,15 @@ function growthAdminRoutes(app: FastifyInstance, s: Services, auth: Auth) {
 
   r.put('/api/admin/tier-rules/:id', {
     preHandler: operators,
-    schema: { tags, summary: "Set a tier's upgrade rule (conditions matched all/any); audited; every distributor is checked again", params: idParams, body: tierRuleBody, response: { 200: R.tierRule } },
+    schema: {
+      tags,
+      summary: "Set a tier's upgrade rule (conditions matched all/any); audited; every distributor is checked again",
+      description:
+        'Refused without complianceOverride (a reason of at least 10 characters, stored with who and when, audited as tier.compliance_override): 422 COMPLIANCE_ENTRY_FEE (field productId) when buying the package is the only way to the tier (with at most direct referrals besides); 422 COMPLIANCE_RECRUITING_CASH (field directReferrals) when direct referrals alone reach a tier whose commission rates are above the entry tier’s. A condition of 0 is no condition.',
+      params: idParams,
+      body: tierRuleBody,
+      response: { 200: R.tierRule },
+    },
   }, async (req) => s.tierUpgrades.saveRule(member(req).id, req.params.id, req.body));
 
   r.delete('/api/admin/tier-rules/:id', { preHandler: operators, schema: { tags, summary: "Remove a tier's upgrade rule; audited", params: idParams, response: { 204: noContent } } }, async (req, reply) => {

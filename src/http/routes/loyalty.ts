@@ -19,7 +19,7 @@ const shippingAddress = z.object({
   regionCode: z.string().regex(/^\d{6}$/, 'a 6-digit district code (GB/T 2260)'),
 });
 const photoUrl = z.string().max(500).regex(/^(https?:\/\/|\/)\S+$/, 'an http(s) URL or a site path');
-const pointsReason = z.enum(['order_paid', 'order_refunded', 'sign_in', 'note_reward', 'mall_exchange', 'mall_refund', 'admin_adjust']);
+const pointsReason = z.enum(['order_paid', 'order_refunded', 'sign_in', 'note_reward', 'mall_exchange', 'mall_refund', 'admin_adjust', 'reward']);
 const points = z.number().int().min(0).max(1_000_000);
 
 const settingsBody = z.object({

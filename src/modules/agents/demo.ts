@@ -39,10 +39,11 @@ export async function seedChannels(services: Services): Promise<void> {
   const year = new Date(now.getTime() + 8 * 3_600_000).getUTCFullYear();
   const term = { termStart: new Date(Date.UTC(year, 0, 1) - 8 * 3_600_000), termEnd: new Date(Date.UTC(year + 2, 0, 1) - 8 * 3_600_000) };
 
-  const gold = await services.agents.saveLevel(ownerId, { name: '金牌代理', salesAwardBp: 800, referralAwardFen: 18_800 });
-  const silver = await services.agents.saveLevel(ownerId, { name: '银牌代理', salesAwardBp: 500, referralAwardFen: 8_800 });
+  // referral awards in points: bringing in an agent is recruiting, which may not pay cash (the compliance guard)
+  const gold = await services.agents.saveLevel(ownerId, { name: '金牌代理', salesAwardBp: 800, referralAwardFen: 0, referralAwardPoints: 1_880 });
+  const silver = await services.agents.saveLevel(ownerId, { name: '银牌代理', salesAwardBp: 500, referralAwardFen: 0, referralAwardPoints: 880 });
   await services.agents.appointNonRegional(ownerId, { memberId: id('13700000021'), levelId: gold.id, ...term });
-  // the gold agent brought in the silver one: ¥88 referral award
+  // the gold agent brought in the silver one: an 880-point referral award
   const silverAgent = await services.agents.appointNonRegional(ownerId, { memberId: id('13700000022'), levelId: silver.id, ...term });
   await services.agents.setTarget(ownerId, silverAgent.id, year, { quartersFen: [300_000, 400_000, 500_000, 800_000] });
   const province = await services.agents.createRegional(ownerId, { memberId: id('13700000025'), regionCode: '440000', rateBp: 800, ...term });
@@ -60,7 +61,9 @@ export async function seedChannels(services: Services): Promise<void> {
   const address = { name: '钱女士', phone: '13912345678', province: '广东省', city: '深圳市', district: '南山区', detail: '后海大道 1 号', regionCode: '440305' };
   async function buy(phone: string, items: Array<{ skuId: number; quantity: number }>, key: string, delivery: { pickupStoreId: number } | { shippingAddress: typeof address }) {
     const buyerId = id(phone);
-    const order = await services.orders.checkout(buyerId, { items, checkoutKey: `demo-channels-${key}`, ...delivery });
+    // each buyer at their own door with their own phone: one shared consignee would link them as one person (risk)
+    const own = 'shippingAddress' in delivery ? { shippingAddress: { ...delivery.shippingAddress, phone, detail: `${delivery.shippingAddress.detail} ${phone.slice(-3)} 室` } } : delivery;
+    const order = await services.orders.checkout(buyerId, { items, checkoutKey: `demo-channels-${key}`, ...own });
     const payment = await services.payments.startPayment(buyerId, order.id, { provider: 'dev', method: 'dev' });
     await services.payments.simulateDevPayment(buyerId, payment.outTradeNo);
     return { orderId: order.id, buyerId };

@@ -143,7 +143,7 @@ export class AgentPerformance {
       .selectFrom('agent_referral_awards as r')
       .innerJoin('agents as a', 'a.id', 'r.appointed_agent_id')
       .innerJoin('members as m', 'm.id', 'a.member_id')
-      .select(['r.appointed_agent_id as appointedAgentId', 'm.nickname', 'r.amount_fen as amountFen', 'r.created_at as createdAt'])
+      .select(['r.appointed_agent_id as appointedAgentId', 'm.nickname', 'r.amount_fen as amountFen', 'r.points', 'r.created_at as createdAt'])
       .where('r.earner_id', '=', memberId)
       .orderBy('r.created_at', 'desc')
       .limit(50)
@@ -155,6 +155,7 @@ export class AgentPerformance {
         frozenFen: byState('frozen'),
         availableFen: byState('available'),
         referralAwardFen: referralAwards.reduce((s, r) => s + r.amountFen, 0),
+        referralAwardPoints: referralAwards.reduce((s, r) => s + r.points, 0),
       },
       items,
       referralAwards,

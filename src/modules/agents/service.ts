@@ -13,6 +13,7 @@ import { paidOrderEarning, type AfterCommit, type OrderParticipant, type PaidOrd
 import { applyRateBp } from '../../money.js';
 import type { AuditService } from '../audit/index.js';
 import type { CommissionLine, CommissionService, PlannedEarning } from '../commission/index.js';
+import { overrideColumns, overrideOf, RECRUITING_CASH, recruitingCashRefused, type ComplianceFinding, type ComplianceOverrideInput } from '../compliance/index.js';
 import type { RuleVersion } from '../rules/index.js';
 import { contains, coveringRegions, levelOfRegion, planRegionalAwards, type RegionLevel } from './differential.js';
 import { withAgentTables, withAgentTablesTx } from './tables.js';
@@ -39,8 +40,15 @@ export interface NonRegionalAgentInput {
 export interface AgentLevelInput {
   name: string;
   salesAwardBp: number;
+  /** cash for bringing in an agent: pay for recruiting alone, so only with complianceOverride */
   referralAwardFen: number;
+  /** the same award in points, which needs no override */
+  referralAwardPoints?: number;
+  complianceOverride?: ComplianceOverrideInput | null;
 }
+
+/** Grants points once per idempotency key (the loyalty feature's, wired in services.ts). */
+export type AgentPointsGranter = (tx: Tx, grant: { memberId: number; points: number; refType: string; refId: number; idempotencyKey: string; memo: string }) => Promise<void>;
 
 /** HQ enters the four quarters, or a yearly amount split evenly. */
 export type TargetInput = { quartersFen: [number, number, number, number] } | { yearFen: number };
@@ -53,12 +61,30 @@ export function agentState(agent: { status: 'active' | 'suspended'; termStart: D
   return at < agent.termEnd ? 'active' : 'expired';
 }
 
-const LEVEL_COLUMNS = ['id', 'name', 'sales_award_bp as salesAwardBp', 'referral_award_fen as referralAwardFen'] as const;
+const LEVEL_COLUMNS = [
+  'id',
+  'name',
+  'sales_award_bp as salesAwardBp',
+  'referral_award_fen as referralAwardFen',
+  'referral_award_points as referralAwardPoints',
+  'compliance_override_reason',
+  'compliance_override_by',
+  'compliance_override_at',
+] as const;
+
+type LevelRow = { id: number; name: string; salesAwardBp: number; referralAwardFen: number; referralAwardPoints: number; compliance_override_reason: string | null; compliance_override_by: number | null; compliance_override_at: Date | null };
+
+/** A level as the API shows it: its referral award in cash and points, and the override that allows the cash. */
+function levelView({ compliance_override_reason, compliance_override_by, compliance_override_at, ...level }: LevelRow) {
+  const override = overrideOf({ compliance_override_reason, compliance_override_by, compliance_override_at });
+  return { ...level, complianceOverride: override ? { reason: override.reason, byId: override.by, at: override.at } : null };
+}
 
 const AGENT_COLUMNS = ['id', 'member_id as memberId', 'kind', 'region_level as regionLevel', 'region_code as regionCode', 'parent_agent_id as parentAgentId', 'rate_bp as rateBp', 'term_start as termStart', 'term_end as termEnd', 'status'] as const;
 
 export class AgentsService {
   private readonly performance: AgentPerformance;
+  private grantPoints: AgentPointsGranter | undefined;
 
   constructor(
     private readonly db: Db,
@@ -145,25 +171,51 @@ export class AgentsService {
 
   // ---- levels (non-regional agents) ----
 
-  async listLevels(ex: Executor) {
-    return withAgentTables(ex).selectFrom('agent_levels').select(LEVEL_COLUMNS).orderBy('sales_award_bp').orderBy('id').execute();
+  /** Referral awards in points go through the loyalty feature (wired in services.ts). */
+  setPointsGranter(grant: AgentPointsGranter): void {
+    this.grantPoints = grant;
   }
 
+  async listLevels(ex: Executor) {
+    const rows = await withAgentTables(ex).selectFrom('agent_levels').select(LEVEL_COLUMNS).orderBy('sales_award_bp').orderBy('id').execute();
+    return rows.map(levelView);
+  }
+
+  /**
+   * Saves a level. A referral award in cash pays for recruiting alone: refused (422
+   * COMPLIANCE_RECRUITING_CASH, field referralAwardFen) unless the save carries a compliance override,
+   * which is stored on the level with who and when and audited (agent_level.compliance_override).
+   */
   async saveLevel(actorId: number, input: AgentLevelInput, levelId?: number) {
+    if (input.referralAwardFen > 0 && !input.complianceOverride) throw recruitingCashRefused('referralAwardFen', `the level pays ¥${input.referralAwardFen / 100} in cash for bringing in an agent`, { referralAwardFen: input.referralAwardFen });
     return inTransaction(this.db, async (plain) => {
       const tx = withAgentTablesTx(plain);
       const clash = await tx.selectFrom('agent_levels').select('id').where('name', '=', input.name).executeTakeFirst();
       if (clash && clash.id !== levelId) throw conflict('AGENT_LEVEL_NAME_TAKEN', `a level named ${input.name} exists`);
-      const values = { name: input.name, sales_award_bp: input.salesAwardBp, referral_award_fen: input.referralAwardFen };
-      if (levelId === undefined) {
-        const level = await tx.insertInto('agent_levels').values(values).returning(LEVEL_COLUMNS).executeTakeFirstOrThrow();
-        await this.audit.record(plain, { actorId, action: 'agent_level.create', targetType: 'agent_level', targetId: level.id, after: level });
-        return level;
+      const override = overrideColumns(input.complianceOverride, input.referralAwardFen > 0, actorId, this.clock.now());
+      const values = { name: input.name, sales_award_bp: input.salesAwardBp, referral_award_fen: input.referralAwardFen, referral_award_points: input.referralAwardPoints ?? 0, ...override };
+      let before: LevelRow | undefined;
+      if (levelId !== undefined) {
+        before = await tx.selectFrom('agent_levels').select(LEVEL_COLUMNS).where('id', '=', levelId).forUpdate().executeTakeFirst();
+        if (!before) throw notFound('AGENT_LEVEL_NOT_FOUND', `agent level ${levelId} does not exist`);
       }
-      const before = await tx.selectFrom('agent_levels').select(LEVEL_COLUMNS).where('id', '=', levelId).forUpdate().executeTakeFirst();
-      if (!before) throw notFound('AGENT_LEVEL_NOT_FOUND', `agent level ${levelId} does not exist`);
-      const level = await tx.updateTable('agent_levels').set(values).where('id', '=', levelId).returning(LEVEL_COLUMNS).executeTakeFirstOrThrow();
-      await this.audit.record(plain, { actorId, action: 'agent_level.update', targetType: 'agent_level', targetId: levelId, before, after: level });
+      const level = levelView(
+        levelId === undefined
+          ? await tx.insertInto('agent_levels').values(values).returning(LEVEL_COLUMNS).executeTakeFirstOrThrow()
+          : await tx.updateTable('agent_levels').set(values).where('id', '=', levelId).returning(LEVEL_COLUMNS).executeTakeFirstOrThrow(),
+      );
+      const action = levelId === undefined ? 'agent_level.create' : 'agent_level.update';
+      await this.audit.record(plain, { actorId, action, targetType: 'agent_level', targetId: level.id, before: before ? levelView(before) : undefined, after: level });
+      if (override.compliance_override_reason !== null)
+        await this.audit.record(plain, {
+          actorId,
+          action: 'agent_level.compliance_override',
+          targetType: 'agent_level',
+          targetId: level.id,
+          before: before ? { referralAwardFen: before.referralAwardFen, override: before.compliance_override_reason } : null,
+          after: { code: RECRUITING_CASH, field: 'referralAwardFen', referralAwardFen: input.referralAwardFen },
+          reason: override.compliance_override_reason,
+        });
       return level;
     });
   }
@@ -174,6 +226,12 @@ export class AgentsService {
     return level;
   }
 
+  /** Levels whose cash referral award has no override (saved before the guard): appointing at them is refused. */
+  async complianceFindings(ex: Executor): Promise<ComplianceFinding[]> {
+    const rows = await withAgentTables(ex).selectFrom('agent_levels').select(['id', 'name']).where('referral_award_fen', '>', 0).where('compliance_override_reason', 'is', null).orderBy('id').execute();
+    return rows.map((r) => ({ area: 'agent_level' as const, id: r.id, name: r.name, code: RECRUITING_CASH, field: 'referralAwardFen', effect: 'appointment_refused' }));
+  }
+
   /**
    * HQ appoints a member as a non-regional agent at a level. The nearest agent up the member's
    * referral chain that is active and in term now earns the level's referral award, once.
@@ -182,6 +240,9 @@ export class AgentsService {
     return inTransaction(this.db, async (tx) => {
       await this.checkAppointable(tx, input.memberId, input);
       const level = await this.levelOrThrow(tx, input.levelId);
+      // a level saved before the guard may still pay cash for recruiting: HQ decides (override or points) before anyone is appointed at it
+      if (level.referralAwardFen > 0 && level.compliance_override_reason === null)
+        throw recruitingCashRefused('referralAwardFen', `level ${level.name} pays its referral award in cash with no compliance override; change it to points or record the override on the level first`, { levelId: level.id });
       // rate_bp is the regional rate; a non-regional agent's rate is its level's, read at payment
       const agent = await withAgentTablesTx(tx)
         .insertInto('agents')
@@ -189,13 +250,13 @@ export class AgentsService {
         .returning([...AGENT_COLUMNS, 'level_id as levelId'])
         .executeTakeFirstOrThrow();
       await this.audit.record(tx, { actorId, action: 'agent.create', targetType: 'agent', targetId: agent.id, after: agent });
-      const referralAward = await this.awardReferral(tx, { agentId: agent.id, memberId: input.memberId, amountFen: level.referralAwardFen, levelName: level.name });
+      const referralAward = await this.awardReferral(tx, { agentId: agent.id, memberId: input.memberId, amountFen: level.referralAwardFen, points: level.referralAwardPoints, levelName: level.name });
       return { ...(await this.get(tx, agent.id)), referralAward };
     });
   }
 
-  private async awardReferral(tx: Tx, appointed: { agentId: number; memberId: number; amountFen: number; levelName: string }) {
-    if (appointed.amountFen <= 0) return null;
+  private async awardReferral(tx: Tx, appointed: { agentId: number; memberId: number; amountFen: number; points: number; levelName: string }) {
+    if (appointed.amountFen <= 0 && appointed.points <= 0) return null;
     const now = this.clock.now();
     const referrer = await tx
       .selectFrom('referral_closure as c')
@@ -210,22 +271,21 @@ export class AgentsService {
       .limit(1)
       .executeTakeFirst();
     if (!referrer) return null;
-    const paid = await this.commission.award(tx, {
-      memberId: referrer.memberId,
-      amountFen: appointed.amountFen,
-      code: 'agent_referral.award',
-      memo: `推荐代理奖（${appointed.levelName}）`,
-      idempotencyKey: `agent-referral:${appointed.agentId}`,
-      refType: 'agent',
-      refId: appointed.agentId,
-    });
-    if (!paid) return null;
-    await withAgentTablesTx(tx)
+    // the award row is the once-only claim (a new agent is appointed once)
+    const claimed = await withAgentTablesTx(tx)
       .insertInto('agent_referral_awards')
-      .values({ appointed_agent_id: appointed.agentId, earner_id: referrer.memberId, amount_fen: appointed.amountFen, created_at: now })
+      .values({ appointed_agent_id: appointed.agentId, earner_id: referrer.memberId, amount_fen: Math.max(appointed.amountFen, 0), points: Math.max(appointed.points, 0), created_at: now })
       .onConflict((oc) => oc.column('appointed_agent_id').doNothing())
-      .execute();
-    return { earnerId: referrer.memberId, amountFen: appointed.amountFen };
+      .returning('appointed_agent_id')
+      .executeTakeFirst();
+    if (!claimed) return null;
+    const base = { memberId: referrer.memberId, refType: 'agent', refId: appointed.agentId, memo: `推荐代理奖（${appointed.levelName}）` };
+    if (appointed.amountFen > 0) await this.commission.award(tx, { ...base, amountFen: appointed.amountFen, code: 'agent_referral.award', idempotencyKey: `agent-referral:${appointed.agentId}` });
+    if (appointed.points > 0) {
+      if (!this.grantPoints) throw new Error('referral awards in points need the loyalty feature (setPointsGranter)');
+      await this.grantPoints(tx, { ...base, points: appointed.points, idempotencyKey: `agent-referral:${appointed.agentId}:points` });
+    }
+    return { earnerId: referrer.memberId, amountFen: Math.max(appointed.amountFen, 0), points: Math.max(appointed.points, 0) };
   }
 
   async setTerm(actorId: number, agentId: number, term: { termStart: Date; termEnd: Date }) {

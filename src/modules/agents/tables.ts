@@ -10,13 +10,21 @@ export interface AgentLevelsTable {
   name: string;
   sales_award_bp: number;
   referral_award_fen: number;
+  /** the referral award in points (046): what recruiting may pay without a compliance override */
+  referral_award_points: Generated<number>;
+  /** the override that lets the referral award be cash (046) */
+  compliance_override_reason: string | null;
+  compliance_override_by: number | null;
+  compliance_override_at: Date | null;
   created_at: CreatedAt;
 }
 
 export interface AgentReferralAwardsTable {
   appointed_agent_id: number;
   earner_id: number;
+  /** cash paid (0 when the award was points only) */
   amount_fen: number;
+  points: Generated<number>;
   created_at: CreatedAt;
 }
 

@@ -3,3 +3,4 @@ export { AnalyticsService } from './service.js';
 export { orderExportLines, type OrderExportFilter, type OrderExportLine } from './order-export.js';
 export { ledgerExportRows, type LedgerExportAccount, type LedgerExportFilter, type LedgerExportRow } from './ledger-export.js';
 export { refundRequestExportRows, type RefundRequestExportFilter, type RefundRequestExportRow } from './refund-request-export.js';
+export { complianceMoney, type ComplianceMoney, type EarningFigures, type MoneyRange } from './compliance-money.js';

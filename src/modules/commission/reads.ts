@@ -55,6 +55,7 @@ export async function earningsOf(ex: Executor, filter: EarningsFilter & { limit:
       'e.frozen_until as frozenUntil',
       'e.created_at as createdAt',
       'o.status as orderStatus',
+      'e.risk_hold as riskHold',
     ])
     .orderBy('e.id', 'desc')
     .limit(filter.limit)
@@ -80,6 +81,7 @@ export async function promotionOrders(ex: Executor, earnerId: number, limit: num
       sql<number>`sum(e.amount_fen)`.as('amountFen'),
       sql<number>`sum(e.reversed_fen)`.as('reversedFen'),
       sql<string>`string_agg(distinct e.state, ',')`.as('states'),
+      sql<boolean>`bool_or(e.risk_hold)`.as('held'),
     ])
     .where('e.earner_id', '=', earnerId)
     .groupBy(['o.id', 'b.nickname'])

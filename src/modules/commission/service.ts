@@ -15,6 +15,8 @@ import type { RulesService, RuleVersion } from '../rules/index.js';
 import { planCommission, reversalTarget, type CommissionLine, type PlannedEarning } from './plan.js';
 import { assertSameRequest } from '../orders/index.js';
 import { earningsOf, orderCountsOf, promotionOrders, totalsByState, type EarningsFilter } from './reads.js';
+import { debitForReversal, takeFromAvailableThenDebt } from './reversal.js';
+import { RiskHoldMoves, type HeldEarning, type LinkedMembers } from './holds.js';
 
 const DAY_MS = 86_400_000;
 /**
@@ -45,7 +47,18 @@ export class CommissionService {
     private readonly audit: AuditService,
     /** parallel unfreeze sweeps: 1 on PGlite (one session), more on a server */
     private readonly unfreezeLanes = 1,
-  ) {}
+  ) {
+    this.riskMoves = new RiskHoldMoves(ledger, bus, clock);
+  }
+
+  private readonly riskMoves: RiskHoldMoves;
+  /** the risk module's identity graph (provideRiskLinks); none: no member is linked to another */
+  private links: LinkedMembers | null = null;
+
+  /** The risk module answers who a buyer is too: an earner linked to the buyer is treated as the buyer. */
+  provideRiskLinks(links: LinkedMembers): void {
+    this.links = links;
+  }
 
   /** What an order would pay, to whom, under a rule version: the same arithmetic as a real payment. */
   async plan(ex: Executor, buyerId: number, lines: CommissionLine[], version: RuleVersion): Promise<PlannedEarning[]> {
@@ -54,7 +67,10 @@ export class CommissionService {
 
   private async chainAndPlan(ex: Executor, buyerId: number, lines: CommissionLine[], version: RuleVersion) {
     const rules = version.config.commission;
-    const chain = await this.referral.commissionChain(ex, buyerId, rules.levels, rules.selfPurchase);
+    // members sharing a strong signal with the buyer (a second phone) are the buyer: never paid as its
+    // referrers — the self-purchase share when the rules pay one, else nothing (referral.commissionChain)
+    const linked = this.links ? await this.links.linkedTo(ex, buyerId) : undefined;
+    const chain = await this.referral.commissionChain(ex, buyerId, rules.levels, rules.selfPurchase, linked);
     return { chain, planned: planCommission(lines, chain, rules) };
   }
 
@@ -167,6 +183,25 @@ export class CommissionService {
   }
 
   /**
+   * The risk module holds these earnings (a rule hit them), in its transaction: a held earning never
+   * unfreezes, and one already available goes back to frozen so it cannot be withdrawn (holds.ts).
+   * Returns what was held (earnings already held or wholly reversed are left as they are).
+   */
+  holdForRisk(tx: Tx, earningIds: number[]): Promise<HeldEarning[]> {
+    return this.riskMoves.hold(tx, earningIds);
+  }
+
+  /** Finance let a held earning go: it continues normally. False when it was not held. */
+  releaseRiskHold(tx: Tx, earningId: number): Promise<boolean> {
+    return this.riskMoves.release(tx, earningId);
+  }
+
+  /** Finance voided a held earning: reversed like a full refund of it. The fen reversed now, or null when it was not held. */
+  voidRiskHold(tx: Tx, earningId: number, afterCommit: AfterCommit): Promise<number | null> {
+    return this.riskMoves.void(tx, earningId, afterCommit);
+  }
+
+  /**
    * A refund of a line reverses each of its earnings cumulatively: the earning stands reversed by
    * floor(amount × refunded ÷ paid), and exactly the whole when the line is fully refunded.
    */
@@ -189,7 +224,7 @@ export class CommissionService {
       const target = reversalTarget(e.amount_fen, line.paidFen, line.refundedFen);
       const deltaFen = target - e.reversed_fen;
       const accounts = accountsOf.get(e.earner_id)!;
-      await this.debitForReversal(tx, e.state, accounts, deltaFen, expense, `commission:reverse:${e.id}:${refundId}`, e.id);
+      await debitForReversal(this.ledger, tx, e.state, accounts, deltaFen, expense, `commission:reverse:${e.id}:${refundId}`, e.id);
       const state: EarningState = target === e.amount_fen ? 'reversed' : e.state;
       await tx.updateTable('commission_earnings').set({ reversed_fen: target, state }).where('id', '=', e.id).execute();
       reversedNow += deltaFen;
@@ -197,38 +232,6 @@ export class CommissionService {
     }
     await this.bus.publishInTransaction(tx, afterCommit, 'commission.reversed', reversed);
     return reversedNow;
-  }
-
-  /**
-   * Takes a reversal from wherever the earning's money sits. Once available it may have been
-   * withdrawn: what available cannot cover becomes debt, repaid by later earnings.
-   */
-  private async debitForReversal(tx: Tx, state: EarningState, accounts: MemberAccounts, amountFen: number, expense: number, key: string, earningId: number) {
-    const base = { toAccountId: expense, code: 'commission.reverse', refType: 'commission_earning', refId: earningId };
-    if (state === 'pending' || state === 'frozen') {
-      const from = state === 'pending' ? accounts.commission_pending : accounts.commission_frozen;
-      await this.ledger.transfer(tx, { ...base, fromAccountId: from, amountFen, idempotencyKey: key });
-      return;
-    }
-    await this.takeFromAvailableThenDebt(tx, accounts, amountFen, expense, key, base);
-  }
-
-  private async takeFromAvailableThenDebt(
-    tx: Tx,
-    accounts: MemberAccounts,
-    amountFen: number,
-    expense: number,
-    key: string,
-    base: { code: string; refType: string; refId: number; memo?: string },
-  ) {
-    const available = await this.ledger.balance(tx, accounts.commission_available);
-    const fromAvailable = Math.min(Math.max(available, 0), amountFen);
-    if (fromAvailable > 0) {
-      await this.ledger.transfer(tx, { ...base, fromAccountId: accounts.commission_available, toAccountId: expense, amountFen: fromAvailable, idempotencyKey: key });
-    }
-    if (amountFen - fromAvailable > 0) {
-      await this.ledger.transfer(tx, { ...base, fromAccountId: accounts.commission_debt, toAccountId: expense, amountFen: amountFen - fromAvailable, idempotencyKey: `${key}:debt` });
-    }
   }
 
   /**
@@ -276,8 +279,9 @@ export class CommissionService {
 
   /**
    * One batch, set-based. The claim first takes the oldest due earnings through the partial index
-   * `(frozen_until, id) where state = 'frozen' and not after_sales_hold` (an order with an open
-   * after-sales request holds its earnings: holdForAfterSales), SKIP LOCKED (so lanes and refunds never make it
+   * `(frozen_until, id) where state = 'frozen' and not after_sales_hold and not risk_hold` (an order
+   * with an open after-sales request holds its earnings: holdForAfterSales; a risk rule holds one:
+   * holdForRisk), SKIP LOCKED (so lanes and refunds never make it
    * wait), and only then joins the earners' accounts, locking each debt account, SKIP LOCKED too:
    * an earning whose debt account another lane or a refund holds stays frozen for a later batch.
    * (Joined and filtered in one query, the planner misjudged the rows due and joined and sorted all
@@ -291,7 +295,7 @@ export class CommissionService {
         with claimed as materialized (
           select id, earner_id, amount_fen - reversed_fen as remaining_fen
           from commission_earnings
-          where state = 'frozen' and not after_sales_hold and frozen_until <= ${this.clock.now()}
+          where state = 'frozen' and not after_sales_hold and not risk_hold and frozen_until <= ${this.clock.now()}
           order by frozen_until, id
           limit ${batchSize}
           for update skip locked)
@@ -369,7 +373,7 @@ export class CommissionService {
       const expense = await this.ledger.platformAccount(tx, 'commission_expense');
       const base = { code: 'commission.adjust', refType: 'member', refId: input.memberId, memo: input.reason };
       if (input.amountFen > 0) await this.creditRepayingDebt(tx, accounts, before.debtFen, input.amountFen, expense, key, base);
-      else await this.takeFromAvailableThenDebt(tx, accounts, -input.amountFen, expense, key, base);
+      else await takeFromAvailableThenDebt(this.ledger, tx, accounts, -input.amountFen, expense, key, base);
       const after = await this.ledger.memberBalances(tx, input.memberId);
       await this.audit.record(tx, { actorId, action: 'commission.adjust', targetType: 'member', targetId: input.memberId, before, after: { ...after, amountFen: input.amountFen }, reason: input.reason });
       return { duplicate: false, balances: after };
@@ -395,16 +399,18 @@ export class CommissionService {
   async summary(ex: Executor, memberId: number) {
     const balances = await this.ledger.memberBalances(ex, memberId);
     const since = shanghaiDayStart(this.clock.now());
-    const row = await sql<{ total_fen: number; today_fen: number; count: number }>`
+    const row = await sql<{ total_fen: number; today_fen: number; count: number; held_fen: number }>`
       select coalesce(sum(amount_fen - reversed_fen), 0) as total_fen,
              coalesce(sum(amount_fen - reversed_fen) filter (where created_at >= ${since}), 0) as today_fen,
-             count(*) as count
+             count(*) as count,
+             coalesce(sum(amount_fen - reversed_fen) filter (where risk_hold), 0) as held_fen
       from commission_earnings where earner_id = ${memberId}`.execute(ex);
     return {
       ...balances,
       totalEarnedFen: row.rows[0].total_fen,
       todayFen: row.rows[0].today_fen,
       earningCount: row.rows[0].count,
+      heldFen: row.rows[0].held_fen,
     };
   }
 

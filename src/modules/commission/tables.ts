@@ -23,6 +23,8 @@ export interface CommissionEarningsTable {
   created_at: CreatedAt;
   /** 043: the order has an open after-sales request (set by orders through holdForAfterSales); a held earning does not unfreeze */
   after_sales_hold: Generated<boolean>;
+  /** 044: a risk rule holds it (set by the risk module through holdForRisk, let go or voided by finance); a held earning never unfreezes nor is available */
+  risk_hold: Generated<boolean>;
 }
 
 export interface CommissionTables {

@@ -97,13 +97,14 @@ export async function seedContests(services: Services): Promise<void> {
     prizes: [{ rank: 1, amountFen: 100_000 }, { rank: 2, amountFen: 60_000 }, { rank: 3, amountFen: 30_000 }],
   });
   for (const order of RUNNING_ORDERS) await buy(order);
-  // and an invites contest next week, so the console shows a scheduled one too
+  // and an invites contest next week, so the console shows a scheduled one too: recruiting alone pays
+  // points and honours, never cash (the compliance guard)
   await services.contests.create(ownerId, {
     name: '新春拉新赛',
     metric: 'invites',
     startAt: new Date(running.deadline.getTime()),
     deadline: new Date(running.deadline.getTime() + 14 * DAY),
     squadIds,
-    prizes: [{ rank: 1, amountFen: 50_000 }, { rank: 2, amountFen: 20_000 }],
+    prizes: [{ rank: 1, kind: 'points', points: 5_000 }, { rank: 2, kind: 'points', points: 2_000 }, { rank: 3, kind: 'honour', title: '拉新新锐' }],
   });
 }

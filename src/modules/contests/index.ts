@@ -8,7 +8,10 @@ export function createContests(core: CoreServices) {
   const contests = new ContestsService(core.db, core.clock, core.audit, core.commission, core.notifications);
   core.extensions.addJob({ name: 'contests.finalize', run: () => contests.finalizeDue() });
   core.extensions.addJob({ name: 'contests.daily-report', run: () => contests.sendDailyReports() });
+  // invites contests paying cash with no compliance override, for HQ's compliance report
+  core.compliance.addFindings((ex) => contests.complianceFindings(ex));
   // a captain signs in to no console screen; the shop's squad page is enough
   return { squads, contests };
 }
 export { seedContests } from './demo.js';
+export type { PointsGranter } from './service.js';

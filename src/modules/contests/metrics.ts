@@ -2,6 +2,7 @@
 // activity (orders, bindings, points) so standings are always live and need no counters of their own.
 import { sql } from 'kysely';
 import type { Executor } from '../../db/database.js';
+import { formatYuan } from '../../money.js';
 import type { ContestMetric } from './tables.js';
 
 export interface Contribution {
@@ -70,4 +71,10 @@ export async function salesByMember(ex: Executor, start: Date, end: Date): Promi
       select member_id, sum(value) as value from credited group by member_id`.execute(ex)
   ).rows;
   return new Map(rows.map((r) => [Number(r.member_id), Number(r.value)]));
+}
+
+/** A metric's value as people read it: yuan, people or points. */
+export function formatMetricValue(metric: ContestMetric, value: number): string {
+  if (metric === 'sales') return `¥${formatYuan(value)}`;
+  return metric === 'invites' ? `${value} 人` : `${value} 积分`;
 }

@@ -60,3 +60,56 @@ export function splitSquadPrize(prizeFen: number, captainId: number, members: Ar
   });
   return split;
 }
+
+/** A prize of a rank: cash (fen), points or an honour (a title). */
+export type Prize = { rank: number; kind: 'cash'; amountFen: number } | { rank: number; kind: 'points'; points: number } | { rank: number; kind: 'honour'; title: string };
+
+export interface SquadAward {
+  cashFen: number;
+  points: number;
+  honour: string | null;
+}
+
+/**
+ * Each squad's award: cash and points are pooled and split over tied positions as squadPrizes does,
+ * each on its own; an honour cannot be split, so squads tied over positions share the best honour of
+ * those positions.
+ */
+export function squadAwards(ranked: RankedSquad[], prizes: Prize[]): Map<number, SquadAward> {
+  const cash = squadPrizes(ranked, new Map(prizes.flatMap((p) => (p.kind === 'cash' ? [[p.rank, p.amountFen] as const] : []))));
+  const points = squadPrizes(ranked, new Map(prizes.flatMap((p) => (p.kind === 'points' ? [[p.rank, p.points] as const] : []))));
+  const titles = new Map(prizes.flatMap((p) => (p.kind === 'honour' ? [[p.rank, p.title] as const] : [])));
+  const awards = new Map<number, SquadAward>();
+  for (let start = 0; start < ranked.length; ) {
+    let end = start;
+    while (end + 1 < ranked.length && ranked[end + 1].rank === ranked[start].rank) end += 1;
+    let honour: string | null = null;
+    for (let position = start + 1; position <= end + 1 && honour === null; position++) honour = titles.get(position) ?? null;
+    for (const s of ranked.slice(start, end + 1)) awards.set(s.squadId, { cashFen: cash.get(s.squadId) ?? 0, points: points.get(s.squadId) ?? 0, honour });
+    start = end + 1;
+  }
+  return awards;
+}
+
+/** Whether a contest pays withdrawable cash for recruiting alone: an invites contest with a cash prize. */
+export function paysCashForRecruiting(metric: string, prizes: Array<{ kind: string }>): boolean {
+  return metric === 'invites' && prizes.some((p) => p.kind === 'cash');
+}
+
+/** A contest_prizes row as a Prize. */
+export function prizeFromRow(row: { rank: number; kind: 'cash' | 'points' | 'honour'; amount_fen: number | null; points: number | null; title: string | null }): Prize {
+  if (row.kind === 'points') return { rank: row.rank, kind: 'points', points: Number(row.points) };
+  if (row.kind === 'honour') return { rank: row.rank, kind: 'honour', title: row.title ?? '' };
+  return { rank: row.rank, kind: 'cash', amountFen: Number(row.amount_fen) };
+}
+
+/** A prize as the API shows it: every field, amountFen 0 and points/title null where they do not apply. */
+export function prizeView(p: Prize) {
+  return {
+    rank: p.rank,
+    kind: p.kind,
+    amountFen: p.kind === 'cash' ? p.amountFen : 0,
+    points: p.kind === 'points' ? p.points : null,
+    title: p.kind === 'honour' ? p.title : null,
+  };
+}

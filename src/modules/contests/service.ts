@@ -4,13 +4,19 @@
 import type { Clock } from '../../context.js';
 import { inTransaction, type Db, type Executor, type Tx } from '../../db/database.js';
 import { conflict, notFound, unprocessable } from '../../errors.js';
-import { formatYuan, shanghaiDayStart } from '../../money.js';
+import { shanghaiDayStart } from '../../money.js';
 import type { AuditService } from '../audit/index.js';
 import type { CommissionService } from '../commission/index.js';
+import { overrideColumns, overrideOf, recruitingCashRefused, type ComplianceFinding, type ComplianceOverrideInput } from '../compliance/index.js';
 import type { NotificationsService } from '../notifications/index.js';
-import { contestContributions, type Contribution } from './metrics.js';
-import { rankSquads, splitSquadPrize, squadPrizes } from './prizes.js';
-import type { ContestMetric } from './tables.js';
+import { ContestFinalizer, type PointsGranter } from './finalize.js';
+import { contestContributions, formatMetricValue, type Contribution } from './metrics.js';
+
+export { formatMetricValue } from './metrics.js';
+import { paysCashForRecruiting, prizeFromRow, prizeView, rankSquads, splitSquadPrize, squadAwards, type Prize } from './prizes.js';
+import type { ContestMetric, PrizeKind } from './tables.js';
+
+export type { PointsGranter } from './finalize.js';
 
 export type ContestState = 'scheduled' | 'running' | 'closing' | 'finished';
 
@@ -20,7 +26,18 @@ export interface ContestInput {
   startAt: Date;
   deadline: Date;
   squadIds: number[];
-  prizes: Array<{ rank: number; amountFen: number }>;
+  /** cash by default; points and honours are what an invites contest may give without an override */
+  prizes: PrizeInput[];
+  /** lets an invites contest pay cash prizes (recorded with who and when, audited) */
+  complianceOverride?: ComplianceOverrideInput | null;
+}
+
+export interface PrizeInput {
+  rank: number;
+  kind?: PrizeKind;
+  amountFen?: number;
+  points?: number;
+  title?: string;
 }
 
 export interface SquadStanding {
@@ -30,16 +47,18 @@ export interface SquadStanding {
   captainNickname: string;
   rank: number;
   value: number;
-  /** paid (finished) or due at the current rank (live) */
+  /** paid or withheld (finished), or due at the current rank (live) */
   prizeFen: number;
-  members: Array<{ memberId: number; nickname: string; value: number; prizeFen: number }>;
+  prizePoints: number;
+  honour: string | null;
+  members: Array<{ memberId: number; nickname: string; value: number; prizeFen: number; prizePoints: number }>;
 }
 
 const MAX_WINDOW_MS = 92 * 86_400_000;
 /** a contest may be created starting a moment ago (the form's "now"), never backdated further */
 const START_GRACE_MS = 5 * 60_000;
 
-interface ContestRow {
+export interface ContestRow {
   id: number;
   name: string;
   metric: ContestMetric;
@@ -49,19 +68,48 @@ interface ContestRow {
   finalized_at: Date | null;
 }
 
-export function formatMetricValue(metric: ContestMetric, value: number): string {
-  if (metric === 'sales') return `¥${formatYuan(value)}`;
-  return metric === 'invites' ? `${value} 人` : `${value} 积分`;
+/** The prizes as the rows store them; 422 PRIZE_INVALID when a prize's fields do not fit its kind. */
+function toPrizes(input: PrizeInput[]): Prize[] {
+  return input.map((p) => {
+    const kind = p.kind ?? 'cash';
+    const fits =
+      kind === 'cash' ? p.amountFen !== undefined && p.amountFen > 0 && p.points === undefined && !p.title
+      : kind === 'points' ? p.points !== undefined && p.points > 0 && p.amountFen === undefined && !p.title
+      : !!p.title && p.amountFen === undefined && p.points === undefined;
+    if (!fits) throw unprocessable('PRIZE_INVALID', `the prize for rank ${p.rank} is ${kind}: ${kind === 'cash' ? 'amountFen' : kind === 'points' ? 'points' : 'title'} only`);
+    if (kind === 'points') return { rank: p.rank, kind, points: p.points! };
+    if (kind === 'honour') return { rank: p.rank, kind, title: p.title! };
+    return { rank: p.rank, kind, amountFen: p.amountFen! };
+  });
 }
 
+type ContestViewRow = ContestRow & {
+  created_at: Date;
+  compliance_override_reason: string | null;
+  compliance_override_by: number | null;
+  compliance_override_at: Date | null;
+  prizes_withheld_at: Date | null;
+  prizes_released_at: Date | null;
+};
+
+
 export class ContestsService {
+  private readonly finalizer: ContestFinalizer;
+
   constructor(
     private readonly db: Db,
     private readonly clock: Clock,
     private readonly audit: AuditService,
-    private readonly commission: CommissionService,
+    commission: CommissionService,
     private readonly notifications: NotificationsService,
-  ) {}
+  ) {
+    this.finalizer = new ContestFinalizer(db, clock, audit, commission, notifications, (ex, c, contributions) => this.outcome(ex, c, contributions));
+  }
+
+  /** Points prizes are granted through the loyalty feature (wired in services.ts). */
+  setPointsGranter(grant: PointsGranter): void {
+    this.finalizer.setPointsGranter(grant);
+  }
 
   stateOf(c: Pick<ContestRow, 'start_at' | 'deadline' | 'status'>, now = this.clock.now()): ContestState {
     if (c.status === 'finished') return 'finished';
@@ -80,28 +128,55 @@ export class ContestsService {
     const ranks = input.prizes.map((p) => p.rank);
     if (new Set(ranks).size !== ranks.length) throw unprocessable('PRIZE_RANK_DUPLICATE', 'each rank has one prize');
     if (ranks.some((r) => r > squadIds.length)) throw unprocessable('PRIZE_RANK_INVALID', 'a prize for a rank no squad can reach');
-    return squadIds;
+    const prizes = toPrizes(input.prizes);
+    const recruitingCash = paysCashForRecruiting(input.metric, prizes);
+    if (recruitingCash && !input.complianceOverride) {
+      const cashRanks = prizes.filter((p) => p.kind === 'cash').map((p) => p.rank);
+      throw recruitingCashRefused('prizes', `an invites contest pays cash prizes (ranks ${cashRanks.join(', ')})`, { metric: input.metric, ranks: cashRanks });
+    }
+    return { squadIds, prizes, recruitingCash };
+  }
+
+  /** The override columns for a save, and its audit entry when it allows cash for an invites contest. */
+  private async recordOverride(tx: Tx, actorId: number | null, contestId: number, input: ContestInput, recruitingCash: boolean, before: ReturnType<typeof overrideOf>) {
+    const columns = overrideColumns(input.complianceOverride, recruitingCash, actorId, this.clock.now());
+    await tx.updateTable('contests').set(columns).where('id', '=', contestId).execute();
+    if (columns.compliance_override_reason === null) return;
+    await this.audit.record(tx, {
+      actorId,
+      action: 'contests.compliance_override',
+      targetType: 'contest',
+      targetId: contestId,
+      before: before ? { reason: before.reason, by: before.by, at: before.at } : null,
+      after: { code: 'COMPLIANCE_RECRUITING_CASH', field: 'prizes', metric: input.metric, cashPrizes: input.prizes.filter((p) => (p.kind ?? 'cash') === 'cash') },
+      reason: columns.compliance_override_reason,
+    });
   }
 
   async create(actorId: number | null, input: ContestInput, options: { backfill?: boolean } = {}) {
     return inTransaction(this.db, async (tx) => {
-      const squadIds = await this.validate(tx, input, options);
+      const { squadIds, prizes, recruitingCash } = await this.validate(tx, input, options);
       const contest = await tx
         .insertInto('contests')
         .values({ name: input.name, metric: input.metric, start_at: input.startAt, deadline: input.deadline, created_by: actorId, created_at: this.clock.now() })
         .returning('id')
         .executeTakeFirstOrThrow();
-      await this.writeSquadsAndPrizes(tx, contest.id, squadIds, input.prizes);
+      await this.writeSquadsAndPrizes(tx, contest.id, squadIds, prizes);
       await this.audit.record(tx, { actorId, action: 'contests.create', targetType: 'contest', targetId: contest.id, after: input });
+      await this.recordOverride(tx, actorId, contest.id, input, recruitingCash, null);
       return (await this.detail(tx, contest.id))!;
     });
   }
 
-  private async writeSquadsAndPrizes(tx: Tx, contestId: number, squadIds: number[], prizes: ContestInput['prizes']) {
+  private async writeSquadsAndPrizes(tx: Tx, contestId: number, squadIds: number[], prizes: Prize[]) {
     await tx.deleteFrom('contest_squads').where('contest_id', '=', contestId).execute();
     await tx.deleteFrom('contest_prizes').where('contest_id', '=', contestId).execute();
     await tx.insertInto('contest_squads').values(squadIds.map((squadId) => ({ contest_id: contestId, squad_id: squadId }))).execute();
-    if (prizes.length > 0) await tx.insertInto('contest_prizes').values(prizes.map((p) => ({ contest_id: contestId, rank: p.rank, amount_fen: p.amountFen }))).execute();
+    if (prizes.length > 0)
+      await tx
+        .insertInto('contest_prizes')
+        .values(prizes.map((p) => ({ contest_id: contestId, rank: p.rank, kind: p.kind, amount_fen: p.kind === 'cash' ? p.amountFen : null, points: p.kind === 'points' ? p.points : null, title: p.kind === 'honour' ? p.title : null })))
+        .execute();
   }
 
   private async lockScheduled(tx: Tx, contestId: number) {
@@ -115,10 +190,11 @@ export class ContestsService {
   async update(actorId: number, contestId: number, input: ContestInput) {
     return inTransaction(this.db, async (tx) => {
       const before = await this.lockScheduled(tx, contestId);
-      const squadIds = await this.validate(tx, input, {});
+      const { squadIds, prizes, recruitingCash } = await this.validate(tx, input, {});
       await tx.updateTable('contests').set({ name: input.name, metric: input.metric, start_at: input.startAt, deadline: input.deadline }).where('id', '=', contestId).execute();
-      await this.writeSquadsAndPrizes(tx, contestId, squadIds, input.prizes);
+      await this.writeSquadsAndPrizes(tx, contestId, squadIds, prizes);
       await this.audit.record(tx, { actorId, action: 'contests.update', targetType: 'contest', targetId: contestId, before, after: input });
+      await this.recordOverride(tx, actorId, contestId, input, recruitingCash, overrideOf(before));
       return (await this.detail(tx, contestId))!;
     });
   }
@@ -131,7 +207,8 @@ export class ContestsService {
     });
   }
 
-  private toView(c: ContestRow & { created_at: Date }, squads: Array<{ id: number; name: string }>, prizes: Array<{ rank: number; amountFen: number }>) {
+  private toView(c: ContestViewRow, squads: Array<{ id: number; name: string }>, prizes: Prize[]) {
+    const override = overrideOf(c);
     return {
       id: c.id,
       name: c.name,
@@ -141,8 +218,12 @@ export class ContestsService {
       state: this.stateOf(c),
       finalizedAt: c.finalized_at,
       squads,
-      prizes,
-      prizeTotalFen: prizes.reduce((s, p) => s + p.amountFen, 0),
+      prizes: prizes.map(prizeView),
+      prizeTotalFen: prizes.reduce((s, p) => s + (p.kind === 'cash' ? p.amountFen : 0), 0),
+      prizeTotalPoints: prizes.reduce((s, p) => s + (p.kind === 'points' ? p.points : 0), 0),
+      complianceOverride: override ? { reason: override.reason, byId: override.by, at: override.at } : null,
+      prizesWithheldAt: c.prizes_withheld_at,
+      prizesReleasedAt: c.prizes_released_at,
       createdAt: c.created_at,
     };
   }
@@ -151,8 +232,8 @@ export class ContestsService {
     const c = await ex.selectFrom('contests').selectAll().where('id', '=', contestId).executeTakeFirst();
     if (!c) return undefined;
     const squads = await ex.selectFrom('contest_squads as cs').innerJoin('squads as s', 's.id', 'cs.squad_id').select(['s.id', 's.name']).where('cs.contest_id', '=', contestId).orderBy('s.id').execute();
-    const prizes = await ex.selectFrom('contest_prizes').select(['rank', 'amount_fen as amountFen']).where('contest_id', '=', contestId).orderBy('rank').execute();
-    return this.toView(c, squads, prizes);
+    const prizes = await ex.selectFrom('contest_prizes').select(['rank', 'kind', 'amount_fen', 'points', 'title']).where('contest_id', '=', contestId).orderBy('rank').execute();
+    return this.toView(c, squads, prizes.map(prizeFromRow));
   }
 
   /** Contests, newest first; a squad's member sees only its squad's (squadId). */
@@ -189,20 +270,21 @@ export class ContestsService {
    * The outcome as of the deadline (or live): squads ranked, prizes by rank, each squad's prize
    * split among its members. Pure given the contributions.
    */
-  private async outcome(ex: Executor, c: ContestRow, contributions: Contribution[]): Promise<SquadStanding[]> {
+  async outcome(ex: Executor, c: ContestRow, contributions: Contribution[]): Promise<SquadStanding[]> {
     const info = await this.squadInfo(ex, c.id);
     const bySquad = new Map<number, Contribution[]>();
     for (const id of info.keys()) bySquad.set(id, []);
     for (const m of contributions) bySquad.get(m.squadId)?.push(m);
     const ranked = rankSquads([...bySquad.entries()].map(([squadId, members]) => ({ squadId, value: members.reduce((s, m) => s + m.value, 0) })));
-    const prizeRows = await ex.selectFrom('contest_prizes').select(['rank', 'amount_fen']).where('contest_id', '=', c.id).execute();
-    const prizes = squadPrizes(ranked, new Map(prizeRows.map((p) => [p.rank, p.amount_fen])));
+    const prizeRows = await ex.selectFrom('contest_prizes').select(['rank', 'kind', 'amount_fen', 'points', 'title']).where('contest_id', '=', c.id).execute();
+    const awards = squadAwards(ranked, prizeRows.map(prizeFromRow));
     const names = await this.nicknames(ex, contributions.map((m) => m.memberId));
     return ranked.map((s) => {
       const squad = info.get(s.squadId)!;
-      const prizeFen = prizes.get(s.squadId) ?? 0;
+      const award = awards.get(s.squadId) ?? { cashFen: 0, points: 0, honour: null };
       const members = bySquad.get(s.squadId)!;
-      const split = splitSquadPrize(prizeFen, squad.captain_id, members);
+      const cash = splitSquadPrize(award.cashFen, squad.captain_id, members);
+      const points = splitSquadPrize(award.points, squad.captain_id, members);
       return {
         squadId: s.squadId,
         name: squad.name,
@@ -210,9 +292,11 @@ export class ContestsService {
         captainNickname: squad.nickname,
         rank: s.rank,
         value: s.value,
-        prizeFen,
+        prizeFen: award.cashFen,
+        prizePoints: award.points,
+        honour: award.honour,
         members: members
-          .map((m) => ({ memberId: m.memberId, nickname: names.get(m.memberId) ?? '', value: m.value, prizeFen: split.get(m.memberId) ?? 0 }))
+          .map((m) => ({ memberId: m.memberId, nickname: names.get(m.memberId) ?? '', value: m.value, prizeFen: cash.get(m.memberId) ?? 0, prizePoints: points.get(m.memberId) ?? 0 }))
           .sort((a, b) => b.value - a.value || a.memberId - b.memberId),
       };
     });
@@ -222,7 +306,7 @@ export class ContestsService {
     const squads = await ex
       .selectFrom('contest_results as r')
       .innerJoin('members as c', 'c.id', 'r.captain_id')
-      .select(['r.squad_id', 'r.squad_name', 'r.captain_id', 'c.nickname', 'r.rank', 'r.value', 'r.prize_fen'])
+      .select(['r.squad_id', 'r.squad_name', 'r.captain_id', 'c.nickname', 'r.rank', 'r.value', 'r.prize_fen', 'r.prize_points', 'r.honour'])
       .where('r.contest_id', '=', contestId)
       .orderBy('r.rank')
       .orderBy('r.squad_id')
@@ -230,7 +314,7 @@ export class ContestsService {
     const members = await ex
       .selectFrom('contest_member_results as r')
       .innerJoin('members as m', 'm.id', 'r.member_id')
-      .select(['r.squad_id', 'r.member_id', 'm.nickname', 'r.value', 'r.prize_fen'])
+      .select(['r.squad_id', 'r.member_id', 'm.nickname', 'r.value', 'r.prize_fen', 'r.prize_points'])
       .where('r.contest_id', '=', contestId)
       .orderBy('r.value', 'desc')
       .orderBy('r.member_id')
@@ -243,7 +327,9 @@ export class ContestsService {
       rank: s.rank,
       value: s.value,
       prizeFen: s.prize_fen,
-      members: members.filter((m) => m.squad_id === s.squad_id).map((m) => ({ memberId: m.member_id, nickname: m.nickname, value: m.value, prizeFen: m.prize_fen })),
+      prizePoints: Number(s.prize_points),
+      honour: s.honour,
+      members: members.filter((m) => m.squad_id === s.squad_id).map((m) => ({ memberId: m.member_id, nickname: m.nickname, value: m.value, prizeFen: m.prize_fen, prizePoints: Number(m.prize_points) })),
     }));
   }
 
@@ -272,7 +358,7 @@ export class ContestsService {
       asOf,
       squads: squads.map(({ members: _members, ...s }) => ({ ...s, mine: s.squadId === squadId })),
       mySquad: mine ?? null,
-      me: mine?.members.find((m) => m.memberId === memberId) ?? { memberId, nickname: '', value: 0, prizeFen: 0 },
+      me: mine?.members.find((m) => m.memberId === memberId) ?? { memberId, nickname: '', value: 0, prizeFen: 0, prizePoints: 0 },
     };
   }
 
@@ -282,91 +368,28 @@ export class ContestsService {
       .selectFrom('contest_member_results as m')
       .innerJoin('contest_results as r', (j) => j.onRef('r.contest_id', '=', 'm.contest_id').onRef('r.squad_id', '=', 'm.squad_id'))
       .innerJoin('contests as c', 'c.id', 'm.contest_id')
-      .select(['c.id as contestId', 'c.name', 'c.metric', 'c.deadline', 'r.squad_name as squadName', 'r.rank', 'm.value', 'm.prize_fen as prizeFen'])
+      .select(['c.id as contestId', 'c.name', 'c.metric', 'c.deadline', 'r.squad_name as squadName', 'r.rank', 'm.value', 'm.prize_fen as prizeFen', 'm.prize_points as prizePoints', 'r.honour', 'c.prizes_withheld_at as prizesWithheldAt', 'c.prizes_released_at as prizesReleasedAt'])
       .where('m.member_id', '=', memberId)
       .orderBy('c.deadline', 'desc')
       .limit(50)
       .execute();
   }
 
-  // --- the deadline ---
+  // --- the deadline (finalize.ts) ---
 
-  /**
-   * Finalises every open contest past its deadline, one transaction each: results frozen as of the
-   * deadline, prizes paid through the ledger, status finished. The row lock (SKIP LOCKED) keeps two
-   * instances apart; the status guard and the award idempotency keys make a replay pay nothing.
-   */
-  async finalizeDue(): Promise<number> {
-    let finalized = 0;
-    for (;;) {
-      const done = await inTransaction(this.db, async (tx) => {
-        const contest = await tx
-          .selectFrom('contests')
-          .select(['id', 'name', 'metric', 'start_at', 'deadline', 'status', 'finalized_at'])
-          .where('status', '=', 'open')
-          .where('deadline', '<=', this.clock.now())
-          .orderBy('deadline')
-          .limit(1)
-          .forUpdate()
-          .skipLocked()
-          .executeTakeFirst();
-        if (!contest) return false;
-        const squads = await this.finalize(tx, contest);
-        // the results' notes commit with the prizes: a reader right after the job sees both
-        await this.notifyResults(tx, contest, squads);
-        return true;
-      });
-      if (!done) return finalized;
-      finalized += 1;
-    }
+  /** Finalises every open contest past its deadline (finalize.ts): results frozen, prizes paid or withheld. */
+  finalizeDue(): Promise<number> {
+    return this.finalizer.finalizeDue();
   }
 
-  private async finalize(tx: Tx, contest: ContestRow): Promise<SquadStanding[]> {
-    const contributions = await contestContributions(tx, contest.id, contest.metric, contest.start_at, contest.deadline);
-    const squads = await this.outcome(tx, contest, contributions);
-    if (squads.length > 0)
-      await tx
-        .insertInto('contest_results')
-        .values(squads.map((s) => ({ contest_id: contest.id, squad_id: s.squadId, squad_name: s.name, captain_id: s.captainId, rank: s.rank, value: s.value, prize_fen: s.prizeFen })))
-        .execute();
-    // members with nothing recorded still get a row: the captain may take a prize without contributing
-    const memberRows = squads.flatMap((s) => {
-      const rows = s.members.map((m) => ({ contest_id: contest.id, squad_id: s.squadId, member_id: m.memberId, value: m.value, prize_fen: m.prizeFen }));
-      if (!rows.some((r) => r.member_id === s.captainId) && s.prizeFen > 0) rows.push({ contest_id: contest.id, squad_id: s.squadId, member_id: s.captainId, value: 0, prize_fen: s.prizeFen });
-      return rows;
-    });
-    if (memberRows.length > 0) await tx.insertInto('contest_member_results').values(memberRows).execute();
-    for (const row of memberRows) {
-      if (row.prize_fen <= 0) continue;
-      await this.commission.award(tx, {
-        memberId: row.member_id,
-        amountFen: row.prize_fen,
-        code: 'contest.prize',
-        memo: `PK 赛「${contest.name}」奖金`,
-        idempotencyKey: `contest:${contest.id}:squad:${row.squad_id}:member:${row.member_id}`,
-        refType: 'contest',
-        refId: contest.id,
-      });
-    }
-    const now = this.clock.now();
-    await tx.updateTable('contests').set({ status: 'finished', finalized_at: now < contest.deadline ? contest.deadline : now }).where('id', '=', contest.id).where('status', '=', 'open').execute();
-    await this.audit.record(tx, { actorId: null, action: 'contests.finalize', targetType: 'contest', targetId: contest.id, after: squads.map((s) => ({ squadId: s.squadId, rank: s.rank, value: s.value, prizeFen: s.prizeFen })) });
-    return squads;
+  /** HQ records the compliance override for an invites contest whose cash prizes were withheld, and pays them. */
+  releaseWithheldPrizes(actorId: number, contestId: number, override: ComplianceOverrideInput) {
+    return this.finalizer.releaseWithheld(actorId, contestId, override).then(async (released) => ({ ...released, contest: (await this.detail(this.db, contestId))! }));
   }
 
-  private async notifyResults(tx: Tx, contest: ContestRow, squads: SquadStanding[]) {
-    for (const s of squads)
-      for (const m of s.members.length > 0 ? s.members : [{ memberId: s.captainId, value: 0, prizeFen: s.prizeFen }]) {
-        const prize = m.prizeFen > 0 ? `，奖金 ¥${formatYuan(m.prizeFen)} 已到账` : '';
-        await this.notifications.notifyIn(tx, m.memberId, {
-          kind: 'contest.finished',
-          title: `${contest.name} 已结束：战队第 ${s.rank} 名`,
-          body: `战队「${s.name}」成绩 ${formatMetricValue(contest.metric, s.value)}，你贡献了 ${formatMetricValue(contest.metric, m.value)}${prize}`,
-          amountFen: m.prizeFen > 0 ? m.prizeFen : null,
-          refType: 'contest',
-          refId: contest.id,
-        });
-      }
+  /** Invites contests that pay cash with no override: open ones will be withheld, finished ones are. */
+  complianceFindings(ex: Executor): Promise<ComplianceFinding[]> {
+    return this.finalizer.findings(ex);
   }
 
   // --- the daily report ---

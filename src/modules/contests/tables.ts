@@ -4,6 +4,8 @@ import type { ColumnType, Generated } from 'kysely';
 type CreatedAt = ColumnType<Date, Date | string | undefined, never>;
 
 export type ContestMetric = 'sales' | 'invites' | 'points';
+/** cash through the ledger, points through loyalty, or an honour (a title on the squad's result); 046 */
+export type PrizeKind = 'cash' | 'points' | 'honour';
 
 export interface MemberTagsTable {
   member_id: number;
@@ -36,6 +38,13 @@ export interface ContestsTable {
   finalized_at: Date | null;
   created_by: number | null;
   created_at: CreatedAt;
+  /** the compliance override that lets an invites contest pay cash (046) */
+  compliance_override_reason: Generated<string | null>;
+  compliance_override_by: Generated<number | null>;
+  compliance_override_at: Generated<Date | null>;
+  /** cash prizes of an invites contest without an override are withheld at the deadline, until released with one */
+  prizes_withheld_at: Generated<Date | null>;
+  prizes_released_at: Generated<Date | null>;
 }
 
 export interface ContestSquadsTable {
@@ -46,7 +55,13 @@ export interface ContestSquadsTable {
 export interface ContestPrizesTable {
   contest_id: number;
   rank: number;
-  amount_fen: number;
+  kind: Generated<PrizeKind>;
+  /** cash prizes only */
+  amount_fen: number | null;
+  /** points prizes only */
+  points: Generated<number | null>;
+  /** honour prizes only */
+  title: Generated<string | null>;
 }
 
 export interface ContestResultsTable {
@@ -57,6 +72,8 @@ export interface ContestResultsTable {
   rank: number;
   value: number;
   prize_fen: number;
+  prize_points: Generated<number>;
+  honour: Generated<string | null>;
 }
 
 export interface ContestMemberResultsTable {
@@ -65,6 +82,7 @@ export interface ContestMemberResultsTable {
   member_id: number;
   value: number;
   prize_fen: number;
+  prize_points: Generated<number>;
 }
 
 export interface ContestDailyReportsTable {

@@ -44,10 +44,11 @@ export async function seedDealers(services: Services): Promise<void> {
   await services.dealers.createRestock(lowerMember.id, { clientKey: 'demo-lower-2', items: [{ skuId: ejiao, quantity: 5 }] });
 
   if (!services.config.devPaymentProvider) return;
-  const address = (name: string) => ({ name, phone: '13912345678', province: '广东省', city: '深圳市', district: '南山区', detail: '科技园南路 88 号', regionCode: '440305' });
+  // each buyer's own name and phone: one address and phone for several members would link them as one person (风控)
+  const address = (name: string, phone: string) => ({ name, phone, province: '广东省', city: '深圳市', district: '南山区', detail: '科技园南路 88 号', regionCode: '440305' });
   async function buy(phone: string, dealerShopId: number, items: Array<{ skuId: number; quantity: number }>, consignee: string, key: string) {
     const buyerId = await memberIdByPhone(services, phone);
-    const order = await services.orders.checkout(buyerId, { items, checkoutKey: `demo-dealer-${key}`, shippingAddress: address(consignee), dealerShopId });
+    const order = await services.orders.checkout(buyerId, { items, checkoutKey: `demo-dealer-${key}`, shippingAddress: address(consignee, phone), dealerShopId });
     const payment = await services.payments.startPayment(buyerId, order.id, { provider: 'dev', method: 'dev' });
     await services.payments.simulateDevPayment(buyerId, payment.outTradeNo);
     return { orderId: order.id, buyerId };
@@ -59,6 +60,6 @@ export async function seedDealers(services: Services): Promise<void> {
   await buy('13900000003', upper.id, [{ skuId: ejiao, quantity: 2 }, { skuId: rice, quantity: 1 }], '黄先生', 'upper-1');
   // an unpaid order, cancelled: its unit went back to the shop's stock
   const cancelledBuyer = await memberIdByPhone(services, '13900000002');
-  const cancelled = await services.orders.checkout(cancelledBuyer, { items: [{ skuId: puer, quantity: 1 }], checkoutKey: 'demo-dealer-cancelled', shippingAddress: address('陈先生'), dealerShopId: upper.id });
+  const cancelled = await services.orders.checkout(cancelledBuyer, { items: [{ skuId: puer, quantity: 1 }], checkoutKey: 'demo-dealer-cancelled', shippingAddress: address('陈先生', '13900000002'), dealerShopId: upper.id });
   await services.orders.cancel(cancelledBuyer, cancelled.id);
 }

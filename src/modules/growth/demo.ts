@@ -35,9 +35,11 @@ export async function seedGrowth(services: Services): Promise<void> {
   const products = await services.db.selectFrom('products').select(['id', 'title']).orderBy('id').execute();
   const skus = await services.db.selectFrom('product_skus').select(['id']).where('stock', '>', 0).where('retired_at', 'is', null).orderBy('id').execute();
 
-  // 银牌: ¥150 of commission or three direct referrals; 金牌: ¥10,000 of team sales, or buying the 四件套 "package"
+  // 银牌: ¥150 of commission or ¥3,000 of team sales (not direct referrals alone: 银牌 pays more than the entry
+  // tier, and recruiting alone may not pay cash — the compliance guard); 金牌: ¥10,000 of team sales, or buying
+  // the 四件套 "package" (a purchase, but not the only way to it)
   const tierIds = new Set((await services.members.tiers(services.db)).map((t) => t.id));
-  if (tierIds.has(2)) await services.tierUpgrades.saveRule(ownerId, 2, { match: 'any', ownSpendFen: null, teamSalesFen: null, directReferrals: 3, commissionEarnedFen: 15_000, productId: null, enabled: true });
+  if (tierIds.has(2)) await services.tierUpgrades.saveRule(ownerId, 2, { match: 'any', ownSpendFen: null, teamSalesFen: 300_000, directReferrals: null, commissionEarnedFen: 15_000, productId: null, enabled: true });
   const pkg = products.find((p) => p.title.includes('四件套'));
   if (tierIds.has(3)) await services.tierUpgrades.saveRule(ownerId, 3, { match: 'any', ownSpendFen: null, teamSalesFen: 1_000_000, directReferrals: null, commissionEarnedFen: null, productId: pkg?.id ?? null, enabled: true });
 

@@ -5,7 +5,9 @@ import { TierUpgradeService } from './tiers.js';
 
 export function createGrowth(core: CoreServices) {
   const leaderboards = new LeaderboardService(core.db, core.clock, core.referral);
-  const tierUpgrades = new TierUpgradeService(core.db, core.clock, core.members, core.audit, leaderboards);
+  const tierUpgrades = new TierUpgradeService(core.db, core.clock, core.members, core.audit, leaderboards, core.rules);
+  // tier rules crossing the compliance line with no override, for HQ's compliance report
+  core.compliance.addFindings((ex) => tierUpgrades.complianceFindings(ex));
 
   core.orders.addParticipant({
     name: 'growth',

@@ -18,6 +18,10 @@ export interface GrowthTierRulesTable {
   enabled: boolean;
   updated_by: number | null;
   updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
+  /** the compliance override that lets the rule be an entry fee or an invite-only way into a better-paying tier (046) */
+  compliance_override_reason: string | null;
+  compliance_override_by: number | null;
+  compliance_override_at: Date | null;
 }
 
 export interface GrowthTierChecksTable {

@@ -9,11 +9,14 @@ import type { Clock } from '../../context.js';
 import { inTransaction, type Db, type Executor, type Tx } from '../../db/database.js';
 import { notFound, unprocessable } from '../../errors.js';
 import type { AuditService } from '../audit/index.js';
+import { overrideColumns, overrideOf, type ComplianceFinding, type ComplianceOverrideInput } from '../compliance/index.js';
 import type { MembersService } from '../members/index.js';
+import type { RulesService } from '../rules/index.js';
 import type { PaidOrder } from '../orders/index.js';
 import type { LeaderboardService } from './leaderboards.js';
 import type { Selectable } from 'kysely';
 import type { GrowthTierRulesTable } from './tables.js';
+import { TierCompliance } from './tier-compliance.js';
 
 /** uplines this close to the buyer are checked with the paid order's effects; farther ones by the job */
 const INLINE_UPLINE_DEPTH = 3;
@@ -39,9 +42,11 @@ export interface TierRule extends TierConditions {
   match: 'all' | 'any';
   enabled: boolean;
   updatedAt: Date;
+  /** lets the rule make a purchase the only way to the tier, or invites alone a way into a better-paying one (046) */
+  complianceOverride: { reason: string; byId: number | null; at: Date } | null;
 }
 
-export type TierRuleInput = TierConditions & { match: 'all' | 'any'; enabled: boolean };
+export type TierRuleInput = TierConditions & { match: 'all' | 'any'; enabled: boolean; complianceOverride?: ComplianceOverrideInput | null };
 
 export interface MemberStanding {
   ownSpendFen: number;
@@ -74,8 +79,27 @@ function toRule(row: Selectable<GrowthTierRulesTable> & { name: string; rank: nu
     commissionEarnedFen: row.commission_earned_fen,
     productId: row.product_id,
     updatedAt: row.updated_at,
+    complianceOverride: overrideView(row),
   };
 }
+
+function overrideView(row: { compliance_override_reason: string | null; compliance_override_by: number | null; compliance_override_at: Date | string | null }) {
+  const override = overrideOf({ ...row, compliance_override_at: row.compliance_override_at === null ? null : new Date(row.compliance_override_at) });
+  return override ? { reason: override.reason, byId: override.by, at: override.at } : null;
+}
+
+/** The rule as the JSON of afterPaid's statement carries it, back to a TierRule. */
+function fromJson(r: TierRuleJson): TierRule {
+  const { overrideReason, overrideBy, overrideAt, ...rule } = r;
+  return { ...rule, updatedAt: new Date(r.updatedAt), complianceOverride: overrideView({ compliance_override_reason: overrideReason, compliance_override_by: overrideBy, compliance_override_at: overrideAt }) };
+}
+
+/** each enabled rule as JSON, in the statements that read rules and members at once */
+const RULE_JSON = sql`json_build_object(
+  'tierId', r.tier_id, 'tierName', t.name, 'tierRank', t.rank, 'match', r.match, 'enabled', r.enabled,
+  'ownSpendFen', r.own_spend_fen, 'teamSalesFen', r.team_sales_fen, 'directReferrals', r.direct_referrals,
+  'commissionEarnedFen', r.commission_earned_fen, 'productId', r.product_id, 'updatedAt', r.updated_at,
+  'overrideReason', r.compliance_override_reason, 'overrideBy', r.compliance_override_by, 'overrideAt', r.compliance_override_at)`;
 
 /** Each condition the rule sets, with where the member stands. */
 export function conditionProgress(rule: TierConditions, standing: MemberStanding): ConditionProgress[] {
@@ -107,13 +131,14 @@ interface InlineMember {
   rank: number;
 }
 
-type TierRuleJson = Omit<TierRule, 'updatedAt'> & { updatedAt: string };
+type TierRuleJson = Omit<TierRule, 'updatedAt' | 'complianceOverride'> & { updatedAt: string; overrideReason: string | null; overrideBy: number | null; overrideAt: string | null };
 
 export class TierUpgradeService {
   /** performance.now() until which a payment skips the rules (none was enabled when last read) */
   private noEnabledRuleUntilMs = 0;
   /** bumped by every rule write, so a read that raced a write does not set noEnabledRuleUntilMs */
   private rulesGeneration = 0;
+  private readonly compliance: TierCompliance;
 
   constructor(
     private readonly db: Db,
@@ -121,7 +146,10 @@ export class TierUpgradeService {
     private readonly members: MembersService,
     private readonly audit: AuditService,
     private readonly leaderboards: LeaderboardService,
-  ) {}
+    rules: RulesService,
+  ) {
+    this.compliance = new TierCompliance(rules);
+  }
 
   async rules(ex: Executor): Promise<TierRule[]> {
     const rows = await ex
@@ -161,8 +189,11 @@ export class TierUpgradeService {
         const product = await tx.selectFrom('products').select('id').where('id', '=', input.productId).executeTakeFirst();
         if (!product) throw unprocessable('PRODUCT_NOT_FOUND', `product ${input.productId} does not exist`);
       }
+      const breach = await this.compliance.check(tx, tierId, input, input.complianceOverride);
       const before = await tx.selectFrom('growth_tier_rules').selectAll().where('tier_id', '=', tierId).forUpdate().executeTakeFirst();
+      const override = overrideColumns(input.complianceOverride, breach !== null, actorId, this.clock.now());
       const values = {
+        ...override,
         match: input.match,
         own_spend_fen: input.ownSpendFen,
         team_sales_fen: input.teamSalesFen,
@@ -179,6 +210,16 @@ export class TierUpgradeService {
         .onConflict((oc) => oc.column('tier_id').doUpdateSet(values))
         .execute();
       await this.audit.record(tx, { actorId, action: 'tier.upgrade_rule', targetType: 'tier', targetId: tierId, before: before ?? null, after: { tierId, ...input } });
+      if (breach && override.compliance_override_reason !== null)
+        await this.audit.record(tx, {
+          actorId,
+          action: 'tier.compliance_override',
+          targetType: 'tier',
+          targetId: tierId,
+          before: before ? { reason: before.compliance_override_reason } : null,
+          after: { code: breach.code, field: breach.field, match: input.match, productId: input.productId, directReferrals: input.directReferrals },
+          reason: override.compliance_override_reason,
+        });
       if (input.enabled) await this.queueAllDistributors(tx, `upgrade rule of tier ${tierId} saved`);
       return (await this.rules(tx)).find((r) => r.tierId === tierId)!;
     });
@@ -247,7 +288,8 @@ export class TierUpgradeService {
 
   /** evaluate, for an active distributor of a known tier rank, under the given rules (ordered by rank). */
   private async upgrade(tx: Tx, memberId: number, rank: number, rules: TierRule[], cause: string): Promise<number | null> {
-    const candidates = rules.filter((r) => r.enabled && r.tierRank > rank).reverse();
+    // a way the compliance line closes (no override) lifts nobody
+    const candidates = await this.compliance.usable(tx, rules.filter((r) => r.enabled && r.tierRank > rank).reverse());
     if (candidates.length === 0) return null;
     const standing = await this.standing(tx, memberId, candidates.map((c) => c.productId).filter((id): id is number => id !== null));
     const reached = candidates.find((rule) => ruleMet(rule, standing));
@@ -277,11 +319,7 @@ export class TierUpgradeService {
           and exists (select 1 from growth_tier_rules where enabled and team_sales_fen is not null)
       )
       select
-        (select coalesce(json_agg(json_build_object(
-                  'tierId', r.tier_id, 'tierName', t.name, 'tierRank', t.rank, 'match', r.match, 'enabled', r.enabled,
-                  'ownSpendFen', r.own_spend_fen, 'teamSalesFen', r.team_sales_fen, 'directReferrals', r.direct_referrals,
-                  'commissionEarnedFen', r.commission_earned_fen, 'productId', r.product_id, 'updatedAt', r.updated_at)
-                order by t.rank), '[]'::json)
+        (select coalesce(json_agg(${RULE_JSON} order by t.rank), '[]'::json)
          from growth_tier_rules r join distributor_tiers t on t.id = r.tier_id where r.enabled) as rules,
         (select coalesce(json_agg(json_build_object('id', m.id, 'distributor_status', m.distributor_status, 'rank', t.rank) order by x.distance), '[]'::json)
          from (select ${order.buyerId}::bigint as id, 0 as distance
@@ -290,7 +328,7 @@ export class TierUpgradeService {
                where descendant_id = ${order.buyerId} and distance > 0 and distance <= ${INLINE_UPLINE_DEPTH}) x
          join members m on m.id = x.id
          join distributor_tiers t on t.id = m.tier_id) as members`.execute(tx);
-    const rules = result.rows[0].rules.map((r): TierRule => ({ ...r, updatedAt: new Date(r.updatedAt) }));
+    const rules = result.rows[0].rules.map(fromJson);
     if (rules.length === 0) {
       if (generation === this.rulesGeneration) this.noEnabledRuleUntilMs = performance.now() + NO_ENABLED_RULE_TRUST_MS;
       return;
@@ -321,11 +359,7 @@ export class TierUpgradeService {
         where exists (select 1 from growth_tier_rules where enabled and team_sales_fen is not null)
       )
       select
-        (select coalesce(json_agg(json_build_object(
-                  'tierId', r.tier_id, 'tierName', t.name, 'tierRank', t.rank, 'match', r.match, 'enabled', r.enabled,
-                  'ownSpendFen', r.own_spend_fen, 'teamSalesFen', r.team_sales_fen, 'directReferrals', r.direct_referrals,
-                  'commissionEarnedFen', r.commission_earned_fen, 'productId', r.product_id, 'updatedAt', r.updated_at)
-                order by t.rank), '[]'::json)
+        (select coalesce(json_agg(${RULE_JSON} order by t.rank), '[]'::json)
          from growth_tier_rules r join distributor_tiers t on t.id = r.tier_id where r.enabled) as rules,
         (select coalesce(json_agg(json_build_object('id', m.id, 'distributor_status', m.distributor_status, 'rank', t.rank, 'order_id', x.order_id) order by x.order_id), '[]'::json)
          from (select order_id, buyer_id as id from buyers
@@ -334,7 +368,7 @@ export class TierUpgradeService {
                join referral_closure c on c.descendant_id = b.buyer_id and c.distance > 0 and c.distance <= ${INLINE_UPLINE_DEPTH}) x
          join members m on m.id = x.id
          join distributor_tiers t on t.id = m.tier_id) as members`.execute(tx);
-    const rules = result.rows[0].rules.map((r): TierRule => ({ ...r, updatedAt: new Date(r.updatedAt) }));
+    const rules = result.rows[0].rules.map(fromJson);
     if (rules.length === 0) {
       if (generation === this.rulesGeneration) this.noEnabledRuleUntilMs = performance.now() + NO_ENABLED_RULE_TRUST_MS;
       return;
@@ -365,6 +399,11 @@ export class TierUpgradeService {
     });
   }
 
+  /** Rules crossing the compliance line with no override, for HQ's compliance report. */
+  async complianceFindings(ex: Executor): Promise<ComplianceFinding[]> {
+    return this.compliance.findings(ex, await this.rules(ex));
+  }
+
   /** What the member has and what the next tier needs (the shop's progress card). */
   async progress(ex: Executor, memberId: number) {
     const member = await ex
@@ -373,7 +412,8 @@ export class TierUpgradeService {
       .select(['m.distributor_status as distributorStatus', 't.id as tierId', 't.name as tierName', 't.rank as tierRank'])
       .where('m.id', '=', memberId)
       .executeTakeFirstOrThrow();
-    const next = (await this.rulesAbove(ex, member.tierRank)).reverse()[0];
+    // the ways the compliance line closes are not shown as ways to the next tier
+    const next = (await this.compliance.usable(ex, await this.rulesAbove(ex, member.tierRank))).reverse()[0];
     if (!next) return { ...member, next: null };
     const standing = await this.standing(ex, memberId, next.productId !== null ? [next.productId] : []);
     const product = next.productId !== null ? await ex.selectFrom('products').select(['id', 'title']).where('id', '=', next.productId).executeTakeFirst() : undefined;

@@ -220,6 +220,17 @@ export class WechatLoginService {
     return [...new Set(rows.map((r) => r.app_kind))];
   }
 
+  /** The unionids these members signed in with (the risk module's identity graph: one person, one unionid). */
+  async unionidsOf(ex: Executor, memberIds: number[]): Promise<Array<{ id: number; memberId: number; unionid: string }>> {
+    if (memberIds.length === 0) return [];
+    return ex.selectFrom('member_wechat_identities').select(['id', 'member_id as memberId', 'unionid']).where('member_id', 'in', memberIds).where('unionid', 'is not', null).orderBy('id').execute() as Promise<Array<{ id: number; memberId: number; unionid: string }>>;
+  }
+
+  /** WeChat identities with a unionid after this id, oldest first (the risk sweep's feed). */
+  async unionidsAfter(ex: Executor, afterId: number, limit: number): Promise<Array<{ id: number; memberId: number; unionid: string }>> {
+    return ex.selectFrom('member_wechat_identities').select(['id', 'member_id as memberId', 'unionid']).where('id', '>', afterId).where('unionid', 'is not', null).orderBy('id').limit(limit).execute() as Promise<Array<{ id: number; memberId: number; unionid: string }>>;
+  }
+
   /** A one-time ticket for the page behind the redirect: tokens never travel in a URL. */
   async issueTicket(memberId: number): Promise<string> {
     const now = this.clock.now();

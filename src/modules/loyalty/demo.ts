@@ -13,10 +13,14 @@ async function memberIdByPhone(services: Services, phone: string): Promise<numbe
   return row.id;
 }
 
+/** Who receives each chain member's parcels: their own name and phone (one address and phone for several members would link them as one person, 风控). */
+const CONSIGNEES = ['林先生', '陈女士', '黄先生', '吴先生', '郑女士'];
+
 /** Buys and pays through the dev provider, when it is on (points come from the order participant). */
-async function demoOrder(services: Services, buyerId: number, skuId: number, quantity: number, key: string) {
+async function demoOrder(services: Services, chainIndex: number, buyerId: number, skuId: number, quantity: number, key: string) {
   if (!services.config.devPaymentProvider) return;
-  const order = await services.orders.checkout(buyerId, { items: [{ skuId, quantity }], checkoutKey: key, shippingAddress: ADDRESS });
+  const shippingAddress = { ...ADDRESS, name: CONSIGNEES[chainIndex]!, phone: DEMO_CHAIN[chainIndex]! };
+  const order = await services.orders.checkout(buyerId, { items: [{ skuId, quantity }], checkoutKey: key, shippingAddress });
   const payment = await services.payments.startPayment(buyerId, order.id, { provider: 'dev', method: 'dev' });
   await services.payments.simulateDevPayment(buyerId, payment.outTradeNo);
 }
@@ -33,9 +37,9 @@ export async function seedLoyalty(services: Services): Promise<void> {
   await L.settings.update(ownerId, { pointsPerYuan: 1, signInBasePoints: 5, streakBonusEveryDays: 7, streakBonusPoints: 20, noteRewardLikes: 5, noteRewardPoints: 50, noteRewardCashFen: 500 });
 
   // points from spending
-  await demoOrder(services, chain[0], products[0].skuId, 2, 'demo-loyalty-1');
-  await demoOrder(services, chain[4], products[2].skuId, 1, 'demo-loyalty-2');
-  await demoOrder(services, chain[2], products[4].skuId, 3, 'demo-loyalty-3');
+  await demoOrder(services, 0, chain[0], products[0].skuId, 2, 'demo-loyalty-1');
+  await demoOrder(services, 4, chain[4], products[2].skuId, 1, 'demo-loyalty-2');
+  await demoOrder(services, 2, chain[2], products[4].skuId, 3, 'demo-loyalty-3');
   // their points come through the orders' deferred effects
   await services.orders.drainEffects();
 

@@ -5,7 +5,8 @@ import type { ShippingAddress } from '../orders/index.js';
 type CreatedAt = ColumnType<Date, Date | string | undefined, never>;
 type Json<T> = ColumnType<T, string, string>;
 
-export type PointsReason = 'order_paid' | 'order_refunded' | 'sign_in' | 'note_reward' | 'mall_exchange' | 'mall_refund' | 'admin_adjust';
+/** reward: a contest prize or an agent referral award in points (046); ref_type says which */
+export type PointsReason = 'order_paid' | 'order_refunded' | 'sign_in' | 'note_reward' | 'mall_exchange' | 'mall_refund' | 'admin_adjust' | 'reward';
 export type MallItemKind = 'goods' | 'coupon';
 export type RedemptionStatus = 'pending' | 'fulfilled' | 'granted' | 'cancelled';
 

@@ -40,7 +40,7 @@ export class NotificationsService {
         writeInbox(tx, events.map((e) => ({
           memberId: e.earnerId,
           at: e.at,
-          n: { kind: 'commission.reversed', title: `佣金退回 ¥${formatYuan(e.amountFen)}`, body: '订单发生退款，相应佣金已按比例退回', amountFen: -e.amountFen, refType: 'commission_earning', refId: e.earningId },
+          n: { kind: 'commission.reversed', title: `佣金退回 ¥${formatYuan(e.amountFen)}`, body: e.cause === 'review' ? '经审核，该笔佣金不予发放' : '订单发生退款，相应佣金已按比例退回', amountFen: -e.amountFen, refType: 'commission_earning', refId: e.earningId },
         }))),
       ),
       bus.subscribeInTransaction('payout.changed', (tx, events) =>

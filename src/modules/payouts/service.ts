@@ -5,7 +5,7 @@ import type { Logger } from 'pino';
 import type { Clock, EventBus } from '../../context.js';
 import { inTransaction, type Db, type Executor, type Tx } from '../../db/database.js';
 import type { PayoutChannel, PayoutStatus } from './tables.js';
-import { conflict, notFound, unprocessable } from '../../errors.js';
+import { conflict, forbidden, notFound, unprocessable } from '../../errors.js';
 import { applyRateBp, shanghaiDayStart } from '../../money.js';
 import { maskAccountNo, maskName } from '../../privacy.js';
 import type { AuditService } from '../audit/index.js';
@@ -17,6 +17,7 @@ import type { RulesService } from '../rules/index.js';
 import { PayoutAttempts } from './attempts.js';
 import { PayoutDispatch } from './dispatch.js';
 import type { PayoutProvider, PayoutResult } from './providers.js';
+import { needsTwoApprovers, reviewsOf } from './review.js';
 
 export interface PayoutRequest {
   amountFen: number;
@@ -40,6 +41,8 @@ type PayoutRow = {
   reject_reason: string | null;
   failure_reason: string | null;
   reviewed_at: Date | null;
+  first_approved_by: number | null;
+  first_approved_at: Date | null;
   paid_at: Date | null;
   created_at: Date;
 };
@@ -201,14 +204,29 @@ export class PayoutsService {
     });
   }
 
+  /**
+   * HQ approves a withdrawal in review. Above the rules' approvals.payoutSecondApprovalFen the first approval
+   * is only recorded (it stays reviewing, audited payout.first_approve) and a different member's approval sends
+   * it; the payout's row lock makes concurrent approvals take turns, so it is sent once.
+   */
   async approve(actorId: number, payoutId: number) {
-    await inTransaction(this.db, async (tx) => {
+    const step = await inTransaction(this.db, async (tx) => {
       const payout = await this.lockPayout(tx, payoutId);
       if (payout.status !== 'reviewing') throw conflict('PAYOUT_NOT_REVIEWABLE', `a payout that is ${payout.status} cannot be approved`);
-      await tx.updateTable('payouts').set({ status: 'processing', reviewed_by: actorId, reviewed_at: this.clock.now(), updated_at: this.clock.now() }).where('id', '=', payoutId).execute();
-      await this.audit.record(tx, { actorId, action: 'payout.approve', targetType: 'payout', targetId: payoutId, before: { status: payout.status }, after: { status: 'processing' } });
+      if (payout.first_approved_by === actorId) throw forbidden('SECOND_APPROVER_REQUIRED', 'you gave this withdrawal its first approval: another owner or finance member must approve it');
+      const now = this.clock.now();
+      const lineFen = (await this.rules.current(tx)).config.approvals.payoutSecondApprovalFen;
+      if (payout.first_approved_by === null && needsTwoApprovers(payout.amount_fen, lineFen)) {
+        await tx.updateTable('payouts').set({ first_approved_by: actorId, first_approved_at: now, updated_at: now }).where('id', '=', payoutId).execute();
+        await this.audit.record(tx, { actorId, action: 'payout.first_approve', targetType: 'payout', targetId: payoutId, before: { status: payout.status }, after: { status: 'reviewing', firstApprovedBy: actorId, secondApprovalFen: lineFen } });
+        return 'first' as const;
+      }
+      await tx.updateTable('payouts').set({ status: 'processing', reviewed_by: actorId, reviewed_at: now, updated_at: now }).where('id', '=', payoutId).execute();
+      await this.audit.record(tx, { actorId, action: 'payout.approve', targetType: 'payout', targetId: payoutId, before: { status: payout.status, firstApprovedBy: payout.first_approved_by }, after: { status: 'processing' } });
+      return 'approved' as const;
     });
-    return this.send(payoutId);
+    if (step === 'approved') await this.dispatch.send(payoutId);
+    return this.reviewed(this.db, payoutId);
   }
 
   async reject(actorId: number, payoutId: number, reason: string) {
@@ -217,10 +235,10 @@ export class PayoutsService {
       if (payout.status !== 'reviewing') throw conflict('PAYOUT_NOT_REVIEWABLE', `a payout that is ${payout.status} cannot be rejected`);
       await this.release(tx, payout, 'rejected');
       await tx.updateTable('payouts').set({ status: 'rejected', reject_reason: reason, reviewed_by: actorId, reviewed_at: this.clock.now(), updated_at: this.clock.now() }).where('id', '=', payoutId).execute();
-      await this.audit.record(tx, { actorId, action: 'payout.reject', targetType: 'payout', targetId: payoutId, before: { status: payout.status }, after: { status: 'rejected' }, reason });
+      await this.audit.record(tx, { actorId, action: 'payout.reject', targetType: 'payout', targetId: payoutId, before: { status: payout.status, firstApprovedBy: payout.first_approved_by }, after: { status: 'rejected' }, reason });
       await this.bus.publishInTransaction(tx, afterCommit, 'payout.changed', [{ payoutId, memberId: payout.member_id, status: 'rejected', at: this.clock.now() }]);
     });
-    return this.get(this.db, payoutId);
+    return this.reviewed(this.db, payoutId);
   }
 
   /** A failed payout goes out again under the same payout number, once the funds are reserved again. */
@@ -234,7 +252,8 @@ export class PayoutsService {
       await tx.updateTable('payouts').set({ status: 'processing', attempts: next.attempts, failure_reason: null, updated_at: this.clock.now() }).where('id', '=', payoutId).execute();
       await this.audit.record(tx, { actorId, action: 'payout.retry', targetType: 'payout', targetId: payoutId, before: { status: 'failed', attempts: payout.attempts }, after: { status: 'processing', attempts: next.attempts } });
     });
-    return this.send(payoutId);
+    await this.dispatch.send(payoutId);
+    return this.reviewed(this.db, payoutId);
   }
 
   /**
@@ -309,6 +328,32 @@ export class PayoutsService {
     const rows = await q.orderBy('id', 'desc').limit(filter.limit).offset(filter.offset).execute();
     const waiting = await this.dispatch.awaitingConfirmation(rows);
     return rows.map((row) => presentPayout(row, waiting.has(row.id)));
+  }
+
+  /**
+   * The console's withdrawals: each with its review (first approver, whether a second is needed: review.ts).
+   * firstApproved: only those with (true) or without (false) a first approval.
+   */
+  async reviewList(ex: Executor, filter: { memberId?: number; status?: PayoutStatus; firstApproved?: boolean; limit: number; offset: number }) {
+    let q = ex.selectFrom('payouts').selectAll();
+    if (filter.memberId !== undefined) q = q.where('member_id', '=', filter.memberId);
+    if (filter.status) q = q.where('status', '=', filter.status);
+    if (filter.firstApproved !== undefined) q = q.where('first_approved_by', filter.firstApproved ? 'is not' : 'is', null);
+    const rows = await q.orderBy('id', 'desc').limit(filter.limit).offset(filter.offset).execute();
+    return this.withReviews(ex, rows);
+  }
+
+  /** One withdrawal as the console shows it (reviewList's shape). */
+  async reviewed(ex: Executor, payoutId: number) {
+    const row = await ex.selectFrom('payouts').selectAll().where('id', '=', payoutId).executeTakeFirst();
+    if (!row) throw notFound('PAYOUT_NOT_FOUND', `payout ${payoutId} does not exist`);
+    return (await this.withReviews(ex, [row]))[0];
+  }
+
+  private async withReviews(ex: Executor, rows: PayoutRow[]) {
+    const waiting = await this.dispatch.awaitingConfirmation(rows);
+    const reviews = await reviewsOf(ex, rows, (await this.rules.current(ex)).config.approvals.payoutSecondApprovalFen);
+    return rows.map((row) => ({ ...presentPayout(row, waiting.has(row.id)), ...reviews.get(row.id)! }));
   }
 
   /** A page of withdrawals for an export, newest first, destination masked as list() masks it, with who asked and who reviewed. */

@@ -1,4 +1,4 @@
-// Row types of the payouts module's tables (029_payout_batches.sql, 031_payout_transfers.sql), for Kysely.
+// Row types of the payouts module's tables (029_payout_batches.sql, 031_payout_transfers.sql, 045_approvals.sql), for Kysely.
 import type { ColumnType, Generated } from 'kysely';
 import type { CreatedAt, Json } from '../../db/columns.js';
 
@@ -79,6 +79,9 @@ export interface PayoutsTable {
   failure_reason: string | null;
   reviewed_by: number | null;
   reviewed_at: Date | null;
+  /** above the rules' approvals.payoutSecondApprovalFen: the first of two approvers (045); reviewed_by is the second */
+  first_approved_by: Generated<number | null>;
+  first_approved_at: Generated<Date | null>;
   paid_at: Date | null;
   created_at: CreatedAt;
   updated_at: Generated<Date>;

@@ -8,6 +8,7 @@ import { conflict, notFound, unprocessable } from '../../errors.js';
 import type { AuditService } from '../audit/index.js';
 import type { ChainMember } from '../commission/index.js';
 import type { RuleConfig } from '../rules/index.js';
+import { chainOf, chainRowsNeeded } from './chain.js';
 
 type BindingRules = RuleConfig['binding'];
 const DAY_MS = 86_400_000;
@@ -281,9 +282,10 @@ export class ReferralService {
 
   /**
    * Who earns on a purchase: the nearest active distributors up the tree (skipping plain members),
-   * level 1 first; under self-purchase a distributor buyer is their own level 1.
+   * level 1 first; under self-purchase a distributor buyer is their own level 1. Members linked to the
+   * buyer (the risk module's graph) are the buyer, never its referrers (chain.ts).
    */
-  async commissionChain(ex: Executor, buyerId: number, levels: number, selfPurchase: boolean): Promise<ChainMember[]> {
+  async commissionChain(ex: Executor, buyerId: number, levels: number, selfPurchase: boolean, linked?: ReadonlySet<number>): Promise<ChainMember[]> {
     const rows = await ex
       .selectFrom('referral_closure as c')
       .innerJoin('members as m', 'm.id', 'c.ancestor_id')
@@ -292,9 +294,9 @@ export class ReferralService {
       .where('c.distance', '>=', selfPurchase ? 0 : 1)
       .where('m.distributor_status', '=', 'active')
       .orderBy('c.distance')
-      .limit(levels)
+      .limit(chainRowsNeeded(levels, linked))
       .execute();
-    return rows.map((r, i) => ({ memberId: r.id, tierId: r.tier_id, level: i + 1 }));
+    return chainOf(rows, buyerId, levels, selfPurchase, linked);
   }
 
   async team(ex: Executor, memberId: number, query: TeamQuery) {

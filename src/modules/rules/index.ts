@@ -2,4 +2,4 @@
 export type { CommissionOverride, RuleConfig, RuleConfigInput, RuleVersion } from './schema.js';
 export { RulesService } from './service.js';
 export { ruleChangeRoutes } from './routes.js';
-export { ruleConfigSchema } from './schema.js';
+export { MAX_LEVELS_WITHOUT_OVERRIDE, ruleConfigSchema } from './schema.js';

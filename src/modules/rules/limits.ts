@@ -6,10 +6,11 @@ import type { CommissionOverride, RuleConfig } from './schema.js';
 
 /**
  * Fields that change how much money leaves, or when: every commission setting (levels, rates,
- * overrides, cap, self-purchase, freeze, the compliance override) and every withdrawal setting
- * (minimum, fee, daily count, auto-approval, channels). Binding, becoming a distributor and order
- * prices/shipping decide who earns and what buyers pay, not what leaves: operators keep those.
- * A field added to `commission` or `payout` later is a money limit until it is listed otherwise.
+ * overrides, cap, self-purchase, freeze, the compliance override), every withdrawal setting
+ * (minimum, fee, daily count, auto-approval, channels) and the two-person lines (approvals).
+ * Binding, becoming a distributor and order prices/shipping decide who earns and what buyers pay,
+ * not what leaves: operators keep those. A field added to `commission`, `payout` or `approvals`
+ * later is a money limit until it is listed otherwise.
  */
 export const MONEY_LIMIT_FIELDS: readonly string[] = [
   'commission.levels',
@@ -25,9 +26,11 @@ export const MONEY_LIMIT_FIELDS: readonly string[] = [
   'payout.dailyCountLimit',
   'payout.autoApproveMaxFen',
   'payout.channels',
+  'approvals.adjustmentSecondApprovalFen',
+  'approvals.payoutSecondApprovalFen',
 ];
 
-const MONEY_SECTIONS = ['commission', 'payout'];
+const MONEY_SECTIONS = ['commission', 'payout', 'approvals'];
 
 export const MONEY_LIMIT_ROLES: readonly HqRole[] = ['owner', 'finance'];
 
@@ -99,6 +102,8 @@ export function checkFieldRoles(role: HqRole, changes: FieldChange[]): void {
  *   with auto-approval it multiplies the drain above.
  * - commission (rates, fixed amounts, overrides, cap, levels, self-purchase, compliance override):
  *   any raise pays more on every order from the moment it is saved, so there is no free margin.
+ * - approvals (the two-person lines for adjustments and withdrawal approvals): raising one, or turning
+ *   it off (0), lets one person alone move more money, so any loosening needs the four eyes it removes.
  */
 export const SECOND_APPROVAL_LINES = {
   autoApproveMaxFen: 50_000,
@@ -139,6 +144,12 @@ function raisesOverrides(b: Record<string, CommissionOverride>, a: Record<string
   return [...new Set([...Object.keys(b), ...Object.keys(a)])].some((key) => raisesOverride(b[key], a[key]));
 }
 
+/** A two-person line is looser when it is higher, and loosest off (0: no amount needs a second approver). */
+function loosensLine(beforeFen: number, afterFen: number): boolean {
+  const reach = (fen: number) => (fen === 0 ? Number.POSITIVE_INFINITY : fen);
+  return reach(afterFen) > reach(beforeFen);
+}
+
 interface RiskLine {
   field: string;
   line: string;
@@ -158,6 +169,8 @@ const RISK_LINES: RiskLine[] = [
   { field: 'commission.tierRatesBp', line: 'a rate raised', pick: (c) => c.commission.tierRatesBp, trips: (b, a) => raisesTierRates(b.commission, a.commission) },
   { field: 'commission.productOverrides', line: 'an override added, removed or raised', pick: (c) => c.commission.productOverrides, trips: (b, a) => raisesOverrides(b.commission.productOverrides, a.commission.productOverrides) },
   { field: 'commission.skuOverrides', line: 'an override added, removed or raised', pick: (c) => c.commission.skuOverrides, trips: (b, a) => raisesOverrides(b.commission.skuOverrides, a.commission.skuOverrides) },
+  { field: 'approvals.adjustmentSecondApprovalFen', line: 'raised or turned off', pick: (c) => c.approvals.adjustmentSecondApprovalFen, trips: (b, a) => loosensLine(b.approvals.adjustmentSecondApprovalFen, a.approvals.adjustmentSecondApprovalFen) },
+  { field: 'approvals.payoutSecondApprovalFen', line: 'raised or turned off', pick: (c) => c.approvals.payoutSecondApprovalFen, trips: (b, a) => loosensLine(b.approvals.payoutSecondApprovalFen, a.approvals.payoutSecondApprovalFen) },
 ];
 
 /** The lines this change crosses; none means it may apply at once. */

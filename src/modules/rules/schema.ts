@@ -54,6 +54,16 @@ export const ruleConfigSchema = z.object({
       channels: z.array(z.enum(['wechat', 'alipay', 'bank'])).min(1).default(['wechat', 'alipay', 'bank']),
     })
     .prefault({}),
+  /**
+   * The two-person rule (四眼原则): an adjustment or a withdrawal approval above these (absolute fen)
+   * waits for a second owner/finance member (src/modules/approvals, payouts/service.ts); 0 = never.
+   */
+  approvals: z
+    .object({
+      adjustmentSecondApprovalFen: fen.default(100_000),
+      payoutSecondApprovalFen: fen.default(500_000),
+    })
+    .prefault({}),
   order: z
     .object({
       shippingFen: fen.default(0),

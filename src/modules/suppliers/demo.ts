@@ -53,10 +53,11 @@ export async function seedSuppliers(services: Services): Promise<void> {
   const sku = (product: typeof teaProduct, name: string) => product.skus.find((s) => s.name === name)!.id;
 
   if (!services.config.devPaymentProvider) return;
-  const address = (name: string) => ({ name, phone: '13912345678', province: '广东省', city: '深圳市', district: '南山区', detail: '科技园南路 88 号', regionCode: '440305' });
+  // each buyer's own name and phone: one address and phone for several members would link them as one person (风控)
+  const address = (name: string, phone: string) => ({ name, phone, province: '广东省', city: '深圳市', district: '南山区', detail: '科技园南路 88 号', regionCode: '440305' });
   async function buy(phone: string, items: Array<{ skuId: number; quantity: number }>, consignee: string) {
     const buyerId = await memberIdByPhone(services, phone);
-    const order = await services.orders.checkout(buyerId, { items, checkoutKey: `demo-supplier-${phone}-${items.map((i) => i.skuId).join('-')}`, shippingAddress: address(consignee) });
+    const order = await services.orders.checkout(buyerId, { items, checkoutKey: `demo-supplier-${phone}-${items.map((i) => i.skuId).join('-')}`, shippingAddress: address(consignee, phone) });
     const payment = await services.payments.startPayment(buyerId, order.id, { provider: 'dev', method: 'dev' });
     await services.payments.simulateDevPayment(buyerId, payment.outTradeNo);
     return { orderId: order.id, buyerId };

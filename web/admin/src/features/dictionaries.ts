@@ -10,7 +10,10 @@ import { dictionary as dealers } from './dealers/i18n';
 import { dictionary as channels } from './channels/i18n';
 import { dictionary as statements } from './statements/i18n';
 import { dictionary as jobs } from './jobs/i18n';
+import { dictionary as compliance } from './compliance/i18n';
+import { dictionary as approvals } from './approvals/i18n';
+import { dictionary as risk } from './risk/i18n';
 
-const all: FeatureDictionary[] = [promotions, loyalty, growth, contests, insights, suppliers, dealers, channels, statements, jobs];
+const all: FeatureDictionary[] = [promotions, loyalty, growth, contests, insights, suppliers, dealers, channels, statements, jobs, approvals, compliance, risk];
 export const FEATURE_ZH: Record<string, string> = Object.assign({}, ...all.map((d) => d.zh));
 export const FEATURE_EN: Record<string, string> = Object.assign({}, ...all.map((d) => d.en));

@@ -10,9 +10,12 @@ import { feature as dealers } from './dealers';
 import { feature as channels } from './channels';
 import { feature as statements } from './statements';
 import { feature as jobs } from './jobs';
+import { feature as compliance } from './compliance';
 import { feature as commission } from './commission';
+import { feature as approvals } from './approvals';
+import { feature as risk } from './risk';
 
-export const FEATURES: AdminFeature[] = [commission, promotions, loyalty, growth, contests, insights, suppliers, dealers, channels, statements, jobs];
+export const FEATURES: AdminFeature[] = [commission, approvals, promotions, loyalty, growth, contests, insights, suppliers, dealers, channels, statements, jobs, compliance, risk];
 export const FEATURE_SCREENS: FeatureScreen[] = FEATURES.flatMap((f) => f.screens);
 export const FEATURE_GROUPS: FeatureGroup[] = FEATURES.flatMap((f) => f.groups ?? []);
 export type { FeatureDictionary };

@@ -1,4 +1,6 @@
 // 佣金调整: a manual, audited change to a member's commission (negative allowed), with an idempotency key.
+// Above the two-person line it waits (202) for another owner/finance member: the pending list below
+// (features/approvals) is where they approve or reject it.
 import { Alert, App, Button, Card, Col, Descriptions, Empty, Form, Input, Row, Statistic, Typography } from 'antd';
 import { useState } from 'react';
 import { api } from '../api';
@@ -6,7 +8,9 @@ import { useAuth } from '../auth';
 import { ReasonField } from '../components/FormModal';
 import { MemberSelect } from '../components/MemberSelect';
 import { describeError, useApi, useRun } from '../hooks';
-import { useT } from '../i18n';
+import { useFeatureT, useT } from '../i18n';
+import { AdjustmentLineHint, PendingAdjustments, useApprovalLines } from '../features/approvals/PendingAdjustments';
+import { isPendingAdjustment } from '../features/approvals/types';
 import { formatFen, newIdempotencyKey, parseYuanToFen } from '../../../shared/money';
 import type { Balances } from '../types';
 
@@ -18,7 +22,10 @@ interface AdjustForm {
 
 export default function AdjustmentsPage() {
   const t = useT();
-  const { modal } = App.useApp();
+  const ft = useFeatureT();
+  const { modal, message } = App.useApp();
+  const lines = useApprovalLines();
+  const [pendingTick, setPendingTick] = useState(0);
   const { can } = useAuth();
   const writable = can('adjustments.write');
   const [form] = Form.useForm<AdjustForm>();
@@ -39,8 +46,13 @@ export default function AdjustmentsPage() {
       content: t('adjust.confirmBody', { amount: formatFen(fen), id: v.memberId }),
       okButtonProps: { danger: fen < 0, 'data-testid': 'adjust-confirm' },
       onOk: async () => {
-        const res = await run(() => api.post('/api/admin/adjustments', { memberId: v.memberId, amountFen: fen, reason: v.reason.trim(), idempotencyKey: key }), { success: t('adjust.done') });
+        const res = await run(() => api.post('/api/admin/adjustments', { memberId: v.memberId, amountFen: fen, reason: v.reason.trim(), idempotencyKey: key }));
         if (res !== undefined) {
+          // 202: above the two-person line, nothing is credited until another owner/finance member approves
+          if (isPendingAdjustment(res)) {
+            modal.info({ title: ft('approvals.adjust.pendingTitle'), content: <span data-testid="adjust-pending-notice">{ft('approvals.adjust.pendingBody', { amount: formatFen(fen), line: formatFen(res.thresholdFen), id: res.id })}</span> });
+            setPendingTick((n) => n + 1);
+          } else message.success(t('adjust.done'));
           setLast({ result: res, amountFen: fen, memberId: v.memberId });
           setKey(newIdempotencyKey('admin-adjust'));
           form.setFieldsValue({ amount: '', reason: '' });
@@ -56,6 +68,7 @@ export default function AdjustmentsPage() {
         <Card title={t('adjust.title')}>
           <Typography.Paragraph type="secondary">{t('adjust.hint')}</Typography.Paragraph>
           {!writable && <Alert type="info" showIcon title={t('common.readOnly')} style={{ marginBottom: 16 }} />}
+          <AdjustmentLineHint lines={lines} />
           <Form<AdjustForm> form={form} layout="vertical" onFinish={submit} disabled={!writable} data-testid="adjust-form">
             <Form.Item name="memberId" label={t('adjust.member')} rules={[{ required: true, message: t('dryRun.buyerRequired') }]}>
               <MemberSelect testId="adjust-member" />
@@ -110,6 +123,7 @@ export default function AdjustmentsPage() {
             </Row>
           )}
         </Card>
+        <PendingAdjustments refreshKey={pendingTick} onApplied={balances.reload} />
         {last && (
           <Card title={t('adjust.last')} style={{ marginTop: 16 }}>
             <Descriptions size="small" column={1} items={[

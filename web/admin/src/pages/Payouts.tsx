@@ -1,5 +1,7 @@
 // 提现审核: withdrawals by status; approve, reject with a reason, retry a failed one (same payout number); export (导出) with the status and a requested-date range.
-import { Alert, Button, Card, Popconfirm, Segmented, Space, Table, Tag, Typography } from 'antd';
+// Above the two-person line (approvals.payoutSecondApprovalFen) the first approval only marks it; a different
+// owner/finance member's approval sends it (strings in features/approvals).
+import { Alert, App, Button, Card, Popconfirm, Segmented, Space, Table, Tag, Typography } from 'antd';
 import { useState } from 'react';
 import { api } from '../api';
 import { useAuth } from '../auth';
@@ -9,14 +11,19 @@ import { ExportButton } from '../components/ExportButton';
 import { enumLabel, StatusTag } from '../components/StatusTag';
 import { formatDateTime } from '../format';
 import { describeError, useApi, useMemberNames, useRun, useIsMobile } from '../hooks';
-import { useT } from '../i18n';
+import { useFeatureT, useT } from '../i18n';
+import type { ReviewedPayout } from '../features/approvals/types';
 import { formatFen } from '../../../shared/money';
-import { PAYOUT_STATUSES, type Items, type Payout, type PayoutStatus } from '../types';
+import { PAYOUT_STATUSES, type Items, type PayoutStatus } from '../types';
+
+type Payout = ReviewedPayout & { memberNickname?: string };
 
 export default function PayoutsPage() {
   const t = useT();
+  const ft = useFeatureT();
+  const { message } = App.useApp();
   const mobile = useIsMobile();
-  const { can } = useAuth();
+  const { can, me } = useAuth();
   const writable = can('payouts.write');
   const [status, setStatus] = useState<PayoutStatus | 'all'>('reviewing');
   const [page, setPage] = useState(1);
@@ -30,9 +37,20 @@ export default function PayoutsPage() {
   const total = (page - 1) * pageSize + items.length + (items.length === pageSize ? 1 : 0);
 
   const act = async (p: Payout, kind: 'approve' | 'retry') => {
-    const r = await run(() => api.post<Payout>(`/api/admin/payouts/${p.id}/${kind}`), { success: kind === 'approve' ? t('payouts.approvedMsg') : t('payouts.retriedMsg') });
-    if (r !== undefined) list.reload();
+    const r = await run(() => api.post<Payout>(`/api/admin/payouts/${p.id}/${kind}`));
+    if (r === undefined) return;
+    // a first approval above the two-person line leaves it reviewing
+    message.success(kind === 'retry' ? t('payouts.retriedMsg') : r?.status === 'reviewing' ? ft('approvals.payout.firstApprovedMsg') : t('payouts.approvedMsg'));
+    list.reload();
   };
+
+  const approveConfirm = (r: Payout) => {
+    const amount = formatFen(r.amountFen);
+    if (!r.secondApprovalRequired) return t('payouts.approveConfirm', { amount });
+    if (r.firstApprovedBy === null) return ft('approvals.payout.firstApproveConfirm', { amount });
+    return ft('approvals.payout.secondApproveConfirm', { amount, name: r.firstApprovedByName ?? `#${r.firstApprovedBy}` });
+  };
+  const approveLabel = (r: Payout) => (!r.secondApprovalRequired ? t('common.approve') : ft(r.firstApprovedBy === null ? 'approvals.payout.firstApprove' : 'approvals.payout.secondApprove'));
 
   const reject = async (v: { reason: string }) => {
     if (!rejecting) return false;
@@ -62,7 +80,7 @@ export default function PayoutsPage() {
         rowKey="id"
         loading={list.loading}
         dataSource={items}
-        scroll={{ x: 1640 }}
+        scroll={{ x: 1720 }}
         data-testid="payouts-table"
         onRow={(r) => ({ 'data-testid': `payout-row-${r.id}` }) as React.HTMLAttributes<HTMLElement>}
         pagination={{ current: page, pageSize, total, showSizeChanger: false, onChange: setPage }}
@@ -73,11 +91,15 @@ export default function PayoutsPage() {
           {
             title: t('common.status'),
             dataIndex: 'status',
-            width: 120,
+            width: 170,
             render: (s: string, r) => (
               <Space orientation="vertical" size={0}>
                 <StatusTag group="payout" value={s} />
                 {r.autoApproved && <Typography.Text type="secondary" style={{ fontSize: 12 }}>{t('payouts.auto')}</Typography.Text>}
+                {s === 'reviewing' && r.firstApprovedBy !== null && (
+                  <Tag color="purple" style={{ marginTop: 4, whiteSpace: 'normal' }} data-testid={`payout-first-approved-${r.id}`}>{ft('approvals.payout.firstApproved', { name: r.firstApprovedByName ?? `#${r.firstApprovedBy}` })}</Tag>
+                )}
+                {s === 'reviewing' && r.firstApprovedBy === null && r.secondApprovalRequired && <Tag color="orange" style={{ marginTop: 4, whiteSpace: 'normal' }}>{ft('approvals.payout.needsTwo')}</Tag>}
               </Space>
             ),
           },
@@ -100,18 +122,22 @@ export default function PayoutsPage() {
           {
             title: t('common.actions'),
             key: 'a',
-            width: 170,
+            width: 200,
             fixed: mobile ? undefined : 'right',
             render: (_v, r) => {
               if (!writable) return null;
               if (r.status === 'reviewing')
                 return (
-                  <Space>
-                    <Popconfirm title={t('payouts.approveConfirm', { amount: formatFen(r.amountFen) })} onConfirm={() => act(r, 'approve')} okButtonProps={{ 'data-testid': `payout-approve-confirm-${r.id}` }}>
-                      <Button size="small" type="primary" data-testid={`payout-approve-${r.id}`}>
-                        {t('common.approve')}
-                      </Button>
-                    </Popconfirm>
+                  <Space wrap>
+                    {r.firstApprovedBy !== null && r.firstApprovedBy === me?.id ? (
+                      <Typography.Text type="secondary" style={{ fontSize: 12 }} data-testid={`payout-waiting-${r.id}`}>{ft('approvals.payout.waitingOther')}</Typography.Text>
+                    ) : (
+                      <Popconfirm title={approveConfirm(r)} onConfirm={() => act(r, 'approve')} okButtonProps={{ 'data-testid': `payout-approve-confirm-${r.id}` }}>
+                        <Button size="small" type="primary" data-testid={`payout-approve-${r.id}`}>
+                          {approveLabel(r)}
+                        </Button>
+                      </Popconfirm>
+                    )}
                     <Button size="small" danger onClick={() => setRejecting(r)} data-testid={`payout-reject-${r.id}`}>
                       {t('common.reject')}
                     </Button>

@@ -41,6 +41,8 @@ const FIELD_LABELS: Record<string, Key> = {
   'payout.feeBp': 'rules.payoutFee',
   'payout.dailyCountLimit': 'rules.payoutDailyLimit',
   'payout.autoApproveMaxFen': 'rules.payoutAutoApprove',
+  'approvals.adjustmentSecondApprovalFen': 'ruleChanges.field.adjustmentSecondApproval',
+  'approvals.payoutSecondApprovalFen': 'ruleChanges.field.payoutSecondApproval',
   'payout.channels': 'rules.payoutChannels',
   'binding.trigger': 'rules.trigger',
   'binding.protectionDays': 'rules.protectionDays',

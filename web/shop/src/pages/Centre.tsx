@@ -162,6 +162,10 @@ export function CentrePage() {
             </div>
           </div>
 
+          {s.heldFen > 0 && (
+            <NoticeBar color="info" wrap className="held-bar" data-testid="summary-held" data-fen={s.heldFen} content={t('centre.heldNote', { amount: formatFen(s.heldFen) })} />
+          )}
+
           {s.debtFen > 0 && (
             <NoticeBar color="error" wrap className="debt-bar" data-testid="summary-debt" data-fen={s.debtFen} content={t('centre.debt', { amount: formatFen(s.debtFen) })} />
           )}

@@ -46,12 +46,23 @@ export function PromotionOrdersPage() {
                       <span className={`level-tag level-${Math.min(o.level, 4)}`} data-testid="promotion-level">
                         {t('promo.level', { n: o.level })}
                       </span>
-                      {states.map((s) => (
-                        <span key={s} className={`tag state-${s}`} data-testid="promotion-state" data-state={s}>
-                          {STATES.includes(s) ? t(`earning.${s}` as MessageKey) : s}
+                      {o.held ? (
+                        <span className="tag state-held" data-testid="promotion-state" data-state="held">
+                          {t('earning.held')}
                         </span>
-                      ))}
+                      ) : (
+                        states.map((s) => (
+                          <span key={s} className={`tag state-${s}`} data-testid="promotion-state" data-state={s}>
+                            {STATES.includes(s) ? t(`earning.${s}` as MessageKey) : s}
+                          </span>
+                        ))
+                      )}
                     </div>
+                    {o.held && (
+                      <div className="muted tiny promo-held-note" data-testid="promotion-held-note">
+                        {t('promo.heldNote')}
+                      </div>
+                    )}
                   </div>
                   <div className="promo-amount">
                     <div className="muted tiny">{t('promo.commission')}</div>

@@ -36,6 +36,7 @@ export default function MyAgencyPage() {
             <Statistic title={t('channels.earning.frozen')} value={formatFen(s.frozenFen)} />
             <Statistic title={t('channels.earning.available')} value={formatFen(s.availableFen)} />
             <Statistic title={t('channels.earning.referral')} value={formatFen(s.referralAwardFen)} />
+            <Statistic title={t('channels.level.referralPoints')} value={s.referralAwardPoints} />
           </Space>
         </Card>
       )}
@@ -78,6 +79,7 @@ export default function MyAgencyPage() {
                   columns={[
                     { title: t('channels.agent.member'), dataIndex: 'nickname' },
                     { title: t('channels.earning.amount'), dataIndex: 'amountFen', align: 'right', render: (v: number) => formatFen(v) },
+                    { title: t('channels.level.referralPoints'), dataIndex: 'points', align: 'right' },
                     { title: t('channels.earning.at'), dataIndex: 'createdAt', render: (v: string) => formatDateTime(v) },
                   ]}
                 />

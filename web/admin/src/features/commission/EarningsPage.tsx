@@ -10,7 +10,7 @@ import { OrderDrawer } from '../../components/OrderDrawer';
 import { enumLabel, StatusTag } from '../../components/StatusTag';
 import { formatDateTime } from '../../format';
 import { describeError, useApi, useIsMobile } from '../../hooks';
-import { useT } from '../../i18n';
+import { useFeatureT, useT } from '../../i18n';
 import { formatBp, formatFen } from '../../../../shared/money';
 import type { Earning, Items } from '../../types';
 
@@ -20,6 +20,7 @@ const num = (v: string | null) => (v && /^\d+$/.test(v) ? Number(v) : undefined)
 
 export default function EarningsPage() {
   const t = useT();
+  const ft = useFeatureT();
   const mobile = useIsMobile();
   const [params, setParams] = useSearchParams();
   const memberId = num(params.get('memberId'));
@@ -93,7 +94,18 @@ export default function EarningsPage() {
           { title: t('dryRun.rate'), dataIndex: 'rateBp', width: 80, align: 'right', render: (v: number | null) => (v === null ? '—' : formatBp(v)) },
           { title: t('dryRun.amount'), dataIndex: 'amountFen', width: 110, align: 'right', render: (v: number) => formatFen(v) },
           { title: t('order.reversed'), dataIndex: 'reversedFen', width: 110, align: 'right', render: (v: number) => (v ? <span style={{ color: '#cf1322' }}>{formatFen(-v)}</span> : '—') },
-          { title: t('common.status'), dataIndex: 'state', width: 100, render: (s: string) => <StatusTag group="earning" value={s} /> },
+          {
+            title: t('common.status'),
+            dataIndex: 'state',
+            width: 110,
+            // a risk rule holds it (风控审核): it does not unfreeze until finance decides
+            render: (s: string, e: Earning) => (
+              <Space size={4} wrap>
+                <StatusTag group="earning" value={s} />
+                {e.riskHold && <Tag color="gold" data-testid="earning-risk-hold">{ft('risk.status.held')}</Tag>}
+              </Space>
+            ),
+          },
           { title: t('earnings.frozenUntil'), dataIndex: 'frozenUntil', width: 170, render: formatDateTime },
         ]}
       />

@@ -1,5 +1,7 @@
-// PK 赛: contests with their squads, metric, window and prizes; live standings (bar chart) and results.
-import { Alert, Button, Card, DatePicker, Drawer, Form, Input, Popconfirm, Select, Space, Table, Tag, Typography } from 'antd';
+// PK 赛: contests with their squads, metric, window and prizes (cash, points or an honour title); live
+// standings (bar chart) and results. An invites contest paying cash needs a compliance override (the
+// form asks for its reason); one whose cash was withheld at the deadline is released with one.
+import { Alert, Button, Card, DatePicker, Drawer, Form, Input, InputNumber, Popconfirm, Select, Space, Table, Tag, Typography } from 'antd';
 import dayjs, { type Dayjs } from 'dayjs';
 import { useEffect, useMemo, useState } from 'react';
 import { api } from '../../api';
@@ -20,8 +22,27 @@ interface ContestForm {
   metric: ContestMetric;
   window: [Dayjs, Dayjs];
   squadIds: number[];
-  prizes: Array<{ yuan: string }>;
+  prizes: Array<{ kind: PrizeKind; value?: string | number }>;
+  overrideReason?: string;
 }
+
+type PrizeKind = 'cash' | 'points' | 'honour';
+
+/** The form's prize rows as the API takes them (empty rows dropped). */
+type PrizeBody = { rank: number; kind: 'cash'; amountFen: number } | { rank: number; kind: 'points'; points: number } | { rank: number; kind: 'honour'; title: string };
+
+function prizesOf(rows: ContestForm['prizes']): PrizeBody[] {
+  return (rows ?? []).flatMap((p, i): PrizeBody[] => {
+    const rank = i + 1;
+    if (p.kind === 'points') return Number(p.value) > 0 ? [{ rank, kind: 'points', points: Number(p.value) }] : [];
+    if (p.kind === 'honour') return typeof p.value === 'string' && p.value.trim() ? [{ rank, kind: 'honour', title: p.value.trim() }] : [];
+    const fen = parseYuanToFen(String(p.value ?? '')) ?? 0;
+    return fen > 0 ? [{ rank, kind: 'cash', amountFen: fen }] : [];
+  });
+}
+
+/** Whether the form pays cash for recruiting alone: an invites contest with a cash prize. */
+const recruitingCash = (v: Partial<ContestForm>) => v.metric === 'invites' && prizesOf(v.prizes ?? []).some((p) => p.kind === 'cash');
 
 export default function ContestsPage() {
   const t = useFeatureT();
@@ -36,9 +57,10 @@ export default function ContestsPage() {
   const [openId, setOpenId] = useState<number | null>(null);
 
   const create = async (v: ContestForm) => {
-    const prizes = (v.prizes ?? []).map((p, i) => ({ rank: i + 1, amountFen: parseYuanToFen(p.yuan) ?? 0 })).filter((p) => p.amountFen > 0);
+    const prizes = prizesOf(v.prizes);
+    const complianceOverride = recruitingCash(v) && v.overrideReason ? { reason: v.overrideReason.trim() } : undefined;
     const r = await run(
-      () => api.post('/api/admin/contests', { name: v.name, metric: v.metric, startAt: v.window[0].toISOString(), deadline: v.window[1].toISOString(), squadIds: v.squadIds, prizes }),
+      () => api.post('/api/admin/contests', { name: v.name, metric: v.metric, startAt: v.window[0].toISOString(), deadline: v.window[1].toISOString(), squadIds: v.squadIds, prizes, complianceOverride }),
       { success: t('contests.saved') },
     );
     if (r === undefined) return false;
@@ -68,7 +90,12 @@ export default function ContestsPage() {
           { title: t('contests.state'), dataIndex: 'state', render: (v: ContestState) => <Tag color={STATE_COLORS[v]}>{t(`contests.state.${v}`)}</Tag> },
           { title: t('contests.window'), key: 'w', render: (_v, r) => `${formatDateTime(r.startAt)} → ${formatDateTime(r.deadline)}` },
           { title: t('contests.squads.title'), dataIndex: 'squads', render: (v: Contest['squads']) => v.map((s) => <Tag key={s.id}>{s.name}</Tag>) },
-          { title: t('contests.prizeTotal'), dataIndex: 'prizeTotalFen', align: 'right', render: (v: number) => formatFen(v) },
+          {
+            title: t('contests.prizeTotal'),
+            dataIndex: 'prizeTotalFen',
+            align: 'right',
+            render: (v: number, r) => (r.prizeTotalPoints > 0 ? `${formatFen(v)} + ${t('contests.unit.points', { n: r.prizeTotalPoints })}` : formatFen(v)),
+          },
           {
             title: '',
             key: 'a',
@@ -92,7 +119,7 @@ export default function ContestsPage() {
         onClose={() => setCreating(false)}
         onSubmit={create}
         width={640}
-        initialValues={{ metric: 'sales', window: [dayjs().add(10, 'minute').startOf('minute'), dayjs().add(7, 'day').startOf('day')], prizes: [{ yuan: '' }, { yuan: '' }] }}
+        initialValues={{ metric: 'sales', window: [dayjs().add(10, 'minute').startOf('minute'), dayjs().add(7, 'day').startOf('day')], prizes: [{ kind: 'cash', value: '' }, { kind: 'cash', value: '' }] }}
         testId="contest-form"
       >
         <Form.Item name="name" label={t('contests.name')} rules={[{ required: true, max: 60 }]}>
@@ -111,24 +138,86 @@ export default function ContestsPage() {
           {(fields, { add, remove }) => (
             <>
               {fields.map((field, i) => (
-                <Space key={field.key} align="baseline">
-                  <Form.Item
-                    name={[field.name, 'yuan']}
-                    label={t('contests.prizeForRank', { rank: i + 1 })}
-                    rules={[{ validator: async (_r, v?: string) => (!v || (parseYuanToFen(v) ?? 0) > 0 ? undefined : Promise.reject(new Error(t('contests.prizeInvalid')))) }]}
-                  >
-                    <Input prefix="¥" style={{ width: 200 }} data-testid={`contest-prize-${i + 1}`} />
-                  </Form.Item>
-                  {i === fields.length - 1 && <Button onClick={() => remove(field.name)}>−</Button>}
-                </Space>
+                <Form.Item key={field.key} label={t('contests.prizeForRank', { rank: i + 1 })} style={{ marginBottom: 0 }}>
+                  <Space align="start">
+                    <Form.Item name={[field.name, 'kind']} noStyle>
+                      <Select style={{ width: 120 }} options={(['cash', 'points', 'honour'] as const).map((k) => ({ value: k, label: t(`contests.prizeKind.${k}`) }))} data-testid={`contest-prize-kind-${i + 1}`} />
+                    </Form.Item>
+                    <Form.Item noStyle shouldUpdate>
+                      {({ getFieldValue }) => <PrizeValue name={field.name} kind={getFieldValue(['prizes', field.name, 'kind']) ?? 'cash'} rank={i + 1} />}
+                    </Form.Item>
+                    {i === fields.length - 1 && <Button onClick={() => remove(field.name)}>−</Button>}
+                  </Space>
+                </Form.Item>
               ))}
-              <Button onClick={() => add({ yuan: '' })} data-testid="contest-prize-add">{t('contests.prizeAdd')}</Button>
+              <Button onClick={() => add({ kind: 'cash', value: '' })} data-testid="contest-prize-add">{t('contests.prizeAdd')}</Button>
             </>
           )}
         </Form.List>
+        <Form.Item noStyle shouldUpdate>
+          {({ getFieldsValue }) =>
+            recruitingCash(getFieldsValue(true) as Partial<ContestForm>) && (
+              <>
+                <Alert type="warning" showIcon title={t('contests.compliance.warning')} style={{ margin: '12px 0' }} data-testid="contest-compliance-warning" />
+                <Form.Item name="overrideReason" label={t('contests.compliance.reason')} rules={[{ required: true, whitespace: true, min: 10, message: t('contests.compliance.reasonMin') }]}>
+                  <Input.TextArea maxLength={500} rows={2} data-testid="contest-override-reason" />
+                </Form.Item>
+              </>
+            )
+          }
+        </Form.Item>
       </FormModal>
       <StandingsDrawer contestId={openId} onClose={() => setOpenId(null)} />
     </Card>
+  );
+}
+
+/** The value of a prize row: yuan for cash, whole points, or an honour title. */
+function PrizeValue({ name, kind, rank }: { name: number; kind: PrizeKind; rank: number }) {
+  const t = useFeatureT();
+  if (kind === 'points')
+    return (
+      <Form.Item name={[name, 'value']} rules={[{ validator: async (_r, v?: number) => (v === undefined || v === null || (Number.isInteger(v) && v > 0) ? undefined : Promise.reject(new Error(t('contests.prizePointsInvalid')))) }]}>
+        <InputNumber min={1} precision={0} style={{ width: 200 }} data-testid={`contest-prize-${rank}`} />
+      </Form.Item>
+    );
+  if (kind === 'honour')
+    return (
+      <Form.Item name={[name, 'value']} rules={[{ max: 20, message: t('contests.prizeTitleInvalid') }]}>
+        <Input maxLength={20} style={{ width: 200 }} data-testid={`contest-prize-${rank}`} />
+      </Form.Item>
+    );
+  return (
+    <Form.Item name={[name, 'value']} rules={[{ validator: async (_r, v?: string) => (!v || (parseYuanToFen(String(v)) ?? 0) > 0 ? undefined : Promise.reject(new Error(t('contests.prizeInvalid')))) }]}>
+      <Input prefix="¥" style={{ width: 200 }} data-testid={`contest-prize-${rank}`} />
+    </Form.Item>
+  );
+}
+
+/** A finished invites contest whose cash was withheld: owner or finance record the override and pay. */
+function WithheldPrizes({ contest, onReleased }: { contest: Standings['contest']; onReleased: () => void }) {
+  const t = useFeatureT();
+  const { me } = useAuth();
+  const { run } = useRun();
+  const [open, setOpen] = useState(false);
+  if (!contest.prizesWithheldAt) return null;
+  if (contest.prizesReleasedAt) return <Alert type="success" showIcon title={t('contests.released', { at: formatDateTime(contest.prizesReleasedAt) })} />;
+  const mayRelease = me?.hqRole === 'owner' || me?.hqRole === 'finance';
+  const release = async (v: { reason: string }) => {
+    const r = await run(() => api.post(`/api/admin/contests/${contest.id}/release-prizes`, { complianceOverride: { reason: v.reason.trim() } }), { success: t('contests.saved') });
+    if (r === undefined) return false;
+    onReleased();
+    return true;
+  };
+  return (
+    <>
+      <Alert type="warning" showIcon title={t('contests.withheld')} action={mayRelease && <Button size="small" onClick={() => setOpen(true)} data-testid="contest-release">{t('contests.release')}</Button>} data-testid="contest-withheld" />
+      <FormModal<{ reason: string }> open={open} title={t('contests.release')} onClose={() => setOpen(false)} onSubmit={release} testId="contest-release-form">
+        <Form.Item name="reason" label={t('contests.compliance.reason')} rules={[{ required: true, whitespace: true, min: 10, message: t('contests.compliance.reasonMin') }]}>
+          <Input.TextArea maxLength={500} rows={3} data-testid="contest-release-reason" />
+        </Form.Item>
+      </FormModal>
+    </>
   );
 }
 
@@ -165,6 +254,8 @@ function StandingsDrawer({ contestId, onClose }: { contestId: number | null; onC
             {t('contests.metric')}: {t(`contests.metric.${metric}`)} · {formatDateTime(d.contest.startAt)} → {formatDateTime(d.contest.deadline)} · {d.contest.state === 'finished' ? t('contests.frozenAt', { at: formatDateTime(d.contest.finalizedAt) }) : t('contests.asOf', { at: formatDateTime(d.asOf) })}
           </Typography.Text>
           {d.contest.state === 'closing' && <Alert type="info" showIcon title={t('contests.closingHint')} />}
+          {d.contest.complianceOverride && <Alert type="info" showIcon title={t('contests.compliance.override', { reason: d.contest.complianceOverride.reason })} />}
+          <WithheldPrizes contest={d.contest} onReleased={reload} />
           <EChart option={option} height={Math.max(160, d.squads.length * 48)} testId="contest-standings-chart" />
           <Table
             rowKey="squadId"
@@ -183,6 +274,7 @@ function StandingsDrawer({ contestId, onClose }: { contestId: number | null; onC
                     { title: t('contests.member'), key: 'm', render: (_v, m) => `${m.nickname} #${m.memberId}` },
                     { title: t('contests.contribution'), dataIndex: 'value', align: 'right', render: (v: number) => formatMetricValue(metric, v, t) },
                     { title: d.contest.state === 'finished' ? t('contests.prizePaid') : t('contests.prizeDue'), dataIndex: 'prizeFen', align: 'right', render: (v: number) => formatFen(v) },
+                    { title: t('contests.prizePoints'), dataIndex: 'prizePoints', align: 'right' },
                   ]}
                 />
               ),
@@ -193,6 +285,8 @@ function StandingsDrawer({ contestId, onClose }: { contestId: number | null; onC
               { title: t('contests.squads.captain'), dataIndex: 'captainNickname' },
               { title: t('contests.value'), dataIndex: 'value', align: 'right', render: (v: number) => <Typography.Text strong>{formatMetricValue(metric, v, t)}</Typography.Text> },
               { title: d.contest.state === 'finished' ? t('contests.prizePaid') : t('contests.prizeDue'), dataIndex: 'prizeFen', align: 'right', render: (v: number) => formatFen(v) },
+              { title: t('contests.prizePoints'), dataIndex: 'prizePoints', align: 'right' },
+              { title: t('contests.honour'), dataIndex: 'honour', render: (v: string | null) => (v ? <Tag color="gold">{v}</Tag> : '') },
             ]}
           />
         </Space>

@@ -1,5 +1,7 @@
 // 等级升级规则: for each tier above the entry one, the conditions (all / any) that upgrade a distributor to it.
-import { Alert, Button, Card, Form, Input, Popconfirm, Segmented, Space, Switch, Table, Tag, Typography } from 'antd';
+// Buying the package as the only way to a tier (entry fee), or direct referrals alone into a tier paying more than
+// the entry tier, need a compliance override: the form takes its reason, the table tags the rules that have one.
+import { Alert, Button, Card, Form, Input, Popconfirm, Segmented, Space, Switch, Table, Tag, Tooltip, Typography } from 'antd';
 import { useState } from 'react';
 import { api, request } from '../../api';
 import { useAuth } from '../../auth';
@@ -22,6 +24,7 @@ interface TierRule {
   directReferrals: number | null;
   commissionEarnedFen: number | null;
   productId: number | null;
+  complianceOverride: { reason: string } | null;
 }
 interface RuleForm {
   match: 'all' | 'any';
@@ -31,6 +34,7 @@ interface RuleForm {
   directReferrals: string;
   commissionEarned: string;
   productId: string;
+  overrideReason?: string;
 }
 
 const yuanOrNull = (text: string | undefined) => (text && text.trim() ? parseYuanToFen(text) : null);
@@ -68,6 +72,7 @@ export default function TierRulesPage() {
       directReferrals: intOrNull(v.directReferrals),
       commissionEarnedFen: yuanOrNull(v.commissionEarned),
       productId: intOrNull(v.productId),
+      complianceOverride: v.overrideReason && v.overrideReason.trim() ? { reason: v.overrideReason.trim() } : undefined,
     };
     const r = await run(() => api.put(`/api/admin/tier-rules/${editing.id}`, body), { success: ft('growth.rules.saved') });
     if (r === undefined) return false;
@@ -116,6 +121,11 @@ export default function TierRulesPage() {
                   {describe(r).map((d) => (
                     <Tag key={d}>{d}</Tag>
                   ))}
+                  {r.complianceOverride && (
+                    <Tooltip title={r.complianceOverride.reason}>
+                      <Tag color="orange" data-testid={`tier-rule-override-${tier.id}`}>{ft('growth.rules.override')}</Tag>
+                    </Tooltip>
+                  )}
                 </Space>
               );
             },
@@ -156,6 +166,7 @@ export default function TierRulesPage() {
           directReferrals: rule?.directReferrals != null ? String(rule.directReferrals) : '',
           commissionEarned: rule?.commissionEarnedFen != null ? fenToYuanText(rule.commissionEarnedFen) : '',
           productId: rule?.productId != null ? String(rule.productId) : '',
+          overrideReason: rule?.complianceOverride?.reason ?? '',
         }}
       >
         {(form) => (
@@ -190,6 +201,9 @@ export default function TierRulesPage() {
               ]}
             >
               <Input inputMode="numeric" data-testid="tier-rule-product" />
+            </Form.Item>
+            <Form.Item name="overrideReason" label={ft('growth.rules.field.override')} extra={ft('growth.rules.field.overrideHint')} rules={[{ min: 10, message: ft('growth.rules.field.overrideMin') }]}>
+              <Input.TextArea maxLength={500} rows={2} data-testid="tier-rule-override" />
             </Form.Item>
             <Form.Item name="enabled" label={ft('growth.rules.enabled')} valuePropName="checked">
               <Switch />

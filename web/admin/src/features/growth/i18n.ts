@@ -56,6 +56,10 @@ const zh = {
   'growth.rules.field.productId': '指定商品 ID',
   'growth.rules.field.blank': '留空表示不使用该条件',
   'growth.rules.needOne': '至少设置一个条件',
+  'growth.rules.override': '合规豁免',
+  'growth.rules.field.override': '合规豁免理由（可选）',
+  'growth.rules.field.overrideHint': '仅凭购买指定商品即可升级（入门费），或仅凭直推人数升入佣金高于入门等级的等级，属于传销红线：须填写理由（至少 10 个字），操作人与时间记入操作日志。',
+  'growth.rules.field.overrideMin': '至少 10 个字',
   'growth.rules.checkNow': '立即检查',
   'growth.rules.checked': '检查 {checked} 人，升级 {upgraded} 人',
 };
@@ -115,6 +119,10 @@ const en: Record<keyof typeof zh, string> = {
   'growth.rules.field.productId': 'Product ID',
   'growth.rules.field.blank': 'Leave blank to not use this condition',
   'growth.rules.needOne': 'Set at least one condition',
+  'growth.rules.override': 'Compliance override',
+  'growth.rules.field.override': 'Compliance override reason (optional)',
+  'growth.rules.field.overrideHint': 'Buying the package as the only way to a tier (an entry fee), or direct referrals alone into a tier paying more than the entry tier, crosses the pyramid-selling line: give a reason (at least 10 characters); who and when go to the audit log.',
+  'growth.rules.field.overrideMin': 'At least 10 characters',
   'growth.rules.checkNow': 'Check now',
   'growth.rules.checked': 'Checked {checked}, upgraded {upgraded}',
 };

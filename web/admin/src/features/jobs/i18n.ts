@@ -41,6 +41,7 @@ const zh = {
   'jobs.title.contests.daily-report': 'PK 赛日报',
   'jobs.title.statements.fetch': '拉取渠道对账单',
   'jobs.title.jobs.prune-runs': '清理一周前的运行记录',
+  'jobs.title.risk.review': '风控复查（收集收款账户与 unionid，冻结事后发现关联的佣金）',
   'jobs.title.limits.prune': '清理一天前到期的限流计数',
 };
 
@@ -84,6 +85,7 @@ const en: Record<keyof typeof zh, string> = {
   'jobs.title.contests.daily-report': 'PK contest daily reports',
   'jobs.title.statements.fetch': 'Fetch provider statements',
   'jobs.title.jobs.prune-runs': 'Prune runs older than a week',
+  'jobs.title.risk.review': 'Risk review (collect payout accounts and unionids, hold earnings found linked later)',
   'jobs.title.limits.prune': 'Prune limit counters that ended a day ago',
 };
 

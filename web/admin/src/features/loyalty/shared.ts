@@ -3,8 +3,8 @@ import type { ItemOf, ResponseOf } from '../../../../shared/api';
 import { useAuth } from '../../auth';
 import type { ShippingAddress } from '../../../../shared/address';
 
-export type PointsReason = 'order_paid' | 'order_refunded' | 'sign_in' | 'note_reward' | 'mall_exchange' | 'mall_refund' | 'admin_adjust';
-export const POINTS_REASONS: PointsReason[] = ['order_paid', 'order_refunded', 'sign_in', 'note_reward', 'mall_exchange', 'mall_refund', 'admin_adjust'];
+export type PointsReason = 'order_paid' | 'order_refunded' | 'sign_in' | 'note_reward' | 'mall_exchange' | 'mall_refund' | 'admin_adjust' | 'reward';
+export const POINTS_REASONS: PointsReason[] = ['order_paid', 'order_refunded', 'sign_in', 'note_reward', 'mall_exchange', 'mall_refund', 'admin_adjust', 'reward'];
 
 export type RedemptionStatus = 'pending' | 'fulfilled' | 'granted' | 'cancelled';
 
