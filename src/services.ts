@@ -5,12 +5,14 @@ import type { Logger } from 'pino';
 import type { AppConfig } from './config.js';
 import { DEFAULT_MEDIA } from './config-media.js';
 import { EventBus, systemClock, type Clock } from './context.js';
-import type { Db } from './db/database.js';
+import type { Db, Tx } from './db/database.js';
 import { AgentsService } from './modules/agents/index.js';
 import { AnalyticsService } from './modules/analytics/index.js';
+import { ApprovalsService } from './modules/approvals/index.js';
 import { AuditService } from './modules/audit/index.js';
 import { CatalogService } from './modules/catalog/index.js';
 import { CommissionService } from './modules/commission/index.js';
+import { ComplianceService } from './modules/compliance/index.js';
 import { LedgerService } from './modules/ledger/index.js';
 import { LocalMediaStorage, MediaService, type MediaStorage, MemoryMediaStorage, S3MediaStorage } from './modules/media/index.js';
 import { AliyunSmsProvider, DevSmsProvider, MembersService, type SmsProvider, type SmsSendError, TencentSmsProvider } from './modules/members/index.js';
@@ -22,6 +24,7 @@ import { PayoutBatchesService, type PayoutProvider, payoutProviderFor, PayoutsSe
 import { createStatements } from './modules/statements/index.js';
 import { PosterService } from './modules/posters/index.js';
 import { ShowcaseService } from './modules/showcase/index.js';
+import { AddressBookService } from './modules/addresses/index.js';
 import { StoresService } from './modules/stores/index.js';
 import { ReferralService } from './modules/referral/index.js';
 import { RulesService } from './modules/rules/index.js';
@@ -34,6 +37,7 @@ import { createInsights } from './modules/insights/index.js';
 import { createSuppliers } from './modules/suppliers/index.js';
 import { createDealers } from './modules/dealers/index.js';
 import { createWechatReach } from './modules/wechat-reach/index.js';
+import { createRisk } from './modules/risk/index.js';
 
 export interface ServiceOptions {
   db: Db;
@@ -140,17 +144,25 @@ export function createServices(options: ServiceOptions) {
   const payouts = new PayoutsService(db, clock, bus, ledger, rules, audit, payoutProvider, log, async (ex, memberId) => (await extensions.partiesOf(ex, memberId)).length > 0);
 
   const payoutBatches = new PayoutBatchesService(db, clock, audit, payouts);
+  // the two-person rule: adjustments above the line wait for a second approver; 待我审批 across the kinds
+  const approvals = new ApprovalsService({ db, clock, commission, rules, members, audit, payouts });
   const notifications = new NotificationsService(db, clock, log);
   notifications.attach(bus);
   const posters = new PosterService(log);
   const analytics = new AnalyticsService(clock);
+  // the compliance guard's report: the rules, every override from the audit log, money paid per metric, findings
+  const compliance = new ComplianceService(rules, audit, members, clock);
   const stores = new StoresService(db, audit);
   const showcase = new ShowcaseService(db, catalog, members);
+  const addresses = new AddressBookService(db);
+  // 已售: units paid per product, counted after each payment commits (the shop sorts by it)
+  orders.addParticipant({ name: 'catalog', later: { onPaid: (tx, o) => catalog.recordSales(tx, o.lines), onPaidMany: (tx, os) => catalog.recordSales(tx, os.flatMap((o) => o.lines)) } });
 
   const readDb = options.readDb ?? db;
-  const core = { clients, db, readDb, clock, bus, config, log, audit, ledger, rules, media, catalog, referral, members, identity, limits, commission, orders, tracking, payments, paymentChecks, payouts, payoutBatches, payoutProvider, sms, notifications, posters, analytics, stores, showcase, agents, extensions };
+  const core = { clients, db, readDb, clock, bus, config, log, audit, ledger, rules, media, catalog, referral, members, identity, limits, commission, orders, tracking, payments, paymentChecks, payouts, payoutBatches, approvals, payoutProvider, sms, notifications, posters, analytics, stores, showcase, addresses, agents, compliance, extensions };
   // channels: credit paid orders to the customer's store (region protection); 'agent' and 'store' parties
   agents.attach({ orders, extensions });
+  compliance.addFindings((ex) => agents.complianceFindings(ex));
   stores.attach({ orders, extensions, clock });
   // features register order participants, jobs and party resolvers on the core; pricing participants run in this order
   const promotions = createPromotions(core);
@@ -159,12 +171,19 @@ export function createServices(options: ServiceOptions) {
   loyalty.loyalty.setCouponGranter(async (tx, memberId, templateId) => void (await promotions.coupons.grant(tx, memberId, templateId)));
   const growth = createGrowth(core);
   const contests = createContests(core);
+  // rewards for recruiting alone are points, not cash (the compliance guard): contest prizes and agent referral awards
+  const grantPoints = async (tx: Tx, g: { memberId: number; points: number; refType: string; refId: number; idempotencyKey: string; memo: string }) =>
+    void (await loyalty.loyalty.points.record(tx, { ...g, reason: 'reward' }));
+  contests.contests.setPointsGranter(grantPoints);
+  agents.setPointsGranter(grantPoints);
   const insights = createInsights(core);
   const suppliers = createSuppliers(core);
   const dealers = createDealers(core);
   const statements = createStatements(core, clients);
   const wechatReach = createWechatReach(core);
-  return { ...statements, ...core, ...promotions, ...loyalty, ...growth, ...contests, ...insights, ...suppliers, ...dealers, ...wechatReach };
+  // 风控: the identity graph commission plans through, the rules that hold earnings, the queue
+  const risk = createRisk(core);
+  return { ...statements, ...core, ...promotions, ...loyalty, ...growth, ...contests, ...insights, ...suppliers, ...dealers, ...wechatReach, ...risk };
 }
 
 /** What a feature module is given: every core service (features do not see each other except through the core). */
@@ -200,7 +219,9 @@ export interface CoreServices {
   stores: StoresService;
   /** distributors' mini-shop picks (选品) */
   showcase: ShowcaseService;
+  addresses: AddressBookService;
   agents: AgentsService;
+  compliance: ComplianceService;
   extensions: Extensions;
 }
 

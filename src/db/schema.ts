@@ -1,7 +1,9 @@
 // The Kysely Database type: every module declares its own tables in src/modules/<m>/tables.ts (it alone
 // writes them: test/modules/boundaries.test.ts); this file only merges them. int8 columns arrive as
 // numbers (see database.ts).
+import type { AddressesTables } from '../modules/addresses/tables.js';
 import type { AgentsTables } from '../modules/agents/tables.js';
+import type { ApprovalsTables } from '../modules/approvals/tables.js';
 import type { AuditTables } from '../modules/audit/tables.js';
 import type { CatalogTables } from '../modules/catalog/tables.js';
 import type { CommissionTables } from '../modules/commission/tables.js';
@@ -21,6 +23,7 @@ import type { PaymentsTables } from '../modules/payments/tables.js';
 import type { PayoutsTables } from '../modules/payouts/tables.js';
 import type { PromotionsTables } from '../modules/promotions/tables.js';
 import type { ReferralTables } from '../modules/referral/tables.js';
+import type { RiskTables } from '../modules/risk/tables.js';
 import type { RulesTables } from '../modules/rules/tables.js';
 import type { ShowcaseTables } from '../modules/showcase/tables.js';
 import type { StatementsTables } from '../modules/statements/tables.js';
@@ -29,7 +32,9 @@ import type { SuppliersTables } from '../modules/suppliers/tables.js';
 import type { WechatReachTables } from '../modules/wechat-reach/tables.js';
 
 export interface Database
-  extends AgentsTables,
+  extends AddressesTables,
+    AgentsTables,
+    ApprovalsTables,
     AuditTables,
     CatalogTables,
     CommissionTables,
@@ -49,6 +54,7 @@ export interface Database
     PayoutsTables,
     PromotionsTables,
     ReferralTables,
+    RiskTables,
     RulesTables,
     ShowcaseTables,
     StatementsTables,

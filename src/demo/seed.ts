@@ -27,7 +27,7 @@ export const DEMO_CHAIN = ['13900000001', '13900000002', '13900000003', '1390000
 const CHAIN_NAMES = ['一级大咖·林', '二级推客·陈', '三级推客·黄', '四级推客·吴', '新买家·郑'];
 
 const PRODUCTS = [
-  { title: '云南古树普洱茶饼 357g', category: '茶饮', imageUrl: null, skus: [{ name: '生茶', priceFen: 29_900, stock: 500 }, { name: '熟茶', priceFen: 26_900, stock: 500 }] },
+  { title: '云南古树普洱茶饼 357g', category: '茶饮', imageUrl: null, description: '云南西双版纳古树春茶，传统石磨压制，357 克一饼；生茶回甘，熟茶醇厚。', skus: [{ name: '生茶', priceFen: 29_900, stock: 500, listPriceFen: 39_900 }, { name: '熟茶', priceFen: 26_900, stock: 500, listPriceFen: 32_900 }] },
   { title: '有机五常大米 5kg', category: '粮油', imageUrl: null, skus: [{ name: '5kg 装', priceFen: 8_990, stock: 2_000 }] },
   { title: '手工阿胶糕 500g', category: '滋补', imageUrl: null, skus: [{ name: '原味', priceFen: 15_800, stock: 800 }, { name: '玫瑰味', priceFen: 16_800, stock: 800 }] },
   {

@@ -124,6 +124,7 @@ export const commissionSummaryOut = balancesOut.extend({
   totalEarnedFen: fenOut,
   todayFen: fenOut,
   earningCount: intOut,
+  heldFen: fenOut.describe('what earnings under review (审核中: a risk rule held them) still hold; it is in pending or frozen, never available'),
 });
 
 // --- catalog ---
@@ -134,6 +135,7 @@ export const skuOut = z.object({
   name: z.string().describe('the spec values joined by " / " (or a free name without specs)'),
   specValues: z.array(z.string()).describe("the SKU's value of each of the product's spec attributes, in their order"),
   priceFen: fenOut,
+  listPriceFen: fenOut.nullable().describe('划线价: shown struck through, always above priceFen; null for none'),
   stock: intOut,
   image: mediaImageOut.nullable().describe('the SKU’s own picture (the spec picker shows it), or null for the product’s'),
 });
@@ -146,6 +148,7 @@ export const productOut = z.object({
   category: z.string(),
   status: z.enum(['on_sale', 'off_sale']),
   selectable: z.boolean().describe('distributors may pick it for their mini-shops (选品)'),
+  soldCount: intOut.describe('已售: units paid for'),
   specs: z.array(specAttributeOut).describe('规格: the attributes that generate the SKU matrix (empty: a single SKU, or SKUs by name)'),
   skus: z.array(skuOut).describe('the SKUs on sale, in matrix order (the first attribute varies slowest)'),
   minPriceFen: fenOut,
@@ -236,6 +239,11 @@ export const orderOut = z.object({
   parcels: z.array(parcelOut),
   receiveDueAt: dateTime.nullable().describe('a shipped order completes by itself then (自动确认收货)'),
   receiveExtendedAt: dateTime.nullable().describe("when the buyer used the one extension (延长收货)"),
+  buyerNote: z.string().nullable().describe('买家留言'),
+  invoice: z
+    .object({ kind: z.enum(['personal', 'company']), title: z.string(), taxNo: z.string().optional().describe("a company's unified social credit code") })
+    .nullable()
+    .describe('发票 the buyer asked for'),
 });
 
 /** An order in a list. */
@@ -341,6 +349,7 @@ export const earningOut = z.object({
   frozenUntil: dateTime.nullable(),
   createdAt: dateTime,
   orderStatus: orderStatusOut,
+  riskHold: z.boolean().describe('under review (审核中): a risk rule held it; it does not unfreeze until finance lets it go'),
 });
 
 // --- withdrawals ---

@@ -25,4 +25,15 @@ export const trackingNo = z.string().trim().regex(/^[A-Za-z0-9-]{4,40}$/, 'lette
 export const parcelInput = z.object({ carrierCode: z.enum(CARRIER_CODES), trackingNo });
 
 /** Where a return goes, as the reviewer (HQ or a supplier) names it. */
+/** A consignee in mainland China: the district by its 6-digit GB/T 2260 code, which decides the regional agent. */
+export const shippingAddressInput = z.object({
+  name: z.string().trim().min(1).max(30),
+  phone: z.string().regex(/^1[3-9]\d{9}$/, 'a mainland mobile number'),
+  province: z.string().trim().min(1).max(20),
+  city: z.string().trim().min(1).max(30),
+  district: z.string().trim().min(1).max(30),
+  detail: z.string().trim().min(1).max(120),
+  regionCode: z.string().regex(/^\d{6}$/, 'a 6-digit district code (GB/T 2260)'),
+});
+
 export const returnAddressInput = z.object({ name: z.string().trim().min(1).max(50), phone: z.string().trim().min(5).max(30), address: z.string().trim().min(5).max(200) });

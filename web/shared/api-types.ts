@@ -1209,7 +1209,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Products on sale */
+        /** Products on sale; q finds words in titles, descriptions and categories */
         get: {
             parameters: {
                 query?: {
@@ -1219,6 +1219,8 @@ export interface paths {
                     q?: string;
                     /** @description true: only what distributors may pick for their mini-shops (选品) */
                     selectable?: "true" | "false";
+                    /** @description 综合 (newest, the default), 销量, 价格 up or down */
+                    sort?: "newest" | "sales" | "price_asc" | "price_desc";
                 };
                 header?: never;
                 path?: never;
@@ -1351,6 +1353,8 @@ export interface paths {
                                 status: "on_sale" | "off_sale";
                                 /** @description distributors may pick it for their mini-shops (选品) */
                                 selectable: boolean;
+                                /** @description 已售: units paid for */
+                                soldCount: number;
                                 /** @description 规格: the attributes that generate the SKU matrix (empty: a single SKU, or SKUs by name) */
                                 specs: {
                                     /** @description 颜色, 尺码 … */
@@ -1366,6 +1370,8 @@ export interface paths {
                                     /** @description the SKU's value of each of the product's spec attributes, in their order */
                                     specValues: string[];
                                     priceFen: number;
+                                    /** @description 划线价: shown struck through, always above priceFen; null for none */
+                                    listPriceFen: number | null;
                                     stock: number;
                                     /** @description the SKU’s own picture (the spec picker shows it), or null for the product’s */
                                     image: {
@@ -1561,6 +1567,8 @@ export interface paths {
                             status: "on_sale" | "off_sale";
                             /** @description distributors may pick it for their mini-shops (选品) */
                             selectable: boolean;
+                            /** @description 已售: units paid for */
+                            soldCount: number;
                             /** @description 规格: the attributes that generate the SKU matrix (empty: a single SKU, or SKUs by name) */
                             specs: {
                                 /** @description 颜色, 尺码 … */
@@ -1576,6 +1584,8 @@ export interface paths {
                                 /** @description the SKU's value of each of the product's spec attributes, in their order */
                                 specValues: string[];
                                 priceFen: number;
+                                /** @description 划线价: shown struck through, always above priceFen; null for none */
+                                listPriceFen: number | null;
                                 stock: number;
                                 /** @description the SKU’s own picture (the spec picker shows it), or null for the product’s */
                                 image: {
@@ -2115,6 +2125,19 @@ export interface paths {
                         pickupStoreId?: number;
                         couponId?: number;
                         dealerShopId?: number;
+                        /** @description 买家留言 for the merchant */
+                        buyerNote?: string;
+                        /** @description 发票: a personal title, or a company title with its taxpayer number */
+                        invoice?: {
+                            /** @enum {string} */
+                            kind: "personal";
+                            title: string;
+                        } | {
+                            /** @enum {string} */
+                            kind: "company";
+                            title: string;
+                            taxNo: string;
+                        };
                     };
                 };
             };
@@ -2232,6 +2255,16 @@ export interface paths {
                              * @description when the buyer used the one extension (延长收货)
                              */
                             receiveExtendedAt: string | null;
+                            /** @description 买家留言 */
+                            buyerNote: string | null;
+                            /** @description 发票 the buyer asked for */
+                            invoice: {
+                                /** @enum {string} */
+                                kind: "personal" | "company";
+                                title: string;
+                                /** @description a company's unified social credit code */
+                                taxNo?: string;
+                            } | null;
                         };
                     };
                 };
@@ -2375,6 +2408,16 @@ export interface paths {
                              * @description when the buyer used the one extension (延长收货)
                              */
                             receiveExtendedAt: string | null;
+                            /** @description 买家留言 */
+                            buyerNote: string | null;
+                            /** @description 发票 the buyer asked for */
+                            invoice: {
+                                /** @enum {string} */
+                                kind: "personal" | "company";
+                                title: string;
+                                /** @description a company's unified social credit code */
+                                taxNo?: string;
+                            } | null;
                         };
                     };
                 };
@@ -2522,6 +2565,16 @@ export interface paths {
                              * @description when the buyer used the one extension (延长收货)
                              */
                             receiveExtendedAt: string | null;
+                            /** @description 买家留言 */
+                            buyerNote: string | null;
+                            /** @description 发票 the buyer asked for */
+                            invoice: {
+                                /** @enum {string} */
+                                kind: "personal" | "company";
+                                title: string;
+                                /** @description a company's unified social credit code */
+                                taxNo?: string;
+                            } | null;
                         };
                     };
                 };
@@ -2667,6 +2720,16 @@ export interface paths {
                              * @description when the buyer used the one extension (延长收货)
                              */
                             receiveExtendedAt: string | null;
+                            /** @description 买家留言 */
+                            buyerNote: string | null;
+                            /** @description 发票 the buyer asked for */
+                            invoice: {
+                                /** @enum {string} */
+                                kind: "personal" | "company";
+                                title: string;
+                                /** @description a company's unified social credit code */
+                                taxNo?: string;
+                            } | null;
                         };
                     };
                 };
@@ -2812,6 +2875,16 @@ export interface paths {
                              * @description when the buyer used the one extension (延长收货)
                              */
                             receiveExtendedAt: string | null;
+                            /** @description 买家留言 */
+                            buyerNote: string | null;
+                            /** @description 发票 the buyer asked for */
+                            invoice: {
+                                /** @enum {string} */
+                                kind: "personal" | "company";
+                                title: string;
+                                /** @description a company's unified social credit code */
+                                taxNo?: string;
+                            } | null;
                         };
                     };
                 };
@@ -2856,6 +2929,8 @@ export interface paths {
                             totalEarnedFen: number;
                             todayFen: number;
                             earningCount: number;
+                            /** @description what earnings under review (审核中: a risk rule held them) still hold; it is in pending or frozen, never available */
+                            heldFen: number;
                             withdrawnFen: number;
                         };
                     };
@@ -2924,6 +2999,8 @@ export interface paths {
                                 createdAt: string;
                                 /** @enum {string} */
                                 orderStatus: "pending_payment" | "paid" | "shipped" | "completed" | "closed" | "refunded";
+                                /** @description under review (审核中): a risk rule held it; it does not unfreeze until finance lets it go */
+                                riskHold: boolean;
                             }[];
                         };
                     };
@@ -2981,6 +3058,8 @@ export interface paths {
                                 reversedFen: number;
                                 /** @description the states of my earnings on it, comma-separated */
                                 states: string;
+                                /** @description an earning of mine on it is under review (审核中) */
+                                held: boolean;
                             }[];
                         };
                     };
@@ -3635,6 +3714,8 @@ export interface paths {
                                 totalEarnedFen: number;
                                 todayFen: number;
                                 earningCount: number;
+                                /** @description what earnings under review (审核中: a risk rule held them) still hold; it is in pending or frozen, never available */
+                                heldFen: number;
                             };
                             bindingHistory: {
                                 id: number;
@@ -4423,6 +4504,8 @@ export interface paths {
                                 status: "on_sale" | "off_sale";
                                 /** @description distributors may pick it for their mini-shops (选品) */
                                 selectable: boolean;
+                                /** @description 已售: units paid for */
+                                soldCount: number;
                                 /** @description 规格: the attributes that generate the SKU matrix (empty: a single SKU, or SKUs by name) */
                                 specs: {
                                     /** @description 颜色, 尺码 … */
@@ -4438,6 +4521,8 @@ export interface paths {
                                     /** @description the SKU's value of each of the product's spec attributes, in their order */
                                     specValues: string[];
                                     priceFen: number;
+                                    /** @description 划线价: shown struck through, always above priceFen; null for none */
+                                    listPriceFen: number | null;
                                     stock: number;
                                     /** @description the SKU’s own picture (the spec picker shows it), or null for the product’s */
                                     image: {
@@ -4505,6 +4590,8 @@ export interface paths {
                             name: string;
                             priceFen: number;
                             stock: number;
+                            /** @description 划线价: above priceFen (422 LIST_PRICE_NOT_ABOVE_PRICE), null for none */
+                            listPriceFen?: number | null;
                         }[];
                         /** @description 规格 and their SKU matrix; when given, skus is ignored */
                         specs?: {
@@ -4515,6 +4602,8 @@ export interface paths {
                             skus: {
                                 specValues: string[];
                                 priceFen: number;
+                                /** @description 划线价: above priceFen (422 LIST_PRICE_NOT_ABOVE_PRICE), null for none */
+                                listPriceFen?: number | null;
                                 stock: number;
                                 imageMediaId?: number | null;
                                 name?: string;
@@ -4648,6 +4737,8 @@ export interface paths {
                             status: "on_sale" | "off_sale";
                             /** @description distributors may pick it for their mini-shops (选品) */
                             selectable: boolean;
+                            /** @description 已售: units paid for */
+                            soldCount: number;
                             /** @description 规格: the attributes that generate the SKU matrix (empty: a single SKU, or SKUs by name) */
                             specs: {
                                 /** @description 颜色, 尺码 … */
@@ -4663,6 +4754,8 @@ export interface paths {
                                 /** @description the SKU's value of each of the product's spec attributes, in their order */
                                 specValues: string[];
                                 priceFen: number;
+                                /** @description 划线价: shown struck through, always above priceFen; null for none */
+                                listPriceFen: number | null;
                                 stock: number;
                                 /** @description the SKU’s own picture (the spec picker shows it), or null for the product’s */
                                 image: {
@@ -4874,6 +4967,8 @@ export interface paths {
                             status: "on_sale" | "off_sale";
                             /** @description distributors may pick it for their mini-shops (选品) */
                             selectable: boolean;
+                            /** @description 已售: units paid for */
+                            soldCount: number;
                             /** @description 规格: the attributes that generate the SKU matrix (empty: a single SKU, or SKUs by name) */
                             specs: {
                                 /** @description 颜色, 尺码 … */
@@ -4889,6 +4984,8 @@ export interface paths {
                                 /** @description the SKU's value of each of the product's spec attributes, in their order */
                                 specValues: string[];
                                 priceFen: number;
+                                /** @description 划线价: shown struck through, always above priceFen; null for none */
+                                listPriceFen: number | null;
                                 stock: number;
                                 /** @description the SKU’s own picture (the spec picker shows it), or null for the product’s */
                                 image: {
@@ -4962,6 +5059,8 @@ export interface paths {
                         skus: {
                             specValues: string[];
                             priceFen: number;
+                            /** @description 划线价: above priceFen (422 LIST_PRICE_NOT_ABOVE_PRICE), null for none */
+                            listPriceFen?: number | null;
                             stock: number;
                             imageMediaId?: number | null;
                             name?: string;
@@ -5094,6 +5193,8 @@ export interface paths {
                             status: "on_sale" | "off_sale";
                             /** @description distributors may pick it for their mini-shops (选品) */
                             selectable: boolean;
+                            /** @description 已售: units paid for */
+                            soldCount: number;
                             /** @description 规格: the attributes that generate the SKU matrix (empty: a single SKU, or SKUs by name) */
                             specs: {
                                 /** @description 颜色, 尺码 … */
@@ -5109,6 +5210,8 @@ export interface paths {
                                 /** @description the SKU's value of each of the product's spec attributes, in their order */
                                 specValues: string[];
                                 priceFen: number;
+                                /** @description 划线价: shown struck through, always above priceFen; null for none */
+                                listPriceFen: number | null;
                                 stock: number;
                                 /** @description the SKU’s own picture (the spec picker shows it), or null for the product’s */
                                 image: {
@@ -5172,7 +5275,7 @@ export interface paths {
         delete?: never;
         options?: never;
         head?: never;
-        /** Edit a SKU: price, stock, name (answers its product) */
+        /** Edit a SKU: price, list price, stock, name (answers its product) */
         patch: {
             parameters: {
                 query?: never;
@@ -5188,6 +5291,8 @@ export interface paths {
                         name?: string;
                         priceFen?: number;
                         stock?: number;
+                        /** @description 划线价: above priceFen (422 LIST_PRICE_NOT_ABOVE_PRICE), null for none */
+                        listPriceFen?: number | null;
                     };
                 };
             };
@@ -5316,6 +5421,8 @@ export interface paths {
                             status: "on_sale" | "off_sale";
                             /** @description distributors may pick it for their mini-shops (选品) */
                             selectable: boolean;
+                            /** @description 已售: units paid for */
+                            soldCount: number;
                             /** @description 规格: the attributes that generate the SKU matrix (empty: a single SKU, or SKUs by name) */
                             specs: {
                                 /** @description 颜色, 尺码 … */
@@ -5331,6 +5438,8 @@ export interface paths {
                                 /** @description the SKU's value of each of the product's spec attributes, in their order */
                                 specValues: string[];
                                 priceFen: number;
+                                /** @description 划线价: shown struck through, always above priceFen; null for none */
+                                listPriceFen: number | null;
                                 stock: number;
                                 /** @description the SKU’s own picture (the spec picker shows it), or null for the product’s */
                                 image: {
@@ -5572,6 +5681,16 @@ export interface paths {
                              * @description when the buyer used the one extension (延长收货)
                              */
                             receiveExtendedAt: string | null;
+                            /** @description 买家留言 */
+                            buyerNote: string | null;
+                            /** @description 发票 the buyer asked for */
+                            invoice: {
+                                /** @enum {string} */
+                                kind: "personal" | "company";
+                                title: string;
+                                /** @description a company's unified social credit code */
+                                taxNo?: string;
+                            } | null;
                             payments: {
                                 id: number;
                                 provider: string;
@@ -5612,6 +5731,8 @@ export interface paths {
                                 createdAt: string;
                                 /** @enum {string} */
                                 orderStatus: "pending_payment" | "paid" | "shipped" | "completed" | "closed" | "refunded";
+                                /** @description under review (审核中): a risk rule held it; it does not unfreeze until finance lets it go */
+                                riskHold: boolean;
                             }[];
                         };
                     };
@@ -6023,6 +6144,16 @@ export interface paths {
                              * @description when the buyer used the one extension (延长收货)
                              */
                             receiveExtendedAt: string | null;
+                            /** @description 买家留言 */
+                            buyerNote: string | null;
+                            /** @description 发票 the buyer asked for */
+                            invoice: {
+                                /** @enum {string} */
+                                kind: "personal" | "company";
+                                title: string;
+                                /** @description a company's unified social credit code */
+                                taxNo?: string;
+                            } | null;
                         };
                     };
                 };
@@ -6178,6 +6309,16 @@ export interface paths {
                              * @description when the buyer used the one extension (延长收货)
                              */
                             receiveExtendedAt: string | null;
+                            /** @description 买家留言 */
+                            buyerNote: string | null;
+                            /** @description 发票 the buyer asked for */
+                            invoice: {
+                                /** @enum {string} */
+                                kind: "personal" | "company";
+                                title: string;
+                                /** @description a company's unified social credit code */
+                                taxNo?: string;
+                            } | null;
                         };
                     };
                 };
@@ -6323,6 +6464,16 @@ export interface paths {
                              * @description when the buyer used the one extension (延长收货)
                              */
                             receiveExtendedAt: string | null;
+                            /** @description 买家留言 */
+                            buyerNote: string | null;
+                            /** @description 发票 the buyer asked for */
+                            invoice: {
+                                /** @enum {string} */
+                                kind: "personal" | "company";
+                                title: string;
+                                /** @description a company's unified social credit code */
+                                taxNo?: string;
+                            } | null;
                         };
                     };
                 };
@@ -6456,6 +6607,12 @@ export interface paths {
                                          *     ]
                                          */
                                         channels: ("wechat" | "alipay" | "bank")[];
+                                    };
+                                    approvals: {
+                                        /** @default 100000 */
+                                        adjustmentSecondApprovalFen: number;
+                                        /** @default 500000 */
+                                        payoutSecondApprovalFen: number;
                                     };
                                     order: {
                                         /** @default 0 */
@@ -6630,6 +6787,12 @@ export interface paths {
                                      */
                                     channels: ("wechat" | "alipay" | "bank")[];
                                 };
+                                approvals: {
+                                    /** @default 100000 */
+                                    adjustmentSecondApprovalFen: number;
+                                    /** @default 500000 */
+                                    payoutSecondApprovalFen: number;
+                                };
                                 order: {
                                     /** @default 0 */
                                     shippingFen: number;
@@ -6773,6 +6936,12 @@ export interface paths {
                                      *     ]
                                      */
                                     channels: ("wechat" | "alipay" | "bank")[];
+                                };
+                                approvals: {
+                                    /** @default 100000 */
+                                    adjustmentSecondApprovalFen: number;
+                                    /** @default 500000 */
+                                    payoutSecondApprovalFen: number;
                                 };
                                 order: {
                                     /** @default 0 */
@@ -7052,6 +7221,12 @@ export interface paths {
                                      */
                                     channels: ("wechat" | "alipay" | "bank")[];
                                 };
+                                approvals: {
+                                    /** @default 100000 */
+                                    adjustmentSecondApprovalFen: number;
+                                    /** @default 500000 */
+                                    payoutSecondApprovalFen: number;
+                                };
                                 order: {
                                     /** @default 0 */
                                     shippingFen: number;
@@ -7227,6 +7402,12 @@ export interface paths {
                                          *     ]
                                          */
                                         channels: ("wechat" | "alipay" | "bank")[];
+                                    };
+                                    approvals: {
+                                        /** @default 100000 */
+                                        adjustmentSecondApprovalFen: number;
+                                        /** @default 500000 */
+                                        payoutSecondApprovalFen: number;
                                     };
                                     order: {
                                         /** @default 0 */
@@ -7511,6 +7692,12 @@ export interface paths {
                                      *     ]
                                      */
                                     channels: ("wechat" | "alipay" | "bank")[];
+                                };
+                                approvals: {
+                                    /** @default 100000 */
+                                    adjustmentSecondApprovalFen: number;
+                                    /** @default 500000 */
+                                    payoutSecondApprovalFen: number;
                                 };
                                 order: {
                                     /** @default 0 */
@@ -7807,6 +7994,12 @@ export interface paths {
                                          */
                                         channels: ("wechat" | "alipay" | "bank")[];
                                     };
+                                    approvals: {
+                                        /** @default 100000 */
+                                        adjustmentSecondApprovalFen: number;
+                                        /** @default 500000 */
+                                        payoutSecondApprovalFen: number;
+                                    };
                                     order: {
                                         /** @default 0 */
                                         shippingFen: number;
@@ -7958,6 +8151,12 @@ export interface paths {
                                          *     ]
                                          */
                                         channels: ("wechat" | "alipay" | "bank")[];
+                                    };
+                                    approvals: {
+                                        /** @default 100000 */
+                                        adjustmentSecondApprovalFen: number;
+                                        /** @default 500000 */
+                                        payoutSecondApprovalFen: number;
                                     };
                                     order: {
                                         /** @default 0 */
@@ -8229,6 +8428,12 @@ export interface paths {
                                      */
                                     channels: ("wechat" | "alipay" | "bank")[];
                                 };
+                                approvals: {
+                                    /** @default 100000 */
+                                    adjustmentSecondApprovalFen: number;
+                                    /** @default 500000 */
+                                    payoutSecondApprovalFen: number;
+                                };
                                 order: {
                                     /** @default 0 */
                                     shippingFen: number;
@@ -8466,7 +8671,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Manually adjust a member's commission (positive or negative); audited */
+        /**
+         * Manually adjust a member's commission (positive or negative); audited
+         * @description Above the rules' approvals.adjustmentSecondApprovalFen (absolute amount; 0 = never) it is filed for a second owner/finance member: 202 with the pending approval (POST /api/admin/adjustment-approvals/{id}/approve applies it under this idempotency key); a replay of the key answers that approval again.
+         */
         post: {
             parameters: {
                 query?: never;
@@ -8523,8 +8731,896 @@ export interface paths {
                         };
                     };
                 };
+                /** @description Default Response */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: number;
+                            /**
+                             * @description pending → approved (the second approver claimed it; being applied) → applied; or rejected; failed when commission refused it
+                             * @enum {string}
+                             */
+                            status: "pending" | "approved" | "applied" | "rejected" | "failed";
+                            memberId: number;
+                            memberNickname: string | null;
+                            /** @description signed: negative takes away */
+                            amountFen: number;
+                            reason: string;
+                            /** @description the maker's key: the approval adjusts under it, so the money moves once */
+                            idempotencyKey: string;
+                            /** @description the line (absolute fen) it was above when filed */
+                            thresholdFen: number;
+                            requestedBy: number;
+                            requestedByName: string | null;
+                            /** Format: date-time */
+                            requestedAt: string;
+                            decidedBy: number | null;
+                            decidedByName: string | null;
+                            /** Format: date-time */
+                            decidedAt: string | null;
+                            decisionReason: string | null;
+                            /** Format: date-time */
+                            appliedAt: string | null;
+                            /** @description the member's balances right after the adjustment */
+                            balances: {
+                                pendingFen: number;
+                                frozenFen: number;
+                                availableFen: number;
+                                withdrawingFen: number;
+                                /** @description owed back after refunds of money already paid out (0 or negative) */
+                                debtFen: number;
+                            } | null;
+                            failure: string | null;
+                        };
+                    };
+                };
             };
         };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/adjustment-approvals": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Adjustments above the second-approval line, newest first */
+        get: {
+            parameters: {
+                query?: {
+                    status?: "pending" | "approved" | "applied" | "rejected" | "failed";
+                    /** @description true: only those still waiting (pending, or approved and being applied) */
+                    open?: "true" | "false";
+                    limit?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                id: number;
+                                /**
+                                 * @description pending → approved (the second approver claimed it; being applied) → applied; or rejected; failed when commission refused it
+                                 * @enum {string}
+                                 */
+                                status: "pending" | "approved" | "applied" | "rejected" | "failed";
+                                memberId: number;
+                                memberNickname: string | null;
+                                /** @description signed: negative takes away */
+                                amountFen: number;
+                                reason: string;
+                                /** @description the maker's key: the approval adjusts under it, so the money moves once */
+                                idempotencyKey: string;
+                                /** @description the line (absolute fen) it was above when filed */
+                                thresholdFen: number;
+                                requestedBy: number;
+                                requestedByName: string | null;
+                                /** Format: date-time */
+                                requestedAt: string;
+                                decidedBy: number | null;
+                                decidedByName: string | null;
+                                /** Format: date-time */
+                                decidedAt: string | null;
+                                decisionReason: string | null;
+                                /** Format: date-time */
+                                appliedAt: string | null;
+                                /** @description the member's balances right after the adjustment */
+                                balances: {
+                                    pendingFen: number;
+                                    frozenFen: number;
+                                    availableFen: number;
+                                    withdrawingFen: number;
+                                    /** @description owed back after refunds of money already paid out (0 or negative) */
+                                    debtFen: number;
+                                } | null;
+                                failure: string | null;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            message: string;
+                            details?: unknown;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            message: string;
+                            details?: unknown;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            message: string;
+                            details?: unknown;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            message: string;
+                            details?: unknown;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            message: string;
+                            details?: unknown;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            message: string;
+                            details?: unknown;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/adjustment-approvals/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One adjustment waiting for (or decided by) a second approver */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: number;
+                            /**
+                             * @description pending → approved (the second approver claimed it; being applied) → applied; or rejected; failed when commission refused it
+                             * @enum {string}
+                             */
+                            status: "pending" | "approved" | "applied" | "rejected" | "failed";
+                            memberId: number;
+                            memberNickname: string | null;
+                            /** @description signed: negative takes away */
+                            amountFen: number;
+                            reason: string;
+                            /** @description the maker's key: the approval adjusts under it, so the money moves once */
+                            idempotencyKey: string;
+                            /** @description the line (absolute fen) it was above when filed */
+                            thresholdFen: number;
+                            requestedBy: number;
+                            requestedByName: string | null;
+                            /** Format: date-time */
+                            requestedAt: string;
+                            decidedBy: number | null;
+                            decidedByName: string | null;
+                            /** Format: date-time */
+                            decidedAt: string | null;
+                            decisionReason: string | null;
+                            /** Format: date-time */
+                            appliedAt: string | null;
+                            /** @description the member's balances right after the adjustment */
+                            balances: {
+                                pendingFen: number;
+                                frozenFen: number;
+                                availableFen: number;
+                                withdrawingFen: number;
+                                /** @description owed back after refunds of money already paid out (0 or negative) */
+                                debtFen: number;
+                            } | null;
+                            failure: string | null;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            message: string;
+                            details?: unknown;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            message: string;
+                            details?: unknown;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            message: string;
+                            details?: unknown;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            message: string;
+                            details?: unknown;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            message: string;
+                            details?: unknown;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            message: string;
+                            details?: unknown;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/adjustment-approvals/{id}/approve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Approve a pending adjustment: commission adjusts under the maker's key, once
+         * @description Not by its maker (403 SECOND_APPROVER_REQUIRED); 409 ADJUSTMENT_APPROVAL_DECIDED when it was decided already (of concurrent approvals one applies it); a key commission already used for another adjustment answers its 409 and leaves the approval failed.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: number;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        reason?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            approval: {
+                                id: number;
+                                /**
+                                 * @description pending → approved (the second approver claimed it; being applied) → applied; or rejected; failed when commission refused it
+                                 * @enum {string}
+                                 */
+                                status: "pending" | "approved" | "applied" | "rejected" | "failed";
+                                memberId: number;
+                                memberNickname: string | null;
+                                /** @description signed: negative takes away */
+                                amountFen: number;
+                                reason: string;
+                                /** @description the maker's key: the approval adjusts under it, so the money moves once */
+                                idempotencyKey: string;
+                                /** @description the line (absolute fen) it was above when filed */
+                                thresholdFen: number;
+                                requestedBy: number;
+                                requestedByName: string | null;
+                                /** Format: date-time */
+                                requestedAt: string;
+                                decidedBy: number | null;
+                                decidedByName: string | null;
+                                /** Format: date-time */
+                                decidedAt: string | null;
+                                decisionReason: string | null;
+                                /** Format: date-time */
+                                appliedAt: string | null;
+                                /** @description the member's balances right after the adjustment */
+                                balances: {
+                                    pendingFen: number;
+                                    frozenFen: number;
+                                    availableFen: number;
+                                    withdrawingFen: number;
+                                    /** @description owed back after refunds of money already paid out (0 or negative) */
+                                    debtFen: number;
+                                } | null;
+                                failure: string | null;
+                            };
+                            adjustment: {
+                                duplicate: boolean;
+                                balances: {
+                                    pendingFen: number;
+                                    frozenFen: number;
+                                    availableFen: number;
+                                    withdrawingFen: number;
+                                    /** @description owed back after refunds of money already paid out (0 or negative) */
+                                    debtFen: number;
+                                };
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            message: string;
+                            details?: unknown;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            message: string;
+                            details?: unknown;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            message: string;
+                            details?: unknown;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            message: string;
+                            details?: unknown;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            message: string;
+                            details?: unknown;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            message: string;
+                            details?: unknown;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/adjustment-approvals/{id}/reject": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Reject a pending adjustment with a reason (its maker may withdraw it this way); no money moves */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: number;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        reason: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: number;
+                            /**
+                             * @description pending → approved (the second approver claimed it; being applied) → applied; or rejected; failed when commission refused it
+                             * @enum {string}
+                             */
+                            status: "pending" | "approved" | "applied" | "rejected" | "failed";
+                            memberId: number;
+                            memberNickname: string | null;
+                            /** @description signed: negative takes away */
+                            amountFen: number;
+                            reason: string;
+                            /** @description the maker's key: the approval adjusts under it, so the money moves once */
+                            idempotencyKey: string;
+                            /** @description the line (absolute fen) it was above when filed */
+                            thresholdFen: number;
+                            requestedBy: number;
+                            requestedByName: string | null;
+                            /** Format: date-time */
+                            requestedAt: string;
+                            decidedBy: number | null;
+                            decidedByName: string | null;
+                            /** Format: date-time */
+                            decidedAt: string | null;
+                            decisionReason: string | null;
+                            /** Format: date-time */
+                            appliedAt: string | null;
+                            /** @description the member's balances right after the adjustment */
+                            balances: {
+                                pendingFen: number;
+                                frozenFen: number;
+                                availableFen: number;
+                                withdrawingFen: number;
+                                /** @description owed back after refunds of money already paid out (0 or negative) */
+                                debtFen: number;
+                            } | null;
+                            failure: string | null;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            message: string;
+                            details?: unknown;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            message: string;
+                            details?: unknown;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            message: string;
+                            details?: unknown;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            message: string;
+                            details?: unknown;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            message: string;
+                            details?: unknown;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            message: string;
+                            details?: unknown;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/approvals/pending": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 待我审批: adjustments, withdrawals with a first approval and rule changes waiting for a second approver, oldest first */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                /** @enum {string} */
+                                kind: "adjustment" | "payout" | "rule_change";
+                                /** @description the adjustment approval's, the withdrawal's or the rule change's id */
+                                id: number;
+                                status: string;
+                                memberId: number | null;
+                                memberNickname: string | null;
+                                amountFen: number | null;
+                                /** @description the adjustment's reason, the withdrawal's number, the rule change's note */
+                                note: string | null;
+                                /** @description a rule change's fields past a second-approval line */
+                                fields: string[];
+                                /** @description the adjustment's maker, the withdrawal's first approver, the rule change's proposer */
+                                startedBy: number;
+                                startedByName: string | null;
+                                /** Format: date-time */
+                                startedAt: string;
+                                /** @description the caller started it: it waits for someone else */
+                                mine: boolean;
+                                canApprove: boolean;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            message: string;
+                            details?: unknown;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            message: string;
+                            details?: unknown;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            message: string;
+                            details?: unknown;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            message: string;
+                            details?: unknown;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            message: string;
+                            details?: unknown;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            message: string;
+                            details?: unknown;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -8587,6 +9683,8 @@ export interface paths {
                                 createdAt: string;
                                 /** @enum {string} */
                                 orderStatus: "pending_payment" | "paid" | "shipped" | "completed" | "closed" | "refunded";
+                                /** @description under review (审核中): a risk rule held it; it does not unfreeze until finance lets it go */
+                                riskHold: boolean;
                             }[];
                         };
                     };
@@ -8704,6 +9802,13 @@ export interface paths {
                                 createdAt: string;
                                 /** @description WeChat 商家转账: the receiver still has to confirm in the shop */
                                 awaitingConfirmation: boolean;
+                                /** @description the first of two approvers; the payout stays reviewing until another member approves */
+                                firstApprovedBy: number | null;
+                                firstApprovedByName: string | null;
+                                /** Format: date-time */
+                                firstApprovedAt: string | null;
+                                /** @description approving it takes two members (it was first-approved, or it is above the line in force) */
+                                secondApprovalRequired: boolean;
                             }[];
                         };
                     };
@@ -8727,7 +9832,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Approve a withdrawal and send it */
+        /**
+         * Approve a withdrawal and send it (above the second-approval line: the first of two approvals)
+         * @description Above the rules' approvals.payoutSecondApprovalFen the first approval is recorded (firstApprovedBy) and it stays reviewing; a different owner/finance member's approval sends it (the first approver again: 403 SECOND_APPROVER_REQUIRED).
+         */
         post: {
             parameters: {
                 query?: never;
@@ -8772,6 +9880,58 @@ export interface paths {
                             createdAt: string;
                             /** @description WeChat 商家转账: the receiver still has to confirm in the shop */
                             awaitingConfirmation: boolean;
+                            /** @description the first of two approvers; the payout stays reviewing until another member approves */
+                            firstApprovedBy: number | null;
+                            firstApprovedByName: string | null;
+                            /** Format: date-time */
+                            firstApprovedAt: string | null;
+                            /** @description approving it takes two members (it was first-approved, or it is above the line in force) */
+                            secondApprovalRequired: boolean;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            message: string;
+                            details?: unknown;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            message: string;
+                            details?: unknown;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            message: string;
+                            details?: unknown;
+                        } & {
+                            [key: string]: unknown;
                         };
                     };
                 };
@@ -8792,7 +9952,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Reject a withdrawal; funds go back */
+        /** Reject a withdrawal (also after a first approval); funds go back */
         post: {
             parameters: {
                 query?: never;
@@ -8843,6 +10003,58 @@ export interface paths {
                             createdAt: string;
                             /** @description WeChat 商家转账: the receiver still has to confirm in the shop */
                             awaitingConfirmation: boolean;
+                            /** @description the first of two approvers; the payout stays reviewing until another member approves */
+                            firstApprovedBy: number | null;
+                            firstApprovedByName: string | null;
+                            /** Format: date-time */
+                            firstApprovedAt: string | null;
+                            /** @description approving it takes two members (it was first-approved, or it is above the line in force) */
+                            secondApprovalRequired: boolean;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            message: string;
+                            details?: unknown;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            message: string;
+                            details?: unknown;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            message: string;
+                            details?: unknown;
+                        } & {
+                            [key: string]: unknown;
                         };
                     };
                 };
@@ -8908,6 +10120,58 @@ export interface paths {
                             createdAt: string;
                             /** @description WeChat 商家转账: the receiver still has to confirm in the shop */
                             awaitingConfirmation: boolean;
+                            /** @description the first of two approvers; the payout stays reviewing until another member approves */
+                            firstApprovedBy: number | null;
+                            firstApprovedByName: string | null;
+                            /** Format: date-time */
+                            firstApprovedAt: string | null;
+                            /** @description approving it takes two members (it was first-approved, or it is above the line in force) */
+                            secondApprovalRequired: boolean;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            message: string;
+                            details?: unknown;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            message: string;
+                            details?: unknown;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            message: string;
+                            details?: unknown;
+                        } & {
+                            [key: string]: unknown;
                         };
                     };
                 };
@@ -9954,6 +11218,8 @@ export interface paths {
                             status: "on_sale" | "off_sale";
                             /** @description distributors may pick it for their mini-shops (选品) */
                             selectable: boolean;
+                            /** @description 已售: units paid for */
+                            soldCount: number;
                             /** @description 规格: the attributes that generate the SKU matrix (empty: a single SKU, or SKUs by name) */
                             specs: {
                                 /** @description 颜色, 尺码 … */
@@ -9969,6 +11235,8 @@ export interface paths {
                                 /** @description the SKU's value of each of the product's spec attributes, in their order */
                                 specValues: string[];
                                 priceFen: number;
+                                /** @description 划线价: shown struck through, always above priceFen; null for none */
+                                listPriceFen: number | null;
                                 stock: number;
                                 /** @description the SKU’s own picture (the spec picker shows it), or null for the product’s */
                                 image: {
@@ -10012,6 +11280,199 @@ export interface paths {
                 };
             };
         };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/compliance/report": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The compliance report: rule version and levels in force, every compliance override (who, when), money paid in the days per metric, findings */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description first day, Asia/Shanghai (default: 29 days before to) */
+                    from?: string;
+                    /** @description last day, included (default: today, Asia/Shanghai) */
+                    to?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: date-time */
+                            generatedAt: string;
+                            /** @description the days the money figures cover (Asia/Shanghai, both included) */
+                            range: {
+                                from: string;
+                                to: string;
+                            };
+                            /** @description the rule version in force */
+                            ruleVersion: {
+                                id: number;
+                                /** Format: date-time */
+                                createdAt: string;
+                                createdBy: number | null;
+                                createdByName: string | null;
+                                note: string | null;
+                            };
+                            commission: {
+                                /** @description commission levels in force */
+                                levels: number;
+                                maxLevelsWithoutOverride: number;
+                                /** @description the override that allows more levels */
+                                levelsOverride: {
+                                    reason: string;
+                                } | null;
+                                selfPurchase: boolean;
+                                capBp: number;
+                                freezeDays: number;
+                                /** @description each tier’s rates on the levels in force */
+                                tierRates: {
+                                    tierId: number;
+                                    tierName: string | null;
+                                    ratesBp: number[];
+                                }[];
+                            };
+                            distributorMode: string;
+                            /** @description every compliance override ever recorded, newest first */
+                            overrides: {
+                                auditId: number;
+                                /** @description rules.compliance_override, contests.compliance_override, agent_level.compliance_override or tier.compliance_override */
+                                action: string;
+                                targetType: string;
+                                targetId: string | null;
+                                actorId: number | null;
+                                actorName: string | null;
+                                reason: string | null;
+                                before: unknown;
+                                after: unknown;
+                                /** Format: date-time */
+                                at: string;
+                            }[];
+                            money: {
+                                commissionByLevel: {
+                                    level: number;
+                                    earnings: number;
+                                    amountFen: number;
+                                    reversedFen: number;
+                                    /** @description amount less what refunds reversed so far */
+                                    netFen: number;
+                                }[];
+                                earningsByKind: {
+                                    kind: string;
+                                    earnings: number;
+                                    amountFen: number;
+                                    reversedFen: number;
+                                    /** @description amount less what refunds reversed so far */
+                                    netFen: number;
+                                }[];
+                                /** @description money credited at once from the commission expense, by ledger code, on its booking date (the ledger’s) */
+                                awardsByCode: {
+                                    code: string;
+                                    awards: number;
+                                    amountFen: number;
+                                }[];
+                                contestPrizes: {
+                                    metric: string;
+                                    cashFen: number;
+                                    withheldFen: number;
+                                    points: number;
+                                    honours: number;
+                                }[];
+                                agentReferral: {
+                                    cashAwards: number;
+                                    cashFen: number;
+                                    pointsAwards: number;
+                                    points: number;
+                                };
+                                /** @description a tier upgrade moves no money by itself: its reward is the tier’s commission rates */
+                                tierUpgrades: {
+                                    tierId: number;
+                                    tierName: string | null;
+                                    automatic: number;
+                                    manual: number;
+                                }[];
+                                /** @description cash paid for invite-only metrics (agent referral awards, invites contests): each under an override */
+                                recruitingCashFen: number;
+                            };
+                            /** @description configurations saved before the guard that cross the line with no override, and what the system does about them */
+                            findings: {
+                                /** @enum {string} */
+                                area: "contest" | "agent_level" | "tier_rule";
+                                id: number;
+                                name: string;
+                                /** @enum {string} */
+                                code: "COMPLIANCE_RECRUITING_CASH" | "COMPLIANCE_ENTRY_FEE";
+                                field: string;
+                                /** @description cash_will_be_withheld, cash_withheld, appointment_refused, rule_lifts_nobody, invite_path_lifts_nobody */
+                                effect: string;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/compliance/report/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The compliance report as an XLSX workbook (overview, overrides, money paid, findings); audited */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description first day, Asia/Shanghai (default: 29 days before to) */
+                    from?: string;
+                    /** @description last day, included (default: today, Asia/Shanghai) */
+                    to?: string;
+                    /** @description headers and labels: Chinese (default) or English */
+                    lang?: "zh" | "en";
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The compliance report workbook (attachment) */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                    };
+                };
+            };
+        };
+        put?: never;
         post?: never;
         delete?: never;
         options?: never;
@@ -11301,7 +12762,15 @@ export interface paths {
                                 id: number;
                                 name: string;
                                 salesAwardBp: number;
+                                /** @description cash, only under complianceOverride */
                                 referralAwardFen: number;
+                                referralAwardPoints: number;
+                                complianceOverride: {
+                                    reason: string;
+                                    byId: number | null;
+                                    /** Format: date-time */
+                                    at: string;
+                                } | null;
                             }[];
                         };
                     };
@@ -11309,7 +12778,10 @@ export interface paths {
             };
         };
         put?: never;
-        /** Define a level: sales award rate and the award for bringing in an agent of this level */
+        /**
+         * Define a level: sales award rate and the award (points, or cash under a compliance override) for bringing in an agent of this level
+         * @description A cash referral award pays for recruiting alone: 422 COMPLIANCE_RECRUITING_CASH (details.field = referralAwardFen) unless complianceOverride is given (stored with who and when, audited as agent_level.compliance_override).
+         */
         post: {
             parameters: {
                 query?: never;
@@ -11322,8 +12794,21 @@ export interface paths {
                     "application/json": {
                         name: string;
                         salesAwardBp: number;
-                        /** @default 0 */
+                        /**
+                         * @description cash for bringing in an agent: pay for recruiting alone, so only with complianceOverride (else 422 COMPLIANCE_RECRUITING_CASH)
+                         * @default 0
+                         */
                         referralAwardFen?: number;
+                        /**
+                         * @description the referral award in points (needs no override)
+                         * @default 0
+                         */
+                        referralAwardPoints?: number;
+                        /** @description the explicit compliance override; without it a configuration that pays cash for recruiting alone, or makes a purchase the only way to a tier, is refused (422) */
+                        complianceOverride?: {
+                            /** @description why HQ accepts this configuration, at least 10 characters; stored with who and when, and audited */
+                            reason: string;
+                        } | null;
                     };
                 };
             };
@@ -11338,7 +12823,15 @@ export interface paths {
                             id: number;
                             name: string;
                             salesAwardBp: number;
+                            /** @description cash, only under complianceOverride */
                             referralAwardFen: number;
+                            referralAwardPoints: number;
+                            complianceOverride: {
+                                reason: string;
+                                byId: number | null;
+                                /** Format: date-time */
+                                at: string;
+                            } | null;
                         };
                     };
                 };
@@ -11373,8 +12866,21 @@ export interface paths {
                     "application/json": {
                         name: string;
                         salesAwardBp: number;
-                        /** @default 0 */
+                        /**
+                         * @description cash for bringing in an agent: pay for recruiting alone, so only with complianceOverride (else 422 COMPLIANCE_RECRUITING_CASH)
+                         * @default 0
+                         */
                         referralAwardFen?: number;
+                        /**
+                         * @description the referral award in points (needs no override)
+                         * @default 0
+                         */
+                        referralAwardPoints?: number;
+                        /** @description the explicit compliance override; without it a configuration that pays cash for recruiting alone, or makes a purchase the only way to a tier, is refused (422) */
+                        complianceOverride?: {
+                            /** @description why HQ accepts this configuration, at least 10 characters; stored with who and when, and audited */
+                            reason: string;
+                        } | null;
                     };
                 };
             };
@@ -11389,7 +12895,15 @@ export interface paths {
                             id: number;
                             name: string;
                             salesAwardBp: number;
+                            /** @description cash, only under complianceOverride */
                             referralAwardFen: number;
+                            referralAwardPoints: number;
+                            complianceOverride: {
+                                reason: string;
+                                byId: number | null;
+                                /** Format: date-time */
+                                at: string;
+                            } | null;
                         };
                     };
                 };
@@ -11411,7 +12925,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Appoint a non-regional agent at a level; the nearest active agent above it earns the level’s referral award once */
+        /**
+         * Appoint a non-regional agent at a level; the nearest active agent above it earns the level’s referral award once
+         * @description 422 COMPLIANCE_RECRUITING_CASH when the level pays its referral award in cash with no compliance override (a level saved before the guard): change it to points or record the override on the level first.
+         */
         post: {
             parameters: {
                 query?: never;
@@ -11461,6 +12978,7 @@ export interface paths {
                             referralAward: {
                                 earnerId: number;
                                 amountFen: number;
+                                points: number;
                             } | null;
                         };
                     };
@@ -11931,6 +13449,7 @@ export interface paths {
                                 frozenFen: number;
                                 availableFen: number;
                                 referralAwardFen: number;
+                                referralAwardPoints: number;
                             };
                             items: {
                                 id: number;
@@ -11953,6 +13472,7 @@ export interface paths {
                                 nickname: string;
                                 appointedAgentId: number;
                                 amountFen: number;
+                                points: number;
                                 /** Format: date-time */
                                 createdAt: string;
                             }[];
@@ -13055,7 +14575,7 @@ export interface paths {
                 query?: {
                     limit?: number;
                     offset?: number;
-                    reason?: "order_paid" | "order_refunded" | "sign_in" | "note_reward" | "mall_exchange" | "mall_refund" | "admin_adjust";
+                    reason?: "order_paid" | "order_refunded" | "sign_in" | "note_reward" | "mall_exchange" | "mall_refund" | "admin_adjust" | "reward";
                 };
                 header?: never;
                 path?: never;
@@ -13077,7 +14597,7 @@ export interface paths {
                                 points: number;
                                 shortfall: number;
                                 /** @enum {string} */
-                                reason: "order_paid" | "order_refunded" | "sign_in" | "note_reward" | "mall_exchange" | "mall_refund" | "admin_adjust";
+                                reason: "order_paid" | "order_refunded" | "sign_in" | "note_reward" | "mall_exchange" | "mall_refund" | "admin_adjust" | "reward";
                                 refType: string | null;
                                 refId: number | null;
                                 memo: string | null;
@@ -13570,12 +15090,13 @@ export interface paths {
                                 /** @enum {string} */
                                 status: "pending" | "fulfilled" | "granted" | "cancelled";
                                 shippingAddress: {
+                                    city: string;
                                     name: string;
                                     phone: string;
-                                    province: string;
-                                    city: string;
-                                    district: string;
                                     detail: string;
+                                    district: string;
+                                    province: string;
+                                    /** @description 6-digit district code (GB/T 2260) */
                                     regionCode: string;
                                 } | null;
                                 trackingNo: string | null;
@@ -13639,12 +15160,13 @@ export interface paths {
                                 /** @enum {string} */
                                 status: "pending" | "fulfilled" | "granted" | "cancelled";
                                 shippingAddress: {
+                                    city: string;
                                     name: string;
                                     phone: string;
-                                    province: string;
-                                    city: string;
-                                    district: string;
                                     detail: string;
+                                    district: string;
+                                    province: string;
+                                    /** @description 6-digit district code (GB/T 2260) */
                                     regionCode: string;
                                 } | null;
                                 trackingNo: string | null;
@@ -13677,12 +15199,13 @@ export interface paths {
                                 /** @enum {string} */
                                 status: "pending" | "fulfilled" | "granted" | "cancelled";
                                 shippingAddress: {
+                                    city: string;
                                     name: string;
                                     phone: string;
-                                    province: string;
-                                    city: string;
-                                    district: string;
                                     detail: string;
+                                    district: string;
+                                    province: string;
+                                    /** @description 6-digit district code (GB/T 2260) */
                                     regionCode: string;
                                 } | null;
                                 trackingNo: string | null;
@@ -13894,7 +15417,7 @@ export interface paths {
                     limit?: number;
                     offset?: number;
                     memberId?: number;
-                    reason?: "order_paid" | "order_refunded" | "sign_in" | "note_reward" | "mall_exchange" | "mall_refund" | "admin_adjust";
+                    reason?: "order_paid" | "order_refunded" | "sign_in" | "note_reward" | "mall_exchange" | "mall_refund" | "admin_adjust" | "reward";
                 };
                 header?: never;
                 path?: never;
@@ -13916,7 +15439,7 @@ export interface paths {
                                 points: number;
                                 shortfall: number;
                                 /** @enum {string} */
-                                reason: "order_paid" | "order_refunded" | "sign_in" | "note_reward" | "mall_exchange" | "mall_refund" | "admin_adjust";
+                                reason: "order_paid" | "order_refunded" | "sign_in" | "note_reward" | "mall_exchange" | "mall_refund" | "admin_adjust" | "reward";
                                 refType: string | null;
                                 refId: number | null;
                                 memo: string | null;
@@ -14269,12 +15792,13 @@ export interface paths {
                                 /** @enum {string} */
                                 status: "pending" | "fulfilled" | "granted" | "cancelled";
                                 shippingAddress: {
+                                    city: string;
                                     name: string;
                                     phone: string;
-                                    province: string;
-                                    city: string;
-                                    district: string;
                                     detail: string;
+                                    district: string;
+                                    province: string;
+                                    /** @description 6-digit district code (GB/T 2260) */
                                     regionCode: string;
                                 } | null;
                                 trackingNo: string | null;
@@ -15101,6 +16625,12 @@ export interface paths {
                                 directReferrals: number | null;
                                 commissionEarnedFen: number | null;
                                 productId: number | null;
+                                complianceOverride: {
+                                    reason: string;
+                                    byId: number | null;
+                                    /** Format: date-time */
+                                    at: string;
+                                } | null;
                             }[];
                             tiers: {
                                 id: number;
@@ -15128,7 +16658,10 @@ export interface paths {
             cookie?: never;
         };
         get?: never;
-        /** Set a tier's upgrade rule (conditions matched all/any); audited; every distributor is checked again */
+        /**
+         * Set a tier's upgrade rule (conditions matched all/any); audited; every distributor is checked again
+         * @description Refused without complianceOverride (a reason of at least 10 characters, stored with who and when, audited as tier.compliance_override): 422 COMPLIANCE_ENTRY_FEE (field productId) when buying the package is the only way to the tier (with at most direct referrals besides); 422 COMPLIANCE_RECRUITING_CASH (field directReferrals) when direct referrals alone reach a tier whose commission rates are above the entry tier’s. A condition of 0 is no condition.
+         */
         put: {
             parameters: {
                 query?: never;
@@ -15158,6 +16691,11 @@ export interface paths {
                         productId?: number | null;
                         /** @default true */
                         enabled?: boolean;
+                        /** @description the explicit compliance override; without it a configuration that pays cash for recruiting alone, or makes a purchase the only way to a tier, is refused (422) */
+                        complianceOverride?: {
+                            /** @description why HQ accepts this configuration, at least 10 characters; stored with who and when, and audited */
+                            reason: string;
+                        } | null;
                     };
                 };
             };
@@ -15182,6 +16720,12 @@ export interface paths {
                             directReferrals: number | null;
                             commissionEarnedFen: number | null;
                             productId: number | null;
+                            complianceOverride: {
+                                reason: string;
+                                byId: number | null;
+                                /** Format: date-time */
+                                at: string;
+                            } | null;
                         };
                     };
                 };
@@ -15740,9 +17284,30 @@ export interface paths {
                                 }[];
                                 prizes: {
                                     rank: number;
+                                    /** @enum {string} */
+                                    kind: "cash" | "points" | "honour";
+                                    /** @description cash prizes; 0 for points and honours */
                                     amountFen: number;
+                                    points: number | null;
+                                    title: string | null;
                                 }[];
+                                /** @description the cash prizes */
                                 prizeTotalFen: number;
+                                prizeTotalPoints: number;
+                                /** @description lets an invites contest pay cash prizes */
+                                complianceOverride: {
+                                    reason: string;
+                                    byId: number | null;
+                                    /** Format: date-time */
+                                    at: string;
+                                } | null;
+                                /**
+                                 * Format: date-time
+                                 * @description an invites contest without an override: its cash prizes were kept unpaid at the deadline
+                                 */
+                                prizesWithheldAt: string | null;
+                                /** Format: date-time */
+                                prizesReleasedAt: string | null;
                                 /** Format: date-time */
                                 createdAt: string;
                             }[];
@@ -15752,7 +17317,10 @@ export interface paths {
             };
         };
         put?: never;
-        /** Create a contest: squads, metric, a hard window [startAt, deadline), prizes by squad rank */
+        /**
+         * Create a contest: squads, metric, a hard window [startAt, deadline), prizes by squad rank
+         * @description An invites contest with a cash prize pays for recruiting alone: 422 COMPLIANCE_RECRUITING_CASH (details.field = prizes) unless the body carries complianceOverride (a reason of at least 10 characters, stored with who and when, audited as contests.compliance_override). Points and honour prizes need none.
+         */
         post: {
             parameters: {
                 query?: never;
@@ -15771,8 +17339,21 @@ export interface paths {
                         squadIds: number[];
                         prizes: {
                             rank: number;
-                            amountFen: number;
+                            /**
+                             * @description cash (amountFen), points (points) or an honour (title); an invites contest pays cash only with complianceOverride
+                             * @default cash
+                             * @enum {string}
+                             */
+                            kind?: "cash" | "points" | "honour";
+                            amountFen?: number;
+                            points?: number;
+                            title?: string;
                         }[];
+                        /** @description the explicit compliance override; without it a configuration that pays cash for recruiting alone, or makes a purchase the only way to a tier, is refused (422) */
+                        complianceOverride?: {
+                            /** @description why HQ accepts this configuration, at least 10 characters; stored with who and when, and audited */
+                            reason: string;
+                        } | null;
                     };
                 };
             };
@@ -15802,9 +17383,30 @@ export interface paths {
                             }[];
                             prizes: {
                                 rank: number;
+                                /** @enum {string} */
+                                kind: "cash" | "points" | "honour";
+                                /** @description cash prizes; 0 for points and honours */
                                 amountFen: number;
+                                points: number | null;
+                                title: string | null;
                             }[];
+                            /** @description the cash prizes */
                             prizeTotalFen: number;
+                            prizeTotalPoints: number;
+                            /** @description lets an invites contest pay cash prizes */
+                            complianceOverride: {
+                                reason: string;
+                                byId: number | null;
+                                /** Format: date-time */
+                                at: string;
+                            } | null;
+                            /**
+                             * Format: date-time
+                             * @description an invites contest without an override: its cash prizes were kept unpaid at the deadline
+                             */
+                            prizesWithheldAt: string | null;
+                            /** Format: date-time */
+                            prizesReleasedAt: string | null;
                             /** Format: date-time */
                             createdAt: string;
                         };
@@ -15862,9 +17464,30 @@ export interface paths {
                             }[];
                             prizes: {
                                 rank: number;
+                                /** @enum {string} */
+                                kind: "cash" | "points" | "honour";
+                                /** @description cash prizes; 0 for points and honours */
                                 amountFen: number;
+                                points: number | null;
+                                title: string | null;
                             }[];
+                            /** @description the cash prizes */
                             prizeTotalFen: number;
+                            prizeTotalPoints: number;
+                            /** @description lets an invites contest pay cash prizes */
+                            complianceOverride: {
+                                reason: string;
+                                byId: number | null;
+                                /** Format: date-time */
+                                at: string;
+                            } | null;
+                            /**
+                             * Format: date-time
+                             * @description an invites contest without an override: its cash prizes were kept unpaid at the deadline
+                             */
+                            prizesWithheldAt: string | null;
+                            /** Format: date-time */
+                            prizesReleasedAt: string | null;
                             /** Format: date-time */
                             createdAt: string;
                         };
@@ -15893,8 +17516,21 @@ export interface paths {
                         squadIds: number[];
                         prizes: {
                             rank: number;
-                            amountFen: number;
+                            /**
+                             * @description cash (amountFen), points (points) or an honour (title); an invites contest pays cash only with complianceOverride
+                             * @default cash
+                             * @enum {string}
+                             */
+                            kind?: "cash" | "points" | "honour";
+                            amountFen?: number;
+                            points?: number;
+                            title?: string;
                         }[];
+                        /** @description the explicit compliance override; without it a configuration that pays cash for recruiting alone, or makes a purchase the only way to a tier, is refused (422) */
+                        complianceOverride?: {
+                            /** @description why HQ accepts this configuration, at least 10 characters; stored with who and when, and audited */
+                            reason: string;
+                        } | null;
                     };
                 };
             };
@@ -15924,9 +17560,30 @@ export interface paths {
                             }[];
                             prizes: {
                                 rank: number;
+                                /** @enum {string} */
+                                kind: "cash" | "points" | "honour";
+                                /** @description cash prizes; 0 for points and honours */
                                 amountFen: number;
+                                points: number | null;
+                                title: string | null;
                             }[];
+                            /** @description the cash prizes */
                             prizeTotalFen: number;
+                            prizeTotalPoints: number;
+                            /** @description lets an invites contest pay cash prizes */
+                            complianceOverride: {
+                                reason: string;
+                                byId: number | null;
+                                /** Format: date-time */
+                                at: string;
+                            } | null;
+                            /**
+                             * Format: date-time
+                             * @description an invites contest without an override: its cash prizes were kept unpaid at the deadline
+                             */
+                            prizesWithheldAt: string | null;
+                            /** Format: date-time */
+                            prizesReleasedAt: string | null;
                             /** Format: date-time */
                             createdAt: string;
                         };
@@ -15956,6 +17613,106 @@ export interface paths {
                 };
             };
         };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/contests/{id}/release-prizes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Record the compliance override for a finished invites contest whose cash prizes were withheld, and pay them (once, audited)
+         * @description An invites contest that reached its deadline with cash prizes and no override kept them in its results unpaid. 409 CONTEST_PRIZES_NOT_WITHHELD when nothing is withheld, 409 CONTEST_PRIZES_RELEASED when they were paid already.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: number;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description the explicit compliance override; without it a configuration that pays cash for recruiting alone, or makes a purchase the only way to a tier, is refused (422) */
+                        complianceOverride: {
+                            /** @description why HQ accepts this configuration, at least 10 characters; stored with who and when, and audited */
+                            reason: string;
+                        };
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            releasedFen: number;
+                            members: number;
+                            contest: {
+                                id: number;
+                                name: string;
+                                /** @enum {string} */
+                                metric: "sales" | "invites" | "points";
+                                /** Format: date-time */
+                                startAt: string;
+                                /** Format: date-time */
+                                deadline: string;
+                                /** @enum {string} */
+                                state: "scheduled" | "running" | "closing" | "finished";
+                                /** Format: date-time */
+                                finalizedAt: string | null;
+                                squads: {
+                                    id: number;
+                                    name: string;
+                                }[];
+                                prizes: {
+                                    rank: number;
+                                    /** @enum {string} */
+                                    kind: "cash" | "points" | "honour";
+                                    /** @description cash prizes; 0 for points and honours */
+                                    amountFen: number;
+                                    points: number | null;
+                                    title: string | null;
+                                }[];
+                                /** @description the cash prizes */
+                                prizeTotalFen: number;
+                                prizeTotalPoints: number;
+                                /** @description lets an invites contest pay cash prizes */
+                                complianceOverride: {
+                                    reason: string;
+                                    byId: number | null;
+                                    /** Format: date-time */
+                                    at: string;
+                                } | null;
+                                /**
+                                 * Format: date-time
+                                 * @description an invites contest without an override: its cash prizes were kept unpaid at the deadline
+                                 */
+                                prizesWithheldAt: string | null;
+                                /** Format: date-time */
+                                prizesReleasedAt: string | null;
+                                /** Format: date-time */
+                                createdAt: string;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
         options?: never;
         head?: never;
         patch?: never;
@@ -16006,9 +17763,30 @@ export interface paths {
                                 }[];
                                 prizes: {
                                     rank: number;
+                                    /** @enum {string} */
+                                    kind: "cash" | "points" | "honour";
+                                    /** @description cash prizes; 0 for points and honours */
                                     amountFen: number;
+                                    points: number | null;
+                                    title: string | null;
                                 }[];
+                                /** @description the cash prizes */
                                 prizeTotalFen: number;
+                                prizeTotalPoints: number;
+                                /** @description lets an invites contest pay cash prizes */
+                                complianceOverride: {
+                                    reason: string;
+                                    byId: number | null;
+                                    /** Format: date-time */
+                                    at: string;
+                                } | null;
+                                /**
+                                 * Format: date-time
+                                 * @description an invites contest without an override: its cash prizes were kept unpaid at the deadline
+                                 */
+                                prizesWithheldAt: string | null;
+                                /** Format: date-time */
+                                prizesReleasedAt: string | null;
                                 /** Format: date-time */
                                 createdAt: string;
                             };
@@ -16022,11 +17800,14 @@ export interface paths {
                                 rank: number;
                                 value: number;
                                 prizeFen: number;
+                                prizePoints: number;
+                                honour: string | null;
                                 members: {
                                     memberId: number;
                                     nickname: string;
                                     value: number;
                                     prizeFen: number;
+                                    prizePoints: number;
                                 }[];
                             }[];
                         };
@@ -16087,9 +17868,30 @@ export interface paths {
                                 }[];
                                 prizes: {
                                     rank: number;
+                                    /** @enum {string} */
+                                    kind: "cash" | "points" | "honour";
+                                    /** @description cash prizes; 0 for points and honours */
                                     amountFen: number;
+                                    points: number | null;
+                                    title: string | null;
                                 }[];
+                                /** @description the cash prizes */
                                 prizeTotalFen: number;
+                                prizeTotalPoints: number;
+                                /** @description lets an invites contest pay cash prizes */
+                                complianceOverride: {
+                                    reason: string;
+                                    byId: number | null;
+                                    /** Format: date-time */
+                                    at: string;
+                                } | null;
+                                /**
+                                 * Format: date-time
+                                 * @description an invites contest without an override: its cash prizes were kept unpaid at the deadline
+                                 */
+                                prizesWithheldAt: string | null;
+                                /** Format: date-time */
+                                prizesReleasedAt: string | null;
                                 /** Format: date-time */
                                 createdAt: string;
                             };
@@ -16103,11 +17905,14 @@ export interface paths {
                                 rank: number;
                                 value: number;
                                 prizeFen: number;
+                                prizePoints: number;
+                                honour: string | null;
                                 members: {
                                     memberId: number;
                                     nickname: string;
                                     value: number;
                                     prizeFen: number;
+                                    prizePoints: number;
                                 }[];
                             }[];
                         };
@@ -16187,9 +17992,30 @@ export interface paths {
                                 }[];
                                 prizes: {
                                     rank: number;
+                                    /** @enum {string} */
+                                    kind: "cash" | "points" | "honour";
+                                    /** @description cash prizes; 0 for points and honours */
                                     amountFen: number;
+                                    points: number | null;
+                                    title: string | null;
                                 }[];
+                                /** @description the cash prizes */
                                 prizeTotalFen: number;
+                                prizeTotalPoints: number;
+                                /** @description lets an invites contest pay cash prizes */
+                                complianceOverride: {
+                                    reason: string;
+                                    byId: number | null;
+                                    /** Format: date-time */
+                                    at: string;
+                                } | null;
+                                /**
+                                 * Format: date-time
+                                 * @description an invites contest without an override: its cash prizes were kept unpaid at the deadline
+                                 */
+                                prizesWithheldAt: string | null;
+                                /** Format: date-time */
+                                prizesReleasedAt: string | null;
                                 /** Format: date-time */
                                 createdAt: string;
                             }[];
@@ -16251,9 +18077,30 @@ export interface paths {
                                 }[];
                                 prizes: {
                                     rank: number;
+                                    /** @enum {string} */
+                                    kind: "cash" | "points" | "honour";
+                                    /** @description cash prizes; 0 for points and honours */
                                     amountFen: number;
+                                    points: number | null;
+                                    title: string | null;
                                 }[];
+                                /** @description the cash prizes */
                                 prizeTotalFen: number;
+                                prizeTotalPoints: number;
+                                /** @description lets an invites contest pay cash prizes */
+                                complianceOverride: {
+                                    reason: string;
+                                    byId: number | null;
+                                    /** Format: date-time */
+                                    at: string;
+                                } | null;
+                                /**
+                                 * Format: date-time
+                                 * @description an invites contest without an override: its cash prizes were kept unpaid at the deadline
+                                 */
+                                prizesWithheldAt: string | null;
+                                /** Format: date-time */
+                                prizesReleasedAt: string | null;
                                 /** Format: date-time */
                                 createdAt: string;
                             };
@@ -16267,6 +18114,8 @@ export interface paths {
                                 rank: number;
                                 value: number;
                                 prizeFen: number;
+                                prizePoints: number;
+                                honour: string | null;
                                 mine: boolean;
                             }[];
                             mySquad: {
@@ -16277,11 +18126,14 @@ export interface paths {
                                 rank: number;
                                 value: number;
                                 prizeFen: number;
+                                prizePoints: number;
+                                honour: string | null;
                                 members: {
                                     memberId: number;
                                     nickname: string;
                                     value: number;
                                     prizeFen: number;
+                                    prizePoints: number;
                                 }[];
                             } | null;
                             me: {
@@ -16289,6 +18141,7 @@ export interface paths {
                                 nickname: string;
                                 value: number;
                                 prizeFen: number;
+                                prizePoints: number;
                             };
                         };
                     };
@@ -16338,6 +18191,12 @@ export interface paths {
                                 value: number;
                                 rank: number;
                                 prizeFen: number;
+                                prizePoints: number;
+                                honour: string | null;
+                                /** Format: date-time */
+                                prizesWithheldAt: string | null;
+                                /** Format: date-time */
+                                prizesReleasedAt: string | null;
                             }[];
                         };
                     };
@@ -17652,12 +19511,13 @@ export interface paths {
                                 /** Format: date-time */
                                 completedAt: string | null;
                                 shippingAddress: {
+                                    city: string;
                                     name: string;
                                     phone: string;
-                                    province: string;
-                                    city: string;
-                                    district: string;
                                     detail: string;
+                                    district: string;
+                                    province: string;
+                                    /** @description 6-digit district code (GB/T 2260) */
                                     regionCode: string;
                                 } | null;
                                 lines: {
@@ -17732,12 +19592,13 @@ export interface paths {
                             /** Format: date-time */
                             completedAt: string | null;
                             shippingAddress: {
+                                city: string;
                                 name: string;
                                 phone: string;
-                                province: string;
-                                city: string;
-                                district: string;
                                 detail: string;
+                                district: string;
+                                province: string;
+                                /** @description 6-digit district code (GB/T 2260) */
                                 regionCode: string;
                             } | null;
                             lines: {
@@ -17820,12 +19681,13 @@ export interface paths {
                             /** Format: date-time */
                             completedAt: string | null;
                             shippingAddress: {
+                                city: string;
                                 name: string;
                                 phone: string;
-                                province: string;
-                                city: string;
-                                district: string;
                                 detail: string;
+                                district: string;
+                                province: string;
+                                /** @description 6-digit district code (GB/T 2260) */
                                 regionCode: string;
                             } | null;
                             lines: {
@@ -21017,6 +22879,8 @@ export interface paths {
                                 status: "on_sale" | "off_sale";
                                 /** @description distributors may pick it for their mini-shops (选品) */
                                 selectable: boolean;
+                                /** @description 已售: units paid for */
+                                soldCount: number;
                                 /** @description 规格: the attributes that generate the SKU matrix (empty: a single SKU, or SKUs by name) */
                                 specs: {
                                     /** @description 颜色, 尺码 … */
@@ -21032,6 +22896,8 @@ export interface paths {
                                     /** @description the SKU's value of each of the product's spec attributes, in their order */
                                     specValues: string[];
                                     priceFen: number;
+                                    /** @description 划线价: shown struck through, always above priceFen; null for none */
+                                    listPriceFen: number | null;
                                     stock: number;
                                     /** @description the SKU’s own picture (the spec picker shows it), or null for the product’s */
                                     image: {
@@ -21276,6 +23142,8 @@ export interface paths {
                                 status: "on_sale" | "off_sale";
                                 /** @description distributors may pick it for their mini-shops (选品) */
                                 selectable: boolean;
+                                /** @description 已售: units paid for */
+                                soldCount: number;
                                 /** @description 规格: the attributes that generate the SKU matrix (empty: a single SKU, or SKUs by name) */
                                 specs: {
                                     /** @description 颜色, 尺码 … */
@@ -21291,6 +23159,8 @@ export interface paths {
                                     /** @description the SKU's value of each of the product's spec attributes, in their order */
                                     specValues: string[];
                                     priceFen: number;
+                                    /** @description 划线价: shown struck through, always above priceFen; null for none */
+                                    listPriceFen: number | null;
                                     stock: number;
                                     /** @description the SKU’s own picture (the spec picker shows it), or null for the product’s */
                                     image: {
@@ -21480,6 +23350,8 @@ export interface paths {
                                 status: "on_sale" | "off_sale";
                                 /** @description distributors may pick it for their mini-shops (选品) */
                                 selectable: boolean;
+                                /** @description 已售: units paid for */
+                                soldCount: number;
                                 /** @description 规格: the attributes that generate the SKU matrix (empty: a single SKU, or SKUs by name) */
                                 specs: {
                                     /** @description 颜色, 尺码 … */
@@ -21495,6 +23367,8 @@ export interface paths {
                                     /** @description the SKU's value of each of the product's spec attributes, in their order */
                                     specValues: string[];
                                     priceFen: number;
+                                    /** @description 划线价: shown struck through, always above priceFen; null for none */
+                                    listPriceFen: number | null;
                                     stock: number;
                                     /** @description the SKU’s own picture (the spec picker shows it), or null for the product’s */
                                     image: {
@@ -21540,6 +23414,236 @@ export interface paths {
             };
         };
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/me/addresses": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** My address book: the default first, then the newest */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                city: string;
+                                name: string;
+                                phone: string;
+                                detail: string;
+                                district: string;
+                                province: string;
+                                /** @description 6-digit district code (GB/T 2260) */
+                                regionCode: string;
+                                id: number;
+                                /** @description the one checkout starts with */
+                                isDefault: boolean;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Add an address (at most 20: 422 ADDRESS_BOOK_FULL) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        name: string;
+                        phone: string;
+                        province: string;
+                        city: string;
+                        district: string;
+                        detail: string;
+                        regionCode: string;
+                        /** @description true: make it the default (the first address is the default anyway) */
+                        isDefault?: boolean;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            city: string;
+                            name: string;
+                            phone: string;
+                            detail: string;
+                            district: string;
+                            province: string;
+                            /** @description 6-digit district code (GB/T 2260) */
+                            regionCode: string;
+                            id: number;
+                            /** @description the one checkout starts with */
+                            isDefault: boolean;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/me/addresses/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Change one of my addresses */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: number;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        name: string;
+                        phone: string;
+                        province: string;
+                        city: string;
+                        district: string;
+                        detail: string;
+                        regionCode: string;
+                        /** @description true: make it the default (the first address is the default anyway) */
+                        isDefault?: boolean;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            city: string;
+                            name: string;
+                            phone: string;
+                            detail: string;
+                            district: string;
+                            province: string;
+                            /** @description 6-digit district code (GB/T 2260) */
+                            regionCode: string;
+                            id: number;
+                            /** @description the one checkout starts with */
+                            isDefault: boolean;
+                        };
+                    };
+                };
+            };
+        };
+        post?: never;
+        /** Delete one of my addresses (the default passes to the newest left) */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description No content */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/me/addresses/{id}/default": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Make one of my addresses the default */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            city: string;
+                            name: string;
+                            phone: string;
+                            detail: string;
+                            district: string;
+                            province: string;
+                            /** @description 6-digit district code (GB/T 2260) */
+                            regionCode: string;
+                            id: number;
+                            /** @description the one checkout starts with */
+                            isDefault: boolean;
+                        };
+                    };
+                };
+            };
+        };
         delete?: never;
         options?: never;
         head?: never;
@@ -21725,6 +23829,803 @@ export interface paths {
                                 /** @description the member has signed in through the 公众号, so template messages can reach them while they follow it */
                                 linked: boolean;
                             } | null;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/risk/holds": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Earnings a risk rule held (审核中), newest first, with their reasons; decided ones by status */
+        get: {
+            parameters: {
+                query?: {
+                    limit?: number;
+                    offset?: number;
+                    status?: "held" | "released" | "voided";
+                    earnerId?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            total: number;
+                            items: {
+                                id: number;
+                                earningId: number;
+                                orderId: number;
+                                orderNo: string;
+                                earnerId: number;
+                                earnerNickname: string;
+                                /** @description masked unless the role sees personal data */
+                                earnerPhone: string | null;
+                                buyerId: number;
+                                buyerNickname: string;
+                                buyerPhone: string | null;
+                                /** @enum {string} */
+                                kind: "distribution" | "agent_regional" | "agent_sales" | "coupon_guide" | "supplier_settlement" | "dealer_sale" | "dealer_rebate";
+                                level: number;
+                                /** @description the earning's amount */
+                                earningFen: number;
+                                reversedFen: number;
+                                /** @enum {string} */
+                                earningState: "pending" | "frozen" | "available" | "reversed";
+                                /** @description what the earning still held when it was put on hold */
+                                amountFen: number;
+                                /**
+                                 * @description the first rule that hit it
+                                 * @enum {string}
+                                 */
+                                rule: "linked_buyer" | "shared_signal" | "refund_rate" | "refund_burst" | "daily_commission";
+                                reasons: ({
+                                    /** @enum {string} */
+                                    rule: "linked_buyer";
+                                    /** @description the strong signals the buyer and the earner share */
+                                    kinds: ("unionid" | "device" | "payout" | "address" | "phone" | "ip")[];
+                                } | {
+                                    /** @enum {string} */
+                                    rule: "shared_signal";
+                                    /**
+                                     * @description unionid, device, payout, address (with consignee phone): strong; phone, ip: weak
+                                     * @enum {string}
+                                     */
+                                    kind: "unionid" | "device" | "payout" | "address" | "phone" | "ip";
+                                    /** @description new buyers of this earner sharing it */
+                                    buyers: number;
+                                    threshold: number;
+                                } | {
+                                    /** @enum {string} */
+                                    rule: "refund_rate";
+                                    /** @description what the earner's buyers got back, in basis points of what they paid */
+                                    refundBp: number;
+                                    orders: number;
+                                    threshold: number;
+                                } | {
+                                    /** @enum {string} */
+                                    rule: "refund_burst";
+                                    /** @description orders paid and refunded within the window */
+                                    orders: number;
+                                    windowMinutes: number;
+                                    threshold: number;
+                                } | {
+                                    /** @enum {string} */
+                                    rule: "daily_commission";
+                                    /** @description the earner's commission that Shanghai day, this earning included */
+                                    dayFen: number;
+                                    threshold: number;
+                                })[];
+                                rulesVersionId: number;
+                                /** @enum {string} */
+                                status: "held" | "released" | "voided";
+                                /** Format: date-time */
+                                heldAt: string;
+                                decidedBy: number | null;
+                                decidedByName: string | null;
+                                /** Format: date-time */
+                                decidedAt: string | null;
+                                decisionReason: string | null;
+                                /** @description what the void reversed (0 when a refund had already taken it) */
+                                voidedFen: number | null;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/risk/holds/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A hold with its identity graph: buyer, earner, the members linked to either, their signals and what they share */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            hold: {
+                                id: number;
+                                earningId: number;
+                                orderId: number;
+                                orderNo: string;
+                                earnerId: number;
+                                earnerNickname: string;
+                                /** @description masked unless the role sees personal data */
+                                earnerPhone: string | null;
+                                buyerId: number;
+                                buyerNickname: string;
+                                buyerPhone: string | null;
+                                /** @enum {string} */
+                                kind: "distribution" | "agent_regional" | "agent_sales" | "coupon_guide" | "supplier_settlement" | "dealer_sale" | "dealer_rebate";
+                                level: number;
+                                /** @description the earning's amount */
+                                earningFen: number;
+                                reversedFen: number;
+                                /** @enum {string} */
+                                earningState: "pending" | "frozen" | "available" | "reversed";
+                                /** @description what the earning still held when it was put on hold */
+                                amountFen: number;
+                                /**
+                                 * @description the first rule that hit it
+                                 * @enum {string}
+                                 */
+                                rule: "linked_buyer" | "shared_signal" | "refund_rate" | "refund_burst" | "daily_commission";
+                                reasons: ({
+                                    /** @enum {string} */
+                                    rule: "linked_buyer";
+                                    /** @description the strong signals the buyer and the earner share */
+                                    kinds: ("unionid" | "device" | "payout" | "address" | "phone" | "ip")[];
+                                } | {
+                                    /** @enum {string} */
+                                    rule: "shared_signal";
+                                    /**
+                                     * @description unionid, device, payout, address (with consignee phone): strong; phone, ip: weak
+                                     * @enum {string}
+                                     */
+                                    kind: "unionid" | "device" | "payout" | "address" | "phone" | "ip";
+                                    /** @description new buyers of this earner sharing it */
+                                    buyers: number;
+                                    threshold: number;
+                                } | {
+                                    /** @enum {string} */
+                                    rule: "refund_rate";
+                                    /** @description what the earner's buyers got back, in basis points of what they paid */
+                                    refundBp: number;
+                                    orders: number;
+                                    threshold: number;
+                                } | {
+                                    /** @enum {string} */
+                                    rule: "refund_burst";
+                                    /** @description orders paid and refunded within the window */
+                                    orders: number;
+                                    windowMinutes: number;
+                                    threshold: number;
+                                } | {
+                                    /** @enum {string} */
+                                    rule: "daily_commission";
+                                    /** @description the earner's commission that Shanghai day, this earning included */
+                                    dayFen: number;
+                                    threshold: number;
+                                })[];
+                                rulesVersionId: number;
+                                /** @enum {string} */
+                                status: "held" | "released" | "voided";
+                                /** Format: date-time */
+                                heldAt: string;
+                                decidedBy: number | null;
+                                decidedByName: string | null;
+                                /** Format: date-time */
+                                decidedAt: string | null;
+                                decisionReason: string | null;
+                                /** @description what the void reversed (0 when a refund had already taken it) */
+                                voidedFen: number | null;
+                            };
+                            graph: {
+                                members: {
+                                    id: number;
+                                    nickname: string;
+                                    phone: string | null;
+                                    /** @enum {string} */
+                                    role: "buyer" | "earner" | "linked";
+                                    signals: {
+                                        /**
+                                         * @description unionid, device, payout, address (with consignee phone): strong; phone, ip: weak
+                                         * @enum {string}
+                                         */
+                                        kind: "unionid" | "device" | "payout" | "address" | "phone" | "ip";
+                                        /** @description masked */
+                                        label: string;
+                                        strong: boolean;
+                                        /** @description another member shown holds the same value */
+                                        shared: boolean;
+                                        /** Format: date-time */
+                                        firstSeenAt: string;
+                                        /** Format: date-time */
+                                        lastSeenAt: string;
+                                    }[];
+                                }[];
+                                links: {
+                                    a: number;
+                                    b: number;
+                                    kinds: ("unionid" | "device" | "payout" | "address" | "phone" | "ip")[];
+                                    /** @description they share a strong signal: one person */
+                                    strong: boolean;
+                                }[];
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/risk/holds/{id}/release": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Let a held earning go: it continues normally (audited with the reason); 409 RISK_HOLD_DECIDED once decided */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: number;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        reason: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: number;
+                            earningId: number;
+                            orderId: number;
+                            orderNo: string;
+                            earnerId: number;
+                            earnerNickname: string;
+                            /** @description masked unless the role sees personal data */
+                            earnerPhone: string | null;
+                            buyerId: number;
+                            buyerNickname: string;
+                            buyerPhone: string | null;
+                            /** @enum {string} */
+                            kind: "distribution" | "agent_regional" | "agent_sales" | "coupon_guide" | "supplier_settlement" | "dealer_sale" | "dealer_rebate";
+                            level: number;
+                            /** @description the earning's amount */
+                            earningFen: number;
+                            reversedFen: number;
+                            /** @enum {string} */
+                            earningState: "pending" | "frozen" | "available" | "reversed";
+                            /** @description what the earning still held when it was put on hold */
+                            amountFen: number;
+                            /**
+                             * @description the first rule that hit it
+                             * @enum {string}
+                             */
+                            rule: "linked_buyer" | "shared_signal" | "refund_rate" | "refund_burst" | "daily_commission";
+                            reasons: ({
+                                /** @enum {string} */
+                                rule: "linked_buyer";
+                                /** @description the strong signals the buyer and the earner share */
+                                kinds: ("unionid" | "device" | "payout" | "address" | "phone" | "ip")[];
+                            } | {
+                                /** @enum {string} */
+                                rule: "shared_signal";
+                                /**
+                                 * @description unionid, device, payout, address (with consignee phone): strong; phone, ip: weak
+                                 * @enum {string}
+                                 */
+                                kind: "unionid" | "device" | "payout" | "address" | "phone" | "ip";
+                                /** @description new buyers of this earner sharing it */
+                                buyers: number;
+                                threshold: number;
+                            } | {
+                                /** @enum {string} */
+                                rule: "refund_rate";
+                                /** @description what the earner's buyers got back, in basis points of what they paid */
+                                refundBp: number;
+                                orders: number;
+                                threshold: number;
+                            } | {
+                                /** @enum {string} */
+                                rule: "refund_burst";
+                                /** @description orders paid and refunded within the window */
+                                orders: number;
+                                windowMinutes: number;
+                                threshold: number;
+                            } | {
+                                /** @enum {string} */
+                                rule: "daily_commission";
+                                /** @description the earner's commission that Shanghai day, this earning included */
+                                dayFen: number;
+                                threshold: number;
+                            })[];
+                            rulesVersionId: number;
+                            /** @enum {string} */
+                            status: "held" | "released" | "voided";
+                            /** Format: date-time */
+                            heldAt: string;
+                            decidedBy: number | null;
+                            decidedByName: string | null;
+                            /** Format: date-time */
+                            decidedAt: string | null;
+                            decisionReason: string | null;
+                            /** @description what the void reversed (0 when a refund had already taken it) */
+                            voidedFen: number | null;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/risk/holds/{id}/void": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Void a held earning: reversed through the ledger like a full refund of it (audited with the reason) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: number;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        reason: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: number;
+                            earningId: number;
+                            orderId: number;
+                            orderNo: string;
+                            earnerId: number;
+                            earnerNickname: string;
+                            /** @description masked unless the role sees personal data */
+                            earnerPhone: string | null;
+                            buyerId: number;
+                            buyerNickname: string;
+                            buyerPhone: string | null;
+                            /** @enum {string} */
+                            kind: "distribution" | "agent_regional" | "agent_sales" | "coupon_guide" | "supplier_settlement" | "dealer_sale" | "dealer_rebate";
+                            level: number;
+                            /** @description the earning's amount */
+                            earningFen: number;
+                            reversedFen: number;
+                            /** @enum {string} */
+                            earningState: "pending" | "frozen" | "available" | "reversed";
+                            /** @description what the earning still held when it was put on hold */
+                            amountFen: number;
+                            /**
+                             * @description the first rule that hit it
+                             * @enum {string}
+                             */
+                            rule: "linked_buyer" | "shared_signal" | "refund_rate" | "refund_burst" | "daily_commission";
+                            reasons: ({
+                                /** @enum {string} */
+                                rule: "linked_buyer";
+                                /** @description the strong signals the buyer and the earner share */
+                                kinds: ("unionid" | "device" | "payout" | "address" | "phone" | "ip")[];
+                            } | {
+                                /** @enum {string} */
+                                rule: "shared_signal";
+                                /**
+                                 * @description unionid, device, payout, address (with consignee phone): strong; phone, ip: weak
+                                 * @enum {string}
+                                 */
+                                kind: "unionid" | "device" | "payout" | "address" | "phone" | "ip";
+                                /** @description new buyers of this earner sharing it */
+                                buyers: number;
+                                threshold: number;
+                            } | {
+                                /** @enum {string} */
+                                rule: "refund_rate";
+                                /** @description what the earner's buyers got back, in basis points of what they paid */
+                                refundBp: number;
+                                orders: number;
+                                threshold: number;
+                            } | {
+                                /** @enum {string} */
+                                rule: "refund_burst";
+                                /** @description orders paid and refunded within the window */
+                                orders: number;
+                                windowMinutes: number;
+                                threshold: number;
+                            } | {
+                                /** @enum {string} */
+                                rule: "daily_commission";
+                                /** @description the earner's commission that Shanghai day, this earning included */
+                                dayFen: number;
+                                threshold: number;
+                            })[];
+                            rulesVersionId: number;
+                            /** @enum {string} */
+                            status: "held" | "released" | "voided";
+                            /** Format: date-time */
+                            heldAt: string;
+                            decidedBy: number | null;
+                            decidedByName: string | null;
+                            /** Format: date-time */
+                            decidedAt: string | null;
+                            decisionReason: string | null;
+                            /** @description what the void reversed (0 when a refund had already taken it) */
+                            voidedFen: number | null;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/risk/rules": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The risk rules in force and earlier versions */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            current: {
+                                id: number;
+                                config: {
+                                    linkedBuyer: {
+                                        /** @default true */
+                                        enabled: boolean;
+                                        /** @default 30 */
+                                        recheckDays: number;
+                                    };
+                                    sharedSignal: {
+                                        /** @default false */
+                                        enabled: boolean;
+                                        /** @default 3 */
+                                        minBuyers: number;
+                                        /** @default 7 */
+                                        windowDays: number;
+                                        /** @default 30 */
+                                        newBuyerDays: number;
+                                        /** @default 0 */
+                                        subnetMinBuyers: number;
+                                    };
+                                    refundRate: {
+                                        /** @default false */
+                                        enabled: boolean;
+                                        /** @default 5000 */
+                                        maxRefundBp: number;
+                                        /** @default 5 */
+                                        minOrders: number;
+                                        /** @default 30 */
+                                        windowDays: number;
+                                    };
+                                    refundBurst: {
+                                        /** @default false */
+                                        enabled: boolean;
+                                        /** @default 3 */
+                                        minOrders: number;
+                                        /** @default 60 */
+                                        windowMinutes: number;
+                                    };
+                                    dailyCommission: {
+                                        /** @default false */
+                                        enabled: boolean;
+                                        /** @default 1000000 */
+                                        maxFen: number;
+                                    };
+                                };
+                                note: string | null;
+                                createdBy: number | null;
+                                /** Format: date-time */
+                                createdAt: string;
+                            };
+                            versions: {
+                                id: number;
+                                note: string | null;
+                                createdBy: number | null;
+                                /** Format: date-time */
+                                createdAt: string;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        /** Save the risk rules as a new version (audited); 422 RISK_RULES_INVALID names what is wrong */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        config: {
+                            [key: string]: unknown;
+                        };
+                        note?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: number;
+                            config: {
+                                linkedBuyer: {
+                                    /** @default true */
+                                    enabled: boolean;
+                                    /** @default 30 */
+                                    recheckDays: number;
+                                };
+                                sharedSignal: {
+                                    /** @default false */
+                                    enabled: boolean;
+                                    /** @default 3 */
+                                    minBuyers: number;
+                                    /** @default 7 */
+                                    windowDays: number;
+                                    /** @default 30 */
+                                    newBuyerDays: number;
+                                    /** @default 0 */
+                                    subnetMinBuyers: number;
+                                };
+                                refundRate: {
+                                    /** @default false */
+                                    enabled: boolean;
+                                    /** @default 5000 */
+                                    maxRefundBp: number;
+                                    /** @default 5 */
+                                    minOrders: number;
+                                    /** @default 30 */
+                                    windowDays: number;
+                                };
+                                refundBurst: {
+                                    /** @default false */
+                                    enabled: boolean;
+                                    /** @default 3 */
+                                    minOrders: number;
+                                    /** @default 60 */
+                                    windowMinutes: number;
+                                };
+                                dailyCommission: {
+                                    /** @default false */
+                                    enabled: boolean;
+                                    /** @default 1000000 */
+                                    maxFen: number;
+                                };
+                            };
+                            note: string | null;
+                            createdBy: number | null;
+                            /** Format: date-time */
+                            createdAt: string;
+                        };
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/risk/rules/dry-run": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Which of the last `days` days' earnings each rule (on or off) would have held, under these settings or the ones in force; nothing is held */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        config?: {
+                            [key: string]: unknown;
+                        };
+                        /** @default 7 */
+                        days?: number;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: date-time */
+                            since: string;
+                            days: number;
+                            /** @description earnings judged (the newest 20 000 at most) */
+                            examined: number;
+                            truncated: boolean;
+                            rules: {
+                                /** @enum {string} */
+                                rule: "linked_buyer" | "shared_signal" | "refund_rate" | "refund_burst" | "daily_commission";
+                                enabled: boolean;
+                                count: number;
+                                amountFen: number;
+                                items: {
+                                    earningId: number;
+                                    orderNo: string;
+                                    earnerId: number;
+                                    earnerNickname: string;
+                                    buyerId: number;
+                                    buyerNickname: string;
+                                    /** @enum {string} */
+                                    kind: "distribution" | "agent_regional" | "agent_sales" | "coupon_guide" | "supplier_settlement" | "dealer_sale" | "dealer_rebate";
+                                    level: number;
+                                    amountFen: number;
+                                    /** @enum {string} */
+                                    state: "pending" | "frozen" | "available" | "reversed";
+                                    /** @description held now (by this rule or another) */
+                                    held: boolean;
+                                    /** Format: date-time */
+                                    createdAt: string;
+                                    reason: {
+                                        /** @enum {string} */
+                                        rule: "linked_buyer";
+                                        /** @description the strong signals the buyer and the earner share */
+                                        kinds: ("unionid" | "device" | "payout" | "address" | "phone" | "ip")[];
+                                    } | {
+                                        /** @enum {string} */
+                                        rule: "shared_signal";
+                                        /**
+                                         * @description unionid, device, payout, address (with consignee phone): strong; phone, ip: weak
+                                         * @enum {string}
+                                         */
+                                        kind: "unionid" | "device" | "payout" | "address" | "phone" | "ip";
+                                        /** @description new buyers of this earner sharing it */
+                                        buyers: number;
+                                        threshold: number;
+                                    } | {
+                                        /** @enum {string} */
+                                        rule: "refund_rate";
+                                        /** @description what the earner's buyers got back, in basis points of what they paid */
+                                        refundBp: number;
+                                        orders: number;
+                                        threshold: number;
+                                    } | {
+                                        /** @enum {string} */
+                                        rule: "refund_burst";
+                                        /** @description orders paid and refunded within the window */
+                                        orders: number;
+                                        windowMinutes: number;
+                                        threshold: number;
+                                    } | {
+                                        /** @enum {string} */
+                                        rule: "daily_commission";
+                                        /** @description the earner's commission that Shanghai day, this earning included */
+                                        dayFen: number;
+                                        threshold: number;
+                                    };
+                                }[];
+                            }[];
                         };
                     };
                 };

@@ -16,11 +16,12 @@ export function adminCatalogRoutes(app: FastifyInstance, s: Services, auth: Auth
   const tags = ['admin'];
 
   const stock = z.number().int().min(0).max(10_000_000);
-  const skuInput = z.object({ name: z.string().trim().min(1).max(50), priceFen: positiveFen, stock });
+  const listPriceFen = positiveFen.nullable().optional().describe('划线价: above priceFen (422 LIST_PRICE_NOT_ABOVE_PRICE), null for none');
+  const skuInput = z.object({ name: z.string().trim().min(1).max(50), priceFen: positiveFen, stock, listPriceFen });
   const specsInput = z.object({
     attributes: z.array(z.object({ name: z.string().trim().min(1).max(20), values: z.array(z.string().trim().min(1).max(20)).max(30) })).max(MAX_SPEC_ATTRIBUTES),
     skus: z
-      .array(z.object({ specValues: z.array(z.string().trim().min(1).max(20)).max(MAX_SPEC_ATTRIBUTES), priceFen: positiveFen, stock, imageMediaId: z.number().int().positive().nullable().optional(), name: z.string().trim().min(1).max(50).optional() }))
+      .array(z.object({ specValues: z.array(z.string().trim().min(1).max(20)).max(MAX_SPEC_ATTRIBUTES), priceFen: positiveFen, listPriceFen, stock, imageMediaId: z.number().int().positive().nullable().optional(), name: z.string().trim().min(1).max(50).optional() }))
       .min(1)
       .max(MAX_SPEC_SKUS),
   });
@@ -72,7 +73,7 @@ export function adminCatalogRoutes(app: FastifyInstance, s: Services, auth: Auth
       response: { 200: productOut },
     },
   }, async (req) => s.catalog.setSpecs(req.params.id, req.body, member(req).id));
-  r.patch('/api/admin/skus/:id', { preHandler: operators, schema: { tags, summary: 'Edit a SKU: price, stock, name (answers its product)', params: idParams, body: skuInput.partial(), response: { 200: productOut } } }, async (req) =>
+  r.patch('/api/admin/skus/:id', { preHandler: operators, schema: { tags, summary: 'Edit a SKU: price, list price, stock, name (answers its product)', params: idParams, body: skuInput.partial(), response: { 200: productOut } } }, async (req) =>
     s.catalog.updateSku(req.params.id, req.body, member(req).id),
   );
 

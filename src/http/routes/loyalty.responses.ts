@@ -2,6 +2,7 @@
 // mall, badges and the honour rank.
 import { z } from 'zod';
 import { dateTime, itemsOf } from './common.responses.js';
+import { shippingAddressOut } from '../responses.js';
 
 const total = z.number();
 const honourLevel = z.enum(['bronze', 'silver', 'gold', 'platinum', 'diamond']);
@@ -27,7 +28,7 @@ const pointsTransaction = z.object({
   memberId: z.number(),
   points: z.number(),
   shortfall: z.number(),
-  reason: z.enum(['order_paid', 'order_refunded', 'sign_in', 'note_reward', 'mall_exchange', 'mall_refund', 'admin_adjust']),
+  reason: z.enum(['order_paid', 'order_refunded', 'sign_in', 'note_reward', 'mall_exchange', 'mall_refund', 'admin_adjust', 'reward']),
   refType: z.string().nullable(),
   refId: z.number().nullable(),
   memo: z.string().nullable(),
@@ -93,15 +94,7 @@ export const mallItem = z.object({
 });
 export const mallItems = itemsOf(mallItem);
 
-const shippingAddress = z.object({
-  name: z.string(),
-  phone: z.string(),
-  province: z.string(),
-  city: z.string(),
-  district: z.string(),
-  detail: z.string(),
-  regionCode: z.string(),
-});
+const shippingAddress = shippingAddressOut;
 const redemption = z.object({
   id: z.number(),
   memberId: z.number(),

@@ -25,7 +25,7 @@ import {
   teamSummaryOut,
 } from '../responses.js';
 import { withThumbnails } from '../order-list.js';
-import { checkoutItems, idempotencyKey, idParams, page, positiveFen } from '../schemas.js';
+import { checkoutItems, idempotencyKey, idParams, page, positiveFen, shippingAddressInput } from '../schemas.js';
 
 const shopConfigOut = z.object({
   order: z.object({
@@ -56,6 +56,7 @@ const promotionOrderOut = z.object({
   amountFen: fenOut,
   reversedFen: fenOut,
   states: z.string().describe('the states of my earnings on it, comma-separated'),
+  held: z.boolean().describe('an earning of mine on it is under review (审核中)'),
 });
 
 export function shopRoutes(app: FastifyInstance, s: Services, auth: Auth) {
@@ -70,10 +71,11 @@ function catalogueRoutes(app: FastifyInstance, s: Services, auth: Auth) {
 
   // --- catalog ---
   r.get('/api/products', {
-    schema: { tags: ['catalog'], summary: 'Products on sale', querystring: page.extend({
+    schema: { tags: ['catalog'], summary: 'Products on sale; q finds words in titles, descriptions and categories', querystring: page.extend({
       category: z.string().max(50).optional(),
       q: z.string().max(50).optional(),
       selectable: z.enum(['true', 'false']).transform((v) => v === 'true').optional().describe('true: only what distributors may pick for their mini-shops (选品)'),
+      sort: z.enum(['newest', 'sales', 'price_asc', 'price_desc']).optional().describe('综合 (newest, the default), 销量, 价格 up or down'),
     }), response: { 200: listOf(productOut) } },
   }, async (req) => ({ items: await s.catalog.list(s.db, { ...req.query, status: 'on_sale' }) }));
 
@@ -171,20 +173,18 @@ function orderRoutes(app: FastifyInstance, s: Services, auth: Auth) {
         source: z.enum(['share_link', 'poster', 'store', 'direct']).optional(),
         sharerInviteCode: z.string().min(4).max(16).optional(),
         checkoutKey: idempotencyKey,
-        shippingAddress: z
-          .object({
-            name: z.string().trim().min(1).max(30),
-            phone: z.string().regex(/^1[3-9]\d{9}$/),
-            province: z.string().trim().min(1).max(20),
-            city: z.string().trim().min(1).max(30),
-            district: z.string().trim().min(1).max(30),
-            detail: z.string().trim().min(1).max(120),
-            regionCode: z.string().regex(/^\d{6}$/, 'a 6-digit district code (GB/T 2260)'),
-          })
-          .optional(),
+        shippingAddress: shippingAddressInput.optional(),
         pickupStoreId: z.number().int().positive().optional(),
         couponId: z.number().int().positive().optional(),
         dealerShopId: z.number().int().positive().optional(),
+        buyerNote: z.string().trim().max(200).optional().describe('买家留言 for the merchant'),
+        invoice: z
+          .discriminatedUnion('kind', [
+            z.object({ kind: z.literal('personal'), title: z.string().trim().min(1).max(100) }),
+            z.object({ kind: z.literal('company'), title: z.string().trim().min(2).max(100), taxNo: z.string().regex(/^[0-9A-Z]{15}$|^[0-9A-Z]{17,20}$/, "a company's unified social credit code (18 characters) or an older taxpayer number") }),
+          ])
+          .optional()
+          .describe('发票: a personal title, or a company title with its taxpayer number'),
       }),
       response: { 201: orderOut },
     },

@@ -1,6 +1,7 @@
 // Response schemas of the supplier routes (routes/suppliers.ts): accounts, product proposals, the
 // supplier's own products, orders and parcels, and settlement.
 import { z } from 'zod';
+import { shippingAddressOut } from '../responses.js';
 import { dateTime, itemsOf } from './common.responses.js';
 
 const supplierStatus = z.enum(['active', 'suspended']);
@@ -73,15 +74,7 @@ export const mySupplier = supplier.extend({
   settlements: z.object({ pendingFen: z.number(), frozenFen: z.number(), availableFen: z.number(), settledFen: z.number(), feeFen: z.number(), balances }),
 });
 
-const shippingAddress = z.object({
-  name: z.string(),
-  phone: z.string(),
-  province: z.string(),
-  city: z.string(),
-  district: z.string(),
-  detail: z.string(),
-  regionCode: z.string(),
-});
+const shippingAddress = shippingAddressOut;
 /**
  * A line of a supplier's order. The suppliers service types its lines as Record<string, unknown>
  * (orderDetails), so the schema is cast to that type; it still states and checks the fields.

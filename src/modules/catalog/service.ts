@@ -4,12 +4,16 @@ import { inTransaction } from '../../db/database.js';
 import { conflict, notFound, unprocessable } from '../../errors.js';
 import type { AuditService } from '../audit/index.js';
 import { imagesOf, setImages, type PictureLookup, type ProductImagesInput } from './images.js';
-import { insertMatrix, setSpecs, specsOfNamedSkus, type SpecsInput } from './specs.js';
+import { checkListPrice, insertMatrix, setSpecs, specsOfNamedSkus, type SpecsInput } from './specs.js';
+
+/** How the shop sorts a list: 综合 (newest first), 销量, 价格 up or down. */
+export type ProductSort = 'newest' | 'sales' | 'price_asc' | 'price_desc';
 
 export interface SkuInput {
   name: string;
   priceFen: number;
   stock: number;
+  listPriceFen?: number | null;
 }
 
 export interface ProductInput {
@@ -42,13 +46,22 @@ export class CatalogService {
     private readonly audit: AuditService,
   ) {}
 
-  async list(ex: Executor, filter: { status?: 'on_sale' | 'off_sale'; category?: string; q?: string; ids?: number[]; selectable?: boolean; limit: number; offset: number }) {
-    let q = ex.selectFrom('products').selectAll();
+  async list(ex: Executor, filter: { status?: 'on_sale' | 'off_sale'; category?: string; q?: string; ids?: number[]; selectable?: boolean; sort?: ProductSort; limit: number; offset: number }) {
+    let q = ex.selectFrom('products').selectAll('products');
     if (filter.status) q = q.where('status', '=', filter.status);
     if (filter.selectable !== undefined) q = q.where('selectable', '=', filter.selectable);
     if (filter.category) q = q.where('category', '=', filter.category);
-    if (filter.q) q = q.where('title', 'like', `%${filter.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
+    if (filter.q) {
+      // a word inside the title, the description or the category, whatever the case (茶 finds 滇红茶)
+      const pattern = `%${filter.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+      q = q.where((eb) => eb.or([eb('title', 'ilike', pattern), eb('description', 'ilike', pattern), eb('category', 'ilike', pattern)]));
+    }
     if (filter.ids) q = q.where('id', 'in', filter.ids.length ? filter.ids : [-1]);
+    const lowest = (eb: import('kysely').ExpressionBuilder<import('../../db/schema.js').Database, 'products'>) =>
+      eb.selectFrom('product_skus as k').select((k) => k.fn.min('k.price_fen').as('p')).whereRef('k.product_id', '=', 'products.id').where('k.retired_at', 'is', null);
+    if (filter.sort === 'sales') q = q.orderBy('sold_count', 'desc');
+    else if (filter.sort === 'price_asc') q = q.orderBy((eb) => lowest(eb), 'asc');
+    else if (filter.sort === 'price_desc') q = q.orderBy((eb) => lowest(eb), 'desc');
     const products = await q.orderBy('id', 'desc').limit(filter.limit).offset(filter.offset).execute();
     const skus = products.length
       ? await ex.selectFrom('product_skus').selectAll().where('product_id', 'in', products.map((p) => p.id)).where('retired_at', 'is', null).orderBy('id').execute()
@@ -67,10 +80,11 @@ export class CatalogService {
       category: p.category,
       status: p.status,
       selectable: p.selectable,
+      soldCount: p.sold_count,
       specs: p.spec_attributes,
       skus: skus
         .filter((s) => s.product_id === p.id)
-        .map((s) => ({ id: s.id, name: s.name, specValues: s.spec_values, priceFen: s.price_fen, stock: s.stock, image: (s.image_media_id !== null && skuPictures.get(s.image_media_id)) || null })),
+        .map((s) => ({ id: s.id, name: s.name, specValues: s.spec_values, priceFen: s.price_fen, listPriceFen: s.list_price_fen, stock: s.stock, image: (s.image_media_id !== null && skuPictures.get(s.image_media_id)) || null })),
       minPriceFen: Math.min(...skus.filter((s) => s.product_id === p.id).map((s) => s.price_fen)),
     }));
   }
@@ -141,15 +155,17 @@ export class CatalogService {
     return this.get(this.db, id);
   }
 
-  async updateSku(skuId: number, patch: { priceFen?: number; stock?: number; name?: string }, actorId: number | null = null) {
+  async updateSku(skuId: number, patch: { priceFen?: number; listPriceFen?: number | null; stock?: number; name?: string }, actorId: number | null = null) {
     const set = {
       ...(patch.priceFen !== undefined ? { price_fen: patch.priceFen } : {}),
+      ...(patch.listPriceFen !== undefined ? { list_price_fen: patch.listPriceFen } : {}),
       ...(patch.stock !== undefined ? { stock: patch.stock } : {}),
       ...(patch.name !== undefined ? { name: patch.name } : {}),
     };
     const productId = await inTransaction(this.db, async (tx) => {
-      const before = await tx.selectFrom('product_skus').select(['product_id', 'name', 'price_fen', 'stock', 'spec_values']).where('id', '=', skuId).forUpdate().executeTakeFirst();
+      const before = await tx.selectFrom('product_skus').select(['product_id', 'name', 'price_fen', 'list_price_fen', 'stock', 'spec_values']).where('id', '=', skuId).forUpdate().executeTakeFirst();
       if (!before) throw notFound('SKU_NOT_FOUND', `sku ${skuId} does not exist`);
+      checkListPrice(patch.priceFen ?? before.price_fen, patch.listPriceFen !== undefined ? patch.listPriceFen : before.list_price_fen);
       // a SKU of a spec matrix is named by its values: rename the values instead
       if (patch.name !== undefined && before.spec_values.length > 0) throw unprocessable('SKU_NAME_FROM_SPECS', 'this SKU is named by its spec values: change them in the specs');
       if (Object.keys(set).length === 0) return before.product_id;
@@ -159,6 +175,16 @@ export class CatalogService {
       return before.product_id;
     });
     return this.get(this.db, productId);
+  }
+
+  /** Counts units sold (已售) for the products of paid orders' lines: after the payments commit, once each (the orders module's outbox). */
+  async recordSales(tx: Tx, lines: ReadonlyArray<{ productId: number; quantity: number }>): Promise<void> {
+    const units = new Map<number, number>();
+    for (const l of lines) units.set(l.productId, (units.get(l.productId) ?? 0) + l.quantity);
+    // in product order, so two batches never wait on each other in a circle
+    for (const [productId, n] of [...units].sort((a, b) => a[0] - b[0])) {
+      await tx.updateTable('products').set((eb) => ({ sold_count: eb('sold_count', '+', n) })).where('id', '=', productId).execute();
+    }
   }
 
   /** Takes stock for a checkout inside its transaction; SKUs are locked in id order so checkouts never deadlock. */

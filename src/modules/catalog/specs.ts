@@ -20,6 +20,8 @@ export interface SpecSkuInput {
   priceFen: number;
   stock: number;
   imageMediaId?: number | null;
+  /** 划线价: above priceFen, or null for none */
+  listPriceFen?: number | null;
   /** only for a product without attributes (its one SKU); otherwise the name is the values */
   name?: string;
 }
@@ -51,6 +53,11 @@ function checkAttributes(attributes: SpecAttribute[]): void {
   }
 }
 
+/** A list price (划线价) is only ever above the price: a struck-through figure below it would be a made-up discount. */
+export function checkListPrice(priceFen: number, listPriceFen: number | null | undefined): void {
+  if (listPriceFen != null && listPriceFen <= priceFen) throw unprocessable('LIST_PRICE_NOT_ABOVE_PRICE', `a list price (${listPriceFen}) must be above the price (${priceFen})`, { priceFen, listPriceFen });
+}
+
 /**
  * Checks a matrix and answers its SKUs in matrix order (the first attribute varies slowest):
  * every combination of values exactly once, no value outside its attribute.
@@ -61,6 +68,7 @@ export function checkMatrix(input: SpecsInput): SpecSkuInput[] {
   if (size > MAX_SPEC_SKUS) throw unprocessable('SPEC_MATRIX_TOO_LARGE', `the specs make ${size} SKUs; at most ${MAX_SPEC_SKUS}`, { size });
   const byKey = new Map<string, SpecSkuInput>();
   for (const sku of input.skus) {
+    checkListPrice(sku.priceFen, sku.listPriceFen);
     const known = sku.specValues.length === input.attributes.length && sku.specValues.every((v, i) => input.attributes[i]!.values.includes(v));
     if (!known) throw unprocessable('SPEC_VALUE_UNKNOWN', `SKU ${skuNameOf(sku.specValues, '—')} does not match the attributes`, { specValues: sku.specValues });
     if (byKey.has(keyOf(sku.specValues))) throw unprocessable('SPEC_DUPLICATE', `SKU ${skuNameOf(sku.specValues)} is listed twice`, { specValues: sku.specValues });
@@ -82,10 +90,11 @@ export function specsOfNamedSkus(skus: Array<{ name: string; priceFen: number; s
 /** Writes a checked matrix for a new product (no SKUs yet). */
 export async function insertMatrix(tx: Tx, productId: number, input: SpecsInput): Promise<void> {
   const skus = input.attributes.length ? checkMatrix(input) : input.skus;
+  for (const s of skus) checkListPrice(s.priceFen, s.listPriceFen);
   await tx.updateTable('products').set({ spec_attributes: JSON.stringify(input.attributes) }).where('id', '=', productId).execute();
   await tx
     .insertInto('product_skus')
-    .values(skus.map((s) => ({ product_id: productId, name: input.attributes.length ? skuNameOf(s.specValues) : (s.name ?? DEFAULT_SKU_NAME), spec_values: JSON.stringify(s.specValues), price_fen: s.priceFen, stock: s.stock, image_media_id: s.imageMediaId ?? null })))
+    .values(skus.map((s) => ({ product_id: productId, name: input.attributes.length ? skuNameOf(s.specValues) : (s.name ?? DEFAULT_SKU_NAME), spec_values: JSON.stringify(s.specValues), price_fen: s.priceFen, list_price_fen: s.listPriceFen ?? null, stock: s.stock, image_media_id: s.imageMediaId ?? null })))
     .execute();
 }
 
@@ -118,7 +127,7 @@ export async function setSpecs(db: Db, pictures: PictureLookup, productId: numbe
       const id = byKey.get(keyOf(sku.specValues));
       // without attributes the one SKU keeps its name unless a new one is given
       const name = input.attributes.length ? skuNameOf(sku.specValues) : (sku.name ?? existing.find((r) => r.id === id)?.name ?? DEFAULT_SKU_NAME);
-      const values = { name, price_fen: sku.priceFen, stock: sku.stock, image_media_id: sku.imageMediaId ?? null, spec_values: JSON.stringify(sku.specValues) };
+      const values = { name, price_fen: sku.priceFen, list_price_fen: sku.listPriceFen ?? null, stock: sku.stock, image_media_id: sku.imageMediaId ?? null, spec_values: JSON.stringify(sku.specValues) };
       after.skus.push({ name, priceFen: sku.priceFen, stock: sku.stock });
       if (id !== undefined) {
         kept.add(id);

@@ -22,6 +22,8 @@ export interface ProductsTable {
   spec_attributes: JsonDefault<SpecAttribute[]>;
   /** distributors may pick it for their mini-shops (选品) */
   selectable: Generated<boolean>;
+  /** units paid for (已售), counted after each payment (048) */
+  sold_count: Generated<number>;
   created_at: CreatedAt;
 }
 
@@ -34,6 +36,8 @@ export interface ProductSkusTable {
   /** the SKU's value of each attribute, in the attributes' order */
   spec_values: JsonDefault<string[]>;
   image_media_id: number | null;
+  /** 划线价: shown struck through, always above price_fen (048) */
+  list_price_fen: number | null;
   /** dropped from the matrix: kept for what names it, never shown or sold */
   retired_at: Date | null;
   created_at: CreatedAt;

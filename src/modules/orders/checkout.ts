@@ -141,9 +141,11 @@ export class OrderCheckout extends OrdersPart {
         region_code: o.input.shippingAddress?.regionCode ?? null,
         delivery_method: o.input.pickupStoreId !== undefined ? 'pickup' : 'express',
         store_id: o.input.pickupStoreId ?? null,
+        buyer_note: o.input.buyerNote?.trim() || null,
+        invoice: o.input.invoice ? JSON.stringify(o.input.invoice) : null,
         created_at: o.now,
       })
-      .returning([...ORDER_COLUMNS, 'shipping_address as shippingAddress', 'delivery_method as deliveryMethod', 'store_id as storeId'])
+      .returning([...ORDER_COLUMNS, 'shipping_address as shippingAddress', 'delivery_method as deliveryMethod', 'store_id as storeId', 'buyer_note as buyerNote', 'invoice'])
       .executeTakeFirstOrThrow();
     const lines = await tx
       .insertInto('order_lines')

@@ -11,7 +11,7 @@ export { resolveCarrier, type ParcelInput, type ParcelView } from './parcels.js'
 export { OrdersService } from './service.js';
 export { assertTransition, canTransition, ORDER_TRANSITIONS, type OrderStep } from './states.js';
 export type { Quote } from './service.js';
-export type { AfterSalesKind, AfterSalesReason, OrderSource, OrderStatus, RefundRequestStatus, ReturnAddress, ShippingAddress, TrackingState } from './tables.js';
+export type { AfterSalesKind, AfterSalesReason, InvoiceRequest, OrderSource, OrderStatus, RefundRequestStatus, ReturnAddress, ShippingAddress, TrackingState } from './tables.js';
 export { AFTER_SALES_KINDS, AFTER_SALES_REASONS, OPEN_REFUND_REQUEST_STATUSES, REFUND_REQUEST_STATUSES } from './tables.js';
 export { DevTracking, TrackingCallbackError, type TrackingProvider, type TrackingSnapshot } from './tracking.js';
 export { Kuaidi100Tracking } from './tracking-kuaidi100.js';

@@ -44,7 +44,7 @@ export class OrderReads extends OrdersPart {
   async get(ex: Executor, orderId: number, buyerId?: number, showConsignee = buyerId !== undefined) {
     let q = ex
       .selectFrom('orders')
-      .select([...ORDER_COLUMNS, 'shipping_address as shippingAddress', 'delivery_method as deliveryMethod', 'store_id as storeId', 'receive_due_at as receiveDueAt', 'receive_extended_at as receiveExtendedAt'])
+      .select([...ORDER_COLUMNS, 'shipping_address as shippingAddress', 'delivery_method as deliveryMethod', 'store_id as storeId', 'receive_due_at as receiveDueAt', 'receive_extended_at as receiveExtendedAt', 'buyer_note as buyerNote', 'invoice'])
       .where('id', '=', orderId);
     // a buyer asking for someone else's order learns nothing, not even that it exists
     if (buyerId !== undefined) q = q.where('buyer_id', '=', buyerId);

@@ -36,6 +36,13 @@ export interface ShippingAddress {
   regionCode: string;
 }
 
+/** 发票: a personal title, or a company's with its unified social credit code (纳税人识别号). */
+export interface InvoiceRequest {
+  kind: 'personal' | 'company';
+  title: string;
+  taxNo?: string;
+}
+
 export interface OrdersTable {
   id: Generated<number>;
   order_no: string;
@@ -63,6 +70,10 @@ export interface OrdersTable {
   /** 038_order_parcels.sql: when a shipped order completes by itself, and the buyer's one extension */
   receive_due_at: Date | null;
   receive_extended_at: Date | null;
+  /** 买家留言 (049) */
+  buyer_note: string | null;
+  /** the invoice the buyer asked for (049) */
+  invoice: Json<InvoiceRequest> | null;
   /** 026_idempotency_fingerprints.sql */
   checkout_fingerprint: ColumnType<Fingerprint | null, string | null | undefined, string | null>;
 }

@@ -1,5 +1,5 @@
 // What callers hand the orders module and what checkout prices.
-import type { OrderSource, ShippingAddress } from './tables.js';
+import type { InvoiceRequest, OrderSource, ShippingAddress } from './tables.js';
 
 export interface CheckoutItem {
   skuId: number;
@@ -20,6 +20,10 @@ export interface CheckoutInput {
   couponId?: number;
   /** bought in an order-dealer's shop, from its virtual stock (the dealers module checks it) */
   dealerShopId?: number;
+  /** 买家留言 for the merchant */
+  buyerNote?: string;
+  /** 发票 asked for */
+  invoice?: InvoiceRequest;
 }
 
 export interface PricedLine {

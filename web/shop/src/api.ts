@@ -2,6 +2,7 @@
 // dictionary (error.<CODE>), and the shop's endpoints.
 import type { AuthProviders, AuthResult, SignInAnswer, CommissionSummary, MeProfile, NotificationItem, Order, OrderSummary, Payout, Product, PromotionOrder, Quote, RefundRequest, ShareLink, ShopInfo, TeamMember, TeamSummary } from '../../shared/types';
 import { createApiClient } from '../../shared/client';
+import { deviceId } from './device';
 import { translate, type MessageKey } from './i18n';
 
 export { ApiError, errorMessage, newIdempotencyKey as randomKey, tokenSubject, type RequestOptions, type SessionTokens } from '../../shared/client';
@@ -23,6 +24,8 @@ const client = createApiClient({
   sessionEndedMessage: () => translate(locale(), 'error.SESSION_ENDED'),
   // a guest's 401 on a member page sends them to the sign-in
   guest401EndsSession: true,
+  // every call says which device it comes from (the server's risk checks: two accounts on one device)
+  extraHeaders: () => ({ 'x-device-id': deviceId() }),
 });
 
 export const SESSION_TOKEN_KEY = client.sessionTokenKey;
@@ -60,7 +63,7 @@ export const api = {
   me: () => request<MeProfile>('/api/me'),
 
   // catalog
-  products: (query: { category?: string; q?: string; selectable?: 'true'; limit?: number; offset?: number } = {}) => shared(`products:${JSON.stringify(query)}`, () => request<{ items: Product[] }>('/api/products', { query: { limit: 100, ...query } })),
+  products: (query: { category?: string; q?: string; selectable?: 'true'; sort?: 'newest' | 'sales' | 'price_asc' | 'price_desc'; limit?: number; offset?: number } = {}) => shared(`products:${JSON.stringify(query)}`, () => request<{ items: Product[] }>('/api/products', { query: { limit: 100, ...query } })),
   product: (id: number) => request<Product>(`/api/products/${id}`),
 
   // referral

@@ -1,15 +1,17 @@
 // How an order reaches the buyer: express to an address (province / city / district by GB/T 2260
 // code, which also decides the regional agent), or pickup at a store (no shipping fee, a code to
-// show at the counter). The last address is remembered on this device.
+// show at the counter). Addresses come from the buyer's address book on the server (address-book.tsx):
+// checkout starts with the default one.
 import { Popup } from 'antd-mobile';
 import { useEffect, useState } from 'react';
 import type { ShippingAddress } from '../../shared/address';
+import { AddressBookPanel, loadBook, plainAddress } from './address-book';
 import { request } from './api';
-import { TextField, useLoad } from './components';
+import { useLoad } from './components';
 import { useI18n } from './i18n';
 
 
-export type DeliveryChoice = { mode: 'express'; address: ShippingAddress | null } | { mode: 'pickup'; storeId: number | null };
+export type DeliveryChoice = { mode: 'express'; address: (ShippingAddress & { id?: number }) | null } | { mode: 'pickup'; storeId: number | null };
 
 interface NearbyStore {
   id: number;
@@ -19,24 +21,28 @@ interface NearbyStore {
   distanceM: number;
 }
 
-type AreaList = { province_list: Record<string, string>; city_list: Record<string, string>; county_list: Record<string, string> };
-
-const ADDRESS_KEY = 'fx_address';
-
-function savedAddress(): ShippingAddress | null {
-  try {
-    const raw = localStorage.getItem(ADDRESS_KEY);
-    return raw ? (JSON.parse(raw) as ShippingAddress) : null;
-  } catch {
-    return null;
-  }
-}
-
 export function useDelivery() {
-  const [choice, setChoice] = useState<DeliveryChoice>(() => ({ mode: 'express', address: savedAddress() }));
+  const [choice, setChoice] = useState<DeliveryChoice>({ mode: 'express', address: null });
+  const [fallback, setFallback] = useState<(ShippingAddress & { id?: number }) | null>(null);
+  // the book's default address, once it is known (a choice made meanwhile stays)
+  useEffect(() => {
+    let live = true;
+    loadBook().then(
+      (items) => {
+        const first = items.find((a) => a.isDefault) ?? items[0] ?? null;
+        if (!live || !first) return;
+        setFallback(first);
+        setChoice((c) => (c.mode === 'express' && c.address === null ? { mode: 'express', address: first } : c));
+      },
+      () => undefined,
+    );
+    return () => {
+      live = false;
+    };
+  }, []);
   const ready = choice.mode === 'express' ? choice.address !== null : choice.storeId !== null;
-  const body = choice.mode === 'express' ? (choice.address ? { shippingAddress: choice.address } : {}) : choice.storeId ? { pickupStoreId: choice.storeId } : {};
-  return { choice, setChoice, ready, body, pickupStoreId: choice.mode === 'pickup' ? (choice.storeId ?? undefined) : undefined };
+  const body = choice.mode === 'express' ? (choice.address ? { shippingAddress: plainAddress(choice.address) } : {}) : choice.storeId ? { pickupStoreId: choice.storeId } : {};
+  return { choice, setChoice, ready, body, fallback, pickupStoreId: choice.mode === 'pickup' ? (choice.storeId ?? undefined) : undefined };
 }
 
 /** The buyer's position if the browser gives it within 3 s; else null (stores are then listed without distances). */
@@ -82,7 +88,7 @@ export function DeliveryCard({ delivery }: { delivery: ReturnType<typeof useDeli
             aria-selected={choice.mode === mode}
             className={`delivery-mode ${choice.mode === mode ? 'active' : ''}`}
             data-testid={`delivery-${mode}`}
-            onClick={() => setChoice(mode === 'express' ? { mode, address: savedAddress() } : { mode, storeId: null })}
+            onClick={() => setChoice(mode === 'express' ? { mode, address: delivery.fallback } : { mode, storeId: null })}
           >
             {t(mode === 'express' ? 'delivery.express' : 'delivery.pickup')}
           </button>
@@ -125,86 +131,15 @@ export function DeliveryCard({ delivery }: { delivery: ReturnType<typeof useDeli
       )}
       <Popup visible={editing} onMaskClick={() => setEditing(false)} bodyStyle={{ borderTopLeftRadius: 12, borderTopRightRadius: 12, padding: 16, maxHeight: '85vh', overflowY: 'auto' }}>
         {editing && (
-          <AddressForm
-            initial={choice.mode === 'express' ? choice.address : null}
-            onSave={(address) => {
-              try {
-                localStorage.setItem(ADDRESS_KEY, JSON.stringify(address));
-              } catch {
-                /* storage unavailable: kept for this order only */
-              }
+          <AddressBookPanel
+            selectedId={choice.mode === 'express' ? (choice.address?.id ?? null) : null}
+            onPick={(address) => {
               setChoice({ mode: 'express', address });
               setEditing(false);
             }}
           />
         )}
       </Popup>
-    </div>
-  );
-}
-
-function AddressForm({ initial, onSave }: { initial: ShippingAddress | null; onSave: (a: ShippingAddress) => void }) {
-  const { t } = useI18n();
-  const [areas, setAreas] = useState<AreaList | null>(null);
-  const [name, setName] = useState(initial?.name ?? '');
-  const [phone, setPhone] = useState(initial?.phone ?? '');
-  const [provinceCode, setProvinceCode] = useState(initial ? `${initial.regionCode.slice(0, 2)}0000` : '');
-  const [cityCode, setCityCode] = useState(initial ? `${initial.regionCode.slice(0, 4)}00` : '');
-  const [districtCode, setDistrictCode] = useState(initial?.regionCode ?? '');
-  const [detail, setDetail] = useState(initial?.detail ?? '');
-  const [error, setError] = useState<string | null>(null);
-
-  useEffect(() => {
-    // the division list (~160 kB) loads only when someone edits an address
-    void import('@vant/area-data').then((m) => setAreas(m.areaList as AreaList));
-  }, []);
-
-  const under = (list: Record<string, string> | undefined, prefix: string) =>
-    Object.entries(list ?? {}).filter(([code]) => prefix !== '' && code.startsWith(prefix));
-  const provinces = Object.entries(areas?.province_list ?? {});
-  const cities = under(areas?.city_list, provinceCode.slice(0, 2));
-  const districts = under(areas?.county_list, cityCode.slice(0, 4));
-
-  const save = () => {
-    if (!name.trim()) return setError(t('delivery.nameRequired'));
-    if (!/^1[3-9]\d{9}$/.test(phone)) return setError(t('delivery.phoneInvalid'));
-    if (!areas || !areas.county_list[districtCode]) return setError(t('delivery.regionRequired'));
-    if (!detail.trim()) return setError(t('delivery.detailRequired'));
-    onSave({
-      name: name.trim(),
-      phone,
-      province: areas.province_list[provinceCode],
-      city: areas.city_list[cityCode],
-      district: areas.county_list[districtCode],
-      detail: detail.trim(),
-      regionCode: districtCode,
-    });
-  };
-
-  return (
-    <div className="address-form" data-testid="address-form">
-      <div className="card-title">{t('delivery.addressTitle')}</div>
-      <TextField value={name} onChange={setName} placeholder={t('delivery.name')} maxLength={30} testId="address-name" autoComplete="name" />
-      <TextField value={phone} onChange={setPhone} placeholder={t('delivery.phone')} type="tel" inputMode="tel" maxLength={11} testId="address-phone" autoComplete="tel" />
-      <div className="address-regions">
-        <select value={provinceCode} onChange={(e) => { setProvinceCode(e.target.value); setCityCode(''); setDistrictCode(''); }} data-testid="address-province" aria-label={t('delivery.province')}>
-          <option value="">{t('delivery.province')}</option>
-          {provinces.map(([code, label]) => <option key={code} value={code}>{label}</option>)}
-        </select>
-        <select value={cityCode} onChange={(e) => { setCityCode(e.target.value); setDistrictCode(''); }} data-testid="address-city" aria-label={t('delivery.city')} disabled={!provinceCode}>
-          <option value="">{t('delivery.city')}</option>
-          {cities.map(([code, label]) => <option key={code} value={code}>{label}</option>)}
-        </select>
-        <select value={districtCode} onChange={(e) => setDistrictCode(e.target.value)} data-testid="address-district" aria-label={t('delivery.district')} disabled={!cityCode}>
-          <option value="">{t('delivery.district')}</option>
-          {districts.map(([code, label]) => <option key={code} value={code}>{label}</option>)}
-        </select>
-      </div>
-      <TextField value={detail} onChange={setDetail} placeholder={t('delivery.detail')} maxLength={120} testId="address-detail" autoComplete="street-address" />
-      {error && <div className="form-error" data-testid="address-error">{error}</div>}
-      <button type="button" className="btn-buy address-save" data-testid="address-save" onClick={save}>
-        {t('delivery.save')}
-      </button>
     </div>
   );
 }

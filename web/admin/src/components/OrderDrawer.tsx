@@ -163,6 +163,16 @@ export function OrderDrawer({ orderId, onClose, onChanged }: { orderId: number |
                 : o.deliveryMethod === 'pickup'
                   ? [{ key: 'store', label: t('order.pickupStore'), children: o.storeId ? `#${o.storeId}` : '—' }]
                   : []),
+              ...(o.buyerNote ? [{ key: 'note', label: t('order.buyerNote'), children: <span data-testid="order-buyer-note">{o.buyerNote}</span> }] : []),
+              ...(o.invoice
+                ? [
+                    {
+                      key: 'invoice',
+                      label: t('order.invoice'),
+                      children: <span data-testid="order-invoice">{`${t(o.invoice.kind === 'company' ? 'order.invoiceCompany' : 'order.invoicePersonal')} · ${o.invoice.title}${o.invoice.taxNo ? ` · ${o.invoice.taxNo}` : ''}`}</span>,
+                    },
+                  ]
+                : []),
             ]}
           />
           <Descriptions

@@ -21,6 +21,8 @@ interface Attribute {
 }
 interface Row {
   price: string;
+  /** 划线价, '' for none */
+  listPrice: string;
   stock: number | null;
   imageMediaId: number | null;
 }
@@ -34,7 +36,7 @@ export function combinationsOf(attributes: Attribute[]): string[][] {
 }
 
 function rowsOf(p: Product): Record<string, Row> {
-  return Object.fromEntries(p.skus.map((s) => [keyOf(s.specValues), { price: fenToYuanText(s.priceFen), stock: s.stock, imageMediaId: s.image?.id ?? null }]));
+  return Object.fromEntries(p.skus.map((s) => [keyOf(s.specValues), { price: fenToYuanText(s.priceFen), listPrice: s.listPriceFen == null ? '' : fenToYuanText(s.listPriceFen), stock: s.stock, imageMediaId: s.image?.id ?? null }]));
 }
 
 function overrideText(o: Override | undefined): string {
@@ -60,14 +62,17 @@ export function SpecsEditor({ product, onClose, onSaved }: { product: Product | 
   const skuIdOf = new Map(product?.skus.map((s) => [keyOf(s.specValues), s.id]) ?? []);
   // the product's pictures, and the SKUs' own ones that are not among them
   const pictures = product ? [...new Map([...(product.images.main ? [product.images.main] : []), ...product.images.gallery, ...product.skus.flatMap((k) => (k.image ? [k.image] : []))].map((p) => [p.id, p])).values()] : [];
-  const row = (values: string[]): Row => rows[keyOf(values)] ?? { price: '', stock: null, imageMediaId: null };
+  const row = (values: string[]): Row => rows[keyOf(values)] ?? { price: '', listPrice: '', stock: null, imageMediaId: null };
   const setRow = (values: string[], patch: Partial<Row>) => setRows((r) => ({ ...r, [keyOf(values)]: { ...row(values), ...patch } }));
   const setAttribute = (i: number, patch: Partial<Attribute>) => setAttributes((list) => list.map((a, j) => (j === i ? { ...a, ...patch } : a)));
-  const incomplete = combos.some((v) => parseYuanToFen(row(v).price) === null || row(v).stock === null);
+  const listPriceOf = (v: string[]) => (row(v).listPrice.trim() === '' ? null : parseYuanToFen(row(v).listPrice));
+  // a list price, when given, is a price above the SKU's (the server says so too)
+  const badListPrice = (v: string[]) => row(v).listPrice.trim() !== '' && !((listPriceOf(v) ?? 0) > (parseYuanToFen(row(v).price) ?? Infinity));
+  const incomplete = combos.some((v) => parseYuanToFen(row(v).price) === null || row(v).stock === null || badListPrice(v));
 
   const save = async () => {
     if (!product) return;
-    const body = { attributes: used.map((a) => ({ name: a.name.trim(), values: a.values })), skus: combos.map((v) => ({ specValues: v, priceFen: parseYuanToFen(row(v).price)!, stock: row(v).stock!, imageMediaId: row(v).imageMediaId })) };
+    const body = { attributes: used.map((a) => ({ name: a.name.trim(), values: a.values })), skus: combos.map((v) => ({ specValues: v, priceFen: parseYuanToFen(row(v).price)!, listPriceFen: listPriceOf(v), stock: row(v).stock!, imageMediaId: row(v).imageMediaId })) };
     const ok = await run(() => api.put(`/api/admin/products/${product.id}/specs`, body), { success: t('common.saved') });
     if (ok !== undefined) {
       onSaved();
@@ -126,6 +131,12 @@ export function SpecsEditor({ product, onClose, onSaved }: { product: Product | 
               key: 'price',
               width: 130,
               render: (_v, values) => <Input prefix="¥" inputMode="decimal" status={row(values).price && parseYuanToFen(row(values).price) === null ? 'error' : undefined} value={row(values).price} onChange={(e) => setRow(values, { price: e.target.value })} data-testid="spec-row-price" />,
+            },
+            {
+              title: t('specs.listPrice'),
+              key: 'listPrice',
+              width: 120,
+              render: (_v, values) => <Input prefix="¥" inputMode="decimal" placeholder="—" status={badListPrice(values) ? 'error' : undefined} value={row(values).listPrice} onChange={(e) => setRow(values, { listPrice: e.target.value })} data-testid="spec-row-list-price" />,
             },
             { title: t('products.stock'), key: 'stock', width: 120, render: (_v, values) => <InputNumber min={0} max={10_000_000} precision={0} value={row(values).stock} onChange={(v) => setRow(values, { stock: v })} data-testid="spec-row-stock" /> },
             {

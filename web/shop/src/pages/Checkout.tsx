@@ -10,6 +10,7 @@ import { formatFen } from '../../../shared/money';
 import { storeInviteCode, storedInviteCode } from '../referral';
 import { CouponRow, useCheckoutCoupons } from '../features/promotions/CheckoutCoupon';
 import { DeliveryCard, useDelivery } from '../delivery';
+import { CheckoutExtras, useCheckoutExtras } from '../checkout-extras';
 import type { Order, Quote } from '../../../shared/types';
 import { PayMethodsRow } from '../pay/MethodsRow';
 import { startPay } from '../pay/start';
@@ -32,6 +33,7 @@ export function CheckoutPage() {
   const coupons = useCheckoutCoupons(items, itemsParam ?? '', dealerShopId);
   const couponId = coupons.couponId ?? undefined;
   const delivery = useDelivery();
+  const extras = useCheckoutExtras();
   const pickupStoreId = delivery.pickupStoreId;
   const quote = useLoad(
     () =>
@@ -64,6 +66,10 @@ export function CheckoutPage() {
 
   const submit = async () => {
     if (stage !== 'idle') return;
+    if (extras.invoiceError) {
+      Toast.show({ content: <span data-testid="invoice-required">{t(extras.invoiceError)}</span> });
+      return;
+    }
     if (!delivery.ready) {
       Toast.show({ content: <span data-testid="delivery-required">{t('delivery.chooseFirst')}</span> });
       return;
@@ -80,6 +86,7 @@ export function CheckoutPage() {
           ...(couponId ? { couponId } : {}),
           ...(dealerShopId ? { dealerShopId } : {}),
           ...delivery.body,
+          ...extras.body,
         },
       });
       orderId = order.id;
@@ -159,6 +166,7 @@ export function CheckoutPage() {
               <Price fen={q.payableFen} testId="quote-payable" />
             </div>
           </div>
+          <CheckoutExtras extras={extras} />
           <div className="card">
             <PayMethodsRow />
           </div>

@@ -8,12 +8,18 @@ import { useI18n } from '../i18n';
 import { storedInviteCode } from '../referral';
 import type { Product, ShopInfo } from '../../../shared/types';
 import { FeatureEntries } from '../features/entries';
+import { formatFen } from '../../../shared/money';
 import { ShowcaseSection } from './Showcase';
+
+type ProductSort = 'newest' | 'sales' | 'price_asc' | 'price_desc';
+const SORTS: ProductSort[] = ['newest', 'sales', 'price_asc', 'price_desc'];
 
 export function ProductCard({ product }: { product: Product }) {
   const { t } = useI18n();
   const multiple = new Set(product.skus.map((s) => s.priceFen)).size > 1;
   const soldOut = product.skus.every((s) => s.stock <= 0);
+  // 划线价 of the cheapest SKU, when it has one
+  const cheapest = product.skus.reduce<Product['skus'][number] | null>((m, s) => (m === null || s.priceFen < m.priceFen ? s : m), null);
   return (
     <Link to={`/product/${product.id}`} className="product-card" data-testid="product-card" data-product-id={product.id}>
       <div className="product-card-image">
@@ -26,6 +32,8 @@ export function ProductCard({ product }: { product: Product }) {
         <div className="product-card-foot">
           <Price fen={product.minPriceFen} testId="product-price" />
           {multiple && <span className="muted small"> {t('home.from')}</span>}
+          {cheapest?.listPriceFen != null && <s className="list-price muted small" data-testid="product-list-price">{formatFen(cheapest.listPriceFen)}</s>}
+          {product.soldCount > 0 && <span className="sold-count muted tiny" data-testid="product-sold">{t('home.sold', { n: product.soldCount })}</span>}
         </div>
       </div>
     </Link>
@@ -75,9 +83,10 @@ export function HomePage() {
   const { t } = useI18n();
   const navigate = useNavigate();
   const [q, setQ] = useState('');
+  const [sort, setSort] = useState<ProductSort>('newest');
   // one request for the whole list (its categories make the strip); a search asks again only for its words
   const all = useLoad(() => api.products(), []);
-  const search = useLoad(() => (q ? api.products({ q }) : Promise.resolve(undefined)), [q]);
+  const search = useLoad(() => (q ? api.products({ q, sort }) : Promise.resolve(undefined)), [q, sort]);
   const products = q ? search : all;
   const source = all.data;
   const categories = useMemo(() => Array.from(new Set((source?.items ?? []).map((p) => p.category).filter(Boolean))), [source]);
@@ -113,8 +122,17 @@ export function HomePage() {
 
       <div className="section-title">
         <span className="section-bar" />
-        {t('home.hot')}
+        {q ? t('home.results', { q }) : t('home.hot')}
       </div>
+      {q && (
+        <div className="sort-tabs" role="tablist" data-testid="search-sort">
+          {SORTS.map((s) => (
+            <button key={s} type="button" role="tab" aria-selected={sort === s} className={`sort-tab ${sort === s ? 'active' : ''}`} onClick={() => setSort(s)} data-testid={`sort-${s}`}>
+              {t(`home.sort.${s}`)}
+            </button>
+          ))}
+        </div>
+      )}
       {products.loading && !products.data ? (
         <Loading />
       ) : products.error ? (

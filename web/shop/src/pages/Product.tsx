@@ -102,6 +102,11 @@ export function ProductPage() {
       <div className="card product-info">
         <div className="product-price-row">
           <Price fen={sku ? sku.priceFen : p.minPriceFen} size="lg" testId="product-detail-price" />
+          {sku?.listPriceFen != null && (
+            <s className="list-price muted small" data-testid="product-detail-list-price" aria-label={t('product.listPrice')}>
+              {formatFen(sku.listPriceFen)}
+            </s>
+          )}
           {distributor && (
             <Link className="share-earn" to={`/centre/invite?productId=${p.id}`} data-testid="share-earn">
               {shareEarnText(t, earning.data ?? null, sku?.id ?? null)}
