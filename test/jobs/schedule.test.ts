@@ -168,7 +168,11 @@ describeEachDatabase('jobs on pg-boss', (kind) => {
       await waitFor(() => runs.some((r) => r.job === 'test.now-in-shanghai'), 15_000, 'the Shanghai-time job');
       // both were looked at in the same cron pass: the UTC hour is eight hours away in Shanghai
       await sleep(2000);
-      expect(runs.filter((r) => r.job === 'test.now-in-shanghai')).toHaveLength(1);
+      // once per cron minute (the schedule names this minute and the next: a run that starts at :59
+      // rightly runs again a second later, in the next minute)
+      const minutes = runs.filter((r) => r.job === 'test.now-in-shanghai').map((r) => Math.floor((r.slot ?? r.start) / 60_000));
+      expect(minutes.length).toBeGreaterThanOrEqual(1);
+      expect(new Set(minutes).size).toBe(minutes.length);
       expect(runs.filter((r) => r.job === 'test.now-in-utc')).toHaveLength(0);
       const schedules = await runner!.boss.getSchedules();
       expect(schedules.map((s) => [s.name, s.timezone]).sort()).toEqual([
