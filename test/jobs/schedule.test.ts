@@ -156,23 +156,21 @@ describeEachDatabase('jobs on pg-boss', (kind) => {
 
     it('reads cron in Asia/Shanghai time', async () => {
       const runs: RecordedRun[] = [];
+      // one occurrence only, this minute in Shanghai: started late in a minute, wait for the next, so the
+      // run cannot be mistaken for the next minute's (under a loaded suite a run starts seconds late)
+      if (clockNow().second >= 45) await sleep((61 - clockNow().second) * 1000);
       const { shanghai, utc } = clockNow();
-      // this minute and the next, in this hour and the next: due now in Shanghai, whatever second it is
-      const around = (t: { hour: number; minute: number }) => `${t.minute},${(t.minute + 1) % 60} ${t.hour},${(t.hour + 1) % 24} * * *`;
+      const at = (t: { hour: number; minute: number }) => `${t.minute} ${t.hour} * * *`;
       runner = await startJobRunner({
         database,
         log: quietLog(),
-        jobs: [recordingJob('test.now-in-shanghai', { kind: 'cron', cron: around(shanghai) }, runs, 'a'), recordingJob('test.now-in-utc', { kind: 'cron', cron: around(utc) }, runs, 'a')],
+        jobs: [recordingJob('test.now-in-shanghai', { kind: 'cron', cron: at(shanghai) }, runs, 'a'), recordingJob('test.now-in-utc', { kind: 'cron', cron: at(utc) }, runs, 'a')],
         options: { intervalMs: 60_000, pollingIntervalSeconds: 0.5, cronWorkerIntervalSeconds: 1, cronMonitorIntervalSeconds: 1 },
       });
       await waitFor(() => runs.some((r) => r.job === 'test.now-in-shanghai'), 15_000, 'the Shanghai-time job');
       // both were looked at in the same cron pass: the UTC hour is eight hours away in Shanghai
       await sleep(2000);
-      // once per cron minute (the schedule names this minute and the next: a run that starts at :59
-      // rightly runs again a second later, in the next minute)
-      const minutes = runs.filter((r) => r.job === 'test.now-in-shanghai').map((r) => Math.floor((r.slot ?? r.start) / 60_000));
-      expect(minutes.length).toBeGreaterThanOrEqual(1);
-      expect(new Set(minutes).size).toBe(minutes.length);
+      expect(runs.filter((r) => r.job === 'test.now-in-shanghai')).toHaveLength(1);
       expect(runs.filter((r) => r.job === 'test.now-in-utc')).toHaveLength(0);
       const schedules = await runner!.boss.getSchedules();
       expect(schedules.map((s) => [s.name, s.timezone]).sort()).toEqual([
