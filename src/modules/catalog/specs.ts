@@ -87,14 +87,21 @@ export function specsOfNamedSkus(skus: Array<{ name: string; priceFen: number; s
   return { attributes: [{ name: '规格', values: names }], skus: skus.map((s) => ({ ...s, specValues: [s.name] })) };
 }
 
+/** A SKU's columns: named by its values when the product has attributes, else by the name given or kept. */
+function skuColumns(input: SpecsInput, sku: SpecSkuInput, keptName?: string) {
+  const name = input.attributes.length ? skuNameOf(sku.specValues) : (sku.name ?? keptName ?? DEFAULT_SKU_NAME);
+  return { name, price_fen: sku.priceFen, list_price_fen: sku.listPriceFen ?? null, stock: sku.stock, image_media_id: sku.imageMediaId ?? null, spec_values: JSON.stringify(sku.specValues) };
+}
+
 /** Writes a checked matrix for a new product (no SKUs yet). */
 export async function insertMatrix(tx: Tx, productId: number, input: SpecsInput): Promise<void> {
+  // checkMatrix checks list prices too; named SKUs without attributes are checked here
   const skus = input.attributes.length ? checkMatrix(input) : input.skus;
-  for (const s of skus) checkListPrice(s.priceFen, s.listPriceFen);
+  if (!input.attributes.length) for (const s of skus) checkListPrice(s.priceFen, s.listPriceFen);
   await tx.updateTable('products').set({ spec_attributes: JSON.stringify(input.attributes) }).where('id', '=', productId).execute();
   await tx
     .insertInto('product_skus')
-    .values(skus.map((s) => ({ product_id: productId, name: input.attributes.length ? skuNameOf(s.specValues) : (s.name ?? DEFAULT_SKU_NAME), spec_values: JSON.stringify(s.specValues), price_fen: s.priceFen, list_price_fen: s.listPriceFen ?? null, stock: s.stock, image_media_id: s.imageMediaId ?? null })))
+    .values(skus.map((s) => ({ product_id: productId, ...skuColumns(input, s) })))
     .execute();
 }
 
@@ -126,9 +133,8 @@ export async function setSpecs(db: Db, pictures: PictureLookup, productId: numbe
     for (const sku of skus) {
       const id = byKey.get(keyOf(sku.specValues));
       // without attributes the one SKU keeps its name unless a new one is given
-      const name = input.attributes.length ? skuNameOf(sku.specValues) : (sku.name ?? existing.find((r) => r.id === id)?.name ?? DEFAULT_SKU_NAME);
-      const values = { name, price_fen: sku.priceFen, list_price_fen: sku.listPriceFen ?? null, stock: sku.stock, image_media_id: sku.imageMediaId ?? null, spec_values: JSON.stringify(sku.specValues) };
-      after.skus.push({ name, priceFen: sku.priceFen, stock: sku.stock });
+      const values = skuColumns(input, sku, existing.find((r) => r.id === id)?.name);
+      after.skus.push({ name: values.name, priceFen: sku.priceFen, stock: sku.stock });
       if (id !== undefined) {
         kept.add(id);
         await tx.updateTable('product_skus').set({ ...values, retired_at: null }).where('id', '=', id).execute();
