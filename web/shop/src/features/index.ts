@@ -1,5 +1,5 @@
 // Every feature's shop pages and entries.
-import type { ShopEntry, ShopFeature, ShopRoute } from './types';
+import type { ShopEntry, ShopFeature, ShopHomeSection, ShopProductPanel, ShopRoute } from './types';
 import { feature as promotions } from './promotions';
 import { feature as loyalty } from './loyalty';
 import { feature as growth } from './growth';
@@ -10,3 +10,5 @@ import { feature as channels } from './channels';
 export const FEATURES: ShopFeature[] = [promotions, loyalty, growth, contests, dealers, channels];
 export const FEATURE_ROUTES: ShopRoute[] = FEATURES.flatMap((f) => f.routes);
 export const FEATURE_ENTRIES: ShopEntry[] = FEATURES.flatMap((f) => f.entries);
+export const FEATURE_HOME_SECTIONS: ShopHomeSection[] = FEATURES.flatMap((f) => f.homeSections ?? []);
+export const FEATURE_PRODUCT_PANELS: ShopProductPanel[] = FEATURES.flatMap((f) => f.productPanels ?? []);

@@ -1,6 +1,7 @@
 // A feature's shop pages (points, coupons, leaderboards, contests…): declared in its own folder and
 // wired into the routes, the "me" page and the distributor centre by features/index.ts.
-import type { ReactNode } from 'react';
+import type { ComponentType, ReactNode } from 'react';
+import type { Product } from '../../../shared/types';
 
 export interface ShopRoute {
   /** e.g. '/points' */
@@ -25,9 +26,26 @@ export interface ShopEntry {
   party?: 'agent' | 'dealer' | 'store' | 'supplier';
 }
 
+/** A section of the home page (a campaign's strip, …); the shop's decoration orders them by key. */
+export interface ShopHomeSection {
+  /** stable: the decoration names it; test id home-section-<key> */
+  key: string;
+  /** an i18n key of the feature's dictionary (the console's decoration screen shows it) */
+  label: string;
+  Section: ComponentType;
+}
+
+/** A panel on the product page, under the price (a flash-sale price, "start a group"…). */
+export interface ShopProductPanel {
+  key: string;
+  Panel: ComponentType<{ product: Product; skuId: number | null }>;
+}
+
 export interface ShopFeature {
   routes: ShopRoute[];
   entries: ShopEntry[];
+  homeSections?: ShopHomeSection[];
+  productPanels?: ShopProductPanel[];
 }
 
 export interface FeatureDictionary {

@@ -8,6 +8,7 @@ import { useI18n } from '../i18n';
 import { storedInviteCode } from '../referral';
 import type { Product, ShopInfo } from '../../../shared/types';
 import { FeatureEntries } from '../features/entries';
+import { FEATURE_HOME_SECTIONS } from '../features';
 import { formatFen } from '../../../shared/money';
 import { ShowcaseSection } from './Showcase';
 
@@ -119,6 +120,13 @@ export function HomePage() {
       <FeatureEntries where="home" />
 
       {!q && <ShowcaseSection inviteCode={storedInviteCode()} />}
+
+      {!q &&
+        FEATURE_HOME_SECTIONS.map(({ key, Section }) => (
+          <div key={key} data-testid={`home-section-${key}`}>
+            <Section />
+          </div>
+        ))}
 
       <div className="section-title">
         <span className="section-bar" />

@@ -7,6 +7,7 @@ import { cart, cartCount, encodeItems, useCart } from '../cart';
 import { ErrorView, Loading, Price, SubPage, useLoad } from '../components';
 import { DetailImages, pictureOf, ProductGallery } from '../gallery';
 import { SpecPicker } from '../SpecPicker';
+import { FEATURE_PRODUCT_PANELS } from '../features';
 import { useI18n } from '../i18n';
 import { CartIcon, HomeIcon } from '../icons';
 import { formatFen } from '../../../shared/money';
@@ -118,6 +119,9 @@ export function ProductPage() {
         </h1>
         <div className="product-service muted small">{t('product.service')}</div>
       </div>
+      {FEATURE_PRODUCT_PANELS.map(({ key, Panel }) => (
+        <Panel key={key} product={p} skuId={skuId} />
+      ))}
 
       <div className="card">
         <div className="card-title">{t('product.chooseSku')}</div>
