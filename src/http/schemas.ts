@@ -37,3 +37,12 @@ export const shippingAddressInput = z.object({
 });
 
 export const returnAddressInput = z.object({ name: z.string().trim().min(1).max(50), phone: z.string().trim().min(5).max(30), address: z.string().trim().min(5).max(200) });
+
+/** A checkout in a campaign (秒杀, 拼团, 砍价): its participant prices it. */
+export const checkoutCampaign = z
+  .object({
+    kind: z.enum(['flash_sale', 'group_buy', 'bargain']),
+    id: z.number().int().positive(),
+    groupId: z.number().int().positive().optional().describe('拼团: the open group to join; none opens a new group'),
+  })
+  .describe('bought in a campaign: the campaign prices the order');

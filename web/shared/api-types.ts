@@ -2003,6 +2003,14 @@ export interface paths {
                         pickupStoreId?: number;
                         couponId?: number;
                         dealerShopId?: number;
+                        /** @description bought in a campaign: the campaign prices the order */
+                        campaign?: {
+                            /** @enum {string} */
+                            kind: "flash_sale" | "group_buy" | "bargain";
+                            id: number;
+                            /** @description 拼团: the open group to join; none opens a new group */
+                            groupId?: number;
+                        };
                     };
                 };
             };
@@ -2125,6 +2133,14 @@ export interface paths {
                         pickupStoreId?: number;
                         couponId?: number;
                         dealerShopId?: number;
+                        /** @description bought in a campaign: the campaign prices the order */
+                        campaign?: {
+                            /** @enum {string} */
+                            kind: "flash_sale" | "group_buy" | "bargain";
+                            id: number;
+                            /** @description 拼团: the open group to join; none opens a new group */
+                            groupId?: number;
+                        };
                         /** @description 买家留言 for the merchant */
                         buyerNote?: string;
                         /** @description 发票: a personal title, or a company title with its taxpayer number */

@@ -25,7 +25,7 @@ import {
   teamSummaryOut,
 } from '../responses.js';
 import { withThumbnails } from '../order-list.js';
-import { checkoutItems, idempotencyKey, idParams, page, positiveFen, shippingAddressInput } from '../schemas.js';
+import { checkoutCampaign, checkoutItems, idempotencyKey, idParams, page, positiveFen, shippingAddressInput } from '../schemas.js';
 
 const shopConfigOut = z.object({
   order: z.object({
@@ -155,6 +155,7 @@ function orderRoutes(app: FastifyInstance, s: Services, auth: Auth) {
         pickupStoreId: z.number().int().positive().optional(),
         couponId: z.number().int().positive().optional(),
         dealerShopId: z.number().int().positive().optional(),
+        campaign: checkoutCampaign.optional(),
       }),
       response: { 200: quoteOut },
     },
@@ -177,6 +178,7 @@ function orderRoutes(app: FastifyInstance, s: Services, auth: Auth) {
         pickupStoreId: z.number().int().positive().optional(),
         couponId: z.number().int().positive().optional(),
         dealerShopId: z.number().int().positive().optional(),
+        campaign: checkoutCampaign.optional(),
         buyerNote: z.string().trim().max(200).optional().describe('买家留言 for the merchant'),
         invoice: z
           .discriminatedUnion('kind', [

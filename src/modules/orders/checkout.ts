@@ -177,9 +177,9 @@ function checkQuote(quote: Quote): void {
   if (!consistent) throw new Error('an order participant returned an inconsistent quote');
 }
 
-const CHECKOUT_FIELDS = ['items', 'shippingAddress', 'pickupStoreId', 'couponId', 'dealerShopId', 'sharerInviteCode'];
+const CHECKOUT_FIELDS = ['items', 'shippingAddress', 'pickupStoreId', 'couponId', 'dealerShopId', 'sharerInviteCode', 'campaign'];
 
-/** What a checkout key stands for: the cart (in any order), delivery, coupon, dealer shop and sharer. */
+/** What a checkout key stands for: the cart (in any order), delivery, coupon, dealer shop, sharer and campaign. */
 function checkoutFields(input: CheckoutInput): RequestFields {
   const items = input.items.map((i) => ({ skuId: i.skuId, quantity: i.quantity })).sort((a, b) => a.skuId - b.skuId || a.quantity - b.quantity);
   return {
@@ -189,6 +189,7 @@ function checkoutFields(input: CheckoutInput): RequestFields {
     couponId: input.couponId,
     dealerShopId: input.dealerShopId,
     sharerInviteCode: input.sharerInviteCode?.trim().toUpperCase(),
+    campaign: input.campaign,
   };
 }
 

@@ -24,6 +24,18 @@ export interface CheckoutInput {
   buyerNote?: string;
   /** 发票 asked for */
   invoice?: InvoiceRequest;
+  /** bought in a campaign (秒杀, 拼团, 砍价): the campaign's participant prices it and keeps its own record of the order */
+  campaign?: CheckoutCampaign;
+}
+
+export type CampaignKind = 'flash_sale' | 'group_buy' | 'bargain';
+
+export interface CheckoutCampaign {
+  kind: CampaignKind;
+  /** the flash sale, the group-buy offer or the bargain */
+  id: number;
+  /** 拼团: the open group to join (none: open a new one) */
+  groupId?: number;
 }
 
 export interface PricedLine {
