@@ -9,12 +9,13 @@ export default defineConfig({
     include: ['test/e2e/**/*.test.ts'],
     testTimeout: 180_000,
     hookTimeout: 180_000,
+    globalSetup: ['test/e2e/global-setup.ts'],
     pool: 'forks',
-    // one fork, one file at a time: the suite shares one server and one browser
-    maxWorkers: 1,
-    fileParallelism: false,
-    // the fork keeps its module cache from file to file (the app and PGlite load once); each file
-    // still starts its own world (server, database, browser) and stops it
+    // two files at a time: each file starts its own world (server, in-memory database, browser) on
+    // its own port, so two forks share nothing but the built web apps (built once, above) and the
+    // screenshot folder (each file writes its own names)
+    maxWorkers: 2,
+    // the fork keeps its module cache from file to file (the app and PGlite load once)
     isolate: false,
   },
 });
