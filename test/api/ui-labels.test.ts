@@ -54,11 +54,13 @@ export function auditActions(): { actions: Map<string, string>; dynamic: string[
   return { actions, dynamic };
 }
 
-type AdminI18n = { makeTranslate: (locale: 'zh' | 'en') => { maybe: (key: string) => string | undefined } };
+type AdminI18n = { makeTranslate: (locale: 'zh' | 'en') => { maybe: (key: string) => string | undefined }; loadLocale: (locale: 'en') => Promise<void>; loadFeatureStrings: () => Promise<void> };
 
 describe('audit actions have console labels in both locales', async () => {
   const { actions, dynamic } = auditActions();
-  const { makeTranslate } = (await import(/* @vite-ignore */ join(ROOT, 'web/admin/src/i18n.ts'))) as AdminI18n;
+  const { makeTranslate, loadLocale, loadFeatureStrings } = (await import(/* @vite-ignore */ join(ROOT, 'web/admin/src/i18n.ts'))) as AdminI18n;
+  // the console loads English and the feature screens' strings on demand: everything, as a signed-in English console has it
+  await Promise.all([loadLocale('en'), loadFeatureStrings()]);
 
   it('finds the actions, each a literal', () => {
     expect(dynamic).toEqual([]);

@@ -8,7 +8,8 @@
 import http from 'node:http';
 import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { login, startWorld, stopWorld } from './world.js';
+import { DEMO_PASSWORD } from '../../src/demo/seed.js';
+import { DESKTOP, login, newContext, startWorld, stopWorld } from './world.js';
 
 let base: string;
 
@@ -90,5 +91,38 @@ describe('the web apps and the API on the wire', () => {
     const events = await get(`/api/me/notifications/stream?access_token=${encodeURIComponent(token)}`, { 'accept-encoding': 'br, gzip', accept: 'text/event-stream' }, { firstChunkOnly: true });
     expect(events.headers['content-type']).toMatch(/^text\/event-stream/);
     expect(events.headers['content-encoding']).toBeUndefined();
+  });
+});
+
+describe('the console downloads what it opens', () => {
+  it('the login page loads neither the English strings nor the feature screens\' dictionaries; signing in loads the dictionaries, choosing English its strings', async () => {
+    const context = await newContext(DESKTOP);
+    const page = await context.newPage();
+    const scripts: string[] = [];
+    page.on('request', (r) => {
+      if (r.resourceType() === 'script') scripts.push(new URL(r.url()).pathname);
+    });
+    const loaded = (name: string) => scripts.some((p) => p.startsWith(`/admin/assets/${name}-`));
+    await page.goto(`${base}/admin/`);
+    await page.getByTestId('login-phone').waitFor();
+    await page.waitForLoadState('networkidle');
+    expect(loaded('index')).toBe(true);
+    expect(loaded('i18n-en')).toBe(false);
+    expect(loaded('dictionaries')).toBe(false);
+
+    await page.getByTestId('login-phone').fill('13800000001');
+    await page.getByTestId('login-password').fill(DEMO_PASSWORD);
+    await page.getByTestId('login-submit').click();
+    await page.getByTestId('side-menu').waitFor();
+    expect(loaded('dictionaries')).toBe(true);
+    // a feature's menu label comes from its dictionary, in Chinese
+    await expect.poll(() => page.getByTestId('side-menu').innerText()).toContain('数据洞察');
+    expect(loaded('i18n-en')).toBe(false);
+
+    await page.getByTestId('locale-switch').getByText('EN').click();
+    await expect.poll(() => page.getByTestId('side-menu').innerText()).toContain('Insights');
+    expect(loaded('i18n-en')).toBe(true);
+    expect(await page.evaluate(() => document.documentElement.lang)).toBe('en');
+    await context.close();
   });
 });

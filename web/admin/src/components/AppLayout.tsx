@@ -12,13 +12,13 @@ import {
   FileTextOutlined,
   MenuOutlined,
 } from '@ant-design/icons';
-import { Avatar, Button, Drawer, Dropdown, Layout, Menu, Segmented, Space, Tag, Typography, theme, type MenuProps } from 'antd';
+import { Avatar, Button, Drawer, Dropdown, Layout, Menu, Segmented, Space, Spin, Tag, Typography, theme, type MenuProps } from 'antd';
 import { useCallback, useMemo, useState } from 'react';
 import { Outlet, useLocation, useNavigate } from 'react-router-dom';
 import type { Screen } from '../access';
 import { useAuth } from '../auth';
 import { useIsMobile } from '../hooks';
-import { useLocale, useT, type Key } from '../i18n';
+import { useFeatureStrings, useLocale, useT, type Key } from '../i18n';
 import { FEATURE_GROUPS, FEATURE_SCREENS } from '../features';
 import { canSeeScreen } from '../features/types';
 import { enumLabel } from './StatusTag';
@@ -179,6 +179,9 @@ export function AppLayout() {
   );
 
   const role = me?.hqRole ?? null;
+  // the feature screens' strings load with the signed-in console, not with the login page
+  const featureStrings = useFeatureStrings();
+  if (!featureStrings) return <Spin fullscreen data-testid="console-loading" />;
 
   return (
     <Layout style={{ minHeight: '100vh' }}>
