@@ -36,8 +36,12 @@ import { createContests } from './modules/contests/index.js';
 import { createInsights } from './modules/insights/index.js';
 import { createSuppliers } from './modules/suppliers/index.js';
 import { createDealers } from './modules/dealers/index.js';
+import { createBargains } from './modules/bargains/index.js';
+import { createGroupBuys } from './modules/group-buys/index.js';
+import { createFlashSales } from './modules/flash-sales/index.js';
 import { createWechatReach } from './modules/wechat-reach/index.js';
 import { createRisk } from './modules/risk/index.js';
+import { createStorefront } from './modules/storefront/index.js';
 
 export interface ServiceOptions {
   db: Db;
@@ -179,11 +183,19 @@ export function createServices(options: ServiceOptions) {
   const insights = createInsights(core);
   const suppliers = createSuppliers(core);
   const dealers = createDealers(core);
+  // 砍价: priced after coupons, which it refuses to combine with
+  const bargains = createBargains(core);
+  // 拼团: the group price, places held at checkout, the Nth payment succeeds the group; the deadline job
+  const groupBuys = createGroupBuys(core);
+  // 秒杀: campaign prices and stock of its own, taken last in the checkout; the end-time job
+  const flashSales = createFlashSales(core);
   const statements = createStatements(core, clients);
   const wechatReach = createWechatReach(core);
   // 风控: the identity graph commission plans through, the rules that hold earnings, the queue
   const risk = createRisk(core);
-  return { ...statements, ...core, ...promotions, ...loyalty, ...growth, ...contests, ...insights, ...suppliers, ...dealers, ...wechatReach, ...risk };
+  // 装修 and 收藏: the shop's decoration and members' favourite products
+  const storefront = createStorefront(core);
+  return { ...statements, ...core, ...promotions, ...loyalty, ...growth, ...contests, ...insights, ...suppliers, ...dealers, ...bargains, ...groupBuys, ...flashSales, ...wechatReach, ...risk, ...storefront };
 }
 
 /** What a feature module is given: every core service (features do not see each other except through the core). */

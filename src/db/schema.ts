@@ -5,10 +5,13 @@ import type { AddressesTables } from '../modules/addresses/tables.js';
 import type { AgentsTables } from '../modules/agents/tables.js';
 import type { ApprovalsTables } from '../modules/approvals/tables.js';
 import type { AuditTables } from '../modules/audit/tables.js';
+import type { BargainsTables } from '../modules/bargains/tables.js';
 import type { CatalogTables } from '../modules/catalog/tables.js';
 import type { CommissionTables } from '../modules/commission/tables.js';
 import type { ContestsTables } from '../modules/contests/tables.js';
 import type { DealersTables } from '../modules/dealers/tables.js';
+import type { FlashSalesTables } from '../modules/flash-sales/tables.js';
+import type { GroupBuysTables } from '../modules/group-buys/tables.js';
 import type { GrowthTables } from '../modules/growth/tables.js';
 import type { IdentityTables } from '../modules/identity/tables.js';
 import type { InsightsTables } from '../modules/insights/tables.js';
@@ -28,6 +31,7 @@ import type { RulesTables } from '../modules/rules/tables.js';
 import type { ShowcaseTables } from '../modules/showcase/tables.js';
 import type { StatementsTables } from '../modules/statements/tables.js';
 import type { StoresTables } from '../modules/stores/tables.js';
+import type { StorefrontTables } from '../modules/storefront/tables.js';
 import type { SuppliersTables } from '../modules/suppliers/tables.js';
 import type { WechatReachTables } from '../modules/wechat-reach/tables.js';
 
@@ -36,10 +40,13 @@ export interface Database
     AgentsTables,
     ApprovalsTables,
     AuditTables,
+    BargainsTables,
     CatalogTables,
     CommissionTables,
     ContestsTables,
     DealersTables,
+    FlashSalesTables,
+    GroupBuysTables,
     GrowthTables,
     IdentityTables,
     InsightsTables,
@@ -59,5 +66,6 @@ export interface Database
     ShowcaseTables,
     StatementsTables,
     StoresTables,
+    StorefrontTables,
     SuppliersTables,
     WechatReachTables {}

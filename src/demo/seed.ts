@@ -11,6 +11,9 @@ import { seedContests } from '../modules/contests/index.js';
 import { seedInsights } from '../modules/insights/index.js';
 import { seedSuppliers } from '../modules/suppliers/index.js';
 import { seedDealers } from '../modules/dealers/index.js';
+import { seedBargains } from '../modules/bargains/index.js';
+import { seedGroupBuys } from '../modules/group-buys/index.js';
+import { seedFlashSales } from '../modules/flash-sales/index.js';
 import { seedProductPictures, seedSkuPictures } from './pictures.js';
 
 export const DEMO_PASSWORD = 'demo1234';
@@ -95,6 +98,9 @@ export async function seedDemo(services: Services, options: { features?: boolean
   await seedInsights(services);
   await seedSuppliers(services);
   await seedDealers(services);
+  await seedBargains(services);
+  await seedGroupBuys(services);
+  await seedFlashSales(services);
   await seedChannels(services);
   // the participants' deferred effects of the demo's orders (points, growth, boards) are in place when it returns
   await services.orders.drainEffects();

@@ -12,7 +12,7 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import type { Logger } from 'pino';
 import type { Services } from '../services.js';
-import { createAuth } from './auth.js';
+import { createAuth, type Auth } from './auth.js';
 import { errorHandler } from './errors.js';
 import { adminRoutes } from './routes/admin.js';
 import { agentRoutes } from './routes/agents.js';
@@ -36,10 +36,14 @@ import { jobsRoutes } from './routes/jobs.js';
 import { afterSalesRoutes } from './routes/after-sales.js';
 import { showcaseRoutes } from './routes/showcase.js';
 import { addressRoutes } from './routes/addresses.js';
+import { bargainsRoutes } from './routes/bargains.js';
+import { groupBuyRoutes } from './routes/group-buys.js';
 import { trackingRoutes } from './routes/tracking.js';
 import { wechatReachRoutes } from './routes/wechat-reach.js';
 import { mediaRoutes } from './routes/media.js';
 import { observeDevices, riskRoutes } from './routes/risk.js';
+import { flashSalesRoutes } from './routes/flash-sales.js';
+import { storefrontRoutes } from './routes/storefront.js';
 
 export interface HttpOptions {
   logger: Logger;
@@ -117,33 +121,46 @@ export async function buildHttpApp(services: Services, options: HttpOptions): Pr
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   mediaRoutes(app, services);
 
-  authRoutes(app, services, auth);
-  wechatAuthRoutes(app, services, auth);
-  shopRoutes(app, services, auth);
-  paymentRoutes(app, services, auth, { devRoutes: services.config.devPaymentProvider && services.config.appEnv !== 'production' });
-  adminRoutes(app, services, auth);
-  engagementRoutes(app, services, auth);
-  storeRoutes(app, services, auth);
-  agentRoutes(app, services, auth);
-  promotionsRoutes(app, services, auth);
-  loyaltyRoutes(app, services, auth);
-  growthRoutes(app, services, auth);
-  contestsRoutes(app, services, auth);
-  insightsRoutes(app, services, auth);
-  suppliersRoutes(app, services, auth);
-  dealersRoutes(app, services, auth);
-  payoutBatchRoutes(app, services, auth);
-  payoutChannelRoutes(app, services, auth);
-  statementRoutes(app, services, auth);
-  jobsRoutes(app, services, auth);
-  trackingRoutes(app, services);
-  afterSalesRoutes(app, services, auth);
-  showcaseRoutes(app, services, auth);
-  addressRoutes(app, services, auth);
-  wechatReachRoutes(app, services, auth);
-  riskRoutes(app, services, auth);
+  featureRoutes(app, services, auth);
   for (const plugin of options.plugins ?? []) await plugin(app, services);
 
   await app.ready();
   return app;
+}
+
+// Every route group that takes (app, services, auth), in registration order (their paths do not overlap).
+const ROUTE_GROUPS: Array<(app: FastifyInstance, services: Services, auth: Auth) => void> = [
+  authRoutes,
+  wechatAuthRoutes,
+  shopRoutes,
+  adminRoutes,
+  engagementRoutes,
+  storeRoutes,
+  agentRoutes,
+  promotionsRoutes,
+  loyaltyRoutes,
+  growthRoutes,
+  contestsRoutes,
+  insightsRoutes,
+  suppliersRoutes,
+  dealersRoutes,
+  payoutBatchRoutes,
+  payoutChannelRoutes,
+  statementRoutes,
+  jobsRoutes,
+  afterSalesRoutes,
+  showcaseRoutes,
+  addressRoutes,
+  bargainsRoutes,
+  groupBuyRoutes,
+  wechatReachRoutes,
+  riskRoutes,
+  flashSalesRoutes,
+  storefrontRoutes,
+];
+
+function featureRoutes(app: FastifyInstance, services: Services, auth: Auth): void {
+  for (const routes of ROUTE_GROUPS) routes(app, services, auth);
+  paymentRoutes(app, services, auth, { devRoutes: services.config.devPaymentProvider && services.config.appEnv !== 'production' });
+  trackingRoutes(app, services);
 }

@@ -1,6 +1,6 @@
 // Request schemas shared by routes; the same zod schemas validate and document (OpenAPI).
 import { z } from 'zod';
-import { CARRIER_CODES } from '../modules/orders/index.js';
+import { CARRIER_CODES, TRACKING_NO_PATTERN } from '../modules/orders/index.js';
 
 export const idParams = z.object({ id: z.coerce.number().int().positive() });
 export const page = z.object({
@@ -18,8 +18,24 @@ export const checkoutItems = z
   .min(1)
   .max(50);
 
+/** A calendar day in Asia/Shanghai (YYYY-MM-DD); 2026-02-30 is refused like any other bad input (400). */
+export const shanghaiDay = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, 'a date YYYY-MM-DD (Asia/Shanghai)')
+  .refine((d) => {
+    const at = new Date(`${d}T00:00:00Z`);
+    return !Number.isNaN(at.getTime()) && at.toISOString().slice(0, 10) === d;
+  }, 'not a calendar date');
+
+/** Shanghai days from and to (both included) as instants: [from 00:00, the day after to 00:00). */
+export function shanghaiDayRange(days: { from?: string; to?: string }): { start?: Date; before?: Date } {
+  const start = days.from ? new Date(`${days.from}T00:00:00+08:00`) : undefined;
+  const before = days.to ? new Date(new Date(`${days.to}T00:00:00+08:00`).getTime() + 86_400_000) : undefined;
+  return { start, before };
+}
+
 /** A carrier's tracking number as carriers print them. */
-export const trackingNo = z.string().trim().regex(/^[A-Za-z0-9-]{4,40}$/, 'letters, digits and -');
+export const trackingNo = z.string().trim().regex(TRACKING_NO_PATTERN, 'letters, digits and -');
 
 /** A parcel as HQ records it (or a buyer's return parcel): a known carrier (快递100's company code) and its tracking number. */
 export const parcelInput = z.object({ carrierCode: z.enum(CARRIER_CODES), trackingNo });

@@ -37,6 +37,7 @@ const NOT_JSON: Record<string, string[]> = {
   'GET /api/admin/payout-batches/{id}/file': ['application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', 'text/csv'],
   'GET /api/admin/leaderboards/export': ['text/csv', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'],
   'GET /api/admin/compliance/report/export': ['application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'],
+  'GET /api/admin/orders/batch-ship/template': ['application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'],
   'GET /api/admin/insights/members/export': ['text/csv'],
   'GET /api/admin/insights/trends/export': ['text/csv'],
 };

@@ -186,9 +186,13 @@ describeEachDatabase('suppliers: proposals, their own orders, settlement through
     expect(seenByA.body).not.toHaveProperty('paidFen');
     const seenByB = await call(app, 'GET', `/api/supplier/orders/${mixed.id}`, { token: memberB.token });
     expect(seenByB.body.lines.map((l: { skuId: number }) => l.skuId)).toEqual([skuB]);
-    // lists mask the consignee
+    // lists say who (masked) and where to, never the phone or the street; and only my lines, with their SKU
     const listA = await call(app, 'GET', '/api/supplier/orders', { token: memberA.token });
-    expect(listA.body.items.find((o: { id: number }) => o.id === mixed.id).shippingAddress.phone).toBe('139****5678');
+    const listed = listA.body.items.find((o: { id: number }) => o.id === mixed.id);
+    expect(listed.consignee).toEqual({ name: '李*', province: expect.any(String), city: expect.any(String), district: expect.any(String) });
+    expect(listed).not.toHaveProperty('shippingAddress');
+    expect(JSON.stringify(listed)).not.toContain('13912345678');
+    expect(listed.lines.map((l: { skuId: number; skuName: string; quantity: number }) => [l.skuId, l.skuName, l.quantity])).toEqual([[skuA500, '500g', 1]]);
 
     // B never sees A's orders
     expect((await call(app, 'GET', `/api/supplier/orders/${settledOrder.id}`, { token: memberB.token })).status).toBe(404);

@@ -1355,6 +1355,8 @@ export interface paths {
                                 selectable: boolean;
                                 /** @description 已售: units paid for */
                                 soldCount: number;
+                                /** @description 限购: the most one member may hold in open and paid orders (409 PURCHASE_LIMIT_REACHED past it); null: no limit */
+                                maxPerMember: number | null;
                                 /** @description 规格: the attributes that generate the SKU matrix (empty: a single SKU, or SKUs by name) */
                                 specs: {
                                     /** @description 颜色, 尺码 … */
@@ -1569,6 +1571,8 @@ export interface paths {
                             selectable: boolean;
                             /** @description 已售: units paid for */
                             soldCount: number;
+                            /** @description 限购: the most one member may hold in open and paid orders (409 PURCHASE_LIMIT_REACHED past it); null: no limit */
+                            maxPerMember: number | null;
                             /** @description 规格: the attributes that generate the SKU matrix (empty: a single SKU, or SKUs by name) */
                             specs: {
                                 /** @description 颜色, 尺码 … */
@@ -2087,6 +2091,8 @@ export interface paths {
                                 refundedFen: number;
                                 /** @enum {string} */
                                 source: "share_link" | "poster" | "store" | "direct";
+                                /** @enum {string} */
+                                deliveryMethod: "express" | "pickup";
                                 /** Format: date-time */
                                 createdAt: string;
                                 /** Format: date-time */
@@ -3282,316 +3288,6 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/payments/methods": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** The payment methods enabled here (the shop offers those that fit where it runs) */
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            methods: {
-                                provider: string;
-                                /** @enum {string} */
-                                method: "dev" | "jsapi" | "mp" | "h5" | "native" | "wap" | "page";
-                            }[];
-                        };
-                    };
-                };
-            };
-        };
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/orders/{id}/pay": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /** Start paying an order: jsapi (inside WeChat), mp (mini-program), h5 (mobile browser), native (QR), wap / page (Alipay), dev */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    id: number;
-                };
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": {
-                        /** @enum {string} */
-                        provider: "dev" | "wechatpay" | "alipay";
-                        /** @enum {string} */
-                        method?: "dev" | "jsapi" | "mp" | "h5" | "native" | "wap" | "page";
-                    };
-                };
-            };
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            provider: string;
-                            /** @enum {string} */
-                            method: "dev" | "jsapi" | "mp" | "h5" | "native" | "wap" | "page";
-                            outTradeNo: string;
-                            amountFen: number;
-                            params: {
-                                [key: string]: unknown;
-                            };
-                        };
-                    };
-                };
-            };
-        };
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/orders/{id}/payment-check": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /** The verified payment state of my order: asks the provider about open attempts now (the result page's source, never the redirect) */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    id: number;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            orderId: number;
-                            status: string;
-                            paid: boolean;
-                            payments: {
-                                id: number;
-                                provider: string;
-                                method: string;
-                                outTradeNo: string;
-                                amountFen: number;
-                                /** @enum {string} */
-                                status: "created" | "succeeded" | "closed";
-                                providerTxnId: string | null;
-                                /** Format: date-time */
-                                paidAt: string | null;
-                                /** Format: date-time */
-                                createdAt: string;
-                            }[];
-                        };
-                    };
-                };
-            };
-        };
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/payments/wechatpay/notify": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /** WeChat Pay v3 notification (payments and refunds); signature, time, merchant, app and amount verified; a refusal answers {code: FAIL, message} with 4xx/5xx (WeChat retries) */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description No content */
-                204: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-            };
-        };
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/payments/alipay/notify": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /** Alipay asynchronous notification (form); RSA2 signature and app id verified; answers the text success (a refusal: fail, with 4xx/5xx) */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Taken: Alipay stops resending */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "text/plain": "success";
-                    };
-                };
-            };
-        };
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/payments/dev/notify": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /** Dev provider notification, HMAC-signed in X-Dev-Signature */
-        post: {
-            parameters: {
-                query?: never;
-                header?: {
-                    "x-dev-signature"?: string;
-                };
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** @enum {string} */
-                            outcome: "applied" | "duplicate";
-                        };
-                    };
-                };
-            };
-        };
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/payments/dev/simulate": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /** Demo only: the dev provider completes my payment and notifies the server */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": {
-                        outTradeNo: string;
-                    };
-                };
-            };
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** @enum {string} */
-                            outcome: "applied" | "duplicate";
-                        };
-                    };
-                };
-            };
-        };
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
     "/api/admin/members": {
         parameters: {
             query?: never;
@@ -4522,6 +4218,8 @@ export interface paths {
                                 selectable: boolean;
                                 /** @description 已售: units paid for */
                                 soldCount: number;
+                                /** @description 限购: the most one member may hold in open and paid orders (409 PURCHASE_LIMIT_REACHED past it); null: no limit */
+                                maxPerMember: number | null;
                                 /** @description 规格: the attributes that generate the SKU matrix (empty: a single SKU, or SKUs by name) */
                                 specs: {
                                     /** @description 颜色, 尺码 … */
@@ -4602,6 +4300,8 @@ export interface paths {
                         /** @enum {string} */
                         status?: "on_sale" | "off_sale";
                         selectable?: boolean;
+                        /** @description 限购: the most one member may hold in open and paid orders; null: no limit */
+                        maxPerMember?: number | null;
                         skus: {
                             name: string;
                             priceFen: number;
@@ -4755,6 +4455,8 @@ export interface paths {
                             selectable: boolean;
                             /** @description 已售: units paid for */
                             soldCount: number;
+                            /** @description 限购: the most one member may hold in open and paid orders (409 PURCHASE_LIMIT_REACHED past it); null: no limit */
+                            maxPerMember: number | null;
                             /** @description 规格: the attributes that generate the SKU matrix (empty: a single SKU, or SKUs by name) */
                             specs: {
                                 /** @description 颜色, 尺码 … */
@@ -4855,6 +4557,8 @@ export interface paths {
                         status?: "on_sale" | "off_sale";
                         /** @description false: distributors may not pick it, and it leaves the mini-shops that did */
                         selectable?: boolean;
+                        /** @description 限购: the most one member may hold in open and paid orders; null: no limit */
+                        maxPerMember?: number | null;
                     };
                 };
             };
@@ -4985,6 +4689,8 @@ export interface paths {
                             selectable: boolean;
                             /** @description 已售: units paid for */
                             soldCount: number;
+                            /** @description 限购: the most one member may hold in open and paid orders (409 PURCHASE_LIMIT_REACHED past it); null: no limit */
+                            maxPerMember: number | null;
                             /** @description 规格: the attributes that generate the SKU matrix (empty: a single SKU, or SKUs by name) */
                             specs: {
                                 /** @description 颜色, 尺码 … */
@@ -5211,6 +4917,8 @@ export interface paths {
                             selectable: boolean;
                             /** @description 已售: units paid for */
                             soldCount: number;
+                            /** @description 限购: the most one member may hold in open and paid orders (409 PURCHASE_LIMIT_REACHED past it); null: no limit */
+                            maxPerMember: number | null;
                             /** @description 规格: the attributes that generate the SKU matrix (empty: a single SKU, or SKUs by name) */
                             specs: {
                                 /** @description 颜色, 尺码 … */
@@ -5439,6 +5147,8 @@ export interface paths {
                             selectable: boolean;
                             /** @description 已售: units paid for */
                             soldCount: number;
+                            /** @description 限购: the most one member may hold in open and paid orders (409 PURCHASE_LIMIT_REACHED past it); null: no limit */
+                            maxPerMember: number | null;
                             /** @description 规格: the attributes that generate the SKU matrix (empty: a single SKU, or SKUs by name) */
                             specs: {
                                 /** @description 颜色, 尺码 … */
@@ -5508,14 +5218,33 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Orders */
+        /** Orders, newest first, narrowed by any of the filters (all that are given hold) */
         get: {
             parameters: {
                 query?: {
                     limit?: number;
                     offset?: number;
                     status?: "pending_payment" | "paid" | "shipped" | "completed" | "closed" | "refunded";
+                    /** @description the start of an order number */
                     q?: string;
+                    /** @description a word of the buyer's nickname, or the buyer's member id */
+                    buyer?: string;
+                    /** @description the buyer's phone, whole or its last 4 digits; only for roles that see phones unmasked (else 403 PHONE_SEARCH_FORBIDDEN) */
+                    phone?: string;
+                    /** @description a word in a line's title */
+                    product?: string;
+                    /** @description orders with a line of this product */
+                    productId?: number;
+                    /** @description placed on or after this day, Asia/Shanghai */
+                    from?: string;
+                    /** @description placed on or before this day (included), Asia/Shanghai; 400 RANGE_INVALID before from */
+                    to?: string;
+                    source?: "share_link" | "poster" | "store" | "direct";
+                    /** @description the sharer, or a distributor who earned commission on the order: a member id or an invite code */
+                    distributor?: string;
+                    delivery?: "express" | "pickup";
+                    /** @description true: what fulfilment must ship (待发货): paid, by express */
+                    toShip?: "true" | "false";
                 };
                 header?: never;
                 path?: never;
@@ -5543,6 +5272,8 @@ export interface paths {
                                 refundedFen: number;
                                 /** @enum {string} */
                                 source: "share_link" | "poster" | "store" | "direct";
+                                /** @enum {string} */
+                                deliveryMethod: "express" | "pickup";
                                 /** Format: date-time */
                                 createdAt: string;
                                 /** Format: date-time */
@@ -6335,6 +6066,168 @@ export interface paths {
                                 /** @description a company's unified social credit code */
                                 taxNo?: string;
                             } | null;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/orders/batch-ship/template": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The batch-shipping template (批量发货): an XLSX with the columns 订单号, 快递公司, 运单号 and the carriers it takes */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The template workbook (attachment) */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/orders/batch-ship/preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Batch shipping, step 1: every row of the file answered (ok, already shipped, or why not); nothing is written. multipart/form-data with one file (at most 1048576 bytes, 415 BATCH_FILE_TYPE unless .xlsx or .csv): the columns 订单号, 快递公司 (a carrier's name or code), 运单号; at most 2000 rows (413 BATCH_TOO_MANY_ROWS) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description rows by status */
+                            counts: {
+                                ok: number;
+                                shipped: number;
+                                already_shipped: number;
+                                error: number;
+                            };
+                            rows: {
+                                /** @description the row's number in the sheet (the header is row 1) */
+                                row: number;
+                                orderNo: string;
+                                /** @description as the file names it */
+                                carrier: string;
+                                /** @description the known carrier it names (快递100 code) */
+                                carrierCode: string | null;
+                                carrierName: string | null;
+                                trackingNo: string;
+                                orderId: number | null;
+                                /**
+                                 * @description ok: would ship (preview); shipped (confirm); already_shipped: the order left with this tracking number before; error: see code
+                                 * @enum {string}
+                                 */
+                                status: "ok" | "shipped" | "already_shipped" | "error";
+                                /** @description why the row does not ship: ORDER_NOT_FOUND, ORDER_NOT_SHIPPABLE, ORDER_IS_PICKUP, CARRIER_UNKNOWN, TRACKING_NO_INVALID, DUPLICATE_ROW, or what ship refused with */
+                                code: string | null;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/orders/batch-ship/confirm": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Batch shipping, step 2: the same file again; every row that is ok ships as the single ship action does (each order in its own transaction, audited). Sending it once more ships nothing twice. multipart/form-data with one file (at most 1048576 bytes, 415 BATCH_FILE_TYPE unless .xlsx or .csv): the columns 订单号, 快递公司 (a carrier's name or code), 运单号; at most 2000 rows (413 BATCH_TOO_MANY_ROWS) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description rows by status */
+                            counts: {
+                                ok: number;
+                                shipped: number;
+                                already_shipped: number;
+                                error: number;
+                            };
+                            rows: {
+                                /** @description the row's number in the sheet (the header is row 1) */
+                                row: number;
+                                orderNo: string;
+                                /** @description as the file names it */
+                                carrier: string;
+                                /** @description the known carrier it names (快递100 code) */
+                                carrierCode: string | null;
+                                carrierName: string | null;
+                                trackingNo: string;
+                                orderId: number | null;
+                                /**
+                                 * @description ok: would ship (preview); shipped (confirm); already_shipped: the order left with this tracking number before; error: see code
+                                 * @enum {string}
+                                 */
+                                status: "ok" | "shipped" | "already_shipped" | "error";
+                                /** @description why the row does not ship: ORDER_NOT_FOUND, ORDER_NOT_SHIPPABLE, ORDER_IS_PICKUP, CARRIER_UNKNOWN, TRACKING_NO_INVALID, DUPLICATE_ROW, or what ship refused with */
+                                code: string | null;
+                            }[];
                         };
                     };
                 };
@@ -9659,6 +9552,8 @@ export interface paths {
                     memberId?: number;
                     orderId?: number;
                     state?: "pending" | "frozen" | "available" | "reversed";
+                    /** @description true: only those held back (a risk rule, or an open after-sales request on the order): the dashboard 待办 counts them */
+                    held?: "true" | "false";
                 };
                 header?: never;
                 path?: never;
@@ -9701,6 +9596,8 @@ export interface paths {
                                 orderStatus: "pending_payment" | "paid" | "shipped" | "completed" | "closed" | "refunded";
                                 /** @description under review (审核中): a risk rule held it; it does not unfreeze until finance lets it go */
                                 riskHold: boolean;
+                                /** @description an open after-sales request on the order holds it; it goes on when the request closes */
+                                afterSalesHold: boolean;
                             }[];
                         };
                     };
@@ -9777,6 +9674,8 @@ export interface paths {
                     offset?: number;
                     status?: "reviewing" | "processing" | "paid" | "rejected" | "failed";
                     memberId?: number;
+                    /** @description only those with (true) or without (false) a first approval: false with reviewing is what the dashboard 待办 counts to review */
+                    firstApproved?: "true" | "false";
                 };
                 header?: never;
                 path?: never;
@@ -11236,6 +11135,8 @@ export interface paths {
                             selectable: boolean;
                             /** @description 已售: units paid for */
                             soldCount: number;
+                            /** @description 限购: the most one member may hold in open and paid orders (409 PURCHASE_LIMIT_REACHED past it); null: no limit */
+                            maxPerMember: number | null;
                             /** @description 规格: the attributes that generate the SKU matrix (empty: a single SKU, or SKUs by name) */
                             specs: {
                                 /** @description 颜色, 尺码 … */
@@ -11484,6 +11385,49 @@ export interface paths {
                     };
                     content: {
                         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/todo": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 待办: how many things wait for an HQ decision that the caller’s role can take (orders to ship, after-sales, withdrawals, reviews…) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description only the items the caller's role acts on, in the dashboard's order; empty for a role that decides none (the auditor) */
+                            items: {
+                                /** @enum {string} */
+                                key: "ordersToShip" | "refundRequestsToReview" | "returnsToReceive" | "refundsFailed" | "payoutsToReview" | "payoutsFailed" | "approvalsAwaiting" | "riskHolds" | "heldEarnings" | "restocksToConfirm" | "applicationsToReview" | "proposalsToReview" | "redemptionsToFulfil";
+                                count: number;
+                            }[];
+                        };
                     };
                 };
             };
@@ -19492,7 +19436,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Paid orders with my products (my lines only; consignee masked) */
+        /** Paid orders with my products: my lines (title, SKU, quantity, thumbnail) and who and where to ship (name masked, city and district) */
         get: {
             parameters: {
                 query?: {
@@ -19526,34 +19470,37 @@ export interface paths {
                                 shippedAt: string | null;
                                 /** Format: date-time */
                                 completedAt: string | null;
-                                shippingAddress: {
-                                    city: string;
-                                    name: string;
-                                    phone: string;
-                                    detail: string;
-                                    district: string;
-                                    province: string;
-                                    /** @description 6-digit district code (GB/T 2260) */
-                                    regionCode: string;
-                                } | null;
                                 lines: {
                                     id: number;
                                     productId: number;
                                     skuId: number;
+                                    /** @description the SKU (规格) */
+                                    skuName: string | null;
                                     title: string;
                                     quantity: number;
+                                    /** @description the product's thumbnail */
+                                    imageUrl: string | null;
                                     unitPriceFen: number;
                                     paidFen: number;
                                     refundedFen: number;
                                     supplyPriceFen: number | null;
                                     settlementFen: number | null;
                                 }[];
+                                /** @description the order has other parties’ lines too */
                                 mixed: boolean;
                                 shipment: {
                                     carrier: string;
                                     trackingNo: string;
                                     /** Format: date-time */
                                     shippedAt: string;
+                                } | null;
+                                /** @description none for a pickup order */
+                                consignee: {
+                                    /** @description masked */
+                                    name: string;
+                                    province: string;
+                                    city: string;
+                                    district: string;
                                 } | null;
                             }[];
                         };
@@ -19607,6 +19554,30 @@ export interface paths {
                             shippedAt: string | null;
                             /** Format: date-time */
                             completedAt: string | null;
+                            lines: {
+                                id: number;
+                                productId: number;
+                                skuId: number;
+                                /** @description the SKU (规格) */
+                                skuName: string | null;
+                                title: string;
+                                quantity: number;
+                                /** @description the product's thumbnail */
+                                imageUrl: string | null;
+                                unitPriceFen: number;
+                                paidFen: number;
+                                refundedFen: number;
+                                supplyPriceFen: number | null;
+                                settlementFen: number | null;
+                            }[];
+                            /** @description the order has other parties’ lines too */
+                            mixed: boolean;
+                            shipment: {
+                                carrier: string;
+                                trackingNo: string;
+                                /** Format: date-time */
+                                shippedAt: string;
+                            } | null;
                             shippingAddress: {
                                 city: string;
                                 name: string;
@@ -19616,25 +19587,6 @@ export interface paths {
                                 province: string;
                                 /** @description 6-digit district code (GB/T 2260) */
                                 regionCode: string;
-                            } | null;
-                            lines: {
-                                id: number;
-                                productId: number;
-                                skuId: number;
-                                title: string;
-                                quantity: number;
-                                unitPriceFen: number;
-                                paidFen: number;
-                                refundedFen: number;
-                                supplyPriceFen: number | null;
-                                settlementFen: number | null;
-                            }[];
-                            mixed: boolean;
-                            shipment: {
-                                carrier: string;
-                                trackingNo: string;
-                                /** Format: date-time */
-                                shippedAt: string;
                             } | null;
                         };
                     };
@@ -19696,6 +19648,30 @@ export interface paths {
                             shippedAt: string | null;
                             /** Format: date-time */
                             completedAt: string | null;
+                            lines: {
+                                id: number;
+                                productId: number;
+                                skuId: number;
+                                /** @description the SKU (规格) */
+                                skuName: string | null;
+                                title: string;
+                                quantity: number;
+                                /** @description the product's thumbnail */
+                                imageUrl: string | null;
+                                unitPriceFen: number;
+                                paidFen: number;
+                                refundedFen: number;
+                                supplyPriceFen: number | null;
+                                settlementFen: number | null;
+                            }[];
+                            /** @description the order has other parties’ lines too */
+                            mixed: boolean;
+                            shipment: {
+                                carrier: string;
+                                trackingNo: string;
+                                /** Format: date-time */
+                                shippedAt: string;
+                            } | null;
                             shippingAddress: {
                                 city: string;
                                 name: string;
@@ -19705,25 +19681,6 @@ export interface paths {
                                 province: string;
                                 /** @description 6-digit district code (GB/T 2260) */
                                 regionCode: string;
-                            } | null;
-                            lines: {
-                                id: number;
-                                productId: number;
-                                skuId: number;
-                                title: string;
-                                quantity: number;
-                                unitPriceFen: number;
-                                paidFen: number;
-                                refundedFen: number;
-                                supplyPriceFen: number | null;
-                                settlementFen: number | null;
-                            }[];
-                            mixed: boolean;
-                            shipment: {
-                                carrier: string;
-                                trackingNo: string;
-                                /** Format: date-time */
-                                shippedAt: string;
                             } | null;
                         };
                     };
@@ -22094,52 +22051,6 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/tracking/kuaidi100/callback": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /** 快递100's tracking push (form fields param and sign = MD5(param + salt)) */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": {
-                        [key: string]: string;
-                    };
-                };
-            };
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            result: boolean;
-                            returnCode: string;
-                            message: string;
-                        };
-                    };
-                };
-            };
-        };
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
     "/api/orders/{id}/refund-requests": {
         parameters: {
             query?: never;
@@ -22897,6 +22808,8 @@ export interface paths {
                                 selectable: boolean;
                                 /** @description 已售: units paid for */
                                 soldCount: number;
+                                /** @description 限购: the most one member may hold in open and paid orders (409 PURCHASE_LIMIT_REACHED past it); null: no limit */
+                                maxPerMember: number | null;
                                 /** @description 规格: the attributes that generate the SKU matrix (empty: a single SKU, or SKUs by name) */
                                 specs: {
                                     /** @description 颜色, 尺码 … */
@@ -23160,6 +23073,8 @@ export interface paths {
                                 selectable: boolean;
                                 /** @description 已售: units paid for */
                                 soldCount: number;
+                                /** @description 限购: the most one member may hold in open and paid orders (409 PURCHASE_LIMIT_REACHED past it); null: no limit */
+                                maxPerMember: number | null;
                                 /** @description 规格: the attributes that generate the SKU matrix (empty: a single SKU, or SKUs by name) */
                                 specs: {
                                     /** @description 颜色, 尺码 … */
@@ -23368,6 +23283,8 @@ export interface paths {
                                 selectable: boolean;
                                 /** @description 已售: units paid for */
                                 soldCount: number;
+                                /** @description 限购: the most one member may hold in open and paid orders (409 PURCHASE_LIMIT_REACHED past it); null: no limit */
+                                maxPerMember: number | null;
                                 /** @description 规格: the attributes that generate the SKU matrix (empty: a single SKU, or SKUs by name) */
                                 specs: {
                                     /** @description 颜色, 尺码 … */
@@ -23660,6 +23577,1478 @@ export interface paths {
                 };
             };
         };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/bargain-offers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Bargain offers, newest first, with bargains started and bought */
+        get: {
+            parameters: {
+                query?: {
+                    limit?: number;
+                    offset?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                id: number;
+                                productId: number;
+                                skuId: number;
+                                title: string;
+                                skuName: string;
+                                imageUrl: string | null;
+                                /** @description the SKU's price now */
+                                skuPriceFen: number;
+                                startPriceFen: number;
+                                floorPriceFen: number;
+                                /** @description cuts to reach the floor */
+                                helpersNeeded: number;
+                                /** @description each bargain may be bought within this long of its start */
+                                timeLimitHours: number;
+                                /**
+                                 * @description new_members: only members who registered after the bargain started may help
+                                 * @enum {string}
+                                 */
+                                helperRule: "new_members" | "anyone";
+                                /** Format: date-time */
+                                startsAt: string;
+                                /** Format: date-time */
+                                endsAt: string;
+                                /** @description bargains that may be bought */
+                                stockCap: number;
+                                /** @description bought, or held by an unpaid order */
+                                takenCount: number;
+                                /** @enum {string} */
+                                status: "active" | "stopped";
+                                /** @description active, in its window, with stock left */
+                                running: boolean;
+                                /** Format: date-time */
+                                createdAt: string;
+                                startedCount: number;
+                                boughtCount: number;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Create a bargain offer on a SKU (422 BARGAIN_OFFER_INVALID for terms that cannot work) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description default: the SKU's price (never above it) */
+                        startPriceFen?: number;
+                        /** @description the price after every cut */
+                        floorPriceFen: number;
+                        helpersNeeded: number;
+                        timeLimitHours: number;
+                        /** @enum {string} */
+                        helperRule: "new_members" | "anyone";
+                        startsAt: unknown;
+                        endsAt: unknown;
+                        stockCap: number;
+                        skuId: number;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: number;
+                            productId: number;
+                            skuId: number;
+                            title: string;
+                            skuName: string;
+                            imageUrl: string | null;
+                            /** @description the SKU's price now */
+                            skuPriceFen: number;
+                            startPriceFen: number;
+                            floorPriceFen: number;
+                            /** @description cuts to reach the floor */
+                            helpersNeeded: number;
+                            /** @description each bargain may be bought within this long of its start */
+                            timeLimitHours: number;
+                            /**
+                             * @description new_members: only members who registered after the bargain started may help
+                             * @enum {string}
+                             */
+                            helperRule: "new_members" | "anyone";
+                            /** Format: date-time */
+                            startsAt: string;
+                            /** Format: date-time */
+                            endsAt: string;
+                            /** @description bargains that may be bought */
+                            stockCap: number;
+                            /** @description bought, or held by an unpaid order */
+                            takenCount: number;
+                            /** @enum {string} */
+                            status: "active" | "stopped";
+                            /** @description active, in its window, with stock left */
+                            running: boolean;
+                            /** Format: date-time */
+                            createdAt: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/bargain-offers/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Edit or stop an offer: bargains started from now on take the new terms */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: number;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description default: the SKU's price (never above it) */
+                        startPriceFen?: number;
+                        /** @description the price after every cut */
+                        floorPriceFen: number;
+                        helpersNeeded: number;
+                        timeLimitHours: number;
+                        /** @enum {string} */
+                        helperRule: "new_members" | "anyone";
+                        startsAt: unknown;
+                        endsAt: unknown;
+                        stockCap: number;
+                        /** @enum {string} */
+                        status: "active" | "stopped";
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: number;
+                            productId: number;
+                            skuId: number;
+                            title: string;
+                            skuName: string;
+                            imageUrl: string | null;
+                            /** @description the SKU's price now */
+                            skuPriceFen: number;
+                            startPriceFen: number;
+                            floorPriceFen: number;
+                            /** @description cuts to reach the floor */
+                            helpersNeeded: number;
+                            /** @description each bargain may be bought within this long of its start */
+                            timeLimitHours: number;
+                            /**
+                             * @description new_members: only members who registered after the bargain started may help
+                             * @enum {string}
+                             */
+                            helperRule: "new_members" | "anyone";
+                            /** Format: date-time */
+                            startsAt: string;
+                            /** Format: date-time */
+                            endsAt: string;
+                            /** @description bargains that may be bought */
+                            stockCap: number;
+                            /** @description bought, or held by an unpaid order */
+                            takenCount: number;
+                            /** @enum {string} */
+                            status: "active" | "stopped";
+                            /** @description active, in its window, with stock left */
+                            running: boolean;
+                            /** Format: date-time */
+                            createdAt: string;
+                        };
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/bargain-offers/{id}/bargains": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** An offer's bargains with their progress and status */
+        get: {
+            parameters: {
+                query?: {
+                    limit?: number;
+                    offset?: number;
+                    status?: "open" | "complete" | "bought" | "expired";
+                };
+                header?: never;
+                path: {
+                    id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                id: number;
+                                offerId: number;
+                                productId: number;
+                                skuId: number;
+                                title: string;
+                                skuName: string;
+                                imageUrl: string | null;
+                                startPriceFen: number;
+                                floorPriceFen: number;
+                                /** @description cut so far */
+                                cutFen: number;
+                                /** @description start − cut: what the starter would pay now */
+                                currentPriceFen: number;
+                                helpersNeeded: number;
+                                helpedCount: number;
+                                /**
+                                 * @description new_members: only members who registered after the bargain started may help
+                                 * @enum {string}
+                                 */
+                                helperRule: "new_members" | "anyone";
+                                /**
+                                 * @description complete: at the floor, not bought yet
+                                 * @enum {string}
+                                 */
+                                status: "open" | "complete" | "bought" | "expired";
+                                /** @description the order buying it (unpaid or paid); the starter's own view only */
+                                orderId: number | null;
+                                /** @description what that order's line pays */
+                                orderPriceFen: number | null;
+                                /** Format: date-time */
+                                startedAt: string;
+                                /** Format: date-time */
+                                expiresAt: string;
+                                /** Format: date-time */
+                                completedAt: string | null;
+                                /** Format: date-time */
+                                boughtAt: string | null;
+                                starterId: number;
+                                nickname: string;
+                                /** @description masked */
+                                phone: string;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/bargain-offers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Running bargain offers (of one product), the soonest to end first */
+        get: {
+            parameters: {
+                query?: {
+                    productId?: number;
+                    limit?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                id: number;
+                                productId: number;
+                                skuId: number;
+                                title: string;
+                                skuName: string;
+                                imageUrl: string | null;
+                                /** @description the SKU's price now */
+                                skuPriceFen: number;
+                                startPriceFen: number;
+                                floorPriceFen: number;
+                                /** @description cuts to reach the floor */
+                                helpersNeeded: number;
+                                /** @description each bargain may be bought within this long of its start */
+                                timeLimitHours: number;
+                                /**
+                                 * @description new_members: only members who registered after the bargain started may help
+                                 * @enum {string}
+                                 */
+                                helperRule: "new_members" | "anyone";
+                                /** Format: date-time */
+                                startsAt: string;
+                                /** Format: date-time */
+                                endsAt: string;
+                                /** @description bargains that may be bought */
+                                stockCap: number;
+                                /** @description bought, or held by an unpaid order */
+                                takenCount: number;
+                                /** @enum {string} */
+                                status: "active" | "stopped";
+                                /** @description active, in its window, with stock left */
+                                running: boolean;
+                                /** Format: date-time */
+                                createdAt: string;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/bargain-offers/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One bargain offer */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: number;
+                            productId: number;
+                            skuId: number;
+                            title: string;
+                            skuName: string;
+                            imageUrl: string | null;
+                            /** @description the SKU's price now */
+                            skuPriceFen: number;
+                            startPriceFen: number;
+                            floorPriceFen: number;
+                            /** @description cuts to reach the floor */
+                            helpersNeeded: number;
+                            /** @description each bargain may be bought within this long of its start */
+                            timeLimitHours: number;
+                            /**
+                             * @description new_members: only members who registered after the bargain started may help
+                             * @enum {string}
+                             */
+                            helperRule: "new_members" | "anyone";
+                            /** Format: date-time */
+                            startsAt: string;
+                            /** Format: date-time */
+                            endsAt: string;
+                            /** @description bargains that may be bought */
+                            stockCap: number;
+                            /** @description bought, or held by an unpaid order */
+                            takenCount: number;
+                            /** @enum {string} */
+                            status: "active" | "stopped";
+                            /** @description active, in its window, with stock left */
+                            running: boolean;
+                            /** Format: date-time */
+                            createdAt: string;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/bargains/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A bargain's progress: cut so far, the helpers' cuts (nicknames masked), time left */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: number;
+                            offerId: number;
+                            productId: number;
+                            skuId: number;
+                            title: string;
+                            skuName: string;
+                            imageUrl: string | null;
+                            startPriceFen: number;
+                            floorPriceFen: number;
+                            /** @description cut so far */
+                            cutFen: number;
+                            /** @description start − cut: what the starter would pay now */
+                            currentPriceFen: number;
+                            helpersNeeded: number;
+                            helpedCount: number;
+                            /**
+                             * @description new_members: only members who registered after the bargain started may help
+                             * @enum {string}
+                             */
+                            helperRule: "new_members" | "anyone";
+                            /**
+                             * @description complete: at the floor, not bought yet
+                             * @enum {string}
+                             */
+                            status: "open" | "complete" | "bought" | "expired";
+                            /** @description the order buying it (unpaid or paid); the starter's own view only */
+                            orderId: number | null;
+                            /** @description what that order's line pays */
+                            orderPriceFen: number | null;
+                            /** Format: date-time */
+                            startedAt: string;
+                            /** Format: date-time */
+                            expiresAt: string;
+                            /** Format: date-time */
+                            completedAt: string | null;
+                            /** Format: date-time */
+                            boughtAt: string | null;
+                            starter: {
+                                /** @description masked */
+                                nickname: string;
+                                avatarUrl: string | null;
+                            };
+                            helps: {
+                                seq: number;
+                                /** @description masked */
+                                nickname: string;
+                                avatarUrl: string | null;
+                                cutFen: number;
+                                /** Format: date-time */
+                                createdAt: string;
+                            }[];
+                            /** @description the signed-in viewer (both false for a visitor) */
+                            viewer: {
+                                isStarter: boolean;
+                                helped: boolean;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/me/bargains": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 我的砍价: my bargains, newest first */
+        get: {
+            parameters: {
+                query?: {
+                    limit?: number;
+                    offset?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                id: number;
+                                offerId: number;
+                                productId: number;
+                                skuId: number;
+                                title: string;
+                                skuName: string;
+                                imageUrl: string | null;
+                                startPriceFen: number;
+                                floorPriceFen: number;
+                                /** @description cut so far */
+                                cutFen: number;
+                                /** @description start − cut: what the starter would pay now */
+                                currentPriceFen: number;
+                                helpersNeeded: number;
+                                helpedCount: number;
+                                /**
+                                 * @description new_members: only members who registered after the bargain started may help
+                                 * @enum {string}
+                                 */
+                                helperRule: "new_members" | "anyone";
+                                /**
+                                 * @description complete: at the floor, not bought yet
+                                 * @enum {string}
+                                 */
+                                status: "open" | "complete" | "bought" | "expired";
+                                /** @description the order buying it (unpaid or paid); the starter's own view only */
+                                orderId: number | null;
+                                /** @description what that order's line pays */
+                                orderPriceFen: number | null;
+                                /** Format: date-time */
+                                startedAt: string;
+                                /** Format: date-time */
+                                expiresAt: string;
+                                /** Format: date-time */
+                                completedAt: string | null;
+                                /** Format: date-time */
+                                boughtAt: string | null;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/bargains": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Start my bargain on a running offer (409 BARGAIN_ALREADY_STARTED names the live one) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        offerId: number;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: number;
+                            offerId: number;
+                            productId: number;
+                            skuId: number;
+                            title: string;
+                            skuName: string;
+                            imageUrl: string | null;
+                            startPriceFen: number;
+                            floorPriceFen: number;
+                            /** @description cut so far */
+                            cutFen: number;
+                            /** @description start − cut: what the starter would pay now */
+                            currentPriceFen: number;
+                            helpersNeeded: number;
+                            helpedCount: number;
+                            /**
+                             * @description new_members: only members who registered after the bargain started may help
+                             * @enum {string}
+                             */
+                            helperRule: "new_members" | "anyone";
+                            /**
+                             * @description complete: at the floor, not bought yet
+                             * @enum {string}
+                             */
+                            status: "open" | "complete" | "bought" | "expired";
+                            /** @description the order buying it (unpaid or paid); the starter's own view only */
+                            orderId: number | null;
+                            /** @description what that order's line pays */
+                            orderPriceFen: number | null;
+                            /** Format: date-time */
+                            startedAt: string;
+                            /** Format: date-time */
+                            expiresAt: string;
+                            /** Format: date-time */
+                            completedAt: string | null;
+                            /** Format: date-time */
+                            boughtAt: string | null;
+                            starter: {
+                                /** @description masked */
+                                nickname: string;
+                                avatarUrl: string | null;
+                            };
+                            helps: {
+                                seq: number;
+                                /** @description masked */
+                                nickname: string;
+                                avatarUrl: string | null;
+                                cutFen: number;
+                                /** Format: date-time */
+                                createdAt: string;
+                            }[];
+                            /** @description the signed-in viewer (both false for a visitor) */
+                            viewer: {
+                                isStarter: boolean;
+                                helped: boolean;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/bargains/{id}/help": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Cut a friend's bargain (once each; helping earns nothing) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description what my cut took off */
+                            cutFen: number;
+                            bargain: {
+                                id: number;
+                                offerId: number;
+                                productId: number;
+                                skuId: number;
+                                title: string;
+                                skuName: string;
+                                imageUrl: string | null;
+                                startPriceFen: number;
+                                floorPriceFen: number;
+                                /** @description cut so far */
+                                cutFen: number;
+                                /** @description start − cut: what the starter would pay now */
+                                currentPriceFen: number;
+                                helpersNeeded: number;
+                                helpedCount: number;
+                                /**
+                                 * @description new_members: only members who registered after the bargain started may help
+                                 * @enum {string}
+                                 */
+                                helperRule: "new_members" | "anyone";
+                                /**
+                                 * @description complete: at the floor, not bought yet
+                                 * @enum {string}
+                                 */
+                                status: "open" | "complete" | "bought" | "expired";
+                                /** @description the order buying it (unpaid or paid); the starter's own view only */
+                                orderId: number | null;
+                                /** @description what that order's line pays */
+                                orderPriceFen: number | null;
+                                /** Format: date-time */
+                                startedAt: string;
+                                /** Format: date-time */
+                                expiresAt: string;
+                                /** Format: date-time */
+                                completedAt: string | null;
+                                /** Format: date-time */
+                                boughtAt: string | null;
+                                starter: {
+                                    /** @description masked */
+                                    nickname: string;
+                                    avatarUrl: string | null;
+                                };
+                                helps: {
+                                    seq: number;
+                                    /** @description masked */
+                                    nickname: string;
+                                    avatarUrl: string | null;
+                                    cutFen: number;
+                                    /** Format: date-time */
+                                    createdAt: string;
+                                }[];
+                                /** @description the signed-in viewer (both false for a visitor) */
+                                viewer: {
+                                    isStarter: boolean;
+                                    helped: boolean;
+                                };
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/group-buys": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Running 拼团 offers, ending soonest first (one product’s with productId) */
+        get: {
+            parameters: {
+                query?: {
+                    productId?: number;
+                    limit?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                id: number;
+                                title: string;
+                                productId: number;
+                                productTitle: string;
+                                imageUrl: string | null;
+                                /** @description N: the group succeeds when N members paid */
+                                groupSize: number;
+                                /** @description each group's time from its opening */
+                                timeLimitHours: number;
+                                /** Format: date-time */
+                                startsAt: string;
+                                /** Format: date-time */
+                                endsAt: string;
+                                /** @enum {string} */
+                                phase: "scheduled" | "running" | "ended";
+                                skus: {
+                                    skuId: number;
+                                    skuName: string;
+                                    priceFen: number;
+                                    groupPriceFen: number;
+                                }[];
+                                minGroupPriceFen: number;
+                                /** Format: date-time */
+                                createdAt: string;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/group-buys/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A 拼团 offer with the groups one may join now */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: number;
+                            title: string;
+                            productId: number;
+                            productTitle: string;
+                            imageUrl: string | null;
+                            /** @description N: the group succeeds when N members paid */
+                            groupSize: number;
+                            /** @description each group's time from its opening */
+                            timeLimitHours: number;
+                            /** Format: date-time */
+                            startsAt: string;
+                            /** Format: date-time */
+                            endsAt: string;
+                            /** @enum {string} */
+                            phase: "scheduled" | "running" | "ended";
+                            skus: {
+                                skuId: number;
+                                skuName: string;
+                                priceFen: number;
+                                groupPriceFen: number;
+                            }[];
+                            minGroupPriceFen: number;
+                            /** Format: date-time */
+                            createdAt: string;
+                            openGroups: {
+                                id: number;
+                                offerId: number;
+                                /** @enum {string} */
+                                status: "pending" | "open" | "succeeded" | "failed" | "refunded" | "cancelled";
+                                groupSize: number;
+                                /** @description places the system filled at the deadline (模拟成团) */
+                                simulatedSlots: number;
+                                /** Format: date-time */
+                                openedAt: string | null;
+                                /** Format: date-time */
+                                expiresAt: string | null;
+                                /** Format: date-time */
+                                finishedAt: string | null;
+                                /** Format: date-time */
+                                createdAt: string;
+                                opener: {
+                                    nickname: string;
+                                    avatarUrl: string | null;
+                                };
+                                slotsLeft: number;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/group-buy-groups/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One group: its members (nicknames masked), places left, deadline, the opener's invite code for the share link; the viewer's own place when signed in */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: number;
+                            offerId: number;
+                            /** @enum {string} */
+                            status: "pending" | "open" | "succeeded" | "failed" | "refunded" | "cancelled";
+                            groupSize: number;
+                            /** @description places the system filled at the deadline (模拟成团) */
+                            simulatedSlots: number;
+                            /** Format: date-time */
+                            openedAt: string | null;
+                            /** Format: date-time */
+                            expiresAt: string | null;
+                            /** Format: date-time */
+                            finishedAt: string | null;
+                            /** Format: date-time */
+                            createdAt: string;
+                            /** @description the opener's invite code: the group's share link carries it */
+                            openerInviteCode: string;
+                            slotsLeft: number;
+                            joinable: boolean;
+                            members: {
+                                /** @description masked */
+                                nickname: string;
+                                avatarUrl: string | null;
+                                isOpener: boolean;
+                                /** Format: date-time */
+                                paidAt: string | null;
+                            }[];
+                            /** @description the signed-in viewer's place, if any */
+                            mine: {
+                                /** @enum {string} */
+                                status: "unpaid" | "paid" | "dropped" | "refunding" | "refunded";
+                                orderId: number;
+                            } | null;
+                            offer: {
+                                id: number;
+                                title: string;
+                                productId: number;
+                                productTitle: string;
+                                imageUrl: string | null;
+                                /** @description N: the group succeeds when N members paid */
+                                groupSize: number;
+                                /** @description each group's time from its opening */
+                                timeLimitHours: number;
+                                /** Format: date-time */
+                                startsAt: string;
+                                /** Format: date-time */
+                                endsAt: string;
+                                /** @enum {string} */
+                                phase: "scheduled" | "running" | "ended";
+                                skus: {
+                                    skuId: number;
+                                    skuName: string;
+                                    priceFen: number;
+                                    groupPriceFen: number;
+                                }[];
+                                minGroupPriceFen: number;
+                                /** Format: date-time */
+                                createdAt: string;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/me/group-buys": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 我的拼团: the groups I opened or joined, newest first */
+        get: {
+            parameters: {
+                query?: {
+                    limit?: number;
+                    offset?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                id: number;
+                                offerId: number;
+                                /** @enum {string} */
+                                status: "pending" | "open" | "succeeded" | "failed" | "refunded" | "cancelled";
+                                groupSize: number;
+                                /** @description places the system filled at the deadline (模拟成团) */
+                                simulatedSlots: number;
+                                /** Format: date-time */
+                                openedAt: string | null;
+                                /** Format: date-time */
+                                expiresAt: string | null;
+                                /** Format: date-time */
+                                finishedAt: string | null;
+                                /** Format: date-time */
+                                createdAt: string;
+                                title: string;
+                                productId: number;
+                                productTitle: string;
+                                /** @enum {string} */
+                                memberStatus: "unpaid" | "paid" | "dropped" | "refunding" | "refunded";
+                                isOpener: boolean;
+                                orderId: number;
+                                slotsLeft: number;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/group-buys": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 拼团 offers, newest first, with their groups counted */
+        get: {
+            parameters: {
+                query?: {
+                    limit?: number;
+                    offset?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                id: number;
+                                title: string;
+                                productId: number;
+                                productTitle: string;
+                                imageUrl: string | null;
+                                /** @description N: the group succeeds when N members paid */
+                                groupSize: number;
+                                /** @description each group's time from its opening */
+                                timeLimitHours: number;
+                                /** Format: date-time */
+                                startsAt: string;
+                                /** Format: date-time */
+                                endsAt: string;
+                                /** @enum {string} */
+                                phase: "scheduled" | "running" | "ended";
+                                skus: {
+                                    skuId: number;
+                                    skuName: string;
+                                    priceFen: number;
+                                    groupPriceFen: number;
+                                }[];
+                                minGroupPriceFen: number;
+                                /** Format: date-time */
+                                createdAt: string;
+                                simulatedFill: boolean;
+                                groups?: {
+                                    open: number;
+                                    succeeded: number;
+                                    failed: number;
+                                };
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Create a 拼团 offer on a product (audited); group prices below the SKUs’ own, no overlap with another offer on the product */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        title: string;
+                        skus: {
+                            skuId: number;
+                            groupPriceFen: number;
+                        }[];
+                        /** @description N: the group succeeds when N members paid */
+                        groupSize: number;
+                        /** @description each group's time from its opening (the opener's payment) */
+                        timeLimitHours: number;
+                        /** Format: date-time */
+                        startsAt: string;
+                        /** Format: date-time */
+                        endsAt: string;
+                        /**
+                         * @description 模拟成团: a group short at its deadline succeeds anyway (audited as the system)
+                         * @default false
+                         */
+                        simulatedFill?: boolean;
+                        productId: number;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: number;
+                            title: string;
+                            productId: number;
+                            productTitle: string;
+                            imageUrl: string | null;
+                            /** @description N: the group succeeds when N members paid */
+                            groupSize: number;
+                            /** @description each group's time from its opening */
+                            timeLimitHours: number;
+                            /** Format: date-time */
+                            startsAt: string;
+                            /** Format: date-time */
+                            endsAt: string;
+                            /** @enum {string} */
+                            phase: "scheduled" | "running" | "ended";
+                            skus: {
+                                skuId: number;
+                                skuName: string;
+                                priceFen: number;
+                                groupPriceFen: number;
+                            }[];
+                            minGroupPriceFen: number;
+                            /** Format: date-time */
+                            createdAt: string;
+                            simulatedFill: boolean;
+                            groups?: {
+                                open: number;
+                                succeeded: number;
+                                failed: number;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/group-buys/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Edit a 拼团 offer (audited); groups already open keep their size and time limit */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: number;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        title: string;
+                        skus: {
+                            skuId: number;
+                            groupPriceFen: number;
+                        }[];
+                        /** @description N: the group succeeds when N members paid */
+                        groupSize: number;
+                        /** @description each group's time from its opening (the opener's payment) */
+                        timeLimitHours: number;
+                        /** Format: date-time */
+                        startsAt: string;
+                        /** Format: date-time */
+                        endsAt: string;
+                        /**
+                         * @description 模拟成团: a group short at its deadline succeeds anyway (audited as the system)
+                         * @default false
+                         */
+                        simulatedFill?: boolean;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: number;
+                            title: string;
+                            productId: number;
+                            productTitle: string;
+                            imageUrl: string | null;
+                            /** @description N: the group succeeds when N members paid */
+                            groupSize: number;
+                            /** @description each group's time from its opening */
+                            timeLimitHours: number;
+                            /** Format: date-time */
+                            startsAt: string;
+                            /** Format: date-time */
+                            endsAt: string;
+                            /** @enum {string} */
+                            phase: "scheduled" | "running" | "ended";
+                            skus: {
+                                skuId: number;
+                                skuName: string;
+                                priceFen: number;
+                                groupPriceFen: number;
+                            }[];
+                            minGroupPriceFen: number;
+                            /** Format: date-time */
+                            createdAt: string;
+                            simulatedFill: boolean;
+                            groups?: {
+                                open: number;
+                                succeeded: number;
+                                failed: number;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/group-buys/{id}/groups": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** An offer's groups, newest first, each with its members (phones masked unless the role sees them) */
+        get: {
+            parameters: {
+                query?: {
+                    limit?: number;
+                    offset?: number;
+                    status?: "pending" | "open" | "succeeded" | "failed" | "refunded" | "cancelled";
+                };
+                header?: never;
+                path: {
+                    id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                id: number;
+                                offerId: number;
+                                /** @enum {string} */
+                                status: "pending" | "open" | "succeeded" | "failed" | "refunded" | "cancelled";
+                                groupSize: number;
+                                /** @description places the system filled at the deadline (模拟成团) */
+                                simulatedSlots: number;
+                                /** Format: date-time */
+                                openedAt: string | null;
+                                /** Format: date-time */
+                                expiresAt: string | null;
+                                /** Format: date-time */
+                                finishedAt: string | null;
+                                /** Format: date-time */
+                                createdAt: string;
+                                openerId: number;
+                                openerNickname: string;
+                                members: {
+                                    memberId: number;
+                                    nickname: string;
+                                    phone: string | null;
+                                    isOpener: boolean;
+                                    /** @enum {string} */
+                                    status: "unpaid" | "paid" | "dropped" | "refunding" | "refunded";
+                                    orderId: number;
+                                    refundNo: string | null;
+                                    /** Format: date-time */
+                                    joinedAt: string;
+                                    /** Format: date-time */
+                                    paidAt: string | null;
+                                }[];
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -24642,6 +26031,1656 @@ export interface paths {
                                     };
                                 }[];
                             }[];
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/flash-sales": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Flash sales, newest first, with live sales per item */
+        get: {
+            parameters: {
+                query?: {
+                    limit?: number;
+                    offset?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                id: number;
+                                name: string;
+                                /** Format: date-time */
+                                startsAt: string;
+                                /** Format: date-time */
+                                endsAt: string;
+                                unpaidMinutes: number;
+                                /**
+                                 * @description upcoming: before its start; running: selling; ended: past its end or ended early
+                                 * @enum {string}
+                                 */
+                                state: "upcoming" | "running" | "ended";
+                                /** Format: date-time */
+                                endedAt: string | null;
+                                /** Format: date-time */
+                                createdAt: string;
+                                items: {
+                                    id: number;
+                                    skuId: number;
+                                    productId: number;
+                                    productTitle: string;
+                                    skuName: string;
+                                    imageUrl: string | null;
+                                    /** @description the SKU’s own price (struck through) */
+                                    skuPriceFen: number;
+                                    /** @description the campaign price */
+                                    priceFen: number;
+                                    /** @description campaign stock */
+                                    stock: number;
+                                    /** @description units held by unpaid and paid orders */
+                                    sold: number;
+                                    /** @description left to sell; 0 = sold out */
+                                    remaining: number;
+                                    perMemberLimit: number | null;
+                                    /** @description units given back to the SKU (at the end, or orders closed after it) */
+                                    returned: number;
+                                    /**
+                                     * @description normal: the rules’ rates on the campaign price; none: no commission; rate: commissionRatesBp per level
+                                     * @enum {string}
+                                     */
+                                    commissionMode: "normal" | "none" | "rate";
+                                    commissionRatesBp: number[] | null;
+                                    /** @description units in paid orders */
+                                    paidQuantity: number;
+                                    /** @description units held by unpaid orders (released when they close) */
+                                    unpaidQuantity: number;
+                                    /** @description open and paid orders */
+                                    orders: number;
+                                }[];
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Create a flash sale: its items’ stock moves out of the SKUs’ (audited) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        name: string;
+                        startsAt: unknown;
+                        /** @description after startsAt and in the future (422 FLASH_SALE_TIMES_INVALID) */
+                        endsAt: unknown;
+                        /** @description an unpaid order closes after this long and its units sell again; default 5 */
+                        unpaidMinutes?: number;
+                        items: {
+                            skuId: number;
+                            /** @description the campaign price */
+                            priceFen: number;
+                            /** @description campaign stock, moved out of the SKU’s stock (409 OUT_OF_STOCK when it has fewer) */
+                            stock: number;
+                            /** @description 限购 per member; null: none */
+                            perMemberLimit?: number | null;
+                            /**
+                             * @description default normal: the rules’ rates on the campaign price
+                             * @enum {string}
+                             */
+                            commissionMode?: "normal" | "none" | "rate";
+                            /** @description rate mode: per level, level 1 first (at most 3 levels; the order cap still applies) */
+                            commissionRatesBp?: number[] | null;
+                        }[];
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: number;
+                            name: string;
+                            /** Format: date-time */
+                            startsAt: string;
+                            /** Format: date-time */
+                            endsAt: string;
+                            unpaidMinutes: number;
+                            /**
+                             * @description upcoming: before its start; running: selling; ended: past its end or ended early
+                             * @enum {string}
+                             */
+                            state: "upcoming" | "running" | "ended";
+                            /** Format: date-time */
+                            endedAt: string | null;
+                            /** Format: date-time */
+                            createdAt: string;
+                            items: {
+                                id: number;
+                                skuId: number;
+                                productId: number;
+                                productTitle: string;
+                                skuName: string;
+                                imageUrl: string | null;
+                                /** @description the SKU’s own price (struck through) */
+                                skuPriceFen: number;
+                                /** @description the campaign price */
+                                priceFen: number;
+                                /** @description campaign stock */
+                                stock: number;
+                                /** @description units held by unpaid and paid orders */
+                                sold: number;
+                                /** @description left to sell; 0 = sold out */
+                                remaining: number;
+                                perMemberLimit: number | null;
+                                /** @description units given back to the SKU (at the end, or orders closed after it) */
+                                returned: number;
+                                /**
+                                 * @description normal: the rules’ rates on the campaign price; none: no commission; rate: commissionRatesBp per level
+                                 * @enum {string}
+                                 */
+                                commissionMode: "normal" | "none" | "rate";
+                                commissionRatesBp: number[] | null;
+                                /** @description units in paid orders */
+                                paidQuantity: number;
+                                /** @description units held by unpaid orders (released when they close) */
+                                unpaidQuantity: number;
+                                /** @description open and paid orders */
+                                orders: number;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/flash-sales/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A flash sale with live sales per item (sold, paid, held by unpaid orders) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: number;
+                            name: string;
+                            /** Format: date-time */
+                            startsAt: string;
+                            /** Format: date-time */
+                            endsAt: string;
+                            unpaidMinutes: number;
+                            /**
+                             * @description upcoming: before its start; running: selling; ended: past its end or ended early
+                             * @enum {string}
+                             */
+                            state: "upcoming" | "running" | "ended";
+                            /** Format: date-time */
+                            endedAt: string | null;
+                            /** Format: date-time */
+                            createdAt: string;
+                            items: {
+                                id: number;
+                                skuId: number;
+                                productId: number;
+                                productTitle: string;
+                                skuName: string;
+                                imageUrl: string | null;
+                                /** @description the SKU’s own price (struck through) */
+                                skuPriceFen: number;
+                                /** @description the campaign price */
+                                priceFen: number;
+                                /** @description campaign stock */
+                                stock: number;
+                                /** @description units held by unpaid and paid orders */
+                                sold: number;
+                                /** @description left to sell; 0 = sold out */
+                                remaining: number;
+                                perMemberLimit: number | null;
+                                /** @description units given back to the SKU (at the end, or orders closed after it) */
+                                returned: number;
+                                /**
+                                 * @description normal: the rules’ rates on the campaign price; none: no commission; rate: commissionRatesBp per level
+                                 * @enum {string}
+                                 */
+                                commissionMode: "normal" | "none" | "rate";
+                                commissionRatesBp: number[] | null;
+                                /** @description units in paid orders */
+                                paidQuantity: number;
+                                /** @description units held by unpaid orders (released when they close) */
+                                unpaidQuantity: number;
+                                /** @description open and paid orders */
+                                orders: number;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        /** Edit a flash sale that has not ended: items raised, lowered (never below sold), added or removed (while unordered) */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: number;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        name: string;
+                        startsAt: unknown;
+                        /** @description after startsAt and in the future (422 FLASH_SALE_TIMES_INVALID) */
+                        endsAt: unknown;
+                        /** @description an unpaid order closes after this long and its units sell again; default 5 */
+                        unpaidMinutes?: number;
+                        items: {
+                            skuId: number;
+                            /** @description the campaign price */
+                            priceFen: number;
+                            /** @description campaign stock, moved out of the SKU’s stock (409 OUT_OF_STOCK when it has fewer) */
+                            stock: number;
+                            /** @description 限购 per member; null: none */
+                            perMemberLimit?: number | null;
+                            /**
+                             * @description default normal: the rules’ rates on the campaign price
+                             * @enum {string}
+                             */
+                            commissionMode?: "normal" | "none" | "rate";
+                            /** @description rate mode: per level, level 1 first (at most 3 levels; the order cap still applies) */
+                            commissionRatesBp?: number[] | null;
+                        }[];
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: number;
+                            name: string;
+                            /** Format: date-time */
+                            startsAt: string;
+                            /** Format: date-time */
+                            endsAt: string;
+                            unpaidMinutes: number;
+                            /**
+                             * @description upcoming: before its start; running: selling; ended: past its end or ended early
+                             * @enum {string}
+                             */
+                            state: "upcoming" | "running" | "ended";
+                            /** Format: date-time */
+                            endedAt: string | null;
+                            /** Format: date-time */
+                            createdAt: string;
+                            items: {
+                                id: number;
+                                skuId: number;
+                                productId: number;
+                                productTitle: string;
+                                skuName: string;
+                                imageUrl: string | null;
+                                /** @description the SKU’s own price (struck through) */
+                                skuPriceFen: number;
+                                /** @description the campaign price */
+                                priceFen: number;
+                                /** @description campaign stock */
+                                stock: number;
+                                /** @description units held by unpaid and paid orders */
+                                sold: number;
+                                /** @description left to sell; 0 = sold out */
+                                remaining: number;
+                                perMemberLimit: number | null;
+                                /** @description units given back to the SKU (at the end, or orders closed after it) */
+                                returned: number;
+                                /**
+                                 * @description normal: the rules’ rates on the campaign price; none: no commission; rate: commissionRatesBp per level
+                                 * @enum {string}
+                                 */
+                                commissionMode: "normal" | "none" | "rate";
+                                commissionRatesBp: number[] | null;
+                                /** @description units in paid orders */
+                                paidQuantity: number;
+                                /** @description units held by unpaid orders (released when they close) */
+                                unpaidQuantity: number;
+                                /** @description open and paid orders */
+                                orders: number;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/flash-sales/{id}/end": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** End a flash sale now: its unsold stock goes back to the SKUs (409 FLASH_SALE_ENDED when it already has) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: number;
+                            name: string;
+                            /** Format: date-time */
+                            startsAt: string;
+                            /** Format: date-time */
+                            endsAt: string;
+                            unpaidMinutes: number;
+                            /**
+                             * @description upcoming: before its start; running: selling; ended: past its end or ended early
+                             * @enum {string}
+                             */
+                            state: "upcoming" | "running" | "ended";
+                            /** Format: date-time */
+                            endedAt: string | null;
+                            /** Format: date-time */
+                            createdAt: string;
+                            items: {
+                                id: number;
+                                skuId: number;
+                                productId: number;
+                                productTitle: string;
+                                skuName: string;
+                                imageUrl: string | null;
+                                /** @description the SKU’s own price (struck through) */
+                                skuPriceFen: number;
+                                /** @description the campaign price */
+                                priceFen: number;
+                                /** @description campaign stock */
+                                stock: number;
+                                /** @description units held by unpaid and paid orders */
+                                sold: number;
+                                /** @description left to sell; 0 = sold out */
+                                remaining: number;
+                                perMemberLimit: number | null;
+                                /** @description units given back to the SKU (at the end, or orders closed after it) */
+                                returned: number;
+                                /**
+                                 * @description normal: the rules’ rates on the campaign price; none: no commission; rate: commissionRatesBp per level
+                                 * @enum {string}
+                                 */
+                                commissionMode: "normal" | "none" | "rate";
+                                commissionRatesBp: number[] | null;
+                                /** @description units in paid orders */
+                                paidQuantity: number;
+                                /** @description units held by unpaid orders (released when they close) */
+                                unpaidQuantity: number;
+                                /** @description open and paid orders */
+                                orders: number;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/flash-sales": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Running and upcoming flash sales (one product’s, when given), soonest first, with what is left */
+        get: {
+            parameters: {
+                query?: {
+                    productId?: number;
+                    limit?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /**
+                             * Format: date-time
+                             * @description the server’s time: count down from it
+                             */
+                            now: string;
+                            items: {
+                                id: number;
+                                name: string;
+                                /** Format: date-time */
+                                startsAt: string;
+                                /** Format: date-time */
+                                endsAt: string;
+                                /**
+                                 * @description upcoming: before its start; running: selling; ended: past its end or ended early
+                                 * @enum {string}
+                                 */
+                                state: "upcoming" | "running" | "ended";
+                                items: {
+                                    id: number;
+                                    skuId: number;
+                                    productId: number;
+                                    productTitle: string;
+                                    skuName: string;
+                                    imageUrl: string | null;
+                                    /** @description the SKU’s own price (struck through) */
+                                    skuPriceFen: number;
+                                    /** @description the campaign price */
+                                    priceFen: number;
+                                    /** @description campaign stock */
+                                    stock: number;
+                                    /** @description units held by unpaid and paid orders */
+                                    sold: number;
+                                    /** @description left to sell; 0 = sold out */
+                                    remaining: number;
+                                    perMemberLimit: number | null;
+                                }[];
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/flash-sales/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A running or upcoming flash sale with what is left (404 once it ended) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: number;
+                            name: string;
+                            /** Format: date-time */
+                            startsAt: string;
+                            /** Format: date-time */
+                            endsAt: string;
+                            /**
+                             * @description upcoming: before its start; running: selling; ended: past its end or ended early
+                             * @enum {string}
+                             */
+                            state: "upcoming" | "running" | "ended";
+                            items: {
+                                id: number;
+                                skuId: number;
+                                productId: number;
+                                productTitle: string;
+                                skuName: string;
+                                imageUrl: string | null;
+                                /** @description the SKU’s own price (struck through) */
+                                skuPriceFen: number;
+                                /** @description the campaign price */
+                                priceFen: number;
+                                /** @description campaign stock */
+                                stock: number;
+                                /** @description units held by unpaid and paid orders */
+                                sold: number;
+                                /** @description left to sell; 0 = sold out */
+                                remaining: number;
+                                perMemberLimit: number | null;
+                            }[];
+                            /** Format: date-time */
+                            now: string;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/decoration": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The shop's decoration (装修) as saved: banners with their windows, section and tile order */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description 0: nothing saved yet (the shop shows its default home page); a save names this */
+                            version: number;
+                            /** Format: date-time */
+                            savedAt: string | null;
+                            savedBy: number | null;
+                            /** @description the home page's own section keys, in the shop's default order */
+                            builtInSections: string[];
+                            banners: {
+                                mediaId: number;
+                                /** @description null only if the picture is gone */
+                                image: {
+                                    id: number;
+                                    /** @description the uploaded picture, upright */
+                                    width: number;
+                                    /** @description the uploaded picture, upright */
+                                    height: number;
+                                    /** @description WebP, 1080 px wide (or the picture’s own width when narrower) */
+                                    large: {
+                                        /** @description where the browser loads it: /media/… on this server, or MEDIA_PUBLIC_BASE_URL/… */
+                                        url: string;
+                                        /** @description pixels */
+                                        width: number;
+                                        /** @description pixels */
+                                        height: number;
+                                    };
+                                    /** @description WebP, 540 px wide or narrower */
+                                    medium: {
+                                        /** @description where the browser loads it: /media/… on this server, or MEDIA_PUBLIC_BASE_URL/… */
+                                        url: string;
+                                        /** @description pixels */
+                                        width: number;
+                                        /** @description pixels */
+                                        height: number;
+                                    };
+                                    /** @description WebP, 240 px wide or narrower */
+                                    thumb: {
+                                        /** @description where the browser loads it: /media/… on this server, or MEDIA_PUBLIC_BASE_URL/… */
+                                        url: string;
+                                        /** @description pixels */
+                                        width: number;
+                                        /** @description pixels */
+                                        height: number;
+                                    };
+                                } | null;
+                                title: string;
+                                /** @description where tapping the banner goes */
+                                link: ({
+                                    /** @enum {string} */
+                                    kind: "product";
+                                    productId: number;
+                                } | {
+                                    /** @enum {string} */
+                                    kind: "category";
+                                    category: string;
+                                } | {
+                                    /** @enum {string} */
+                                    kind: "path";
+                                    path: string;
+                                }) | null;
+                                startsAt: string | null;
+                                endsAt: string | null;
+                            }[];
+                            sections: {
+                                key: string;
+                                visible: boolean;
+                            }[];
+                            tiles: {
+                                key: string;
+                                visible: boolean;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        /** Save the shop's decoration (装修), edited from `version` (an older one: 409 DECORATION_STALE); pictures and linked products must exist (422). Audited */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description the home carousel, in order */
+                        banners: {
+                            /** @description an uploaded picture (POST /api/admin/media) */
+                            mediaId: number;
+                            /** @description shown on the banner, and its alternative text */
+                            title: string;
+                            /**
+                             * @description where tapping the banner goes
+                             * @default null
+                             */
+                            link?: ({
+                                /** @enum {string} */
+                                kind: "product";
+                                productId: number;
+                            } | {
+                                /** @enum {string} */
+                                kind: "category";
+                                category: string;
+                            } | {
+                                /** @enum {string} */
+                                kind: "path";
+                                path: string;
+                            }) | null;
+                            /**
+                             * Format: date-time
+                             * @description shown from (inclusive); null: already
+                             * @default null
+                             */
+                            startsAt?: string | null;
+                            /**
+                             * Format: date-time
+                             * @description shown until (exclusive); null: no end
+                             * @default null
+                             */
+                            endsAt?: string | null;
+                        }[];
+                        /** @description the home sections in order; one the shop has and this does not name comes after these, in its default order */
+                        sections: {
+                            key: string;
+                            visible: boolean;
+                        }[];
+                        /** @description the home tiles in order, by entry key; the same rule for unnamed ones */
+                        tiles: {
+                            key: string;
+                            visible: boolean;
+                        }[];
+                        /** @description the version this edit started from (0: none saved yet) */
+                        version: number;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description 0: nothing saved yet (the shop shows its default home page); a save names this */
+                            version: number;
+                            /** Format: date-time */
+                            savedAt: string | null;
+                            savedBy: number | null;
+                            /** @description the home page's own section keys, in the shop's default order */
+                            builtInSections: string[];
+                            banners: {
+                                mediaId: number;
+                                /** @description null only if the picture is gone */
+                                image: {
+                                    id: number;
+                                    /** @description the uploaded picture, upright */
+                                    width: number;
+                                    /** @description the uploaded picture, upright */
+                                    height: number;
+                                    /** @description WebP, 1080 px wide (or the picture’s own width when narrower) */
+                                    large: {
+                                        /** @description where the browser loads it: /media/… on this server, or MEDIA_PUBLIC_BASE_URL/… */
+                                        url: string;
+                                        /** @description pixels */
+                                        width: number;
+                                        /** @description pixels */
+                                        height: number;
+                                    };
+                                    /** @description WebP, 540 px wide or narrower */
+                                    medium: {
+                                        /** @description where the browser loads it: /media/… on this server, or MEDIA_PUBLIC_BASE_URL/… */
+                                        url: string;
+                                        /** @description pixels */
+                                        width: number;
+                                        /** @description pixels */
+                                        height: number;
+                                    };
+                                    /** @description WebP, 240 px wide or narrower */
+                                    thumb: {
+                                        /** @description where the browser loads it: /media/… on this server, or MEDIA_PUBLIC_BASE_URL/… */
+                                        url: string;
+                                        /** @description pixels */
+                                        width: number;
+                                        /** @description pixels */
+                                        height: number;
+                                    };
+                                } | null;
+                                title: string;
+                                /** @description where tapping the banner goes */
+                                link: ({
+                                    /** @enum {string} */
+                                    kind: "product";
+                                    productId: number;
+                                } | {
+                                    /** @enum {string} */
+                                    kind: "category";
+                                    category: string;
+                                } | {
+                                    /** @enum {string} */
+                                    kind: "path";
+                                    path: string;
+                                }) | null;
+                                startsAt: string | null;
+                                endsAt: string | null;
+                            }[];
+                            sections: {
+                                key: string;
+                                visible: boolean;
+                            }[];
+                            tiles: {
+                                key: string;
+                                visible: boolean;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/shop/decoration": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** What the home page shows: banners in their window now, the order and visibility of sections and tiles. ETag; cached briefly */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description 0: nothing saved (the default home page) */
+                            version: number;
+                            /** @description the banners showing now, in order */
+                            banners: {
+                                title: string;
+                                /** @description where tapping the banner goes */
+                                link: ({
+                                    /** @enum {string} */
+                                    kind: "product";
+                                    productId: number;
+                                } | {
+                                    /** @enum {string} */
+                                    kind: "category";
+                                    category: string;
+                                } | {
+                                    /** @enum {string} */
+                                    kind: "path";
+                                    path: string;
+                                }) | null;
+                                /** @description An uploaded picture: its renditions are WebP without metadata, never upscaled */
+                                image: {
+                                    id: number;
+                                    /** @description the uploaded picture, upright */
+                                    width: number;
+                                    /** @description the uploaded picture, upright */
+                                    height: number;
+                                    /** @description WebP, 1080 px wide (or the picture’s own width when narrower) */
+                                    large: {
+                                        /** @description where the browser loads it: /media/… on this server, or MEDIA_PUBLIC_BASE_URL/… */
+                                        url: string;
+                                        /** @description pixels */
+                                        width: number;
+                                        /** @description pixels */
+                                        height: number;
+                                    };
+                                    /** @description WebP, 540 px wide or narrower */
+                                    medium: {
+                                        /** @description where the browser loads it: /media/… on this server, or MEDIA_PUBLIC_BASE_URL/… */
+                                        url: string;
+                                        /** @description pixels */
+                                        width: number;
+                                        /** @description pixels */
+                                        height: number;
+                                    };
+                                    /** @description WebP, 240 px wide or narrower */
+                                    thumb: {
+                                        /** @description where the browser loads it: /media/… on this server, or MEDIA_PUBLIC_BASE_URL/… */
+                                        url: string;
+                                        /** @description pixels */
+                                        width: number;
+                                        /** @description pixels */
+                                        height: number;
+                                    };
+                                };
+                            }[];
+                            /** @description the saved order; a section not named comes after these, in its default order */
+                            sections: {
+                                key: string;
+                                visible: boolean;
+                            }[];
+                            /** @description the saved order of the home tiles, by entry key; the same rule */
+                            tiles: {
+                                key: string;
+                                visible: boolean;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Not modified: the If-None-Match tag is current */
+                304: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/me/favourites": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** My favourite products, the newest first (one taken off sale stays, marked onSale: false) */
+        get: {
+            parameters: {
+                query?: {
+                    limit?: number;
+                    offset?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            total: number;
+                            items: {
+                                productId: number;
+                                /** Format: date-time */
+                                favouritedAt: string;
+                                /** @description false: taken off sale since; kept in the list, marked */
+                                onSale: boolean;
+                                product: {
+                                    id: number;
+                                    title: string;
+                                    description: string;
+                                    imageUrl: string | null;
+                                    /** @description A product's pictures */
+                                    images: {
+                                        /** @description the main picture (the first one shown; imageUrl is its large URL) */
+                                        main: {
+                                            id: number;
+                                            /** @description the uploaded picture, upright */
+                                            width: number;
+                                            /** @description the uploaded picture, upright */
+                                            height: number;
+                                            /** @description WebP, 1080 px wide (or the picture’s own width when narrower) */
+                                            large: {
+                                                /** @description where the browser loads it: /media/… on this server, or MEDIA_PUBLIC_BASE_URL/… */
+                                                url: string;
+                                                /** @description pixels */
+                                                width: number;
+                                                /** @description pixels */
+                                                height: number;
+                                            };
+                                            /** @description WebP, 540 px wide or narrower */
+                                            medium: {
+                                                /** @description where the browser loads it: /media/… on this server, or MEDIA_PUBLIC_BASE_URL/… */
+                                                url: string;
+                                                /** @description pixels */
+                                                width: number;
+                                                /** @description pixels */
+                                                height: number;
+                                            };
+                                            /** @description WebP, 240 px wide or narrower */
+                                            thumb: {
+                                                /** @description where the browser loads it: /media/… on this server, or MEDIA_PUBLIC_BASE_URL/… */
+                                                url: string;
+                                                /** @description pixels */
+                                                width: number;
+                                                /** @description pixels */
+                                                height: number;
+                                            };
+                                        } | null;
+                                        /** @description the pictures after the main one, in order */
+                                        gallery: {
+                                            id: number;
+                                            /** @description the uploaded picture, upright */
+                                            width: number;
+                                            /** @description the uploaded picture, upright */
+                                            height: number;
+                                            /** @description WebP, 1080 px wide (or the picture’s own width when narrower) */
+                                            large: {
+                                                /** @description where the browser loads it: /media/… on this server, or MEDIA_PUBLIC_BASE_URL/… */
+                                                url: string;
+                                                /** @description pixels */
+                                                width: number;
+                                                /** @description pixels */
+                                                height: number;
+                                            };
+                                            /** @description WebP, 540 px wide or narrower */
+                                            medium: {
+                                                /** @description where the browser loads it: /media/… on this server, or MEDIA_PUBLIC_BASE_URL/… */
+                                                url: string;
+                                                /** @description pixels */
+                                                width: number;
+                                                /** @description pixels */
+                                                height: number;
+                                            };
+                                            /** @description WebP, 240 px wide or narrower */
+                                            thumb: {
+                                                /** @description where the browser loads it: /media/… on this server, or MEDIA_PUBLIC_BASE_URL/… */
+                                                url: string;
+                                                /** @description pixels */
+                                                width: number;
+                                                /** @description pixels */
+                                                height: number;
+                                            };
+                                        }[];
+                                        /** @description 详情图: shown below the description, in order */
+                                        detail: {
+                                            id: number;
+                                            /** @description the uploaded picture, upright */
+                                            width: number;
+                                            /** @description the uploaded picture, upright */
+                                            height: number;
+                                            /** @description WebP, 1080 px wide (or the picture’s own width when narrower) */
+                                            large: {
+                                                /** @description where the browser loads it: /media/… on this server, or MEDIA_PUBLIC_BASE_URL/… */
+                                                url: string;
+                                                /** @description pixels */
+                                                width: number;
+                                                /** @description pixels */
+                                                height: number;
+                                            };
+                                            /** @description WebP, 540 px wide or narrower */
+                                            medium: {
+                                                /** @description where the browser loads it: /media/… on this server, or MEDIA_PUBLIC_BASE_URL/… */
+                                                url: string;
+                                                /** @description pixels */
+                                                width: number;
+                                                /** @description pixels */
+                                                height: number;
+                                            };
+                                            /** @description WebP, 240 px wide or narrower */
+                                            thumb: {
+                                                /** @description where the browser loads it: /media/… on this server, or MEDIA_PUBLIC_BASE_URL/… */
+                                                url: string;
+                                                /** @description pixels */
+                                                width: number;
+                                                /** @description pixels */
+                                                height: number;
+                                            };
+                                        }[];
+                                    };
+                                    category: string;
+                                    /** @enum {string} */
+                                    status: "on_sale" | "off_sale";
+                                    /** @description distributors may pick it for their mini-shops (选品) */
+                                    selectable: boolean;
+                                    /** @description 已售: units paid for */
+                                    soldCount: number;
+                                    /** @description 限购: the most one member may hold in open and paid orders (409 PURCHASE_LIMIT_REACHED past it); null: no limit */
+                                    maxPerMember: number | null;
+                                    /** @description 规格: the attributes that generate the SKU matrix (empty: a single SKU, or SKUs by name) */
+                                    specs: {
+                                        /** @description 颜色, 尺码 … */
+                                        name: string;
+                                        /** @description in display order */
+                                        values: string[];
+                                    }[];
+                                    /** @description the SKUs on sale, in matrix order (the first attribute varies slowest) */
+                                    skus: {
+                                        id: number;
+                                        /** @description the spec values joined by " / " (or a free name without specs) */
+                                        name: string;
+                                        /** @description the SKU's value of each of the product's spec attributes, in their order */
+                                        specValues: string[];
+                                        priceFen: number;
+                                        /** @description 划线价: shown struck through, always above priceFen; null for none */
+                                        listPriceFen: number | null;
+                                        stock: number;
+                                        /** @description the SKU’s own picture (the spec picker shows it), or null for the product’s */
+                                        image: {
+                                            id: number;
+                                            /** @description the uploaded picture, upright */
+                                            width: number;
+                                            /** @description the uploaded picture, upright */
+                                            height: number;
+                                            /** @description WebP, 1080 px wide (or the picture’s own width when narrower) */
+                                            large: {
+                                                /** @description where the browser loads it: /media/… on this server, or MEDIA_PUBLIC_BASE_URL/… */
+                                                url: string;
+                                                /** @description pixels */
+                                                width: number;
+                                                /** @description pixels */
+                                                height: number;
+                                            };
+                                            /** @description WebP, 540 px wide or narrower */
+                                            medium: {
+                                                /** @description where the browser loads it: /media/… on this server, or MEDIA_PUBLIC_BASE_URL/… */
+                                                url: string;
+                                                /** @description pixels */
+                                                width: number;
+                                                /** @description pixels */
+                                                height: number;
+                                            };
+                                            /** @description WebP, 240 px wide or narrower */
+                                            thumb: {
+                                                /** @description where the browser loads it: /media/… on this server, or MEDIA_PUBLIC_BASE_URL/… */
+                                                url: string;
+                                                /** @description pixels */
+                                                width: number;
+                                                /** @description pixels */
+                                                height: number;
+                                            };
+                                        } | null;
+                                    }[];
+                                    minPriceFen: number;
+                                };
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/me/favourites/{productId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Whether a product is one of my favourites */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    productId: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            productId: number;
+                            favourite: boolean;
+                            /** Format: date-time */
+                            favouritedAt: string | null;
+                        };
+                    };
+                };
+            };
+        };
+        /** Favourite a product on sale (idempotent; at most 500: 422 FAVOURITES_FULL) */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    productId: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            productId: number;
+                            favourite: boolean;
+                            /** Format: date-time */
+                            favouritedAt: string | null;
+                        };
+                    };
+                };
+            };
+        };
+        post?: never;
+        /** Take a product out of my favourites (idempotent) */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    productId: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            productId: number;
+                            favourite: boolean;
+                            /** Format: date-time */
+                            favouritedAt: string | null;
+                        };
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/payments/methods": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The payment methods enabled here (the shop offers those that fit where it runs) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            methods: {
+                                provider: string;
+                                /** @enum {string} */
+                                method: "dev" | "jsapi" | "mp" | "h5" | "native" | "wap" | "page";
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/orders/{id}/pay": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Start paying an order: jsapi (inside WeChat), mp (mini-program), h5 (mobile browser), native (QR), wap / page (Alipay), dev */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: number;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        provider: "dev" | "wechatpay" | "alipay";
+                        /** @enum {string} */
+                        method?: "dev" | "jsapi" | "mp" | "h5" | "native" | "wap" | "page";
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            provider: string;
+                            /** @enum {string} */
+                            method: "dev" | "jsapi" | "mp" | "h5" | "native" | "wap" | "page";
+                            outTradeNo: string;
+                            amountFen: number;
+                            params: {
+                                [key: string]: unknown;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/orders/{id}/payment-check": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** The verified payment state of my order: asks the provider about open attempts now (the result page's source, never the redirect) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            orderId: number;
+                            status: string;
+                            paid: boolean;
+                            payments: {
+                                id: number;
+                                provider: string;
+                                method: string;
+                                outTradeNo: string;
+                                amountFen: number;
+                                /** @enum {string} */
+                                status: "created" | "succeeded" | "closed";
+                                providerTxnId: string | null;
+                                /** Format: date-time */
+                                paidAt: string | null;
+                                /** Format: date-time */
+                                createdAt: string;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/payments/wechatpay/notify": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** WeChat Pay v3 notification (payments and refunds); signature, time, merchant, app and amount verified; a refusal answers {code: FAIL, message} with 4xx/5xx (WeChat retries) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description No content */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/payments/alipay/notify": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Alipay asynchronous notification (form); RSA2 signature and app id verified; answers the text success (a refusal: fail, with 4xx/5xx) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Taken: Alipay stops resending */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "text/plain": "success";
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/payments/dev/notify": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Dev provider notification, HMAC-signed in X-Dev-Signature */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    "x-dev-signature"?: string;
+                };
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {string} */
+                            outcome: "applied" | "duplicate";
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/payments/dev/simulate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Demo only: the dev provider completes my payment and notifies the server */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        outTradeNo: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {string} */
+                            outcome: "applied" | "duplicate";
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/tracking/kuaidi100/callback": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 快递100's tracking push (form fields param and sign = MD5(param + salt)) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        [key: string]: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            result: boolean;
+                            returnCode: string;
+                            message: string;
                         };
                     };
                 };

@@ -17,6 +17,7 @@ export function adminCatalogRoutes(app: FastifyInstance, s: Services, auth: Auth
 
   const stock = z.number().int().min(0).max(10_000_000);
   const listPriceFen = positiveFen.nullable().optional().describe('划线价: above priceFen (422 LIST_PRICE_NOT_ABOVE_PRICE), null for none');
+  const maxPerMember = z.number().int().min(1).max(999).nullable().describe('限购: the most one member may hold in open and paid orders; null: no limit');
   const skuInput = z.object({ name: z.string().trim().min(1).max(50), priceFen: positiveFen, stock, listPriceFen });
   const specsInput = z.object({
     attributes: z.array(z.object({ name: z.string().trim().min(1).max(20), values: z.array(z.string().trim().min(1).max(20)).max(30) })).max(MAX_SPEC_ATTRIBUTES),
@@ -40,6 +41,7 @@ export function adminCatalogRoutes(app: FastifyInstance, s: Services, auth: Auth
         category: z.string().max(50).optional(),
         status: z.enum(['on_sale', 'off_sale']).optional(),
         selectable: z.boolean().optional(),
+        maxPerMember: maxPerMember.optional(),
         skus: z.array(skuInput).min(1).max(50),
         specs: specsInput.optional().describe('规格 and their SKU matrix; when given, skus is ignored'),
       }),
@@ -59,6 +61,7 @@ export function adminCatalogRoutes(app: FastifyInstance, s: Services, auth: Auth
         category: z.string().max(50).optional(),
         status: z.enum(['on_sale', 'off_sale']).optional(),
         selectable: z.boolean().optional().describe('false: distributors may not pick it, and it leaves the mini-shops that did'),
+        maxPerMember: maxPerMember.optional(),
       }),
       response: { 200: productOut },
     },

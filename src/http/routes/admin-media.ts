@@ -1,7 +1,6 @@
 // The console's pictures: uploads (multipart; processed and stored by the media module) and a
 // product's pictures (main, gallery, detail — ordered media ids; the catalog keeps them).
 // The pictures themselves are served by ./media.ts (local storage) or the bucket.
-import type {} from '@fastify/multipart';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
@@ -11,25 +10,20 @@ import type { Services } from '../../services.js';
 import { member, type Auth } from '../auth.js';
 import { mediaImageOut } from '../media.responses.js';
 import { productOut } from '../responses.js';
+import { uploadedFile } from '../uploads.js';
 import { idParams } from '../schemas.js';
 import { adminGuards } from './admin-guards.js';
 
 const mediaId = z.number().int().positive();
 
-/** The one file of a multipart upload, whole; what is too big is refused while it streams in. */
-async function uploadedFile(req: FastifyRequest, maxBytes: number): Promise<Buffer> {
-  const missing = () => badRequest('MEDIA_FILE_REQUIRED', 'send the picture as multipart/form-data, in one file field');
-  if (!req.isMultipart()) throw missing();
-  const part = await req.file({ limits: { fileSize: maxBytes, files: 1 } });
-  if (!part) throw missing();
-  try {
-    return await part.toBuffer();
-  } catch (error) {
-    if ((error as { code?: string }).code === 'FST_REQ_FILE_TOO_LARGE') {
-      throw new AppError(413, 'MEDIA_TOO_LARGE', `the picture is larger than ${maxBytes} bytes`, { maxBytes });
-    }
-    throw error;
-  }
+/** The picture of a multipart upload, whole; what is too big is refused while it streams in. */
+async function uploadedPicture(req: FastifyRequest, maxBytes: number): Promise<Buffer> {
+  const file = await uploadedFile(req, {
+    maxBytes,
+    missing: () => badRequest('MEDIA_FILE_REQUIRED', 'send the picture as multipart/form-data, in one file field'),
+    tooLarge: () => new AppError(413, 'MEDIA_TOO_LARGE', `the picture is larger than ${maxBytes} bytes`, { maxBytes }),
+  });
+  return file.bytes;
 }
 
 export function adminMediaRoutes(app: FastifyInstance, s: Services, auth: Auth) {
@@ -48,7 +42,7 @@ export function adminMediaRoutes(app: FastifyInstance, s: Services, auth: Auth) 
       consumes: ['multipart/form-data'],
       response: { 201: mediaImageOut },
     },
-  }, async (req, reply) => reply.status(201).send(await s.media.upload(await uploadedFile(req, maxBytes), member(req).id)));
+  }, async (req, reply) => reply.status(201).send(await s.media.upload(await uploadedPicture(req, maxBytes), member(req).id)));
 
   r.put('/api/admin/products/:id/images', {
     preHandler: operators,

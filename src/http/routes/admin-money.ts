@@ -20,6 +20,19 @@ const reviewedPayoutOut = payoutOut.extend({
   firstApprovedAt: dateTime.nullable(),
   secondApprovalRequired: z.boolean().describe('approving it takes two members (it was first-approved, or it is above the line in force)'),
 });
+/** An earning as HQ sees it: also whether an after-sales request on its order holds it (its earner is not told why). */
+const adminEarningOut = earningOut.extend({ afterSalesHold: z.boolean().describe('an open after-sales request on the order holds it; it goes on when the request closes') });
+const earningsQuery = page.extend({
+  memberId: z.coerce.number().int().optional(),
+  orderId: z.coerce.number().int().optional(),
+  state: z.enum(['pending', 'frozen', 'available', 'reversed']).optional(),
+  held: z.enum(['true', 'false']).optional().describe('true: only those held back (a risk rule, or an open after-sales request on the order): the dashboard 待办 counts them'),
+});
+const payoutsQuery = page.extend({
+  status: z.enum(['reviewing', 'processing', 'paid', 'rejected', 'failed']).optional(),
+  memberId: z.coerce.number().int().optional(),
+  firstApproved: z.enum(['true', 'false']).optional().describe('only those with (true) or without (false) a first approval: false with reviewing is what the dashboard 待办 counts to review'),
+});
 const moneyError = z.looseObject({ code: z.string(), message: z.string(), details: z.unknown().optional() });
 const reviewErrors = { 403: moneyError, 404: moneyError, 409: moneyError };
 
@@ -73,8 +86,8 @@ export function adminMoneyRoutes(app: FastifyInstance, s: Services, auth: Auth) 
   approvalRoutes(app, s, auth);
   r.get('/api/admin/commission/earnings', {
     preHandler: anyHq,
-    schema: { tags, summary: 'Earnings', querystring: page.extend({ memberId: z.coerce.number().int().optional(), orderId: z.coerce.number().int().optional(), state: z.enum(['pending', 'frozen', 'available', 'reversed']).optional() }), response: { 200: listOf(earningOut) } },
-  }, async (req) => ({ items: await s.commission.earnings(s.db, { ...req.query, earnerId: req.query.memberId }) }));
+    schema: { tags, summary: 'Earnings', querystring: earningsQuery, response: { 200: listOf(adminEarningOut) } },
+  }, async (req) => ({ items: await s.commission.earnings(s.db, { ...req.query, held: req.query.held === 'true', earnerId: req.query.memberId }) }));
   r.get('/api/admin/commission/ranking', {
     preHandler: anyHq,
     schema: { tags, summary: 'Top earners by commission (the leaderboard roll-up), with the orders they earned on', querystring: z.object({ period: z.enum(['today', 'month', 'all']).default('month'), limit: z.coerce.number().int().min(1).max(100).default(20) }),
@@ -94,8 +107,8 @@ export function adminMoneyRoutes(app: FastifyInstance, s: Services, auth: Auth) 
   // --- payouts ---
   r.get('/api/admin/payouts', {
     preHandler: auth.requireRoles('owner', 'finance', 'auditor'),
-    schema: { tags, summary: 'Withdrawals', querystring: page.extend({ status: z.enum(['reviewing', 'processing', 'paid', 'rejected', 'failed']).optional(), memberId: z.coerce.number().int().optional() }), response: { 200: listOf(reviewedPayoutOut) } },
-  }, async (req) => ({ items: await s.payouts.reviewList(s.db, req.query) }));
+    schema: { tags, summary: 'Withdrawals', querystring: payoutsQuery, response: { 200: listOf(reviewedPayoutOut) } },
+  }, async (req) => ({ items: await s.payouts.reviewList(s.db, { ...req.query, firstApproved: req.query.firstApproved === undefined ? undefined : req.query.firstApproved === 'true' }) }));
   r.post('/api/admin/payouts/:id/approve', {
     preHandler: finance,
     schema: {

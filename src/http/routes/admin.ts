@@ -1,5 +1,5 @@
 // The HQ console's API, by area: members (admin-members.ts), the catalogue (admin-catalog.ts), orders (admin-orders.ts), shipping (admin-fulfilment.ts),
-// rules, commission and payouts (admin-money.ts), the dashboard, exports and operations (admin-reports.ts), the compliance report (compliance.ts).
+// rules, commission and payouts (admin-money.ts), the dashboard, exports and operations (admin-reports.ts), the compliance report (compliance.ts), the dashboard's 待办 (admin-todo.ts).
 import type { FastifyInstance } from 'fastify';
 import type { Services } from '../../services.js';
 import type { Auth } from '../auth.js';
@@ -12,6 +12,7 @@ import { adminReportRoutes } from './admin-reports.js';
 import { adminExportRoutes } from './admin-exports.js';
 import { adminMediaRoutes } from './admin-media.js';
 import { complianceRoutes } from './compliance.js';
+import { adminTodoRoutes } from './admin-todo.js';
 
 export function adminRoutes(app: FastifyInstance, s: Services, auth: Auth) {
   adminMemberRoutes(app, s, auth);
@@ -24,4 +25,5 @@ export function adminRoutes(app: FastifyInstance, s: Services, auth: Auth) {
   adminExportRoutes(app, s, auth);
   adminMediaRoutes(app, s, auth);
   complianceRoutes(app, s, auth);
+  adminTodoRoutes(app, s, auth);
 }

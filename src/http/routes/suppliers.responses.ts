@@ -75,25 +75,23 @@ export const mySupplier = supplier.extend({
 });
 
 const shippingAddress = shippingAddressOut;
-/**
- * A line of a supplier's order. The suppliers service types its lines as Record<string, unknown>
- * (orderDetails), so the schema is cast to that type; it still states and checks the fields.
- */
+/** A line of a supplier's order: the supplier's own lines only. */
 const supplierOrderLine = z.object({
   id: z.number(),
   productId: z.number(),
   skuId: z.number(),
+  skuName: z.string().nullable().describe('the SKU (规格)'),
   title: z.string(),
   quantity: z.number(),
+  imageUrl: z.string().nullable().describe("the product's thumbnail"),
   unitPriceFen: z.number(),
   paidFen: z.number(),
   refundedFen: z.number(),
   supplyPriceFen: z.number().nullable(),
   /** the settlement of this line, once paid; null before */
   settlementFen: z.number().nullable(),
-}) as unknown as z.ZodType<Record<string, unknown>>;
-/** An order as its supplier sees it: its own lines only (mixed: the order has other parties' lines too), the consignee (masked), its parcel. */
-export const supplierOrder = z.object({
+});
+const supplierOrderCore = {
   id: z.number(),
   orderNo: z.string(),
   status: orderStatus,
@@ -101,12 +99,19 @@ export const supplierOrder = z.object({
   paidAt: dateTime.nullable(),
   shippedAt: dateTime.nullable(),
   completedAt: dateTime.nullable(),
-  shippingAddress: shippingAddress.nullable(),
   lines: z.array(supplierOrderLine),
-  mixed: z.boolean(),
+  mixed: z.boolean().describe('the order has other parties’ lines too'),
   shipment: z.object({ carrier: z.string(), trackingNo: z.string(), shippedAt: dateTime }).nullable(),
-});
-export const supplierOrders = itemsOf(supplierOrder);
+};
+/** An order as its supplier sees it, to ship it: its own lines only, the consignee whole, its parcel. */
+export const supplierOrder = z.object({ ...supplierOrderCore, shippingAddress: shippingAddress.nullable() });
+/** Its orders in a list: what to pack (its lines) and who and where to (the name masked, city and district). */
+export const supplierOrders = itemsOf(
+  z.object({
+    ...supplierOrderCore,
+    consignee: z.object({ name: z.string().describe('masked'), province: z.string(), city: z.string(), district: z.string() }).nullable().describe('none for a pickup order'),
+  }),
+);
 
 export const settlements = itemsOf(
   z.object({

@@ -8,7 +8,8 @@ import { z } from 'zod';
 import { maskPhone } from '../../privacy.js';
 import type { Services } from '../../services.js';
 import { ALL_HQ_ROLES, member, ROLES_SEEING_PERSONAL_DATA, type Auth } from '../auth.js';
-import { idParams, page, positiveFen, reason } from '../schemas.js';
+import { withLineThumbnails } from '../order-list.js';
+import { idParams, page, positiveFen, reason, trackingNo } from '../schemas.js';
 import { supplierAfterSalesRoutes } from './supplier-after-sales.js';
 import * as R from './suppliers.responses.js';
 
@@ -141,15 +142,15 @@ function supplierSelfRoutes(app: FastifyInstance, s: Services, auth: Auth) {
 
   r.get('/api/supplier/orders', {
     preHandler: auth.authenticate,
-    schema: { tags, summary: 'Paid orders with my products (my lines only; consignee masked)', querystring: page.extend({ status: z.enum(['paid', 'shipped', 'completed', 'refunded']).optional() }), response: { 200: R.supplierOrders } },
+    schema: { tags, summary: 'Paid orders with my products: my lines (title, SKU, quantity, thumbnail) and who and where to ship (name masked, city and district)', querystring: page.extend({ status: z.enum(['paid', 'shipped', 'completed', 'refunded']).optional() }), response: { 200: R.supplierOrders } },
   }, async (req) => {
     const supplier = await supplierOf(req);
-    return { items: await s.suppliers.orders(s.db, supplier.id, req.query) };
+    return { items: await withLineThumbnails(s, await s.suppliers.orders(s.db, supplier.id, req.query)) };
   });
 
   r.get('/api/supplier/orders/:id', { preHandler: auth.authenticate, schema: { tags, summary: 'One of my orders with the consignee, to ship it', params: idParams, response: { 200: R.supplierOrder } } }, async (req) => {
     const supplier = await supplierOf(req);
-    return s.suppliers.order(s.db, supplier.id, req.params.id);
+    return (await withLineThumbnails(s, [await s.suppliers.order(s.db, supplier.id, req.params.id)]))[0]!;
   });
 
   r.post('/api/supplier/orders/:id/shipments', {
@@ -158,10 +159,10 @@ function supplierSelfRoutes(app: FastifyInstance, s: Services, auth: Auth) {
       tags,
       summary: 'Record my parcel; an order wholly of suppliers’ goods is shipped once each of them has',
       params: idParams,
-      body: z.object({ carrier: z.string().trim().min(1).max(30), trackingNo: z.string().trim().regex(/^[A-Za-z0-9-]{4,40}$/, 'letters, digits and -') }),
+      body: z.object({ carrier: z.string().trim().min(1).max(30), trackingNo }),
       response: { 200: R.supplierOrder },
     },
-  }, async (req) => s.suppliers.ship(await supplierOf(req), member(req).id, req.params.id, req.body));
+  }, async (req) => (await withLineThumbnails(s, [await s.suppliers.ship(await supplierOf(req), member(req).id, req.params.id, req.body)]))[0]!);
 
   r.get('/api/supplier/settlements', {
     preHandler: auth.authenticate,

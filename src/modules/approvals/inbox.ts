@@ -1,9 +1,10 @@
 // 待我审批: everything that waits for a second HQ member under the two-person rule, in one list — adjustments
 // above the line (this module), withdrawals with a first approval (payouts' face) and rule changes past a
 // second-approval line (rules' face). Read only; each item is decided on its own route.
+import { sql } from 'kysely';
 import type { Executor } from '../../db/database.js';
 import type { HqRole } from '../members/index.js';
-import type { PayoutsService } from '../payouts/index.js';
+import { countSecondPayoutApprovals, type PayoutsService } from '../payouts/index.js';
 import type { RulesService } from '../rules/index.js';
 import type { AdjustmentApprovals } from './adjustments.js';
 
@@ -65,6 +66,18 @@ export class ApprovalsInbox {
       ...changes.map((c) => ruleChangeItem(c, actor.id, decides)),
     ];
     return items.sort((a, b) => a.startedAt.getTime() - b.startedAt.getTime() || a.id - b.id);
+  }
+
+  /** How many of those the caller may approve now (canApprove), counted kind by kind: the dashboard's 待办. */
+  async countFor(ex: Executor, actor: { id: number; role: HqRole | null }): Promise<number> {
+    if (actor.role === null || !DECIDERS.includes(actor.role)) return 0;
+    const [adjustments, payouts, changes] = await Promise.all([
+      // adjustment_approvals_open_idx holds the open ones
+      ex.selectFrom('adjustment_approvals').select(sql<number>`count(*)`.as('n')).where('status', '=', sql.lit('pending')).where('requested_by', '<>', actor.id).executeTakeFirst(),
+      countSecondPayoutApprovals(ex, actor.id),
+      this.rules.changes.countAwaiting(ex, actor.id),
+    ]);
+    return Number(adjustments?.n ?? 0) + payouts + changes;
   }
 }
 

@@ -23,13 +23,15 @@ export interface ProductInput {
   category?: string;
   status?: 'on_sale' | 'off_sale';
   selectable?: boolean;
+  /** 限购: the most one member may hold in open and paid orders; null or absent = no limit */
+  maxPerMember?: number | null;
   /** a plain list of SKUs; several distinct names become the values of one attribute, 规格 */
   skus: SkuInput[];
   /** or the specs and their matrix (then skus is ignored) */
   specs?: SpecsInput;
 }
 
-export type ProductPatch = { title?: string; description?: string; imageUrl?: string | null; category?: string; status?: 'on_sale' | 'off_sale'; selectable?: boolean };
+export type ProductPatch = { title?: string; description?: string; imageUrl?: string | null; category?: string; status?: 'on_sale' | 'off_sale'; selectable?: boolean; maxPerMember?: number | null };
 
 export interface ReservedSku {
   skuId: number;
@@ -37,6 +39,8 @@ export interface ReservedSku {
   title: string;
   unitPriceFen: number;
   quantity: number;
+  /** the product's 限购 (null: none) */
+  maxPerMember: number | null;
 }
 
 export class CatalogService {
@@ -81,6 +85,7 @@ export class CatalogService {
       status: p.status,
       selectable: p.selectable,
       soldCount: p.sold_count,
+      maxPerMember: p.max_per_member,
       specs: p.spec_attributes,
       skus: skus
         .filter((s) => s.product_id === p.id)
@@ -112,12 +117,12 @@ export class CatalogService {
     const id = await inTransaction(this.db, async (tx) => {
       const product = await tx
         .insertInto('products')
-        .values({ title: input.title, description: input.description ?? '', image_url: input.imageUrl ?? null, category: input.category ?? '', status: input.status ?? 'on_sale', selectable: input.selectable ?? true })
+        .values({ title: input.title, description: input.description ?? '', image_url: input.imageUrl ?? null, category: input.category ?? '', status: input.status ?? 'on_sale', selectable: input.selectable ?? true, max_per_member: input.maxPerMember ?? null })
         .returning('id')
         .executeTakeFirstOrThrow();
       const specs = input.specs ?? specsOfNamedSkus(input.skus);
       await insertMatrix(tx, product.id, specs);
-      await this.audit.record(tx, { actorId, action: 'product.create', targetType: 'product', targetId: product.id, after: { title: input.title, status: input.status ?? 'on_sale', specs: specs.attributes, skus: specs.skus.map((k) => ({ specValues: k.specValues, priceFen: k.priceFen, stock: k.stock })) } });
+      await this.audit.record(tx, { actorId, action: 'product.create', targetType: 'product', targetId: product.id, after: { title: input.title, status: input.status ?? 'on_sale', maxPerMember: input.maxPerMember ?? null, specs: specs.attributes, skus: specs.skus.map((k) => ({ specValues: k.specValues, priceFen: k.priceFen, stock: k.stock })) } });
       return product.id;
     });
     return this.get(this.db, id);
@@ -131,9 +136,10 @@ export class CatalogService {
       ...(patch.category !== undefined ? { category: patch.category } : {}),
       ...(patch.status !== undefined ? { status: patch.status } : {}),
       ...(patch.selectable !== undefined ? { selectable: patch.selectable } : {}),
+      ...(patch.maxPerMember !== undefined ? { max_per_member: patch.maxPerMember } : {}),
     };
     await inTransaction(this.db, async (tx) => {
-      const before = await tx.selectFrom('products').select(['title', 'description', 'image_url', 'category', 'status', 'selectable']).where('id', '=', id).forUpdate().executeTakeFirst();
+      const before = await tx.selectFrom('products').select(['title', 'description', 'image_url', 'category', 'status', 'selectable', 'max_per_member']).where('id', '=', id).forUpdate().executeTakeFirst();
       if (!before) throw notFound('PRODUCT_NOT_FOUND', `product ${id} does not exist`);
       if (Object.keys(set).length === 0) return;
       await tx.updateTable('products').set(set).where('id', '=', id).execute();
@@ -187,34 +193,53 @@ export class CatalogService {
     }
   }
 
-  /** Takes stock for a checkout inside its transaction; SKUs are locked in id order so checkouts never deadlock. */
-  async reserve(tx: Tx, items: Array<{ skuId: number; quantity: number }>): Promise<ReservedSku[]> {
+  /**
+   * Takes stock for a checkout inside its transaction; SKUs are locked in id order so checkouts never
+   * deadlock. Only the SKU rows are locked (FOR UPDATE OF s), not their product's: SKUs of one product
+   * sell side by side. keptElsewhere: SKUs whose stock a campaign keeps and takes itself (checked for
+   * sale here, neither locked nor taken).
+   */
+  async reserve(tx: Tx, items: Array<{ skuId: number; quantity: number }>, keptElsewhere: ReadonlySet<number> = new Set()): Promise<ReservedSku[]> {
     const merged = new Map<number, number>();
     for (const item of items) merged.set(item.skuId, (merged.get(item.skuId) ?? 0) + item.quantity);
     const skuIds = [...merged.keys()].sort((a, b) => a - b);
-    const rows = await tx
-      .selectFrom('product_skus as s')
-      .innerJoin('products as p', 'p.id', 's.product_id')
-      .select(['s.id', 's.product_id', 's.name', 's.price_fen', 's.stock', 's.retired_at', 'p.title', 'p.status'])
-      .where('s.id', 'in', skuIds)
-      .orderBy('s.id')
-      .forUpdate()
-      .execute();
+    const taken = skuIds.filter((id) => !keptElsewhere.has(id));
+    const kept = skuIds.filter((id) => keptElsewhere.has(id));
+    const read = (ids: number[]) =>
+      tx
+        .selectFrom('product_skus as s')
+        .innerJoin('products as p', 'p.id', 's.product_id')
+        .select(['s.id', 's.product_id', 's.name', 's.price_fen', 's.stock', 's.retired_at', 'p.title', 'p.status', 'p.max_per_member'])
+        .where('s.id', 'in', ids)
+        .orderBy('s.id');
+    const rows = [...(taken.length ? await read(taken).forUpdate('s').execute() : []), ...(kept.length ? await read(kept).execute() : [])];
     const byId = new Map(rows.map((r) => [r.id, r]));
     for (const skuId of skuIds) {
       const row = byId.get(skuId);
       if (!row) throw unprocessable('SKU_NOT_FOUND', `sku ${skuId} does not exist`);
       if (row.status !== 'on_sale') throw conflict('PRODUCT_OFF_SALE', `${row.title} is not on sale`);
       if (row.retired_at !== null) throw conflict('SKU_RETIRED', `${row.title} (${row.name}) is no longer sold`);
-      if (row.stock < merged.get(skuId)!) throw conflict('OUT_OF_STOCK', `${row.title} (${row.name}) has only ${row.stock} left`);
+      if (!keptElsewhere.has(skuId) && row.stock < merged.get(skuId)!) throw conflict('OUT_OF_STOCK', `${row.title} (${row.name}) has only ${row.stock} left`);
     }
-    for (const skuId of skuIds) {
+    for (const skuId of taken) {
       await tx.updateTable('product_skus').set((eb) => ({ stock: eb('stock', '-', merged.get(skuId)!) })).where('id', '=', skuId).execute();
     }
     return items.map((item) => {
       const row = byId.get(item.skuId)!;
-      return { skuId: row.id, productId: row.product_id, title: `${row.title} ${row.name}`.trim(), unitPriceFen: row.price_fen, quantity: item.quantity };
+      return { skuId: row.id, productId: row.product_id, title: `${row.title} ${row.name}`.trim(), unitPriceFen: row.price_fen, quantity: item.quantity, maxPerMember: row.max_per_member };
     });
+  }
+
+  /**
+   * Moves units out of a SKU's stock into a campaign's own stock (秒杀), in the campaign's transaction:
+   * 409 OUT_OF_STOCK when the SKU has fewer. They come back through release.
+   */
+  async takeStock(tx: Tx, skuId: number, quantity: number): Promise<void> {
+    const row = await tx.updateTable('product_skus').set((eb) => ({ stock: eb('stock', '-', quantity) })).where('id', '=', skuId).where('stock', '>=', quantity).returning('id').executeTakeFirst();
+    if (row) return;
+    const sku = await tx.selectFrom('product_skus').select('stock').where('id', '=', skuId).executeTakeFirst();
+    if (!sku) throw unprocessable('SKU_NOT_FOUND', `sku ${skuId} does not exist`);
+    throw conflict('OUT_OF_STOCK', `sku ${skuId} has only ${sku.stock} in stock`, { skuId, stock: sku.stock });
   }
 
   async release(tx: Tx, items: Array<{ skuId: number; quantity: number }>): Promise<void> {

@@ -24,6 +24,8 @@ export interface ProductsTable {
   selectable: Generated<boolean>;
   /** units paid for (已售), counted after each payment (048) */
   sold_count: Generated<number>;
+  /** 限购: the most one member may hold in open and paid orders (052); null = no limit */
+  max_per_member: Generated<number | null>;
   created_at: CreatedAt;
 }
 

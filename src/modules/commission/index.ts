@@ -3,4 +3,5 @@ export type { HeldEarning, LinkedMembers } from './holds.js';
 export type { ChainMember, CommissionLine, PlannedEarning } from './plan.js';
 export { shareEarnings } from './plan.js';
 export { CommissionService } from './service.js';
+export { countHeldEarnings } from './todo.js';
 export type { EarningKind, EarningState } from './tables.js';

@@ -9,6 +9,8 @@ export interface CommissionLine {
   quantity: number;
   /** what the line actually paid after discounts, shipping excluded */
   paidFen: number;
+  /** the line's own terms, set at checkout (a campaign's: no commission, or its rates); before the rules' SKU and product overrides */
+  override?: CommissionOverride | null;
 }
 
 export interface ChainMember {
@@ -28,7 +30,7 @@ export interface PlannedEarning {
 }
 
 function overrideFor(line: CommissionLine, rules: RuleConfig['commission']): CommissionOverride | undefined {
-  return rules.skuOverrides[String(line.skuId)] ?? rules.productOverrides[String(line.productId)];
+  return line.override ?? rules.skuOverrides[String(line.skuId)] ?? rules.productOverrides[String(line.productId)];
 }
 
 function tierRateBp(rules: RuleConfig['commission'], tierId: number, level: number): number {

@@ -3,6 +3,7 @@
 import { sql } from 'kysely';
 import type { Executor } from '../../db/database.js';
 import type { EarningKind, EarningState } from './tables.js';
+import { heldEarning } from './todo.js';
 
 /** Which earnings a list or an export selects; createdFrom inclusive, createdBefore exclusive. */
 export interface EarningsFilter {
@@ -12,6 +13,8 @@ export interface EarningsFilter {
   kind?: EarningKind;
   createdFrom?: Date;
   createdBefore?: Date;
+  /** only earnings held back by a risk rule or an open after-sales request (todo.ts: the dashboard's 待办 counts them) */
+  held?: boolean;
   /** only earnings with a lower id: the next page of an export (keyset, newest first) */
   beforeId?: number;
 }
@@ -29,6 +32,7 @@ function selection(ex: Executor, filter: EarningsFilter) {
   if (filter.kind) q = q.where('e.kind', '=', filter.kind);
   if (filter.createdFrom) q = q.where('e.created_at', '>=', filter.createdFrom);
   if (filter.createdBefore) q = q.where('e.created_at', '<', filter.createdBefore);
+  if (filter.held) q = q.where(heldEarning('e'));
   if (filter.beforeId !== undefined) q = q.where('e.id', '<', filter.beforeId);
   return q;
 }
@@ -56,6 +60,7 @@ export async function earningsOf(ex: Executor, filter: EarningsFilter & { limit:
       'e.created_at as createdAt',
       'o.status as orderStatus',
       'e.risk_hold as riskHold',
+      'e.after_sales_hold as afterSalesHold',
     ])
     .orderBy('e.id', 'desc')
     .limit(filter.limit)
@@ -89,6 +94,17 @@ export async function promotionOrders(ex: Executor, earnerId: number, limit: num
     .limit(limit)
     .offset(offset)
     .execute();
+}
+
+/** Kinds a distributor earns (commission and the sharer's guide rebate), as the console's order search means "earned commission on it". */
+const DISTRIBUTOR_KINDS: readonly EarningKind[] = ['distribution', 'coupon_guide'];
+
+/**
+ * The orders a distributor earned commission on, as a subquery for the caller's query to hold
+ * (`o.id in (…)`): nothing is read here, so a list stays one query and its pages stay exact.
+ */
+export function ordersEarnedBy(ex: Executor, earnerId: number) {
+  return ex.selectFrom('commission_earnings').select('order_id as orderId').where('earner_id', '=', earnerId).where('kind', 'in', [...DISTRIBUTOR_KINDS]);
 }
 
 /** How many distinct orders each of these earners earned on (of these kinds, since a time): at most 100 earners, through (earner_id, id). */

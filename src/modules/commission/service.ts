@@ -14,7 +14,7 @@ import type { ReferralService } from '../referral/index.js';
 import type { RulesService, RuleVersion } from '../rules/index.js';
 import { planCommission, reversalTarget, type CommissionLine, type PlannedEarning } from './plan.js';
 import { assertSameRequest } from '../orders/index.js';
-import { earningsOf, orderCountsOf, promotionOrders, totalsByState, type EarningsFilter } from './reads.js';
+import { earningsOf, orderCountsOf, ordersEarnedBy, promotionOrders, totalsByState, type EarningsFilter } from './reads.js';
 import { debitForReversal, takeFromAvailableThenDebt } from './reversal.js';
 import { RiskHoldMoves, type HeldEarning, type LinkedMembers } from './holds.js';
 
@@ -421,6 +421,11 @@ export class CommissionService {
   /** Orders that paid the member commission, one row per order with its earnings summed. */
   promotionOrders(ex: Executor, earnerId: number, limit: number, offset: number) {
     return promotionOrders(ex, earnerId, limit, offset);
+  }
+
+  /** The orders this distributor earned commission on, as a subquery for the caller's query (the console's order search). */
+  ordersEarnedBy(ex: Executor, earnerId: number) {
+    return ordersEarnedBy(ex, earnerId);
   }
 
   /** How many distinct orders each of these earners earned on (of these kinds, since a time). */

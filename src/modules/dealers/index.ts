@@ -14,3 +14,4 @@ export function createDealers(core: CoreServices) {
   return { dealers };
 }
 export { seedDealers } from './demo.js';
+export { countRestocksAwaitingPayment } from './todo.js';

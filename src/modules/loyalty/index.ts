@@ -53,3 +53,4 @@ export function createLoyalty(core: CoreServices) {
   return { loyalty };
 }
 export { seedLoyalty } from './demo.js';
+export { countRedemptionsToFulfil } from './todo.js';

@@ -1,5 +1,6 @@
 // The members module's face: what other modules and the app may use of it.
 export { MembersService } from './service.js';
+export { countPendingApplications } from './todo.js';
 export type { AccessLimits } from './service.js';
 export { profileColumns, toProfile } from './profile.js';
 export type { MemberProfile } from './profile.js';

@@ -85,3 +85,10 @@ export function carrierName(code: string, locale: 'zh' | 'en' = 'zh'): string {
 export function carrierNeedsPhone(code: string): boolean {
   return isCarrierCode(code) && NAMES[code].phone === true;
 }
+
+/** The known carrier a typed code or name means (shunfeng, 顺丰 → 顺丰速运, 中通 → 中通快递, SF Express), if any. */
+export function carrierNamed(typed: string): Carrier | undefined {
+  const text = typed.trim();
+  if (!text) return undefined;
+  return CARRIERS.find((c) => c.code === text.toLowerCase() || c.zh === text || c.zh.startsWith(text) || c.en.toLowerCase() === text.toLowerCase());
+}

@@ -1,19 +1,23 @@
-// Checkout: prices the cart (full reduction, shipping, the participants' member price and coupon),
-// takes stock and writes the order once per checkout key.
+// Checkout: prices the cart (a campaign's prices, full reduction, shipping, the participants' member
+// price and coupon), takes stock, holds 限购, and writes the order once per checkout key.
+import { sql } from 'kysely';
 import type { Executor, Tx } from '../../db/database.js';
 import { inTransaction } from '../../db/database.js';
 import { createOnce } from '../../db/idempotency.js';
-import { AppError, badRequest, unprocessable } from '../../errors.js';
+import { AppError, badRequest, conflict, unprocessable } from '../../errors.js';
 import { allocateProportionally } from '../../money.js';
-import type { RuleConfig } from '../rules/index.js';
+import type { CommissionOverride, RuleConfig } from '../rules/index.js';
 import { OrdersPart, type OrdersDeps } from './deps.js';
 import { checkOrderTotal } from './limits.js';
 import { businessNumber } from './numbers.js';
-import type { CheckoutContext } from './participants.js';
+import type { CampaignTerms, CheckoutContext } from './participants.js';
 import { ORDER_COLUMNS, ORDER_LINE_COLUMNS, type OrderReads, type OrderView } from './reads.js';
 import { assertSameRequest, fingerprintOf, type Fingerprint, type RequestFields } from './request-fingerprint.js';
 import { withCheckoutFingerprint, withCheckoutFingerprintTx, type ShippingAddress } from './tables.js';
 import type { CheckoutInput, CheckoutItem, PricedLine, Quote } from './types.js';
+
+/** The advisory-lock class that serialises one member's checkouts of one limited product (限购); the second key hashes both. */
+const PURCHASE_LIMIT_LOCK_CLASS = 7_100_201;
 
 /** Prices lines: the best full-reduction tier the goods reach is split across lines by their value. */
 export function priceLines(skus: Array<Omit<PricedLine, 'discountFen' | 'paidFen'>>, rules: RuleConfig['order']): Quote {
@@ -35,8 +39,8 @@ export class OrderCheckout extends OrdersPart {
     super(deps);
   }
 
-  /** Prices items at today's prices without taking stock: the dry run and the cart use it. */
-  async quote(ex: Executor, items: CheckoutItem[], rules: RuleConfig): Promise<Quote> {
+  /** Prices items at today's prices (or a campaign's, per SKU) without taking stock: the dry run and the cart use it. */
+  async quote(ex: Executor, items: CheckoutItem[], rules: RuleConfig, unitPricesFen?: ReadonlyMap<number, number>): Promise<Quote> {
     validateItems(items);
     const rows = await ex
       .selectFrom('product_skus as s')
@@ -49,7 +53,7 @@ export class OrderCheckout extends OrdersPart {
       items.map((item) => {
         const row = byId.get(item.skuId);
         if (!row) throw unprocessable('SKU_NOT_FOUND', `sku ${item.skuId} does not exist`);
-        return { skuId: row.id, productId: row.product_id, title: `${row.title} ${row.name}`.trim(), quantity: item.quantity, unitPriceFen: row.price_fen };
+        return { skuId: row.id, productId: row.product_id, title: `${row.title} ${row.name}`.trim(), quantity: item.quantity, unitPriceFen: unitPricesFen?.get(row.id) ?? row.price_fen };
       }),
       rules.order,
     );
@@ -62,8 +66,9 @@ export class OrderCheckout extends OrdersPart {
     return inTransaction(this.db, async (tx) => {
       const rules = (await this.rules.current(tx)).config;
       const sharer = input.sharerInviteCode ? await this.referral.memberByInviteCode(tx, input.sharerInviteCode) : undefined;
-      let quote = await this.quote(tx, input.items, input.pickupStoreId !== undefined ? { ...rules, order: { ...rules.order, shippingFen: 0 } } : rules);
       const context: CheckoutContext = { buyerId, input: { ...input, checkoutKey: 'quote' }, sharerId: sharer && sharer.id !== buyerId ? sharer.id : null, now: this.clock.now() };
+      const terms = await this.campaignTerms(tx, context);
+      let quote = await this.quote(tx, input.items, input.pickupStoreId !== undefined ? { ...rules, order: { ...rules.order, shippingFen: 0 } } : rules, terms.unitPricesFen);
       // pricing hooks only read, so the same transaction serves a quote
       for (const participant of this.participants) if (participant.priceCheckout) quote = await participant.priceCheckout(tx, context, quote);
       checkOrderTotal(quote);
@@ -101,16 +106,22 @@ export class OrderCheckout extends OrdersPart {
         const open = stores ? await stores.isOpen(tx, input.pickupStoreId) : false;
         if (!open) throw unprocessable('STORE_NOT_AVAILABLE', 'this store does not take pickup orders');
       }
-      const reserved = await this.catalog.reserve(tx, input.items);
-      let quote = priceLines(reserved, input.pickupStoreId !== undefined ? { ...rules.order, shippingFen: 0 } : rules.order);
-      checkOrderTotal(quote);
       const now = this.clock.now();
       const context: CheckoutContext = { buyerId, input, sharerId: sharer && sharer.id !== buyerId ? sharer.id : null, now };
+      const terms = await this.campaignTerms(tx, context);
+      const reserved = await this.catalog.reserve(tx, input.items, terms.ownStockSkuIds);
+      await this.holdPurchaseLimits(tx, buyerId, reserved);
+      const priced = reserved.map(({ maxPerMember: _limit, ...r }) => ({ ...r, unitPriceFen: terms.unitPricesFen.get(r.skuId) ?? r.unitPriceFen }));
+      let quote = priceLines(priced, input.pickupStoreId !== undefined ? { ...rules.order, shippingFen: 0 } : rules.order);
+      checkOrderTotal(quote);
       for (const participant of this.participants) if (participant.priceCheckout) quote = await participant.priceCheckout(tx, context, quote);
       checkQuote(quote);
       checkOrderTotal(quote);
-      const { order, lines } = await this.insertOrder(tx, { buyerId, input, quote, sharerId: context.sharerId, viaSharer: Boolean(sharer), checkoutKey, fingerprint, now });
+      const { order, lines } = await this.insertOrder(tx, { buyerId, input, quote, terms, sharerId: context.sharerId, viaSharer: Boolean(sharer), checkoutKey, fingerprint, now });
       for (const participant of this.participants) await participant.afterCheckout?.(tx, { ...context, orderId: order.id }, quote);
+      if (terms.ownStockSkuIds.size > 0) await this.commitWithoutFlushWait(tx);
+      // a campaign's own stock last: its hot row stays locked only until the commit
+      for (const participant of this.participants) await participant.reserveCheckout?.(tx, { ...context, orderId: order.id }, quote);
       // what get() would read back, from what this transaction just wrote: a new order has no refunds
       // no pickup code, no parcels and no receipt date yet, and the buyer sees their own consignee
       lines.sort((a, b) => a.id - b.id);
@@ -119,10 +130,70 @@ export class OrderCheckout extends OrdersPart {
     }), findExisting).catch(replayed);
   }
 
+  /**
+   * A checkout that takes a campaign's own stock commits without waiting for the WAL flush
+   * (synchronous_commit off, this transaction only): the campaign's hot row is locked until the commit,
+   * and waiting for each flush in turn capped one SKU at one checkout per flush. What it risks is only
+   * this unpaid order — on a database crash within the flush delay (under a second) the order and the
+   * units it took vanish together, never one without the other; any later synchronous commit (its
+   * payment) flushes it first. No money moves at checkout.
+   */
+  private async commitWithoutFlushWait(tx: Tx): Promise<void> {
+    await sql`set local synchronous_commit = off`.execute(tx);
+  }
+
+  /** The campaign participants' terms for this checkout, merged (none without a campaign: no round trip). */
+  private async campaignTerms(tx: Tx, context: CheckoutContext): Promise<Required<CampaignTerms>> {
+    const merged = { unitPricesFen: new Map<number, number>(), ownStockSkuIds: new Set<number>(), commissionOverrides: new Map<number, CommissionOverride>(), payWithinMinutes: 0 };
+    if (!context.input.campaign) return merged;
+    for (const participant of this.participants) {
+      const terms = await participant.campaignTerms?.(tx, context);
+      if (!terms) continue;
+      for (const [skuId, fen] of terms.unitPricesFen) merged.unitPricesFen.set(skuId, fen);
+      for (const skuId of terms.ownStockSkuIds) merged.ownStockSkuIds.add(skuId);
+      for (const [skuId, override] of terms.commissionOverrides ?? []) merged.commissionOverrides.set(skuId, override);
+      if (terms.payWithinMinutes) merged.payWithinMinutes = merged.payWithinMinutes ? Math.min(merged.payWithinMinutes, terms.payWithinMinutes) : terms.payWithinMinutes;
+    }
+    return merged;
+  }
+
+  /**
+   * 限购: a product's maxPerMember bounds what one member holds in open and paid orders (closed and
+   * fully refunded ones, and fully refunded lines, do not count). One member's checkouts of a limited
+   * product take turns on an advisory lock, so two at once cannot pass the limit together; products
+   * without a limit cost nothing.
+   */
+  private async holdPurchaseLimits(tx: Tx, buyerId: number, reserved: ReadonlyArray<{ productId: number; quantity: number; maxPerMember: number | null }>): Promise<void> {
+    const wanted = new Map<number, { limit: number; quantity: number }>();
+    for (const r of reserved) {
+      if (r.maxPerMember === null) continue;
+      wanted.set(r.productId, { limit: r.maxPerMember, quantity: (wanted.get(r.productId)?.quantity ?? 0) + r.quantity });
+    }
+    if (wanted.size === 0) return;
+    const productIds = [...wanted.keys()].sort((a, b) => a - b);
+    for (const productId of productIds) await sql`select pg_advisory_xact_lock(${PURCHASE_LIMIT_LOCK_CLASS}, hashtext(${`${buyerId}:${productId}`}))`.execute(tx);
+    // after the locks, so it sees the member's other checkout that held them
+    const held = await tx
+      .selectFrom('orders as o')
+      .innerJoin('order_lines as l', 'l.order_id', 'o.id')
+      .select(['l.product_id', sql<number>`coalesce(sum(l.quantity), 0)::int`.as('quantity')])
+      .where('o.buyer_id', '=', buyerId)
+      .where('l.product_id', 'in', productIds)
+      .where('o.status', 'not in', ['closed', 'refunded'])
+      .where((eb) => eb.not(eb.and([eb('l.paid_fen', '>', 0), eb('l.refunded_fen', '>=', eb.ref('l.paid_fen'))])))
+      .groupBy('l.product_id')
+      .execute();
+    for (const productId of productIds) {
+      const { limit, quantity } = wanted.get(productId)!;
+      const holding = held.find((h) => h.product_id === productId)?.quantity ?? 0;
+      if (holding + quantity > limit) throw conflict('PURCHASE_LIMIT_REACHED', `at most ${limit} per member: you hold ${holding} already`, { productId, limit, held: holding });
+    }
+  }
+
   /** The order row and its lines, as checkout priced them. */
   private async insertOrder(
     tx: Tx,
-    o: { buyerId: number; input: CheckoutInput; quote: Quote; sharerId: number | null; viaSharer: boolean; checkoutKey: string; fingerprint: Fingerprint; now: Date },
+    o: { buyerId: number; input: CheckoutInput; quote: Quote; terms: Required<CampaignTerms>; sharerId: number | null; viaSharer: boolean; checkoutKey: string; fingerprint: Fingerprint; now: Date },
   ) {
     const order = await withCheckoutFingerprintTx(tx)
       .insertInto('orders')
@@ -143,6 +214,8 @@ export class OrderCheckout extends OrdersPart {
         store_id: o.input.pickupStoreId ?? null,
         buyer_note: o.input.buyerNote?.trim() || null,
         invoice: o.input.invoice ? JSON.stringify(o.input.invoice) : null,
+        campaign: o.input.campaign ? JSON.stringify(o.input.campaign) : null,
+        pay_due_at: o.terms.payWithinMinutes ? new Date(o.now.getTime() + o.terms.payWithinMinutes * 60_000) : null,
         created_at: o.now,
       })
       .returning([...ORDER_COLUMNS, 'shipping_address as shippingAddress', 'delivery_method as deliveryMethod', 'store_id as storeId', 'buyer_note as buyerNote', 'invoice'])
@@ -159,6 +232,8 @@ export class OrderCheckout extends OrdersPart {
           unit_price_fen: l.unitPriceFen,
           discount_fen: l.discountFen,
           paid_fen: l.paidFen,
+          commission_override: o.terms.commissionOverrides.has(l.skuId) ? JSON.stringify(o.terms.commissionOverrides.get(l.skuId)) : null,
+          catalog_stock: !o.terms.ownStockSkuIds.has(l.skuId),
         })),
       )
       .returning(ORDER_LINE_COLUMNS)

@@ -35,13 +35,15 @@ export class OrderFulfilment extends OrdersPart {
 
   /**
    * Shipped: paid → shipped, with the parcels that leave now (none for goods that need no carrier,
-   * 无需物流). The automatic receipt is due the rules' autoReceiveDays later.
+   * 无需物流). The automatic receipt is due the rules' autoReceiveDays later. Shipped by a member of
+   * HQ (actorId), audited as order.ship; batch: the upload's file and row it came from (batch-shipping.ts).
    */
-  async ship(orderId: number, options: { parcels?: ParcelInput[]; actorId?: number | null } = {}) {
+  async ship(orderId: number, options: { parcels?: ParcelInput[]; actorId?: number | null; batch?: { file: string; rows: number[] } } = {}) {
     await inTransaction(this.db, async (tx) => {
       const order = await tx.selectFrom('orders').select(['status', 'delivery_method']).where('id', '=', orderId).forUpdate().executeTakeFirst();
       if (!order) throw notFound('ORDER_NOT_FOUND', `order ${orderId} does not exist`);
       assertTransition(order.status, 'ship');
+      for (const participant of this.participants) await participant.assertShippable?.(tx, orderId);
       if (order.delivery_method === 'pickup' && options.parcels?.length) throw conflict('ORDER_IS_PICKUP', 'a pickup order is handed over at the store, not shipped');
       const now = this.clock.now();
       if (options.parcels?.length) await this.parcels.addIn(tx, orderId, options.parcels, { kind: 'hq', actorId: options.actorId ?? null }, now);
@@ -51,6 +53,10 @@ export class OrderFulfilment extends OrdersPart {
         .set({ status: 'shipped', shipped_at: now, receive_due_at: autoReceiveDays > 0 ? new Date(now.getTime() + autoReceiveDays * DAY_MS) : null })
         .where('id', '=', orderId)
         .execute();
+      if (options.actorId != null) {
+        const parcels = (options.parcels ?? []).map((p) => ({ carrierCode: p.carrierCode ?? null, carrierName: p.carrierName ?? null, trackingNo: p.trackingNo }));
+        await this.audit.record(tx, { actorId: options.actorId, action: 'order.ship', targetType: 'order', targetId: orderId, before: { status: order.status }, after: { status: 'shipped', parcels, ...(options.batch ? { batch: options.batch } : {}) } });
+      }
     });
     return this.reads.get(this.db, orderId, undefined, true);
   }
@@ -70,6 +76,7 @@ export class OrderFulfilment extends OrdersPart {
     if (!order) throw notFound('ORDER_NOT_FOUND', `order ${orderId} does not exist`);
     if (order.delivery_method === 'pickup') throw conflict('ORDER_IS_PICKUP', 'a pickup order is handed over at the store, not shipped');
     if (order.status !== 'shipped' && !canTransition(order.status, 'ship')) throw conflict('ORDER_NOT_SHIPPABLE', `an order that is ${order.status} takes no parcels`);
+    for (const participant of this.participants) await participant.assertShippable?.(tx, orderId);
     const now = this.clock.now();
     await this.parcels.addIn(tx, orderId, parcels, by, now);
     if (order.status === 'shipped' && order.receive_due_at) {

@@ -4,10 +4,13 @@
 // transaction commits; a failed subscription is retried with a backoff by the tracking job.
 import type { Executor, Tx } from '../../db/database.js';
 import { badRequest } from '../../errors.js';
-import { carrierName, CARRIERS, isCarrierCode } from './carriers.js';
+import { carrierName, carrierNamed, isCarrierCode } from './carriers.js';
 import { OrdersPart } from './deps.js';
 import type { TrackingEvent, TrackingState } from './tables.js';
 import type { TrackingProvider, TrackingSnapshot } from './tracking.js';
+
+/** A tracking number as carriers print them: 4–40 letters, digits and -. */
+export const TRACKING_NO_PATTERN = /^[A-Za-z0-9-]{4,40}$/;
 
 export interface ParcelInput {
   /** a known carrier (carriers.ts); or carrierName alone, as a supplier types it */
@@ -50,7 +53,7 @@ export function resolveCarrier(input: ParcelInput): { code: string | null; name:
   const typed = (input.carrierName ?? '').trim();
   if (!typed) throw badRequest('CARRIER_REQUIRED', 'a parcel needs its carrier');
   // 顺丰 → 顺丰速运, 中通 → 中通快递: a supplier types the short name
-  const known = CARRIERS.find((c) => c.code === typed.toLowerCase() || c.zh === typed || c.zh.startsWith(typed) || c.en.toLowerCase() === typed.toLowerCase());
+  const known = carrierNamed(typed);
   return known ? { code: known.code, name: known.zh } : { code: null, name: typed };
 }
 

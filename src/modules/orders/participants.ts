@@ -4,8 +4,8 @@
 // deferred ones (`later`) run after it commits, through the orders module's outbox (effects.ts).
 import type { Tx } from '../../db/database.js';
 import type { OrderSource, ReturnAddress } from './tables.js';
-import type { RuleVersion } from '../rules/index.js';
-import type { CheckoutInput, Quote } from './types.js';
+import type { CommissionOverride, RuleVersion } from '../rules/index.js';
+import type { CheckoutCampaign, CheckoutInput, Quote } from './types.js';
 
 export type AfterCommit = (cb: () => void) => void;
 
@@ -15,6 +15,21 @@ export interface CheckoutContext {
   /** the sharer, when the buyer came through a share link, poster or coupon link */
   sharerId: number | null;
   now: Date;
+}
+
+/**
+ * A campaign's terms for a checkout (秒杀…), asked before it is priced, in quotes as in checkouts.
+ * Only the participant of the checkout's campaign answers; the others answer undefined.
+ */
+export interface CampaignTerms {
+  /** per SKU: the campaign's unit price for that SKU's lines, instead of the SKU's own */
+  unitPricesFen: ReadonlyMap<number, number>;
+  /** SKUs whose stock the participant keeps and takes itself (reserveCheckout): the catalog takes none of theirs */
+  ownStockSkuIds: ReadonlySet<number>;
+  /** per SKU: how its lines pay commission, when not as the rules say (kept on the order line, read at payment) */
+  commissionOverrides?: ReadonlyMap<number, CommissionOverride>;
+  /** the order closes unpaid this many minutes after checkout (its holds given back), even when the rules' window is longer or off */
+  payWithinMinutes?: number;
 }
 
 export interface PaidOrderLine {
@@ -72,6 +87,8 @@ export interface PaidOrder {
   paidAt: Date;
   /** this payment made the buyer an active distributor (promotion on purchase, after commission ran) */
   buyerPromoted: boolean;
+  /** the campaign it was bought in (秒杀, 拼团, 砍价), as checkout recorded it; null for none */
+  campaign?: CheckoutCampaign | null;
 }
 
 export interface RefundedOrderLine {
@@ -131,8 +148,20 @@ export interface OrderParticipant {
    * It only reads (quotes run it too) and throws a 4xx AppError for an unusable coupon or shop.
    */
   priceCheckout?(tx: Tx, ctx: CheckoutContext, quote: Quote): Promise<Quote>;
+  /**
+   * Before pricing, in quotes and checkouts alike (reads only): a campaign participant's terms for a
+   * checkout in its campaign — prices, the SKUs whose stock it keeps, commission, the pay-by window —
+   * or undefined. Throws a 4xx AppError for a campaign that does not sell now.
+   */
+  campaignTerms?(tx: Tx, ctx: CheckoutContext): Promise<CampaignTerms | undefined>;
   /** The order row exists (e.g. mark a coupon used, take dealer stock). */
   afterCheckout?(tx: Tx, ctx: CheckoutContext & { orderId: number }, quote: Quote): Promise<void>;
+  /**
+   * Checkout only, after every afterCheckout, just before the commit: takes the stock the participant
+   * keeps itself (its CampaignTerms.ownStockSkuIds), with a conditional update, or throws a 409 that
+   * rolls the whole checkout back. Last, so a hot campaign row stays locked only until the commit.
+   */
+  reserveCheckout?(tx: Tx, ctx: CheckoutContext & { orderId: number }, quote: Quote): Promise<void>;
   /** An unpaid order was cancelled or closed: give back what afterCheckout took. */
   onClosed?(tx: Tx, order: { orderId: number; buyerId: number; at: Date }): Promise<void>;
   /**
@@ -143,6 +172,11 @@ export interface OrderParticipant {
   earnOnPaid?(tx: Tx, order: PayingOrder, afterCommit: AfterCommit): Promise<PaidOrderEarning[]>;
   /** Paid, once per order (after commission), in the payment's transaction: for what moves money (earnings) or must commit with it. */
   onPaid?(tx: Tx, order: PaidOrder, afterCommit: AfterCommit): Promise<void>;
+  /**
+   * A paid order is about to ship (fulfilment.ts, with the order locked): a participant whose order
+   * must not leave yet (拼团 until its group succeeds) throws a 409 AppError. Reads only.
+   */
+  assertShippable?(tx: Tx, orderId: number): Promise<void>;
   /** Received or redeemed: the return window starts. */
   onCompleted?(tx: Tx, order: { orderId: number; buyerId: number; at: Date }): Promise<void>;
   /** A refund succeeded (once per refund). */

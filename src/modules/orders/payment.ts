@@ -12,6 +12,7 @@ import type { OrderEffects } from './effects.js';
 import { paidOrderEarning, type AfterCommit, type PaidOrder, type PaidOrderEarning } from './participants.js';
 import type { OrderReads } from './reads.js';
 import { assertTransition, canTransition, statusesFor } from './states.js';
+import { unpaidDue } from './unpaid.js';
 
 export class OrderPayment extends OrdersPart {
   constructor(
@@ -40,21 +41,12 @@ export class OrderPayment extends OrdersPart {
    */
   async closeUnpaid(batchSize = 200): Promise<{ closed: number }> {
     const { unpaidCloseMinutes } = (await this.rules.current(this.db)).config.order;
-    if (unpaidCloseMinutes === 0) return { closed: 0 };
-    const cutoff = new Date(this.clock.now().getTime() - unpaidCloseMinutes * 60_000);
+    const now = this.clock.now();
     let closed = 0;
     for (;;) {
       const batch = await inTransaction(this.db, async (tx) => {
-        const due = await tx
-          .selectFrom('orders')
-          .select(['id', 'buyer_id'])
-          .where('status', 'in', statusesFor('close'))
-          .where('created_at', '<', cutoff)
-          .orderBy('created_at')
-          .limit(batchSize)
-          .forUpdate()
-          .skipLocked()
-          .execute();
+        // also orders past their own pay-by time (a campaign's), when the rules never close (0)
+        const due = await unpaidDue(tx, now, unpaidCloseMinutes).select(['id', 'buyer_id']).limit(batchSize).forUpdate().skipLocked().execute();
         for (const order of due) await this.closeUnpaidIn(tx, order.id, order.buyer_id);
         return due.length;
       });
@@ -65,7 +57,8 @@ export class OrderPayment extends OrdersPart {
 
   /** Closes a locked unpaid order: its stock back, its participants told. */
   private async closeUnpaidIn(tx: Tx, orderId: number, buyerId: number): Promise<void> {
-    const lines = await tx.selectFrom('order_lines').select(['sku_id as skuId', 'quantity']).where('order_id', '=', orderId).execute();
+    // what the catalog took back to the catalog; a campaign's own stock goes back through its participant's onClosed
+    const lines = await tx.selectFrom('order_lines').select(['sku_id as skuId', 'quantity']).where('order_id', '=', orderId).where('catalog_stock', '=', true).execute();
     await this.catalog.release(tx, lines);
     const now = this.clock.now();
     await tx.updateTable('orders').set({ status: 'closed', closed_at: now }).where('id', '=', orderId).execute();
@@ -90,7 +83,7 @@ export class OrderPayment extends OrdersPart {
       .returningAll()
       .returning((eb) =>
         jsonArrayFrom(
-          eb.selectFrom('order_lines as l').select(['l.id', 'l.product_id', 'l.sku_id', 'l.quantity', 'l.unit_price_fen', 'l.paid_fen']).whereRef('l.order_id', '=', 'orders.id').orderBy('l.id'),
+          eb.selectFrom('order_lines as l').select(['l.id', 'l.product_id', 'l.sku_id', 'l.quantity', 'l.unit_price_fen', 'l.paid_fen', 'l.commission_override']).whereRef('l.order_id', '=', 'orders.id').orderBy('l.id'),
         ).as('lines'),
       )
       .executeTakeFirst();
@@ -102,7 +95,8 @@ export class OrderPayment extends OrdersPart {
     await this.referral.onOrderPaid(tx, order.buyer_id, order.sharer_id, version.config);
     await this.referral.recordSale(tx, order.buyer_id, { paidFen: goodsPaidFen, orders: 1 });
     const commissionLines = lines.map((l) => ({ lineId: l.id, productId: l.product_id, skuId: l.sku_id, quantity: l.quantity, paidFen: l.paid_fen }));
-    const distribution = await this.commission.earnForPaidOrder(tx, { id: orderId, buyerId: order.buyer_id }, commissionLines, version, afterCommit);
+    // a line's own commission terms (a campaign's, set at checkout) come before the rules' overrides
+    const distribution = await this.commission.earnForPaidOrder(tx, { id: orderId, buyerId: order.buyer_id }, lines.map((l, i) => ({ ...commissionLines[i]!, override: l.commission_override })), version, afterCommit);
     // an order belongs to the region it ships to, or to its pickup store's region
     const stores = this.deps.pickupStores.current;
     const regionCode = order.store_id && stores ? await stores.regionOf(tx, order.store_id) : order.region_code;
@@ -139,6 +133,7 @@ export class OrderPayment extends OrdersPart {
         ruleVersion: version,
         paidAt: now,
         buyerPromoted,
+        campaign: order.campaign,
       };
       for (const participant of this.participants) await participant.onPaid?.(tx, paid, afterCommit);
       // what moves no money (points, growth points, leaderboards, tier checks): one outbox row, expanded after the commit

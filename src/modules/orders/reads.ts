@@ -1,12 +1,14 @@
 // Reading orders: one order as its buyer or HQ sees it (with its parcels), lists, what paying needs, refund lists.
-import { sql } from 'kysely';
+import { sql, type SelectQueryBuilder } from 'kysely';
 import type { Executor } from '../../db/database.js';
+import type { Database } from '../../db/schema.js';
+import type { CommissionService } from '../commission/index.js';
 import { notFound } from '../../errors.js';
 import { maskName, maskPhone } from '../../privacy.js';
 import { OrdersPart, type OrdersDeps } from './deps.js';
 import type { OrderParcels } from './parcels.js';
-import { statusesFor } from './states.js';
-import type { AfterSalesKind, OrderStatus, RefundRequestStatus, ReturnAddress, ShippingAddress } from './tables.js';
+import { unpaidDue } from './unpaid.js';
+import type { AfterSalesKind, OrderSource, OrderStatus, RefundRequestStatus, ReturnAddress, ShippingAddress } from './tables.js';
 
 export const ORDER_COLUMNS = [
   'id',
@@ -74,6 +76,7 @@ export class OrderReads extends OrdersPart {
       .select([
         'o.status',
         'o.created_at as createdAt',
+        'o.pay_due_at as payDueAt',
         'o.payable_fen as payableFen',
         sql<string>`coalesce((select string_agg(l.title, '，' order by l.id) from order_lines l where l.order_id = o.id), '')`.as('description'),
       ])
@@ -81,12 +84,19 @@ export class OrderReads extends OrdersPart {
       .where('o.buyer_id', '=', buyerId)
       .executeTakeFirst();
     if (!order) throw notFound('ORDER_NOT_FOUND', `order ${orderId} does not exist`);
-    const { createdAt, ...rest } = order;
-    return { ...rest, closesAt: unpaidCloseMinutes > 0 ? new Date(new Date(createdAt).getTime() + unpaidCloseMinutes * 60_000) : null };
+    const { createdAt, payDueAt, ...rest } = order;
+    // a campaign order's own pay-by time comes first when it is sooner (or the rules never close)
+    const byRules = unpaidCloseMinutes > 0 ? new Date(new Date(createdAt).getTime() + unpaidCloseMinutes * 60_000) : null;
+    const closesAt = payDueAt && (!byRules || payDueAt < byRules) ? new Date(payDueAt) : byRules;
+    return { ...rest, closesAt };
   }
 
-  async list(ex: Executor, filter: { buyerId?: number; status?: OrderStatus; q?: string; limit: number; offset: number }) {
-    let q = ex.selectFrom('orders as o').innerJoin('members as b', 'b.id', 'o.buyer_id').select([
+  /** A page of orders, newest first, narrowed by every filter given (orderFilters). */
+  async list(ex: Executor, filter: OrderListFilter & { limit: number; offset: number }) {
+    const distributorId = filter.distributor === undefined ? undefined : await memberIdOf(ex, filter.distributor);
+    // an invite code nobody holds: no order was shared or earned on by it
+    if (distributorId === null) return [];
+    const selected = ex.selectFrom('orders as o').innerJoin('members as b', 'b.id', 'o.buyer_id').select([
       'o.id',
       'o.order_no as orderNo',
       'o.buyer_id as buyerId',
@@ -97,16 +107,18 @@ export class OrderReads extends OrdersPart {
       'o.paid_fen as paidFen',
       'o.refunded_fen as refundedFen',
       'o.source',
+      'o.delivery_method as deliveryMethod',
       'o.created_at as createdAt',
       'o.paid_at as paidAt',
       sql<string>`(select string_agg(l.title || ' ×' || l.quantity, '，' order by l.id) from order_lines l where l.order_id = o.id)`.as('summary'),
       // the first line's product, for the list's thumbnail (the catalog says which picture)
       sql<number | null>`(select l.product_id from order_lines l where l.order_id = o.id order by l.id limit 1)`.as('firstProductId'),
     ]);
-    if (filter.buyerId !== undefined) q = q.where('o.buyer_id', '=', filter.buyerId);
-    if (filter.status) q = q.where('o.status', '=', filter.status);
-    if (filter.q) q = q.where('o.order_no', 'like', `${filter.q.replace(/[\\%_]/g, '')}%`);
-    return q.orderBy('o.id', 'desc').limit(filter.limit).offset(filter.offset).execute();
+    const q = orderFilters(ex, selected, filter, distributorId, this.commission);
+    // newest first either way; within a date range by its own index (orders_created_at_idx, 055), which a
+    // planner walking the ids backwards would not use, reading every later order to reach an old range
+    const inRange = filter.createdFrom !== undefined || filter.createdBefore !== undefined;
+    return (inRange ? q.orderBy('o.created_at', 'desc') : q).orderBy('o.id', 'desc').limit(filter.limit).offset(filter.offset).execute();
   }
 
   async hasPaidOrders(ex: Executor, memberId: number): Promise<boolean> {
@@ -117,9 +129,7 @@ export class OrderReads extends OrdersPart {
   /** The unpaid orders the next close sweep would close: their payments are asked about first (a lost callback). */
   async dueForClose(ex: Executor, limit = 200): Promise<number[]> {
     const { unpaidCloseMinutes } = (await this.rules.current(ex)).config.order;
-    if (unpaidCloseMinutes === 0) return [];
-    const cutoff = new Date(this.clock.now().getTime() - unpaidCloseMinutes * 60_000);
-    const rows = await ex.selectFrom('orders').select('id').where('status', 'in', statusesFor('close')).where('created_at', '<', cutoff).orderBy('created_at').limit(limit).execute();
+    const rows = await unpaidDue(ex, this.clock.now(), unpaidCloseMinutes).select('id').limit(limit).execute();
     return rows.map((r) => r.id);
   }
 
@@ -181,4 +191,75 @@ export class OrderReads extends OrdersPart {
     if (filter.status) q = q.where('r.status', '=', filter.status);
     return q.orderBy('r.id', 'desc').limit(filter.limit).offset(filter.offset).execute();
   }
+}
+
+/** What the console's order list is narrowed by; each is optional and all that are given hold. */
+export interface OrderListFilter {
+  buyerId?: number;
+  status?: OrderStatus;
+  /** the start of an order number */
+  q?: string;
+  /** a word of the buyer's nickname, or the buyer's member id (digits) */
+  buyer?: string;
+  /** the buyer's phone, whole (11 digits) or its last 4 digits */
+  phone?: string;
+  /** a word in a line's title */
+  product?: string;
+  productId?: number;
+  /** placed at or after / before these instants (the route makes them from Shanghai days) */
+  createdFrom?: Date;
+  createdBefore?: Date;
+  source?: OrderSource;
+  /** the order's sharer or a distributor who earned commission on it: a member id (digits) or an invite code */
+  distributor?: string;
+  delivery?: 'express' | 'pickup';
+  /** 待发货, what fulfilment must ship: paid (not yet shipped; a part sent ahead in a parcel still leaves the rest to ship) and by express, not picked up */
+  toShip?: boolean;
+}
+
+/** `%word%` for ilike, LIKE's own wildcards taken as plain characters */
+const containing = (word: string) => `%${word.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+const MEMBER_ID = /^\d{1,15}$/;
+
+/** A member named by id (digits) or invite code: the id, or null when no member holds the code. */
+async function memberIdOf(ex: Executor, idOrInviteCode: string): Promise<number | null> {
+  if (MEMBER_ID.test(idOrInviteCode)) return Number(idOrInviteCode);
+  const row = await ex.selectFrom('members').select('id').where('invite_code', '=', idOrInviteCode.toUpperCase()).executeTakeFirst();
+  return row?.id ?? null;
+}
+
+/** The list's filters on orders o joined with their buyer b; distributorId is filter.distributor resolved. */
+/** orders as o with their buyer (members) as b */
+type ListDb = Database & { o: Database['orders']; b: Database['members'] };
+
+function orderFilters<O>(ex: Executor, query: SelectQueryBuilder<ListDb, 'o' | 'b', O>, filter: OrderListFilter, distributorId: number | undefined, commission: CommissionService) {
+  let q = query;
+  if (filter.buyerId !== undefined) q = q.where('o.buyer_id', '=', filter.buyerId);
+  if (filter.status) q = q.where('o.status', '=', filter.status);
+  if (filter.q) q = q.where('o.order_no', 'like', `${filter.q.replace(/[\\%_]/g, '')}%`);
+  if (filter.buyer) {
+    const buyer = filter.buyer;
+    q = MEMBER_ID.test(buyer) ? q.where('o.buyer_id', '=', Number(buyer)) : q.where('b.nickname', 'ilike', containing(buyer));
+  }
+  // the last 4 digits through members_phone_last4_idx (055); a whole phone through the unique index
+  if (filter.phone) q = filter.phone.length === 4 ? q.where(sql`right(b.phone, 4)`, '=', filter.phone) : q.where('b.phone', '=', filter.phone);
+  if (filter.product) {
+    const pattern = containing(filter.product);
+    q = q.where(({ exists, selectFrom }) => exists(selectFrom('order_lines as l').select('l.id').whereRef('l.order_id', '=', 'o.id').where('l.title', 'ilike', pattern)));
+  }
+  if (filter.productId !== undefined) {
+    const productId = filter.productId;
+    q = q.where(({ exists, selectFrom }) => exists(selectFrom('order_lines as l').select('l.id').whereRef('l.order_id', '=', 'o.id').where('l.product_id', '=', productId)));
+  }
+  if (filter.createdFrom) q = q.where('o.created_at', '>=', filter.createdFrom);
+  if (filter.createdBefore) q = q.where('o.created_at', '<', filter.createdBefore);
+  if (filter.source) q = q.where('o.source', '=', filter.source);
+  if (distributorId !== undefined) {
+    // one set of order ids, each side by its own index (orders_sharer_idx, commission's by earner), then the page
+    const shared = ex.selectFrom('orders').select('id as orderId').where('sharer_id', '=', distributorId);
+    q = q.where('o.id', 'in', shared.union(commission.ordersEarnedBy(ex, distributorId)));
+  }
+  if (filter.delivery) q = q.where('o.delivery_method', '=', filter.delivery);
+  if (filter.toShip) q = q.where('o.status', '=', 'paid').where('o.delivery_method', '=', 'express');
+  return q;
 }

@@ -14,6 +14,7 @@ import type { ReferralService } from '../referral/index.js';
 import type { RulesService } from '../rules/index.js';
 import { OrderAfterSales } from './after-sales.js';
 import { OrderAfterSalesDeadlines } from './after-sales-deadlines.js';
+import { OrderBatchShipping } from './batch-shipping.js';
 import { OrderCheckout } from './checkout.js';
 import type { OrdersDeps } from './deps.js';
 import { OrderEffects } from './effects.js';
@@ -35,6 +36,7 @@ export class OrdersService {
   private readonly checkoutPart: OrderCheckout;
   private readonly payment: OrderPayment;
   private readonly fulfilment: OrderFulfilment;
+  private readonly batchShipping: OrderBatchShipping;
   private readonly refunds: OrderRefunds;
   private readonly parcels: OrderParcels;
   private readonly afterSales: OrderAfterSales;
@@ -50,6 +52,7 @@ export class OrdersService {
     this.checkoutPart = new OrderCheckout(this.deps, this.reads);
     this.payment = new OrderPayment(this.deps, this.reads, this.effects);
     this.fulfilment = new OrderFulfilment(this.deps, this.reads, this.parcels);
+    this.batchShipping = new OrderBatchShipping(this.deps, this.fulfilment);
     this.refunds = new OrderRefunds(this.deps, this.effects);
     this.afterSales = new OrderAfterSales(this.deps, this.refunds, this.reads);
     this.afterSalesDeadlines = new OrderAfterSalesDeadlines(this.deps, this.refunds);
@@ -106,6 +109,12 @@ export class OrdersService {
   extendReceipt: OrderFulfilment['extendReceipt'] = (...a) => this.fulfilment.extendReceipt(...a);
   /** The job: shipped orders whose receipt date passed complete by themselves. */
   autoReceiveDue: OrderFulfilment['autoReceiveDue'] = (...a) => this.fulfilment.autoReceiveDue(...a);
+
+  // batch-shipping.ts
+  /** 批量发货: every row of an uploaded file answered; nothing written. */
+  previewShippingBatch: OrderBatchShipping['preview'] = (...a) => this.batchShipping.preview(...a);
+  /** 批量发货: ships every valid row through ship(), an order per transaction. */
+  confirmShippingBatch: OrderBatchShipping['confirm'] = (...a) => this.batchShipping.confirm(...a);
 
   // parcels.ts
   parcelsOf: OrderParcels['ofOrders'] = (...a) => this.parcels.ofOrders(...a);

@@ -6,6 +6,8 @@ import type { Executor } from '../../db/database.js';
 import type { Database } from '../../db/schema.js';
 import type { Fingerprint } from './request-fingerprint.js';
 import type { TrackingState } from './tracking.js';
+import type { CheckoutCampaign } from './types.js';
+import type { CommissionOverride } from '../rules/index.js';
 
 export type { TrackingState };
 
@@ -76,6 +78,10 @@ export interface OrdersTable {
   invoice: Json<InvoiceRequest> | null;
   /** 026_idempotency_fingerprints.sql */
   checkout_fingerprint: ColumnType<Fingerprint | null, string | null | undefined, string | null>;
+  /** the campaign the buyer checked out in (052): its participant's orders, known at payment without a read */
+  campaign: ColumnType<CheckoutCampaign | null, string | null | undefined, string | null>;
+  /** a pay-by time sooner than the rules' unpaid window, set by checkout from a campaign's terms (052) */
+  pay_due_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
 }
 
 export interface OrderLinesTable {
@@ -89,6 +95,10 @@ export interface OrderLinesTable {
   discount_fen: Generated<number>;
   paid_fen: number;
   refunded_fen: Generated<number>;
+  /** how the line pays commission when a participant set it at checkout (052); null = as the rules say */
+  commission_override: ColumnType<CommissionOverride | null, string | null | undefined, string | null>;
+  /** the catalog took this line's stock at checkout; false: a participant keeps it (a campaign's own stock, 052) */
+  catalog_stock: Generated<boolean>;
 }
 
 export interface RefundsTable {

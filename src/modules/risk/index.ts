@@ -17,6 +17,7 @@ export type { GraphMember } from './insight.js';
 export { DEVICE_ID, SIGNAL_KINDS, STRONG_KINDS, subnetOf } from './normalise.js';
 export { RISK_RULES, riskRulesSchema, type RiskRule, type RiskRulesConfig, type RiskRulesInput, type RiskRulesVersion } from './rules.js';
 export type { RiskHoldStatus, SignalKind } from './tables.js';
+export { countHeldCases } from './todo.js';
 
 export function createRisk(core: CoreServices) {
   const rules = new RiskRules(core.audit);

@@ -86,6 +86,19 @@ export class RuleChangesService {
     return Promise.all(rows.map((row) => this.describe(ex, row, current.id)));
   }
 
+  /** Pending changes someone other than this member proposed against the rules in force (approvable: not stale), through rule_changes_pending_idx. */
+  async countAwaiting(ex: Executor, memberId: number): Promise<number> {
+    const current = await this.rules.current(ex);
+    const row = await ex
+      .selectFrom('rule_changes')
+      .select(sql<number>`count(*)`.as('n'))
+      .where('status', '=', sql.lit('pending'))
+      .where('proposed_by', '<>', memberId)
+      .where('base_version_id', '=', current.id)
+      .executeTakeFirst();
+    return Number(row?.n ?? 0);
+  }
+
   async get(ex: Executor, id: number): Promise<RuleChange> {
     const row = id > ID_MAX ? undefined : await this.select(ex).where('rule_changes.id', '=', id).executeTakeFirst();
     if (!row) throw notFound('RULE_CHANGE_NOT_FOUND', `rule change ${id} does not exist`);

@@ -19,3 +19,4 @@ export function createSuppliers(core: CoreServices) {
   return { suppliers };
 }
 export { seedSuppliers } from './demo.js';
+export { countPendingProposals } from './todo.js';

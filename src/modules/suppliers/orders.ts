@@ -3,7 +3,7 @@
 import { inTransaction, type Executor } from '../../db/database.js';
 import { assertTransition, type ShippingAddress } from '../orders/index.js';
 import { AppError, conflict, notFound } from '../../errors.js';
-import { maskName, maskPhone } from '../../privacy.js';
+import { maskName } from '../../privacy.js';
 import type { CoreServices } from '../../services.js';
 import type { Supplier } from './types.js';
 
@@ -25,8 +25,8 @@ export class SupplierOrders {
     if (filter.status) q = q.where('o.status', '=', filter.status);
     const orders = await q.orderBy('o.id', 'desc').limit(filter.limit).offset(filter.offset).execute();
     const details = await this.orderDetails(ex, supplierId, orders.map((o) => o.id));
-    // lists show the consignee masked; the order itself (to ship it) shows it whole
-    return orders.map((o) => ({ ...o, shippingAddress: maskAddress(o.shippingAddress as ShippingAddress | null), ...details.get(o.id)! }));
+    // a list says who (masked) and where to, city and district; the order itself (to ship it) gives the whole address
+    return orders.map(({ shippingAddress, ...o }) => ({ ...o, consignee: consigneeOf(shippingAddress as ShippingAddress | null), ...details.get(o.id)! }));
   }
 
   /** One order as the supplier sees it: its own lines, the consignee, its parcel; another's order is a 404. */
@@ -43,7 +43,7 @@ export class SupplierOrders {
   }
 
   private async orderDetails(ex: Executor, supplierId: number, orderIds: number[]) {
-    const result = new Map<number, { lines: Array<Record<string, unknown>>; mixed: boolean; shipment: { carrier: string; trackingNo: string; shippedAt: Date } | null }>();
+    const result = new Map<number, { lines: SupplierOrderLine[]; mixed: boolean; shipment: { carrier: string; trackingNo: string; shippedAt: Date } | null }>();
     if (orderIds.length === 0) return result;
     const [lines, shipments] = await Promise.all([
       ex
@@ -51,11 +51,13 @@ export class SupplierOrders {
         .leftJoin('supplier_products as sp', 'sp.product_id', 'l.product_id')
         .leftJoin('supplier_skus as ss', 'ss.sku_id', 'l.sku_id')
         .leftJoin('supplier_settlement_lines as sl', 'sl.order_line_id', 'l.id')
+        .leftJoin('product_skus as k', 'k.id', 'l.sku_id')
         .select([
           'l.id',
           'l.order_id as orderId',
           'l.product_id as productId',
           'l.sku_id as skuId',
+          'k.name as skuName',
           'l.title',
           'l.quantity',
           'l.unit_price_fen as unitPriceFen',
@@ -122,6 +124,23 @@ export class SupplierOrders {
   }
 }
 
-function maskAddress(address: ShippingAddress | null): ShippingAddress | null {
-  return address ? { ...address, name: maskName(address.name), phone: maskPhone(address.phone) } : null;
+/** A line of the supplier's own, as its orders show it. */
+export interface SupplierOrderLine {
+  id: number;
+  productId: number;
+  skuId: number;
+  /** the SKU's name (规格) */
+  skuName: string | null;
+  title: string;
+  quantity: number;
+  unitPriceFen: number;
+  paidFen: number;
+  refundedFen: number;
+  supplyPriceFen: number | null;
+  settlementFen: number | null;
+}
+
+/** Who (masked) and where to, as a list shows it: no phone, no street. */
+function consigneeOf(address: ShippingAddress | null): { name: string; province: string; city: string; district: string } | null {
+  return address ? { name: maskName(address.name), province: address.province, city: address.city, district: address.district } : null;
 }

@@ -50,6 +50,7 @@ export const AUDIT_ACTION_LABELS: Record<string, { zh: string; en: string }> = {
   "member_level.update": { zh: "修改会员等级", en: "Member level edited" },
   "order.refund_overpaid": { zh: "退回多付款项", en: "Overpayment refunded" },
   "order.auto_receive": { zh: "自动确认收货", en: "Received automatically" },
+  "order.ship": { zh: "发货", en: "Shipped" },
   "order.refund_request.approve_return": { zh: "同意退货", en: "Return approved" },
   "order.return.receive": { zh: "确认收到退货", en: "Return received" },
   "order.return.refuse": { zh: "拒绝退货", en: "Return refused" },
@@ -88,6 +89,16 @@ export const AUDIT_ACTION_LABELS: Record<string, { zh: string; en: string }> = {
   "supplier.update": { zh: "修改供应商", en: "Supplier edited" },
   "tier.upgrade_rule": { zh: "设置升级规则", en: "Upgrade rule set" },
   "tier.upgrade_rule.delete": { zh: "删除升级规则", en: "Upgrade rule deleted" },
+  "decoration.update": { zh: "修改店铺装修", en: "Shop decoration changed" },
+  "bargain.offer_create": { zh: "创建砍价活动", en: "Bargain offer created" },
+  "bargain.offer_update": { zh: "修改砍价活动", en: "Bargain offer edited" },
+  "group_buy.create": { zh: "创建拼团活动", en: "Group buy created" },
+  "group_buy.update": { zh: "修改拼团活动", en: "Group buy updated" },
+  "group_buy.simulated_fill": { zh: "模拟成团（系统）", en: "Group filled by the system" },
+  "group_buy.fail": { zh: "拼团失败（系统退款）", en: "Group failed, refunded by the system" },
+  "flash_sale.create": { zh: "新建秒杀", en: "Flash sale created" },
+  "flash_sale.update": { zh: "编辑秒杀", en: "Flash sale edited" },
+  "flash_sale.end": { zh: "结束秒杀", en: "Flash sale ended" },
 };
 
 /** Payment attempt states and providers, shown in the order drawer. */

@@ -14,8 +14,12 @@ import { feature as compliance } from './compliance';
 import { feature as commission } from './commission';
 import { feature as approvals } from './approvals';
 import { feature as risk } from './risk';
+import { feature as decoration } from './decoration';
+import { feature as bargains } from './bargains';
+import { feature as groupBuys } from './group-buys';
+import { feature as flashSales } from './flash-sales';
 
-export const FEATURES: AdminFeature[] = [commission, approvals, promotions, loyalty, growth, contests, insights, suppliers, dealers, channels, statements, jobs, compliance, risk];
+export const FEATURES: AdminFeature[] = [commission, approvals, promotions, flashSales, bargains, groupBuys, loyalty, growth, contests, insights, suppliers, dealers, channels, decoration, statements, jobs, compliance, risk];
 export const FEATURE_SCREENS: FeatureScreen[] = FEATURES.flatMap((f) => f.screens);
 export const FEATURE_GROUPS: FeatureGroup[] = FEATURES.flatMap((f) => f.groups ?? []);
 export type { FeatureDictionary };

@@ -1,4 +1,4 @@
-// 分销商申请: review pending applications (approve / reject with a reason).
+// 分销商申请: review pending applications (approve / reject with a reason); the status is in the URL (?status=).
 import { Alert, Button, Card, Segmented, Space, Table } from 'antd';
 import { useState } from 'react';
 import { api } from '../api';
@@ -10,12 +10,15 @@ import { formatDateTime } from '../format';
 import { describeError, useApi, useRun, useIsMobile } from '../hooks';
 import { useT } from '../i18n';
 import type { Application, Items } from '../types';
+import { useUrlChoice } from '../url-state';
+
+const STATUSES = ['pending', 'approved', 'rejected'] as const;
 
 export default function ApplicationsPage() {
   const t = useT();
   const mobile = useIsMobile();
   const { can } = useAuth();
-  const [status, setStatus] = useState<'pending' | 'approved' | 'rejected'>('pending');
+  const [status, setStatus] = useUrlChoice('status', STATUSES, 'pending');
   const list = useApi<Items<Application>>('/api/admin/distributor-applications', { status, limit: 100 });
   const [reviewing, setReviewing] = useState<{ app: Application; approve: boolean } | null>(null);
   const [memberId, setMemberId] = useState<number | null>(null);
@@ -38,7 +41,7 @@ export default function ApplicationsPage() {
         style={{ marginBottom: 16 }}
         value={status}
         onChange={(v) => setStatus(v as typeof status)}
-        options={(['pending', 'approved', 'rejected'] as const).map((s) => ({ value: s, label: t(`enum.review.${s}`) }))}
+        options={STATUSES.map((s) => ({ value: s, label: t(`enum.review.${s}`) }))}
         data-testid="applications-status"
       />
       {list.error && <Alert type="error" showIcon title={describeError(list.error, t)} style={{ marginBottom: 16 }} />}

@@ -1,4 +1,4 @@
-// 数据看板: today and this month, commission by state, 30-day trends, and the commission ranking.
+// 数据看板: 待办 first (DashboardTodo.tsx), then today and this month, commission by state, 30-day trends, and the commission ranking.
 import { Alert, Card, Col, Row, Segmented, Skeleton, Statistic, Table, Typography } from 'antd';
 import { useMemo, useState } from 'react';
 import { Link } from 'react-router-dom';
@@ -10,6 +10,7 @@ import { useFeatureT, useT, type Key } from '../i18n';
 import { formatFen } from '../../../shared/money';
 import type { ResponseOf } from '../../../shared/api';
 import type { Dashboard, Items, PeriodFigures, RankingRow } from '../types';
+import { TodoRow } from './DashboardTodo';
 
 function FenStat({ title, fen, testId, color }: { title: string; fen: number | undefined; testId: string; color?: string }) {
   return (
@@ -153,6 +154,7 @@ export default function DashboardPage() {
 
   return (
     <div data-testid="dashboard">
+      <TodoRow />
       {dash.error && (
         <Alert
           type={dash.error.status === 404 ? 'warning' : 'error'}

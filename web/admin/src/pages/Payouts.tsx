@@ -1,8 +1,10 @@
 // 提现审核: withdrawals by status; approve, reject with a reason, retry a failed one (same payout number); export (导出) with the status and a requested-date range.
 // Above the two-person line (approvals.payoutSecondApprovalFen) the first approval only marks it; a different
-// owner/finance member's approval sends it (strings in features/approvals).
+// owner/finance member's approval sends it (strings in features/approvals). The status is in the URL (?status=), and
+// ?firstApproved=false keeps to those nobody approved yet (what the dashboard's 待办 counts to review).
 import { Alert, App, Button, Card, Popconfirm, Segmented, Space, Table, Tag, Typography } from 'antd';
 import { useState } from 'react';
+import { useSearchParams } from 'react-router-dom';
 import { api } from '../api';
 import { useAuth } from '../auth';
 import { FormModal, ReasonField } from '../components/FormModal';
@@ -15,6 +17,9 @@ import { useFeatureT, useT } from '../i18n';
 import type { ReviewedPayout } from '../features/approvals/types';
 import { formatFen } from '../../../shared/money';
 import { PAYOUT_STATUSES, type Items, type PayoutStatus } from '../types';
+import { useUrlChoice } from '../url-state';
+
+const FILTERS: ReadonlyArray<PayoutStatus | 'all'> = [...PAYOUT_STATUSES, 'all'];
 
 type Payout = ReviewedPayout & { memberNickname?: string };
 
@@ -25,10 +30,13 @@ export default function PayoutsPage() {
   const mobile = useIsMobile();
   const { can, me } = useAuth();
   const writable = can('payouts.write');
-  const [status, setStatus] = useState<PayoutStatus | 'all'>('reviewing');
+  const [status, setStatus] = useUrlChoice('status', FILTERS, 'reviewing');
+  const [params] = useSearchParams();
+  // only meaningful with reviewing: picking a status drops it
+  const unapproved = status === 'reviewing' && params.get('firstApproved') === 'false';
   const [page, setPage] = useState(1);
   const pageSize = 20;
-  const list = useApi<Items<Payout>>('/api/admin/payouts', { status: status === 'all' ? undefined : status, limit: pageSize, offset: (page - 1) * pageSize });
+  const list = useApi<Items<Payout>>('/api/admin/payouts', { status: status === 'all' ? undefined : status, firstApproved: unapproved ? 'false' : undefined, limit: pageSize, offset: (page - 1) * pageSize });
   const [rejecting, setRejecting] = useState<Payout | null>(null);
   const [memberId, setMemberId] = useState<number | null>(null);
   const { run } = useRun();
@@ -63,16 +71,23 @@ export default function PayoutsPage() {
   return (
     <Card>
       <Space wrap style={{ marginBottom: 16, width: '100%', justifyContent: 'space-between' }}>
-        <Segmented
-          style={{ maxWidth: '100%', overflowX: 'auto' }}
-          value={status}
-          onChange={(v) => {
-            setStatus(v as typeof status);
-            setPage(1);
-          }}
-          options={[...PAYOUT_STATUSES.map((s) => ({ value: s, label: enumLabel(t, 'payout', s) })), { value: 'all', label: t('common.all') }]}
-          data-testid="payouts-status"
-        />
+        <Space wrap style={{ maxWidth: '100%' }}>
+          <Segmented
+            style={{ maxWidth: '100%', overflowX: 'auto' }}
+            value={status}
+            onChange={(v) => {
+              setStatus(v as typeof status, ['firstApproved']);
+              setPage(1);
+            }}
+            options={[...PAYOUT_STATUSES.map((s) => ({ value: s, label: enumLabel(t, 'payout', s) })), { value: 'all', label: t('common.all') }]}
+            data-testid="payouts-status"
+          />
+          {unapproved && (
+            <Tag closable onClose={() => setStatus(status, ['firstApproved'])} data-testid="payouts-filter-unapproved">
+              {ft('todo.filter.notFirstApproved')}
+            </Tag>
+          )}
+        </Space>
         <ExportButton path="/api/admin/payouts/export" filters={{ status: status === 'all' ? undefined : status }} fileName="payouts" title="export.payoutsTitle" rangeLabel="export.rangeRequested" testId="payouts-export" />
       </Space>
       {list.error && <Alert type="error" showIcon title={describeError(list.error, t)} style={{ marginBottom: 16 }} />}

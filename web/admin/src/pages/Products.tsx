@@ -11,7 +11,7 @@ import { imageListsOf, imagesBody, imagesChanged, ProductImagesEditor, type Imag
 import { SpecsEditor } from '../components/SpecsEditor';
 import { StatusTag } from '../components/StatusTag';
 import { describeError, useApi, useRun, useIsMobile } from '../hooks';
-import { useT, type Translate } from '../i18n';
+import { useFeatureT, useT, type Translate } from '../i18n';
 import { fenToYuanText, formatFen, parseYuanToFen } from '../../../shared/money';
 import type { Items, Product, Sku } from '../types';
 
@@ -26,6 +26,8 @@ interface ProductForm {
   category?: string;
   status: 'on_sale' | 'off_sale';
   selectable: boolean;
+  /** 限购; empty: none */
+  maxPerMember?: number | null;
   skus: SkuForm[];
 }
 
@@ -38,6 +40,8 @@ const priceRule = (t: Translate): Rule => ({
 
 export default function ProductsPage() {
   const t = useT();
+  // 限购's strings come with the flash-sales feature's dictionary
+  const featureT = useFeatureT();
   const mobile = useIsMobile();
   const { can } = useAuth();
   const writable = can('products.write');
@@ -57,7 +61,7 @@ export default function ProductsPage() {
       return false;
     }
     // imageUrl follows the main picture (the server keeps it): the form no longer sends one
-    const base = { title: v.title.trim(), description: v.description ?? '', category: v.category?.trim() ?? '', status: v.status, selectable: v.selectable };
+    const base = { title: v.title.trim(), description: v.description ?? '', category: v.category?.trim() ?? '', status: v.status, selectable: v.selectable, maxPerMember: v.maxPerMember ?? null };
     const saved = editing === 'new' ? null : editing;
     const ok = await run(
       async () => {
@@ -181,7 +185,7 @@ export default function ProductsPage() {
           editing === 'new'
             ? { status: 'on_sale', selectable: true, skus: [{ name: '', price: '', stock: 0 }] }
             : editing
-              ? { title: editing.title, description: editing.description, category: editing.category, status: editing.status, selectable: editing.selectable }
+              ? { title: editing.title, description: editing.description, category: editing.category, status: editing.status, selectable: editing.selectable, maxPerMember: editing.maxPerMember }
               : undefined
         }
       >
@@ -197,6 +201,9 @@ export default function ProductsPage() {
           </Form.Item>
           <Form.Item name="selectable" label={t('products.selectable')} valuePropName="checked" tooltip={t('products.selectableHint')}>
             <Switch data-testid="product-selectable" />
+          </Form.Item>
+          <Form.Item name="maxPerMember" label={featureT('products.maxPerMember')} tooltip={featureT('products.maxPerMemberHint')}>
+            <InputNumber min={1} max={999} style={{ width: 140 }} data-testid="product-max-per-member" />
           </Form.Item>
         </Space>
         <ProductImagesEditor lists={images} setLists={setImages} />

@@ -16,6 +16,7 @@ import { describeError, useApi, useRun, useIsMobile } from '../hooks';
 import { useT } from '../i18n';
 import { formatFen } from '../../../shared/money';
 import type { Items, RefundRequest } from '../types';
+import { useUrlChoice } from '../url-state';
 
 /** the merchant's deadline that applies now, or that the job left it to a person */
 function Deadline({ r }: { r: RefundRequest }) {
@@ -34,6 +35,7 @@ function Deadline({ r }: { r: RefundRequest }) {
 const requested = (r: RefundRequest) => (r.lines ?? []).reduce((n, l) => n + l.amountFen, 0) + (r.shippingFen ?? 0);
 const FILTERS = ['pending', 'returning', 'awaiting_return', 'approved', 'rejected'] as const;
 type Filter = (typeof FILTERS)[number] | 'all';
+const CHOICES: readonly Filter[] = [...FILTERS, 'all'];
 /** what the reviewer is deciding: review (pending) or receive (returning); yes or no */
 type Deciding = { req: RefundRequest; step: 'review' | 'receive'; yes: boolean };
 interface DecisionForm {
@@ -96,7 +98,8 @@ export function AfterSalesQueue({ desk }: { desk: Desk }) {
   const t = useT();
   const mobile = useIsMobile();
   const { can } = useAuth();
-  const [status, setStatus] = useState<Filter>('pending');
+  // in the URL (?status=): the dashboard's 待办 opens the pending ones and the returns on their way back
+  const [status, setStatus] = useUrlChoice('status', CHOICES, 'pending');
   const list = useApi<Items<RefundRequest>>(`/api/${desk}/refund-requests`, { status: status === 'all' ? undefined : status, limit: 100 });
   const [orderId, setOrderId] = useState<number | null>(null);
   const [deciding, setDeciding] = useState<Deciding | null>(null);

@@ -1,4 +1,4 @@
-// 退款记录: every refund, by status; opens the order.
+// 退款记录: every refund, by status (?status=, so the dashboard's 待办 opens the failed ones); opens the order.
 import { Alert, Card, Segmented, Table } from 'antd';
 import { useState } from 'react';
 import { OrderDrawer } from '../components/OrderDrawer';
@@ -8,10 +8,13 @@ import { describeError, useApi } from '../hooks';
 import { useT } from '../i18n';
 import { formatFen } from '../../../shared/money';
 import type { Items, RefundListRow } from '../types';
+import { useUrlChoice } from '../url-state';
+
+const FILTERS = ['all', 'processing', 'succeeded', 'failed'] as const;
 
 export default function RefundsPage() {
   const t = useT();
-  const [status, setStatus] = useState<'all' | 'processing' | 'succeeded' | 'failed'>('all');
+  const [status, setStatus] = useUrlChoice('status', FILTERS, 'all');
   const [page, setPage] = useState(1);
   const pageSize = 20;
   const list = useApi<Items<RefundListRow>>('/api/admin/refunds', { status: status === 'all' ? undefined : status, limit: pageSize, offset: (page - 1) * pageSize });

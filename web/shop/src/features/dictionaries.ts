@@ -6,7 +6,11 @@ import { dictionary as growth } from './growth/i18n';
 import { dictionary as contests } from './contests/i18n';
 import { dictionary as dealers } from './dealers/i18n';
 import { dictionary as channels } from './channels/i18n';
+import { dictionary as favourites } from './favourites/i18n';
+import { dictionary as flashSales } from './flash-sales/i18n';
+import { dictionary as bargains } from './bargains/i18n';
+import { dictionary as groupBuys } from './group-buys/i18n';
 
-const all: FeatureDictionary[] = [promotions, loyalty, growth, contests, dealers, channels];
+const all: FeatureDictionary[] = [promotions, loyalty, growth, contests, dealers, channels, favourites, flashSales, bargains, groupBuys];
 export const FEATURE_ZH: Record<string, string> = Object.assign({}, ...all.map((d) => d.zh));
 export const FEATURE_EN: Record<string, string> = Object.assign({}, ...all.map((d) => d.en));

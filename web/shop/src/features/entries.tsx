@@ -6,13 +6,15 @@ import { useFeatureT } from '../i18n';
 import { FEATURE_ENTRIES } from '.';
 import type { ShopEntry } from './types';
 
-export function FeatureEntries({ where }: { where: ShopEntry['where'] }) {
+/** arrange: the home page's decoration (装修) orders and hides its tiles */
+export function FeatureEntries({ where, arrange }: { where: ShopEntry['where']; arrange?: (entries: ShopEntry[]) => ShopEntry[] }) {
   const t = useFeatureT();
   const navigate = useNavigate();
   const { me } = useAuth();
   // a party's tile (我的代理, 我的订货店) only for a member who acts for that party
   const parties = new Set((me?.parties ?? []).map((p) => p.kind));
-  const entries = FEATURE_ENTRIES.filter((e) => e.where === where && (!e.party || parties.has(e.party)));
+  const available = FEATURE_ENTRIES.filter((e) => e.where === where && (!e.party || parties.has(e.party)));
+  const entries = arrange ? arrange(available) : available;
   if (entries.length === 0) return null;
   return (
     <div className="card feature-entries" data-testid={`feature-entries-${where}`}>

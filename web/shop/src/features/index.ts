@@ -6,8 +6,12 @@ import { feature as growth } from './growth';
 import { feature as contests } from './contests';
 import { feature as dealers } from './dealers';
 import { feature as channels } from './channels';
+import { feature as favourites } from './favourites';
+import { feature as flashSales } from './flash-sales';
+import { feature as bargains } from './bargains';
+import { feature as groupBuys } from './group-buys';
 
-export const FEATURES: ShopFeature[] = [promotions, loyalty, growth, contests, dealers, channels];
+export const FEATURES: ShopFeature[] = [promotions, loyalty, growth, contests, dealers, channels, favourites, flashSales, bargains, groupBuys];
 export const FEATURE_ROUTES: ShopRoute[] = FEATURES.flatMap((f) => f.routes);
 export const FEATURE_ENTRIES: ShopEntry[] = FEATURES.flatMap((f) => f.entries);
 export const FEATURE_HOME_SECTIONS: ShopHomeSection[] = FEATURES.flatMap((f) => f.homeSections ?? []);

@@ -4,6 +4,7 @@ import { useNavigate, useSearchParams } from 'react-router-dom';
 import { ApiError, api, errorMessage, randomKey, request } from '../api';
 import { useAuth } from '../auth';
 import { cart, decodeItems } from '../cart';
+import { decodeCampaign } from '../campaign';
 import { Empty, ErrorView, Loading, Price, ProductImage, SubPage, toastError, useLoad } from '../components';
 import { useI18n } from '../i18n';
 import { formatFen } from '../../../shared/money';
@@ -23,6 +24,9 @@ export function CheckoutPage() {
   const itemsParam = params.get('items');
   const fromCart = params.get('from') === 'cart';
   const items = useMemo(() => decodeItems(itemsParam), [itemsParam]);
+  // bought in a campaign (秒杀, 拼团, 砍价): its pages link here with ?campaign=<kind>:<id>[:<groupId>] (campaign.ts)
+  const campaignParam = params.get('campaign');
+  const campaign = useMemo(() => decodeCampaign(campaignParam), [campaignParam]);
   // one key per visit of this page: a retried submit returns the same order
   const checkoutKey = useRef(randomKey('co'));
   const [stage, setStage] = useState<'idle' | 'ordering' | 'paying'>('idle');
@@ -40,10 +44,10 @@ export function CheckoutPage() {
       items.length && coupons.ready
         ? request<Quote>('/api/orders/quote', {
             method: 'POST',
-            body: { items, ...(couponId ? { couponId } : {}), ...(dealerShopId ? { dealerShopId } : {}), ...(pickupStoreId ? { pickupStoreId } : {}) },
+            body: { items, ...(couponId ? { couponId } : {}), ...(dealerShopId ? { dealerShopId } : {}), ...(pickupStoreId ? { pickupStoreId } : {}), ...(campaign ? { campaign } : {}) },
           })
         : Promise.resolve(null),
-    [itemsParam, couponId, dealerShopId, coupons.ready, pickupStoreId],
+    [itemsParam, couponId, dealerShopId, coupons.ready, pickupStoreId, campaignParam],
   );
   // a coupon the quote refuses (used elsewhere meanwhile) is dropped rather than blocking checkout
   const quoteErrorCode = quote.error instanceof ApiError ? quote.error.code : null;
@@ -85,6 +89,7 @@ export function CheckoutPage() {
           ...(sharerCode ? { sharerInviteCode: sharerCode, source: 'share_link' as const } : {}),
           ...(couponId ? { couponId } : {}),
           ...(dealerShopId ? { dealerShopId } : {}),
+          ...(campaign ? { campaign } : {}),
           ...delivery.body,
           ...extras.body,
         },
@@ -148,13 +153,14 @@ export function CheckoutPage() {
             </div>
             {reductionFen > 0 && (
               <div className="amount-row">
-                <span>{t('checkout.discount')}</span>
+                <span>{t(campaign?.kind === 'bargain' ? 'checkout.bargainDiscount' : 'checkout.discount')}</span>
                 <span className="accent" data-testid="quote-full-reduction" data-fen={reductionFen}>
                   -{formatFen(reductionFen)}
                 </span>
               </div>
             )}
-            <CouponRow coupons={coupons.coupons} couponId={coupons.couponId} couponDiscountFen={couponFen} onChoose={coupons.choose} />
+            {/* a bargain is bought without a coupon (COUPON_NOT_WITH_BARGAIN) */}
+            {campaign?.kind !== 'bargain' && <CouponRow coupons={coupons.coupons} couponId={coupons.couponId} couponDiscountFen={couponFen} onChoose={coupons.choose} />}
             <div className="amount-row">
               <span>{t('checkout.shipping')}</span>
               <span data-testid="quote-shipping" data-fen={q.shippingFen}>

@@ -1,14 +1,16 @@
 import { SearchBar } from 'antd-mobile';
-import { useEffect, useMemo, useState } from 'react';
+import { Fragment, useCallback, useEffect, useMemo, useState, type ReactNode } from 'react';
 import { Link, useNavigate } from 'react-router-dom';
 import { api } from '../api';
-import { Avatar, Empty, ErrorView, Loading, Price, ProductImage, useLoad } from '../components';
+import { Avatar, Empty, ErrorView, Loading, Price, ProductImage, useLoad, type Loaded } from '../components';
 import { pictureOf } from '../gallery';
 import { useI18n } from '../i18n';
 import { storedInviteCode } from '../referral';
 import type { Product, ShopInfo } from '../../../shared/types';
 import { FeatureEntries } from '../features/entries';
 import { FEATURE_HOME_SECTIONS } from '../features';
+import type { ShopEntry } from '../features/types';
+import { arrange, BannerCarousel, DefaultBanner, useDecoration } from '../home-decoration';
 import { formatFen } from '../../../shared/money';
 import { ShowcaseSection } from './Showcase';
 
@@ -80,6 +82,11 @@ const CHIP_COLOURS = [
   'linear-gradient(135deg, #a1c4fd, #5b8def)',
 ];
 
+/** The home page's own sections and the features' (campaigns…), in the order they have with nothing decorated. */
+export function homeSectionDefaults(): string[] {
+  return ['banners', 'categories', 'entries', 'showcase', ...FEATURE_HOME_SECTIONS.map((s) => s.key), 'hot'];
+}
+
 export function HomePage() {
   const { t } = useI18n();
   const navigate = useNavigate();
@@ -91,20 +98,19 @@ export function HomePage() {
   const products = q ? search : all;
   const source = all.data;
   const categories = useMemo(() => Array.from(new Set((source?.items ?? []).map((p) => p.category).filter(Boolean))), [source]);
+  // 装修: the sections in HQ's order (hidden ones not at all); until it is known, nothing below the header jumps
+  const decoration = useDecoration();
+  const order = decoration ? arrange(homeSectionDefaults(), decoration.sections) : [];
+  const bannersInHeader = order[0] === 'banners';
+  const tiles = decoration?.tiles ?? [];
+  const arrangeTiles = useCallback((entries: ShopEntry[]) => arrange(entries.map((e) => e.key), tiles).map((k) => entries.find((e) => e.key === k)!), [tiles]);
+  const banners = decoration?.banners.length ? <BannerCarousel banners={decoration.banners} /> : <DefaultBanner />;
+  const features = new Map(FEATURE_HOME_SECTIONS.map((s) => [s.key, s.Section]));
 
-  return (
-    <div className="page home-page" data-testid="home-page">
-      <div className="home-header">
-        <div className="home-brand">{t('app.name')}</div>
-        <SearchBar className="home-search" placeholder={t('home.searchPlaceholder')} onSearch={(v) => setQ(v.trim())} onClear={() => setQ('')} data-testid="search" />
-        <MiniShopHeader />
-        <div className="home-banner">
-          <div className="home-banner-title">{t('home.banner.title')}</div>
-          <div className="home-banner-sub">{t('home.banner.sub')}</div>
-        </div>
-      </div>
-
-      {categories.length > 0 && (
+  const section = (key: string): ReactNode => {
+    if (key === 'banners') return bannersInHeader ? null : <div style={{ padding: '0 12px' }}>{banners}</div>;
+    if (key === 'categories') {
+      return categories.length > 0 ? (
         <div className="category-strip" data-testid="category-strip">
           {categories.map((c, i) => (
             <button key={c} className="category-chip" data-testid="category-chip" onClick={() => navigate(`/category?c=${encodeURIComponent(c)}`)}>
@@ -115,19 +121,37 @@ export function HomePage() {
             </button>
           ))}
         </div>
-      )}
+      ) : null;
+    }
+    if (key === 'entries') return <FeatureEntries where="home" arrange={arrangeTiles} />;
+    if (key === 'showcase') return q ? null : <ShowcaseSection inviteCode={storedInviteCode()} />;
+    if (key === 'hot') return <HotSection q={q} sort={sort} setSort={setSort} products={products} />;
+    const Section = features.get(key);
+    return Section && !q ? (
+      <div data-testid={`home-section-${key}`}>
+        <Section />
+      </div>
+    ) : null;
+  };
 
-      <FeatureEntries where="home" />
+  return (
+    <div className="page home-page" data-testid="home-page" data-section-order={order.join(',')}>
+      <div className="home-header">
+        <div className="home-brand">{t('app.name')}</div>
+        <SearchBar className="home-search" placeholder={t('home.searchPlaceholder')} onSearch={(v) => setQ(v.trim())} onClear={() => setQ('')} data-testid="search" />
+        <MiniShopHeader />
+        {bannersInHeader && banners}
+      </div>
+      {decoration ? order.map((key) => <Fragment key={key}>{section(key)}</Fragment>) : <Loading />}
+    </div>
+  );
+}
 
-      {!q && <ShowcaseSection inviteCode={storedInviteCode()} />}
-
-      {!q &&
-        FEATURE_HOME_SECTIONS.map(({ key, Section }) => (
-          <div key={key} data-testid={`home-section-${key}`}>
-            <Section />
-          </div>
-        ))}
-
+/** 热卖推荐, or a search's results with their sort tabs. */
+function HotSection({ q, sort, setSort, products }: { q: string; sort: ProductSort; setSort: (s: ProductSort) => void; products: Pick<Loaded<{ items: Product[] } | undefined>, 'data' | 'error' | 'loading' | 'reload'> }) {
+  const { t } = useI18n();
+  return (
+    <>
       <div className="section-title">
         <span className="section-bar" />
         {q ? t('home.results', { q }) : t('home.hot')}
@@ -154,6 +178,6 @@ export function HomePage() {
       ) : (
         <Empty text={t('home.noProducts')} />
       )}
-    </div>
+    </>
   );
 }

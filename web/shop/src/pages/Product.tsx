@@ -8,6 +8,7 @@ import { ErrorView, Loading, Price, SubPage, useLoad } from '../components';
 import { DetailImages, pictureOf, ProductGallery } from '../gallery';
 import { SpecPicker } from '../SpecPicker';
 import { FEATURE_PRODUCT_PANELS } from '../features';
+import { FavouriteButton } from '../features/favourites';
 import { useI18n } from '../i18n';
 import { CartIcon, HomeIcon } from '../icons';
 import { formatFen } from '../../../shared/money';
@@ -140,8 +141,9 @@ export function ProductPage() {
         <div className="qty-row">
           <span>{t('product.quantity')}</span>
           <span className="qty-right">
+            {p.maxPerMember !== null && <span className="muted small" data-testid="product-max-per-member">{t('product.maxPerMember', { n: p.maxPerMember })}</span>}
             {sku && <span className="muted small">{t('product.stock', { n: sku.stock })}</span>}
-            <QtyStepper value={quantity} max={sku?.stock ?? 999} onChange={setQuantity} />
+            <QtyStepper value={quantity} max={Math.min(sku?.stock ?? 999, p.maxPerMember ?? 999)} onChange={setQuantity} />
           </span>
         </div>
       </div>
@@ -163,6 +165,7 @@ export function ProductPage() {
           </Badge>
           <span>{t('tab.cart')}</span>
         </Link>
+        <FavouriteButton productId={p.id} />
         <div className="action-buttons">
           <button type="button" className="btn-cart" data-testid="add-to-cart" disabled={soldOut} onClick={addToCart}>
             {t('product.addToCart')}

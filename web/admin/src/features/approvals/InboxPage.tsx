@@ -1,8 +1,8 @@
 // 待我审批: every item waiting for a second HQ member under the two-person rule (GET /api/admin/approvals/pending):
 // adjustments above the line and withdrawals with a first approval are decided here; rule changes link to the
 // rules screen, where their diff is shown. The lines themselves are shown and changed here (a rule save: raising
-// or turning one off waits for a second approver, src/modules/rules/limits.ts).
-import { Alert, App, Button, Card, Col, Descriptions, Empty, Form, Input, List, Popconfirm, Row, Space, Tag, Typography } from 'antd';
+// or turning one off waits for a second approver, src/modules/rules/limits.ts). The kind shown is in the URL (?kind=).
+import { Alert, App, Button, Card, Col, Descriptions, Empty, Form, Input, List, Popconfirm, Row, Segmented, Space, Tag, Typography } from 'antd';
 import { useState, type ReactNode } from 'react';
 import { Link } from 'react-router-dom';
 import { api } from '../../api';
@@ -13,8 +13,10 @@ import { describeError, useApi, useRun } from '../../hooks';
 import { useFeatureT, useT } from '../../i18n';
 import { fenToYuanText, formatFen, parseYuanToFen } from '../../../../shared/money';
 import type { ApprovalLines, PendingItem } from './types';
+import { useUrlChoice } from '../../url-state';
 
 const KIND_COLORS: Record<PendingItem['kind'], string> = { adjustment: 'blue', payout: 'purple', rule_change: 'orange' };
+const KINDS = ['all', 'adjustment', 'payout', 'rule_change'] as const;
 
 export default function InboxPage() {
   const t = useFeatureT();
@@ -22,7 +24,8 @@ export default function InboxPage() {
   const list = useApi<{ items: PendingItem[] }>('/api/admin/approvals/pending');
   const { run } = useRun();
   const [rejecting, setRejecting] = useState<PendingItem | null>(null);
-  const items = list.data?.items ?? [];
+  const [kind, setKind] = useUrlChoice('kind', KINDS, 'all');
+  const items = (list.data?.items ?? []).filter((i) => kind === 'all' || i.kind === kind);
   const forMe = items.filter((i) => !i.mine);
   const mine = items.filter((i) => i.mine);
 
@@ -80,6 +83,13 @@ export default function InboxPage() {
       <Col xs={24} xl={16}>
         <Typography.Paragraph type="secondary">{t('approvals.hint')}</Typography.Paragraph>
         {list.error && <Alert type="error" showIcon title={describeError(list.error, coreT)} style={{ marginBottom: 16 }} />}
+        <Segmented
+          style={{ marginBottom: 16, maxWidth: '100%', overflowX: 'auto' }}
+          value={kind}
+          onChange={(v) => setKind(v as typeof kind)}
+          options={KINDS.map((k) => ({ value: k, label: k === 'all' ? coreT('common.all') : t(`approvals.kind.${k}`) }))}
+          data-testid="inbox-kind"
+        />
         {section(t('approvals.forMe'), forMe, 'inbox-for-me')}
         {section(t('approvals.mine'), mine, 'inbox-mine')}
         <Button onClick={list.reload} data-testid="inbox-refresh">{t('approvals.refresh')}</Button>

@@ -1,7 +1,8 @@
 // 佣金明细: every commission earning, newest first, filtered by earner and state (deep-linkable:
-// ?memberId=&state=&page=); the order opens in the order drawer; 导出 exports with the same filters,
+// ?memberId=&state=&held=&page=; held=true: those a risk rule or an open after-sales request holds back, what the
+// dashboard's 待办 counts); the order opens in the order drawer; 导出 exports with the same filters,
 // a kind and a created-date range (GET /api/admin/commissions/export).
-import { Alert, Card, Form, Select, Space, Table, Tag } from 'antd';
+import { Alert, Card, Checkbox, Form, Select, Space, Table, Tag } from 'antd';
 import { useState } from 'react';
 import { useSearchParams } from 'react-router-dom';
 import { ExportButton } from '../../components/ExportButton';
@@ -12,7 +13,10 @@ import { formatDateTime } from '../../format';
 import { describeError, useApi, useIsMobile } from '../../hooks';
 import { useFeatureT, useT } from '../../i18n';
 import { formatBp, formatFen } from '../../../../shared/money';
-import type { Earning, Items } from '../../types';
+import type { ResponseOf } from '../../../../shared/api';
+import type { Items } from '../../types';
+
+type Earning = ResponseOf<'/api/admin/commission/earnings'>['items'][number];
 
 const STATES = ['pending', 'frozen', 'available', 'reversed'] as const;
 const KINDS = ['distribution', 'agent_regional', 'agent_sales', 'coupon_guide', 'supplier_settlement', 'dealer_sale', 'dealer_rebate'] as const;
@@ -25,11 +29,12 @@ export default function EarningsPage() {
   const [params, setParams] = useSearchParams();
   const memberId = num(params.get('memberId'));
   const state = params.get('state') ?? undefined;
+  const held = params.get('held') === 'true';
   const page = num(params.get('page')) ?? 1;
   const pageSize = 20;
   const [orderId, setOrderId] = useState<number | null>(null);
   const [exportKind, setExportKind] = useState<string | undefined>();
-  const list = useApi<Items<Earning>>('/api/admin/commission/earnings', { memberId, state, limit: pageSize, offset: (page - 1) * pageSize });
+  const list = useApi<Items<Earning>>('/api/admin/commission/earnings', { memberId, state, held: held ? 'true' : undefined, limit: pageSize, offset: (page - 1) * pageSize });
   const kindLabel = (k: string) => t.maybe(`enum.earningKind.${k}`) ?? k;
 
   const update = (patch: Record<string, string | number | undefined | null>) => {
@@ -60,6 +65,9 @@ export default function EarningsPage() {
             options={STATES.map((s) => ({ value: s, label: enumLabel(t, 'earning', s) }))}
             data-testid="earnings-filter-state"
           />
+          <Checkbox checked={held} onChange={(e) => update({ held: e.target.checked ? 'true' : undefined })} data-testid="earnings-filter-held">
+            {ft('todo.earnings.heldOnly')}
+          </Checkbox>
         </Space>
         <ExportButton
           path="/api/admin/commissions/export"
@@ -103,6 +111,7 @@ export default function EarningsPage() {
               <Space size={4} wrap>
                 <StatusTag group="earning" value={s} />
                 {e.riskHold && <Tag color="gold" data-testid="earning-risk-hold">{ft('risk.status.held')}</Tag>}
+                {e.afterSalesHold && <Tag color="orange" data-testid="earning-after-sales-hold">{ft('todo.earnings.afterSalesHold')}</Tag>}
               </Space>
             ),
           },

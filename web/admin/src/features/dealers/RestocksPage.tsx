@@ -1,5 +1,5 @@
 // 进货单: every dealer's restocks; finance confirms the dealer's bank transfer (stock credited, upper
-// dealer settled, once), operators cancel one still awaiting payment.
+// dealer settled, once), operators cancel one still awaiting payment. The status is in the URL (?status=).
 import { Alert, Button, Card, Form, Input, Popconfirm, Segmented, Space, Typography } from 'antd';
 import { useState } from 'react';
 import { api } from '../../api';
@@ -11,6 +11,10 @@ import { formatFen } from '../../../../shared/money';
 import type { Items } from '../../types';
 import { RestockTable } from './shared';
 import type { Restock, RestockStatus } from './types';
+import { useUrlChoice } from '../../url-state';
+
+const STATUSES = ['awaiting_payment', 'paid', 'cancelled'] as const;
+const FILTERS: ReadonlyArray<RestockStatus | 'all'> = [...STATUSES, 'all'];
 
 export default function RestocksPage() {
   const t = useFeatureT();
@@ -18,7 +22,7 @@ export default function RestocksPage() {
   const { me } = useAuth();
   const canConfirm = me?.hqRole === 'owner' || me?.hqRole === 'finance';
   const canCancel = me?.hqRole === 'owner' || me?.hqRole === 'operator';
-  const [status, setStatus] = useState<RestockStatus | 'all'>('awaiting_payment');
+  const [status, setStatus] = useUrlChoice('status', FILTERS, 'awaiting_payment');
   const list = useApi<Items<Restock>>('/api/admin/dealer-restocks', { status: status === 'all' ? undefined : status, limit: 100 });
   const [confirming, setConfirming] = useState<Restock | null>(null);
   const { run } = useRun();
@@ -41,7 +45,7 @@ export default function RestocksPage() {
         style={{ marginBottom: 16 }}
         value={status}
         onChange={(v) => setStatus(v as typeof status)}
-        options={[...(['awaiting_payment', 'paid', 'cancelled'] as const).map((s) => ({ value: s, label: t(`dealers.restock.status.${s}`) })), { value: 'all', label: coreT('common.all') }]}
+        options={[...STATUSES.map((s) => ({ value: s, label: t(`dealers.restock.status.${s}`) })), { value: 'all', label: coreT('common.all') }]}
         data-testid="restocks-status"
       />
       {list.error && <Alert type="error" showIcon title={describeError(list.error, coreT)} style={{ marginBottom: 16 }} />}

@@ -42,6 +42,8 @@ const zh = {
   'jobs.title.statements.fetch': '拉取渠道对账单',
   'jobs.title.jobs.prune-runs': '清理一周前的运行记录',
   'jobs.title.risk.review': '风控复查（收集收款账户与 unionid，冻结事后发现关联的佣金）',
+  'jobs.title.bargains.expire': '砍价到期（超过时限未购买的砍价标为已结束）',
+  'jobs.title.flash-sales.end-due': '结束到期秒杀（未售库存退回商品）',
   'jobs.title.limits.prune': '清理一天前到期的限流计数',
 };
 
@@ -86,6 +88,8 @@ const en: Record<keyof typeof zh, string> = {
   'jobs.title.statements.fetch': 'Fetch provider statements',
   'jobs.title.jobs.prune-runs': 'Prune runs older than a week',
   'jobs.title.risk.review': 'Risk review (collect payout accounts and unionids, hold earnings found linked later)',
+  'jobs.title.bargains.expire': 'Expire bargains (past their time limit and not bought)',
+  'jobs.title.flash-sales.end-due': 'End flash sales past their end time (unsold stock back to the SKUs)',
   'jobs.title.limits.prune': 'Prune limit counters that ended a day ago',
 };
 

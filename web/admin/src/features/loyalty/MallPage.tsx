@@ -8,6 +8,7 @@ import { formatDateTime } from '../../format';
 import { describeError, useApi, useRun } from '../../hooks';
 import { useFeatureT, useT } from '../../i18n';
 import { useLoyaltyWritable, type MallItem, type Redemption, type RedemptionStatus } from './shared';
+import { useUrlChoice } from '../../url-state';
 
 type ItemForm = {
   kind: 'goods' | 'coupon';
@@ -144,13 +145,16 @@ function ItemsTab() {
 }
 
 const STATUSES: RedemptionStatus[] = ['pending', 'fulfilled', 'granted', 'cancelled'];
+const FILTERS: ReadonlyArray<RedemptionStatus | 'all'> = [...STATUSES, 'all'];
+const TABS = ['items', 'redemptions'] as const;
 
 function RedemptionsTab() {
   const ft = useFeatureT();
   const t = useT();
   const writable = useLoyaltyWritable();
   const { run } = useRun();
-  const [status, setStatus] = useState<RedemptionStatus | 'all'>('pending');
+  // in the URL (?tab=redemptions&status=): the dashboard's 待办 opens the exchanges waiting to be shipped
+  const [status, setStatus] = useUrlChoice('status', FILTERS, 'pending');
   const [page, setPage] = useState(1);
   const pageSize = 20;
   const list = useApi<{ total: number; items: Redemption[] }>('/api/admin/loyalty/redemptions', { status: status === 'all' ? undefined : status, limit: pageSize, offset: (page - 1) * pageSize });
@@ -231,9 +235,12 @@ function RedemptionsTab() {
 
 export default function MallPage() {
   const ft = useFeatureT();
+  const [tab, setTab] = useUrlChoice('tab', TABS, 'items');
   return (
     <Card>
       <Tabs
+        activeKey={tab}
+        onChange={(k) => setTab(k as typeof tab, ['status'])}
         items={[
           { key: 'items', label: ft('loyalty.mall.items'), children: <ItemsTab /> },
           { key: 'redemptions', label: ft('loyalty.mall.redemptions'), children: <RedemptionsTab /> },

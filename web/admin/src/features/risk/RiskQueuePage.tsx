@@ -1,6 +1,7 @@
 // 风控审核: earnings a risk rule held, by status (审核中 first), with the order, earner, buyer, amount and the
 // reasons; a drawer shows the members and signals behind it as a small graph and a table. The owner and
 // finance release (it settles as usual) or void (reversed like a full refund) with a reason; the auditor reads.
+// The status is in the URL (?status=), so the dashboard's 待办 opens the held ones.
 import { Alert, Button, Card, Descriptions, Drawer, Segmented, Space, Table, Tag, Typography } from 'antd';
 import { useState } from 'react';
 import { api } from '../../api';
@@ -14,9 +15,11 @@ import { formatFen } from '../../../../shared/money';
 import { reasonText, signalName } from './reasons';
 import { RiskGraph } from './RiskGraph';
 import type { HoldDetail, HoldsAnswer, HoldStatus, RiskHold } from './types';
+import { useUrlChoice } from '../../url-state';
 
 const STATUS_COLORS: Record<HoldStatus, string> = { held: 'gold', released: 'success', voided: 'default' };
 const PAGE = 20;
+const FILTERS = ['held', 'released', 'voided', 'all'] as const;
 
 function HoldDrawer({ hold, onClose }: { hold: RiskHold | null; onClose: () => void }) {
   const t = useFeatureT();
@@ -73,7 +76,7 @@ export default function RiskQueuePage() {
   const mobile = useIsMobile();
   const { me } = useAuth();
   const writable = me?.hqRole === 'owner' || me?.hqRole === 'finance';
-  const [status, setStatus] = useState<HoldStatus | 'all'>('held');
+  const [status, setStatus] = useUrlChoice<HoldStatus | 'all'>('status', FILTERS, 'held');
   const [page, setPage] = useState(1);
   const list = useApi<HoldsAnswer>('/api/admin/risk/holds', { status: status === 'all' ? undefined : status, limit: PAGE, offset: (page - 1) * PAGE });
   const [open, setOpen] = useState<RiskHold | null>(null);
@@ -101,7 +104,7 @@ export default function RiskQueuePage() {
           setStatus(v as HoldStatus | 'all');
           setPage(1);
         }}
-        options={(['held', 'released', 'voided', 'all'] as const).map((s) => ({ value: s, label: <span data-testid={`risk-status-${s}`}>{t(`risk.status.${s}`)}</span> }))}
+        options={FILTERS.map((s) => ({ value: s, label: <span data-testid={`risk-status-${s}`}>{t(`risk.status.${s}`)}</span> }))}
       />
       {list.error && <Alert type="error" showIcon title={describeError(list.error, core)} style={{ marginBottom: 16 }} />}
       <Table<RiskHold>

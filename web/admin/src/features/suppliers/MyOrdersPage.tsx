@@ -1,7 +1,9 @@
-// 我的订单 (supplier): paid orders with my products — only my lines; ship with a tracking number.
+// 我的订单 (supplier): paid orders with my products — only my lines, each with its picture, SKU and
+// quantity, and who and where to (name masked, city and district); ship with a tracking number (the
+// form shows the whole address).
 // An order wholly of suppliers' goods becomes shipped once each supplier has shipped; a mixed order
 // with HQ's goods stays paid until HQ ships its part.
-import { Alert, Button, Card, Descriptions, Form, Input, Segmented, Table, Tag, Typography } from 'antd';
+import { Alert, Button, Card, Descriptions, Form, Input, Segmented, Space, Table, Tag, Typography } from 'antd';
 import { useState } from 'react';
 import { api } from '../../api';
 import { FormModal } from '../../components/FormModal';
@@ -12,7 +14,7 @@ import { useFeatureT, useT } from '../../i18n';
 import { formatFen } from '../../../../shared/money';
 import type { Items } from '../../types';
 import { formatAddress } from '../../../../shared/address';
-import type { SupplierOrder, SupplierOrderLine } from './types';
+import type { SupplierOrder, SupplierOrderLine, SupplierOrderRow } from './types';
 
 const STATUSES = ['paid', 'shipped', 'completed', 'refunded'] as const;
 
@@ -22,7 +24,7 @@ export default function MyOrdersPage() {
   const [status, setStatus] = useState<(typeof STATUSES)[number] | 'all'>('paid');
   const [page, setPage] = useState(1);
   const pageSize = 20;
-  const list = useApi<Items<SupplierOrder>>('/api/supplier/orders', { status: status === 'all' ? undefined : status, limit: pageSize, offset: (page - 1) * pageSize });
+  const list = useApi<Items<SupplierOrderRow>>('/api/supplier/orders', { status: status === 'all' ? undefined : status, limit: pageSize, offset: (page - 1) * pageSize });
   const [shippingId, setShippingId] = useState<number | null>(null);
   const shipping = useApi<SupplierOrder>(shippingId ? `/api/supplier/orders/${shippingId}` : null);
   const { run } = useRun();
@@ -50,7 +52,7 @@ export default function MyOrdersPage() {
         data-testid="supplier-orders-status"
       />
       {list.error && <Alert type="error" showIcon title={describeError(list.error, t)} style={{ marginBottom: 16 }} />}
-      <Table<SupplierOrder>
+      <Table<SupplierOrderRow>
         rowKey="id"
         loading={list.loading}
         dataSource={items}
@@ -61,9 +63,22 @@ export default function MyOrdersPage() {
         expandable={{ expandedRowRender: (o) => <LinesTable lines={o.lines} /> }}
         columns={[
           { title: ft('suppliers.orderNo'), dataIndex: 'orderNo', width: 200 },
-          { title: ft('suppliers.goods'), key: 'goods', render: (_v, o) => o.lines.map((l) => `${l.title} ×${l.quantity}`).join('，') },
+          { title: ft('suppliers.goods'), key: 'goods', render: (_v, o) => <LinesSummary lines={o.lines} orderId={o.id} /> },
           { title: ft('suppliers.settlement'), key: 'settlement', width: 110, align: 'right', render: (_v, o) => formatFen(o.lines.reduce((s, l) => s + (l.settlementFen ?? 0), 0)) },
-          { title: ft('suppliers.consignee'), key: 'to', width: 240, render: (_v, o) => (o.deliveryMethod === 'pickup' ? <Tag>{ft('suppliers.pickup')}</Tag> : formatAddress(o.shippingAddress)) },
+          {
+            title: ft('suppliers.consignee'),
+            key: 'to',
+            width: 200,
+            render: (_v, o) =>
+              o.deliveryMethod === 'pickup' || !o.consignee ? (
+                <Tag>{ft('suppliers.pickup')}</Tag>
+              ) : (
+                <div data-testid={`supplier-consignee-${o.id}`}>
+                  <div>{o.consignee.name}</div>
+                  <div style={{ color: '#999', fontSize: 12 }}>{[o.consignee.province, o.consignee.city, o.consignee.district].filter(Boolean).join(' ')}</div>
+                </div>
+              ),
+          },
           {
             title: t('common.status'),
             dataIndex: 'status',
@@ -117,6 +132,25 @@ export default function MyOrdersPage() {
   );
 }
 
+/** My lines of an order at a glance: picture, title, SKU and quantity each. */
+function LinesSummary({ lines, orderId }: { lines: SupplierOrderLine[]; orderId: number }) {
+  return (
+    <Space orientation="vertical" size={4} data-testid={`supplier-order-lines-${orderId}`}>
+      {lines.map((l) => (
+        <span key={l.id} style={{ display: 'flex', alignItems: 'center', gap: 8 }}>
+          {l.imageUrl ? <img src={l.imageUrl} alt="" width={36} height={36} loading="lazy" style={{ objectFit: 'cover', borderRadius: 6, flex: 'none' }} /> : <span style={{ width: 36, height: 36, borderRadius: 6, background: '#f5f5f5', flex: 'none' }} />}
+          <span>
+            <div>{l.title}</div>
+            <div style={{ color: '#999', fontSize: 12 }}>
+              {l.skuName ? `${l.skuName} · ` : ''}×{l.quantity}
+            </div>
+          </span>
+        </span>
+      ))}
+    </Space>
+  );
+}
+
 function LinesTable({ lines }: { lines: SupplierOrderLine[] }) {
   const ft = useFeatureT();
   return (
@@ -127,6 +161,7 @@ function LinesTable({ lines }: { lines: SupplierOrderLine[] }) {
       dataSource={lines}
       columns={[
         { title: ft('suppliers.goods'), dataIndex: 'title' },
+        { title: ft('suppliers.sku'), dataIndex: 'skuName', width: 110, render: (v: string | null) => v ?? '—' },
         { title: ft('suppliers.quantity'), dataIndex: 'quantity', width: 80, align: 'right' },
         { title: ft('suppliers.retailPrice'), dataIndex: 'unitPriceFen', width: 110, align: 'right', render: (v: number) => formatFen(v) },
         { title: ft('suppliers.supplyPrice'), dataIndex: 'supplyPriceFen', width: 110, align: 'right', render: (v: number | null) => formatFen(v) },

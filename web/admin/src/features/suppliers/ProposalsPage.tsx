@@ -1,5 +1,5 @@
 // 上架审核 (HQ): suppliers' product proposals; approving puts the product on sale, settled to the
-// supplier at the proposed supply prices; rejecting tells the supplier why.
+// supplier at the proposed supply prices; rejecting tells the supplier why. The status is in the URL (?status=).
 import { Alert, Button, Card, Popconfirm, Segmented, Space, Typography } from 'antd';
 import { useState } from 'react';
 import { api } from '../../api';
@@ -10,13 +10,17 @@ import { useFeatureT, useT } from '../../i18n';
 import type { Items } from '../../types';
 import { ProposalTable } from './ProposalTable';
 import type { Proposal, ProposalStatus } from './types';
+import { useUrlChoice } from '../../url-state';
+
+const STATUSES = ['pending', 'approved', 'rejected'] as const;
+const FILTERS: ReadonlyArray<ProposalStatus | 'all'> = [...STATUSES, 'all'];
 
 export default function ProposalsPage() {
   const ft = useFeatureT();
   const t = useT();
   const { me } = useAuth();
   const writable = me?.hqRole === 'owner' || me?.hqRole === 'operator';
-  const [status, setStatus] = useState<ProposalStatus | 'all'>('pending');
+  const [status, setStatus] = useUrlChoice('status', FILTERS, 'pending');
   const list = useApi<Items<Proposal>>('/api/admin/supplier-proposals', { status: status === 'all' ? undefined : status, limit: 100 });
   const [rejecting, setRejecting] = useState<Proposal | null>(null);
   const { run } = useRun();
@@ -39,7 +43,7 @@ export default function ProposalsPage() {
         style={{ marginBottom: 16 }}
         value={status}
         onChange={(v) => setStatus(v as typeof status)}
-        options={[...(['pending', 'approved', 'rejected'] as const).map((s) => ({ value: s, label: ft(`suppliers.proposal.${s}`) })), { value: 'all', label: t('common.all') }]}
+        options={[...STATUSES.map((s) => ({ value: s, label: ft(`suppliers.proposal.${s}`) })), { value: 'all', label: t('common.all') }]}
         data-testid="proposals-status"
       />
       {list.error && <Alert type="error" showIcon title={describeError(list.error, t)} style={{ marginBottom: 16 }} />}

@@ -13,6 +13,8 @@ export type Proposal = ItemOf<ResponseOf<'/api/supplier/proposals'>>;
 export type ProposedSku = Proposal['skus'][number];
 export type SupplierProduct = ItemOf<ResponseOf<'/api/supplier/products'>>;
 export type SupplierOrder = ResponseOf<'/api/supplier/orders/{id}'>;
+/** an order in my list: the consignee's name (masked) and city, no street or phone */
+export type SupplierOrderRow = ItemOf<ResponseOf<'/api/supplier/orders'>>;
 export type SupplierOrderLine = SupplierOrder['lines'][number];
 export type SettlementOrder = ItemOf<ResponseOf<'/api/supplier/settlements'>>;
 export type SettlementLine = SettlementOrder['lines'][number];
