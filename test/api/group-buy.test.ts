@@ -159,6 +159,27 @@ describeEachDatabase('group buying (拼团)', (kind) => {
     expect((await call(app, 'GET', `/api/group-buys/${o.id}`)).body.simulatedFill).toBeUndefined();
   });
 
+  it('a pickup order of a group not yet complete is not handed over at the store either (GROUP_BUY_PENDING); once the group succeeds it is', async () => {
+    const o = await offer({ simulatedFill: true });
+    const store = await call(app, 'POST', '/api/admin/stores', { token: owner.token, body: { name: '拼团自提点', regionCode: '440305', address: '科技园', latitude: 22.54, longitude: 113.95 } });
+    expect(store.status).toBe(201);
+    const clerk = await register(app, { nickname: '自提店员' });
+    expect((await call(app, 'POST', `/api/admin/stores/${store.body.id}/staff`, { token: owner.token, body: { memberId: clerk.id } })).status).toBe(204);
+    const opener = await register(app, { nickname: '自提团长' });
+    const res = await call(app, 'POST', '/api/orders', { token: opener.token, body: { items: [{ skuId: o.skuId, quantity: 1 }], checkoutKey: key('gb-pickup'), pickupStoreId: store.body.id, campaign: { kind: 'group_buy', id: o.id } } });
+    expect(res.status, JSON.stringify(res.body)).toBe(201);
+    await payDev(app, opener, res.body.id);
+    const code = (await call(app, 'GET', `/api/orders/${res.body.id}`, { token: opener.token })).body.pickup.code as string;
+    const early = await call(app, 'POST', '/api/store/redemptions', { token: clerk.token, body: { code } });
+    expect([early.status, early.body.code]).toEqual([409, 'GROUP_BUY_PENDING']);
+    // nothing was taken: the code is still unredeemed and the order still paid
+    expect((await call(app, 'GET', `/api/orders/${res.body.id}`, { token: opener.token })).body).toMatchObject({ status: 'paid', pickup: { code, redeemedAt: null } });
+    app.clock.advanceMs(24 * HOUR_MS);
+    expect(await settle()).toMatchObject({ succeeded: 1 });
+    const handed = await call(app, 'POST', '/api/store/redemptions', { token: clerk.token, body: { code } });
+    expect([handed.status, handed.body.status]).toEqual([200, 'completed']);
+  });
+
   it.runIf(kind === 'postgres')('N+2 joiners at once: N places, the rest refused at checkout; the last payments at once succeed the group once', async () => {
     // five SKUs, one per joiner: no stock row lines them up, only the group's
     const o = await offer({}, 5);

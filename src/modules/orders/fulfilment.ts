@@ -26,6 +26,9 @@ export class OrderFulfilment extends OrdersPart {
       // an unknown code and another store's code look the same to staff
       if (!row || !(await isStaff(tx, row.store_id, staffId))) throw notFound('PICKUP_CODE_NOT_FOUND', 'no such pickup code at your store');
       if (row.redeemed_at) throw conflict('PICKUP_ALREADY_REDEEMED', `this code was already redeemed at ${row.redeemed_at.toISOString()}`);
+      // handing goods over is shipping them: a participant that holds shipping (a group not yet
+      // complete) holds the pickup too
+      for (const participant of this.participants) await participant.assertShippable?.(tx, row.order_id);
       await tx.updateTable('pickup_codes').set({ redeemed_at: this.clock.now(), redeemed_by: staffId }).where('order_id', '=', row.order_id).execute();
       await this.completeIn(tx, row.order_id);
       return row.order_id;
