@@ -106,8 +106,11 @@ describe('two-person rule in the console', () => {
     const financeRow = financePage.getByTestId(`payout-row-${payout.id}`);
     await financeRow.waitFor();
     await financePage.getByTestId(`payout-approve-${payout.id}`).click();
+    // the second approval sends it: wait for its answer (under a loaded suite the send takes a while)
+    const approved = financePage.waitForResponse((r) => r.request().method() === 'POST' && r.url().endsWith(`/api/admin/payouts/${payout.id}/approve`), { timeout: 30_000 });
     await financePage.getByTestId(`payout-approve-confirm-${payout.id}`).click();
-    await financeRow.waitFor({ state: 'detached' });
+    expect((await approved).status()).toBe(200);
+    await financeRow.waitFor({ state: 'detached', timeout: 30_000 });
     expect((await api<{ status: string }>('GET', `/api/me/payouts/${payout.id}`, { token: member.token })).status).toBe('paid');
   });
 });
