@@ -57,6 +57,26 @@ describeEachDatabase('exports of orders, commissions and payouts', (kind) => {
   });
   afterAll(async () => app?.close());
 
+  it('exports exactly the orders the list shows for the same filters (product word, phone as the role allows, placed days)', async () => {
+    const query = `product=${encodeURIComponent('保温杯')}&phone=${buyer.phone.slice(-4)}`;
+    const listed = (await call(app, 'GET', `/api/admin/orders?limit=100&${query}`, { token: hq.owner.token })).body.items.map((o: { orderNo: string }) => o.orderNo);
+    // the first order and the unpaid one hold a 保温杯; the tea-only order does not
+    expect(listed).toHaveLength(2);
+    expect(listed).not.toContain(second.orderNo);
+    const orderNos = (res: { buffer: Buffer }) => [...new Set(records(parseCsv(res.buffer)).map((r) => r['订单号']))];
+    const res = await fetchFile(app, `/api/admin/orders/export?${query}`, hq.owner.token);
+    expect(res.status).toBe(200);
+    expect(orderNos(res)).toEqual(listed);
+    // the list's placed-day range, under the export's names (from/to is the export's paid range): day three only
+    const dayThree = await fetchFile(app, '/api/admin/orders/export?placedFrom=2026-11-22&placedTo=2026-11-22', hq.owner.token);
+    const listedDayThree = (await call(app, 'GET', '/api/admin/orders?limit=100&from=2026-11-22&to=2026-11-22', { token: hq.owner.token })).body.items.map((o: { orderNo: string }) => o.orderNo);
+    expect(listedDayThree).toHaveLength(1);
+    expect(orderNos(dayThree)).toEqual(listedDayThree);
+    // a role that sees phones masked may not search by one here either
+    const masked = await fetchFile(app, `/api/admin/orders/export?phone=${buyer.phone.slice(-4)}`, hq.operator.token);
+    expect([masked.status, masked.json?.code]).toEqual([403, 'PHONE_SEARCH_FORBIDDEN']);
+  });
+
   it('exports order lines as CSV whose paid amounts add up to the orders, with the refund on its line', async () => {
     const res = await fetchFile(app, '/api/admin/orders/export?from=2026-11-20&to=2026-11-20', hq.owner.token);
     expect(res.status).toBe(200);

@@ -5235,16 +5235,16 @@ export interface paths {
                     product?: string;
                     /** @description orders with a line of this product */
                     productId?: number;
-                    /** @description placed on or after this day, Asia/Shanghai */
-                    from?: string;
-                    /** @description placed on or before this day (included), Asia/Shanghai; 400 RANGE_INVALID before from */
-                    to?: string;
                     source?: "share_link" | "poster" | "store" | "direct";
                     /** @description the sharer, or a distributor who earned commission on the order: a member id or an invite code */
                     distributor?: string;
                     delivery?: "express" | "pickup";
                     /** @description true: what fulfilment must ship (待发货): paid, by express */
                     toShip?: "true" | "false";
+                    /** @description placed on or after this day, Asia/Shanghai */
+                    from?: string;
+                    /** @description placed on or before this day (included), Asia/Shanghai; 400 RANGE_INVALID before from */
+                    to?: string;
                 };
                 header?: never;
                 path?: never;
@@ -10404,7 +10404,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Export orders, one row per order line (CSV or XLSX, streamed), with the orders list filters and a paid-date range; phones and consignees masked as the role sees them */
+        /** Export orders, one row per order line (CSV or XLSX, streamed), with the orders list filters (placedFrom/placedTo: its placed-day range) and a paid-date range (from/to); phones and consignees masked as the role sees them */
         get: {
             parameters: {
                 query?: {
@@ -10416,8 +10416,26 @@ export interface paths {
                     /** @description last day (included), Asia/Shanghai */
                     to?: string;
                     status?: "pending_payment" | "paid" | "shipped" | "completed" | "closed" | "refunded";
-                    /** @description order-number prefix */
+                    /** @description the start of an order number */
                     q?: string;
+                    /** @description a word of the buyer's nickname, or the buyer's member id */
+                    buyer?: string;
+                    /** @description the buyer's phone, whole or its last 4 digits; only for roles that see phones unmasked (else 403 PHONE_SEARCH_FORBIDDEN) */
+                    phone?: string;
+                    /** @description a word in a line's title */
+                    product?: string;
+                    /** @description orders with a line of this product */
+                    productId?: number;
+                    source?: "share_link" | "poster" | "store" | "direct";
+                    /** @description the sharer, or a distributor who earned commission on the order: a member id or an invite code */
+                    distributor?: string;
+                    delivery?: "express" | "pickup";
+                    /** @description true: what fulfilment must ship (待发货): paid, by express */
+                    toShip?: "true" | "false";
+                    /** @description placed on or after this day (the list’s from) */
+                    placedFrom?: string;
+                    /** @description placed on or before this day (the list’s to) */
+                    placedTo?: string;
                     /** @description a download ticket for exactly this export and query (POST …/export/ticket), instead of the Authorization header; used once */
                     ticket?: string;
                 };
@@ -10468,8 +10486,26 @@ export interface paths {
                     /** @description last day (included), Asia/Shanghai */
                     to?: string;
                     status?: "pending_payment" | "paid" | "shipped" | "completed" | "closed" | "refunded";
-                    /** @description order-number prefix */
+                    /** @description the start of an order number */
                     q?: string;
+                    /** @description a word of the buyer's nickname, or the buyer's member id */
+                    buyer?: string;
+                    /** @description the buyer's phone, whole or its last 4 digits; only for roles that see phones unmasked (else 403 PHONE_SEARCH_FORBIDDEN) */
+                    phone?: string;
+                    /** @description a word in a line's title */
+                    product?: string;
+                    /** @description orders with a line of this product */
+                    productId?: number;
+                    source?: "share_link" | "poster" | "store" | "direct";
+                    /** @description the sharer, or a distributor who earned commission on the order: a member id or an invite code */
+                    distributor?: string;
+                    delivery?: "express" | "pickup";
+                    /** @description true: what fulfilment must ship (待发货): paid, by express */
+                    toShip?: "true" | "false";
+                    /** @description placed on or after this day (the list’s from) */
+                    placedFrom?: string;
+                    /** @description placed on or before this day (the list’s to) */
+                    placedTo?: string;
                 };
                 header?: never;
                 path?: never;

@@ -19,6 +19,7 @@ import type { HqRole } from '../../modules/members/index.js';
 import { ALL_HQ_ROLES, member, phoneViewFor, type Auth } from '../auth.js';
 import { canonicalQuery, DOWNLOAD_TICKET_SECONDS, downloadTickets, ticketOf } from '../download-tickets.js';
 import { primed, sendExport, type ExportColumn, type ExportEnd } from '../exports.js';
+import { orderSearchFilter, orderSearchShape, placedDay } from '../order-list.js';
 import { CSV, file, XLSX } from '../responses.js';
 import { earningColumns, orderColumns, payoutColumns, refundRequestColumns } from './admin-exports.columns.js';
 import { ledgerColumns } from './admin-exports.ledger-columns.js';
@@ -60,7 +61,6 @@ function dayRange(q: { from?: string; to?: string }): { start?: Date; before?: D
   return { start, before };
 }
 
-const ORDER_STATUSES = ['pending_payment', 'paid', 'shipped', 'completed', 'closed', 'refunded'] as const;
 const EARNING_KINDS = ['distribution', 'agent_regional', 'agent_sales', 'coupon_guide', 'supplier_settlement', 'dealer_sale', 'dealer_rebate'] as const;
 const EARNING_STATES = ['pending', 'frozen', 'available', 'reversed'] as const;
 const PAYOUT_STATUSES = ['reviewing', 'processing', 'paid', 'rejected', 'failed'] as const;
@@ -140,13 +140,16 @@ function orderExports(s: Services, run: Run) {
     orders: defineExport({
       path: '/api/admin/orders/export',
       roles: ALL_HQ_ROLES,
-      summary: 'Export orders, one row per order line (CSV or XLSX, streamed), with the orders list filters and a paid-date range; phones and consignees masked as the role sees them',
+      summary: 'Export orders, one row per order line (CSV or XLSX, streamed), with the orders list filters (placedFrom/placedTo: its placed-day range) and a paid-date range (from/to); phones and consignees masked as the role sees them',
       answer: 'The order lines sheet (attachment), as the format asks',
-      filters: { status: z.enum(ORDER_STATUSES).optional(), q: z.string().max(40).optional().describe('order-number prefix') },
+      filters: { ...orderSearchShape, placedFrom: placedDay.describe('placed on or after this day (the list’s from)'), placedTo: placedDay.describe('placed on or before this day (the list’s to)') },
       handle: (req, reply, format, lang, filter) => {
         const { start, before } = dayRange(filter);
         const viewer = { phoneOf: phoneViewFor(req), consigneeWhole: CONSIGNEE_ROLES.includes(member(req).hqRole!) };
-        const batches = orderExportLines(s.readDb, { status: filter.status, q: filter.q, paidFrom: start, paidBefore: before });
+        const { placedFrom, placedTo, from: _from, to: _to, ...search } = filter;
+        // exactly the orders the list shows (its filters, read by the orders module), paid in the range
+        const selected = { ...orderSearchFilter(req, search, { from: placedFrom, to: placedTo }), paidFrom: start, paidBefore: before };
+        const batches = orderExportLines(s.readDb, (beforeId, limit) => s.orders.filteredIds(s.readDb, selected, { before: beforeId, limit }));
         return run(req, reply, { sheet: 'orders', format, filter, name: 'orders', sheetName: sheetName(lang, '订单', 'Orders'), columns: orderColumns(lang, viewer), batches });
       },
     }),

@@ -4,32 +4,18 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { Services } from '../../services.js';
-import { badRequest, forbidden } from '../../errors.js';
-import { member, phoneViewFor, ROLES_SEEING_PERSONAL_DATA, type Auth } from '../auth.js';
-import { fen, idempotencyKey, idParams, page, positiveFen, reason, shanghaiDay, shanghaiDayRange } from '../schemas.js';
-import { earningOut, listOf, orderListItemOut, orderOut, orderSourceOut, orderStatusOut, paymentOut } from '../responses.js';
-import { withThumbnails } from '../order-list.js';
+import { member, phoneViewFor, type Auth } from '../auth.js';
+import { fen, idempotencyKey, idParams, page, positiveFen, reason } from '../schemas.js';
+import { earningOut, listOf, orderListItemOut, orderOut, paymentOut } from '../responses.js';
+import { orderSearchFilter, orderSearchShape, placedDay, withThumbnails } from '../order-list.js';
 import { adminGuards } from './admin-guards.js';
 import { paymentReturnOut, refundOut, refundListItemOut } from './admin.responses.js';
 
-/** The console's order search (OrderListFilter): URL names the console keeps in its address too. */
+/** The console's order search: URL names the console keeps in its address too. */
 const orderListQuery = page.extend({
-  status: orderStatusOut.optional(),
-  q: z.string().trim().max(40).optional().describe('the start of an order number'),
-  buyer: z.string().trim().min(1).max(30).optional().describe("a word of the buyer's nickname, or the buyer's member id"),
-  phone: z
-    .string()
-    .regex(/^(\d{4}|1[3-9]\d{9})$/, 'a whole mainland mobile number or its last 4 digits')
-    .optional()
-    .describe("the buyer's phone, whole or its last 4 digits; only for roles that see phones unmasked (else 403 PHONE_SEARCH_FORBIDDEN)"),
-  product: z.string().trim().min(1).max(40).optional().describe("a word in a line's title"),
-  productId: z.coerce.number().int().positive().optional().describe('orders with a line of this product'),
-  from: shanghaiDay.optional().describe('placed on or after this day, Asia/Shanghai'),
-  to: shanghaiDay.optional().describe('placed on or before this day (included), Asia/Shanghai; 400 RANGE_INVALID before from'),
-  source: orderSourceOut.optional(),
-  distributor: z.string().trim().min(1).max(20).optional().describe('the sharer, or a distributor who earned commission on the order: a member id or an invite code'),
-  delivery: z.enum(['express', 'pickup']).optional(),
-  toShip: z.enum(['true', 'false']).optional().describe('true: what fulfilment must ship (待发货): paid, by express'),
+  ...orderSearchShape,
+  from: placedDay.describe('placed on or after this day, Asia/Shanghai'),
+  to: placedDay.describe('placed on or before this day (included), Asia/Shanghai; 400 RANGE_INVALID before from'),
 });
 
 export function adminOrderRoutes(app: FastifyInstance, s: Services, auth: Auth) {
@@ -42,13 +28,9 @@ export function adminOrderRoutes(app: FastifyInstance, s: Services, auth: Auth) 
     preHandler: anyHq,
     schema: { tags, summary: 'Orders, newest first, narrowed by any of the filters (all that are given hold)', querystring: orderListQuery, response: { 200: listOf(orderListItemOut) } },
   }, async (req) => {
-    const { from, to, toShip, ...filter } = req.query;
-    // searching by phone would tell a masked viewer whose phone ends so: only roles that see phones whole may
-    if (filter.phone && !ROLES_SEEING_PERSONAL_DATA.includes(member(req).hqRole!)) throw forbidden('PHONE_SEARCH_FORBIDDEN', 'your role sees phones masked and cannot search by phone');
-    if (from && to && from > to) throw badRequest('RANGE_INVALID', 'from must not be after to');
-    const { start, before } = shanghaiDayRange({ from, to });
+    const { from, to, limit, offset, ...search } = req.query;
     const phoneOf = phoneViewFor(req);
-    const items = await withThumbnails(s, await s.orders.list(s.db, { ...filter, createdFrom: start, createdBefore: before, toShip: toShip === 'true' }));
+    const items = await withThumbnails(s, await s.orders.list(s.db, { ...orderSearchFilter(req, search, { from, to }), limit, offset }));
     return { items: items.map((o) => ({ ...o, buyerPhone: phoneOf(o.buyerPhone) })) };
   });
   r.get('/api/admin/orders/:id', { preHandler: anyHq, schema: { tags, summary: 'An order with its payments and earnings', params: idParams, response: { 200: orderOut.extend({ payments: z.array(paymentOut), earnings: z.array(earningOut) }) } } }, async (req) => {

@@ -6,13 +6,8 @@ import type { Executor } from '../../db/database.js';
 import { keysetPages } from '../../db/keyset.js';
 import type { OrderSource, OrderStatus, ShippingAddress } from '../orders/index.js';
 
-/** The orders list's filters (status, order-number prefix) and a paid-time range: paidFrom inclusive, paidBefore exclusive. */
-export interface OrderExportFilter {
-  status?: OrderStatus;
-  q?: string;
-  paidFrom?: Date;
-  paidBefore?: Date;
-}
+/** A page of the selected orders' ids, newest first, below `before` (the orders module's list filters select them). */
+export type OrderIdPages = (before: number | undefined, limit: number) => Promise<number[]>;
 
 export interface OrderExportLine {
   orderId: number;
@@ -41,17 +36,6 @@ export interface OrderExportLine {
   lineRefundedFen: number;
   /** the order's first line (lowest id): where the export puts the order's own amounts */
   firstLine: boolean;
-}
-
-/** the orders the filter selects (every order has lines: the export's rows are their lines) */
-function selection(ex: Executor, filter: OrderExportFilter) {
-  let q = ex.selectFrom('orders as o');
-  if (filter.status) q = q.where('o.status', '=', filter.status);
-  // the same prefix match as the orders list (OrderReads.list)
-  if (filter.q) q = q.where('o.order_no', 'like', `${filter.q.replace(/[\\%_]/g, '')}%`);
-  if (filter.paidFrom) q = q.where('o.paid_at', '>=', filter.paidFrom);
-  if (filter.paidBefore) q = q.where('o.paid_at', '<', filter.paidBefore);
-  return q;
 }
 
 /** orders per page: each page is one query for the orders and one for their lines */
@@ -100,13 +84,9 @@ async function linesOf(ex: Executor, orderIds: number[]): Promise<OrderExportLin
  * The selected order lines, a page of orders at a time (keyset on the order id, newest first; a page
  * holds whole orders, so each order's amounts stand on its first line).
  */
-export async function* orderExportLines(ex: Executor, filter: OrderExportFilter, ordersPerPage = ORDER_EXPORT_PAGE): AsyncGenerator<OrderExportLine[]> {
+export async function* orderExportLines(ex: Executor, idPages: OrderIdPages, ordersPerPage = ORDER_EXPORT_PAGE): AsyncGenerator<OrderExportLine[]> {
   const pages = keysetPages(
-    async (before: number | undefined) => {
-      let q = selection(ex, filter).select('o.id');
-      if (before !== undefined) q = q.where('o.id', '<', before);
-      return (await q.orderBy('o.id', 'desc').limit(ordersPerPage).execute()).map((r) => r.id);
-    },
+    (before: number | undefined) => idPages(before, ordersPerPage),
     (id) => id,
     ordersPerPage,
   );

@@ -18,3 +18,4 @@ export type { AfterSalesKind, AfterSalesReason, InvoiceRequest, OrderSource, Ord
 export { AFTER_SALES_KINDS, AFTER_SALES_REASONS, OPEN_REFUND_REQUEST_STATUSES, REFUND_REQUEST_STATUSES } from './tables.js';
 export { DevTracking, TrackingCallbackError, type TrackingProvider, type TrackingSnapshot } from './tracking.js';
 export { Kuaidi100Tracking } from './tracking-kuaidi100.js';
+export type { OrderListFilter } from './reads.js';

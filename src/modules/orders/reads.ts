@@ -121,6 +121,20 @@ export class OrderReads extends OrdersPart {
     return (inRange ? q.orderBy('o.created_at', 'desc') : q).orderBy('o.id', 'desc').limit(filter.limit).offset(filter.offset).execute();
   }
 
+  /**
+   * The ids of the orders the list's filters select and paid in [paidFrom, paidBefore), newest first,
+   * below `before`: the order export pages through them (keyset on the id), so it exports what the list shows.
+   */
+  async filteredIds(ex: Executor, filter: OrderListFilter & { paidFrom?: Date; paidBefore?: Date }, page: { before?: number; limit: number }): Promise<number[]> {
+    const distributorId = filter.distributor === undefined ? undefined : await memberIdOf(ex, filter.distributor);
+    if (distributorId === null) return [];
+    let q = orderFilters(ex, ex.selectFrom('orders as o').innerJoin('members as b', 'b.id', 'o.buyer_id').select('o.id'), filter, distributorId, this.commission);
+    if (filter.paidFrom) q = q.where('o.paid_at', '>=', filter.paidFrom);
+    if (filter.paidBefore) q = q.where('o.paid_at', '<', filter.paidBefore);
+    if (page.before !== undefined) q = q.where('o.id', '<', page.before);
+    return (await q.orderBy('o.id', 'desc').limit(page.limit).execute()).map((r) => r.id);
+  }
+
   async hasPaidOrders(ex: Executor, memberId: number): Promise<boolean> {
     const row = await ex.selectFrom('orders').select('id').where('buyer_id', '=', memberId).where('paid_at', 'is not', null).limit(1).executeTakeFirst();
     return row !== undefined;

@@ -85,6 +85,7 @@ export class OrdersService {
   get: OrderReads['get'] = (...a) => this.reads.get(...a);
   payable: OrderReads['payable'] = (...a) => this.reads.payable(...a);
   list: OrderReads['list'] = (...a) => this.reads.list(...a);
+  filteredIds: OrderReads['filteredIds'] = (...a) => this.reads.filteredIds(...a);
   hasPaidOrders: OrderReads['hasPaidOrders'] = (...a) => this.reads.hasPaidOrders(...a);
   dueForClose: OrderReads['dueForClose'] = (...a) => this.reads.dueForClose(...a);
   listRefundRequests: OrderReads['listRefundRequests'] = (...a) => this.reads.listRefundRequests(...a);

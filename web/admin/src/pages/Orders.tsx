@@ -1,7 +1,7 @@
 // 订单: a filter bar (order number, buyer, phone as the role allows, product, days, status, source,
 // distributor, delivery, 待发货) kept in the address under the API's own names, so a link such as
 // /orders?toShip=true opens the filtered list; batch shipping from a file (批量发货); export (导出,
-// with the status and order-number filters and a paid-date range); the order drawer (deep link ?order=ID).
+// with every filter of the list (its placed-day range as placedFrom/placedTo) and a paid-date range); the order drawer (deep link ?order=ID).
 // Status and actions stay fixed on the right: at 1440 px the whole row is in view.
 import { Alert, Button, Card, Checkbox, DatePicker, Input, Select, Space, Table, Tag } from 'antd';
 import dayjs from 'dayjs';
@@ -110,7 +110,7 @@ export default function OrdersPage() {
         </Space>
         <Space wrap>
           {can('orders.fulfil') && <BatchShipButton onShipped={list.reload} />}
-          <ExportButton path="/api/admin/orders/export" filters={{ status: filters.status, q: filters.q }} fileName="orders" title="export.ordersTitle" rangeLabel="export.rangePaid" testId="orders-export" />
+          <ExportButton path="/api/admin/orders/export" filters={{ ...filters, from: undefined, to: undefined, placedFrom: filters.from, placedTo: filters.to }} fileName="orders" title="export.ordersTitle" rangeLabel="export.rangePaid" testId="orders-export" />
         </Space>
       </Space>
       {list.error && <Alert type="error" showIcon title={describeError(list.error, t)} style={{ marginBottom: 16 }} data-testid="orders-error" />}
