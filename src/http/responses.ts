@@ -245,6 +245,10 @@ export const orderOut = z.object({
     .object({ kind: z.enum(['personal', 'company']), title: z.string(), taxNo: z.string().optional().describe("a company's unified social credit code") })
     .nullable()
     .describe('发票 the buyer asked for'),
+  campaign: z
+    .object({ kind: z.enum(['flash_sale', 'group_buy', 'bargain']), id: intOut, groupId: intOut.optional() })
+    .nullish()
+    .describe('bought in a campaign (秒杀, 拼团, 砍价): its kind and id'),
 });
 
 /** An order in a list. */
@@ -264,6 +268,10 @@ export const orderListItemOut = z.object({
   paidAt: dateTime.nullable(),
   summary: z.string().describe('the lines in a few words'),
   imageUrl: z.string().nullable().describe("the first line's product picture"),
+  campaign: z
+    .object({ kind: z.enum(['flash_sale', 'group_buy', 'bargain']), id: intOut, groupId: intOut.optional() })
+    .nullish()
+    .describe('bought in a campaign (秒杀, 拼团, 砍价): its kind and id'),
 });
 
 /** A priced cart. */

@@ -81,8 +81,12 @@ describe('秒杀 in the console and the shop', () => {
     await page.getByTestId('checkout-submit').click();
     const success = page.getByTestId('pay-success');
     await success.waitFor({ timeout: 20_000 });
-    const paid = await api<{ status: string; lines: Array<{ unitPriceFen: number; paidFen: number }> }>('GET', `/api/orders/${await success.getAttribute('data-order-id')}`, { token: buyerToken });
+    const paid = await api<{ status: string; orderNo: string; lines: Array<{ unitPriceFen: number; paidFen: number }> }>('GET', `/api/orders/${await success.getAttribute('data-order-id')}`, { token: buyerToken });
     expect(paid).toMatchObject({ status: 'paid', lines: [{ unitPriceFen: 19_900, paidFen: 19_900 }] });
+    const orderId = Number(await success.getAttribute('data-order-id'));
+    // the order says it was bought in the flash sale, on the buyer's order page
+    await page.goto(`${base}/orders/${orderId}`);
+    await expect.poll(() => page.getByTestId('order-campaign').textContent()).toBe('秒杀');
 
     await page.goto(`${base}/product/${product.id}`);
     await page.getByTestId('flash-sale-panel').waitFor();
@@ -98,5 +102,10 @@ describe('秒杀 in the console and the shop', () => {
     await expect.poll(() => row.getByTestId('live-sold').textContent()).toBe('1 / 1');
     expect(await row.getByTestId('live-paid').textContent()).toBe('1');
     await shot(hq, 'console-flash-sale-live');
+    // and in the console's order list
+    await hq.goto(`${base}/admin/orders?q=${paid.orderNo}`);
+    const tag = hq.locator(`[data-row-key="${orderId}"]`).getByTestId('order-campaign');
+    await expect.poll(() => tag.textContent()).toBe('秒杀');
+    expect(await tag.getAttribute('data-kind')).toBe('flash_sale');
   });
 });

@@ -2101,6 +2101,13 @@ export interface paths {
                                 summary: string;
                                 /** @description the first line's product picture */
                                 imageUrl: string | null;
+                                /** @description bought in a campaign (秒杀, 拼团, 砍价): its kind and id */
+                                campaign?: {
+                                    /** @enum {string} */
+                                    kind: "flash_sale" | "group_buy" | "bargain";
+                                    id: number;
+                                    groupId?: number;
+                                } | null;
                             }[];
                         };
                     };
@@ -2287,6 +2294,13 @@ export interface paths {
                                 /** @description a company's unified social credit code */
                                 taxNo?: string;
                             } | null;
+                            /** @description bought in a campaign (秒杀, 拼团, 砍价): its kind and id */
+                            campaign?: {
+                                /** @enum {string} */
+                                kind: "flash_sale" | "group_buy" | "bargain";
+                                id: number;
+                                groupId?: number;
+                            } | null;
                         };
                     };
                 };
@@ -2439,6 +2453,13 @@ export interface paths {
                                 title: string;
                                 /** @description a company's unified social credit code */
                                 taxNo?: string;
+                            } | null;
+                            /** @description bought in a campaign (秒杀, 拼团, 砍价): its kind and id */
+                            campaign?: {
+                                /** @enum {string} */
+                                kind: "flash_sale" | "group_buy" | "bargain";
+                                id: number;
+                                groupId?: number;
                             } | null;
                         };
                     };
@@ -2597,6 +2618,13 @@ export interface paths {
                                 /** @description a company's unified social credit code */
                                 taxNo?: string;
                             } | null;
+                            /** @description bought in a campaign (秒杀, 拼团, 砍价): its kind and id */
+                            campaign?: {
+                                /** @enum {string} */
+                                kind: "flash_sale" | "group_buy" | "bargain";
+                                id: number;
+                                groupId?: number;
+                            } | null;
                         };
                     };
                 };
@@ -2752,6 +2780,13 @@ export interface paths {
                                 /** @description a company's unified social credit code */
                                 taxNo?: string;
                             } | null;
+                            /** @description bought in a campaign (秒杀, 拼团, 砍价): its kind and id */
+                            campaign?: {
+                                /** @enum {string} */
+                                kind: "flash_sale" | "group_buy" | "bargain";
+                                id: number;
+                                groupId?: number;
+                            } | null;
                         };
                     };
                 };
@@ -2906,6 +2941,13 @@ export interface paths {
                                 title: string;
                                 /** @description a company's unified social credit code */
                                 taxNo?: string;
+                            } | null;
+                            /** @description bought in a campaign (秒杀, 拼团, 砍价): its kind and id */
+                            campaign?: {
+                                /** @enum {string} */
+                                kind: "flash_sale" | "group_buy" | "bargain";
+                                id: number;
+                                groupId?: number;
                             } | null;
                         };
                     };
@@ -5282,6 +5324,13 @@ export interface paths {
                                 summary: string;
                                 /** @description the first line's product picture */
                                 imageUrl: string | null;
+                                /** @description bought in a campaign (秒杀, 拼团, 砍价): its kind and id */
+                                campaign?: {
+                                    /** @enum {string} */
+                                    kind: "flash_sale" | "group_buy" | "bargain";
+                                    id: number;
+                                    groupId?: number;
+                                } | null;
                             }[];
                         };
                     };
@@ -5437,6 +5486,13 @@ export interface paths {
                                 title: string;
                                 /** @description a company's unified social credit code */
                                 taxNo?: string;
+                            } | null;
+                            /** @description bought in a campaign (秒杀, 拼团, 砍价): its kind and id */
+                            campaign?: {
+                                /** @enum {string} */
+                                kind: "flash_sale" | "group_buy" | "bargain";
+                                id: number;
+                                groupId?: number;
                             } | null;
                             payments: {
                                 id: number;
@@ -5901,6 +5957,13 @@ export interface paths {
                                 /** @description a company's unified social credit code */
                                 taxNo?: string;
                             } | null;
+                            /** @description bought in a campaign (秒杀, 拼团, 砍价): its kind and id */
+                            campaign?: {
+                                /** @enum {string} */
+                                kind: "flash_sale" | "group_buy" | "bargain";
+                                id: number;
+                                groupId?: number;
+                            } | null;
                         };
                     };
                 };
@@ -6065,6 +6128,13 @@ export interface paths {
                                 title: string;
                                 /** @description a company's unified social credit code */
                                 taxNo?: string;
+                            } | null;
+                            /** @description bought in a campaign (秒杀, 拼团, 砍价): its kind and id */
+                            campaign?: {
+                                /** @enum {string} */
+                                kind: "flash_sale" | "group_buy" | "bargain";
+                                id: number;
+                                groupId?: number;
                             } | null;
                         };
                     };
@@ -6382,6 +6452,13 @@ export interface paths {
                                 title: string;
                                 /** @description a company's unified social credit code */
                                 taxNo?: string;
+                            } | null;
+                            /** @description bought in a campaign (秒杀, 拼团, 砍价): its kind and id */
+                            campaign?: {
+                                /** @enum {string} */
+                                kind: "flash_sale" | "group_buy" | "bargain";
+                                id: number;
+                                groupId?: number;
                             } | null;
                         };
                     };

@@ -29,6 +29,7 @@ export const ORDER_COLUMNS = [
   'completed_at as completedAt',
   'closed_at as closedAt',
   'created_at as createdAt',
+  'campaign',
 ] as const;
 
 export const ORDER_LINE_COLUMNS = ['id', 'product_id as productId', 'sku_id as skuId', 'title', 'quantity', 'unit_price_fen as unitPriceFen', 'discount_fen as discountFen', 'paid_fen as paidFen', 'refunded_fen as refundedFen'] as const;
@@ -110,6 +111,7 @@ export class OrderReads extends OrdersPart {
       'o.delivery_method as deliveryMethod',
       'o.created_at as createdAt',
       'o.paid_at as paidAt',
+      'o.campaign',
       sql<string>`(select string_agg(l.title || ' ×' || l.quantity, '，' order by l.id) from order_lines l where l.order_id = o.id)`.as('summary'),
       // the first line's product, for the list's thumbnail (the catalog says which picture)
       sql<number | null>`(select l.product_id from order_lines l where l.order_id = o.id order by l.id limit 1)`.as('firstProductId'),

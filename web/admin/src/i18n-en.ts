@@ -492,6 +492,9 @@ export const en: Record<Key, string> = {
   'products.moveLater': 'Move later',
   'products.removeImage': 'Remove',
 
+  'enum.campaign.flash_sale': 'Flash sale',
+  'enum.campaign.group_buy': 'Group buy',
+  'enum.campaign.bargain': 'Bargain',
   'order.order': 'Order',
   'order.orderNo': 'Order no.',
   'order.searchPlaceholder': 'Search order number',

@@ -508,6 +508,9 @@ const zh = {
   'products.removeImage': '移除',
 
   // orders
+  'enum.campaign.flash_sale': '秒杀',
+  'enum.campaign.group_buy': '拼团',
+  'enum.campaign.bargain': '砍价',
   'order.order': '订单',
   'order.orderNo': '订单号',
   'order.searchPlaceholder': '搜索订单号',

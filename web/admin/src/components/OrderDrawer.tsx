@@ -11,7 +11,7 @@ import { fenToYuanText, formatBp, formatFen, newIdempotencyKey, parseYuanToFen }
 import type { Earning, Items, OrderDetail, OrderLine, Refund, RefundRequest } from '../types';
 import { FormModal, ReasonField } from './FormModal';
 import { ParcelsCard, ShipModal } from './OrderParcels';
-import { enumLabel, StatusTag } from './StatusTag';
+import { CampaignTag, enumLabel, StatusTag } from './StatusTag';
 
 interface RefundForm {
   lines: Record<string, string | undefined>;
@@ -96,7 +96,7 @@ export function OrderDrawer({ orderId, onClose, onChanged }: { orderId: number |
       onClose={onClose}
       size={mobile ? '100%' : 900}
       destroyOnHidden
-      title={o ? <Space wrap>{t('order.order')} {o.orderNo}<StatusTag group="order" value={o.status} /></Space> : t('order.order')}
+      title={o ? <Space wrap>{t('order.order')} {o.orderNo}<StatusTag group="order" value={o.status} />{o.campaign && <CampaignTag kind={o.campaign.kind} />}</Space> : t('order.order')}
       extra={
         o && (
           <Space wrap>

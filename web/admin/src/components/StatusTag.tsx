@@ -37,7 +37,7 @@ const COLORS: Record<string, string> = {
   off_sale: 'default',
 };
 
-export type EnumGroup = 'distributor' | 'order' | 'payout' | 'refund' | 'review' | 'afterSales' | 'earning' | 'product' | 'role' | 'channel';
+export type EnumGroup = 'distributor' | 'order' | 'campaign' | 'payout' | 'refund' | 'review' | 'afterSales' | 'earning' | 'product' | 'role' | 'channel';
 
 export function enumLabel(t: Translate, group: EnumGroup, value: string | null | undefined): string {
   if (value === null || value === undefined) return '—';
@@ -48,4 +48,16 @@ export function StatusTag({ group, value }: { group: EnumGroup; value: string | 
   const t = useT();
   if (!value) return <span>—</span>;
   return <Tag color={COLORS[value] ?? 'default'}>{enumLabel(t, group, value)}</Tag>;
+}
+
+const CAMPAIGN_COLORS: Record<string, string> = { flash_sale: 'red', group_buy: 'orange', bargain: 'magenta' };
+
+/** 秒杀 / 拼团 / 砍价 beside an order bought in a campaign. */
+export function CampaignTag({ kind }: { kind: string }) {
+  const t = useT();
+  return (
+    <Tag color={CAMPAIGN_COLORS[kind] ?? 'default'} data-testid="order-campaign" data-kind={kind}>
+      {enumLabel(t, 'campaign', kind)}
+    </Tag>
+  );
 }

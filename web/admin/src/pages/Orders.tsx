@@ -10,6 +10,7 @@ import { useSearchParams } from 'react-router-dom';
 import { useAuth } from '../auth';
 import { BatchShipButton } from '../components/BatchShip';
 import { ExportButton } from '../components/ExportButton';
+import { CampaignTag } from '../components/StatusTag';
 import { OrderDrawer } from '../components/OrderDrawer';
 import { enumLabel, StatusTag } from '../components/StatusTag';
 import { formatDateTime } from '../format';
@@ -123,7 +124,12 @@ export default function OrdersPage() {
         onRow={(r) => ({ 'data-testid': `order-row-${r.id}` }) as React.HTMLAttributes<HTMLElement>}
         pagination={{ current: page, pageSize, total, showSizeChanger: false, onChange: (p) => update({ page: p === 1 ? undefined : p }) }}
         columns={[
-          { title: t('order.orderNo'), dataIndex: 'orderNo', width: 200, fixed: mobile ? undefined : 'left', render: (no: string, r) => <a onClick={() => update({ order: r.id })}>{no}</a> },
+          { title: t('order.orderNo'), dataIndex: 'orderNo', width: 200, fixed: mobile ? undefined : 'left', render: (no: string, r) => (
+              <Space size={4} wrap>
+                <a onClick={() => update({ order: r.id })}>{no}</a>
+                {r.campaign && <CampaignTag kind={r.campaign.kind} />}
+              </Space>
+            ) },
           { title: t('order.buyer'), dataIndex: 'buyerNickname', width: 170, render: (n: string, r) => (<div><div>{n} (#{r.buyerId})</div><div style={{ color: '#999', fontSize: 12 }}>{r.buyerPhone}</div></div>) },
           {
             title: t('order.summary'),

@@ -113,7 +113,14 @@ export function OrderDetailPage() {
       <div className="card">
         <div className="amount-row">
           <span className="muted">{t('orders.orderNo')}</span>
-          <span data-testid="order-no">{o.orderNo}</span>
+          <span>
+            {o.campaign && (
+              <span className="product-card-tag" data-testid="order-campaign" data-kind={o.campaign.kind}>
+                {t(`orders.campaign.${o.campaign.kind}`)}
+              </span>
+            )}{' '}
+            <span data-testid="order-no">{o.orderNo}</span>
+          </span>
         </div>
         <div className="amount-row">
           <span className="muted">{t('orders.createdAt')}</span>

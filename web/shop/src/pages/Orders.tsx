@@ -62,6 +62,11 @@ function OrderCard({ order, actions }: { order: OrderSummary; actions: ReturnTyp
         <span className="muted small">
           {t('orders.orderNo')} {order.orderNo}
         </span>
+        {order.campaign && (
+          <span className="product-card-tag" data-testid="order-campaign" data-kind={order.campaign.kind}>
+            {t(`orders.campaign.${order.campaign.kind}`)}
+          </span>
+        )}
         <span className={`order-status status-${order.status}`} data-testid="order-status">
           {t(statusLabelKey(order.status))}
         </span>
