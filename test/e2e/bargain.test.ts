@@ -5,29 +5,16 @@
 // dropped, a bargain's price being its own) and pays.
 //
 //   npx vitest run --config test/e2e/vitest.config.ts test/e2e/bargain.test.ts
-import type { BrowserContextOptions, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_HQ } from '../../src/demo/seed.js';
-import { api, DESKTOP, expectNoHorizontalOverflow, login, MOBILE, newContext, pageErrors, shot, startWorld, stopWorld } from './world.js';
+import { api, DESKTOP, expectNoHorizontalOverflow, login, MOBILE, pageErrors, registerMember, shot, signedIn, startWorld, stopWorld } from './world.js';
 
 let base: string;
 let operatorToken: string;
 let riceProductId: number;
 const members: Record<'starter' | 'friend', { token: string; inviteCode: string }> = {} as never;
 
-async function signedIn(options: BrowserContextOptions, key: string, token: string): Promise<Page> {
-  const context = await newContext(options);
-  await context.addInitScript(({ k, v }) => {
-    if (location.protocol.startsWith('http') && !localStorage.getItem(k)) localStorage.setItem(k, v);
-  }, { k: key, v: token });
-  return context.newPage();
-}
 
-async function registerMember(phone: string, nickname: string) {
-  const sms = await api<{ devCode: string }>('POST', '/api/auth/sms-codes', { body: { phone, purpose: 'register' } });
-  const res = await api<{ token: string; member: { inviteCode: string } }>('POST', '/api/auth/register', { body: { phone, password: 'secret-pass-1', smsCode: sms.devCode, nickname } });
-  return { token: res.token, inviteCode: res.member.inviteCode };
-}
 
 beforeAll(async () => {
   ({ base } = await startWorld({ features: false }));

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { api, DESKTOP, login, newContext, pageErrors, shot, startWorld, stopWorld } from './world.js';
+import { api, consolePage, login, pageErrors, shot, startWorld, stopWorld } from './world.js';
 
 const OWNER = '13800000000';
 
@@ -25,18 +25,6 @@ interface OrderRow {
 let base: string;
 let token: string;
 
-async function consolePage(locale: 'zh' | 'en'): Promise<Page> {
-  const context = await newContext({ ...DESKTOP, locale: locale === 'zh' ? 'zh-CN' : 'en-US' });
-  await context.addInitScript(
-    ({ token, locale }) => {
-      if (!location.protocol.startsWith('http')) return;
-      if (!localStorage.getItem('fenxiao.admin.token')) localStorage.setItem('fenxiao.admin.token', token);
-      localStorage.setItem('fenxiao.admin.locale', locale);
-    },
-    { token, locale },
-  );
-  return context.newPage();
-}
 
 const orders = (query: string) => api<{ items: OrderRow[] }>('GET', `/api/admin/orders?limit=100&${query}`, { token }).then((r) => r.items);
 const rowIds = async (page: Page) =>
@@ -58,7 +46,7 @@ afterAll(async () => {
 
 describe('订单 in the console', () => {
   it('at 1440×900 the status column is inside the window, with no sideways scroll', async () => {
-    const page = await consolePage('zh');
+    const page = await consolePage(token, 'zh');
     await page.goto(`${base}/admin/orders`);
     const first = (await orders(''))[0]!;
     const status = page.getByTestId(`order-status-${first.id}`);
@@ -79,7 +67,7 @@ describe('订单 in the console', () => {
     const byPhone = await orders(`phone=${phone}`);
     expect(byPhone.length).toBeGreaterThan(0);
     expect(byPhone.length).toBeLessThan(all.length);
-    const page = await consolePage('zh');
+    const page = await consolePage(token, 'zh');
     await page.goto(`${base}/admin/orders`);
     await page.getByTestId('orders-table').locator('tr[data-testid^=order-row-]').first().waitFor();
     await page.getByTestId('orders-filter-phone').fill(phone);
@@ -110,7 +98,7 @@ describe('订单 in the console', () => {
     const dir = mkdtempSync(join(tmpdir(), 'fenxiao-ship-'));
     const file = join(dir, 'ship.csv');
     writeFileSync(file, `\ufeff订单号,快递公司,运单号\r\n${toShip[0]!.orderNo},顺丰,SF7100000001\r\n${toShip[1]!.orderNo},中通快递,ZT7100000002\r\nO2099NOSUCHORDER,顺丰,SF7100000003\r\n`);
-    const page = await consolePage('zh');
+    const page = await consolePage(token, 'zh');
     await page.goto(`${base}/admin/orders?toShip=true`);
     expect(await page.getByTestId('orders-filter-toShip').locator('input').isChecked()).toBe(true);
     await page.getByTestId('batch-ship').click();
@@ -138,7 +126,7 @@ describe('订单 in the console', () => {
   });
 
   it('in English: a link to the to-ship list opens it filtered, with the filter bar and batch shipping labelled', async () => {
-    const page = await consolePage('en');
+    const page = await consolePage(token, 'en');
     await page.goto(`${base}/admin/orders?status=paid`);
     const paid = await orders('status=paid');
     await expectRows(page, paid.slice(0, 20).map((o) => o.id));

@@ -10,7 +10,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_PASSWORD } from '../../src/demo/seed.js';
 import { pngPicture } from '../support/media.js';
-import { api, DESKTOP, expectNoHorizontalOverflow, login, MOBILE, newContext, pageErrors, shot, startWorld, stopWorld } from './world.js';
+import { api, consolePage, expectNoHorizontalOverflow, login, MOBILE, newContext, pageErrors, shot, startWorld, stopWorld } from './world.js';
 
 const OWNER = '13800000000';
 const BUYER = '13900000004';
@@ -18,18 +18,6 @@ const BUYER = '13900000004';
 let base: string;
 let owner: string;
 
-async function consolePage(locale: 'zh' | 'en'): Promise<Page> {
-  const context = await newContext({ ...DESKTOP, locale: locale === 'zh' ? 'zh-CN' : 'en-US' });
-  await context.addInitScript(
-    ({ token, locale }) => {
-      if (!location.protocol.startsWith('http')) return;
-      if (!localStorage.getItem('fenxiao.admin.token')) localStorage.setItem('fenxiao.admin.token', token);
-      localStorage.setItem('fenxiao.admin.locale', locale);
-    },
-    { token: owner, locale },
-  );
-  return context.newPage();
-}
 
 /** Index of the row with this key in a placement list of the console. */
 const rowIndex = (page: Page, list: string, key: string) => page.locator(`[data-testid=${list}-row]`).evaluateAll((rows, k) => rows.findIndex((r) => (r as HTMLElement).dataset.key === k), key);
@@ -46,7 +34,7 @@ afterAll(async () => {
 
 describe('装修', () => {
   it('the console sets two banners, puts the grid above the tiles and hides a tile; the shop home follows', async () => {
-    const page = await consolePage('zh');
+    const page = await consolePage(owner, 'zh');
     await page.goto(`${base}/admin/decoration`);
     await page.getByTestId('decoration-sections-row').first().waitFor();
     expect(await page.getByTestId('decoration-version').textContent()).toContain('尚未装修');
@@ -106,7 +94,7 @@ describe('装修', () => {
   });
 
   it('the console screen in English', async () => {
-    const page = await consolePage('en');
+    const page = await consolePage(owner, 'en');
     await page.goto(`${base}/admin/decoration`);
     await page.locator('[data-testid=decoration-sections-row][data-key=hot]').waitFor();
     expect(await page.locator('[data-testid=decoration-sections-row][data-key=hot]').textContent()).toContain('Hot picks (product grid)');

@@ -9,9 +9,9 @@
 // the built web apps, Debian's Chromium through playwright-core.
 //
 //   npx vitest run --config test/e2e/vitest.config.ts test/e2e/features-tour.test.ts
-import type { BrowserContextOptions, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { api, DESKTOP, expectNoHorizontalOverflow, login, MOBILE, newContext, pageErrors, shot, startWorld, stopWorld } from './world.js';
+import { api, DESKTOP, expectNoHorizontalOverflow, login, MOBILE, pageErrors, shot, signedIn, startWorld, stopWorld } from './world.js';
 
 const OWNER = '13800000000';
 /** 黄, the chain's 3rd level: captain-less member of 烈焰战队, holds an unused 新人立减10元, has not signed in yet */
@@ -26,16 +26,6 @@ let base: string;
 
 
 /** A context signed in the way each app keeps its session (about:blank has no storage: skip it). */
-async function signedInContext(options: BrowserContextOptions, storageKey: 'fenxiao.admin.token' | 'fx_token', token: string): Promise<Page> {
-  const context = await newContext(options);
-  await context.addInitScript(
-    ({ key, value }) => {
-      if (location.protocol.startsWith('http') && !localStorage.getItem(key)) localStorage.setItem(key, value);
-    },
-    { key: storageKey, value: token },
-  );
-  return context.newPage();
-}
 
 /** The top-level rows of a console table, once some have loaded. */
 async function tableRows(page: Page, testId: string) {
@@ -72,7 +62,7 @@ describe('the console as HQ owner, 1440 px', () => {
 
   beforeAll(async () => {
     owner = (await login(OWNER)).token;
-    page = await signedInContext(DESKTOP, 'fenxiao.admin.token', owner);
+    page = await signedIn(DESKTOP, 'fenxiao.admin.token', owner);
   });
 
   it('promotions: coupon templates and member levels', async () => {
@@ -235,7 +225,7 @@ describe('the console as a party: its own pages only', () => {
 
   async function partyPage(phone: string, firstPath: string): Promise<Page> {
     const token = (await login(phone)).token;
-    const page = await signedInContext(DESKTOP, 'fenxiao.admin.token', token);
+    const page = await signedIn(DESKTOP, 'fenxiao.admin.token', token);
     await page.goto(`${base}/admin/`);
     await page.waitForURL((url) => url.pathname === `/admin${firstPath}`); // a party starts on its first own screen
     return page;
@@ -334,7 +324,7 @@ describe('the shop at 375 px as a chain member', () => {
   beforeAll(async () => {
     const signed = await login(CHAIN_MEMBER);
     member = { token: signed.token, id: signed.member.id, nickname: signed.member.nickname };
-    page = await signedInContext(MOBILE, 'fx_token', member.token);
+    page = await signedIn(MOBILE, 'fx_token', member.token);
   });
 
   async function visit(path: string, ready: string) {
@@ -501,7 +491,7 @@ describe('the shop at 375 px as a chain member', () => {
 
   it("the agency page, as the silver agent", async () => {
     const agent = (await login(SILVER_AGENT)).token;
-    const agentPage = await signedInContext(MOBILE, 'fx_token', agent);
+    const agentPage = await signedIn(MOBILE, 'fx_token', agent);
     await agentPage.goto(`${base}/centre/agency`);
     await agentPage.getByTestId('my-agency-page').waitFor();
     await agentPage.getByTestId('my-agency-scope').waitFor();

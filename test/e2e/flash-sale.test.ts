@@ -4,10 +4,9 @@
 // the campaign price; the product page then shows it sold out, and the console's live sales say so.
 //
 //   npx vitest run --config test/e2e/vitest.config.ts test/e2e/flash-sale.test.ts
-import type { BrowserContextOptions, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_HQ } from '../../src/demo/seed.js';
-import { api, DESKTOP, expectNoHorizontalOverflow, login, MOBILE, newContext, pageErrors, shot, startWorld, stopWorld } from './world.js';
+import { api, DESKTOP, expectNoHorizontalOverflow, login, MOBILE, pageErrors, shot, signedIn, startWorld, stopWorld } from './world.js';
 
 let base: string;
 let operatorToken: string;
@@ -15,13 +14,6 @@ let buyerToken: string;
 let product: { id: number; skus: Array<{ id: number; name: string; priceFen: number }> };
 let saleId: number;
 
-async function signedIn(options: BrowserContextOptions, key: string, token: string): Promise<Page> {
-  const context = await newContext(options);
-  await context.addInitScript(({ k, v }) => {
-    if (location.protocol.startsWith('http') && !localStorage.getItem(k)) localStorage.setItem(k, v);
-  }, { k: key, v: token });
-  return context.newPage();
-}
 
 beforeAll(async () => {
   ({ base } = await startWorld({ features: false }));

@@ -4,29 +4,22 @@
 // binding), joins and pays; the group page and the console show it succeeded.
 //
 //   npx vitest run --config test/e2e/vitest.config.ts test/e2e/group-buy.test.ts
-import type { BrowserContextOptions, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_HQ } from '../../src/demo/seed.js';
-import { api, DESKTOP, expectNoHorizontalOverflow, login, MOBILE, newContext, pageErrors, shot, startWorld, stopWorld } from './world.js';
+import { api, DESKTOP, expectNoHorizontalOverflow, login, MOBILE, pageErrors, registerMember, shot, signedIn, startWorld, stopWorld } from './world.js';
 
 let base: string;
 let operatorToken: string;
 let product: { id: number; skus: Array<{ id: number; priceFen: number }> };
 const members: Record<'opener' | 'friend', { token: string; inviteCode: string }> = {} as never;
 
-async function signedIn(options: BrowserContextOptions, key: string, token: string): Promise<Page> {
-  const context = await newContext(options);
-  await context.addInitScript(({ k, v }) => {
-    if (location.protocol.startsWith('http') && !localStorage.getItem(k)) localStorage.setItem(k, v);
-  }, { k: key, v: token });
-  return context.newPage();
-}
 
-async function registerMember(phone: string, nickname: string) {
-  const sms = await api<{ devCode: string }>('POST', '/api/auth/sms-codes', { body: { phone, purpose: 'register' } });
-  const res = await api<{ token: string; member: { inviteCode: string } }>('POST', '/api/auth/register', { body: { phone, password: 'secret-pass-1', smsCode: sms.devCode, nickname } });
-  await api('POST', '/api/me/addresses', { token: res.token, body: { name: nickname, phone, province: '广东省', city: '深圳市', district: '南山区', detail: '科技园 2 号', regionCode: '440305' } });
-  return { token: res.token, inviteCode: res.member.inviteCode };
+/** A member with an address (checkout ships to it). */
+async function memberWithAddress(phone: string, nickname: string) {
+  const member = await registerMember(phone, nickname);
+  await api('POST', '/api/me/addresses', { token: member.token, body: { name: nickname, phone, province: '广东省', city: '深圳市', district: '南山区', detail: '科技园 2 号', regionCode: '440305' } });
+  return member;
 }
 
 /** Checkout as the page is (campaign carried from the address), pay with the dev provider; the paid order's id. */
@@ -43,8 +36,8 @@ beforeAll(async () => {
   ({ base } = await startWorld({ features: false }));
   operatorToken = (await login(DEMO_HQ[1].phone)).token;
   product = (await api<{ items: Array<typeof product> }>('GET', '/api/products?q=阿胶糕')).items[0]!;
-  members.opener = await registerMember('13600002001', '拼团团长');
-  members.friend = await registerMember('13600002002', '参团好友');
+  members.opener = await memberWithAddress('13600002001', '拼团团长');
+  members.friend = await memberWithAddress('13600002002', '参团好友');
 });
 
 afterAll(async () => {

@@ -14,11 +14,10 @@
 // them, time passes: the shipped order completes by itself and its earner sees the commission frozen.
 //
 //   npx vitest run --config test/e2e/vitest.config.ts test/e2e/issue15.test.ts
-import type { Page } from 'playwright-core';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TickingClock } from '../support/harness.js';
-import { api, current, DESKTOP, expectNoHorizontalOverflow, login, MOBILE, newContext, pageErrors, shot, startWorld, stopWorld } from './world.js';
+import { api, current, DESKTOP, expectNoHorizontalOverflow, login, MOBILE, newContext, pageErrors, shot, signedIn, startWorld, stopWorld } from './world.js';
 
 const OWNER = '13800000000';
 const CHAIN_MEMBER = '13900000003';
@@ -33,16 +32,6 @@ let orderId: number;
 // the business clock: time moves on for the automatic receipt
 const clock = new TickingClock(new Date());
 
-async function signedIn(options: typeof DESKTOP, key: string, token: string): Promise<Page> {
-  const context = await newContext(options);
-  await context.addInitScript(
-    ({ key, token }) => {
-      if (location.protocol.startsWith('http') && !localStorage.getItem(key)) localStorage.setItem(key, token);
-    },
-    { key, token },
-  );
-  return context.newPage();
-}
 
 beforeAll(async () => {
   ({ base } = await startWorld({ features: false, config: { tracking: { provider: 'dev' } }, clock }));

@@ -9,7 +9,7 @@
 //   npx vitest run --config test/e2e/vitest.config.ts test/e2e/issue17-defects.test.ts
 import type { BrowserContextOptions, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { api, DESKTOP, login, MOBILE, newContext, pageErrors, startWorld, stopWorld } from './world.js';
+import { api, consolePage, login, MOBILE, newContext, pageErrors, startWorld, stopWorld } from './world.js';
 
 const OWNER = '13800000000';
 const AUDITOR = '13800000004';
@@ -37,18 +37,6 @@ async function shopPage(token: string | null, locale: Locale, options: BrowserCo
   return context.newPage();
 }
 
-async function consolePage(token: string, locale: Locale): Promise<Page> {
-  const context = await newContext({ ...DESKTOP, locale: locale === 'zh' ? 'zh-CN' : 'en-US' });
-  await context.addInitScript(
-    ({ token, locale }) => {
-      if (!location.protocol.startsWith('http')) return;
-      if (!localStorage.getItem('fenxiao.admin.token')) localStorage.setItem('fenxiao.admin.token', token);
-      localStorage.setItem('fenxiao.admin.locale', locale);
-    },
-    { token, locale },
-  );
-  return context.newPage();
-}
 
 /** an order of one SKU, paid with the dev provider */
 async function paidOrder(token: string, key: string, body: Record<string, unknown> = {}) {

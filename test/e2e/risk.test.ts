@@ -4,21 +4,13 @@
 // the ledger reconciles and both decisions are audited. The rules screen runs a dry run; the auditor only
 // reads; the distributor whose earning is still held sees it as 审核中 with a neutral note in the shop.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { BrowserContextOptions, Page } from 'playwright-core';
 import { DEMO_CHAIN, DEMO_HQ } from '../../src/demo/seed.js';
-import { api, current, DESKTOP, expectNoHorizontalOverflow, login, MOBILE, newContext, pageErrors, shot, startWorld, stopWorld } from './world.js';
+import { api, current, DESKTOP, expectNoHorizontalOverflow, login, MOBILE, pageErrors, shot, signedIn, startWorld, stopWorld } from './world.js';
 
 let base: string;
 const tokens: Record<string, string> = {};
 const ids: Record<string, number> = {};
 
-async function signedIn(options: BrowserContextOptions, key: 'fenxiao.admin.token' | 'fx_token', token: string): Promise<Page> {
-  const context = await newContext(options);
-  await context.addInitScript(({ k, v }) => {
-    if (location.protocol.startsWith('http') && !localStorage.getItem(k)) localStorage.setItem(k, v);
-  }, { k: key, v: token });
-  return context.newPage();
-}
 
 /** A shop call from a device, as the shop sends it (x-device-id). */
 async function seenOn(token: string, device: string) {

@@ -7,24 +7,12 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_CHAIN, DEMO_HQ } from '../../src/demo/seed.js';
-import { api, current, DESKTOP, expectNoHorizontalOverflow, login, MOBILE, newContext, pageErrors, shot, startWorld, stopWorld } from './world.js';
+import { api, consolePage, current, expectNoHorizontalOverflow, login, MOBILE, pageErrors, shot, startWorld, stopWorld } from './world.js';
 
 let base: string;
 const tokens: Record<string, string> = {};
 type Todo = { items: Array<{ key: string; count: number }> };
 
-async function consolePage(token: string, locale: 'zh' | 'en', options = DESKTOP): Promise<Page> {
-  const context = await newContext({ ...options, locale: locale === 'zh' ? 'zh-CN' : 'en-US' });
-  await context.addInitScript(
-    ({ token, locale }) => {
-      if (!location.protocol.startsWith('http')) return;
-      if (!localStorage.getItem('fenxiao.admin.token')) localStorage.setItem('fenxiao.admin.token', token);
-      localStorage.setItem('fenxiao.admin.locale', locale);
-    },
-    { token, locale },
-  );
-  return context.newPage();
-}
 
 const rowsOf = (page: Page, testId: string) => page.locator(`[data-testid="${testId}"] tr.ant-table-row-level-0`);
 

@@ -114,6 +114,39 @@ export async function newContext(options: BrowserContextOptions): Promise<Browse
   return context;
 }
 
+/** A page whose app finds this token in its storage (console: fenxiao.admin.token, shop: fx_token), signed in from its first load. */
+export async function signedIn(options: BrowserContextOptions, storageKey: 'fenxiao.admin.token' | 'fx_token', token: string): Promise<Page> {
+  const context = await newContext(options);
+  await context.addInitScript(
+    ({ key, value }) => {
+      if (location.protocol.startsWith('http') && !localStorage.getItem(key)) localStorage.setItem(key, value);
+    },
+    { key: storageKey, value: token },
+  );
+  return context.newPage();
+}
+
+/** The console signed in with this token, in this language (its own switch and the browser's). */
+export async function consolePage(token: string, locale: 'zh' | 'en', options: BrowserContextOptions = DESKTOP): Promise<Page> {
+  const context = await newContext({ ...options, locale: locale === 'zh' ? 'zh-CN' : 'en-US' });
+  await context.addInitScript(
+    ({ token, locale }) => {
+      if (!location.protocol.startsWith('http')) return;
+      if (!localStorage.getItem('fenxiao.admin.token')) localStorage.setItem('fenxiao.admin.token', token);
+      localStorage.setItem('fenxiao.admin.locale', locale);
+    },
+    { token, locale },
+  );
+  return context.newPage();
+}
+
+/** A new member registered with the dev SMS code. */
+export async function registerMember(phone: string, nickname: string) {
+  const sms = await api<{ devCode: string }>('POST', '/api/auth/sms-codes', { body: { phone, purpose: 'register' } });
+  const res = await api<{ token: string; member: { inviteCode: string } }>('POST', '/api/auth/register', { body: { phone, password: 'secret-pass-1', smsCode: sms.devCode, nickname } });
+  return { token: res.token, inviteCode: res.member.inviteCode };
+}
+
 export async function shot(page: Page, name: string, options: { keepToasts?: boolean } = {}) {
   // animations off so the picture is stable; passing toasts ("登录成功", "注册成功") hidden, they are not the screen
   await page.screenshot({ path: join(SHOTS, `${name}.png`), animations: 'disabled', style: options.keepToasts ? undefined : '.adm-toast-mask { display: none !important; }' });
