@@ -9,6 +9,10 @@ export default defineConfig({
     include: ['test/e2e/**/*.test.ts'],
     testTimeout: 180_000,
     hookTimeout: 180_000,
+    // a screen polled for what it shows: vitest's 1 s default is shorter than a first load of a
+    // console screen (its strings chunk, then its data) with two files running at once; as long as
+    // playwright's own waits (15 s, world.ts)
+    expect: { poll: { timeout: 15_000 } },
     globalSetup: ['test/e2e/global-setup.ts'],
     pool: 'forks',
     // two files at a time: each file starts its own world (server, in-memory database, browser) on
