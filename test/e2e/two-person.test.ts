@@ -15,7 +15,7 @@ const MEMBER = '13900000002';
 let base: string;
 let owner: string;
 let finance: string;
-let member: { token: string; member: { id: number } };
+let member: { token: string; member: { id: number; nickname: string } };
 
 async function signedIn(token: string): Promise<Page> {
   const context = await newContext(DESKTOP);
@@ -94,6 +94,7 @@ describe('two-person rule in the console', () => {
     await ownerPage.goto(`${base}/admin/payouts`);
     const row = ownerPage.getByTestId(`payout-row-${payout.id}`);
     await row.waitFor();
+    await expect.poll(() => row.textContent()).toContain(member.member.nickname);
     await ownerPage.getByTestId(`payout-approve-${payout.id}`).click();
     await ownerPage.getByTestId(`payout-approve-confirm-${payout.id}`).click();
     await ownerPage.getByTestId(`payout-first-approved-${payout.id}`).waitFor();
@@ -105,6 +106,8 @@ describe('two-person rule in the console', () => {
     await financePage.goto(`${base}/admin/payouts`);
     const financeRow = financePage.getByTestId(`payout-row-${payout.id}`);
     await financeRow.waitFor();
+    // the member's name arrives after the row (a lookup of its own) and widens its column: act once the row has settled
+    await expect.poll(() => financeRow.textContent()).toContain(member.member.nickname);
     await financePage.getByTestId(`payout-approve-${payout.id}`).click();
     // the second approval sends it: wait for its answer (under a loaded suite the send takes a while)
     const approved = financePage.waitForResponse((r) => r.request().method() === 'POST' && r.url().endsWith(`/api/admin/payouts/${payout.id}/approve`), { timeout: 30_000 });
